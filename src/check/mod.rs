@@ -1,0 +1,202 @@
+//! Validation and rules together: what `check` reports as of a date.
+
+pub mod validate;
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::load::case::received_pos;
+use crate::load::Repository;
+use crate::model::{derive_status, Case, EventType, Status};
+use crate::rules::{evaluate_case, Clock, ClockStatus, NoticeKind, Responsible};
+
+/// One clock as reported: the JSON `clocks` entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClockRow {
+    /// Case id.
+    pub case: String,
+    /// Rule id.
+    pub rule: String,
+    /// Start date.
+    pub start: NaiveDate,
+    /// Due date.
+    pub due: NaiveDate,
+    /// Status as of the date.
+    pub status: ClockStatus,
+    /// Stop date.
+    pub stopped: Option<NaiveDate>,
+    /// Days overdue or late.
+    pub days: Option<i64>,
+    /// Who must act.
+    pub responsible: Option<String>,
+    /// Severity of the finding.
+    pub severity: Option<Severity>,
+    /// Notices due.
+    pub notices: Vec<NoticeKind>,
+    /// Case file.
+    pub file: String,
+    /// Line of the clock's start.
+    pub line: u32,
+    /// The rule's title (for people; not in the JSON).
+    #[serde(skip)]
+    pub rule_title: String,
+}
+
+/// Counts for the summary line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Cases that exist as of the date.
+    pub cases: usize,
+    /// Case and meeting files read.
+    pub files: usize,
+    /// Diagnostics at error severity.
+    pub errors: usize,
+    /// Diagnostics at warning severity.
+    pub warnings: usize,
+    /// Overdue clocks.
+    pub overdue: usize,
+    /// Due-soon clocks.
+    pub due_soon: usize,
+}
+
+/// What `check` found.
+#[derive(Debug, Clone)]
+pub struct CheckReport {
+    /// The date checked as of.
+    pub as_of: NaiveDate,
+    /// Counts.
+    pub summary: Summary,
+    /// Problems with the input, sorted by file, line, column.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every clock, sorted by file, line, rule.
+    pub clocks: Vec<ClockRow>,
+}
+
+impl CheckReport {
+    /// The clocks that are findings (overdue or due soon).
+    pub fn findings(&self) -> impl Iterator<Item = &ClockRow> {
+        self.clocks.iter().filter(|c| c.status.is_finding())
+    }
+
+    /// The exit status: 2 for untrusted input, 1 for error findings, else 0.
+    pub fn exit_code(&self, deny_warnings: bool) -> u8 {
+        let bad_input = self.diagnostics.iter().any(|d| d.severity == Severity::Error || deny_warnings);
+        let bad_clock = self.findings().any(|c| c.severity == Some(Severity::Error) || deny_warnings);
+        if bad_input {
+            2
+        } else if bad_clock {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+/// Validates the repository and evaluates every clock as of the date.
+pub fn check(repo: &mut Repository, as_of: NaiveDate) -> CheckReport {
+    let mut diagnostics = std::mem::take(&mut repo.diagnostics);
+    diagnostics.extend(validate::validate(repo));
+    let clocks = evaluate(repo, as_of);
+    if let Some(first) = clocks.iter().find(|c| c.1) {
+        let years = repo.calendar.years().map_or("（无）".to_string(), |(a, b)| format!("{a}—{b}年"));
+        diagnostics.push(
+            Diagnostic::warning(
+                "calendar-out-of-range",
+                &first.0.file,
+                crate::diag::Pos::new(first.0.line, 1),
+                format!("期限超出节假日日历覆盖的年份（{years}），只按周末计算"),
+            )
+            .with_hint("国务院办公厅公布新一年节假日安排后，请更新 rules/calendars/ 中的日历"),
+        );
+    }
+    let clocks: Vec<ClockRow> = clocks.into_iter().map(|(c, _)| c).collect();
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let summary = Summary {
+        cases: repo.cases.iter().filter(|c| exists(c, as_of)).count(),
+        files: repo.files,
+        errors: diagnostics.iter().filter(|d| d.severity == Severity::Error).count(),
+        warnings: diagnostics.iter().filter(|d| d.severity == Severity::Warning).count(),
+        overdue: clocks.iter().filter(|c| c.status == ClockStatus::Overdue).count(),
+        due_soon: clocks.iter().filter(|c| c.status == ClockStatus::DueSoon).count(),
+    };
+    CheckReport { as_of, summary, diagnostics, clocks }
+}
+
+/// Whether a case exists as of a date (cases without a date are kept).
+pub fn exists(case: &Case, as_of: NaiveDate) -> bool {
+    case.received.as_ref().is_none_or(|r| r.value <= as_of)
+}
+
+/// Every clock of every case, with whether it fell outside the calendar.
+pub fn evaluate(repo: &Repository, as_of: NaiveDate) -> Vec<(ClockRow, bool)> {
+    let mut rows: Vec<(ClockRow, bool)> = repo
+        .cases
+        .par_iter()
+        .flat_map_iter(|case| {
+            evaluate_case(case, received_pos(case), &repo.rules, &repo.calendar, as_of).into_iter().map(move |clock| {
+                let outside = clock.outside_calendar;
+                (row(repo, case, clock), outside)
+            })
+        })
+        .collect();
+    rows.sort_by(|(a, _), (b, _)| (&a.file, a.line, &a.rule, a.start).cmp(&(&b.file, b.line, &b.rule, b.start)));
+    rows
+}
+
+fn row(repo: &Repository, case: &Case, clock: Clock) -> ClockRow {
+    let rule = &repo.rules[clock.rule];
+    let responsible = match rule.responsible {
+        Responsible::Office => Some(repo.settings.organization_short.clone()).filter(|s| !s.is_empty()),
+        Responsible::Assignee => clock.lead,
+    };
+    ClockRow {
+        case: case.id.value.clone(),
+        rule: rule.id.clone(),
+        start: clock.start,
+        due: clock.due,
+        status: clock.status,
+        stopped: clock.stopped,
+        days: clock.days,
+        responsible,
+        severity: clock.severity,
+        notices: clock.notices,
+        file: case.file.clone(),
+        line: clock.start_pos.line,
+        rule_title: rule.title.clone(),
+    }
+}
+
+/// A case as it stands on a date: status, lead department, next due date.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseState {
+    /// Derived status.
+    pub status: Status,
+    /// Lead department of the latest assignment.
+    pub lead: Option<String>,
+    /// Earliest due date of a running clock.
+    pub next_due: Option<NaiveDate>,
+    /// Whether a clock is overdue.
+    pub overdue: bool,
+}
+
+/// The state of a case as of a date, given its clock rows.
+pub fn case_state<'a>(case: &Case, as_of: NaiveDate, clocks: impl IntoIterator<Item = &'a ClockRow>) -> CaseState {
+    let events = case.timeline.iter().filter(|e| e.date <= as_of);
+    let lead = events
+        .clone()
+        .filter(|e| e.kind == EventType::Assigned)
+        .last()
+        .and_then(|e| e.lead.as_ref())
+        .map(|l| l.value.clone());
+    let mut next_due = None;
+    let mut overdue = false;
+    for c in clocks {
+        if matches!(c.status, ClockStatus::Pending | ClockStatus::DueSoon | ClockStatus::Overdue) {
+            next_due = Some(next_due.map_or(c.due, |d: NaiveDate| d.min(c.due)));
+        }
+        overdue |= c.status == ClockStatus::Overdue;
+    }
+    CaseState { status: derive_status(events), lead, next_due, overdue }
+}

@@ -1,0 +1,241 @@
+//! Checks across files: ids, departments, meetings, related cases, and whether
+//! each timeline makes sense. Canonicalises department aliases as it goes.
+
+use std::collections::HashMap;
+
+use crate::diag::{closest, did_you_mean, Diagnostic, Pos};
+use crate::load::Repository;
+use crate::model::{Case, Department, EventType, Named, Spanned};
+
+/// Every cross-file problem in the repository.
+pub fn validate(repo: &mut Repository) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    duplicate_ids(repo.cases.iter().map(|c| (&c.id, c.file.as_str())), "案件编号", &mut out);
+    duplicate_ids(repo.meetings.iter().map(|m| (&m.id, m.file.as_str())), "会议编号", &mut out);
+    let departments = repo.departments.as_deref().map(DepartmentIndex::new);
+    let meeting_ids: Vec<&str> = repo.meetings.iter().map(|m| m.id.value.as_str()).collect();
+    let case_ids: std::collections::HashSet<&str> = repo.cases.iter().map(|c| c.id.value.as_str()).collect();
+    let rule_ids: Vec<&str> = repo.rules.iter().map(|r| r.id.as_str()).collect();
+    let settings = &repo.settings;
+    let mut found: Vec<Vec<Diagnostic>> = Vec::with_capacity(repo.cases.len());
+    for case in repo.cases.iter() {
+        let mut d = Vec::new();
+        let at = |pos: Pos, code: &str, msg: String| Diagnostic::error(code, &case.file, pos, msg);
+        if let Some(m) = &case.meeting {
+            if !meeting_ids.contains(&m.value.as_str()) {
+                d.push(
+                    at(m.pos, "unknown-meeting", format!("未知会议「{}」", m.value))
+                        .with_hint_opt(closest(&m.value, meeting_ids.iter().copied()).map(did_you_mean)),
+                );
+            }
+        }
+        for r in &case.related {
+            if !case_ids.contains(r.value.as_str()) {
+                let hint = closest(&r.value, case_ids.iter().copied()).map(did_you_mean);
+                d.push(at(r.pos, "unknown-case", format!("关联案件「{}」不存在", r.value)).with_hint_opt(hint));
+            }
+        }
+        if let Some(level) = &case.level {
+            if settings.level_key(&level.value).is_none() {
+                let keys: Vec<String> = settings.levels.iter().map(|(k, l)| format!("{k}（{l}）")).collect();
+                d.push(
+                    at(level.pos, "invalid-value", format!("层级「{}」无效", level.value))
+                        .with_hint(format!("可选：{}", keys.join("、"))),
+                );
+            }
+        }
+        if case.received.is_none() {
+            d.push(
+                at(case.id.pos, "missing-field", "案件缺少收到日期「received」".into())
+                    .with_hint("请写 received: 2026-06-03，或把案件放在有 meeting.yaml 的会议文件夹下"),
+            );
+        }
+        timeline_sense(case, &rule_ids, &mut d);
+        found.push(d);
+    }
+    for (case, d) in repo.cases.iter_mut().zip(found) {
+        out.extend(d);
+        if let Some(level) = case.level.as_mut() {
+            if let Some(key) = settings.level_key(&level.value) {
+                level.value = key.to_string();
+            }
+        }
+        if let Some(index) = &departments {
+            index.canonicalise(case, &mut out);
+        }
+    }
+    out
+}
+
+fn duplicate_ids<'a>(
+    items: impl Iterator<Item = (&'a Spanned<String>, &'a str)>,
+    what: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut first: HashMap<&str, (&str, Pos)> = HashMap::new();
+    let mut reported_first = std::collections::HashSet::new();
+    for (id, file) in items {
+        match first.get(id.value.as_str()) {
+            None => {
+                first.insert(&id.value, (file, id.pos));
+            }
+            Some(&(other, other_pos)) => {
+                out.push(
+                    Diagnostic::error(
+                        "duplicate-id",
+                        file,
+                        id.pos,
+                        format!("{what}「{}」重复：{other} 与 {file}", id.value),
+                    )
+                    .with_hint(format!("另见 {other}:{}；编号须全库唯一", other_pos.line)),
+                );
+                if reported_first.insert(other) {
+                    out.push(
+                        Diagnostic::error(
+                            "duplicate-id",
+                            other,
+                            other_pos,
+                            format!("{what}「{}」重复：{other} 与 {file}", id.value),
+                        )
+                        .with_hint(format!("另见 {file}:{}；编号须全库唯一", id.pos.line)),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Events out of order, before `received`, or where they make no sense.
+fn timeline_sense(case: &Case, rule_ids: &[&str], d: &mut Vec<Diagnostic>) {
+    let at = |pos: Pos, code: &str, msg: String| Diagnostic::error(code, &case.file, pos, msg);
+    let mut previous: Option<chrono::NaiveDate> = None;
+    let (mut assigned, mut replied, mut closed) = (false, false, false);
+    for e in &case.timeline {
+        let name = e.kind.zh();
+        if let Some(p) = previous.filter(|p| e.date < *p) {
+            d.push(
+                at(e.pos, "event-out-of-order", format!("「{name}」事件日期 {} 早于上一事件 {p}", e.date))
+                    .with_hint("事件请按日期先后排列，并核对日期是否写错"),
+            );
+        }
+        previous = Some(previous.map_or(e.date, |p| p.max(e.date)));
+        if let Some(r) = case.received.as_ref().filter(|r| e.date < r.value) {
+            d.push(
+                at(e.pos, "event-before-received", format!("「{name}」事件日期 {} 早于收到日期 {}", e.date, r.value))
+                    .with_hint("请核对事件日期或 received"),
+            );
+        }
+        if closed && !matches!(e.kind, EventType::Note) {
+            d.push(
+                Diagnostic::warning(
+                    "event-after-closed",
+                    &case.file,
+                    e.pos,
+                    format!("案件已办结，其后又有「{name}」事件"),
+                )
+                .with_hint("如需重新办理，请删除或改正原「办结」事件"),
+            );
+        }
+        match e.kind {
+            EventType::Assigned => {
+                assigned = true;
+                if let Some(due) = e.due.as_ref().filter(|due| due.value < e.date) {
+                    d.push(at(due.pos, "invalid-value", format!("办理时限 {} 早于交办日期 {}", due.value, e.date)));
+                }
+            }
+            EventType::Acknowledged | EventType::Returned | EventType::Replied if !assigned => {
+                d.push(
+                    at(e.pos, "event-without-assignment", format!("尚未交办就有「{name}」事件"))
+                        .with_hint("请先记录「交办」（assigned）事件，或核对事件类型"),
+                );
+                replied |= e.kind == EventType::Replied;
+            }
+            EventType::Replied => replied = true,
+            EventType::Answered => replied = true,
+            EventType::Evaluated if !replied => {
+                d.push(
+                    at(e.pos, "evaluation-before-reply", "尚未答复就有「评价」事件".into())
+                        .with_hint("满意度评价应在部门答复（replied）之后"),
+                );
+            }
+            EventType::Extended => {
+                if let Some(rule) = &e.rule {
+                    if !rule_ids.contains(&rule.value.as_str()) {
+                        let hint = closest(&rule.value, rule_ids.iter().copied())
+                            .map(did_you_mean)
+                            .unwrap_or_else(|| format!("可选：{}", rule_ids.join("、")));
+                        d.push(at(rule.pos, "unknown-rule", format!("未知时限规则「{}」", rule.value)).with_hint(hint));
+                    }
+                }
+                if let Some(due) = e.due.as_ref().filter(|due| due.value < e.date) {
+                    d.push(at(due.pos, "invalid-value", format!("延期后的期限 {} 早于延期日期 {}", due.value, e.date)));
+                }
+            }
+            EventType::Closed => closed = true,
+            _ => {}
+        }
+    }
+}
+
+/// Department names and aliases, for checking and canonicalising case files.
+struct DepartmentIndex<'a> {
+    canonical: HashMap<&'a str, &'a str>,
+    all_names: Vec<&'a str>,
+}
+
+impl<'a> DepartmentIndex<'a> {
+    fn new(departments: &'a [Department]) -> DepartmentIndex<'a> {
+        let mut canonical = HashMap::new();
+        let mut all_names = Vec::new();
+        for d in departments {
+            canonical.insert(d.name.as_str(), d.name.as_str());
+            all_names.push(d.name.as_str());
+            for a in &d.aliases {
+                canonical.insert(a.as_str(), d.name.as_str());
+            }
+        }
+        DepartmentIndex { canonical, all_names }
+    }
+
+    fn suggest(&self, name: &str) -> Option<&'a str> {
+        let candidates = self.canonical.keys().copied();
+        closest(name, candidates)
+            .map(|near| self.canonical[near])
+            .or_else(|| closest(name, self.all_names.iter().copied()))
+    }
+
+    /// Replaces aliases by full names; reports names that are not departments.
+    fn canonicalise(&self, case: &mut Case, out: &mut Vec<Diagnostic>) {
+        for e in case.timeline.iter_mut() {
+            let by_is_department = !matches!(e.kind, EventType::Answered);
+            let names = e
+                .lead
+                .iter_mut()
+                .chain(e.co.iter_mut())
+                .chain(e.by.iter_mut().filter(|_| by_is_department))
+                .chain(e.to.iter_mut());
+            for name in names {
+                match self.canonical.get(name.value.trim()) {
+                    Some(full) => {
+                        if name.value != *full {
+                            name.value = full.to_string();
+                        }
+                    }
+                    None => out.push(
+                        Diagnostic::error(
+                            "unknown-department",
+                            &case.file,
+                            name.pos,
+                            format!("未知部门「{}」", name.value),
+                        )
+                        .with_hint(
+                            self.suggest(&name.value)
+                                .map(did_you_mean)
+                                .unwrap_or_else(|| "请在 departments.yaml 中登记该部门，或改用已登记的名称".into()),
+                        ),
+                    ),
+                }
+            }
+        }
+    }
+}

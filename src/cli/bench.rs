@@ -1,0 +1,125 @@
+//! `qinqing bench-gen N DIR`: a synthetic repository for benchmarks.
+//!
+//! Cases are about 1 KB each, spread over ten years, twelve departments and
+//! every event kind, generated deterministically from a seed.
+
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use anyhow::{bail, Result};
+use chrono::{Days, NaiveDate};
+
+use crate::load::case::credit_check_char;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 案件数
+    cases: usize,
+    /// 目录（须不存在或为空）
+    dir: PathBuf,
+    /// 随机种子
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+const DEPARTMENTS: &[&str] = &[
+    "市发展和改革委员会",
+    "市经济和信息化局",
+    "市交通运输局",
+    "市人力资源和社会保障局",
+    "市自然资源和规划局",
+    "市住房和城乡建设局",
+    "市市场监督管理局",
+    "市生态环境局",
+    "市商务局",
+    "市科学技术局",
+    "市教育局",
+    "国网某某供电公司",
+];
+const TOPICS: &[(&str, &str)] = &[
+    ("交通出行", "园区公交线路延伸至产业园"),
+    ("子女入学", "员工子女就近入学名额"),
+    ("审批服务", "印刷经营许可只能在市区窗口办理"),
+    ("要素保障", "专用电力线路接入进度滞后"),
+    ("用地保障", "低效工业用地更新改造"),
+    ("人才用工", "高技能人才紧缺"),
+    ("融资服务", "中小企业融资成本偏高"),
+    ("知识产权", "专利侵权纠纷维权难"),
+];
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+pub fn run(args: Args) -> Result<u8> {
+    if args.dir.exists() && std::fs::read_dir(&args.dir)?.next().is_some() {
+        bail!("{} 不是空目录", args.dir.display());
+    }
+    std::fs::create_dir_all(&args.dir)?;
+    std::fs::write(args.dir.join("qinqing.yaml"), include_str!("../../init/qinqing.yaml"))?;
+    let mut deps = String::new();
+    for d in DEPARTMENTS {
+        let _ = writeln!(deps, "- name: {d}\n  level: city");
+    }
+    std::fs::write(args.dir.join("departments.yaml"), deps)?;
+    let mut rng = Rng(args.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let first = NaiveDate::from_ymd_opt(2016, 1, 4).unwrap_or_default();
+    for i in 0..args.cases {
+        let received = first + Days::new((i as u64 * 3650) / args.cases.max(1) as u64);
+        let id = format!("SYN-{}-{:06}", received.format("%Y"), i);
+        let dir = args.dir.join("cases").join(received.format("%Y/%m").to_string());
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join(format!("{id}.yaml")), synthetic_case(&id, received, &mut rng))?;
+    }
+    eprintln!("已在 {} 生成 {} 件合成案件", args.dir.display(), args.cases);
+    Ok(0)
+}
+
+fn synthetic_case(id: &str, received: NaiveDate, rng: &mut Rng) -> String {
+    let (category, title) = TOPICS[rng.below(TOPICS.len())];
+    let lead = DEPARTMENTS[rng.below(DEPARTMENTS.len())];
+    let co = DEPARTMENTS[rng.below(DEPARTMENTS.len())];
+    let values: Vec<u32> = (0..17).map(|k| if k < 2 { [9, 1][k] } else { rng.below(10) as u32 }).collect();
+    let code: String =
+        values.iter().map(|v| char::from_digit(*v, 10).unwrap_or('0')).chain([credit_check_char(&values)]).collect();
+    let day = |n: u64| received + Days::new(n);
+    let mut s = format!(
+        "id: {id}\ntitle: {title}（第{}号）\nenterprise:\n  name: 某某{}科技有限公司\n  credit_code: {code}\n  contact: 王某\n  phone: \"1380000{:04}\"\n\
+         received: {received}\nchannel: {}\nlevel: city\ncategory: {category}\nhandling: coordinated\ntags: [共性问题]\n\
+         description: |\n  企业反映{title}的问题，涉及员工通勤、生产经营和项目推进，希望有关部门尽快协调解决，并明确办理时限和责任人。\n  企业已多次与园区沟通，仍未得到答复。\ntimeline:\n",
+        rng.below(1000),
+        rng.below(500),
+        rng.below(10000),
+        ["meeting", "online", "hotline", "visit", "written"][rng.below(5)],
+    );
+    let stage = rng.below(6);
+    let _ = write!(
+        s,
+        "  - date: {}\n    event: assigned\n    lead: {lead}\n    co: [{co}]\n    note: 请于两周内办理并答复企业\n",
+        day(1)
+    );
+    if stage >= 1 {
+        let _ = write!(s, "  - date: {}\n    event: acknowledged\n    by: {lead}\n", day(2));
+    }
+    if stage >= 2 {
+        let _ = write!(s, "  - date: {}\n    event: replied\n    by: {lead}\n    result: resolved\n    text: 已协调有关单位落实，预计下月完成，并已电话告知企业联系人。\n", day(1 + rng.below(20) as u64));
+    }
+    if stage >= 3 {
+        let rating = ["satisfied", "basically_satisfied", "unsatisfied"][rng.below(3)];
+        let _ = write!(s, "  - date: {}\n    event: evaluated\n    rating: {rating}\n", day(30));
+    }
+    if stage >= 4 {
+        let _ = write!(s, "  - date: {}\n    event: closed\n    note: 企业确认问题已解决\n", day(31));
+    }
+    s
+}

@@ -1,0 +1,55 @@
+//! `qinqing check`.
+
+use std::path::Path;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use clap::ValueEnum;
+
+use crate::output::{self, Paint};
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Format {
+    /// 给人看的文本
+    Text,
+    /// 稳定的 JSON（"version": 1）
+    Json,
+    /// JUnit XML，供 CI 测试报表
+    Junit,
+    /// GitHub Actions 注释
+    Github,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 检查截至哪天（默认：案件库时区的今天），如 2026-06-20
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
+    as_of: Option<NaiveDate>,
+    /// 输出格式
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// 列出全部时限，而不只是超期与即将到期的
+    #[arg(long)]
+    all: bool,
+    /// 把警告也当作错误（--deny warnings）
+    #[arg(long, value_name = "LEVEL", value_parser = ["warnings"])]
+    deny: Option<String>,
+    /// 不读写解析缓存（.qinqing-cache/）
+    #[arg(long)]
+    no_cache: bool,
+}
+
+pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
+    let mut repository = super::open(repo, !args.no_cache)?;
+    let as_of = super::as_of(args.as_of, &repository);
+    let report = crate::check::check(&mut repository, as_of);
+    let text = match args.format {
+        Format::Text => output::text::render(&report, args.all, Paint(output::colour_wanted())),
+        Format::Json => output::json::render(&report, args.all),
+        Format::Junit => output::junit::render(&report),
+        Format::Github => output::github::render(&report),
+    };
+    output::emit(&text)?;
+    Ok(report.exit_code(args.deny.is_some()))
+}

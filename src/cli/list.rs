@@ -1,0 +1,142 @@
+//! `qinqing list`.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use anyhow::{bail, Result};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::check::{case_state, evaluate, exists, ClockRow};
+use crate::model::{Named, Status};
+use crate::output::{emit, table};
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    /// 对齐的表格
+    Text,
+    /// JSON 数组
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 截至哪天（默认：今天）
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
+    as_of: Option<NaiveDate>,
+    /// 按状态筛选：received 待交办、assigned 办理中、replied 待评价、evaluated 已评价、reopened 重办中、returned 待重新交办、answered 现场答复、closed 办结
+    #[arg(long)]
+    status: Option<String>,
+    /// 按主办部门筛选（全称或别名）
+    #[arg(long)]
+    dept: Option<String>,
+    /// 只列有超期时限的案件
+    #[arg(long)]
+    overdue: bool,
+    /// 按层级筛选：city 或 county（市级、区县）
+    #[arg(long)]
+    level: Option<String>,
+    /// 按恳谈会编号筛选
+    #[arg(long)]
+    meeting: Option<String>,
+    /// 输出格式
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+#[derive(Serialize)]
+struct Row<'a> {
+    id: &'a str,
+    title: &'a str,
+    status: &'static str,
+    lead: Option<String>,
+    next_due: Option<NaiveDate>,
+    overdue: bool,
+    level: Option<&'a str>,
+    meeting: Option<&'a str>,
+    file: &'a str,
+}
+
+pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
+    let mut repository = super::open(repo, true)?;
+    let as_of = super::as_of(args.as_of, &repository);
+    let problems = crate::check::validate::validate(&mut repository);
+    let status = match &args.status {
+        Some(s) => match Status::parse(s) {
+            Some(st) => Some(st),
+            None => bail!("未知状态「{s}」；可选：{}", crate::model::enums::spellings::<Status>()),
+        },
+        None => None,
+    };
+    let level = args.level.as_deref().map(|l| repository.settings.level_key(l).unwrap_or(l).to_string());
+    let dept = args.dept.as_deref().map(|d| canonical_department(&repository, d));
+    let rows = evaluate(&repository, as_of);
+    let mut by_case: HashMap<&str, Vec<&ClockRow>> = HashMap::new();
+    for (r, _) in &rows {
+        by_case.entry(r.case.as_str()).or_default().push(r);
+    }
+    let mut out = Vec::new();
+    for case in repository.cases.iter().filter(|c| exists(c, as_of)) {
+        let state = case_state(case, as_of, by_case.get(case.id.value.as_str()).into_iter().flatten().copied());
+        let keep = status.is_none_or(|s| s == state.status)
+            && dept.as_deref().is_none_or(|d| state.lead.as_deref() == Some(d))
+            && (!args.overdue || state.overdue)
+            && level.as_deref().is_none_or(|l| case.level.as_ref().is_some_and(|x| x.value == l))
+            && args.meeting.as_deref().is_none_or(|m| case.meeting.as_ref().is_some_and(|x| x.value == m));
+        if keep {
+            out.push(Row {
+                id: &case.id.value,
+                title: &case.title,
+                status: state.status.key(),
+                lead: state.lead,
+                next_due: state.next_due,
+                overdue: state.overdue,
+                level: case.level.as_ref().map(|l| l.value.as_str()),
+                meeting: case.meeting.as_ref().map(|m| m.value.as_str()),
+                file: &case.file,
+            });
+        }
+    }
+    match args.format {
+        Format::Json => emit(&(serde_json::to_string_pretty(&out)? + "\n"))?,
+        Format::Text => {
+            let cells: Vec<Vec<String>> = out
+                .iter()
+                .map(|r| {
+                    let due = r
+                        .next_due
+                        .map(|d| if r.overdue { format!("{d}（超期）") } else { d.to_string() })
+                        .unwrap_or_else(|| "—".into());
+                    let status =
+                        Status::ALL.iter().find(|(_, k, _)| *k == r.status).map_or(r.status, |(s, _, _)| s.zh());
+                    vec![
+                        r.id.to_string(),
+                        status.to_string(),
+                        r.lead.clone().unwrap_or_else(|| "—".into()),
+                        due,
+                        r.title.to_string(),
+                    ]
+                })
+                .collect();
+            emit(&table::render(&["编号", "状态", "主办部门", "下一期限", "标题"], &cells))?;
+            let errors = problems.iter().filter(|d| d.severity == crate::diag::Severity::Error).count()
+                + repository.diagnostics.len();
+            let note = if errors > 0 {
+                format!("；案件库有 {errors} 处问题，请运行 qinqing check")
+            } else {
+                String::new()
+            };
+            eprintln!("共 {} 件（截至 {as_of}）{note}", out.len());
+        }
+    }
+    Ok(0)
+}
+
+/// The full name of a department given its name or an alias.
+pub fn canonical_department(repo: &crate::load::Repository, name: &str) -> String {
+    repo.departments
+        .iter()
+        .flatten()
+        .find(|d| d.name == name || d.aliases.iter().any(|a| a == name) || d.short.as_deref() == Some(name))
+        .map_or_else(|| name.to_string(), |d| d.name.clone())
+}

@@ -1,0 +1,92 @@
+//! The command line: clap definitions; each command wires stages together.
+
+mod bench;
+mod check;
+mod init;
+mod list;
+mod schema;
+mod show;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+
+use crate::load::{self, LoadOptions, Repository};
+
+/// 亲清 qinqing：政企恳谈会问题的台账、时限检查与公文生成。
+#[derive(Debug, Parser)]
+#[command(name = "qinqing", version, about, long_about = None, after_help = "示例：\n  qinqing check --as-of 2026-11-20\n  qinqing list --overdue\n  qinqing show HZ-2026-0107\n  qinqing init 新案件库")]
+pub struct Cli {
+    /// 案件库目录（默认：从当前目录向上查找 qinqing.yaml）
+    #[arg(long, global = true, value_name = "DIR")]
+    pub repo: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// 新建案件库骨架（内置规则、节假日日历与示例，带中文注释）
+    #[command(after_help = "示例：\n  qinqing init 湖州营商办案件库")]
+    Init(init::Args),
+    /// 校验全部文件并检查时限；CI 入口。退出码：0 无错误，1 有超期等错误，2 输入有误
+    #[command(
+        after_help = "示例：\n  qinqing check\n  qinqing check --as-of 2026-06-20 --format json\n  qinqing check --format junit > qinqing.xml\n  qinqing check --format github --deny warnings"
+    )]
+    Check(check::Args),
+    /// 列出案件：状态、主办部门、下一期限
+    #[command(
+        after_help = "示例：\n  qinqing list --overdue\n  qinqing list --status 办理中 --dept 市交通运输局\n  qinqing list --meeting HZ-M-2026-23 --format json"
+    )]
+    List(list::Args),
+    /// 查看一件案件：字段、办理过程与各项时限
+    #[command(after_help = "示例：\n  qinqing show HZ-2026-0107 --as-of 2026-06-20")]
+    Show(show::Args),
+    /// 输出各类文件的 JSON Schema，供编辑器（YAML 语言服务）提示与校验
+    #[command(after_help = "示例：\n  qinqing schema case > schema/case.json\n  qinqing schema --all --out schema")]
+    Schema(schema::Args),
+    /// 生成合成案件库，供性能测试（开发用）
+    #[command(hide = true)]
+    BenchGen(bench::Args),
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn run(cli: Cli) -> Result<u8> {
+    let repo = cli.repo.as_deref();
+    match cli.command {
+        Command::Init(a) => init::run(a),
+        Command::Check(a) => check::run(repo, a),
+        Command::List(a) => list::run(repo, a),
+        Command::Show(a) => show::run(repo, a),
+        Command::Schema(a) => schema::run(a),
+        Command::BenchGen(a) => bench::run(a),
+    }
+}
+
+/// Finds and reads the repository.
+fn open(repo: Option<&Path>, cache: bool) -> Result<Repository> {
+    let start = match repo {
+        Some(p) => p.to_path_buf(),
+        None => std::env::current_dir().context("无法读取当前目录")?,
+    };
+    let root = load::find_root(&start)?;
+    load::load(&root, LoadOptions { cache })
+}
+
+/// The date to look at: `--as-of`, or today in the repository's time zone.
+fn as_of(given: Option<NaiveDate>, repo: &Repository) -> NaiveDate {
+    given.unwrap_or_else(|| {
+        let tz: chrono_tz::Tz = repo.settings.timezone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
+        chrono::Utc::now().with_timezone(&tz).date_naive()
+    })
+}
+
+/// Parses `--as-of` and other date arguments.
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    crate::load::reader::parse_date(s.trim()).map_err(|iso| match iso {
+        Some(iso) => format!("日期请写作 {iso}"),
+        None => "日期请写作 2026-06-20 的形式".to_string(),
+    })
+}

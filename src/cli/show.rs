@@ -1,0 +1,158 @@
+//! `qinqing show ID`.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use anyhow::{bail, Result};
+use chrono::NaiveDate;
+use serde_json::json;
+
+use crate::check::{case_state, evaluate};
+use crate::diag::closest;
+use crate::model::{Case, Event, Named};
+use crate::output::{emit, table};
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    /// 给人看的文本
+    Text,
+    /// JSON
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 案件编号
+    id: String,
+    /// 截至哪天（默认：今天）
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
+    as_of: Option<NaiveDate>,
+    /// 输出格式
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
+    let mut repository = super::open(repo, true)?;
+    let as_of = super::as_of(args.as_of, &repository);
+    crate::check::validate::validate(&mut repository);
+    let Some(case) = repository.cases.iter().find(|c| c.id.value == args.id) else {
+        let near = closest(&args.id, repository.cases.iter().map(|c| c.id.value.as_str()));
+        bail!("找不到案件「{}」{}", args.id, near.map(|n| format!("；是否为「{n}」？")).unwrap_or_default());
+    };
+    let clocks: Vec<_> =
+        evaluate(&repository, as_of).into_iter().map(|(c, _)| c).filter(|c| c.case == case.id.value).collect();
+    let state = case_state(case, as_of, &clocks);
+    match args.format {
+        Format::Json => {
+            let doc = json!({
+                "version": 1, "as_of": as_of, "id": case.id.value, "title": case.title, "file": case.file,
+                "status": state.status.key(), "lead": state.lead, "next_due": state.next_due,
+                "enterprise": case.enterprise.as_ref().map(|e| json!({ "name": e.name, "credit_code": e.credit_code })),
+                "received": case.received.as_ref().map(|r| r.value), "channel": case.channel.map(Named::key),
+                "meeting": case.meeting.as_ref().map(|m| &m.value), "level": case.level.as_ref().map(|l| &l.value),
+                "category": case.category, "handling": case.handling.map(Named::key), "tags": case.tags,
+                "related": case.related.iter().map(|r| &r.value).collect::<Vec<_>>(), "description": case.description,
+                "timeline": case.timeline.iter().map(|e| json!({ "date": e.date, "event": e.kind.key(), "line": e.pos.line, "summary": summary(e) })).collect::<Vec<_>>(),
+                "clocks": clocks,
+            });
+            emit(&(serde_json::to_string_pretty(&doc)? + "\n"))?;
+        }
+        Format::Text => emit(&text(case, &state, &clocks, as_of))?,
+    }
+    Ok(0)
+}
+
+fn text(case: &Case, state: &crate::check::CaseState, clocks: &[crate::check::ClockRow], as_of: NaiveDate) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "{}  {}", case.id.value, case.title);
+    let _ = writeln!(
+        s,
+        "状态：{}（截至 {as_of}）    主办：{}    文件：{}",
+        state.status.zh(),
+        state.lead.as_deref().unwrap_or("—"),
+        case.file
+    );
+    if let Some(e) = &case.enterprise {
+        let _ =
+            writeln!(s, "企业：{}{}", e.name, e.credit_code.as_ref().map(|c| format!("（{c}）")).unwrap_or_default());
+    }
+    let field = |v: Option<String>| v.unwrap_or_else(|| "—".into());
+    let _ = writeln!(
+        s,
+        "收到：{}    渠道：{}    会议：{}    层级：{}    类别：{}    办理方式：{}",
+        field(case.received.as_ref().map(|r| r.value.to_string())),
+        field(case.channel.map(|c| c.zh().to_string())),
+        field(case.meeting.as_ref().map(|m| m.value.clone())),
+        field(case.level.as_ref().map(|l| l.value.clone())),
+        field(case.category.clone()),
+        field(case.handling.map(|h| h.zh().to_string())),
+    );
+    if !case.description.trim().is_empty() {
+        let _ = writeln!(s, "\n{}", case.description.trim_end());
+    }
+    let _ = writeln!(s, "\n办理过程");
+    let rows: Vec<Vec<String>> = case
+        .timeline
+        .iter()
+        .map(|e| {
+            let later = if e.date > as_of { "（尚未发生）" } else { "" };
+            vec![e.date.to_string(), format!("{}{later}", e.kind.zh()), summary(e)]
+        })
+        .collect();
+    s.push_str(&table::render(&["日期", "事件", "内容"], &rows));
+    let _ = writeln!(s, "\n时限");
+    let rows: Vec<Vec<String>> = clocks
+        .iter()
+        .map(|c| {
+            vec![
+                c.rule.clone(),
+                c.rule_title.clone(),
+                c.start.to_string(),
+                c.due.to_string(),
+                c.status.zh().to_string(),
+                c.stopped.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+                c.days.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
+                c.responsible.clone().unwrap_or_else(|| "—".into()),
+            ]
+        })
+        .collect();
+    s.push_str(&table::render(&["规则", "说明", "起算", "期限", "状态", "止算", "超期天数", "责任方"], &rows));
+    s
+}
+
+/// One line saying what an event records.
+fn summary(e: &Event) -> String {
+    let mut parts = Vec::new();
+    if let Some(l) = &e.lead {
+        parts.push(format!("主办 {}", l.value));
+    }
+    if !e.co.is_empty() {
+        parts.push(format!("协办 {}", e.co.iter().map(|c| c.value.as_str()).collect::<Vec<_>>().join("、")));
+    }
+    if let Some(b) = &e.by {
+        parts.push(b.value.clone());
+    }
+    if !e.to.is_empty() {
+        parts.push(format!("致 {}", e.to.iter().map(|c| c.value.as_str()).collect::<Vec<_>>().join("、")));
+    }
+    if let Some(r) = &e.rule {
+        parts.push(format!("规则 {}", r.value));
+    }
+    if let Some(d) = &e.due {
+        parts.push(format!("期限 {}", d.value));
+    }
+    if let Some(r) = e.result {
+        parts.push(r.zh().to_string());
+    }
+    if let Some(r) = e.rating {
+        parts.push(r.zh().to_string());
+    }
+    if let Some(d) = &e.doc {
+        parts.push(d.clone());
+    }
+    if let Some(t) = &e.text {
+        parts.push(t.lines().next().unwrap_or_default().to_string());
+    }
+    parts.join("；")
+}

@@ -1,0 +1,257 @@
+//! A case file: `cases/**/<id>.yaml`.
+
+use crate::diag::{Pos, Sink};
+use crate::load::reader::{enum_values, field, Field, MapReader, Ty};
+use crate::load::yaml::{Node, Value};
+use crate::model::{Case, Channel, Enterprise, Event, EventType, Handling, Named, Rating, ReplyResult};
+
+/// The keys of a case file.
+pub const CASE_FIELDS: &[Field] = &[
+    field("id", true, Ty::Text, "案件编号，全库唯一，文件名为「编号.yaml」"),
+    field("title", true, Ty::Text, "问题标题"),
+    field("enterprise", false, Ty::Map(ENTERPRISE_FIELDS), "反映问题的企业"),
+    field("received", false, Ty::Date, "收到问题的日期；恳谈会文件夹下的案件默认取会议日期"),
+    field("channel", false, Ty::Enum(enum_values::<Channel>), "来源渠道"),
+    field("meeting", false, Ty::Text, "所属恳谈会编号"),
+    field("level", false, Ty::Text, "层级：city（市级）或 county（区县）"),
+    field("category", false, Ty::Text, "问题类别，如 交通出行"),
+    field("handling", false, Ty::Enum(enum_values::<Handling>), "办理方式"),
+    field("tags", false, Ty::TextList, "标签，如 共性问题、典型案例"),
+    field("related", false, Ty::TextList, "举一反三：类似案件的编号"),
+    field("description", false, Ty::Text, "问题描述"),
+    field("timeline", false, Ty::Custom, "办理过程，按日期先后排列"),
+    field("extra", false, Ty::Any, "本地自定义字段，原样保留、不做检查"),
+];
+
+/// The keys of the `enterprise` mapping.
+pub const ENTERPRISE_FIELDS: &[Field] = &[
+    field("name", true, Ty::Text, "企业名称"),
+    field("credit_code", false, Ty::Text, "统一社会信用代码（18位，按 GB 32100-2015 校验）"),
+    field("contact", false, Ty::Text, "联系人（个人信息，公开时脱敏）"),
+    field("phone", false, Ty::Text, "联系电话（个人信息，公开时脱敏）"),
+];
+
+const DATE: Field = field("date", true, Ty::Date, "日期，写作 2026-06-03");
+const EVENT: Field = field("event", true, Ty::Enum(enum_values::<EventType>), "事件类型");
+const BY: Field = field("by", false, Ty::Text, "办理部门");
+
+/// The keys each kind of timeline entry accepts.
+pub fn event_fields(kind: EventType) -> &'static [Field] {
+    match kind {
+        EventType::Answered => {
+            const F: &[Field] = &[
+                DATE,
+                EVENT,
+                field("by", false, Ty::Text, "现场答复人或部门"),
+                field("text", false, Ty::Text, "答复内容"),
+            ];
+            F
+        }
+        EventType::Assigned => {
+            const F: &[Field] = &[
+                DATE,
+                EVENT,
+                field("lead", true, Ty::Text, "主办部门"),
+                field("co", false, Ty::TextOrList, "协办部门"),
+                field("note", false, Ty::Text, "交办意见"),
+                field("due", false, Ty::Date, "本次交办的办理时限（覆盖规则计算的日期）"),
+            ];
+            F
+        }
+        EventType::Acknowledged => {
+            const F: &[Field] = &[DATE, EVENT, BY];
+            F
+        }
+        EventType::Returned => {
+            const F: &[Field] = &[DATE, EVENT, BY, field("reason", false, Ty::Text, "退回理由")];
+            F
+        }
+        EventType::Extended => {
+            const F: &[Field] = &[
+                DATE,
+                EVENT,
+                field("rule", true, Ty::Text, "延期的时限规则编号，如 reply"),
+                field("due", true, Ty::Date, "延期后的期限"),
+                field("approved_by", false, Ty::Text, "批准人"),
+                field("reason", false, Ty::Text, "延期理由"),
+            ];
+            F
+        }
+        EventType::Replied => {
+            const F: &[Field] = &[
+                DATE,
+                EVENT,
+                BY,
+                field("result", false, Ty::Enum(enum_values::<ReplyResult>), "办理结果"),
+                field("text", false, Ty::Text, "答复内容"),
+            ];
+            F
+        }
+        EventType::Evaluated => {
+            const F: &[Field] = &[
+                DATE,
+                EVENT,
+                field("rating", true, Ty::Enum(enum_values::<Rating>), "企业评价"),
+                field("comment", false, Ty::Text, "企业意见"),
+            ];
+            F
+        }
+        EventType::Supervised => {
+            const F: &[Field] = &[
+                DATE,
+                EVENT,
+                field("doc", false, Ty::Text, "督办通知文号"),
+                field("to", false, Ty::TextOrList, "督办对象"),
+            ];
+            F
+        }
+        EventType::Bulletined => {
+            const F: &[Field] = &[DATE, EVENT, field("doc", false, Ty::Text, "通报文号")];
+            F
+        }
+        EventType::Closed => {
+            const F: &[Field] = &[DATE, EVENT, field("note", false, Ty::Text, "办结说明")];
+            F
+        }
+        EventType::Note => {
+            const F: &[Field] = &[DATE, EVENT, field("text", false, Ty::Text, "备注内容")];
+            F
+        }
+    }
+}
+
+/// Reads a case from its parsed file. `None` when it is too broken to use.
+pub fn read_case(file: &str, root: &Node, sink: &mut Sink) -> Option<Case> {
+    let m = MapReader::open(root, "案件文件", CASE_FIELDS, sink)?;
+    let id = m.spanned_text("id", sink)?;
+    let stem = file.rsplit('/').next().unwrap_or(file).trim_end_matches(".yaml").trim_end_matches(".yml");
+    if stem != id.value {
+        sink.error("file-name-mismatch", id.pos, format!("编号「{}」与文件名「{stem}」不一致", id.value))
+            .hint(format!("请把文件改名为 {}.yaml，或改正编号", id.value));
+    }
+    let enterprise = m.get("enterprise").and_then(|n| read_enterprise(n, sink));
+    let timeline = match m.get("timeline") {
+        Some(Node { value: Value::Seq(items), .. }) => items.iter().filter_map(|n| read_event(n, sink)).collect(),
+        Some(n) => {
+            sink.error("wrong-type", n.pos, format!("timeline 应为列表，实为{}", n.kind_name()))
+                .hint("每个事件以「- date: …」开头");
+            Vec::new()
+        }
+        None => Vec::new(),
+    };
+    Some(Case {
+        file: file.to_string(),
+        title: m.text("title", sink).unwrap_or_default(),
+        enterprise,
+        received: m.date("received", sink),
+        channel: m.named("channel", sink),
+        meeting: m.spanned_text("meeting", sink),
+        level: m.spanned_text("level", sink),
+        category: m.text("category", sink),
+        handling: m.named("handling", sink),
+        tags: m.texts("tags", sink).into_iter().map(|t| t.value).collect(),
+        related: m.texts("related", sink),
+        description: m.text("description", sink).unwrap_or_default(),
+        timeline,
+        id,
+    })
+}
+
+fn read_enterprise(node: &Node, sink: &mut Sink) -> Option<Enterprise> {
+    let m = MapReader::open(node, "enterprise", ENTERPRISE_FIELDS, sink)?;
+    let credit_code = m.spanned_text("credit_code", sink);
+    if let Some(code) = &credit_code {
+        if let Err(problem) = check_credit_code(code.value.trim()) {
+            sink.error("invalid-credit-code", code.pos, format!("统一社会信用代码「{}」无效：{problem}", code.value))
+                .hint("请核对营业执照上的18位代码（GB 32100-2015）");
+        }
+    }
+    Some(Enterprise {
+        name: m.text("name", sink).unwrap_or_default(),
+        credit_code: credit_code.map(|c| c.value),
+        contact: m.text("contact", sink),
+        phone: m.text("phone", sink),
+    })
+}
+
+fn read_event(node: &Node, sink: &mut Sink) -> Option<Event> {
+    let Value::Map(entries) = &node.value else {
+        sink.error("wrong-type", node.pos, format!("事件应为映射，实为{}", node.kind_name()))
+            .hint("例如：- { date: 2026-06-04, event: assigned, lead: 市交通运输局 }");
+        return None;
+    };
+    let kind_node = entries.iter().find(|(k, _)| k.as_str() == Some("event")).map(|(_, v)| v);
+    let kind = match kind_node {
+        Some(n) => crate::load::reader::named::<EventType>(n, sink)?,
+        None => {
+            sink.error("missing-field", node.pos, "事件缺少必填字段「event」")
+                .hint(format!("可选：{}", crate::model::enums::spellings::<EventType>()));
+            return None;
+        }
+    };
+    let what = format!("「{}」事件", kind.zh());
+    let m = MapReader::open(node, &what, event_fields(kind), sink)?;
+    let date = m.date("date", sink)?;
+    let mut e = Event::new(node.pos, date.value, kind);
+    e.lead = m.spanned_text("lead", sink);
+    e.co = m.texts("co", sink);
+    e.by = m.spanned_text("by", sink);
+    e.to = m.texts("to", sink);
+    e.due = m.date("due", sink);
+    e.rule = m.spanned_text("rule", sink);
+    e.approved_by = m.text("approved_by", sink);
+    e.result = m.named("result", sink);
+    e.rating = m.named("rating", sink);
+    e.doc = m.text("doc", sink);
+    e.text = ["text", "note", "reason", "comment"].iter().find_map(|k| m.text(k, sink));
+    Some(e)
+}
+
+const CREDIT_CHARS: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+const CREDIT_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+/// Checks a unified social credit code (GB 32100-2015): length, characters, check character.
+pub fn check_credit_code(code: &str) -> Result<(), String> {
+    let chars: Vec<char> = code.chars().collect();
+    if chars.len() != 18 {
+        return Err(format!("应为18位，实为{}位", chars.len()));
+    }
+    let mut values = Vec::with_capacity(18);
+    for (i, c) in chars.iter().enumerate() {
+        match CREDIT_CHARS.find(*c) {
+            Some(v) => values.push(v as u32),
+            None => return Err(format!("第{}位「{c}」不是有效字符（不用 I、O、Z、S、V 和小写字母）", i + 1)),
+        }
+    }
+    let expected = credit_check_char(&values[..17]);
+    if chars[17] != expected {
+        return Err(format!("校验位应为「{expected}」"));
+    }
+    Ok(())
+}
+
+/// The check character for the values (0..31) of a code's first 17 characters.
+pub fn credit_check_char(values: &[u32]) -> char {
+    let sum: u32 = values.iter().zip(CREDIT_WEIGHTS).map(|(v, w)| v * w).sum();
+    CREDIT_CHARS.as_bytes()[((31 - sum % 31) % 31) as usize] as char
+}
+
+/// Where the case's `received` date comes from, for clocks started by it.
+pub fn received_pos(case: &Case) -> Pos {
+    case.received.as_ref().map(|r| r.pos).or(case.meeting.as_ref().map(|m| m.pos)).unwrap_or(case.id.pos)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credit_codes_are_checksummed() {
+        // Published example codes from the standard's appendix and public registers.
+        assert!(check_credit_code("91350100M000100Y43").is_ok());
+        assert!(check_credit_code("91110000600037341L").is_ok());
+        assert!(check_credit_code("91110000600037341M").unwrap_err().contains("校验位应为「L」"));
+        assert!(check_credit_code("9111000060003734").is_err());
+        assert!(check_credit_code("91110000600037341I").is_err());
+    }
+}

@@ -1,0 +1,335 @@
+//! Finding the repository, walking its files and reading them, in parallel and
+//! never stopping at the first bad file.
+
+pub mod cache;
+pub mod calendar_file;
+pub mod case;
+pub mod decode;
+pub mod reader;
+pub mod rule_file;
+pub mod settings;
+pub mod yaml;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Calendar;
+use crate::diag::{Diagnostic, Pos, Sink};
+use crate::model::{Case, Channel, Department, Meeting, Settings, Spanned};
+use crate::rules::{Rule, BUILTIN_RULES};
+
+/// The file that marks a case repository.
+pub const SETTINGS_FILE: &str = "qinqing.yaml";
+
+/// Everything read from a repository, with every problem found while reading.
+#[derive(Debug)]
+pub struct Repository {
+    /// The repository root.
+    pub root: PathBuf,
+    /// `qinqing.yaml`.
+    pub settings: Settings,
+    /// `departments.yaml`, when the repository has one.
+    pub departments: Option<Vec<Department>>,
+    /// Every meeting, sorted by file.
+    pub meetings: Vec<Meeting>,
+    /// Every readable case, sorted by file, with meeting defaults applied.
+    pub cases: Vec<Case>,
+    /// The deadline rules in force.
+    pub rules: Vec<Rule>,
+    /// The working-day calendar.
+    pub calendar: Calendar,
+    /// How many case and meeting files were read.
+    pub files: usize,
+    /// Problems found while reading.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Options for reading a repository.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Read and write the parse cache.
+    pub cache: bool,
+}
+
+/// The result of reading one case or meeting file, as kept in the cache.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ParsedFile {
+    /// What the file holds, if it could be read.
+    pub content: Content,
+    /// Problems found in the file on its own.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A case or a meeting.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Content {
+    /// A case file.
+    Case(Box<Case>),
+    /// A meeting file.
+    Meeting(Meeting),
+    /// Nothing usable.
+    None,
+}
+
+/// Walks up from `start` to the folder holding `qinqing.yaml`.
+pub fn find_root(start: &Path) -> Result<PathBuf> {
+    let start = start.canonicalize().with_context(|| format!("无法访问目录 {}", start.display()))?;
+    for dir in start.ancestors() {
+        if dir.join(SETTINGS_FILE).is_file() {
+            return Ok(dir.to_path_buf());
+        }
+    }
+    bail!("在 {} 及其上级目录中找不到 {SETTINGS_FILE}：请在案件库中运行，或用 --repo 指定案件库目录（新建案件库：qinqing init 目录）", start.display())
+}
+
+/// Reads a whole repository.
+pub fn load(root: &Path, opts: LoadOptions) -> Result<Repository> {
+    let mut diagnostics = Vec::new();
+    let settings = read_yaml_file(root, SETTINGS_FILE, &mut diagnostics, settings::read_settings).unwrap_or_default();
+    let departments = root.join("departments.yaml").is_file().then(|| {
+        read_yaml_file(root, "departments.yaml", &mut diagnostics, settings::read_departments).unwrap_or_default()
+    });
+    let calendar = load_calendar(root, &settings, &mut diagnostics)?;
+    let rules = load_rules(root, &settings, &mut diagnostics)?;
+
+    let parsed = parse_cases(root, opts)?;
+    let files = parsed.len();
+    let mut cases = Vec::new();
+    let mut meetings = Vec::new();
+    for (_, file) in parsed {
+        diagnostics.extend(file.diagnostics);
+        match file.content {
+            Content::Case(c) => cases.push(*c),
+            Content::Meeting(m) => meetings.push(m),
+            Content::None => {}
+        }
+    }
+    apply_meeting_defaults(&mut cases, &meetings);
+    Ok(Repository {
+        root: root.to_path_buf(),
+        settings,
+        departments,
+        meetings,
+        cases,
+        rules,
+        calendar,
+        files,
+        diagnostics,
+    })
+}
+
+/// Reads one YAML file at the repository root with a reader; problems become diagnostics.
+fn read_yaml_file<T>(
+    root: &Path,
+    rel: &str,
+    out: &mut Vec<Diagnostic>,
+    read: impl FnOnce(&yaml::Node, &mut Sink) -> T,
+) -> Option<T> {
+    let bytes = match std::fs::read(root.join(rel)) {
+        Ok(b) => b,
+        Err(e) => {
+            out.push(Diagnostic::error("unreadable-file", rel, Pos::start(), format!("无法读取文件：{e}")));
+            return None;
+        }
+    };
+    let mut sink = Sink::new(rel);
+    let value = parse_text(rel, &bytes, &mut sink).map(|node| read(&node, &mut sink));
+    out.extend(sink.diagnostics);
+    value
+}
+
+fn parse_text(rel: &str, bytes: &[u8], sink: &mut Sink) -> Option<yaml::Node> {
+    let parsed = decode::decode(rel, bytes).and_then(|text| yaml::parse(rel, text));
+    match parsed {
+        Ok(Some(node)) => Some(node),
+        Ok(None) => {
+            sink.error("empty-file", Pos::start(), "文件没有内容").hint("请填写内容，或删除此文件");
+            None
+        }
+        Err(d) => {
+            sink.diagnostics.push(d);
+            None
+        }
+    }
+}
+
+fn yaml_files(dir: &Path, recursive: bool) -> Vec<PathBuf> {
+    let walker =
+        walkdir::WalkDir::new(dir).min_depth(1).max_depth(if recursive { usize::MAX } else { 1 }).sort_by_file_name();
+    walker
+        .into_iter()
+        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_type().is_file() && matches!(e.path().extension().and_then(|x| x.to_str()), Some("yaml" | "yml"))
+        })
+        .map(|e| e.into_path())
+        .collect()
+}
+
+/// The path of a file relative to the root, with `/`.
+pub fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+fn load_calendar(root: &Path, settings: &Settings, out: &mut Vec<Diagnostic>) -> Result<Calendar> {
+    let dir = root.join("rules/calendars");
+    let mut base = None;
+    let mut additions = Vec::new();
+    for path in yaml_files(&dir, false) {
+        let rel = relative(root, &path);
+        let Some(file) = read_yaml_file(root, &rel, out, calendar_file::read_calendar) else { continue };
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        if stem == settings.calendar {
+            base = Some(file);
+        } else {
+            additions.push(file);
+        }
+    }
+    let base = match base {
+        Some(b) => b,
+        None if settings.calendar == "cn" => calendar_file::builtin_file(),
+        None => {
+            out.push(
+                Diagnostic::error(
+                    "unknown-calendar",
+                    SETTINGS_FILE,
+                    settings.calendar_pos,
+                    format!("找不到节假日日历「{}」", settings.calendar),
+                )
+                .with_hint(format!(
+                    "请建立 rules/calendars/{}.yaml，或写 calendar: cn 使用内置日历",
+                    settings.calendar
+                )),
+            );
+            calendar_file::builtin_file()
+        }
+    };
+    Ok(calendar_file::assemble(&base, &additions))
+}
+
+fn load_rules(root: &Path, settings: &Settings, out: &mut Vec<Diagnostic>) -> Result<Vec<Rule>> {
+    let mut rules: Vec<Rule> = Vec::new();
+    let paths = yaml_files(&root.join("rules"), false);
+    if paths.is_empty() {
+        let mut sink = Sink::new("<内置>/rules/deadlines.yaml");
+        if let Ok(Some(node)) = yaml::parse(sink.file, BUILTIN_RULES) {
+            rules = rule_file::read_rules(sink.file, &node, settings, &mut sink);
+        }
+        out.extend(sink.diagnostics);
+        return Ok(rules);
+    }
+    for path in paths {
+        let rel = relative(root, &path);
+        let read = |node: &yaml::Node, sink: &mut Sink| rule_file::read_rules(&rel, node, settings, sink);
+        for rule in read_yaml_file(root, &rel, out, read).unwrap_or_default() {
+            if let Some(first) = rules.iter().find(|r| r.id == rule.id) {
+                out.push(
+                    Diagnostic::error("duplicate-rule", &rule.file, rule.pos, format!("规则编号「{}」重复", rule.id))
+                        .with_hint(format!("已在 {}:{} 定义", first.file, first.pos.line)),
+                );
+                continue;
+            }
+            rules.push(rule);
+        }
+    }
+    Ok(rules)
+}
+
+/// Reads every case and meeting file under `cases/`, in parallel, reusing cached results.
+fn parse_cases(root: &Path, opts: LoadOptions) -> Result<Vec<(String, ParsedFile)>> {
+    let paths = yaml_files(&root.join("cases"), true);
+    let stamps: Vec<(String, Option<cache::Stamp>)> = paths
+        .par_iter()
+        .map(|path| (relative(root, path), std::fs::metadata(path).ok().map(|m| cache::Stamp::of(&m))))
+        .collect();
+    let mut cached = if opts.cache { cache::read(root) } else { HashMap::new() };
+    let stale_entries = cached.len() != stamps.len();
+    // Hits are moved out of the cache; only misses are read and parsed.
+    let mut slots: Vec<Option<ParsedFile>> = stamps
+        .iter()
+        .map(|(rel, stamp)| match (stamp, cached.remove(rel)) {
+            (Some(now), Some((then, parsed))) if *now == then => Some(parsed),
+            _ => None,
+        })
+        .collect();
+    let misses: Vec<usize> = (0..slots.len()).filter(|&i| slots[i].is_none()).collect();
+    let fresh: Vec<ParsedFile> = misses.par_iter().map(|&i| parse_file(&stamps[i].0, &paths[i])).collect();
+    for (i, parsed) in misses.iter().zip(fresh) {
+        slots[*i] = Some(parsed);
+    }
+    let results: Vec<(String, ParsedFile)> =
+        stamps.iter().zip(slots).filter_map(|((rel, _), p)| Some((rel.clone(), p?))).collect();
+    if opts.cache && (!misses.is_empty() || stale_entries) {
+        let entries: Vec<(&str, cache::Stamp, &ParsedFile)> = results
+            .iter()
+            .zip(&stamps)
+            .filter_map(|((rel, parsed), (_, stamp))| Some((rel.as_str(), (*stamp)?, parsed)))
+            .collect();
+        cache::write(root, &entries);
+    }
+    Ok(results)
+}
+
+/// Reads one file under `cases/`: a meeting if named `meeting.yaml`, else a case.
+pub fn parse_file(rel: &str, path: &Path) -> ParsedFile {
+    let mut sink = Sink::new(rel);
+    let content = match std::fs::read(path) {
+        Err(e) => {
+            sink.error("unreadable-file", Pos::start(), format!("无法读取文件：{e}"));
+            Content::None
+        }
+        Ok(bytes) => match parse_text(rel, &bytes, &mut sink) {
+            None => Content::None,
+            Some(node) => {
+                let is_meeting =
+                    matches!(path.file_name().and_then(|n| n.to_str()), Some("meeting.yaml" | "meeting.yml"));
+                if is_meeting {
+                    settings::read_meeting(rel, &node, &mut sink).map_or(Content::None, Content::Meeting)
+                } else {
+                    case::read_case(rel, &node, &mut sink).map_or(Content::None, |c| Content::Case(Box::new(c)))
+                }
+            }
+        },
+    };
+    ParsedFile { content, diagnostics: sink.diagnostics }
+}
+
+/// Cases in a meeting's folder (or naming it) take its date, channel and level.
+fn apply_meeting_defaults(cases: &mut [Case], meetings: &[Meeting]) {
+    let by_id: HashMap<&str, &Meeting> = meetings.iter().map(|m| (m.id.value.as_str(), m)).collect();
+    let by_folder: HashMap<&str, &Meeting> = meetings.iter().map(|m| (m.folder(), m)).collect();
+    for case in cases.iter_mut() {
+        let named = case.meeting.as_ref().and_then(|m| by_id.get(m.value.as_str()).copied());
+        let folder = || {
+            let mut dir = case.file.as_str();
+            while let Some((parent, _)) = dir.rsplit_once('/') {
+                if let Some(m) = by_folder.get(parent) {
+                    return Some(*m);
+                }
+                dir = parent;
+            }
+            None
+        };
+        let explicit_other = case.meeting.is_some() && named.is_none();
+        let Some(meeting) = named.or_else(|| if explicit_other { None } else { folder() }) else { continue };
+        let at = case.meeting.as_ref().map_or(case.id.pos, |m| m.pos);
+        if case.meeting.is_none() {
+            case.meeting = Some(Spanned::new(meeting.id.value.clone(), at));
+        }
+        if case.received.is_none() {
+            case.received = meeting.date.map(|d| Spanned::new(d, at));
+        }
+        if case.channel.is_none() {
+            case.channel = Some(Channel::Meeting);
+        }
+        if case.level.is_none() {
+            case.level = meeting.level.clone();
+        }
+    }
+}

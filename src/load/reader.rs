@@ -1,0 +1,249 @@
+//! Typed reading of YAML nodes, reporting every problem with its position.
+//!
+//! Each kind of mapping is described by a table of [`Field`]s; the same tables
+//! drive the unknown-key check here and the JSON Schema in `schema`.
+
+use chrono::NaiveDate;
+
+use crate::diag::{closest, did_you_mean, Pos, Sink};
+use crate::load::yaml::{Node, Value};
+use crate::model::enums::spellings;
+use crate::model::{Named, Spanned};
+
+/// The shape of a field's value, for the schema.
+#[derive(Debug, Clone, Copy)]
+pub enum Ty {
+    /// Any text.
+    Text,
+    /// A `YYYY-MM-DD` date.
+    Date,
+    /// A whole number.
+    Int,
+    /// `true` or `false`.
+    Bool,
+    /// One of an enumeration's spellings.
+    Enum(fn() -> Vec<&'static str>),
+    /// One text or a list of texts.
+    TextOrList,
+    /// A list of texts.
+    TextList,
+    /// A nested mapping.
+    Map(&'static [Field]),
+    /// Anything (kept, not read).
+    Any,
+    /// Described by hand in the schema.
+    Custom,
+}
+
+/// One allowed key of a mapping.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    /// The key.
+    pub name: &'static str,
+    /// Whether it must be present.
+    pub required: bool,
+    /// The value's shape.
+    pub ty: Ty,
+    /// What it means, in Chinese (shown by editors).
+    pub doc: &'static str,
+}
+
+/// Shorthand for a field table entry.
+pub const fn field(name: &'static str, required: bool, ty: Ty, doc: &'static str) -> Field {
+    Field { name, required, ty, doc }
+}
+
+/// The spellings of an enumeration, for `Ty::Enum`.
+pub fn enum_values<T: Named>() -> Vec<&'static str> {
+    T::ALL.iter().flat_map(|(_, en, zh)| [*en, *zh]).collect()
+}
+
+/// A mapping whose keys were checked against a field table.
+pub struct MapReader<'n> {
+    entries: &'n [(Node, Node)],
+    /// Where the mapping starts.
+    pub pos: Pos,
+}
+
+impl<'n> MapReader<'n> {
+    /// Checks a node is a mapping with known, unique keys and every required key.
+    pub fn open(node: &'n Node, what: &str, fields: &[Field], sink: &mut Sink) -> Option<MapReader<'n>> {
+        let Value::Map(entries) = &node.value else {
+            sink.error("wrong-type", node.pos, format!("{what}应为映射（键: 值），实为{}", node.kind_name()))
+                .hint("请写成「字段: 值」的形式，每个字段一行");
+            return None;
+        };
+        let mut seen: Vec<&str> = Vec::new();
+        for (key, _) in entries {
+            let Some(name) = key.as_str() else {
+                sink.error("wrong-type", key.pos, "字段名应为文本");
+                continue;
+            };
+            if seen.contains(&name) {
+                sink.error("duplicate-key", key.pos, format!("字段「{name}」重复出现"))
+                    .hint("同一层只能写一次，请删除或合并重复的字段");
+            }
+            seen.push(name);
+            if !fields.iter().any(|f| f.name == name) {
+                let hint = match closest(name, fields.iter().map(|f| f.name)) {
+                    Some(near) => did_you_mean(near),
+                    None => format!("可用字段：{}；自定义内容请放在 extra 下", names(fields)),
+                };
+                sink.error("unknown-field", key.pos, format!("{what}中没有字段「{name}」")).hint(hint);
+            }
+        }
+        for f in fields.iter().filter(|f| f.required) {
+            if !seen.contains(&f.name) {
+                sink.error("missing-field", node.pos, format!("{what}缺少必填字段「{}」", f.name))
+                    .hint(format!("{}：{}", f.name, f.doc));
+            }
+        }
+        Some(MapReader { entries, pos: node.pos })
+    }
+
+    /// The value of a key (the first, if repeated), unless it is null.
+    pub fn get(&self, name: &str) -> Option<&'n Node> {
+        self.entries.iter().find(|(k, _)| k.as_str() == Some(name)).map(|(_, v)| v).filter(|v| v.value != Value::Null)
+    }
+
+    /// The position of a key, for messages about it.
+    pub fn key_pos(&self, name: &str) -> Option<Pos> {
+        self.entries.iter().find(|(k, _)| k.as_str() == Some(name)).map(|(k, _)| k.pos)
+    }
+
+    /// A text field.
+    pub fn text(&self, name: &str, sink: &mut Sink) -> Option<String> {
+        self.get(name).and_then(|n| text(n, sink))
+    }
+
+    /// A text field with its position.
+    pub fn spanned_text(&self, name: &str, sink: &mut Sink) -> Option<Spanned<String>> {
+        self.get(name).and_then(|n| text(n, sink).map(|t| Spanned::new(t, n.pos)))
+    }
+
+    /// A date field.
+    pub fn date(&self, name: &str, sink: &mut Sink) -> Option<Spanned<NaiveDate>> {
+        self.get(name).and_then(|n| date(n, sink).map(|d| Spanned::new(d, n.pos)))
+    }
+
+    /// An enumerated field.
+    pub fn named<T: Named>(&self, name: &str, sink: &mut Sink) -> Option<T> {
+        self.get(name).and_then(|n| named::<T>(n, sink))
+    }
+
+    /// One text or a list of texts.
+    pub fn texts(&self, name: &str, sink: &mut Sink) -> Vec<Spanned<String>> {
+        self.get(name).map(|n| texts(n, sink)).unwrap_or_default()
+    }
+
+    /// A boolean field.
+    pub fn bool(&self, name: &str, sink: &mut Sink) -> Option<bool> {
+        let node = self.get(name)?;
+        match node.as_str() {
+            Some("true" | "True" | "TRUE" | "是") => Some(true),
+            Some("false" | "False" | "FALSE" | "否") => Some(false),
+            _ => {
+                sink.error("wrong-type", node.pos, format!("「{name}」应为 true 或 false"));
+                None
+            }
+        }
+    }
+}
+
+fn names(fields: &[Field]) -> String {
+    fields.iter().map(|f| f.name).collect::<Vec<_>>().join("、")
+}
+
+/// A scalar as text; numbers and booleans are taken as written.
+pub fn text(node: &Node, sink: &mut Sink) -> Option<String> {
+    match &node.value {
+        Value::Str(s) => Some(s.clone()),
+        Value::Null => None,
+        _ => {
+            sink.error("wrong-type", node.pos, format!("应为文本，实为{}", node.kind_name()));
+            None
+        }
+    }
+}
+
+/// One text or a list of texts, each with its position.
+pub fn texts(node: &Node, sink: &mut Sink) -> Vec<Spanned<String>> {
+    match &node.value {
+        Value::Seq(items) => items.iter().filter_map(|n| text(n, sink).map(|t| Spanned::new(t, n.pos))).collect(),
+        _ => text(node, sink).map(|t| vec![Spanned::new(t, node.pos)]).unwrap_or_default(),
+    }
+}
+
+/// An enumerated value in English or Chinese.
+pub fn named<T: Named>(node: &Node, sink: &mut Sink) -> Option<T> {
+    let t = text(node, sink)?;
+    let found = T::parse(t.trim());
+    if found.is_none() {
+        let all: Vec<&str> = T::ALL.iter().flat_map(|(_, en, zh)| [*en, *zh]).collect();
+        let hint = match closest(t.trim(), all) {
+            Some(near) => format!("{}可选：{}", did_you_mean(near), spellings::<T>()),
+            None => format!("可选：{}", spellings::<T>()),
+        };
+        sink.error("invalid-value", node.pos, format!("{}「{t}」无效", T::WHAT)).hint(hint);
+    }
+    found
+}
+
+/// A date written as `YYYY-MM-DD`; other spellings get the ISO form suggested.
+pub fn date(node: &Node, sink: &mut Sink) -> Option<NaiveDate> {
+    let t = text(node, sink)?;
+    let t = t.trim();
+    match parse_date(t) {
+        Ok(d) => Some(d),
+        Err(suggestion) => {
+            let message = if suggestion.is_none() && looks_iso(t) {
+                format!("日期「{t}」不存在")
+            } else {
+                format!("日期「{t}」格式不对")
+            };
+            let hint = match suggestion {
+                Some(iso) => format!("日期请写作 {iso}"),
+                None => "日期请写作 2026-06-03 的形式（年-月-日）".to_string(),
+            };
+            sink.error("invalid-date", node.pos, message).hint(hint);
+            None
+        }
+    }
+}
+
+fn looks_iso(t: &str) -> bool {
+    t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-'
+}
+
+/// Parses `YYYY-MM-DD`; on failure, the ISO form of a recognisable other spelling.
+pub fn parse_date(t: &str) -> Result<NaiveDate, Option<String>> {
+    if looks_iso(t) {
+        return NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| None);
+    }
+    let parts: Vec<&str> =
+        t.split(|c: char| matches!(c, '-' | '/' | '.' | '年' | '月' | '日' | '号')).filter(|p| !p.is_empty()).collect();
+    if let [y, m, d] = parts[..] {
+        if let (Ok(y), Ok(m), Ok(d)) = (y.trim().parse::<i32>(), m.trim().parse::<u32>(), d.trim().parse::<u32>()) {
+            if let Some(date) = NaiveDate::from_ymd_opt(y, m, d) {
+                return Err(Some(date.format("%Y-%m-%d").to_string()));
+            }
+        }
+    }
+    Err(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_other_spellings_get_the_iso_form() {
+        assert_eq!(parse_date("2026-06-03").unwrap(), NaiveDate::from_ymd_opt(2026, 6, 3).unwrap());
+        assert_eq!(parse_date("2026/6/3").unwrap_err().as_deref(), Some("2026-06-03"));
+        assert_eq!(parse_date("2026年6月3日").unwrap_err().as_deref(), Some("2026-06-03"));
+        assert_eq!(parse_date("2026-6-3").unwrap_err().as_deref(), Some("2026-06-03"));
+        assert_eq!(parse_date("2026.06.03").unwrap_err().as_deref(), Some("2026-06-03"));
+        assert_eq!(parse_date("2026-02-30").unwrap_err(), None);
+        assert_eq!(parse_date("六月三日").unwrap_err(), None);
+    }
+}

@@ -1,0 +1,130 @@
+//! `qinqing.yaml`, `departments.yaml` and `meeting.yaml` files.
+
+use crate::diag::Sink;
+use crate::load::reader::{field, Field, MapReader, Ty};
+use crate::load::yaml::{Node, Value};
+use crate::model::{Department, Meeting, Settings};
+
+/// The keys of `qinqing.yaml`.
+pub const SETTINGS_FIELDS: &[Field] = &[
+    field("organization", true, Ty::Map(ORGANIZATION_FIELDS), "发文机关"),
+    field("timezone", false, Ty::Text, "时区，决定「今天」是哪天，默认 Asia/Shanghai"),
+    field("calendar", false, Ty::Text, "节假日日历：rules/calendars/<名称>.yaml 或内置的 cn"),
+    field("numbering", false, Ty::Map(NUMBERING_FIELDS), "发文字号格式，{year} 与 {seq} 自动填写"),
+    field("levels", false, Ty::Custom, "层级及其中文名，如 { city: 市级, county: 区县 }"),
+];
+
+const ORGANIZATION_FIELDS: &[Field] =
+    &[field("name", true, Ty::Text, "发文机关全称"), field("short", false, Ty::Text, "发文机关简称")];
+
+const NUMBERING_FIELDS: &[Field] = &[
+    field("assignment", false, Ty::Text, "交办函字号，如 湖营商交〔{year}〕{seq}号"),
+    field("supervision", false, Ty::Text, "督办通知字号"),
+    field("bulletin", false, Ty::Text, "通报字号"),
+];
+
+/// The keys of one entry of `departments.yaml`.
+pub const DEPARTMENT_FIELDS: &[Field] = &[
+    field("name", true, Ty::Text, "部门全称，案件与公文中使用"),
+    field("short", false, Ty::Text, "简称"),
+    field("aliases", false, Ty::TextList, "案件中也接受的其他名称"),
+    field("level", false, Ty::Text, "层级：city 或 county"),
+];
+
+/// The keys of a `meeting.yaml`.
+pub const MEETING_FIELDS: &[Field] = &[
+    field("id", true, Ty::Text, "会议编号，全库唯一"),
+    field("title", true, Ty::Text, "会议名称"),
+    field("theme", false, Ty::Text, "主题"),
+    field("date", true, Ty::Date, "会议日期；本文件夹下案件的默认收到日期"),
+    field("level", false, Ty::Text, "层级：city 或 county"),
+    field("hosts", false, Ty::TextList, "主持或出席的领导"),
+    field("enterprises", false, Ty::TextList, "参会企业"),
+];
+
+/// Reads the settings; missing optional keys take their defaults.
+pub fn read_settings(root: &Node, sink: &mut Sink) -> Settings {
+    let mut s = Settings::default();
+    let Some(m) = MapReader::open(root, "qinqing.yaml", SETTINGS_FIELDS, sink) else { return s };
+    if let Some(org) = m.get("organization").and_then(|n| MapReader::open(n, "organization", ORGANIZATION_FIELDS, sink))
+    {
+        s.organization_name = org.text("name", sink).unwrap_or_default();
+        s.organization_short = org.text("short", sink).unwrap_or_else(|| s.organization_name.clone());
+    }
+    if let Some(tz) = m.spanned_text("timezone", sink) {
+        if tz.value.parse::<chrono_tz::Tz>().is_err() {
+            sink.error("invalid-value", tz.pos, format!("未知时区「{}」", tz.value)).hint("中国大陆请写 Asia/Shanghai");
+        } else {
+            s.timezone = tz.value;
+        }
+    }
+    if let Some(c) = m.spanned_text("calendar", sink) {
+        s.calendar = c.value;
+        s.calendar_pos = c.pos;
+    }
+    if let Some(num) = m.get("numbering").and_then(|n| MapReader::open(n, "numbering", NUMBERING_FIELDS, sink)) {
+        for kind in ["assignment", "supervision", "bulletin"] {
+            if let Some(pattern) = num.spanned_text(kind, sink) {
+                if !pattern.value.contains("{seq}") {
+                    sink.error("invalid-value", pattern.pos, format!("发文字号「{}」缺少 {{seq}}", pattern.value))
+                        .hint("例如：湖营商交〔{year}〕{seq}号");
+                }
+                s.numbering.push((kind.to_string(), pattern.value));
+            }
+        }
+    }
+    if let Some(levels) = m.get("levels") {
+        match &levels.value {
+            Value::Map(entries) => {
+                s.levels = entries
+                    .iter()
+                    .filter_map(|(k, v)| {
+                        Some((crate::load::reader::text(k, sink)?, crate::load::reader::text(v, sink)?))
+                    })
+                    .collect();
+            }
+            _ => {
+                sink.error("wrong-type", levels.pos, "levels 应为映射")
+                    .hint("例如：levels: { city: 市级, county: 区县 }");
+            }
+        }
+    }
+    s
+}
+
+/// Reads the department registry, a list of departments.
+pub fn read_departments(root: &Node, sink: &mut Sink) -> Vec<Department> {
+    let Value::Seq(items) = &root.value else {
+        sink.error("wrong-type", root.pos, format!("departments.yaml 应为部门列表，实为{}", root.kind_name()))
+            .hint("每个部门以「- name: 市交通运输局」开头");
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|node| {
+            let m = MapReader::open(node, "部门", DEPARTMENT_FIELDS, sink)?;
+            Some(Department {
+                name: m.text("name", sink)?,
+                short: m.text("short", sink),
+                aliases: m.texts("aliases", sink).into_iter().map(|a| a.value).collect(),
+                level: m.text("level", sink),
+                pos: node.pos,
+            })
+        })
+        .collect()
+}
+
+/// Reads a meeting file.
+pub fn read_meeting(file: &str, root: &Node, sink: &mut Sink) -> Option<Meeting> {
+    let m = MapReader::open(root, "会议文件", MEETING_FIELDS, sink)?;
+    Some(Meeting {
+        file: file.to_string(),
+        id: m.spanned_text("id", sink)?,
+        title: m.text("title", sink).unwrap_or_default(),
+        theme: m.text("theme", sink),
+        date: m.date("date", sink).map(|d| d.value),
+        level: m.spanned_text("level", sink),
+        hosts: m.texts("hosts", sink).into_iter().map(|t| t.value).collect(),
+        enterprises: m.texts("enterprises", sink).into_iter().map(|t| t.value).collect(),
+    })
+}

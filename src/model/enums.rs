@@ -1,0 +1,158 @@
+//! The enumerations of the case format, each with its Chinese alias.
+
+use serde::{Deserialize, Serialize};
+
+/// An enumeration whose values are written in English or in Chinese.
+pub trait Named: Sized + Copy + 'static {
+    /// Every value with its English key and Chinese name.
+    const ALL: &'static [(Self, &'static str, &'static str)];
+    /// The field's Chinese name, for messages.
+    const WHAT: &'static str;
+
+    /// Reads an English key or a Chinese alias.
+    fn parse(text: &str) -> Option<Self> {
+        Self::ALL.iter().find(|(_, en, zh)| *en == text || *zh == text).map(|(v, _, _)| *v)
+    }
+    /// The English key.
+    fn key(self) -> &'static str;
+    /// The Chinese name.
+    fn zh(self) -> &'static str;
+}
+
+macro_rules! named_enum {
+    ($(#[$doc:meta])* $name:ident, $what:literal, { $($(#[$vdoc:meta])* $variant:ident = $en:literal / $zh:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vdoc])* $variant),+ }
+
+        impl Named for $name {
+            const ALL: &'static [(Self, &'static str, &'static str)] = &[$(($name::$variant, $en, $zh)),+];
+            const WHAT: &'static str = $what;
+            fn key(self) -> &'static str { match self { $($name::$variant => $en),+ } }
+            fn zh(self) -> &'static str { match self { $($name::$variant => $zh),+ } }
+        }
+    };
+}
+
+named_enum!(
+    /// How the problem reached the office.
+    Channel, "来源渠道", {
+    /// A dialogue meeting.
+    Meeting = "meeting" / "恳谈会",
+    /// Online.
+    Online = "online" / "线上",
+    /// In writing.
+    Written = "written" / "书面",
+    /// The hotline.
+    Hotline = "hotline" / "热线",
+    /// A visit to the enterprise.
+    Visit = "visit" / "走访",
+});
+
+named_enum!(
+    /// How the problem is to be solved.
+    Handling, "办理方式", {
+    /// Answered on the spot.
+    Immediate = "immediate" / "即刻解",
+    /// Departments work together.
+    Coordinated = "coordinated" / "协同解",
+    /// A joint meeting of departments.
+    Joint = "joint" / "联席会议",
+});
+
+named_enum!(
+    /// What a reply says about the problem.
+    ReplyResult, "办理结果", {
+    /// Solved.
+    Resolved = "resolved" / "已解决",
+    /// Being solved.
+    InProgress = "in_progress" / "正在解决",
+    /// Put in a plan.
+    Planned = "planned" / "列入计划",
+    /// Explained by policy.
+    Explained = "explained" / "政策解释",
+    /// Cannot be solved.
+    Unresolvable = "unresolvable" / "无法解决",
+});
+
+named_enum!(
+    /// The enterprise's rating.
+    Rating, "满意度", {
+    /// Satisfied.
+    Satisfied = "satisfied" / "满意",
+    /// Basically satisfied.
+    BasicallySatisfied = "basically_satisfied" / "基本满意",
+    /// Unsatisfied.
+    Unsatisfied = "unsatisfied" / "不满意",
+});
+
+named_enum!(
+    /// The kind of a timeline entry.
+    EventType, "事件类型", {
+    /// Answered on the spot.
+    Answered = "answered" / "现场答复",
+    /// Assigned, or assigned again.
+    Assigned = "assigned" / "交办",
+    /// Signed for by the department.
+    Acknowledged = "acknowledged" / "签收",
+    /// Sent back as not the department's business.
+    Returned = "returned" / "退回",
+    /// A deadline extension.
+    Extended = "extended" / "延期",
+    /// The department's reply.
+    Replied = "replied" / "答复",
+    /// The enterprise's rating.
+    Evaluated = "evaluated" / "评价",
+    /// A supervision notice.
+    Supervised = "supervised" / "督办",
+    /// Named in a bulletin.
+    Bulletined = "bulletined" / "通报",
+    /// Closed.
+    Closed = "closed" / "办结",
+    /// Anything else.
+    Note = "note" / "备注",
+});
+
+named_enum!(
+    /// A case's status, derived from its timeline.
+    Status, "状态", {
+    /// Closed.
+    Closed = "closed" / "办结",
+    /// Unsatisfied and being handled again.
+    Reopened = "reopened" / "重办中",
+    /// Rated.
+    Evaluated = "evaluated" / "已评价",
+    /// Replied, waiting for a rating.
+    Replied = "replied" / "待评价",
+    /// Assigned, being handled.
+    Assigned = "assigned" / "办理中",
+    /// Sent back, waiting to be assigned again.
+    Returned = "returned" / "待重新交办",
+    /// Answered on the spot.
+    Answered = "answered" / "现场答复",
+    /// Received, not yet assigned.
+    Received = "received" / "待交办",
+});
+
+/// The list of accepted spellings, for hints.
+pub fn spellings<T: Named>() -> String {
+    T::ALL.iter().map(|(_, en, zh)| format!("{en}（{zh}）")).collect::<Vec<_>>().join("、")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_and_chinese_spellings_agree() {
+        assert_eq!(Channel::parse("热线"), Some(Channel::Hotline));
+        assert_eq!(Channel::parse("hotline"), Some(Channel::Hotline));
+        assert_eq!(Rating::parse("基本满意"), Some(Rating::BasicallySatisfied));
+        assert_eq!(EventType::parse("办结"), Some(EventType::Closed));
+        assert_eq!(EventType::parse("closing"), None);
+        for (v, en, zh) in EventType::ALL {
+            assert_eq!((v.key(), v.zh()), (*en, *zh));
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! `check --format text`: for people, grouped by file, with a one-line summary.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use crate::check::{CheckReport, ClockRow};
+use crate::diag::{Diagnostic, Severity};
+use crate::output::Paint;
+use crate::rules::ClockStatus;
+
+enum Item<'a> {
+    Diag(&'a Diagnostic),
+    Clock(&'a ClockRow),
+}
+
+/// The report as text; findings only unless `all`.
+pub fn render(report: &CheckReport, all: bool, paint: Paint) -> String {
+    let mut by_file: BTreeMap<&str, Vec<(u32, u32, Item)>> = BTreeMap::new();
+    for d in &report.diagnostics {
+        by_file.entry(&d.file).or_default().push((d.line, d.column, Item::Diag(d)));
+    }
+    for c in report.clocks.iter().filter(|c| all || c.status.is_finding()) {
+        by_file.entry(&c.file).or_default().push((c.line, 0, Item::Clock(c)));
+    }
+    let mut out = String::new();
+    for (file, mut items) in by_file {
+        items.sort_by_key(|(line, col, _)| (*line, *col));
+        let _ = writeln!(out, "{}", paint.bold(file));
+        for (line, col, item) in items {
+            let place = if col > 0 { format!("{line}:{col}") } else { line.to_string() };
+            match item {
+                Item::Diag(d) => {
+                    let label = match d.severity {
+                        Severity::Error => paint.red("错误"),
+                        Severity::Warning => paint.yellow("警告"),
+                    };
+                    let _ = writeln!(out, "  {place:<7} {label} {} [{}]", d.message, d.code);
+                    if let Some(h) = &d.hint {
+                        let _ = writeln!(out, "          {}", paint.dim(&format!("提示：{h}")));
+                    }
+                }
+                Item::Clock(c) => {
+                    let _ = writeln!(out, "  {place:<7} {}", clock_line(c, paint));
+                }
+            }
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{}", summary_line(report, paint));
+    out
+}
+
+fn clock_line(c: &ClockRow, paint: Paint) -> String {
+    let label = match c.status {
+        ClockStatus::Overdue if c.severity == Some(Severity::Error) => paint.red("超期"),
+        ClockStatus::Overdue => paint.yellow("超期"),
+        ClockStatus::DueSoon => paint.yellow("将到期"),
+        other => other.zh().to_string(),
+    };
+    let who = c.responsible.as_deref().unwrap_or("未交办");
+    let mut s = format!("{label} {} {}（{}）· {who} · {} 起算，{} 到期", c.case, c.rule_title, c.rule, c.start, c.due);
+    match c.status {
+        ClockStatus::Overdue => {
+            let _ = write!(s, "，已超期 {} 天", c.days.unwrap_or(0));
+        }
+        ClockStatus::Late => {
+            let _ = write!(
+                s,
+                "，{} 办结，逾期 {} 天",
+                c.stopped.map(|d| d.to_string()).unwrap_or_default(),
+                c.days.unwrap_or(0)
+            );
+        }
+        ClockStatus::Met => {
+            let _ = write!(s, "，{} 办结", c.stopped.map(|d| d.to_string()).unwrap_or_default());
+        }
+        _ => {}
+    }
+    if !c.notices.is_empty() {
+        let n: Vec<&str> = c.notices.iter().map(|n| n.zh()).collect();
+        let _ = write!(s, " · 应{}", n.join("、"));
+    }
+    s
+}
+
+/// The one-line summary.
+pub fn summary_line(report: &CheckReport, paint: Paint) -> String {
+    let s = &report.summary;
+    let text = format!(
+        "检查 {} 个文件、{} 件案件（截至 {}）：错误 {}，警告 {}；超期 {}，即将到期 {}",
+        s.files, s.cases, report.as_of, s.errors, s.warnings, s.overdue, s.due_soon
+    );
+    if s.errors > 0 || report.findings().any(|c| c.severity == Some(Severity::Error)) {
+        paint.red(&text)
+    } else if s.warnings > 0 || s.due_soon > 0 || s.overdue > 0 {
+        paint.yellow(&text)
+    } else {
+        paint.green(&text)
+    }
+}
