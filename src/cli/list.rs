@@ -97,6 +97,7 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
             });
         }
     }
+    out.sort_by(|a, b| a.id.cmp(b.id));
     match args.format {
         Format::Json => emit(&(serde_json::to_string_pretty(&out)? + "\n"))?,
         Format::Text => {

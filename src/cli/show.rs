@@ -58,12 +58,12 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
             });
             emit(&(serde_json::to_string_pretty(&doc)? + "\n"))?;
         }
-        Format::Text => emit(&text(case, &state, &clocks, as_of))?,
+        Format::Text => emit(&text(case, &repository.settings.levels, &state, &clocks, as_of))?,
     }
     Ok(0)
 }
 
-fn text(case: &Case, state: &crate::check::CaseState, clocks: &[crate::check::ClockRow], as_of: NaiveDate) -> String {
+fn text(case: &Case, levels: &[(String, String)], state: &crate::check::CaseState, clocks: &[crate::check::ClockRow], as_of: NaiveDate) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{}  {}", case.id.value, case.title);
     let _ = writeln!(
@@ -84,7 +84,7 @@ fn text(case: &Case, state: &crate::check::CaseState, clocks: &[crate::check::Cl
         field(case.received.as_ref().map(|r| r.value.to_string())),
         field(case.channel.map(|c| c.zh().to_string())),
         field(case.meeting.as_ref().map(|m| m.value.clone())),
-        field(case.level.as_ref().map(|l| l.value.clone())),
+        field(case.level.as_ref().map(|l| levels.iter().find(|(k, _)| *k == l.value).map_or(l.value.clone(), |(_, label)| label.clone()))),
         field(case.category.clone()),
         field(case.handling.map(|h| h.zh().to_string())),
     );
