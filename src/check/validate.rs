@@ -44,7 +44,7 @@ pub fn validate(repo: &mut Repository) -> Vec<Diagnostic> {
                 );
             }
         }
-        if case.received.is_none() {
+        if case.received.is_none() && !case.received_written {
             d.push(
                 at(case.id.pos, "missing-field", "案件缺少收到日期「received」".into())
                     .with_hint("请写 received: 2026-06-03，或把案件放在有 meeting.yaml 的会议文件夹下"),

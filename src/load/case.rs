@@ -144,6 +144,7 @@ pub fn read_case(file: &str, root: &Node, sink: &mut Sink) -> Option<Case> {
         title: m.text("title", sink).unwrap_or_default(),
         enterprise,
         received: m.date("received", sink),
+        received_written: m.key_pos("received").is_some(),
         channel: m.named("channel", sink),
         meeting: m.spanned_text("meeting", sink),
         level: m.spanned_text("level", sink),

@@ -38,6 +38,8 @@ pub struct Case {
     pub enterprise: Option<Enterprise>,
     /// When it was raised (after meeting defaults are applied).
     pub received: Option<Spanned<NaiveDate>>,
+    /// Whether the file itself writes `received` (even if unreadable).
+    pub received_written: bool,
     /// How it reached the office (after meeting defaults).
     pub channel: Option<Channel>,
     /// The meeting it was raised at.

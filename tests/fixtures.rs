@@ -1,0 +1,97 @@
+//! Fixture repositories: invalid ones carry their expected diagnostics in
+//! `expected.txt`; the run must report exactly those, no more, no fewer.
+
+mod common;
+
+use common::{check_json, fixture};
+
+/// Reads `expected.txt`: `file code line:col` lines and `clock case rule status` lines.
+fn expected(name: &str) -> (Vec<String>, Vec<String>) {
+    let text = std::fs::read_to_string(fixture(name).join("expected.txt")).expect("expected.txt");
+    let lines = text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty());
+    let (clocks, diags): (Vec<&str>, Vec<&str>) = lines.partition(|l| l.starts_with("clock "));
+    let mut diags: Vec<String> = diags.into_iter().map(str::to_string).collect();
+    let mut clocks: Vec<String> = clocks.into_iter().map(str::to_string).collect();
+    diags.sort();
+    clocks.sort();
+    (diags, clocks)
+}
+
+fn actual(report: &serde_json::Value) -> (Vec<String>, Vec<String>) {
+    let mut diags: Vec<String> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| format!("{} {} {}:{}", d["file"].as_str().unwrap(), d["code"].as_str().unwrap(), d["line"], d["column"]))
+        .collect();
+    let mut clocks: Vec<String> = report["clocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| format!("clock {} {} {}", c["case"].as_str().unwrap(), c["rule"].as_str().unwrap(), c["status"].as_str().unwrap()))
+        .collect();
+    diags.sort();
+    clocks.sort();
+    (diags, clocks)
+}
+
+#[test]
+fn every_bad_file_is_reported_and_good_files_are_still_checked() {
+    let (report, code) = check_json(&fixture("invalid/bad-files"), "2026-06-30", &[]);
+    assert_eq!(code, 2, "invalid input exits 2, even with overdue clocks");
+    assert_eq!(actual(&report), expected("invalid/bad-files"));
+    // Every diagnostic speaks Chinese and most carry a hint.
+    for d in report["diagnostics"].as_array().unwrap() {
+        assert!(d["message"].as_str().unwrap().chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{d}");
+    }
+    let suggested = report["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "unknown-department").unwrap();
+    assert_eq!(suggested["message"], "未知部门「市交通局」");
+    assert_eq!(suggested["hint"], "是否为「市交通运输局」？");
+    let dup = report["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "duplicate-id").unwrap();
+    assert!(dup["message"].as_str().unwrap().contains("cases/DUP-1.yaml") && dup["message"].as_str().unwrap().contains("cases/copy/DUP-1.yaml"));
+    let date = report["diagnostics"].as_array().unwrap().iter().find(|d| d["file"] == "cases/BAD-FIELDS.yaml" && d["code"] == "invalid-date").unwrap();
+    assert_eq!(date["hint"], "日期请写作 2026-06-03");
+}
+
+#[test]
+fn rule_and_settings_mistakes_have_positions() {
+    let (report, code) = check_json(&fixture("invalid/bad-rules"), "2026-06-23", &[]);
+    assert_eq!(code, 2);
+    assert_eq!(actual(&report).0, expected("invalid/bad-rules").0);
+}
+
+#[test]
+fn local_calendar_roll_false_and_chinese_durations() {
+    let repo = fixture("valid/local-calendar");
+    let (report, code) = check_json(&repo, "2026-06-23", &["--all"]);
+    assert_eq!(report["diagnostics"], serde_json::json!([]));
+    assert_eq!(code, 1);
+    let clocks = report["clocks"].as_array().unwrap();
+    let find = |case: &str, rule: &str| clocks.iter().find(|c| c["case"] == case && c["rule"] == rule).cloned();
+    // Typhoon closure on 06-08/09: the 2nd working day after Fri 06-05 is Thu 06-11.
+    assert_eq!(find("L-1", "assign").unwrap()["due"], "2026-06-11");
+    let reply = find("L-1", "county-reply").unwrap();
+    assert_eq!((reply["due"].as_str(), reply["status"].as_str(), reply["days"].as_i64()), (Some("2026-06-18"), Some("overdue"), Some(5)));
+    assert_eq!(reply["notices"], serde_json::json!(["supervision"]));
+    assert_eq!(reply["responsible"], "某区经信局");
+    assert!(find("L-2", "county-reply").is_none(), "`when: level` excludes city cases");
+    assert!(find("L-2", "resolved-followup").is_none(), "a reply dated after --as-of does not exist yet");
+
+    // On 06-22 the county clock is overdue but not yet two working days: no notice.
+    let (report, _) = check_json(&repo, "2026-06-22", &["--all"]);
+    let reply = report["clocks"].as_array().unwrap().iter().find(|c| c["rule"] == "county-reply").unwrap().clone();
+    assert_eq!(reply["notices"], serde_json::json!([]));
+
+    // Later, the planned reply opens a one-month follow-up: 06-30 + 1 month = 07-30.
+    let (report, _) = check_json(&repo, "2026-08-03", &["--all"]);
+    let follow = report["clocks"].as_array().unwrap().iter().find(|c| c["rule"] == "resolved-followup").unwrap().clone();
+    assert_eq!((follow["due"].as_str(), follow["status"].as_str(), follow["severity"].as_str()), (Some("2026-07-30"), Some("overdue"), Some("warning")));
+}
+
+#[test]
+fn bom_and_crlf_files_read_cleanly() {
+    let (report, code) = check_json(&fixture("valid/bom-crlf"), "2026-06-10", &["--all"]);
+    assert_eq!(code, 0);
+    assert_eq!(report["diagnostics"], serde_json::json!([]));
+    assert_eq!(report["clocks"].as_array().unwrap().len(), 3);
+}
