@@ -1,0 +1,191 @@
+//! The real binary on the demonstration repository and on fresh ones:
+//! output snapshots in every format, exit codes, init, list, show, schema, cache.
+
+mod common;
+
+use common::{check_json, copy_tree, qinqing, root};
+
+const DEMO_DATE: &str = "2026-11-20";
+
+#[test]
+fn demo_check_text_snapshot() {
+    let run = qinqing(&root(), &["check", "--no-cache", "--as-of", DEMO_DATE]);
+    assert_eq!(run.code, 1, "overdue clocks at error severity exit 1");
+    insta::assert_snapshot!("demo_check_text", run.stdout);
+}
+
+#[test]
+fn demo_check_json_snapshot() {
+    let (report, code) = check_json(&root(), DEMO_DATE, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["summary"]["overdue"], 3);
+    assert_eq!(report["summary"]["due_soon"], 3);
+    insta::assert_json_snapshot!("demo_check_json", report);
+}
+
+#[test]
+fn demo_check_all_clocks_json_snapshot() {
+    let (report, _) = check_json(&root(), DEMO_DATE, &["--all"]);
+    let statuses: std::collections::BTreeSet<&str> = report["clocks"].as_array().unwrap().iter().map(|c| c["status"].as_str().unwrap()).collect();
+    let every: std::collections::BTreeSet<&str> = ["met", "late", "overdue", "due_soon", "pending", "superseded"].into();
+    assert_eq!(statuses, every, "the demonstration shows every clock status");
+    insta::assert_json_snapshot!("demo_check_all_json", report);
+}
+
+#[test]
+fn demo_check_junit_snapshot() {
+    let run = qinqing(&root(), &["check", "--no-cache", "--format", "junit", "--as-of", DEMO_DATE]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.starts_with("<?xml"));
+    assert_eq!(run.stdout.matches("<failure").count(), 3);
+    insta::assert_snapshot!("demo_check_junit", run.stdout);
+}
+
+#[test]
+fn demo_check_github_snapshot() {
+    let run = qinqing(&root(), &["check", "--no-cache", "--format", "github", "--as-of", DEMO_DATE]);
+    assert_eq!(run.stdout.lines().filter(|l| l.starts_with("::error ")).count(), 3);
+    assert_eq!(run.stdout.lines().filter(|l| l.starts_with("::warning ")).count(), 3);
+    insta::assert_snapshot!("demo_check_github", run.stdout);
+}
+
+#[test]
+fn invalid_fixture_outputs_snapshot() {
+    let repo = common::fixture("invalid/bad-files");
+    let text = qinqing(&repo, &["check", "--no-cache", "--as-of", "2026-06-30"]);
+    insta::assert_snapshot!("bad_files_text", text.stdout);
+    let github = qinqing(&repo, &["check", "--no-cache", "--as-of", "2026-06-30", "--format", "github"]);
+    insta::assert_snapshot!("bad_files_github", github.stdout);
+    let junit = qinqing(&repo, &["check", "--no-cache", "--as-of", "2026-06-30", "--format", "junit"]);
+    assert_eq!(junit.stdout.matches("<error ").count(), 15, "one error per invalid file");
+    insta::assert_snapshot!("bad_files_junit", junit.stdout);
+}
+
+#[test]
+fn as_of_hides_later_cases_and_events() {
+    // On 2026-10-20 the 25th meeting (11-18) and its cases do not exist yet.
+    let (report, _) = check_json(&root(), "2026-10-20", &["--all"]);
+    let cases: std::collections::BTreeSet<&str> = report["clocks"].as_array().unwrap().iter().map(|c| c["case"].as_str().unwrap()).collect();
+    assert!(!cases.contains("HZ-2026-0161"));
+    assert_eq!(report["summary"]["cases"], 15);
+    // The power-line reply (assigned 10-15) is still running then: 14 days, due 10-29.
+    let reply = report["clocks"].as_array().unwrap().iter().find(|c| c["case"] == "HZ-2026-0131" && c["rule"] == "reply").unwrap().clone();
+    assert_eq!((reply["status"].as_str(), reply["due"].as_str()), (Some("pending"), Some("2026-10-29")));
+}
+
+#[test]
+fn deny_warnings_turns_warnings_into_failures() {
+    // 2026-08-13: the only finding is the due-soon assignment of HZ-2026-0102 (a warning).
+    let plain = qinqing(&root(), &["check", "--no-cache", "--as-of", "2026-08-13"]);
+    assert_eq!(plain.code, 0, "{}", plain.stdout);
+    assert!(plain.stdout.contains("即将到期 1"), "{}", plain.stdout);
+    let denied = qinqing(&root(), &["check", "--no-cache", "--as-of", "2026-08-13", "--deny", "warnings"]);
+    assert_eq!(denied.code, 1);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(qinqing(&root(), &["check", "--as-of", "2026/6/3"]).code, 2);
+    assert_eq!(qinqing(&root(), &["check", "--format", "xml"]).code, 2);
+    let nowhere = tempfile::tempdir().unwrap();
+    let run = qinqing(nowhere.path(), &["check"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("qinqing.yaml"), "{}", run.stderr);
+}
+
+#[test]
+fn init_writes_a_repository_that_checks_clean_and_never_clobbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("新案件库");
+    let run = qinqing(dir.path(), &["init", repo.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for f in ["qinqing.yaml", "departments.yaml", "rules/deadlines.yaml", "rules/calendars/cn.yaml", "cases/README.md", ".gitignore"] {
+        assert!(repo.join(f).is_file(), "{f}");
+    }
+    let (report, code) = check_json(&repo, "2026-11-20", &["--all"]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["diagnostics"], serde_json::json!([]));
+
+    std::fs::write(repo.join("qinqing.yaml"), "organization: { name: 已改过的设置 }\n").unwrap();
+    let again = qinqing(dir.path(), &["init", repo.to_str().unwrap()]);
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("qinqing.yaml"));
+    assert_eq!(std::fs::read_to_string(repo.join("qinqing.yaml")).unwrap(), "organization: { name: 已改过的设置 }\n");
+}
+
+#[test]
+fn list_filters_and_show() {
+    let run = qinqing(&root(), &["list", "--as-of", DEMO_DATE, "--overdue", "--format", "json"]);
+    let rows: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let ids: Vec<&str> = rows.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["HZ-2026-0131", "HZ-2026-0132", "HZ-2026-0175"]);
+
+    let run = qinqing(&root(), &["list", "--as-of", DEMO_DATE, "--dept", "人社局", "--status", "办理中", "--format", "json"]);
+    let rows: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 1);
+    assert_eq!(rows[0]["id"], "HZ-2026-0174");
+    assert_eq!(rows[0]["next_due"], "2026-11-27");
+
+    let run = qinqing(&root(), &["list", "--as-of", DEMO_DATE, "--level", "区县", "--meeting", "HZ-M-2026-25", "--format", "json"]);
+    let rows: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 4);
+
+    let text = qinqing(&root(), &["list", "--as-of", DEMO_DATE]);
+    insta::assert_snapshot!("demo_list_text", text.stdout);
+
+    let show = qinqing(&root(), &["show", "HZ-2026-0102", "--as-of", DEMO_DATE]);
+    insta::assert_snapshot!("demo_show_text", show.stdout);
+    let json = qinqing(&root(), &["show", "HZ-2026-0132", "--as-of", DEMO_DATE, "--format", "json"]);
+    let case: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(case["status"], "reopened");
+    let missing = qinqing(&root(), &["show", "HZ-2026-013"]);
+    assert_eq!(missing.code, 2);
+    assert!(missing.stderr.contains("是否为"), "{}", missing.stderr);
+}
+
+#[test]
+fn committed_schemas_are_current() {
+    for kind in ["case", "meeting", "departments", "rules", "calendar", "settings"] {
+        let run = qinqing(&root(), &["schema", kind]);
+        assert_eq!(run.code, 0);
+        let committed = std::fs::read_to_string(root().join("schema").join(format!("{kind}.json"))).unwrap();
+        assert_eq!(run.stdout, committed, "schema/{kind}.json is stale: run `qinqing schema --all --out schema`");
+    }
+}
+
+#[test]
+fn cache_gives_the_same_answer_and_notices_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&root(), dir.path());
+    let repo = dir.path();
+    let cold = qinqing(repo, &["check", "--format", "json", "--as-of", DEMO_DATE, "--all"]);
+    assert!(repo.join(".qinqing-cache/.gitignore").is_file());
+    // Files copied just now are too recent to trust; age them so the cache stores them.
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+    for entry in walkdir::WalkDir::new(repo.join("cases")) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            std::fs::File::options().write(true).open(entry.path()).unwrap().set_modified(old).unwrap();
+        }
+    }
+    let _ = qinqing(repo, &["check", "--format", "json", "--as-of", DEMO_DATE]);
+    let warm = qinqing(repo, &["check", "--format", "json", "--as-of", DEMO_DATE, "--all"]);
+    assert_eq!(cold.stdout, warm.stdout);
+
+    // A changed file is reparsed, never served stale.
+    let case = repo.join("cases/2026/第23期恳谈会/HZ-2026-0131.yaml");
+    let text = std::fs::read_to_string(&case).unwrap().replace("lead: 国网湖州供电公司", "lead: 国网湖州供电");
+    std::fs::write(&case, text).unwrap();
+    let (report, code) = check_json(repo, DEMO_DATE, &[]);
+    let _ = code;
+    let changed = qinqing(repo, &["check", "--format", "json", "--as-of", DEMO_DATE]);
+    let cached: serde_json::Value = serde_json::from_str(&changed.stdout).unwrap();
+    assert_eq!(cached["diagnostics"], report["diagnostics"]);
+    assert_eq!(cached["diagnostics"][0]["code"], "unknown-department");
+
+    // A damaged cache is ignored.
+    std::fs::write(repo.join(".qinqing-cache/parse.bin"), b"garbage").unwrap();
+    let again = qinqing(repo, &["check", "--format", "json", "--as-of", DEMO_DATE]);
+    assert_eq!(again.stdout, changed.stdout);
+}
