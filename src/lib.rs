@@ -14,3 +14,4 @@ pub mod model;
 pub mod output;
 pub mod rules;
 pub mod schema;
+pub mod timing;

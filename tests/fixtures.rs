@@ -22,13 +22,22 @@ fn actual(report: &serde_json::Value) -> (Vec<String>, Vec<String>) {
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| format!("{} {} {}:{}", d["file"].as_str().unwrap(), d["code"].as_str().unwrap(), d["line"], d["column"]))
+        .map(|d| {
+            format!("{} {} {}:{}", d["file"].as_str().unwrap(), d["code"].as_str().unwrap(), d["line"], d["column"])
+        })
         .collect();
     let mut clocks: Vec<String> = report["clocks"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|c| format!("clock {} {} {}", c["case"].as_str().unwrap(), c["rule"].as_str().unwrap(), c["status"].as_str().unwrap()))
+        .map(|c| {
+            format!(
+                "clock {} {} {}",
+                c["case"].as_str().unwrap(),
+                c["rule"].as_str().unwrap(),
+                c["status"].as_str().unwrap()
+            )
+        })
         .collect();
     diags.sort();
     clocks.sort();
@@ -44,12 +53,21 @@ fn every_bad_file_is_reported_and_good_files_are_still_checked() {
     for d in report["diagnostics"].as_array().unwrap() {
         assert!(d["message"].as_str().unwrap().chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{d}");
     }
-    let suggested = report["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "unknown-department").unwrap();
+    let suggested =
+        report["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "unknown-department").unwrap();
     assert_eq!(suggested["message"], "未知部门「市交通局」");
     assert_eq!(suggested["hint"], "是否为「市交通运输局」？");
     let dup = report["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "duplicate-id").unwrap();
-    assert!(dup["message"].as_str().unwrap().contains("cases/DUP-1.yaml") && dup["message"].as_str().unwrap().contains("cases/copy/DUP-1.yaml"));
-    let date = report["diagnostics"].as_array().unwrap().iter().find(|d| d["file"] == "cases/BAD-FIELDS.yaml" && d["code"] == "invalid-date").unwrap();
+    assert!(
+        dup["message"].as_str().unwrap().contains("cases/DUP-1.yaml")
+            && dup["message"].as_str().unwrap().contains("cases/copy/DUP-1.yaml")
+    );
+    let date = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["file"] == "cases/BAD-FIELDS.yaml" && d["code"] == "invalid-date")
+        .unwrap();
     assert_eq!(date["hint"], "日期请写作 2026-06-03");
 }
 
@@ -71,7 +89,10 @@ fn local_calendar_roll_false_and_chinese_durations() {
     // Typhoon closure on 06-08/09: the 2nd working day after Fri 06-05 is Thu 06-11.
     assert_eq!(find("L-1", "assign").unwrap()["due"], "2026-06-11");
     let reply = find("L-1", "county-reply").unwrap();
-    assert_eq!((reply["due"].as_str(), reply["status"].as_str(), reply["days"].as_i64()), (Some("2026-06-18"), Some("overdue"), Some(5)));
+    assert_eq!(
+        (reply["due"].as_str(), reply["status"].as_str(), reply["days"].as_i64()),
+        (Some("2026-06-18"), Some("overdue"), Some(5))
+    );
     assert_eq!(reply["notices"], serde_json::json!(["supervision"]));
     assert_eq!(reply["responsible"], "某区经信局");
     assert!(find("L-2", "county-reply").is_none(), "`when: level` excludes city cases");
@@ -84,8 +105,12 @@ fn local_calendar_roll_false_and_chinese_durations() {
 
     // Later, the planned reply opens a one-month follow-up: 06-30 + 1 month = 07-30.
     let (report, _) = check_json(&repo, "2026-08-03", &["--all"]);
-    let follow = report["clocks"].as_array().unwrap().iter().find(|c| c["rule"] == "resolved-followup").unwrap().clone();
-    assert_eq!((follow["due"].as_str(), follow["status"].as_str(), follow["severity"].as_str()), (Some("2026-07-30"), Some("overdue"), Some("warning")));
+    let follow =
+        report["clocks"].as_array().unwrap().iter().find(|c| c["rule"] == "resolved-followup").unwrap().clone();
+    assert_eq!(
+        (follow["due"].as_str(), follow["status"].as_str(), follow["severity"].as_str()),
+        (Some("2026-07-30"), Some("overdue"), Some("warning"))
+    );
 }
 
 #[test]

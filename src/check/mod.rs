@@ -12,13 +12,13 @@ use crate::load::Repository;
 use crate::model::{derive_status, Case, EventType, Status};
 use crate::rules::{evaluate_case, Clock, ClockStatus, NoticeKind, Responsible};
 
-/// One clock as reported: the JSON `clocks` entry.
+/// One clock as reported: the JSON `clocks` entry. Borrows from the repository.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ClockRow {
+pub struct ClockRow<'a> {
     /// Case id.
-    pub case: String,
+    pub case: &'a str,
     /// Rule id.
-    pub rule: String,
+    pub rule: &'a str,
     /// Start date.
     pub start: NaiveDate,
     /// Due date.
@@ -30,18 +30,18 @@ pub struct ClockRow {
     /// Days overdue or late.
     pub days: Option<i64>,
     /// Who must act.
-    pub responsible: Option<String>,
+    pub responsible: Option<&'a str>,
     /// Severity of the finding.
     pub severity: Option<Severity>,
     /// Notices due.
     pub notices: Vec<NoticeKind>,
     /// Case file.
-    pub file: String,
+    pub file: &'a str,
     /// Line of the clock's start.
     pub line: u32,
     /// The rule's title (for people; not in the JSON).
     #[serde(skip)]
-    pub rule_title: String,
+    pub rule_title: &'a str,
 }
 
 /// Counts for the summary line.
@@ -63,7 +63,7 @@ pub struct Summary {
 
 /// What `check` found.
 #[derive(Debug, Clone)]
-pub struct CheckReport {
+pub struct CheckReport<'a> {
     /// The date checked as of.
     pub as_of: NaiveDate,
     /// Counts.
@@ -71,12 +71,12 @@ pub struct CheckReport {
     /// Problems with the input, sorted by file, line, column.
     pub diagnostics: Vec<Diagnostic>,
     /// Every clock, sorted by file, line, rule.
-    pub clocks: Vec<ClockRow>,
+    pub clocks: Vec<ClockRow<'a>>,
 }
 
-impl CheckReport {
+impl<'a> CheckReport<'a> {
     /// The clocks that are findings (overdue or due soon).
-    pub fn findings(&self) -> impl Iterator<Item = &ClockRow> {
+    pub fn findings(&self) -> impl Iterator<Item = &ClockRow<'a>> {
         self.clocks.iter().filter(|c| c.status.is_finding())
     }
 
@@ -95,23 +95,31 @@ impl CheckReport {
 }
 
 /// Validates the repository and evaluates every clock as of the date.
-pub fn check(repo: &mut Repository, as_of: NaiveDate) -> CheckReport {
+/// Keeps every clock when `all_clocks`, else only the findings (the counts are
+/// the same either way).
+pub fn check(repo: &mut Repository, as_of: NaiveDate, all_clocks: bool) -> CheckReport<'_> {
     let mut diagnostics = std::mem::take(&mut repo.diagnostics);
+    crate::timing::mark("load done");
     diagnostics.extend(validate::validate(repo));
+    crate::timing::mark("validate");
+    let repo = &*repo;
     let clocks = evaluate(repo, as_of);
+    crate::timing::mark("evaluate");
     if let Some(first) = clocks.iter().find(|c| c.1) {
         let years = repo.calendar.years().map_or("（无）".to_string(), |(a, b)| format!("{a}—{b}年"));
         diagnostics.push(
             Diagnostic::warning(
                 "calendar-out-of-range",
-                &first.0.file,
+                first.0.file,
                 crate::diag::Pos::new(first.0.line, 1),
                 format!("期限超出节假日日历覆盖的年份（{years}），只按周末计算"),
             )
             .with_hint("国务院办公厅公布新一年节假日安排后，请更新 rules/calendars/ 中的日历"),
         );
     }
-    let clocks: Vec<ClockRow> = clocks.into_iter().map(|(c, _)| c).collect();
+    let clocks: Vec<ClockRow> =
+        clocks.into_iter().map(|(c, _)| c).filter(|c| all_clocks || c.status.is_finding()).collect();
+    crate::timing::mark("collect");
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let summary = Summary {
         cases: repo.cases.iter().filter(|c| exists(c, as_of)).count(),
@@ -129,31 +137,35 @@ pub fn exists(case: &Case, as_of: NaiveDate) -> bool {
     case.received.as_ref().is_none_or(|r| r.value <= as_of)
 }
 
-/// Every clock of every case, with whether it fell outside the calendar.
-pub fn evaluate(repo: &Repository, as_of: NaiveDate) -> Vec<(ClockRow, bool)> {
-    let mut rows: Vec<(ClockRow, bool)> = repo
-        .cases
+/// Every clock of every case, with whether it fell outside the calendar,
+/// in the order of the cases (sorted by file) and, within a case, by line and rule.
+pub fn evaluate(repo: &Repository, as_of: NaiveDate) -> Vec<(ClockRow<'_>, bool)> {
+    repo.cases
         .par_iter()
         .flat_map_iter(|case| {
-            evaluate_case(case, received_pos(case), &repo.rules, &repo.calendar, as_of).into_iter().map(move |clock| {
-                let outside = clock.outside_calendar;
-                (row(repo, case, clock), outside)
-            })
+            let mut rows: Vec<(ClockRow, bool)> =
+                evaluate_case(case, received_pos(case), &repo.rules, &repo.calendar, as_of)
+                    .into_iter()
+                    .map(|clock| {
+                        let outside = clock.outside_calendar;
+                        (row(repo, case, clock), outside)
+                    })
+                    .collect();
+            rows.sort_by(|(a, _), (b, _)| (a.line, a.rule, a.start).cmp(&(b.line, b.rule, b.start)));
+            rows
         })
-        .collect();
-    rows.sort_by(|(a, _), (b, _)| (&a.file, a.line, &a.rule, a.start).cmp(&(&b.file, b.line, &b.rule, b.start)));
-    rows
+        .collect()
 }
 
-fn row(repo: &Repository, case: &Case, clock: Clock) -> ClockRow {
+fn row<'a>(repo: &'a Repository, case: &'a Case, clock: Clock<'a>) -> ClockRow<'a> {
     let rule = &repo.rules[clock.rule];
     let responsible = match rule.responsible {
-        Responsible::Office => Some(repo.settings.organization_short.clone()).filter(|s| !s.is_empty()),
+        Responsible::Office => Some(repo.settings.organization_short.as_str()).filter(|s| !s.is_empty()),
         Responsible::Assignee => clock.lead,
     };
     ClockRow {
-        case: case.id.value.clone(),
-        rule: rule.id.clone(),
+        case: &case.id.value,
+        rule: &rule.id,
         start: clock.start,
         due: clock.due,
         status: clock.status,
@@ -162,9 +174,9 @@ fn row(repo: &Repository, case: &Case, clock: Clock) -> ClockRow {
         responsible,
         severity: clock.severity,
         notices: clock.notices,
-        file: case.file.clone(),
+        file: &case.file,
         line: clock.start_pos.line,
-        rule_title: rule.title.clone(),
+        rule_title: &rule.title,
     }
 }
 
@@ -182,14 +194,14 @@ pub struct CaseState {
 }
 
 /// The state of a case as of a date, given its clock rows.
-pub fn case_state<'a>(case: &Case, as_of: NaiveDate, clocks: impl IntoIterator<Item = &'a ClockRow>) -> CaseState {
+pub fn case_state<'a: 'b, 'b>(
+    case: &Case,
+    as_of: NaiveDate,
+    clocks: impl IntoIterator<Item = &'b ClockRow<'a>>,
+) -> CaseState {
     let events = case.timeline.iter().filter(|e| e.date <= as_of);
-    let lead = events
-        .clone()
-        .filter(|e| e.kind == EventType::Assigned)
-        .last()
-        .and_then(|e| e.lead.as_ref())
-        .map(|l| l.value.clone());
+    let lead =
+        events.clone().rfind(|e| e.kind == EventType::Assigned).and_then(|e| e.lead.as_ref()).map(|l| l.value.clone());
     let mut next_due = None;
     let mut overdue = false;
     for c in clocks {

@@ -1,7 +1,8 @@
 //! Checks across files: ids, departments, meetings, related cases, and whether
 //! each timeline makes sense. Canonicalises department aliases as it goes.
 
-use std::collections::HashMap;
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::diag::{closest, did_you_mean, Diagnostic, Pos};
 use crate::load::Repository;
@@ -14,56 +15,66 @@ pub fn validate(repo: &mut Repository) -> Vec<Diagnostic> {
     duplicate_ids(repo.meetings.iter().map(|m| (&m.id, m.file.as_str())), "会议编号", &mut out);
     let departments = repo.departments.as_deref().map(DepartmentIndex::new);
     let meeting_ids: Vec<&str> = repo.meetings.iter().map(|m| m.id.value.as_str()).collect();
-    let case_ids: std::collections::HashSet<&str> = repo.cases.iter().map(|c| c.id.value.as_str()).collect();
+    let case_ids: HashSet<&str> = repo.cases.iter().map(|c| c.id.value.as_str()).collect();
     let rule_ids: Vec<&str> = repo.rules.iter().map(|r| r.id.as_str()).collect();
     let settings = &repo.settings;
-    let mut found: Vec<Vec<Diagnostic>> = Vec::with_capacity(repo.cases.len());
-    for case in repo.cases.iter() {
-        let mut d = Vec::new();
-        let at = |pos: Pos, code: &str, msg: String| Diagnostic::error(code, &case.file, pos, msg);
-        if let Some(m) = &case.meeting {
-            if !meeting_ids.contains(&m.value.as_str()) {
+    let found: Vec<Vec<Diagnostic>> = repo
+        .cases
+        .par_iter()
+        .map(|case| {
+            let mut d = Vec::new();
+            let at = |pos: Pos, code: &str, msg: String| Diagnostic::error(code, &case.file, pos, msg);
+            if let Some(m) = &case.meeting {
+                if !meeting_ids.contains(&m.value.as_str()) {
+                    d.push(
+                        at(m.pos, "unknown-meeting", format!("未知会议「{}」", m.value))
+                            .with_hint_opt(closest(&m.value, meeting_ids.iter().copied()).map(did_you_mean)),
+                    );
+                }
+            }
+            for r in &case.related {
+                if !case_ids.contains(r.value.as_str()) {
+                    let hint = closest(&r.value, case_ids.iter().copied()).map(did_you_mean);
+                    d.push(at(r.pos, "unknown-case", format!("关联案件「{}」不存在", r.value)).with_hint_opt(hint));
+                }
+            }
+            if let Some(level) = &case.level {
+                if settings.level_key(&level.value).is_none() {
+                    let keys: Vec<String> = settings.levels.iter().map(|(k, l)| format!("{k}（{l}）")).collect();
+                    d.push(
+                        at(level.pos, "invalid-value", format!("层级「{}」无效", level.value))
+                            .with_hint(format!("可选：{}", keys.join("、"))),
+                    );
+                }
+            }
+            if case.received.is_none() && !case.received_written {
                 d.push(
-                    at(m.pos, "unknown-meeting", format!("未知会议「{}」", m.value))
-                        .with_hint_opt(closest(&m.value, meeting_ids.iter().copied()).map(did_you_mean)),
+                    at(case.id.pos, "missing-field", "案件缺少收到日期「received」".into())
+                        .with_hint("请写 received: 2026-06-03，或把案件放在有 meeting.yaml 的会议文件夹下"),
                 );
             }
-        }
-        for r in &case.related {
-            if !case_ids.contains(r.value.as_str()) {
-                let hint = closest(&r.value, case_ids.iter().copied()).map(did_you_mean);
-                d.push(at(r.pos, "unknown-case", format!("关联案件「{}」不存在", r.value)).with_hint_opt(hint));
+            timeline_sense(case, &rule_ids, &mut d);
+            d
+        })
+        .collect();
+    out.extend(found.into_iter().flatten());
+    let canonical: Vec<Vec<Diagnostic>> = repo
+        .cases
+        .par_iter_mut()
+        .map(|case| {
+            let mut d = Vec::new();
+            if let Some(level) = case.level.as_mut() {
+                if let Some(key) = settings.level_key(&level.value).filter(|k| *k != level.value) {
+                    level.value = key.to_string();
+                }
             }
-        }
-        if let Some(level) = &case.level {
-            if settings.level_key(&level.value).is_none() {
-                let keys: Vec<String> = settings.levels.iter().map(|(k, l)| format!("{k}（{l}）")).collect();
-                d.push(
-                    at(level.pos, "invalid-value", format!("层级「{}」无效", level.value))
-                        .with_hint(format!("可选：{}", keys.join("、"))),
-                );
+            if let Some(index) = &departments {
+                index.canonicalise(case, &mut d);
             }
-        }
-        if case.received.is_none() && !case.received_written {
-            d.push(
-                at(case.id.pos, "missing-field", "案件缺少收到日期「received」".into())
-                    .with_hint("请写 received: 2026-06-03，或把案件放在有 meeting.yaml 的会议文件夹下"),
-            );
-        }
-        timeline_sense(case, &rule_ids, &mut d);
-        found.push(d);
-    }
-    for (case, d) in repo.cases.iter_mut().zip(found) {
-        out.extend(d);
-        if let Some(level) = case.level.as_mut() {
-            if let Some(key) = settings.level_key(&level.value) {
-                level.value = key.to_string();
-            }
-        }
-        if let Some(index) = &departments {
-            index.canonicalise(case, &mut out);
-        }
-    }
+            d
+        })
+        .collect();
+    out.extend(canonical.into_iter().flatten());
     out
 }
 
@@ -72,8 +83,8 @@ fn duplicate_ids<'a>(
     what: &str,
     out: &mut Vec<Diagnostic>,
 ) {
-    let mut first: HashMap<&str, (&str, Pos)> = HashMap::new();
-    let mut reported_first = std::collections::HashSet::new();
+    let mut first: HashMap<&str, (&str, Pos)> = HashMap::default();
+    let mut reported_first = HashSet::default();
     for (id, file) in items {
         match first.get(id.value.as_str()) {
             None => {
@@ -185,7 +196,7 @@ struct DepartmentIndex<'a> {
 
 impl<'a> DepartmentIndex<'a> {
     fn new(departments: &'a [Department]) -> DepartmentIndex<'a> {
-        let mut canonical = HashMap::new();
+        let mut canonical = HashMap::default();
         let mut all_names = Vec::new();
         for d in departments {
             canonical.insert(d.name.as_str(), d.name.as_str());

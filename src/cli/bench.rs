@@ -102,7 +102,9 @@ fn synthetic_case(id: &str, received: NaiveDate, rng: &mut Rng) -> String {
         rng.below(10000),
         ["meeting", "online", "hotline", "visit", "written"][rng.below(5)],
     );
-    let stage = rng.below(6);
+    // Like a real repository: almost every old case has run its course; a few
+    // are still open somewhere along the way.
+    let stage = if rng.below(100) < 97 { 5 } else { rng.below(5) };
     let _ = write!(
         s,
         "  - date: {}\n    event: assigned\n    lead: {lead}\n    co: [{co}]\n    note: 请于两周内办理并答复企业\n",
@@ -112,7 +114,7 @@ fn synthetic_case(id: &str, received: NaiveDate, rng: &mut Rng) -> String {
         let _ = write!(s, "  - date: {}\n    event: acknowledged\n    by: {lead}\n", day(2));
     }
     if stage >= 2 {
-        let _ = write!(s, "  - date: {}\n    event: replied\n    by: {lead}\n    result: resolved\n    text: 已协调有关单位落实，预计下月完成，并已电话告知企业联系人。\n", day(1 + rng.below(20) as u64));
+        let _ = write!(s, "  - date: {}\n    event: replied\n    by: {lead}\n    result: resolved\n    text: 已协调有关单位落实，预计下月完成，并已电话告知企业联系人。\n", day(3 + rng.below(20) as u64));
     }
     if stage >= 3 {
         let rating = ["satisfied", "basically_satisfied", "unsatisfied"][rng.below(3)];

@@ -58,7 +58,7 @@ struct Row<'a> {
 }
 
 pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
-    let mut repository = super::open(repo, true)?;
+    let mut repository = super::open(repo, super::slim(true))?;
     let as_of = super::as_of(args.as_of, &repository);
     let problems = crate::check::validate::validate(&mut repository);
     let status = match &args.status {
@@ -73,7 +73,7 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let rows = evaluate(&repository, as_of);
     let mut by_case: HashMap<&str, Vec<&ClockRow>> = HashMap::new();
     for (r, _) in &rows {
-        by_case.entry(r.case.as_str()).or_default().push(r);
+        by_case.entry(r.case).or_default().push(r);
     }
     let mut out = Vec::new();
     for case in repository.cases.iter().filter(|c| exists(c, as_of)) {

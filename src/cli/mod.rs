@@ -13,7 +13,7 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
-use crate::load::{self, LoadOptions, Repository};
+use crate::load::{self, Detail, LoadOptions, Repository};
 
 /// 亲清 qinqing：政企恳谈会问题的台账、时限检查与公文生成。
 #[derive(Debug, Parser)]
@@ -52,6 +52,11 @@ enum Command {
     BenchGen(bench::Args),
 }
 
+/// A slim, cached load: what `check` and `list` need.
+fn slim(cache: bool) -> LoadOptions {
+    LoadOptions { cache, detail: Detail::Slim }
+}
+
 /// Runs the command line; returns the process exit code.
 pub fn run(cli: Cli) -> Result<u8> {
     let repo = cli.repo.as_deref();
@@ -66,13 +71,13 @@ pub fn run(cli: Cli) -> Result<u8> {
 }
 
 /// Finds and reads the repository.
-fn open(repo: Option<&Path>, cache: bool) -> Result<Repository> {
+fn open(repo: Option<&Path>, opts: LoadOptions) -> Result<Repository> {
     let start = match repo {
         Some(p) => p.to_path_buf(),
         None => std::env::current_dir().context("无法读取当前目录")?,
     };
     let root = load::find_root(&start)?;
-    load::load(&root, LoadOptions { cache })
+    load::load(&root, opts)
 }
 
 /// The date to look at: `--as-of`, or today in the repository's time zone.

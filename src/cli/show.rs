@@ -33,7 +33,7 @@ pub struct Args {
 }
 
 pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
-    let mut repository = super::open(repo, true)?;
+    let mut repository = super::open(repo, crate::load::LoadOptions::default())?;
     let as_of = super::as_of(args.as_of, &repository);
     crate::check::validate::validate(&mut repository);
     let Some(case) = repository.cases.iter().find(|c| c.id.value == args.id) else {
@@ -63,7 +63,13 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     Ok(0)
 }
 
-fn text(case: &Case, levels: &[(String, String)], state: &crate::check::CaseState, clocks: &[crate::check::ClockRow], as_of: NaiveDate) -> String {
+fn text(
+    case: &Case,
+    levels: &[(String, String)],
+    state: &crate::check::CaseState,
+    clocks: &[crate::check::ClockRow],
+    as_of: NaiveDate,
+) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{}  {}", case.id.value, case.title);
     let _ = writeln!(
@@ -84,7 +90,9 @@ fn text(case: &Case, levels: &[(String, String)], state: &crate::check::CaseStat
         field(case.received.as_ref().map(|r| r.value.to_string())),
         field(case.channel.map(|c| c.zh().to_string())),
         field(case.meeting.as_ref().map(|m| m.value.clone())),
-        field(case.level.as_ref().map(|l| levels.iter().find(|(k, _)| *k == l.value).map_or(l.value.clone(), |(_, label)| label.clone()))),
+        field(case.level.as_ref().map(|l| {
+            levels.iter().find(|(k, _)| *k == l.value).map_or(l.value.clone(), |(_, label)| label.clone())
+        })),
         field(case.category.clone()),
         field(case.handling.map(|h| h.zh().to_string())),
     );
@@ -106,14 +114,14 @@ fn text(case: &Case, levels: &[(String, String)], state: &crate::check::CaseStat
         .iter()
         .map(|c| {
             vec![
-                c.rule.clone(),
-                c.rule_title.clone(),
+                c.rule.to_string(),
+                c.rule_title.to_string(),
                 c.start.to_string(),
                 c.due.to_string(),
                 c.status.zh().to_string(),
                 c.stopped.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
                 c.days.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
-                c.responsible.clone().unwrap_or_else(|| "—".into()),
+                c.responsible.unwrap_or("—").to_string(),
             ]
         })
         .collect();

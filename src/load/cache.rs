@@ -6,7 +6,6 @@
 //! recent to be trusted (a write in the same clock tick could go unseen) are not
 //! stored, as git does for its index.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -16,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::load::ParsedFile;
 
-const FORMAT: &str = concat!("qinqing-parse-cache/1/", env!("CARGO_PKG_VERSION"));
+const FORMAT: &str = concat!("qinqing-parse-cache/2-slim/", env!("CARGO_PKG_VERSION"));
 const CHUNK: usize = 2048;
 
 /// What identifies a file's contents without reading it.
@@ -40,11 +39,15 @@ impl Stamp {
     }
 }
 
+/// One cached file.
 #[derive(Serialize, Deserialize)]
-struct Entry {
-    path: String,
-    stamp: Stamp,
-    parsed: ParsedFile,
+pub struct Entry {
+    /// Path relative to the repository root.
+    pub path: String,
+    /// Size and mtime when it was parsed.
+    pub stamp: Stamp,
+    /// The result (taken out when used).
+    pub parsed: Option<ParsedFile>,
 }
 
 /// The cache folder of a repository.
@@ -57,23 +60,36 @@ fn file(root: &Path) -> PathBuf {
 }
 
 /// Reads the cache; a missing, foreign or damaged cache is simply empty.
-pub fn read(root: &Path) -> HashMap<String, (Stamp, ParsedFile)> {
-    let Ok(bytes) = std::fs::read(file(root)) else { return HashMap::new() };
-    let Ok((header, rest)) = postcard::take_from_bytes::<(String, Vec<u32>)>(&bytes) else { return HashMap::new() };
+pub fn read(root: &Path) -> Vec<Entry> {
+    let Ok(bytes) = std::fs::read(file(root)) else { return Vec::new() };
+    let Ok((header, rest)) = postcard::take_from_bytes::<(String, Vec<u32>)>(&bytes) else { return Vec::new() };
     if header.0 != FORMAT {
-        return HashMap::new();
+        return Vec::new();
     }
     let mut chunks = Vec::with_capacity(header.1.len());
     let mut at = 0usize;
     for len in &header.1 {
         let end = at + *len as usize;
-        let Some(chunk) = rest.get(at..end) else { return HashMap::new() };
+        let Some(chunk) = rest.get(at..end) else { return Vec::new() };
         chunks.push(chunk);
         at = end;
     }
     let decoded: Option<Vec<Vec<Entry>>> =
         chunks.par_iter().map(|c| postcard::from_bytes::<Vec<Entry>>(c).ok()).collect();
-    decoded.unwrap_or_default().into_iter().flatten().map(|e| (e.path, (e.stamp, e.parsed))).collect()
+    decoded.unwrap_or_default().into_iter().flatten().collect()
+}
+
+/// Whether a stamp is too recent to trust: a write within the same clock tick
+/// could leave size and mtime unchanged.
+pub fn too_recent(stamp: &Stamp) -> bool {
+    stamp.mtime_ns >= trust_limit()
+}
+
+fn trust_limit() -> u128 {
+    SystemTime::now()
+        .checked_sub(Duration::from_secs(2))
+        .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
 }
 
 /// Writes the cache atomically. Failures are ignored: the cache is an optimisation.
@@ -88,17 +104,12 @@ fn try_write(root: &Path, entries: &[(&str, Stamp, &ParsedFile)]) -> std::io::Re
     if !ignore.exists() {
         std::fs::write(&ignore, "# qinqing 的解析缓存，可随时删除\n*\n")?;
     }
-    let too_recent = SystemTime::now()
-        .checked_sub(Duration::from_secs(2))
-        .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos());
-    let trusted: Vec<&(&str, Stamp, &ParsedFile)> =
-        entries.iter().filter(|(_, s, _)| s.mtime_ns < too_recent).collect();
+    let trusted: Vec<&(&str, Stamp, &ParsedFile)> = entries.iter().filter(|(_, s, _)| !too_recent(s)).collect();
     let blobs: Vec<Vec<u8>> = trusted
         .par_chunks(CHUNK)
         .map(|chunk| {
             let owned: Vec<EntryRef> =
-                chunk.iter().map(|(p, s, f)| EntryRef { path: p, stamp: *s, parsed: f }).collect();
+                chunk.iter().map(|(p, s, f)| EntryRef { path: p, stamp: *s, parsed: Some(f) }).collect();
             postcard::to_stdvec(&owned).unwrap_or_default()
         })
         .collect();
@@ -117,5 +128,5 @@ fn try_write(root: &Path, entries: &[(&str, Stamp, &ParsedFile)]) -> std::io::Re
 struct EntryRef<'a> {
     path: &'a str,
     stamp: Stamp,
-    parsed: &'a ParsedFile,
+    parsed: Option<&'a ParsedFile>,
 }

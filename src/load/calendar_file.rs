@@ -74,7 +74,7 @@ pub fn read_calendar(root: &Node, sink: &mut Sink) -> CalendarFile {
     out
 }
 
-fn list<'n>(m: &MapReader<'n>, key: &str, sink: &mut Sink) -> &'n [Node] {
+fn list<'n>(m: &MapReader<'n>, key: &str, sink: &mut Sink) -> &'n [Node<'n>] {
     match m.get(key) {
         Some(Node { value: Value::Seq(items), .. }) => items,
         Some(n) => {

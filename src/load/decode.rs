@@ -14,8 +14,8 @@ pub fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
         return Err(binary(file, bytes, at));
     }
     match std::str::from_utf8(bytes) {
-        Ok(text) => match text.char_indices().find(|&(_, c)| is_junk_control(c)) {
-            Some((at, _)) => Err(binary(file, bytes, at)),
+        Ok(text) => match bytes.iter().position(|&b| is_junk_control(b)) {
+            Some(at) => Err(binary(file, bytes, at)),
             None => Ok(text),
         },
         Err(e) if looks_like_gbk(bytes) => {
@@ -31,14 +31,15 @@ pub fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
         }
         Err(e) => {
             let pos = pos_of_byte(bytes, e.valid_up_to());
-            Err(Diagnostic::error("not-utf8", file, pos, "文件不是 UTF-8 编码").with_hint("请在编辑器中另存为 UTF-8 编码"))
+            Err(Diagnostic::error("not-utf8", file, pos, "文件不是 UTF-8 编码")
+                .with_hint("请在编辑器中另存为 UTF-8 编码"))
         }
     }
 }
 
-/// Control characters that never appear in a hand-written YAML file.
-fn is_junk_control(c: char) -> bool {
-    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+/// ASCII control characters that never appear in a hand-written YAML file.
+fn is_junk_control(b: u8) -> bool {
+    (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F
 }
 
 fn binary(file: &str, bytes: &[u8], at: usize) -> Diagnostic {

@@ -51,8 +51,21 @@ pub struct Repository {
 /// Options for reading a repository.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LoadOptions {
-    /// Read and write the parse cache.
+    /// Read and write the parse cache (only for slim loads).
     pub cache: bool,
+    /// How much of each case to keep.
+    pub detail: Detail,
+}
+
+/// How much of each case a command needs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Detail {
+    /// Everything: descriptions, reply texts, contacts (documents, `show`).
+    #[default]
+    Full,
+    /// What deadlines, validation and listings need; free texts and personal
+    /// data are dropped after validation, so `check` stays small and fast.
+    Slim,
 }
 
 /// The result of reading one case or meeting file, as kept in the cache.
@@ -96,7 +109,7 @@ pub fn load(root: &Path, opts: LoadOptions) -> Result<Repository> {
     let calendar = load_calendar(root, &settings, &mut diagnostics)?;
     let rules = load_rules(root, &settings, &mut diagnostics)?;
 
-    let parsed = parse_cases(root, opts)?;
+    let parsed = parse_cases(root, LoadOptions { cache: opts.cache && opts.detail == Detail::Slim, ..opts })?;
     let files = parsed.len();
     let mut cases = Vec::new();
     let mut meetings = Vec::new();
@@ -108,6 +121,9 @@ pub fn load(root: &Path, opts: LoadOptions) -> Result<Repository> {
             Content::None => {}
         }
     }
+    // Reports list cases by file; sorting once here keeps every later stage in order.
+    cases.par_sort_unstable_by(|a, b| a.file.cmp(&b.file));
+    meetings.sort_by(|a, b| a.file.cmp(&b.file));
     apply_meeting_defaults(&mut cases, &meetings);
     Ok(Repository {
         root: root.to_path_buf(),
@@ -142,7 +158,7 @@ fn read_yaml_file<T>(
     value
 }
 
-fn parse_text(rel: &str, bytes: &[u8], sink: &mut Sink) -> Option<yaml::Node> {
+fn parse_text<'a>(rel: &str, bytes: &'a [u8], sink: &mut Sink) -> Option<yaml::Node<'a>> {
     let parsed = decode::decode(rel, bytes).and_then(|text| yaml::parse(rel, text));
     match parsed {
         Ok(Some(node)) => Some(node),
@@ -168,6 +184,32 @@ fn yaml_files(dir: &Path, recursive: bool) -> Vec<PathBuf> {
             e.file_type().is_file() && matches!(e.path().extension().and_then(|x| x.to_str()), Some("yaml" | "yml"))
         })
         .map(|e| e.into_path())
+        .collect()
+}
+
+/// Every YAML file below `dir` (hidden entries skipped) with its stamp, in
+/// name order. Folders are read in parallel and files are stat'ed relative to
+/// their folder, which is what makes a warm `check` on 100,000 files quick.
+fn walk_with_stamps(dir: &Path) -> Vec<(PathBuf, Option<cache::Stamp>)> {
+    let Ok(read) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut entries: Vec<std::fs::DirEntry> =
+        read.filter_map(|e| e.ok()).filter(|e| !e.file_name().to_string_lossy().starts_with('.')).collect();
+    entries.sort_by_key(|e| e.file_name());
+    entries
+        .par_iter()
+        .flat_map_iter(|entry| {
+            let kind = entry.file_type().ok();
+            let path = entry.path();
+            if kind.is_some_and(|k| k.is_dir()) {
+                walk_with_stamps(&path)
+            } else if kind.is_some_and(|k| k.is_file())
+                && matches!(path.extension().and_then(|x| x.to_str()), Some("yaml" | "yml"))
+            {
+                vec![(path, entry.metadata().ok().map(|m| cache::Stamp::of(&m)))]
+            } else {
+                Vec::new()
+            }
+        })
         .collect()
 }
 
@@ -243,37 +285,72 @@ fn load_rules(root: &Path, settings: &Settings, out: &mut Vec<Diagnostic>) -> Re
 
 /// Reads every case and meeting file under `cases/`, in parallel, reusing cached results.
 fn parse_cases(root: &Path, opts: LoadOptions) -> Result<Vec<(String, ParsedFile)>> {
-    let paths = yaml_files(&root.join("cases"), true);
-    let stamps: Vec<(String, Option<cache::Stamp>)> = paths
+    crate::timing::mark("start");
+    let (paths, stamps): (Vec<PathBuf>, Vec<Option<cache::Stamp>>) =
+        walk_with_stamps(&root.join("cases")).into_iter().unzip();
+    let stamps: Vec<(String, Option<cache::Stamp>)> =
+        paths.iter().zip(stamps).map(|(path, stamp)| (relative(root, path), stamp)).collect();
+    crate::timing::mark("walk and stat");
+    let mut cached = if opts.cache { cache::read(root) } else { Vec::new() };
+    crate::timing::mark("cache read");
+    // Entries for files that are gone make the cache worth rewriting.
+    let stale_entries;
+    let mut slots: Vec<Option<ParsedFile>> = {
+        let index: rustc_hash::FxHashMap<&str, usize> =
+            cached.iter().enumerate().map(|(i, e)| (e.path.as_str(), i)).collect();
+        let known = stamps.iter().filter(|(rel, _)| index.contains_key(rel.as_str())).count();
+        stale_entries = known != cached.len();
+        let hits: Vec<Option<usize>> = stamps
+            .iter()
+            .map(|(rel, stamp)| index.get(rel.as_str()).copied().filter(|&i| stamp.as_ref() == Some(&cached[i].stamp)))
+            .collect();
+        // Hits are moved out of the cache; only misses are read and parsed.
+        hits.into_iter().map(|hit| hit.and_then(|i| cached[i].parsed.take())).collect()
+    };
+    let misses: Vec<usize> = (0..slots.len()).filter(|&i| slots[i].is_none()).collect();
+    let fresh: Vec<ParsedFile> = misses
         .par_iter()
-        .map(|path| (relative(root, path), std::fs::metadata(path).ok().map(|m| cache::Stamp::of(&m))))
-        .collect();
-    let mut cached = if opts.cache { cache::read(root) } else { HashMap::new() };
-    let stale_entries = cached.len() != stamps.len();
-    // Hits are moved out of the cache; only misses are read and parsed.
-    let mut slots: Vec<Option<ParsedFile>> = stamps
-        .iter()
-        .map(|(rel, stamp)| match (stamp, cached.remove(rel)) {
-            (Some(now), Some((then, parsed))) if *now == then => Some(parsed),
-            _ => None,
+        .map(|&i| {
+            let mut parsed = parse_file(&stamps[i].0, &paths[i]);
+            if let (Detail::Slim, Content::Case(case)) = (opts.detail, &mut parsed.content) {
+                slim(case);
+            }
+            parsed
         })
         .collect();
-    let misses: Vec<usize> = (0..slots.len()).filter(|&i| slots[i].is_none()).collect();
-    let fresh: Vec<ParsedFile> = misses.par_iter().map(|&i| parse_file(&stamps[i].0, &paths[i])).collect();
     for (i, parsed) in misses.iter().zip(fresh) {
         slots[*i] = Some(parsed);
     }
     let results: Vec<(String, ParsedFile)> =
         stamps.iter().zip(slots).filter_map(|((rel, _), p)| Some((rel.clone(), p?))).collect();
-    if opts.cache && (!misses.is_empty() || stale_entries) {
+    // Rewrite only when there is something new to keep: a miss that is old
+    // enough to trust, or entries for files that are gone.
+    let worth_storing = misses.iter().any(|&i| stamps[i].1.as_ref().is_some_and(|s| !cache::too_recent(s)));
+    if opts.cache && (worth_storing || stale_entries) {
         let entries: Vec<(&str, cache::Stamp, &ParsedFile)> = results
             .iter()
             .zip(&stamps)
             .filter_map(|((rel, parsed), (_, stamp))| Some((rel.as_str(), (*stamp)?, parsed)))
             .collect();
         cache::write(root, &entries);
+        crate::timing::mark("cache write");
     }
     Ok(results)
+}
+
+/// Drops what only documents need: free texts and personal data.
+fn slim(case: &mut Case) {
+    case.description = String::new();
+    if let Some(e) = case.enterprise.as_mut() {
+        e.contact = None;
+        e.phone = None;
+        e.credit_code = None;
+    }
+    for e in case.timeline.iter_mut() {
+        e.text = None;
+        e.approved_by = None;
+        e.doc = None;
+    }
 }
 
 /// Reads one file under `cases/`: a meeting if named `meeting.yaml`, else a case.

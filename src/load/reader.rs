@@ -60,14 +60,14 @@ pub fn enum_values<T: Named>() -> Vec<&'static str> {
 
 /// A mapping whose keys were checked against a field table.
 pub struct MapReader<'n> {
-    entries: &'n [(Node, Node)],
+    entries: &'n [(Node<'n>, Node<'n>)],
     /// Where the mapping starts.
     pub pos: Pos,
 }
 
 impl<'n> MapReader<'n> {
     /// Checks a node is a mapping with known, unique keys and every required key.
-    pub fn open(node: &'n Node, what: &str, fields: &[Field], sink: &mut Sink) -> Option<MapReader<'n>> {
+    pub fn open(node: &'n Node<'n>, what: &str, fields: &[Field], sink: &mut Sink) -> Option<MapReader<'n>> {
         let Value::Map(entries) = &node.value else {
             sink.error("wrong-type", node.pos, format!("{what}应为映射（键: 值），实为{}", node.kind_name()))
                 .hint("请写成「字段: 值」的形式，每个字段一行");
@@ -102,7 +102,7 @@ impl<'n> MapReader<'n> {
     }
 
     /// The value of a key (the first, if repeated), unless it is null.
-    pub fn get(&self, name: &str) -> Option<&'n Node> {
+    pub fn get(&self, name: &str) -> Option<&'n Node<'n>> {
         self.entries.iter().find(|(k, _)| k.as_str() == Some(name)).map(|(_, v)| v).filter(|v| v.value != Value::Null)
     }
 
@@ -157,7 +157,7 @@ fn names(fields: &[Field]) -> String {
 /// A scalar as text; numbers and booleans are taken as written.
 pub fn text(node: &Node, sink: &mut Sink) -> Option<String> {
     match &node.value {
-        Value::Str(s) => Some(s.clone()),
+        Value::Str(s) => Some(s.to_string()),
         Value::Null => None,
         _ => {
             sink.error("wrong-type", node.pos, format!("应为文本，实为{}", node.kind_name()));
@@ -220,8 +220,7 @@ pub fn parse_date(t: &str) -> Result<NaiveDate, Option<String>> {
     if looks_iso(t) {
         return NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| None);
     }
-    let parts: Vec<&str> =
-        t.split(|c: char| matches!(c, '-' | '/' | '.' | '年' | '月' | '日' | '号')).filter(|p| !p.is_empty()).collect();
+    let parts: Vec<&str> = t.split(['-', '/', '.', '年', '月', '日', '号']).filter(|p| !p.is_empty()).collect();
     if let [y, m, d] = parts[..] {
         if let (Ok(y), Ok(m), Ok(d)) = (y.trim().parse::<i32>(), m.trim().parse::<u32>(), d.trim().parse::<u32>()) {
             if let Some(date) = NaiveDate::from_ymd_opt(y, m, d) {

@@ -4,6 +4,7 @@
 //! point at a line and column. Aliases are expanded under a budget and nesting
 //! is bounded, so a hostile file costs bounded time and memory.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span};
@@ -15,29 +16,29 @@ pub const MAX_DEPTH: usize = 64;
 /// Most nodes one file may expand to, aliases included.
 pub const MAX_NODES: usize = 100_000;
 
-/// A YAML node and where it starts.
+/// A YAML node and where it starts; scalars borrow from the text when they can.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
+pub struct Node<'a> {
     /// Where the node starts.
     pub pos: Pos,
     /// What it holds.
-    pub value: Value,
+    pub value: Value<'a>,
 }
 
 /// The value of a node.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub enum Value<'a> {
     /// `~`, `null` or nothing.
     Null,
     /// Any scalar, as written (plain numbers and booleans too).
-    Str(String),
+    Str(Cow<'a, str>),
     /// A sequence.
-    Seq(Vec<Node>),
+    Seq(Vec<Node<'a>>),
     /// A mapping, in file order.
-    Map(Vec<(Node, Node)>),
+    Map(Vec<(Node<'a>, Node<'a>)>),
 }
 
-impl Node {
+impl Node<'_> {
     /// The scalar text, if this is a scalar.
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
@@ -57,17 +58,17 @@ impl Node {
     }
 }
 
-enum Frame {
-    Seq { pos: Pos, anchor: usize, items: Vec<Node> },
-    Map { pos: Pos, anchor: usize, entries: Vec<(Node, Node)>, key: Option<Node> },
+enum Frame<'a> {
+    Seq { pos: Pos, anchor: usize, items: Vec<Node<'a>> },
+    Map { pos: Pos, anchor: usize, entries: Vec<(Node<'a>, Node<'a>)>, key: Option<Node<'a>> },
 }
 
 /// Parses one YAML document. Returns `Ok(None)` for a file with no document.
-pub fn parse(file: &str, text: &str) -> Result<Option<Node>, Diagnostic> {
+pub fn parse<'a>(file: &str, text: &'a str) -> Result<Option<Node<'a>>, Diagnostic> {
     let mut parser = Parser::new_from_str(text);
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: HashMap<usize, (Node, usize)> = HashMap::new();
-    let mut root: Option<Node> = None;
+    let mut stack: Vec<Frame<'a>> = Vec::new();
+    let mut anchors: HashMap<usize, (Node<'a>, usize)> = HashMap::new();
+    let mut root: Option<Node<'a>> = None;
     let mut nodes = 0usize;
     let mut documents = 0;
     let mut last_end = Pos::start();
@@ -96,7 +97,7 @@ pub fn parse(file: &str, text: &str) -> Result<Option<Node>, Diagnostic> {
                 let value = if style == ScalarStyle::Plain && matches!(&*text, "" | "~" | "null" | "Null" | "NULL") {
                     Value::Null
                 } else {
-                    Value::Str(text.into_owned())
+                    Value::Str(text)
                 };
                 Some((Node { pos, value }, anchor))
             }
@@ -230,7 +231,7 @@ fn opening_quote_after(text: &str, from: Pos) -> Option<Pos> {
 mod tests {
     use super::*;
 
-    fn parse_ok(text: &str) -> Node {
+    fn parse_ok(text: &str) -> Node<'_> {
         parse("t.yaml", text).unwrap().unwrap()
     }
 
@@ -249,7 +250,7 @@ mod tests {
         let Value::Map(entries) = node.value else { panic!() };
         assert_eq!(entries[0].1.value, Value::Null);
         assert_eq!(entries[1].1.value, Value::Null);
-        assert_eq!(entries[2].1.value, Value::Str("null".into()));
+        assert_eq!(entries[2].1.value, Value::Str(Cow::Borrowed("null")));
         assert_eq!(entries[2].1.pos, Pos::new(3, 4));
     }
 

@@ -18,7 +18,7 @@ pub fn render(report: &CheckReport) -> String {
         line(&mut out, d.severity, &d.file, d.line, Some(d.column), &format!("qinqing {}", d.code), &message);
     }
     for c in report.findings() {
-        let who = c.responsible.as_deref().unwrap_or("未交办");
+        let who = c.responsible.unwrap_or("未交办");
         let message = match c.status {
             ClockStatus::Overdue => format!(
                 "{} {}：{}，{} 到期，已超期 {} 天（{who}）",
@@ -31,7 +31,7 @@ pub fn render(report: &CheckReport) -> String {
             _ => format!("{} {}：{}，{} 到期（{who}）", c.case, c.rule_title, c.rule, c.due),
         };
         let severity = c.severity.unwrap_or(Severity::Warning);
-        line(&mut out, severity, &c.file, c.line, None, &format!("qinqing {}", c.status.key()), &message);
+        line(&mut out, severity, c.file, c.line, None, &format!("qinqing {}", c.status.key()), &message);
     }
     let s = &report.summary;
     let _ = writeln!(

@@ -14,7 +14,7 @@ struct Document<'a> {
     as_of: chrono::NaiveDate,
     summary: Summary,
     diagnostics: &'a [Diagnostic],
-    clocks: Vec<&'a ClockRow>,
+    clocks: Vec<&'a ClockRow<'a>>,
 }
 
 /// The report as JSON; only findings unless `all`.

@@ -14,7 +14,7 @@ use crate::rules::ClockStatus;
 pub fn render(report: &CheckReport) -> String {
     let mut cases: BTreeMap<(&str, &str), Vec<&crate::check::ClockRow>> = BTreeMap::new();
     for c in &report.clocks {
-        cases.entry((&c.case, &c.rule)).or_default().push(c);
+        cases.entry((c.case, c.rule)).or_default().push(c);
     }
     let mut invalid: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
     for d in report.diagnostics.iter().filter(|d| d.severity == Severity::Error) {
@@ -67,7 +67,7 @@ pub fn render(report: &CheckReport) -> String {
                     c.start,
                     c.due,
                     c.days.unwrap_or(0),
-                    c.responsible.as_deref().unwrap_or("未交办")
+                    c.responsible.unwrap_or("未交办")
                 )
             })
             .collect();

@@ -10,7 +10,7 @@ use crate::rules::ClockStatus;
 
 enum Item<'a> {
     Diag(&'a Diagnostic),
-    Clock(&'a ClockRow),
+    Clock(&'a ClockRow<'a>),
 }
 
 /// The report as text; findings only unless `all`.
@@ -20,7 +20,7 @@ pub fn render(report: &CheckReport, all: bool, paint: Paint) -> String {
         by_file.entry(&d.file).or_default().push((d.line, d.column, Item::Diag(d)));
     }
     for c in report.clocks.iter().filter(|c| all || c.status.is_finding()) {
-        by_file.entry(&c.file).or_default().push((c.line, 0, Item::Clock(c)));
+        by_file.entry(c.file).or_default().push((c.line, 0, Item::Clock(c)));
     }
     let mut out = String::new();
     for (file, mut items) in by_file {
@@ -57,7 +57,7 @@ fn clock_line(c: &ClockRow, paint: Paint) -> String {
         ClockStatus::DueSoon => paint.yellow("将到期"),
         other => other.zh().to_string(),
     };
-    let who = c.responsible.as_deref().unwrap_or("未交办");
+    let who = c.responsible.unwrap_or("未交办");
     let mut s = format!("{label} {} {}（{}）· {who} · {} 起算，{} 到期", c.case, c.rule_title, c.rule, c.start, c.due);
     match c.status {
         ClockStatus::Overdue => {

@@ -58,7 +58,7 @@ impl ClockStatus {
 
 /// One run of a rule's clock on one case.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Clock {
+pub struct Clock<'a> {
     /// Index of the rule in the rule set.
     pub rule: usize,
     /// When it started.
@@ -74,7 +74,7 @@ pub struct Clock {
     /// Days overdue or late.
     pub days: Option<i64>,
     /// The lead department behind it (assignee rules), if assigned.
-    pub lead: Option<String>,
+    pub lead: Option<&'a str>,
     /// Severity of the finding, if it is one.
     pub severity: Option<Severity>,
     /// Notices due as of the date.
@@ -100,7 +100,13 @@ impl Moment<'_> {
 
 /// Every clock of every rule on one case, as of a date. Cases received after
 /// the date and events after it do not exist yet.
-pub fn evaluate_case(case: &Case, received_pos: Pos, rules: &[Rule], cal: &Calendar, as_of: NaiveDate) -> Vec<Clock> {
+pub fn evaluate_case<'a>(
+    case: &'a Case,
+    received_pos: Pos,
+    rules: &[Rule],
+    cal: &Calendar,
+    as_of: NaiveDate,
+) -> Vec<Clock<'a>> {
     if case.received.as_ref().is_some_and(|r| r.value > as_of) {
         return Vec::new();
     }
@@ -121,9 +127,16 @@ pub fn evaluate_case(case: &Case, received_pos: Pos, rules: &[Rule], cal: &Calen
     clocks
 }
 
-fn run_rule(index: usize, rule: &Rule, moments: &[Moment], cal: &Calendar, as_of: NaiveDate, out: &mut Vec<Clock>) {
+fn run_rule<'a>(
+    index: usize,
+    rule: &Rule,
+    moments: &[Moment<'a>],
+    cal: &Calendar,
+    as_of: NaiveDate,
+    out: &mut Vec<Clock<'a>>,
+) {
     let mut open: Option<Clock> = None;
-    let mut lead: Option<&str> = None;
+    let mut lead: Option<&'a str> = None;
     for m in moments {
         if let Moment::Event(e) = m {
             if e.kind == EventType::Assigned {
@@ -159,7 +172,7 @@ fn run_rule(index: usize, rule: &Rule, moments: &[Moment], cal: &Calendar, as_of
                 status: ClockStatus::Pending,
                 stopped: None,
                 days: None,
-                lead: if rule.responsible == Responsible::Assignee { lead.map(str::to_string) } else { None },
+                lead: if rule.responsible == Responsible::Assignee { lead } else { None },
                 severity: None,
                 notices: Vec::new(),
                 outside_calendar: false,
@@ -173,7 +186,7 @@ fn run_rule(index: usize, rule: &Rule, moments: &[Moment], cal: &Calendar, as_of
 }
 
 /// Decides a clock's status, days, severity and notices as of the date.
-fn settle(clock: &mut Clock, rule: &Rule, cal: &Calendar, as_of: NaiveDate) {
+fn settle(clock: &mut Clock<'_>, rule: &Rule, cal: &Calendar, as_of: NaiveDate) {
     clock.outside_calendar = !cal.covers(clock.start) || !cal.covers(clock.due);
     if clock.status == ClockStatus::Superseded {
         return;

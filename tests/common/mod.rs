@@ -52,7 +52,12 @@ pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.expect("walk");
         let rel = entry.path().strip_prefix(from).expect("prefix");
-        if rel.components().any(|c| c.as_os_str() == "target" || c.as_os_str() == ".git" || c.as_os_str() == ".qinqing-cache" || c.as_os_str() == "output") {
+        if rel.components().any(|c| {
+            c.as_os_str() == "target"
+                || c.as_os_str() == ".git"
+                || c.as_os_str() == ".qinqing-cache"
+                || c.as_os_str() == "output"
+        }) {
             continue;
         }
         let dest = to.join(rel);
