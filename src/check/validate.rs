@@ -150,7 +150,7 @@ fn timeline_sense(case: &Case, rule_ids: &[&str], d: &mut Vec<Diagnostic>) {
         match e.kind {
             EventType::Assigned => {
                 assigned = true;
-                if let Some(due) = e.due.as_ref().filter(|due| due.value < e.date) {
+                if let Some(due) = e.due().filter(|due| due.value < e.date) {
                     d.push(at(due.pos, "invalid-value", format!("办理时限 {} 早于交办日期 {}", due.value, e.date)));
                 }
             }
@@ -170,7 +170,7 @@ fn timeline_sense(case: &Case, rule_ids: &[&str], d: &mut Vec<Diagnostic>) {
                 );
             }
             EventType::Extended => {
-                if let Some(rule) = &e.rule {
+                if let Some(rule) = e.rule() {
                     if !rule_ids.contains(&rule.value.as_str()) {
                         let hint = closest(&rule.value, rule_ids.iter().copied())
                             .map(did_you_mean)
@@ -178,7 +178,7 @@ fn timeline_sense(case: &Case, rule_ids: &[&str], d: &mut Vec<Diagnostic>) {
                         d.push(at(rule.pos, "unknown-rule", format!("未知时限规则「{}」", rule.value)).with_hint(hint));
                     }
                 }
-                if let Some(due) = e.due.as_ref().filter(|due| due.value < e.date) {
+                if let Some(due) = e.due().filter(|due| due.value < e.date) {
                     d.push(at(due.pos, "invalid-value", format!("延期后的期限 {} 早于延期日期 {}", due.value, e.date)));
                 }
             }
@@ -224,7 +224,7 @@ impl<'a> DepartmentIndex<'a> {
                 .iter_mut()
                 .chain(e.co.iter_mut())
                 .chain(e.by.iter_mut().filter(|_| by_is_department))
-                .chain(e.to.iter_mut());
+                .chain(e.details.iter_mut().flat_map(|d| d.to.iter_mut()));
             for name in names {
                 match self.canonical.get(name.value.trim()) {
                     Some(full) => {

@@ -141,13 +141,16 @@ fn summary(e: &Event) -> String {
     if let Some(b) = &e.by {
         parts.push(b.value.clone());
     }
-    if !e.to.is_empty() {
-        parts.push(format!("致 {}", e.to.iter().map(|c| c.value.as_str()).collect::<Vec<_>>().join("、")));
+    if !e.to().is_empty() {
+        parts.push(format!("致 {}", e.to().iter().map(|c| c.value.as_str()).collect::<Vec<_>>().join("、")));
     }
-    if let Some(r) = &e.rule {
+    if let Some(r) = e.rule() {
         parts.push(format!("规则 {}", r.value));
     }
-    if let Some(d) = &e.due {
+    if let Some(a) = e.approved_by() {
+        parts.push(format!("{a}批准"));
+    }
+    if let Some(d) = e.due() {
         parts.push(format!("期限 {}", d.value));
     }
     if let Some(r) = e.result {
@@ -156,8 +159,8 @@ fn summary(e: &Event) -> String {
     if let Some(r) = e.rating {
         parts.push(r.zh().to_string());
     }
-    if let Some(d) = &e.doc {
-        parts.push(d.clone());
+    if let Some(d) = e.doc() {
+        parts.push(d.to_string());
     }
     if let Some(t) = &e.text {
         parts.push(t.lines().next().unwrap_or_default().to_string());

@@ -3,7 +3,7 @@
 use crate::diag::{Pos, Sink};
 use crate::load::reader::{enum_values, field, Field, MapReader, Ty};
 use crate::load::yaml::{Node, Value};
-use crate::model::{Case, Channel, Enterprise, Event, EventType, Handling, Named, Rating, ReplyResult};
+use crate::model::{Case, Channel, Enterprise, Event, EventDetails, EventType, Handling, Named, Rating, ReplyResult};
 
 /// The keys of a case file.
 pub const CASE_FIELDS: &[Field] = &[
@@ -197,13 +197,16 @@ fn read_event(node: &Node, sink: &mut Sink) -> Option<Event> {
     e.lead = m.spanned_text("lead", sink);
     e.co = m.texts("co", sink);
     e.by = m.spanned_text("by", sink);
-    e.to = m.texts("to", sink);
-    e.due = m.date("due", sink);
-    e.rule = m.spanned_text("rule", sink);
-    e.approved_by = m.text("approved_by", sink);
     e.result = m.named("result", sink);
     e.rating = m.named("rating", sink);
-    e.doc = m.text("doc", sink);
+    let details = EventDetails {
+        to: m.texts("to", sink),
+        due: m.date("due", sink),
+        rule: m.spanned_text("rule", sink),
+        approved_by: m.text("approved_by", sink),
+        doc: m.text("doc", sink),
+    };
+    e.details = (details != EventDetails::default()).then(|| Box::new(details));
     e.text = ["text", "note", "reason", "comment"].iter().find_map(|k| m.text(k, sink));
     Some(e)
 }

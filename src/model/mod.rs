@@ -82,12 +82,25 @@ pub struct Event {
     pub date: NaiveDate,
     /// What happened.
     pub kind: EventType,
+    /// The result of a reply.
+    pub result: Option<ReplyResult>,
+    /// The enterprise's rating.
+    pub rating: Option<Rating>,
     /// Lead department (assigned).
     pub lead: Option<Spanned<String>>,
     /// Co-handling departments (assigned).
     pub co: Vec<Spanned<String>>,
     /// Who acted (answered, acknowledged, returned, replied).
     pub by: Option<Spanned<String>>,
+    /// Free text: note, text, reason or comment.
+    pub text: Option<String>,
+    /// Fields only a few kinds have, boxed to keep every event small.
+    pub details: Option<Box<EventDetails>>,
+}
+
+/// The fields of the less common event kinds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventDetails {
     /// Recipients (supervised).
     pub to: Vec<Spanned<String>>,
     /// Due-date override (assigned) or new due date (extended).
@@ -96,14 +109,8 @@ pub struct Event {
     pub rule: Option<Spanned<String>>,
     /// Who approved an extension.
     pub approved_by: Option<String>,
-    /// The result of a reply.
-    pub result: Option<ReplyResult>,
-    /// The enterprise's rating.
-    pub rating: Option<Rating>,
     /// A document number (supervised, bulletined).
     pub doc: Option<String>,
-    /// Free text: note, text, reason or comment.
-    pub text: Option<String>,
 }
 
 impl Event {
@@ -113,18 +120,39 @@ impl Event {
             pos,
             date,
             kind,
+            result: None,
+            rating: None,
             lead: None,
             co: Vec::new(),
             by: None,
-            to: Vec::new(),
-            due: None,
-            rule: None,
-            approved_by: None,
-            result: None,
-            rating: None,
-            doc: None,
             text: None,
+            details: None,
         }
+    }
+
+    /// Recipients (supervised).
+    pub fn to(&self) -> &[Spanned<String>] {
+        self.details.as_ref().map_or(&[], |d| &d.to)
+    }
+
+    /// Due-date override (assigned) or new due date (extended).
+    pub fn due(&self) -> Option<&Spanned<NaiveDate>> {
+        self.details.as_ref().and_then(|d| d.due.as_ref())
+    }
+
+    /// The rule an extension applies to.
+    pub fn rule(&self) -> Option<&Spanned<String>> {
+        self.details.as_ref().and_then(|d| d.rule.as_ref())
+    }
+
+    /// A document number (supervised, bulletined).
+    pub fn doc(&self) -> Option<&str> {
+        self.details.as_ref().and_then(|d| d.doc.as_deref())
+    }
+
+    /// Who approved an extension.
+    pub fn approved_by(&self) -> Option<&str> {
+        self.details.as_ref().and_then(|d| d.approved_by.as_deref())
     }
 }
 

@@ -148,8 +148,8 @@ fn run_rule<'a>(
                 clock.stopped = Some(m.date());
                 out.extend(open.take());
             } else if let Moment::Event(e) = m {
-                let names_rule = e.rule.as_ref().is_some_and(|r| r.value == rule.id);
-                if let (EventType::Extended, true, Some(due)) = (e.kind, names_rule, &e.due) {
+                let names_rule = e.rule().is_some_and(|r| r.value == rule.id);
+                if let (EventType::Extended, true, Some(due)) = (e.kind, names_rule, e.due()) {
                     clock.due = due.value;
                 }
             }
@@ -161,7 +161,7 @@ fn run_rule<'a>(
             }
             let (start_pos, override_due) = match m {
                 Moment::Received(_, pos) => (*pos, None),
-                Moment::Event(e) => (e.pos, e.due.as_ref().filter(|_| e.kind == EventType::Assigned).map(|d| d.value)),
+                Moment::Event(e) => (e.pos, e.due().filter(|_| e.kind == EventType::Assigned).map(|d| d.value)),
             };
             let due = override_due.unwrap_or_else(|| due_date(cal, m.date(), rule.within, rule.roll));
             open = Some(Clock {
