@@ -207,8 +207,24 @@ fn cache_gives_the_same_answer_and_notices_changes() {
     assert_eq!(cached["diagnostics"], report["diagnostics"]);
     assert_eq!(cached["diagnostics"][0]["code"], "unknown-department");
 
-    // A damaged cache is ignored.
-    std::fs::write(repo.join(".qinqing-cache/parse.bin"), b"garbage").unwrap();
+    // Once the edit is old enough to trust, it is stored in the small delta, not a new base.
+    let base = std::fs::metadata(repo.join(".qinqing-cache/parse.bin")).unwrap().modified().unwrap();
+    std::fs::File::options().write(true).open(&case).unwrap().set_modified(old).unwrap();
+    let stored = qinqing(repo, &["check", "--format", "json", "--as-of", DEMO_DATE]);
+    assert_eq!(stored.stdout, changed.stdout);
+    assert!(repo.join(".qinqing-cache/delta.bin").is_file());
+    assert_eq!(std::fs::metadata(repo.join(".qinqing-cache/parse.bin")).unwrap().modified().unwrap(), base);
     let again = qinqing(repo, &["check", "--format", "json", "--as-of", DEMO_DATE]);
     assert_eq!(again.stdout, changed.stdout);
+
+    // A removed file rebuilds the base and drops the delta; the case is gone from the report.
+    std::fs::remove_file(&case).unwrap();
+    let removed = qinqing(repo, &["check", "--format", "json", "--as-of", DEMO_DATE]);
+    assert!(!removed.stdout.contains("HZ-2026-0131"));
+    assert!(!repo.join(".qinqing-cache/delta.bin").exists());
+
+    // A damaged cache is ignored.
+    std::fs::write(repo.join(".qinqing-cache/parse.bin"), b"garbage").unwrap();
+    let damaged = qinqing(repo, &["check", "--format", "json", "--as-of", DEMO_DATE]);
+    assert_eq!(damaged.stdout, removed.stdout);
 }

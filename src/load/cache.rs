@@ -55,13 +55,35 @@ pub fn dir(root: &Path) -> PathBuf {
     root.join(".qinqing-cache")
 }
 
-fn file(root: &Path) -> PathBuf {
+fn base_file(root: &Path) -> PathBuf {
     dir(root).join("parse.bin")
 }
 
-/// Reads the cache; a missing, foreign or damaged cache is simply empty.
-pub fn read(root: &Path) -> Vec<Entry> {
-    let Ok(bytes) = std::fs::read(file(root)) else { return Vec::new() };
+fn delta_file(root: &Path) -> PathBuf {
+    dir(root).join("delta.bin")
+}
+
+/// What the cache holds: the base entries, then the delta entries, which
+/// override base entries for the same path.
+pub struct Cached {
+    /// Base entries followed by delta entries.
+    pub entries: Vec<Entry>,
+    /// How many entries at the start come from the base.
+    pub base_len: usize,
+}
+
+/// Reads the cache; a missing, foreign or damaged part is simply empty.
+pub fn read(root: &Path) -> Cached {
+    let mut entries = read_file(&base_file(root));
+    let base_len = entries.len();
+    if base_len > 0 {
+        entries.extend(read_file(&delta_file(root)));
+    }
+    Cached { entries, base_len }
+}
+
+fn read_file(path: &Path) -> Vec<Entry> {
+    let Ok(bytes) = std::fs::read(path) else { return Vec::new() };
     let Ok((header, rest)) = postcard::take_from_bytes::<(String, Vec<u32>)>(&bytes) else { return Vec::new() };
     if header.0 != FORMAT {
         return Vec::new();
@@ -92,19 +114,33 @@ fn trust_limit() -> u128 {
         .map_or(0, |d| d.as_nanos())
 }
 
-/// Writes the cache atomically. Failures are ignored: the cache is an optimisation.
-pub fn write(root: &Path, entries: &[(&str, Stamp, &ParsedFile)]) {
-    let _ = try_write(root, entries);
+/// One file's result, to be stored.
+pub type Store<'a> = (&'a str, Stamp, &'a ParsedFile);
+
+/// Stores what changed. `changed` (new results and earlier delta entries)
+/// goes to the small delta file while it stays small; otherwise, or when
+/// `rebuild`, everything is written as a new base and the delta removed.
+/// Failures are ignored: the cache is an optimisation.
+pub fn write(root: &Path, all: &[Store], changed: &[Store], rebuild: bool) {
+    let small = changed.len() <= (all.len() / 20).max(1000);
+    let _ = if rebuild || !small {
+        write_file(root, &base_file(root), all).and_then(|_| match std::fs::remove_file(delta_file(root)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        })
+    } else {
+        write_file(root, &delta_file(root), changed)
+    };
 }
 
-fn try_write(root: &Path, entries: &[(&str, Stamp, &ParsedFile)]) -> std::io::Result<()> {
+fn write_file(root: &Path, target: &Path, entries: &[Store]) -> std::io::Result<()> {
     let dir = dir(root);
     std::fs::create_dir_all(&dir)?;
     let ignore = dir.join(".gitignore");
     if !ignore.exists() {
         std::fs::write(&ignore, "# qinqing 的解析缓存，可随时删除\n*\n")?;
     }
-    let trusted: Vec<&(&str, Stamp, &ParsedFile)> = entries.iter().filter(|(_, s, _)| !too_recent(s)).collect();
+    let trusted: Vec<&Store> = entries.iter().filter(|(_, s, _)| !too_recent(s)).collect();
     let blobs: Vec<Vec<u8>> = trusted
         .par_chunks(CHUNK)
         .map(|chunk| {
@@ -120,7 +156,7 @@ fn try_write(root: &Path, entries: &[(&str, Stamp, &ParsedFile)]) -> std::io::Re
     for b in &blobs {
         tmp.write_all(b)?;
     }
-    tmp.persist(file(root)).map_err(|e| e.error)?;
+    tmp.persist(target).map_err(|e| e.error)?;
     Ok(())
 }
 

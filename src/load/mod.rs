@@ -291,22 +291,24 @@ fn parse_cases(root: &Path, opts: LoadOptions) -> Result<Vec<(String, ParsedFile
     let stamps: Vec<(String, Option<cache::Stamp>)> =
         paths.iter().zip(stamps).map(|(path, stamp)| (relative(root, path), stamp)).collect();
     crate::timing::mark("walk and stat");
-    let mut cached = if opts.cache { cache::read(root) } else { Vec::new() };
+    let mut cached = if opts.cache { cache::read(root) } else { cache::Cached { entries: Vec::new(), base_len: 0 } };
     crate::timing::mark("cache read");
-    // Entries for files that are gone make the cache worth rewriting.
-    let stale_entries;
-    let mut slots: Vec<Option<ParsedFile>> = {
-        let index: rustc_hash::FxHashMap<&str, usize> =
-            cached.iter().enumerate().map(|(i, e)| (e.path.as_str(), i)).collect();
-        let known = stamps.iter().filter(|(rel, _)| index.contains_key(rel.as_str())).count();
-        stale_entries = known != cached.len();
-        let hits: Vec<Option<usize>> = stamps
-            .iter()
-            .map(|(rel, stamp)| index.get(rel.as_str()).copied().filter(|&i| stamp.as_ref() == Some(&cached[i].stamp)))
-            .collect();
-        // Hits are moved out of the cache; only misses are read and parsed.
-        hits.into_iter().map(|hit| hit.and_then(|i| cached[i].parsed.take())).collect()
-    };
+    // Delta entries come after base entries, so the index keeps the newer one.
+    let index: rustc_hash::FxHashMap<&str, usize> =
+        cached.entries.iter().enumerate().map(|(i, e)| (e.path.as_str(), i)).collect();
+    let hits: Vec<Option<usize>> = stamps
+        .iter()
+        .map(|(rel, stamp)| index.get(rel.as_str()).copied().filter(|&i| stamp.as_ref() == Some(&cached.entries[i].stamp)))
+        .collect();
+    // Entries for files that are gone make the base worth rebuilding.
+    let gone = stamps.iter().filter(|(rel, _)| index.contains_key(rel.as_str())).count() != index.len();
+    drop(index);
+    let from_delta: Vec<bool> = hits.iter().map(|h| h.is_some_and(|i| i >= cached.base_len)).collect();
+    let no_base = cached.base_len == 0;
+    // Hits are moved out of the cache; only misses are read and parsed.
+    let mut slots: Vec<Option<ParsedFile>> =
+        hits.into_iter().map(|hit| hit.and_then(|i| cached.entries[i].parsed.take())).collect();
+    drop(cached);
     let misses: Vec<usize> = (0..slots.len()).filter(|&i| slots[i].is_none()).collect();
     let fresh: Vec<ParsedFile> = misses
         .par_iter()
@@ -323,19 +325,32 @@ fn parse_cases(root: &Path, opts: LoadOptions) -> Result<Vec<(String, ParsedFile
     }
     let results: Vec<(String, ParsedFile)> =
         stamps.iter().zip(slots).filter_map(|((rel, _), p)| Some((rel.clone(), p?))).collect();
-    // Rewrite only when there is something new to keep: a miss that is old
-    // enough to trust, or entries for files that are gone.
+    // Write only when there is something new to keep: a miss old enough to
+    // trust, or entries for files that are gone.
     let worth_storing = misses.iter().any(|&i| stamps[i].1.as_ref().is_some_and(|s| !cache::too_recent(s)));
-    if opts.cache && (worth_storing || stale_entries) {
-        let entries: Vec<(&str, cache::Stamp, &ParsedFile)> = results
-            .iter()
-            .zip(&stamps)
-            .filter_map(|((rel, parsed), (_, stamp))| Some((rel.as_str(), (*stamp)?, parsed)))
-            .collect();
-        cache::write(root, &entries);
+    if opts.cache && (worth_storing || gone) {
+        let is_miss: Vec<bool> = slots_missed(results.len(), &misses);
+        let mut all = Vec::with_capacity(results.len());
+        let mut changed = Vec::new();
+        for (i, ((rel, parsed), (_, stamp))) in results.iter().zip(&stamps).enumerate() {
+            let Some(stamp) = *stamp else { continue };
+            all.push((rel.as_str(), stamp, parsed));
+            if is_miss[i] || from_delta[i] {
+                changed.push((rel.as_str(), stamp, parsed));
+            }
+        }
+        cache::write(root, &all, &changed, gone || no_base);
         crate::timing::mark("cache write");
     }
     Ok(results)
+}
+
+fn slots_missed(len: usize, misses: &[usize]) -> Vec<bool> {
+    let mut out = vec![false; len];
+    for &i in misses {
+        out[i] = true;
+    }
+    out
 }
 
 /// Drops what only documents need: free texts and personal data.
