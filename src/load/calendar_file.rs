@@ -1,5 +1,7 @@
 //! Holiday calendar files: `rules/calendars/*.yaml`.
 
+use chrono::Datelike;
+
 use crate::calendar::{Calendar, Declared, BUILTIN_CN};
 use crate::diag::Sink;
 use crate::load::reader::{field, Field, MapReader, Ty};
@@ -44,8 +46,9 @@ pub fn read_calendar(root: &Node, sink: &mut Sink) -> CalendarFile {
     for item in items {
         let Some(y) = MapReader::open(item, "年份", YEAR_FIELDS, sink) else { continue };
         let Some(year_node) = y.get("year") else { continue };
-        let Some(year) = year_node.as_str().and_then(|t| t.parse::<i32>().ok()) else {
-            sink.error("wrong-type", year_node.pos, "year 应为四位年份");
+        let Some(year) = year_node.as_str().and_then(|t| t.parse::<i32>().ok()).filter(|y| (1949..=2200).contains(y))
+        else {
+            sink.error("invalid-value", year_node.pos, "year 应为 1949—2200 之间的四位年份");
             continue;
         };
         out.years = Some(match out.years {
@@ -62,11 +65,21 @@ pub fn read_calendar(root: &Node, sink: &mut Sink) -> CalendarFile {
                 sink.error("invalid-value", to.pos, "放假最后一天早于第一天");
                 continue;
             }
+            if from.value.year() != year || to.value.year() > year + 1 {
+                sink.error("invalid-value", from.pos, format!("放假日期不在 {year} 年"))
+                    .hint("每年的放假安排写在该年的 year 之下");
+                continue;
+            }
             out.declared.push(Declared::Holiday { name, from: from.value, to: to.value });
         }
         for node in list(&y, "workdays", sink) {
             let Some(w) = MapReader::open(node, "调休上班日", WORKDAY_FIELDS, sink) else { continue };
             let Some(date) = w.date("date", sink) else { continue };
+            if date.value.year() != year {
+                sink.error("invalid-value", date.pos, format!("调休上班日不在 {year} 年"))
+                    .hint("每年的调休写在该年的 year 之下");
+                continue;
+            }
             let name = w.text("name", sink).unwrap_or_else(|| "调休上班".to_string());
             out.declared.push(Declared::Workday { name, date: date.value });
         }

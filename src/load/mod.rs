@@ -298,7 +298,9 @@ fn parse_cases(root: &Path, opts: LoadOptions) -> Result<Vec<(String, ParsedFile
         cached.entries.iter().enumerate().map(|(i, e)| (e.path.as_str(), i)).collect();
     let hits: Vec<Option<usize>> = stamps
         .iter()
-        .map(|(rel, stamp)| index.get(rel.as_str()).copied().filter(|&i| stamp.as_ref() == Some(&cached.entries[i].stamp)))
+        .map(|(rel, stamp)| {
+            index.get(rel.as_str()).copied().filter(|&i| stamp.as_ref() == Some(&cached.entries[i].stamp))
+        })
         .collect();
     // Entries for files that are gone make the base worth rebuilding.
     let gone = stamps.iter().filter(|(rel, _)| index.contains_key(rel.as_str())).count() != index.len();

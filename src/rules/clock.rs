@@ -247,3 +247,183 @@ fn case_matches(case: &Case, c: &CaseCondition) -> bool {
         CaseField::Tags => case.tags.iter().any(|t| any(Some(t))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Sink;
+    use crate::load::calendar_file::builtin;
+    use crate::load::{case::read_case, rule_file::read_rules, yaml};
+    use crate::model::Settings;
+    use crate::rules::BUILTIN_RULES;
+
+    fn rules() -> Vec<Rule> {
+        let mut sink = Sink::new("rules.yaml");
+        let node = yaml::parse("rules.yaml", BUILTIN_RULES).unwrap().unwrap();
+        let rules = read_rules("rules.yaml", &node, &Settings::default(), &mut sink);
+        assert!(sink.diagnostics.is_empty(), "{:?}", sink.diagnostics);
+        rules
+    }
+
+    fn case(timeline: &str) -> Case {
+        let text = format!("id: T-1\ntitle: 测试\nreceived: 2026-06-03\nhandling: coordinated\ntimeline:\n{timeline}");
+        let mut sink = Sink::new("cases/T-1.yaml");
+        let node = yaml::parse("cases/T-1.yaml", &text).unwrap().unwrap();
+        let case = read_case("cases/T-1.yaml", &node, &mut sink).unwrap();
+        assert!(sink.diagnostics.is_empty(), "{:?}", sink.diagnostics);
+        case
+    }
+
+    /// (rule id, start, due, status, stopped, days) of every clock.
+    fn clocks(case: &Case, as_of: &str) -> Vec<(String, String, String, ClockStatus, Option<String>, Option<i64>)> {
+        let rules = rules();
+        let out = evaluate_case(case, Pos::start(), &rules, &builtin(), as_of.parse().unwrap());
+        out.iter()
+            .map(|c| {
+                (
+                    rules[c.rule].id.clone(),
+                    c.start.to_string(),
+                    c.due.to_string(),
+                    c.status,
+                    c.stopped.map(|d| d.to_string()),
+                    c.days,
+                )
+            })
+            .collect()
+    }
+
+    fn find<'a>(
+        all: &'a [(String, String, String, ClockStatus, Option<String>, Option<i64>)],
+        rule: &str,
+    ) -> Vec<&'a (String, String, String, ClockStatus, Option<String>, Option<i64>)> {
+        all.iter().filter(|c| c.0 == rule).collect()
+    }
+
+    #[test]
+    fn met_and_late() {
+        // Received Wed 06-03: assign due Fri 06-05. Assigned 06-04 (met); reply due 06-18, replied 06-22 (late 4).
+        let c = case("  - { date: 2026-06-04, event: assigned, lead: 某局 }\n  - { date: 2026-06-22, event: replied, by: 某局 }\n");
+        let all = clocks(&c, "2026-06-30");
+        assert_eq!(find(&all, "assign")[0].3, ClockStatus::Met);
+        let reply = find(&all, "reply")[0];
+        assert_eq!((reply.2.as_str(), reply.3, reply.5), ("2026-06-18", ClockStatus::Late, Some(4)));
+    }
+
+    #[test]
+    fn overdue_due_soon_and_pending_depend_on_the_date() {
+        let c = case("  - { date: 2026-06-04, event: assigned, lead: 某局 }\n");
+        // Reply due 06-18 with a 3-day warn window from 06-15.
+        assert_eq!(find(&clocks(&c, "2026-06-14"), "reply")[0].3, ClockStatus::Pending);
+        assert_eq!(find(&clocks(&c, "2026-06-15"), "reply")[0].3, ClockStatus::DueSoon);
+        assert_eq!(find(&clocks(&c, "2026-06-18"), "reply")[0].3, ClockStatus::DueSoon);
+        let late = clocks(&c, "2026-06-21");
+        let reply = find(&late, "reply")[0];
+        assert_eq!((reply.3, reply.5), (ClockStatus::Overdue, Some(3)));
+    }
+
+    #[test]
+    fn assign_warn_window_counts_working_days() {
+        // Received Wed 06-03, assign due Fri 06-05, warn 1 workday: due soon from Thu 06-04.
+        let c = case("");
+        assert_eq!(find(&clocks(&c, "2026-06-03"), "assign")[0].3, ClockStatus::Pending);
+        assert_eq!(find(&clocks(&c, "2026-06-04"), "assign")[0].3, ClockStatus::DueSoon);
+        assert_eq!(find(&clocks(&c, "2026-06-08"), "assign")[0].3, ClockStatus::Overdue);
+    }
+
+    #[test]
+    fn a_new_start_supersedes_the_open_clock() {
+        let c = case("  - { date: 2026-06-04, event: assigned, lead: 甲局 }\n  - { date: 2026-06-08, event: assigned, lead: 乙局 }\n");
+        let rules = rules();
+        let out = evaluate_case(&c, Pos::start(), &rules, &builtin(), "2026-06-10".parse().unwrap());
+        let replies: Vec<&Clock> = out.iter().filter(|k| rules[k.rule].id == "reply").collect();
+        assert_eq!(replies.len(), 2);
+        assert_eq!((replies[0].status, replies[0].lead), (ClockStatus::Superseded, Some("甲局")));
+        assert_eq!(
+            (replies[1].status, replies[1].lead, replies[1].due.to_string().as_str()),
+            (ClockStatus::Pending, Some("乙局"), "2026-06-22")
+        );
+    }
+
+    #[test]
+    fn returned_restarts_assignment_and_stops_the_reply() {
+        let c = case(
+            "  - { date: 2026-06-04, event: assigned, lead: 甲局 }\n  - { date: 2026-06-08, event: returned, by: 甲局 }\n",
+        );
+        let all = clocks(&c, "2026-06-12");
+        assert_eq!(find(&all, "reply")[0].3, ClockStatus::Met);
+        let assign = find(&all, "assign");
+        assert_eq!(assign.len(), 2);
+        // Returned Mon 06-08: due Wed 06-10, overdue 2 days on 06-12.
+        assert_eq!((assign[1].2.as_str(), assign[1].3, assign[1].5), ("2026-06-10", ClockStatus::Overdue, Some(2)));
+    }
+
+    #[test]
+    fn extensions_and_due_overrides() {
+        let c = case(
+            "  - { date: 2026-06-04, event: assigned, lead: 某局, due: 2026-06-10 }\n  - { date: 2026-06-09, event: extended, rule: reply, due: 2026-07-15 }\n",
+        );
+        let all = clocks(&c, "2026-07-01");
+        let reply = find(&all, "reply")[0];
+        assert_eq!((reply.2.as_str(), reply.3), ("2026-07-15", ClockStatus::Pending));
+        // An extension of another rule leaves the reply clock alone.
+        let c = case(
+            "  - { date: 2026-06-04, event: assigned, lead: 某局 }\n  - { date: 2026-06-09, event: extended, rule: evaluate, due: 2026-07-15 }\n",
+        );
+        assert_eq!(find(&clocks(&c, "2026-07-01"), "reply")[0].2, "2026-06-18");
+    }
+
+    #[test]
+    fn unsatisfied_rating_opens_redo_and_notices_follow_the_steps() {
+        let c = case(
+            "  - { date: 2026-06-04, event: assigned, lead: 某局 }\n  - { date: 2026-06-10, event: replied, by: 某局 }\n  - { date: 2026-06-15, event: evaluated, rating: 不满意 }\n",
+        );
+        let rules = rules();
+        // Redo: 10 workdays after Mon 06-15, skipping 端午 Fri 06-19: due Tue 06-30.
+        let out = evaluate_case(&c, Pos::start(), &rules, &builtin(), "2026-07-01".parse().unwrap());
+        let redo = out.iter().find(|k| rules[k.rule].id == "redo").unwrap();
+        assert_eq!(
+            (redo.due.to_string().as_str(), redo.status, redo.lead),
+            ("2026-06-30", ClockStatus::Overdue, Some("某局"))
+        );
+        assert_eq!(redo.notices, vec![NoticeKind::Supervision]);
+        // The reply clock: overdue 10+ days calls for a bulletin too.
+        let c = case("  - { date: 2026-06-04, event: assigned, lead: 某局 }\n");
+        let out = evaluate_case(&c, Pos::start(), &rules, &builtin(), "2026-06-28".parse().unwrap());
+        let reply = out.iter().find(|k| rules[k.rule].id == "reply").unwrap();
+        assert_eq!(reply.notices, vec![NoticeKind::Supervision, NoticeKind::Bulletin]);
+        let out = evaluate_case(&c, Pos::start(), &rules, &builtin(), "2026-06-27".parse().unwrap());
+        let reply = out.iter().find(|k| rules[k.rule].id == "reply").unwrap();
+        assert_eq!(reply.notices, vec![NoticeKind::Supervision]);
+    }
+
+    #[test]
+    fn events_after_the_date_do_not_exist_yet() {
+        let c = case("  - { date: 2026-06-04, event: assigned, lead: 某局 }\n  - { date: 2026-06-10, event: replied, by: 某局 }\n");
+        let all = clocks(&c, "2026-06-05");
+        assert_eq!(find(&all, "reply")[0].3, ClockStatus::Pending);
+        assert!(find(&all, "evaluate").is_empty());
+        assert!(clocks(&c, "2026-06-02").is_empty(), "received after the date: no case yet");
+    }
+
+    #[test]
+    fn immediate_rule_applies_only_to_immediate_cases() {
+        let mut c = case("  - { date: 2026-06-03, event: answered, by: 市长 }\n");
+        assert!(find(&clocks(&c, "2026-06-10"), "immediate").is_empty());
+        c.handling = Some(crate::model::Handling::Immediate);
+        let all = clocks(&c, "2026-06-10");
+        assert_eq!(find(&all, "immediate")[0].3, ClockStatus::Met);
+        assert_eq!(find(&all, "assign")[0].3, ClockStatus::Met, "answering on the spot stops the assignment clock");
+    }
+
+    #[test]
+    fn clocks_outside_the_calendar_are_flagged() {
+        let text = "id: T-2\ntitle: 年底\nreceived: 2026-12-30\n";
+        let mut sink = Sink::new("cases/T-2.yaml");
+        let node = yaml::parse("cases/T-2.yaml", text).unwrap().unwrap();
+        let c = read_case("cases/T-2.yaml", &node, &mut sink).unwrap();
+        let out = evaluate_case(&c, Pos::start(), &rules(), &builtin(), "2027-01-05".parse().unwrap());
+        // 2026-12-30 (Wed) + 2 workdays with weekends only in 2027: Thu 12-31, Fri 2027-01-01.
+        assert_eq!(out[0].due.to_string(), "2027-01-01");
+        assert!(out[0].outside_calendar);
+    }
+}

@@ -203,10 +203,14 @@ pub fn parse_interval(text: &str) -> Option<Interval> {
     }
 }
 
+/// Longest time limit accepted: ten years of days. Longer ones are mistakes,
+/// and walking day by day through them would take unbounded time.
+pub const MAX_DURATION: u32 = 3660;
+
 fn split_number(t: &str) -> Option<(u32, &str)> {
     let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let n = t[..digits].parse().ok()?;
-    Some((n, t[digits..].trim()))
+    let n: u32 = t[..digits].parse().ok()?;
+    (n <= MAX_DURATION).then_some((n, t[digits..].trim()))
 }
 
 /// The built-in default rules, written by `init`.
@@ -231,6 +235,9 @@ mod tests {
         assert_eq!(parse_within("次月底"), Some(Within::EndOfMonth(1)));
         assert_eq!(parse_within("two weeks"), None);
         assert_eq!(parse_within("2 fortnights"), None);
+        assert_eq!(parse_within("4000000000 workdays"), None);
+        assert_eq!(parse_within("3661 days"), None);
+        assert_eq!(parse_within("3660 days"), Some(Within::Days(3660)));
         assert_eq!(parse_interval("3 days"), Some(Interval::Days(3)));
         assert_eq!(parse_interval("end of month"), None);
     }
