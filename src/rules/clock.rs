@@ -274,8 +274,10 @@ mod tests {
         case
     }
 
-    /// (rule id, start, due, status, stopped, days) of every clock.
-    fn clocks(case: &Case, as_of: &str) -> Vec<(String, String, String, ClockStatus, Option<String>, Option<i64>)> {
+    /// (rule id, start, due, status, stopped, days) of a clock.
+    type Row = (String, String, String, ClockStatus, Option<String>, Option<i64>);
+
+    fn clocks(case: &Case, as_of: &str) -> Vec<Row> {
         let rules = rules();
         let out = evaluate_case(case, Pos::start(), &rules, &builtin(), as_of.parse().unwrap());
         out.iter()
@@ -292,10 +294,7 @@ mod tests {
             .collect()
     }
 
-    fn find<'a>(
-        all: &'a [(String, String, String, ClockStatus, Option<String>, Option<i64>)],
-        rule: &str,
-    ) -> Vec<&'a (String, String, String, ClockStatus, Option<String>, Option<i64>)> {
+    fn find<'a>(all: &'a [Row], rule: &str) -> Vec<&'a Row> {
         all.iter().filter(|c| c.0 == rule).collect()
     }
 
