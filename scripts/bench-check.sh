@@ -31,6 +31,7 @@ measure() { # label, then the command; five runs, median seconds and KB
   printf '%-28s %6s s  %6s MB\n' "$label" "$(printf '%s\n' "${times[@]}" | median)" "$(( $(printf '%s\n' "${mems[@]}" | median) / 1024 ))"
 }
 echo "qinqing check on $n cases in $dir ($(nproc) cores)"
+measure "read the files (cat)" sh -c 'find cases -type f -exec cat {} + > /dev/null'
 measure "cold, no cache" "$bin" check --as-of 2026-11-20 --no-cache --format json
 measure "first run (writes cache)" "$bin" check --as-of 2026-11-20 --format json
 "$bin" check --as-of 2026-11-20 --format json > /dev/null || true

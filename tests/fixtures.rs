@@ -120,3 +120,19 @@ fn bom_and_crlf_files_read_cleanly() {
     assert_eq!(report["diagnostics"], serde_json::json!([]));
     assert_eq!(report["clocks"].as_array().unwrap().len(), 3);
 }
+
+#[test]
+fn dates_beyond_the_calendar_warn_once() {
+    let repo = fixture("valid/year-end");
+    let (report, code) = check_json(&repo, "2027-01-20", &["--all"]);
+    let warnings: Vec<&serde_json::Value> =
+        report["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == "calendar-out-of-range").collect();
+    assert_eq!(warnings.len(), 1, "{report}");
+    assert_eq!(warnings[0]["severity"], "warning");
+    assert_eq!(code, 1, "overdue clocks still fail; the warning alone would not");
+    // Weekends only in 2027: 2026-12-30 + 2 workdays = Fri 2027-01-01.
+    let assign = report["clocks"].as_array().unwrap().iter().find(|c| c["case"] == "Y-1").unwrap().clone();
+    assert_eq!(assign["due"], "2027-01-01");
+    let (inside, _) = check_json(&repo, "2026-12-29", &["--all"]);
+    assert!(inside["diagnostics"].as_array().unwrap().is_empty(), "{inside}");
+}
