@@ -7,17 +7,10 @@ use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::Format;
 use crate::check::{case_state, evaluate, exists, ClockRow};
 use crate::model::{Named, Status};
 use crate::output::{emit, table};
-
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum Format {
-    /// 对齐的表格
-    Text,
-    /// JSON 数组
-    Json,
-}
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -52,6 +52,15 @@ enum Command {
     BenchGen(bench::Args),
 }
 
+/// Output formats of `list` and `show`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Format {
+    /// 给人看的文本
+    Text,
+    /// JSON
+    Json,
+}
+
 /// A slim, cached load: what `check` and `list` need.
 fn slim(cache: bool) -> LoadOptions {
     LoadOptions { cache, detail: Detail::Slim }

@@ -7,18 +7,11 @@ use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use serde_json::json;
 
+use super::Format;
 use crate::check::{case_state, evaluate};
 use crate::diag::closest;
 use crate::model::{Case, Event, Named};
 use crate::output::{emit, table};
-
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum Format {
-    /// 给人看的文本
-    Text,
-    /// JSON
-    Json,
-}
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
