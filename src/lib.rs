@@ -12,6 +12,7 @@ pub mod fsx;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod render;
 pub mod rules;
 pub mod schema;
 pub mod timing;

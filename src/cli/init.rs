@@ -23,6 +23,10 @@ pub const SKELETON: &[(&str, &str)] = &[
     ("rules/calendars/local.yaml", include_str!("../../init/calendar-local.yaml")),
     ("cases/README.md", include_str!("../../init/cases-README.md")),
     (".gitignore", include_str!("../../init/gitignore")),
+    ("templates/assignment.md.tera", include_str!("../render/templates/assignment.md.tera")),
+    ("templates/supervision.md.tera", include_str!("../render/templates/supervision.md.tera")),
+    ("templates/bulletin.md.tera", include_str!("../render/templates/bulletin.md.tera")),
+    ("templates/README.md", include_str!("../../init/templates-README.md")),
 ];
 
 pub fn run(args: Args) -> Result<u8> {
@@ -33,7 +37,6 @@ pub fn run(args: Args) -> Result<u8> {
     for (path, text) in SKELETON {
         write_new(&args.dir.join(path), text.as_bytes())?;
     }
-    std::fs::create_dir_all(args.dir.join("templates"))?;
     eprintln!("已在 {} 建立案件库。下一步：", args.dir.display());
     eprintln!("  1. 修改 qinqing.yaml 中的发文机关与字号，departments.yaml 中的部门；");
     eprintln!("  2. 在 cases/ 下按 cases/README.md 的样子登记案件；");

@@ -4,6 +4,7 @@ mod bench;
 mod check;
 mod init;
 mod list;
+mod render;
 mod schema;
 mod show;
 
@@ -44,6 +45,11 @@ enum Command {
     /// 查看一件案件：字段、办理过程与各项时限
     #[command(after_help = "示例：\n  qinqing show HZ-2026-0107 --as-of 2026-06-20")]
     Show(show::Args),
+    /// 生成公文：交办函、督办通知、通报（PDF 按 GB/T 9704，另有 Word、HTML、Markdown）
+    #[command(
+        after_help = "示例：\n  qinqing render assignment --meeting HZ-M-2026-23 --as-of 2026-10-15\n  qinqing render supervision --as-of 2026-11-20 --format pdf,docx\n  qinqing render supervision --as-of 2026-11-20 --issue\n  qinqing render bulletin --period 2026-11 --as-of 2026-11-20"
+    )]
+    Render(render::Args),
     /// 输出各类文件的 JSON Schema，供编辑器（YAML 语言服务）提示与校验
     #[command(after_help = "示例：\n  qinqing schema case > schema/case.json\n  qinqing schema --all --out schema")]
     Schema(schema::Args),
@@ -74,6 +80,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Check(a) => check::run(repo, a),
         Command::List(a) => list::run(repo, a),
         Command::Show(a) => show::run(repo, a),
+        Command::Render(a) => render::run(repo, a),
         Command::Schema(a) => schema::run(a),
         Command::BenchGen(a) => bench::run(a),
     }

@@ -12,6 +12,7 @@ pub const SETTINGS_FIELDS: &[Field] = &[
     field("calendar", false, Ty::Text, "节假日日历：rules/calendars/<名称>.yaml 或内置的 cn"),
     field("numbering", false, Ty::Map(NUMBERING_FIELDS), "发文字号格式，{year} 与 {seq} 自动填写"),
     field("levels", false, Ty::Custom, "层级及其中文名，如 { city: 市级, county: 区县 }"),
+    field("fonts", false, Ty::TextList, "额外的字体目录（相对案件库），公文 PDF 从中查找仿宋_GB2312 等字体"),
 ];
 
 const ORGANIZATION_FIELDS: &[Field] =
@@ -50,6 +51,7 @@ pub fn read_settings(root: &Node, sink: &mut Sink) -> Settings {
     {
         s.organization_name = org.text("name", sink).unwrap_or_default();
         s.organization_short = org.text("short", sink).unwrap_or_else(|| s.organization_name.clone());
+        s.organization_mark = org.text("mark", sink);
     }
     if let Some(tz) = m.spanned_text("timezone", sink) {
         if tz.value.parse::<chrono_tz::Tz>().is_err() {
@@ -58,6 +60,7 @@ pub fn read_settings(root: &Node, sink: &mut Sink) -> Settings {
             s.timezone = tz.value;
         }
     }
+    s.fonts = m.texts("fonts", sink).into_iter().map(|f| f.value).collect();
     if let Some(c) = m.spanned_text("calendar", sink) {
         s.calendar = c.value;
         s.calendar_pos = c.pos;

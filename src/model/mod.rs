@@ -216,6 +216,10 @@ pub struct Settings {
     pub numbering: Vec<(String, String)>,
     /// Level keys and their Chinese labels, in order.
     pub levels: Vec<(String, String)>,
+    /// Issuing-office mark of standard documents; default: short name + 文件.
+    pub organization_mark: Option<String>,
+    /// Extra font folders, relative to the repository.
+    pub fonts: Vec<String>,
 }
 
 impl Default for Settings {
@@ -228,11 +232,18 @@ impl Default for Settings {
             calendar_pos: Pos::start(),
             numbering: Vec::new(),
             levels: vec![("city".into(), "市级".into()), ("county".into(), "区县".into())],
+            organization_mark: None,
+            fonts: Vec::new(),
         }
     }
 }
 
 impl Settings {
+    /// The issuing-office mark (发文机关标志) of standard documents.
+    pub fn mark(&self) -> String {
+        self.organization_mark.clone().unwrap_or_else(|| format!("{}文件", self.organization_short))
+    }
+
     /// The level key for a key or its label.
     pub fn level_key(&self, text: &str) -> Option<&str> {
         self.levels.iter().find(|(k, l)| k == text || l == text).map(|(k, _)| k.as_str())

@@ -1,0 +1,185 @@
+//! `qinqing render KIND`: official documents into `output/<kind>/`.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, bail, Result};
+use chrono::{Datelike, NaiveDate};
+
+use crate::check::evaluate;
+use crate::diag::Severity;
+use crate::load::{Detail, LoadOptions};
+use crate::render::document::Document;
+use crate::render::fonts::{font_dirs, Fonts};
+use crate::render::plan::{parse_period, plan, Selection};
+use crate::render::register::{self, Pattern};
+use crate::render::template::Templates;
+use crate::render::{date_cn, file_stem, write_all, DocKind, Format};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 文书种类：assignment（交办函）、supervision（督办通知）、bulletin（通报）
+    #[arg(value_enum)]
+    kind: DocKind,
+    /// 交办函：某期恳谈会的全部问题
+    #[arg(long, value_name = "ID")]
+    meeting: Option<String>,
+    /// 交办函：单个案件
+    #[arg(long, value_name = "ID")]
+    case: Option<String>,
+    /// 收到日期自（含）
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
+    from: Option<NaiveDate>,
+    /// 收到日期至（含）
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
+    to: Option<NaiveDate>,
+    /// 通报的期间：2026-06、2026-Q2 或 2026
+    #[arg(long, value_name = "PERIOD")]
+    period: Option<String>,
+    /// 只生成发给这个部门的文书
+    #[arg(long, value_name = "NAME")]
+    dept: Option<String>,
+    /// 输出格式，逗号分隔
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "pdf,docx,html,md")]
+    format: Vec<Format>,
+    /// 成文日期及检查截至的日期（默认：今天）
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
+    as_of: Option<NaiveDate>,
+    /// 正式发文：从发文登记簿取下一个文号并登记（默认生成草稿）
+    #[arg(long)]
+    issue: bool,
+    /// 输出目录（默认 output/<种类>/）
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+}
+
+pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
+    let mut repository = super::open(repo, LoadOptions { cache: false, detail: Detail::Full })?;
+    let as_of = super::as_of(args.as_of, &repository);
+    let mut problems = std::mem::take(&mut repository.diagnostics);
+    problems.extend(crate::check::validate::validate(&mut repository));
+    let errors = problems.iter().filter(|d| d.severity == Severity::Error).count();
+    if errors > 0 {
+        bail!("案件库有 {errors} 处错误，为免公文出错，未生成任何文书。请先运行 qinqing check 并改正");
+    }
+    let mut sel = Selection {
+        meeting: args.meeting,
+        case: args.case,
+        from: args.from,
+        to: args.to,
+        dept: args.dept,
+        period_label: None,
+    };
+    if let Some(p) = &args.period {
+        let (from, to, label) =
+            parse_period(p).ok_or_else(|| anyhow!("期间「{p}」无法识别，请写 2026-06、2026-Q2 或 2026"))?;
+        sel.from.get_or_insert(from);
+        sel.to.get_or_insert(to);
+        sel.period_label = Some(label);
+    }
+    if args.kind == DocKind::Bulletin && sel.period_label.is_none() {
+        if let (Some(f), Some(t)) = (sel.from, sel.to) {
+            sel.period_label = Some(format!("{}至{}", date_cn(f), date_cn(t)));
+        }
+    }
+    let clocks: Vec<_> = evaluate(&repository, as_of).into_iter().map(|(c, _)| c).collect();
+    let planned = plan(&repository, &clocks, args.kind, &sel, as_of)?;
+    if planned.is_empty() {
+        eprintln!("截至 {as_of}，没有需要生成的{}。", args.kind.zh());
+        return Ok(0);
+    }
+    let templates = Templates::load(&repository.root)?;
+    let pattern = Pattern(
+        repository
+            .settings
+            .numbering
+            .iter()
+            .find(|(k, _)| k == args.kind.key())
+            .map_or_else(|| "〔{year}〕{seq}号".to_string(), |(_, p)| p.clone()),
+    );
+    let mut docs: Vec<Document> = Vec::with_capacity(planned.len());
+    for p in &planned {
+        let r = templates.render(args.kind, &p.context)?;
+        let s = &repository.settings;
+        docs.push(Document {
+            layout: args.kind.layout(),
+            draft: !args.issue,
+            mark: if args.kind.layout() == "letter" { s.organization_name.clone() } else { s.mark() },
+            number: pattern.draft(as_of.year()),
+            title: r.title,
+            recipients: if r.recipients.is_empty() { p.recipient.clone() } else { r.recipients },
+            body: r.body,
+            attachments: Vec::new(),
+            signature: s.organization_name.clone(),
+            date: date_cn(as_of),
+            cc: r.cc,
+            printed_by: s.organization_name.clone(),
+            printed_date: format!("{}印发", date_cn(as_of)),
+            markdown: r.markdown,
+        });
+    }
+    if args.issue {
+        let used: Vec<String> = repository
+            .cases
+            .iter()
+            .flat_map(|c| c.timeline.iter().filter_map(|e| e.doc().map(str::to_string)))
+            .collect();
+        let titles: Vec<(String, String)> = docs.iter().map(|d| (d.recipients.clone(), d.title.clone())).collect();
+        let numbers = register::issue(&repository.root, args.kind, &pattern, as_of, &used, &titles)?;
+        for (d, n) in docs.iter_mut().zip(numbers) {
+            d.number = n;
+        }
+    }
+    let named: Vec<(Document, String)> = docs
+        .into_iter()
+        .zip(&planned)
+        .map(|(d, p)| {
+            let stem = if d.draft {
+                file_stem(&[&as_of.to_string(), args.kind.zh(), &p.recipient, "草稿"])
+            } else {
+                file_stem(&[&d.number, &p.recipient])
+            };
+            (d, stem)
+        })
+        .collect();
+    let out_dir = args.out.unwrap_or_else(|| repository.root.join("output").join(args.kind.key()));
+    let fonts = args
+        .format
+        .contains(&Format::Pdf)
+        .then(|| Fonts::discover(&font_dirs(&repository.root, &repository.settings.fonts)));
+    if let Some(f) = &fonts {
+        eprintln!("字体：{}", f.report());
+    }
+    let bar = (std::io::stderr().is_terminal() && named.len() > 1).then(|| {
+        let b = indicatif::ProgressBar::new(named.len() as u64);
+        b.set_message(args.kind.zh());
+        b
+    });
+    let tick = || {
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    };
+    let results = write_all(&named, &args.format, fonts.as_ref(), &out_dir, as_of, &tick);
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let mut failed = false;
+    for w in &results {
+        for f in &w.files {
+            println!("{}", f.strip_prefix(&repository.root).unwrap_or(f).display());
+        }
+        for p in &w.problems {
+            eprintln!("问题：{p}");
+            failed |= !p.contains("缺少这些字符");
+        }
+    }
+    let count: usize = results.iter().map(|w| w.files.len()).sum();
+    eprintln!(
+        "已生成 {} 份{}，{count} 个文件（{}）。",
+        named.len(),
+        args.kind.zh(),
+        if args.issue { "正式发文，已登记文号" } else { "草稿" }
+    );
+    Ok(if failed { 2 } else { 0 })
+}

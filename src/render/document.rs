@@ -1,0 +1,257 @@
+//! A document: the frame's fields and a body of blocks parsed from Markdown.
+//! Every text node is data; no output format ever interprets it as markup.
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+/// An official document, ready for any output format.
+#[derive(Debug, Clone, Serialize)]
+pub struct Document {
+    /// `standard` (通知, 通报) or `letter` (函).
+    pub layout: &'static str,
+    /// A draft shows the number without its sequence and a 草稿 mark.
+    pub draft: bool,
+    /// Issuing-office mark (发文机关标志).
+    pub mark: String,
+    /// Document number (发文字号).
+    pub number: String,
+    /// Title.
+    pub title: String,
+    /// Addressee (主送机关).
+    pub recipients: String,
+    /// Body.
+    pub body: Vec<Block>,
+    /// Attachment names (附件说明).
+    pub attachments: Vec<String>,
+    /// Signature (署名).
+    pub signature: String,
+    /// Date written out (成文日期), e.g. 2026年6月20日.
+    pub date: String,
+    /// Copies to (抄送), if any.
+    pub cc: Option<String>,
+    /// Printing office (印发机关).
+    pub printed_by: String,
+    /// Printing date, e.g. 2026年6月20日印发.
+    pub printed_date: String,
+    /// The Markdown the body was parsed from.
+    #[serde(skip)]
+    pub markdown: String,
+}
+
+/// A block of the body.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "t", rename_all = "lowercase")]
+pub enum Block {
+    /// A paragraph.
+    P {
+        /// Its content.
+        c: Vec<Inline>,
+    },
+    /// A heading, level 1 (一、) to 4 ((1)).
+    H {
+        /// Level.
+        level: u8,
+        /// Its content.
+        c: Vec<Inline>,
+    },
+    /// A list.
+    List {
+        /// Numbered or not.
+        ordered: bool,
+        /// Items, each its inline content.
+        items: Vec<Vec<Inline>>,
+    },
+    /// A table.
+    Table {
+        /// Header cells.
+        head: Vec<Vec<Inline>>,
+        /// Rows of cells.
+        rows: Vec<Vec<Vec<Inline>>>,
+    },
+    /// A horizontal rule.
+    Rule,
+}
+
+/// Inline content.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "t", rename_all = "lowercase")]
+pub enum Inline {
+    /// Plain text, shown exactly.
+    Text {
+        /// The text.
+        v: String,
+    },
+    /// Bold.
+    Strong {
+        /// Content.
+        c: Vec<Inline>,
+    },
+    /// Emphasis.
+    Emph {
+        /// Content.
+        c: Vec<Inline>,
+    },
+    /// Inline code, shown as text.
+    Code {
+        /// The text.
+        v: String,
+    },
+    /// A line break.
+    Br,
+}
+
+/// The plain text of inline content.
+pub fn plain(nodes: &[Inline]) -> String {
+    let mut out = String::new();
+    for n in nodes {
+        match n {
+            Inline::Text { v } | Inline::Code { v } => out.push_str(v),
+            Inline::Strong { c } | Inline::Emph { c } => out.push_str(&plain(c)),
+            Inline::Br => out.push('\n'),
+        }
+    }
+    out
+}
+
+/// Header cells, rows, and whether the header is still being read.
+type TableParts = (Vec<Vec<Inline>>, Vec<Vec<Vec<Inline>>>, bool);
+
+/// Parses Markdown into blocks. Raw HTML is kept as text, never as markup.
+pub fn parse_markdown(md: &str) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    // Stack of open inline containers; the bottom one collects the current block's content.
+    let mut inlines: Vec<Vec<Inline>> = Vec::new();
+    let mut list: Option<(bool, Vec<Vec<Inline>>)> = None;
+    let mut table: Option<TableParts> = None;
+    let mut row: Vec<Vec<Inline>> = Vec::new();
+    let push_inline = |inlines: &mut Vec<Vec<Inline>>, node: Inline| {
+        if inlines.is_empty() {
+            inlines.push(Vec::new());
+        }
+        if let Some(top) = inlines.last_mut() {
+            match (top.last_mut(), node) {
+                (Some(Inline::Text { v }), Inline::Text { v: more }) => v.push_str(&more),
+                (_, node) => top.push(node),
+            }
+        }
+    };
+    for event in Parser::new_ext(md, Options::ENABLE_TABLES) {
+        match event {
+            Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::Item | Tag::TableCell) => {
+                inlines = vec![Vec::new()]
+            }
+            Event::Start(Tag::Strong | Tag::Emphasis) => inlines.push(Vec::new()),
+            Event::End(TagEnd::Strong) => {
+                let c = inlines.pop().unwrap_or_default();
+                push_inline(&mut inlines, Inline::Strong { c });
+            }
+            Event::End(TagEnd::Emphasis) => {
+                let c = inlines.pop().unwrap_or_default();
+                push_inline(&mut inlines, Inline::Emph { c });
+            }
+            Event::End(TagEnd::Paragraph) => {
+                let c = inlines.pop().unwrap_or_default();
+                match list.as_mut() {
+                    Some((_, items)) => items.push(c),
+                    None => blocks.push(Block::P { c }),
+                }
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                let c = inlines.pop().unwrap_or_default();
+                blocks.push(Block::H { level: (level as u8).min(4), c });
+            }
+            Event::Start(Tag::List(first)) => list = Some((first.is_some(), Vec::new())),
+            Event::End(TagEnd::Item) => {
+                // Tight list items have no paragraph: their content is still open.
+                if let (Some(c), Some((_, items))) = (inlines.pop().filter(|c| !c.is_empty()), list.as_mut()) {
+                    items.push(c);
+                }
+            }
+            Event::End(TagEnd::List(_)) => {
+                if let Some((ordered, items)) = list.take() {
+                    blocks.push(Block::List { ordered, items });
+                }
+            }
+            Event::Start(Tag::Table(_)) => table = Some((Vec::new(), Vec::new(), true)),
+            Event::End(TagEnd::TableHead) => {
+                if let Some(t) = table.as_mut() {
+                    t.0 = std::mem::take(&mut row);
+                    t.2 = false;
+                }
+            }
+            Event::End(TagEnd::TableRow) => {
+                if let Some(t) = table.as_mut() {
+                    t.1.push(std::mem::take(&mut row));
+                }
+            }
+            Event::End(TagEnd::TableCell) => row.push(inlines.pop().unwrap_or_default()),
+            Event::End(TagEnd::Table) => {
+                if let Some((head, rows, _)) = table.take() {
+                    blocks.push(Block::Table { head, rows });
+                }
+            }
+            Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                push_inline(&mut inlines, Inline::Text { v: t.to_string() })
+            }
+            Event::Code(t) => push_inline(&mut inlines, Inline::Code { v: t.to_string() }),
+            // Chinese text joins lines without a space.
+            Event::SoftBreak => {}
+            Event::HardBreak => push_inline(&mut inlines, Inline::Br),
+            Event::Rule => blocks.push(Block::Rule),
+            _ => {}
+        }
+    }
+    blocks
+}
+
+/// Escapes text for Markdown: every ASCII punctuation mark gets a backslash,
+/// and line breaks become spaces, so user text can never start a heading, a
+/// list, a table cell or a code block. Used as Tera's escape function.
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_whitespace() && c != '\u{3000}' {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        if c.is_ascii_punctuation() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaped_user_text_comes_back_exactly() {
+        let nasty = "#import \"x\": *  $x$ *bold* <script>alert(1)</script> {{ x }} ] | `c` \\ 1. 2) - [a](b)\n\n# 标题\n    code";
+        let md = format!("正文：{}", escape_markdown(nasty));
+        let blocks = parse_markdown(&md);
+        assert_eq!(blocks.len(), 1, "{blocks:?}");
+        let Block::P { c } = &blocks[0] else { panic!("{blocks:?}") };
+        let expected: String = nasty.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(plain(c), format!("正文：{expected}"));
+    }
+
+    #[test]
+    fn headings_lists_and_tables() {
+        let md = "# 总体情况\n\n正文**加粗**\n第二行\n\n## 具体要求\n\n1. 甲\n2. 乙\n\n| 编号 | 问题 |\n|---|---|\n| A-1 | 公交 \\| 线路 |\n";
+        let blocks = parse_markdown(md);
+        assert_eq!(blocks[0], Block::H { level: 1, c: vec![Inline::Text { v: "总体情况".into() }] });
+        let Block::P { c } = &blocks[1] else { panic!() };
+        assert_eq!(plain(c), "正文加粗第二行");
+        assert!(matches!(&blocks[3], Block::List { ordered: true, items } if items.len() == 2));
+        let Block::Table { head, rows } = &blocks[4] else { panic!("{blocks:?}") };
+        assert_eq!(plain(&head[1]), "问题");
+        assert_eq!(plain(&rows[0][1]), "公交 | 线路");
+    }
+}

@@ -1,0 +1,127 @@
+//! PDF through the typst compiler, embedded: a `World` that serves only the
+//! GB/T 9704 frame and the document as JSON data. No file, package or network
+//! access, and the date is fixed, so the same input gives the same bytes.
+
+use std::sync::OnceLock;
+
+use anyhow::{anyhow, Result};
+use chrono::{Datelike, NaiveDate};
+use serde_json::json;
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Smart};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, Timestamp};
+
+use crate::render::document::Document;
+use crate::render::fonts::{Fonts, Role};
+
+const FRAME: &str = include_str!("assets/gbt9704.typ");
+
+fn library() -> &'static LazyHash<Library> {
+    static LIBRARY: OnceLock<LazyHash<Library>> = OnceLock::new();
+    LIBRARY.get_or_init(|| LazyHash::new(Library::default()))
+}
+
+fn file_id(path: &str) -> FileId {
+    RootedPath::new(VirtualRoot::Project, VirtualPath::new(path).unwrap_or_else(|_| unreachable_path())).intern()
+}
+
+fn unreachable_path() -> VirtualPath {
+    // Only called with the constant paths below, which are valid.
+    VirtualPath::new("/main.typ").expect("constant path")
+}
+
+struct DocWorld<'a> {
+    fonts: &'a Fonts,
+    main: Source,
+    data: Bytes,
+    data_id: FileId,
+    today: Datetime,
+}
+
+impl World for DocWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        library()
+    }
+    fn book(&self) -> &LazyHash<FontBook> {
+        self.fonts.store.book()
+    }
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            Ok(self.main.clone())
+        } else {
+            Err(FileError::AccessDenied)
+        }
+    }
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.data_id {
+            Ok(self.data.clone())
+        } else if id == self.main.id() {
+            Ok(Bytes::from_string(self.main.clone()))
+        } else {
+            Err(FileError::AccessDenied)
+        }
+    }
+    fn font(&self, index: usize) -> Option<Font> {
+        self.fonts.store.font(index)
+    }
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        Some(self.today)
+    }
+}
+
+/// The document's data as the frame reads it: text only, fonts by role.
+pub fn frame_data(doc: &Document, fonts: &Fonts) -> serde_json::Value {
+    let family = |r: Role| fonts.family(r).map(|c| c.family.clone()).unwrap_or_default();
+    let mut value = serde_json::to_value(doc).unwrap_or_default();
+    value["fonts"] = json!({
+        "xbs": family(Role::XiaoBiaoSong), "fang": family(Role::FangSong), "hei": family(Role::Hei),
+        "kai": family(Role::Kai), "song": family(Role::Song),
+        "fallback": fonts.fallback.first().cloned().unwrap_or_else(|| family(Role::Song)),
+        // A substitute for 小标宋 is a regular 宋体 face: its bold is closer to the real thing.
+        "xbs_weight": if fonts.family(Role::XiaoBiaoSong).is_some_and(|c| c.substitute) { "bold" } else { "regular" },
+    });
+    value
+}
+
+/// Renders a document to PDF bytes.
+pub fn render(doc: &Document, fonts: &Fonts, date: NaiveDate) -> Result<Vec<u8>> {
+    if fonts.roles.is_none() {
+        return Err(anyhow!(
+            "没有找到中文字体，无法生成 PDF（其他格式照常生成）。请安装字体，例如 Debian/Ubuntu：apt-get install fonts-noto-cjk；\
+             或把仿宋_GB2312、方正小标宋简体等字体文件放进案件库的 fonts/ 目录"
+        ));
+    }
+    let data = serde_json::to_vec(&frame_data(doc, fonts))?;
+    let today =
+        Datetime::from_ymd(date.year(), date.month() as u8, date.day() as u8).ok_or_else(|| anyhow!("日期超出范围"))?;
+    let world = DocWorld {
+        fonts,
+        main: Source::new(file_id("/main.typ"), FRAME.to_string()),
+        data: Bytes::new(data),
+        data_id: file_id("/data.json"),
+        today,
+    };
+    let compiled = typst::compile::<PagedDocument>(&world);
+    let paged = compiled.output.map_err(|errors| {
+        let text: Vec<String> = errors.iter().map(|e| e.message.to_string()).collect();
+        anyhow!("排版失败：{}", text.join("；"))
+    })?;
+    let options = PdfOptions {
+        ident: Smart::Custom(format!("qinqing/{}/{}", doc.number, doc.title)),
+        creator: Smart::Custom(Some("qinqing".to_string())),
+        timestamp: Some(Timestamp::new_utc(today)),
+        ..PdfOptions::default()
+    };
+    typst_pdf::pdf(&paged, &options).map_err(|errors| {
+        let text: Vec<String> = errors.iter().map(|e| e.message.to_string()).collect();
+        anyhow!("生成 PDF 失败：{}", text.join("；"))
+    })
+}

@@ -1,0 +1,246 @@
+//! The document number register (发文登记簿): `issued.yaml` in the repository.
+//! Append-only; each issue rewrites it atomically under an exclusive lock, so
+//! two runs at once never take the same number.
+
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use chrono::NaiveDate;
+
+use crate::diag::Sink;
+use crate::load::reader::MapReader;
+use crate::load::yaml::{self, Value};
+use crate::render::DocKind;
+
+/// The register file, relative to the repository root.
+pub const FILE: &str = "issued.yaml";
+
+const HEADER: &str =
+    "# 发文登记簿：qinqing render --issue 自动登记，已登记的字号不再使用。\n# 只追加、不修改；请勿删改已有条目。\n";
+
+/// A document number pattern with `{year}` and `{seq}`.
+#[derive(Debug, Clone)]
+pub struct Pattern(pub String);
+
+impl Pattern {
+    /// The number for a year and sequence; no leading zeros, no 第.
+    pub fn number(&self, year: i32, seq: u32) -> String {
+        self.0.replace("{year}", &year.to_string()).replace("{seq}", &seq.to_string())
+    }
+
+    /// A draft's number: the sequence left blank, as 〔2026〕 号.
+    pub fn draft(&self, year: i32) -> String {
+        self.0.replace("{year}", &year.to_string()).replace("{seq}", " ")
+    }
+
+    /// The sequence of a number written with this pattern, if it is one.
+    pub fn seq_of(&self, number: &str, year: i32) -> Option<u32> {
+        let filled = self.0.replace("{year}", &year.to_string());
+        let (prefix, suffix) = filled.split_once("{seq}")?;
+        number.trim().strip_prefix(prefix)?.strip_suffix(suffix)?.parse().ok()
+    }
+}
+
+/// One registered number.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// Document kind.
+    pub kind: String,
+    /// Year of the number.
+    pub year: i32,
+    /// Sequence within kind and year.
+    pub seq: u32,
+    /// The number as written.
+    pub number: String,
+}
+
+/// Takes the next numbers for `titles.len()` documents of a kind and records
+/// them. `used` are numbers already written in case files (e.g. `supervised`
+/// events), which are never given again either.
+pub fn issue(
+    root: &Path,
+    kind: DocKind,
+    pattern: &Pattern,
+    date: NaiveDate,
+    used: &[String],
+    titles: &[(String, String)],
+) -> Result<Vec<String>> {
+    let path = root.join(FILE);
+    let lock_path = root.join(".qinqing-cache").join("issued.lock");
+    std::fs::create_dir_all(lock_path.parent().unwrap_or(root))?;
+    let lock = File::create(&lock_path).with_context(|| format!("无法建立锁文件 {}", lock_path.display()))?;
+    lock.lock().context("无法锁定发文登记簿")?;
+    let result = issue_locked(&path, kind, pattern, date, used, titles);
+    let _ = lock.unlock();
+    result
+}
+
+fn issue_locked(
+    path: &PathBuf,
+    kind: DocKind,
+    pattern: &Pattern,
+    date: NaiveDate,
+    used: &[String],
+    titles: &[(String, String)],
+) -> Result<Vec<String>> {
+    let existing = if path.exists() { std::fs::read_to_string(path)? } else { String::new() };
+    let entries = read(&existing)?;
+    let year = chrono::Datelike::year(&date);
+    let last_registered =
+        entries.iter().filter(|e| e.kind == kind.key() && e.year == year).map(|e| e.seq).max().unwrap_or(0);
+    let last_used = used.iter().filter_map(|n| pattern.seq_of(n, year)).max().unwrap_or(0);
+    let mut next = last_registered.max(last_used);
+    let mut text = if existing.trim().is_empty() { HEADER.to_string() } else { existing.clone() };
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    let mut numbers = Vec::new();
+    for (to, title) in titles {
+        next += 1;
+        let number = pattern.number(year, next);
+        let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
+        text.push_str(&format!(
+            "- {{ kind: {}, year: {year}, seq: {next}, number: {}, date: {date}, to: {}, title: {} }}\n",
+            kind.key(),
+            q(&number),
+            q(to),
+            q(title)
+        ));
+        numbers.push(number);
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error).with_context(|| format!("无法写入 {}", path.display()))?;
+    Ok(numbers)
+}
+
+/// Reads the register; a damaged register stops issuing rather than risk a reused number.
+pub fn read(text: &str) -> Result<Vec<Entry>> {
+    if text.trim().lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
+        return Ok(Vec::new());
+    }
+    let mut sink = Sink::new(FILE);
+    let Some(root) =
+        yaml::parse(FILE, text).map_err(|d| anyhow::anyhow!("{FILE}:{}:{} {}", d.line, d.column, d.message))?
+    else {
+        return Ok(Vec::new());
+    };
+    let Value::Seq(items) = &root.value else { bail!("{FILE} 应为列表，请勿手工改动") };
+    let fields = &[
+        crate::load::reader::field("kind", true, crate::load::reader::Ty::Text, ""),
+        crate::load::reader::field("year", true, crate::load::reader::Ty::Int, ""),
+        crate::load::reader::field("seq", true, crate::load::reader::Ty::Int, ""),
+        crate::load::reader::field("number", true, crate::load::reader::Ty::Text, ""),
+        crate::load::reader::field("date", false, crate::load::reader::Ty::Date, ""),
+        crate::load::reader::field("to", false, crate::load::reader::Ty::Text, ""),
+        crate::load::reader::field("title", false, crate::load::reader::Ty::Text, ""),
+    ];
+    let mut out = Vec::new();
+    for item in items {
+        let Some(m) = MapReader::open(item, "登记条目", fields, &mut sink) else { continue };
+        let (Some(kind), Some(year), Some(seq), Some(number)) = (
+            m.text("kind", &mut sink),
+            m.text("year", &mut sink),
+            m.text("seq", &mut sink),
+            m.text("number", &mut sink),
+        ) else {
+            continue;
+        };
+        match (year.parse(), seq.parse()) {
+            (Ok(year), Ok(seq)) => out.push(Entry { kind, year, seq, number }),
+            _ => bail!("{FILE}:{} 年份或序号不是数字，请勿手工改动", item.pos.line),
+        }
+    }
+    if let Some(d) = sink.diagnostics.first() {
+        bail!("{FILE}:{}:{} {}（登记簿有误时不发新号，以免重号）", d.line, d.column, d.message);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_number_and_recognise() {
+        let p = Pattern("湖营商督〔{year}〕{seq}号".into());
+        assert_eq!(p.number(2026, 7), "湖营商督〔2026〕7号");
+        assert_eq!(p.draft(2026), "湖营商督〔2026〕 号");
+        assert_eq!(p.seq_of("湖营商督〔2026〕5号", 2026), Some(5));
+        assert_eq!(p.seq_of("湖营商督〔2025〕5号", 2026), None);
+        assert_eq!(p.seq_of("湖营商通〔2026〕3号", 2026), None);
+    }
+
+    #[test]
+    fn issuing_continues_after_registered_and_used_numbers_and_never_reuses() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = Pattern("测督〔{year}〕{seq}号".into());
+        let date = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let used = vec!["测督〔2026〕5号".to_string()];
+        let first = issue(
+            dir.path(),
+            DocKind::Supervision,
+            &p,
+            date,
+            &used,
+            &[("甲局".into(), "标题：含 # 与 \"引号\"".into())],
+        )
+        .unwrap();
+        assert_eq!(first, ["测督〔2026〕6号"]);
+        let two = issue(
+            dir.path(),
+            DocKind::Supervision,
+            &p,
+            date,
+            &[],
+            &[("乙局".into(), "t".into()), ("丙局".into(), "t".into())],
+        )
+        .unwrap();
+        assert_eq!(two, ["测督〔2026〕7号", "测督〔2026〕8号"]);
+        let text = std::fs::read_to_string(dir.path().join(FILE)).unwrap();
+        assert_eq!(read(&text).unwrap().len(), 3);
+        assert!(text.starts_with("# 发文登记簿"));
+        // Another kind and another year start at 1.
+        let other = issue(
+            dir.path(),
+            DocKind::Bulletin,
+            &Pattern("测通〔{year}〕{seq}号".into()),
+            date,
+            &[],
+            &[("各单位".into(), "t".into())],
+        )
+        .unwrap();
+        assert_eq!(other, ["测通〔2026〕1号"]);
+    }
+
+    #[test]
+    fn concurrent_issuers_get_distinct_numbers() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().to_path_buf();
+        let p = Pattern("并〔{year}〕{seq}号".into());
+        let date = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let handles: Vec<_> = (0..8)
+            .map(|i| {
+                let (root, p) = (root.clone(), p.clone());
+                std::thread::spawn(move || {
+                    issue(&root, DocKind::Supervision, &p, date, &[], &[(format!("局{i}"), "t".into())]).unwrap()
+                })
+            })
+            .collect();
+        let mut all: Vec<String> = handles.into_iter().flat_map(|h| h.join().unwrap()).collect();
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), 8);
+    }
+
+    #[test]
+    fn a_damaged_register_stops_issuing() {
+        assert!(read("- { kind: supervision, year: abc, seq: 1, number: x }\n").is_err());
+        assert!(read("not: a list\n").is_err());
+        assert!(read("# only comments\n").unwrap().is_empty());
+    }
+}

@@ -1,0 +1,103 @@
+//! Tera templates in Markdown: built-in ones embedded in the binary, a file of
+//! the same name in the repository's `templates/` overrides one. Every value is
+//! escaped for Markdown, so user text stays text.
+
+use std::path::Path;
+
+use anyhow::{anyhow, Context, Result};
+
+use crate::render::document::{escape_markdown, parse_markdown, plain, Block};
+use crate::render::DocKind;
+
+/// The built-in templates, also written by `init`.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("assignment.md.tera", include_str!("templates/assignment.md.tera")),
+    ("supervision.md.tera", include_str!("templates/supervision.md.tera")),
+    ("bulletin.md.tera", include_str!("templates/bulletin.md.tera")),
+];
+
+/// The templates in force for a repository.
+pub struct Templates {
+    tera: tera::Tera,
+}
+
+/// A rendered template: front matter and the Markdown body.
+pub struct Rendered {
+    /// Title from the front matter.
+    pub title: String,
+    /// Addressee from the front matter.
+    pub recipients: String,
+    /// Copies to, if any.
+    pub cc: Option<String>,
+    /// The Markdown body.
+    pub markdown: String,
+    /// The body parsed.
+    pub body: Vec<Block>,
+}
+
+impl Templates {
+    /// Loads the built-in templates and the repository's overrides.
+    pub fn load(root: &Path) -> Result<Templates> {
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".md.tera"]);
+        tera.set_escape_fn(escape_markdown);
+        for (name, builtin) in BUILTIN {
+            let path = root.join("templates").join(name);
+            let text = if path.is_file() {
+                std::fs::read_to_string(&path).with_context(|| format!("无法读取模板 {}", path.display()))?
+            } else {
+                builtin.to_string()
+            };
+            tera.add_raw_template(name, &text)
+                .map_err(|e| anyhow!("模板 templates/{name} 有误：{}", error_chain(&e)))?;
+        }
+        Ok(Templates { tera })
+    }
+
+    /// Renders the template of a kind with a context.
+    pub fn render(&self, kind: DocKind, context: &serde_json::Value) -> Result<Rendered> {
+        let name = format!("{}.md.tera", kind.key());
+        let ctx = tera::Context::from_serialize(context).map_err(|e| anyhow!("{}", error_chain(&e)))?;
+        let text = self.tera.render(&name, &ctx).map_err(|e| anyhow!("模板 {name} 渲染失败：{}", error_chain(&e)))?;
+        let (front, markdown) = split_front_matter(&text);
+        let field =
+            |key: &str| front.iter().find(|(k, _)| *k == key).map(|(_, v)| unescape(v)).filter(|v| !v.is_empty());
+        Ok(Rendered {
+            title: field("title").unwrap_or_else(|| kind.zh().to_string()),
+            recipients: field("recipients").unwrap_or_default(),
+            cc: field("cc"),
+            body: parse_markdown(markdown),
+            markdown: markdown.trim().to_string() + "\n",
+        })
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    parts.join("：")
+}
+
+/// Splits `---\nkey: value\n---\n` from the body.
+fn split_front_matter(text: &str) -> (Vec<(&str, &str)>, &str) {
+    let Some(rest) = text.strip_prefix("---\n") else { return (Vec::new(), text) };
+    let Some(end) = rest.find("\n---\n") else { return (Vec::new(), text) };
+    let fields = rest[..end].lines().filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim(), v.trim())).collect();
+    (fields, &rest[end + 5..])
+}
+
+/// Front-matter values are Markdown-escaped like the body; read them back as text.
+fn unescape(value: &str) -> String {
+    parse_markdown(value)
+        .into_iter()
+        .filter_map(|b| match b {
+            Block::P { c } | Block::H { c, .. } => Some(plain(&c)),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("")
+}
