@@ -38,6 +38,15 @@ pub struct Document {
     pub markdown: String,
 }
 
+impl Document {
+    /// Whether the last paragraph is short enough to keep on the page of the
+    /// signature (about four lines), so the signature never stands alone.
+    pub fn keep_last(&self) -> bool {
+        self.attachments.is_empty()
+            && matches!(self.body.last(), Some(Block::P { c }) if plain(c).chars().count() <= 120)
+    }
+}
+
 /// A block of the body.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "t", rename_all = "lowercase")]
@@ -209,20 +218,23 @@ pub fn parse_markdown(md: &str) -> Vec<Block> {
 /// list, a table cell or a code block. Used as Tera's escape function.
 pub fn escape_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
-    let mut space = false;
+    let mut pending_space = false;
+    let mut prev: Option<char> = None;
     for c in text.chars() {
         if c.is_whitespace() && c != '\u{3000}' {
-            space = true;
+            pending_space = prev.is_some();
             continue;
         }
-        if space && !out.is_empty() {
+        // Chinese joins broken lines without a space; only Latin words need one.
+        if pending_space && prev.is_some_and(|p| p.is_ascii()) && c.is_ascii() {
             out.push(' ');
         }
-        space = false;
+        pending_space = false;
         if c.is_ascii_punctuation() {
             out.push('\\');
         }
         out.push(c);
+        prev = Some(c);
     }
     out
 }
@@ -238,8 +250,10 @@ mod tests {
         let blocks = parse_markdown(&md);
         assert_eq!(blocks.len(), 1, "{blocks:?}");
         let Block::P { c } = &blocks[0] else { panic!("{blocks:?}") };
-        let expected: String = nasty.split_whitespace().collect::<Vec<_>>().join(" ");
+        let expected =
+            "#import \"x\": * $x$ *bold* <script>alert(1)</script> {{ x }} ] | `c` \\ 1. 2) - [a](b) #标题code";
         assert_eq!(plain(c), format!("正文：{expected}"));
+        assert_eq!(escape_markdown("未接入，\n  生产线 ok\nthen"), "未接入，生产线ok then");
     }
 
     #[test]

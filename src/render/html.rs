@@ -145,7 +145,8 @@ pub fn markdown(doc: &Document) -> String {
         m,
         "**{}**\n\n{}\n\n# {}\n\n{}：\n\n{}\n",
         esc(&doc.mark),
-        esc(&doc.number),
+        // The number comes from the office's settings; a draft's blank must stay.
+        doc.number,
         esc(&doc.title),
         esc(&doc.recipients),
         doc.markdown.trim()

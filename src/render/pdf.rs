@@ -81,6 +81,7 @@ impl World for DocWorld<'_> {
 pub fn frame_data(doc: &Document, fonts: &Fonts) -> serde_json::Value {
     let family = |r: Role| fonts.family(r).map(|c| c.family.clone()).unwrap_or_default();
     let mut value = serde_json::to_value(doc).unwrap_or_default();
+    value["keep_last"] = json!(doc.keep_last());
     value["fonts"] = json!({
         "xbs": family(Role::XiaoBiaoSong), "fang": family(Role::FangSong), "hei": family(Role::Hei),
         "kai": family(Role::Kai), "song": family(Role::Song),

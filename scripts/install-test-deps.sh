@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# What the document tests need besides Rust: CJK fonts (Noto CJK, and the Fandol
+# family, the only free 仿宋), an emoji font, and poppler-utils (pdftotext, pdfinfo).
+# Fandol ships inside texlive-lang-chinese; only its font files are extracted,
+# TeX itself is not installed. Safe to run again.
+set -euo pipefail
+need=()
+fc-list 2>/dev/null | grep -q "Noto Sans CJK SC" || need+=(fonts-noto-cjk)
+fc-list 2>/dev/null | grep -q "Noto Color Emoji" || need+=(fonts-noto-color-emoji)
+command -v pdftotext >/dev/null || need+=(poppler-utils)
+command -v fc-list >/dev/null || need+=(fontconfig)
+sudo=""
+[ "$(id -u)" = 0 ] || sudo="sudo"
+if [ ${#need[@]} -gt 0 ]; then
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+if ! fc-list | grep -q "FandolFang"; then
+  tmp=$(mktemp -d)
+  (cd "$tmp" && apt-get download texlive-lang-chinese >/dev/null 2>&1 || { $sudo apt-get update -qq && apt-get download texlive-lang-chinese >/dev/null; })
+  dpkg-deb -x "$tmp"/texlive-lang-chinese_*.deb "$tmp/x"
+  $sudo mkdir -p /usr/local/share/fonts/fandol
+  $sudo cp "$tmp"/x/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/Fandol{Song,Hei,Kai,Fang}-*.otf /usr/local/share/fonts/fandol/
+  rm -rf "$tmp"
+  fc-cache -f >/dev/null 2>&1 || true
+fi

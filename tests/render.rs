@@ -1,0 +1,268 @@
+//! Official documents: snapshots of every format, layout checks on the PDF,
+//! injection, reproducibility, numbering and missing fonts.
+//! Needs the fonts and poppler-utils that `scripts/install-test-deps.sh` installs.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{copy_tree, fixture, qinqing, root};
+
+fn render(repo: &Path, out: &Path, args: &[&str]) -> common::Run {
+    let mut all = vec!["render"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--out", out.to_str().unwrap()]);
+    qinqing(repo, &all)
+}
+
+fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
+        .collect();
+    v.sort();
+    v
+}
+
+fn tool(cmd: &str, args: &[&str]) -> String {
+    let out = Command::new(cmd)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{cmd} is needed ({e}): run scripts/install-test-deps.sh"));
+    assert!(out.status.success(), "{cmd} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn pdf_text(pdf: &Path) -> String {
+    tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"])
+}
+
+#[test]
+fn demo_documents_snapshot() {
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path();
+    let a = render(
+        &root(),
+        &o.join("a"),
+        &["assignment", "--meeting", "HZ-M-2026-23", "--as-of", "2026-10-15", "--format", "md,html"],
+    );
+    assert_eq!(a.code, 0, "{}", a.stderr);
+    let s = render(&root(), &o.join("s"), &["supervision", "--as-of", "2026-11-20", "--format", "md,html,pdf,docx"]);
+    assert_eq!(s.code, 0, "{}", s.stderr);
+    let b = render(
+        &root(),
+        &o.join("b"),
+        &["bulletin", "--period", "2026-11", "--as-of", "2026-11-20", "--format", "md,html"],
+    );
+    assert_eq!(b.code, 0, "{}", b.stderr);
+    // One assignment letter per lead department of the 23rd meeting; one notice per department to supervise.
+    // HZ-2026-0133 is assigned on 10-16, after the date: four departments so far.
+    assert_eq!(files(&o.join("a"), "md").len(), 4);
+    assert_eq!(files(&o.join("s"), "md").len(), 3);
+    for (name, dir) in [("assignment", "a"), ("supervision", "s"), ("bulletin", "b")] {
+        let md = std::fs::read_to_string(&files(&o.join(dir), "md")[0]).unwrap();
+        insta::assert_snapshot!(format!("{name}_md"), md);
+        let html = std::fs::read_to_string(&files(&o.join(dir), "html")[0]).unwrap();
+        insta::assert_snapshot!(format!("{name}_html"), html);
+    }
+    let pdf =
+        files(&o.join("s"), "pdf").into_iter().find(|p| p.to_string_lossy().contains("国网湖州供电公司")).unwrap();
+    insta::assert_snapshot!("supervision_pdf_text", pdf_text(&pdf));
+    let docx = pdf.with_extension("docx");
+    let xml = tool("unzip", &["-p", docx.to_str().unwrap(), "word/document.xml"]);
+    let text = docx_paragraphs(&xml);
+    insta::assert_snapshot!("supervision_docx_text", text);
+    // Word gets the standard's font names, so the recipient's Word uses its own fonts.
+    assert!(xml.contains("仿宋_GB2312") && xml.contains("方正小标宋简体"));
+    assert!(xml.contains("E60012"), "red mark and rule");
+}
+
+/// The text of `word/document.xml`, one paragraph per line.
+fn docx_paragraphs(xml: &str) -> String {
+    let mut out = String::new();
+    for para in xml.split("</w:p>") {
+        let mut line = String::new();
+        for part in para.split("<w:t").skip(1) {
+            if let Some((_, rest)) = part.split_once('>') {
+                line.push_str(rest.split("</w:t>").next().unwrap_or(""));
+            }
+        }
+        if !line.is_empty() {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Lines of a page as (y, x_min, x_max, text) from `pdftotext -bbox-layout`.
+fn page_lines(pdf: &Path, page: u32) -> Vec<(f64, f64, f64, String)> {
+    let p = page.to_string();
+    let xml = tool("pdftotext", &["-bbox-layout", "-f", &p, "-l", &p, pdf.to_str().unwrap(), "-"]);
+    let attr = |tag: &str, name: &str| -> f64 {
+        let key = format!("{name}=\"");
+        tag.split(&key).nth(1).and_then(|r| r.split('"').next()).and_then(|v| v.parse().ok()).unwrap_or(0.0)
+    };
+    xml.split("<line ")
+        .skip(1)
+        .map(|l| {
+            let head = l.split('>').next().unwrap_or("");
+            let text: String = l
+                .split("<word ")
+                .skip(1)
+                .map(|w| w.split_once('>').map(|(_, t)| t.split("</word>").next().unwrap_or("")).unwrap_or(""))
+                .collect();
+            (attr(head, "yMin"), attr(head, "xMin"), attr(head, "xMax"), text)
+        })
+        .collect()
+}
+
+#[test]
+fn the_pdf_holds_the_gbt9704_grid_and_page_numbers() {
+    let out = tempfile::tempdir().unwrap();
+    let run = render(
+        &fixture("render/long-text"),
+        out.path(),
+        &["bulletin", "--period", "2026-06", "--as-of", "2026-06-30", "--format", "pdf"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let pdf = &files(out.path(), "pdf")[0];
+    let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    assert!(info.contains("595.276 x 841.89 pts (A4)"), "{info}");
+    // Page 2 is a full page of body text: 22 lines of 28 characters, then the page number.
+    let lines = page_lines(pdf, 2);
+    // Inside the type area only (the 草稿 mark sits in the top margin).
+    let top = 37.0 * 72.0 / 25.4 - 1.0;
+    let body: Vec<&(f64, f64, f64, String)> = lines.iter().filter(|l| !l.3.contains('—') && l.0 > top).collect();
+    assert_eq!(body.len(), 22, "{lines:#?}");
+    for l in &body {
+        assert_eq!(l.3.chars().count(), 28, "{l:?}");
+    }
+    // Lines are evenly spaced on the 225 mm / 22 grid.
+    let pitch = 225.0 / 22.0 * 72.0 / 25.4;
+    for pair in body.windows(2) {
+        assert!((pair[1].0 - pair[0].0 - pitch).abs() < 0.2, "{pair:?}");
+    }
+    // Page numbers: — 2 — on the left of an even page, — 3 — on the right of an odd one.
+    let page2 = lines.iter().find(|l| l.3.contains('2') && l.3.contains('—')).expect("page number 2");
+    assert!(page2.2 < 595.0 / 2.0, "{page2:?}");
+    let page3 = page_lines(pdf, 3).into_iter().find(|l| l.3.contains('3') && l.3.contains('—')).expect("page number 3");
+    assert!(page3.1 > 595.0 / 2.0, "{page3:?}");
+    // The first page carries no page number in the letter layout, but does in the standard one.
+    assert!(page_lines(pdf, 1).iter().any(|l| l.3.contains('—') && l.3.contains('1')));
+}
+
+#[test]
+fn user_text_is_data_in_every_format() {
+    let out = tempfile::tempdir().unwrap();
+    let run =
+        render(&fixture("render/injection"), out.path(), &["assignment", "--meeting", "M-1", "--as-of", "2026-06-05"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("缺少这些字符"), "emoji must have a font: {}", run.stderr);
+    let md = std::fs::read_to_string(&files(out.path(), "md")[0]).unwrap();
+    let html = std::fs::read_to_string(&files(out.path(), "html")[0]).unwrap();
+    // Reading order (-raw): the table's columns are not interleaved.
+    let pdf = tool("pdftotext", &["-raw", files(out.path(), "pdf")[0].to_str().unwrap(), "-"]);
+    let docx =
+        docx_paragraphs(&tool("unzip", &["-p", files(out.path(), "docx")[0].to_str().unwrap(), "word/document.xml"]));
+    let joined = |s: &str| s.split_whitespace().collect::<String>();
+    for literal in [
+        "$x$*bold*<script>alert(1)</script>]",
+        "#import\"evil.typ\":*{{x}}😀公司",
+        "{%raw%}#setpage(width:1cm)\\|表格|注入|`code`[链接](http://x)]]",
+    ] {
+        assert!(joined(&pdf).contains(literal), "PDF lacks {literal}");
+        let docx_text =
+            joined(&docx).replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&");
+        assert!(docx_text.contains(literal), "DOCX lacks {literal}");
+        let html_text = joined(&html)
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&");
+        assert!(html_text.contains(literal), "HTML lacks {literal}");
+    }
+    assert!(!html.contains("<script>"), "no live script in the HTML");
+    assert!(md.contains("\\<script\\>"), "Markdown escapes it");
+    assert!(joined(&pdf).contains("结束"), "the whole 5,000-character problem is printed");
+}
+
+#[test]
+fn rendering_is_reproducible() {
+    let out = tempfile::tempdir().unwrap();
+    for dir in ["one", "two"] {
+        let run =
+            render(&root(), &out.path().join(dir), &["supervision", "--as-of", "2026-11-20", "--dept", "市商务局"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    for ext in ["pdf", "docx", "html", "md"] {
+        let (a, b) = (&files(&out.path().join("one"), ext)[0], &files(&out.path().join("two"), ext)[0]);
+        assert_eq!(std::fs::read(a).unwrap(), std::fs::read(b).unwrap(), "{ext} differs between runs");
+    }
+}
+
+#[test]
+fn issuing_takes_the_next_numbers_and_never_reuses_them() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&root(), dir.path());
+    let repo = dir.path();
+    let out = repo.join("out");
+    let first = render(repo, &out, &["supervision", "--as-of", "2026-11-20", "--issue", "--format", "pdf"]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    // The cases already record 湖营商督〔2026〕5号 and 6号: the three notices get 7, 8 and 9.
+    let names: Vec<String> =
+        files(&out, "pdf").iter().map(|p| p.file_name().unwrap().to_string_lossy().to_string()).collect();
+    assert!(names.iter().any(|n| n.starts_with("湖营商督〔2026〕7号-")), "{names:?}");
+    assert!(names.iter().any(|n| n.starts_with("湖营商督〔2026〕9号-")), "{names:?}");
+    let text = pdf_text(&files(&out, "pdf")[0]);
+    assert!(text.contains("湖营商督〔2026〕7号"), "number with 〔〕 and no space before 号:\n{text}");
+    assert!(!text.contains("草 稿") && !text.contains("草稿"));
+    let again = render(
+        repo,
+        &out,
+        &["supervision", "--as-of", "2026-11-20", "--issue", "--format", "md", "--dept", "市商务局"],
+    );
+    assert_eq!(again.code, 0);
+    assert!(files(&out, "md").iter().any(|p| p.to_string_lossy().contains("湖营商督〔2026〕10号")));
+    let register = std::fs::read_to_string(repo.join("issued.yaml")).unwrap();
+    assert_eq!(register.matches("kind: supervision").count(), 4);
+    // A draft shows the number without its sequence.
+    let draft = render(
+        repo,
+        &repo.join("draft"),
+        &["supervision", "--as-of", "2026-11-20", "--format", "md", "--dept", "市商务局"],
+    );
+    assert_eq!(draft.code, 0);
+    let md = std::fs::read_to_string(&files(&repo.join("draft"), "md")[0]).unwrap();
+    assert!(md.contains("湖营商督〔2026〕 号") && md.contains("草稿"));
+}
+
+#[test]
+fn without_cjk_fonts_the_pdf_is_refused_and_the_rest_is_written() {
+    let out = tempfile::tempdir().unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_qinqing"))
+        .args(["--repo", fixture("render/injection").to_str().unwrap(), "render", "assignment", "--meeting", "M-1"])
+        .args(["--as-of", "2026-06-05", "--out", out.path().to_str().unwrap()])
+        .env("QINQING_NO_SYSTEM_FONTS", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("没有找到中文字体") && stderr.contains("fonts-noto-cjk"), "{stderr}");
+    assert!(files(out.path(), "pdf").is_empty());
+    for ext in ["md", "html", "docx"] {
+        assert_eq!(files(out.path(), ext).len(), 1, "{ext}");
+    }
+}
+
+#[test]
+fn an_invalid_repository_gets_no_documents() {
+    let out = tempfile::tempdir().unwrap();
+    let run = render(&fixture("invalid/bad-files"), out.path(), &["supervision", "--as-of", "2026-06-30"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("qinqing check"), "{}", run.stderr);
+    assert!(!out.path().exists() || std::fs::read_dir(out.path()).unwrap().next().is_none());
+}
