@@ -76,6 +76,8 @@ pub enum Block {
         head: Vec<Vec<Inline>>,
         /// Rows of cells.
         rows: Vec<Vec<Vec<Inline>>>,
+        /// Column widths: 0 fits the content, n takes n shares of what is left.
+        widths: Vec<u32>,
     },
     /// A horizontal rule.
     Rule,
@@ -196,7 +198,8 @@ pub fn parse_markdown(md: &str) -> Vec<Block> {
             Event::End(TagEnd::TableCell) => row.push(inlines.pop().unwrap_or_default()),
             Event::End(TagEnd::Table) => {
                 if let Some((head, rows, _)) = table.take() {
-                    blocks.push(Block::Table { head, rows });
+                    let widths = column_widths(&head, &rows);
+                    blocks.push(Block::Table { head, rows, widths });
                 }
             }
             Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) => {
@@ -211,6 +214,26 @@ pub fn parse_markdown(md: &str) -> Vec<Block> {
         }
     }
     blocks
+}
+
+/// Columns of ids, dates and counts fit their content; every other column
+/// shares the rest of the line in proportion to its average display width.
+fn column_widths(head: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>]) -> Vec<u32> {
+    // Display width in full-width characters: ASCII counts half.
+    let width = |c: &Vec<Inline>| plain(c).chars().map(|ch| if ch.is_ascii() { 1 } else { 2 }).sum::<usize>();
+    (0..head.len())
+        .map(|i| {
+            let cells: Vec<usize> =
+                rows.iter().filter_map(|r| r.get(i)).map(width).chain(head.get(i).map(width)).collect();
+            let longest = cells.iter().copied().max().unwrap_or(0);
+            let average = cells.iter().sum::<usize>() / cells.len().max(1);
+            if longest <= 19 {
+                0
+            } else {
+                (average / 2).clamp(4, 30) as u32
+            }
+        })
+        .collect()
 }
 
 /// Escapes text for Markdown: every ASCII punctuation mark gets a backslash,
@@ -264,7 +287,8 @@ mod tests {
         let Block::P { c } = &blocks[1] else { panic!() };
         assert_eq!(plain(c), "正文加粗第二行");
         assert!(matches!(&blocks[3], Block::List { ordered: true, items } if items.len() == 2));
-        let Block::Table { head, rows } = &blocks[4] else { panic!("{blocks:?}") };
+        let Block::Table { head, rows, widths } = &blocks[4] else { panic!("{blocks:?}") };
+        assert_eq!(widths, &[0, 0]);
         assert_eq!(plain(&head[1]), "问题");
         assert_eq!(plain(&rows[0][1]), "公交 | 线路");
     }

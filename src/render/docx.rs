@@ -128,7 +128,7 @@ pub fn render(doc: &Document, date_iso: &str) -> Result<Vec<u8>> {
                 }
                 d
             }
-            Block::Table { head, rows } => {
+            Block::Table { head, rows, .. } => {
                 let cell = |nodes: &Vec<Inline>, role: Role| {
                     TableCell::new().add_paragraph(inline_runs(Paragraph::new(), nodes, role, 24, false))
                 };

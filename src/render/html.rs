@@ -90,7 +90,7 @@ pub fn render(doc: &Document) -> String {
                     let _ = writeln!(h, "<p>{}{}</p>", escape(&mark), inline(item));
                 }
             }
-            Block::Table { head, rows } => {
+            Block::Table { head, rows, .. } => {
                 h.push_str("<table>\n<thead><tr>");
                 for c in head {
                     let _ = write!(h, "<th>{}</th>", inline(c));
