@@ -125,3 +125,74 @@ fn synthetic_case(id: &str, received: NaiveDate, rng: &mut Rng) -> String {
     }
     s
 }
+
+/// `qinqing bench-render N`: one-page supervision notices rendered to PDF in
+/// one process, fonts loaded once, in parallel; prints throughput and memory.
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
+    /// 文书份数
+    count: usize,
+}
+
+fn rss_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok()))
+        .map_or(0, |kb| kb / 1024)
+}
+
+pub fn run_render(args: RenderArgs) -> Result<u8> {
+    use rayon::prelude::*;
+
+    use crate::render::document::{parse_markdown, Document};
+    use crate::render::fonts::Fonts;
+
+    let start = std::time::Instant::now();
+    let fonts = Fonts::discover(&[]);
+    if fonts.roles.is_none() {
+        bail!("没有中文字体，无法测试 PDF");
+    }
+    eprintln!("字体加载 {:.2} s；{}", start.elapsed().as_secs_f64(), fonts.report());
+    let date = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap_or_default();
+    let doc = |i: usize| {
+        let dept = DEPARTMENTS[i % DEPARTMENTS.len()];
+        let md = format!(
+            "经查，截至2026年11月20日，你单位牵头办理的以下2个企业反映问题已超过办理时限，尚未办结。\n\n\
+             | 编号 | 反映问题 | 办理要求 | 期限 | 超期天数 |\n|---|---|---|---|---|\n\
+             | HZ-2026-{i:04} | 新建厂房专用电力线路接入进度滞后 | 交办后两周内办理回复 | 2026年10月29日 | 22天 |\n\
+             | HZ-2026-{:04} | 园区污水管网未接入 | 不满意件十个工作日内重办答复 | 2026年11月19日 | 1天 |\n\n\
+             根据有关规定，现予督办。请你单位于2026年11月27日前办结，将办理结果书面答复企业。逾期仍未办结的，将予以通报。",
+            i + 1
+        );
+        Document {
+            layout: "standard",
+            draft: false,
+            mark: "湖州市营商办文件".into(),
+            number: format!("湖营商督〔2026〕{}号", i + 1),
+            title: "关于督促办理企业反映问题的通知".into(),
+            recipients: dept.into(),
+            body: parse_markdown(&md),
+            attachments: Vec::new(),
+            signature: "湖州市优化营商环境工作领导小组办公室".into(),
+            date: "2026年11月20日".into(),
+            cc: None,
+            printed_by: "湖州市优化营商环境工作领导小组办公室".into(),
+            printed_date: "2026年11月20日印发".into(),
+            markdown: md,
+        }
+    };
+    let t = std::time::Instant::now();
+    let mut done = 0usize;
+    let mut bytes = 0usize;
+    while done < args.count {
+        let n = (args.count - done).min(200);
+        let sizes: Vec<usize> =
+            (done..done + n).into_par_iter().map(|i| crate::render::pdf::render(&doc(i), &fonts, date).map(|b| b.len())).collect::<Result<_>>()?;
+        bytes += sizes.iter().sum::<usize>();
+        done += n;
+        eprintln!("{done:>6} 份  {:>7.1} 份/秒  内存 {} MB", done as f64 / t.elapsed().as_secs_f64(), rss_mb());
+    }
+    let secs = t.elapsed().as_secs_f64();
+    println!("{} 份一页 PDF，{:.2} s，{:.1} 份/秒，平均 {:.1} ms/份（{} 线程），平均 {} KB", done, secs, done as f64 / secs, secs * 1000.0 / done as f64 * rayon::current_num_threads() as f64, rayon::current_num_threads(), bytes / done.max(1) / 1024);
+    Ok(0)
+}

@@ -56,6 +56,9 @@ enum Command {
     /// 生成合成案件库，供性能测试（开发用）
     #[command(hide = true)]
     BenchGen(bench::Args),
+    /// 公文 PDF 生成速度测试（开发用）
+    #[command(hide = true)]
+    BenchRender(bench::RenderArgs),
 }
 
 /// Output formats of `list` and `show`.
@@ -83,6 +86,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Render(a) => render::run(repo, a),
         Command::Schema(a) => schema::run(a),
         Command::BenchGen(a) => bench::run(a),
+        Command::BenchRender(a) => bench::run_render(a),
     }
 }
 
