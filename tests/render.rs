@@ -77,6 +77,11 @@ fn demo_documents_snapshot() {
     // Word gets the standard's font names, so the recipient's Word uses its own fonts.
     assert!(xml.contains("仿宋_GB2312") && xml.contains("方正小标宋简体"));
     assert!(xml.contains("E60012"), "red mark and rule");
+    // A4 and the standard's margins (top 37 mm, left 28 mm), in twips; odd and even footers differ.
+    assert!(xml.contains(r#"<w:pgSz w:w="11906" w:h="16838""#), "A4");
+    assert!(xml.contains(r#"w:top="2097""#) && xml.contains(r#"w:left="1587""#), "margins");
+    let settings = tool("unzip", &["-p", docx.to_str().unwrap(), "word/settings.xml"]);
+    assert!(settings.contains("evenAndOddHeaders"));
 }
 
 /// The text of `word/document.xml`, one paragraph per line.

@@ -137,7 +137,9 @@ pub struct RenderArgs {
 fn rss_mb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok()))
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
         .map_or(0, |kb| kb / 1024)
 }
 
@@ -186,13 +188,23 @@ pub fn run_render(args: RenderArgs) -> Result<u8> {
     let mut bytes = 0usize;
     while done < args.count {
         let n = (args.count - done).min(200);
-        let sizes: Vec<usize> =
-            (done..done + n).into_par_iter().map(|i| crate::render::pdf::render(&doc(i), &fonts, date).map(|b| b.len())).collect::<Result<_>>()?;
+        let sizes: Vec<usize> = (done..done + n)
+            .into_par_iter()
+            .map(|i| crate::render::pdf::render(&doc(i), &fonts, date).map(|b| b.len()))
+            .collect::<Result<_>>()?;
         bytes += sizes.iter().sum::<usize>();
         done += n;
         eprintln!("{done:>6} 份  {:>7.1} 份/秒  内存 {} MB", done as f64 / t.elapsed().as_secs_f64(), rss_mb());
     }
     let secs = t.elapsed().as_secs_f64();
-    println!("{} 份一页 PDF，{:.2} s，{:.1} 份/秒，平均 {:.1} ms/份（{} 线程），平均 {} KB", done, secs, done as f64 / secs, secs * 1000.0 / done as f64 * rayon::current_num_threads() as f64, rayon::current_num_threads(), bytes / done.max(1) / 1024);
+    println!(
+        "{} 份一页 PDF，{:.2} s，{:.1} 份/秒，平均 {:.1} ms/份（{} 线程），平均 {} KB",
+        done,
+        secs,
+        done as f64 / secs,
+        secs * 1000.0 / done as f64 * rayon::current_num_threads() as f64,
+        rayon::current_num_threads(),
+        bytes / done.max(1) / 1024
+    );
     Ok(0)
 }

@@ -111,6 +111,10 @@ pub fn render(doc: &Document, fonts: &Fonts, date: NaiveDate) -> Result<Vec<u8>>
         today,
     };
     let compiled = typst::compile::<PagedDocument>(&world);
+    // typst memoizes across compilations; without eviction a batch of a
+    // thousand documents keeps every one's intermediate results. Entries used in
+    // the last few compilations stay, so documents still share work.
+    comemo::evict(8);
     let paged = compiled.output.map_err(|errors| {
         let text: Vec<String> = errors.iter().map(|e| e.message.to_string()).collect();
         anyhow!("排版失败：{}", text.join("；"))
