@@ -4,7 +4,7 @@
 
 use std::fs::File;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
@@ -72,50 +72,41 @@ pub fn issue(
     std::fs::create_dir_all(lock_path.parent().unwrap_or(root))?;
     let lock = File::create(&lock_path).with_context(|| format!("无法建立锁文件 {}", lock_path.display()))?;
     lock.lock().context("无法锁定发文登记簿")?;
-    let result = issue_locked(&path, kind, pattern, date, used, titles);
+    // Read, number and write back while holding the lock, so numbers are never shared.
+    let result = (|| -> Result<Vec<String>> {
+        let existing = if path.exists() { std::fs::read_to_string(&path)? } else { String::new() };
+        let entries = read(&existing)?;
+        let year = chrono::Datelike::year(&date);
+        let last_registered =
+            entries.iter().filter(|e| e.kind == kind.key() && e.year == year).map(|e| e.seq).max().unwrap_or(0);
+        let last_used = used.iter().filter_map(|n| pattern.seq_of(n, year)).max().unwrap_or(0);
+        let mut next = last_registered.max(last_used);
+        let mut text = if existing.trim().is_empty() { HEADER.to_string() } else { existing.clone() };
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        let mut numbers = Vec::new();
+        for (to, title) in titles {
+            next += 1;
+            let number = pattern.number(year, next);
+            let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
+            text.push_str(&format!(
+                "- {{ kind: {}, year: {year}, seq: {next}, number: {}, date: {date}, to: {}, title: {} }}\n",
+                kind.key(),
+                q(&number),
+                q(to),
+                q(title)
+            ));
+            numbers.push(number);
+        }
+        let mut tmp = tempfile::NamedTempFile::new_in(root)?;
+        tmp.write_all(text.as_bytes())?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(&path).map_err(|e| e.error).with_context(|| format!("无法写入 {}", path.display()))?;
+        Ok(numbers)
+    })();
     let _ = lock.unlock();
     result
-}
-
-fn issue_locked(
-    path: &PathBuf,
-    kind: DocKind,
-    pattern: &Pattern,
-    date: NaiveDate,
-    used: &[String],
-    titles: &[(String, String)],
-) -> Result<Vec<String>> {
-    let existing = if path.exists() { std::fs::read_to_string(path)? } else { String::new() };
-    let entries = read(&existing)?;
-    let year = chrono::Datelike::year(&date);
-    let last_registered =
-        entries.iter().filter(|e| e.kind == kind.key() && e.year == year).map(|e| e.seq).max().unwrap_or(0);
-    let last_used = used.iter().filter_map(|n| pattern.seq_of(n, year)).max().unwrap_or(0);
-    let mut next = last_registered.max(last_used);
-    let mut text = if existing.trim().is_empty() { HEADER.to_string() } else { existing.clone() };
-    if !text.ends_with('\n') {
-        text.push('\n');
-    }
-    let mut numbers = Vec::new();
-    for (to, title) in titles {
-        next += 1;
-        let number = pattern.number(year, next);
-        let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
-        text.push_str(&format!(
-            "- {{ kind: {}, year: {year}, seq: {next}, number: {}, date: {date}, to: {}, title: {} }}\n",
-            kind.key(),
-            q(&number),
-            q(to),
-            q(title)
-        ));
-        numbers.push(number);
-    }
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(text.as_bytes())?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error).with_context(|| format!("无法写入 {}", path.display()))?;
-    Ok(numbers)
 }
 
 /// Reads the register; a damaged register stops issuing rather than risk a reused number.
