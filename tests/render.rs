@@ -155,6 +155,8 @@ fn the_pdf_holds_the_gbt9704_grid_and_page_numbers() {
     assert!(page2.2 < 595.0 / 2.0, "{page2:?}");
     let page3 = page_lines(pdf, 3).into_iter().find(|l| l.3.contains('3') && l.3.contains('—')).expect("page number 3");
     assert!(page3.1 > 595.0 / 2.0, "{page3:?}");
+    // The attachment note the template declares.
+    assert!(pdf_text(pdf).contains("附件：问题清单"));
     // The first page carries no page number in the letter layout, but does in the standard one.
     assert!(page_lines(pdf, 1).iter().any(|l| l.3.contains('—') && l.3.contains('1')));
 }

@@ -109,7 +109,7 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
             title: r.title,
             recipients: if r.recipients.is_empty() { p.recipient.clone() } else { r.recipients },
             body: r.body,
-            attachments: Vec::new(),
+            attachments: r.attachments,
             signature: s.organization_name.clone(),
             date: date_cn(as_of),
             cc: r.cc,

@@ -29,6 +29,8 @@ pub struct Rendered {
     pub recipients: String,
     /// Copies to, if any.
     pub cc: Option<String>,
+    /// Attachment names (附件), separated by ；in the front matter.
+    pub attachments: Vec<String>,
     /// The Markdown body.
     pub markdown: String,
     /// The body parsed.
@@ -66,6 +68,9 @@ impl Templates {
             title: field("title").unwrap_or_else(|| kind.zh().to_string()),
             recipients: field("recipients").unwrap_or_default(),
             cc: field("cc"),
+            attachments: field("attachments")
+                .map(|a| a.split(['；', ';']).map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect())
+                .unwrap_or_default(),
             body: parse_markdown(markdown),
             markdown: markdown.trim().to_string() + "\n",
         })
@@ -100,4 +105,23 @@ fn unescape(value: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_fields_come_back_as_plain_text() {
+        let (front, body) = split_front_matter(
+            "---\ntitle: 关于\\#1 的通知\ncc: 甲局、乙局\nattachments: 问题清单；办理情况表\n---\n正文\n",
+        );
+        assert_eq!(body, "正文\n");
+        let get = |k: &str| front.iter().find(|(key, _)| *key == k).map(|(_, v)| unescape(v));
+        assert_eq!(get("title").as_deref(), Some("关于#1 的通知"));
+        assert_eq!(get("cc").as_deref(), Some("甲局、乙局"));
+        assert_eq!(get("attachments").as_deref(), Some("问题清单；办理情况表"));
+        let (none, all) = split_front_matter("no front matter");
+        assert!(none.is_empty() && all == "no front matter");
+    }
 }
