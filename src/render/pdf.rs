@@ -26,13 +26,10 @@ fn library() -> &'static LazyHash<Library> {
     LIBRARY.get_or_init(|| LazyHash::new(Library::default()))
 }
 
-fn file_id(path: &str) -> FileId {
-    RootedPath::new(VirtualRoot::Project, VirtualPath::new(path).unwrap_or_else(|_| unreachable_path())).intern()
-}
-
-fn unreachable_path() -> VirtualPath {
-    // Only called with the constant paths below, which are valid.
-    VirtualPath::new("/main.typ").expect("constant path")
+/// The id of one of the two files the world serves. Only ever called with
+/// the constant paths below, never with user data.
+fn file_id(path: &'static str) -> FileId {
+    RootedPath::new(VirtualRoot::Project, VirtualPath::new(path).expect("a constant, valid virtual path")).intern()
 }
 
 struct DocWorld<'a> {
