@@ -116,6 +116,9 @@ fn init_writes_a_repository_that_checks_clean_and_never_clobbers() {
         "rules/calendars/cn.yaml",
         "cases/README.md",
         ".gitignore",
+        "templates/assignment.md.tera",
+        "templates/supervision.md.tera",
+        "templates/bulletin.md.tera",
     ] {
         assert!(repo.join(f).is_file(), "{f}");
     }
