@@ -1,0 +1,265 @@
+//! The figures of a period as of a date, each rate with its numerator and
+//! denominator, split by level, lead department, category and meeting.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::check::ClockRow;
+use crate::load::Repository;
+use crate::model::{Case, Event, EventType, Rating, ReplyResult};
+use crate::rules::{ClockStatus, Responsible};
+
+/// A rate: numerator, denominator, and their quotient (none when den is 0).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Rate {
+    /// Numerator.
+    pub num: u64,
+    /// Denominator.
+    pub den: u64,
+    /// num ÷ den, unrounded; `None` when den is 0.
+    pub value: Option<f64>,
+}
+
+impl Rate {
+    fn of(num: u64, den: u64) -> Rate {
+        Rate { num, den, value: (den > 0).then(|| num as f64 / den as f64) }
+    }
+}
+
+/// The counts of one group (the totals, a level, a department…).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Figures {
+    /// Cases received in the period.
+    pub collected: u64,
+    /// Cases with an `answered` event in the period.
+    pub answered: u64,
+    /// Cases whose first assignment is in the period.
+    pub assigned: u64,
+    /// Cases with a reply in the period.
+    pub replied: u64,
+    /// Cases collected in the period whose latest reply (as of the date) is `resolved`.
+    pub resolved: u64,
+    /// Cases with a `closed` event in the period.
+    pub closed: u64,
+    /// Clocks overdue as of the date.
+    pub overdue_now: u64,
+    /// Of the cases assigned in the period, those closed as of the date.
+    pub closure_rate: Rate,
+    /// resolved ÷ collected.
+    pub resolution_rate: Rate,
+    /// Department clocks due in the period: met ÷ (met + late + overdue).
+    pub on_time_reply_rate: Rate,
+    /// Evaluations in the period: (satisfied + basically satisfied) ÷ all.
+    pub satisfaction_rate: Rate,
+    #[serde(skip)]
+    tally: Tally,
+}
+
+/// Numerators and denominators before they become rates.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Tally {
+    assigned_closed: u64,
+    clocks_met: u64,
+    clocks_counted: u64,
+    evaluations_good: u64,
+    evaluations: u64,
+}
+
+impl Figures {
+    fn finish(&mut self) {
+        let t = self.tally;
+        self.closure_rate = Rate::of(t.assigned_closed, self.assigned);
+        self.resolution_rate = Rate::of(self.resolved, self.collected);
+        self.on_time_reply_rate = Rate::of(t.clocks_met, t.clocks_counted);
+        self.satisfaction_rate = Rate::of(t.evaluations_good, t.evaluations);
+    }
+}
+
+/// All figures of a period.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Report {
+    /// First day, inclusive.
+    pub from: NaiveDate,
+    /// Last day, inclusive.
+    pub to: NaiveDate,
+    /// The date the repository is looked at.
+    pub as_of: NaiveDate,
+    /// Everything.
+    pub totals: Figures,
+    /// By level key.
+    pub by_level: BTreeMap<String, Figures>,
+    /// By lead department (cases), responsible department (clocks), or the
+    /// lead of the assignment before an evaluation.
+    pub by_department: BTreeMap<String, Figures>,
+    /// By category.
+    pub by_category: BTreeMap<String, Figures>,
+    /// By meeting id.
+    pub by_meeting: BTreeMap<String, Figures>,
+}
+
+/// The groups a case falls in, besides the totals.
+struct Keys<'a> {
+    level: Option<&'a str>,
+    department: Option<&'a str>,
+    category: Option<&'a str>,
+    meeting: Option<&'a str>,
+}
+
+impl Report {
+    fn each(&mut self, keys: &Keys, department: Option<&str>, f: impl Fn(&mut Figures)) {
+        f(&mut self.totals);
+        let groups = [
+            (&mut self.by_level, keys.level),
+            (&mut self.by_department, department.or(keys.department)),
+            (&mut self.by_category, keys.category),
+            (&mut self.by_meeting, keys.meeting),
+        ];
+        for (map, key) in groups {
+            if let Some(k) = key {
+                f(map.entry(k.to_string()).or_default());
+            }
+        }
+    }
+}
+
+/// Computes the figures of `[from, to]` as of a date. `clocks` are every clock
+/// as of the date (`check::evaluate`). Events and cases after the date do not exist.
+pub fn compute(repo: &Repository, clocks: &[ClockRow], from: NaiveDate, to: NaiveDate, as_of: NaiveDate) -> Report {
+    let mut r = Report { from, to, as_of, ..Report::default() };
+    let in_period = |d: NaiveDate| d >= from && d <= to && d <= as_of;
+    let by_id: BTreeMap<&str, &Case> = repo.cases.iter().map(|c| (c.id.value.as_str(), c)).collect();
+    let keys = |c| case_keys(c, as_of);
+    for case in repo.cases.iter().filter(|c| c.received.as_ref().is_some_and(|d| d.value <= as_of)) {
+        let k = keys(case);
+        let events: Vec<&Event> = case.timeline.iter().filter(|e| e.date <= as_of).collect();
+        let has = |kind: EventType| events.iter().any(|e| e.kind == kind && in_period(e.date));
+        let collected = case.received.as_ref().is_some_and(|d| in_period(d.value));
+        let first_assigned = events.iter().find(|e| e.kind == EventType::Assigned).map(|e| e.date);
+        let assigned = first_assigned.is_some_and(in_period);
+        let closed_by_date = events.iter().any(|e| e.kind == EventType::Closed);
+        let resolved = collected
+            && events
+                .iter()
+                .rev()
+                .find(|e| e.kind == EventType::Replied)
+                .is_some_and(|e| e.result == Some(ReplyResult::Resolved));
+        let (answered, replied, closed) = (has(EventType::Answered), has(EventType::Replied), has(EventType::Closed));
+        r.each(&k, None, |f| {
+            f.collected += u64::from(collected);
+            f.answered += u64::from(answered);
+            f.assigned += u64::from(assigned);
+            f.replied += u64::from(replied);
+            f.resolved += u64::from(resolved);
+            f.closed += u64::from(closed);
+            f.tally.assigned_closed += u64::from(assigned && closed_by_date);
+        });
+        // An evaluation counts for the lead of the assignment before it.
+        for (i, e) in events.iter().enumerate().filter(|(_, e)| e.kind == EventType::Evaluated && in_period(e.date)) {
+            let lead = events[..i]
+                .iter()
+                .rev()
+                .find(|x| x.kind == EventType::Assigned)
+                .and_then(|x| x.lead.as_ref())
+                .map(|l| l.value.as_str());
+            let good = matches!(e.rating, Some(Rating::Satisfied | Rating::BasicallySatisfied));
+            r.each(&Keys { department: None, ..keys(case) }, lead, |f| {
+                f.tally.evaluations += 1;
+                f.tally.evaluations_good += u64::from(good);
+            });
+        }
+    }
+    for c in clocks {
+        let Some(case) = by_id.get(c.case) else { continue };
+        let k = Keys { department: None, ..keys(case) };
+        if c.status == ClockStatus::Overdue {
+            r.each(&k, c.responsible, |f| f.overdue_now += 1);
+        }
+        let department_clock =
+            repo.rules.iter().any(|rule| rule.id == c.rule && rule.responsible == Responsible::Assignee);
+        let counted = matches!(c.status, ClockStatus::Met | ClockStatus::Late | ClockStatus::Overdue);
+        if department_clock && counted && in_period(c.due) {
+            let met = c.status == ClockStatus::Met;
+            r.each(&k, c.responsible, |f| {
+                f.tally.clocks_counted += 1;
+                f.tally.clocks_met += u64::from(met);
+            });
+        }
+    }
+    r.totals.finish();
+    for map in [&mut r.by_level, &mut r.by_department, &mut r.by_category, &mut r.by_meeting] {
+        map.values_mut().for_each(Figures::finish);
+    }
+    r
+}
+
+fn case_keys(c: &Case, as_of: NaiveDate) -> Keys<'_> {
+    Keys {
+        level: c.level.as_ref().map(|l| l.value.as_str()),
+        department: latest_lead(c, as_of),
+        category: c.category.as_deref(),
+        meeting: c.meeting.as_ref().map(|m| m.value.as_str()),
+    }
+}
+
+/// The lead department of the latest assignment as of the date.
+fn latest_lead(case: &Case, as_of: NaiveDate) -> Option<&str> {
+    case.timeline
+        .iter()
+        .rfind(|e| e.kind == EventType::Assigned && e.date <= as_of)
+        .and_then(|e| e.lead.as_ref())
+        .map(|l| l.value.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{evaluate, validate::validate};
+    use crate::load::{load, LoadOptions};
+
+    /// tests/fixtures/report/basic/README.md shows how each expected value was computed.
+    #[test]
+    fn figures_match_the_hand_computed_fixture() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/report/basic");
+        let mut repo = load(&root, LoadOptions::default()).unwrap();
+        assert!(validate(&mut repo).is_empty() && repo.diagnostics.is_empty());
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let as_of = d("2026-06-30");
+        let clocks: Vec<ClockRow> = evaluate(&repo, as_of).into_iter().map(|(c, _)| c).collect();
+        let r = compute(&repo, &clocks, d("2026-06-01"), d("2026-06-30"), as_of);
+        let t = &r.totals;
+        assert_eq!(
+            (t.collected, t.answered, t.assigned, t.replied, t.resolved, t.closed, t.overdue_now),
+            (3, 1, 2, 2, 1, 2, 1)
+        );
+        assert_eq!(t.closure_rate, Rate::of(1, 2));
+        assert_eq!(t.resolution_rate, Rate::of(1, 3));
+        assert_eq!(t.on_time_reply_rate, Rate::of(2, 3));
+        assert_eq!(t.satisfaction_rate, Rate::of(1, 2));
+
+        let a = &r.by_department["甲局"];
+        assert_eq!((a.collected, a.assigned, a.replied, a.resolved, a.closed, a.overdue_now), (1, 1, 2, 1, 1, 0));
+        assert_eq!((a.closure_rate, a.resolution_rate), (Rate::of(1, 1), Rate::of(1, 1)));
+        assert_eq!((a.on_time_reply_rate, a.satisfaction_rate), (Rate::of(2, 2), Rate::of(1, 2)));
+        let b = &r.by_department["乙局"];
+        assert_eq!((b.collected, b.assigned, b.replied, b.overdue_now), (1, 1, 0, 1));
+        assert_eq!((b.closure_rate, b.on_time_reply_rate), (Rate::of(0, 1), Rate::of(0, 1)));
+        assert_eq!(b.satisfaction_rate, Rate { num: 0, den: 0, value: None }, "zero denominator has no value");
+
+        let county = &r.by_level["county"];
+        assert_eq!((county.collected, county.replied, county.overdue_now), (0, 1, 0));
+        assert_eq!(county.resolution_rate.value, None);
+        assert_eq!((county.on_time_reply_rate, county.satisfaction_rate), (Rate::of(1, 1), Rate::of(0, 1)));
+        assert_eq!(r.by_category["交通出行"].collected, 3);
+        assert!(!r.by_department.contains_key("市长"), "answered.by is not a department");
+    }
+
+    #[test]
+    fn rates_carry_their_numbers() {
+        let rate = Rate::of(119, 124);
+        assert_eq!((rate.num, rate.den), (119, 124));
+        assert!((rate.value.unwrap() - 0.959_677).abs() < 1e-6);
+        assert_eq!(Rate::of(0, 0).value, None);
+    }
+}
