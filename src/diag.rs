@@ -137,11 +137,6 @@ impl<'a> Sink<'a> {
         let last = self.diagnostics.len() - 1;
         &mut self.diagnostics[last]
     }
-
-    /// Whether any error was recorded.
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
-    }
 }
 
 /// The known name closest to `word`, when it is close enough to be a likely typo.

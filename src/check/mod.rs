@@ -140,21 +140,20 @@ pub fn exists(case: &Case, as_of: NaiveDate) -> bool {
 /// Every clock of every case, with whether it fell outside the calendar,
 /// in the order of the cases (sorted by file) and, within a case, by line and rule.
 pub fn evaluate(repo: &Repository, as_of: NaiveDate) -> Vec<(ClockRow<'_>, bool)> {
-    repo.cases
-        .par_iter()
-        .flat_map_iter(|case| {
-            let mut rows: Vec<(ClockRow, bool)> =
-                evaluate_case(case, received_pos(case), &repo.rules, &repo.calendar, as_of)
-                    .into_iter()
-                    .map(|clock| {
-                        let outside = clock.outside_calendar;
-                        (row(repo, case, clock), outside)
-                    })
-                    .collect();
-            rows.sort_by(|(a, _), (b, _)| (a.line, a.rule, a.start).cmp(&(b.line, b.rule, b.start)));
-            rows
+    repo.cases.par_iter().flat_map_iter(|case| clocks_of(repo, case, as_of)).collect()
+}
+
+/// The clocks of one case, by line and rule, with whether each fell outside the calendar.
+pub fn clocks_of<'a>(repo: &'a Repository, case: &'a Case, as_of: NaiveDate) -> Vec<(ClockRow<'a>, bool)> {
+    let mut rows: Vec<(ClockRow, bool)> = evaluate_case(case, received_pos(case), &repo.rules, &repo.calendar, as_of)
+        .into_iter()
+        .map(|clock| {
+            let outside = clock.outside_calendar;
+            (row(repo, case, clock), outside)
         })
-        .collect()
+        .collect();
+    rows.sort_by(|(a, _), (b, _)| (a.line, a.rule, a.start).cmp(&(b.line, b.rule, b.start)));
+    rows
 }
 
 fn row<'a>(repo: &'a Repository, case: &'a Case, clock: Clock<'a>) -> ClockRow<'a> {

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 use super::Format;
-use crate::check::{case_state, evaluate};
+use crate::check::{case_state, clocks_of};
 use crate::diag::closest;
 use crate::model::{Case, Event, Named};
 use crate::output::{emit, table};
@@ -33,8 +33,7 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         let near = closest(&args.id, repository.cases.iter().map(|c| c.id.value.as_str()));
         bail!("找不到案件「{}」{}", args.id, near.map(|n| format!("；是否为「{n}」？")).unwrap_or_default());
     };
-    let clocks: Vec<_> =
-        evaluate(&repository, as_of).into_iter().map(|(c, _)| c).filter(|c| c.case == case.id.value).collect();
+    let clocks: Vec<_> = clocks_of(&repository, case, as_of).into_iter().map(|(c, _)| c).collect();
     let state = case_state(case, as_of, &clocks);
     match args.format {
         Format::Json => {

@@ -1,6 +1,6 @@
 //! Which documents a kind produces for a selection, and the data of each.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use anyhow::{bail, Result};
 use chrono::{Datelike, NaiveDate};
@@ -167,8 +167,9 @@ fn enterprise(case: &Case) -> String {
     case.enterprise.as_ref().map(|e| e.name.clone()).unwrap_or_default()
 }
 
-fn case_by_id<'a>(repo: &'a Repository, id: &str) -> Option<&'a Case> {
-    repo.cases.iter().find(|c| c.id.value == id)
+/// Cases by id, built once per document kind (a bulletin may list thousands of clocks).
+fn cases_by_id(repo: &Repository) -> HashMap<&str, &Case> {
+    repo.cases.iter().map(|c| (c.id.value.as_str(), c)).collect()
 }
 
 fn supervision(repo: &Repository, clocks: &[ClockRow], as_of: NaiveDate) -> Vec<Planned> {
@@ -180,6 +181,7 @@ fn supervision(repo: &Repository, clocks: &[ClockRow], as_of: NaiveDate) -> Vec<
         }
     }
     let new_due = repo.calendar.add_workdays(as_of, 5);
+    let cases = cases_by_id(repo);
     by_dept
         .into_iter()
         .map(|(dept, mut items)| {
@@ -187,7 +189,7 @@ fn supervision(repo: &Repository, clocks: &[ClockRow], as_of: NaiveDate) -> Vec<
             let items: Vec<Value> = items
                 .iter()
                 .map(|c| {
-                    let case = case_by_id(repo, c.case);
+                    let case = cases.get(c.case).copied();
                     json!({ "id": c.case, "title": case.map(|x| x.title.as_str()).unwrap_or_default(),
                             "enterprise": case.map(enterprise).unwrap_or_default(),
                             "rule": c.rule, "rule_title": c.rule_title, "start": c.start.to_string(),
@@ -208,13 +210,14 @@ fn bulletin(repo: &Repository, clocks: &[ClockRow], sel: &Selection, as_of: Naiv
     let mut overdue: Vec<&ClockRow> =
         clocks.iter().filter(|c| c.status == ClockStatus::Overdue && is_assignee(repo, c)).collect();
     overdue.sort_by(|a, b| b.days.cmp(&a.days).then(a.case.cmp(b.case)));
+    let cases = cases_by_id(repo);
     let mut departments: Vec<&str> = overdue.iter().filter_map(|c| c.responsible).collect();
     departments.sort();
     departments.dedup();
     let rows: Vec<Value> = overdue
         .iter()
         .map(|c| {
-            let case = case_by_id(repo, c.case);
+            let case = cases.get(c.case).copied();
             json!({ "department": c.responsible.unwrap_or("—"), "id": c.case,
                     "title": case.map(|x| x.title.as_str()).unwrap_or_default(), "rule_title": c.rule_title,
                     "due": c.due.to_string(), "due_cn": date_cn(c.due), "days": c.days })

@@ -68,7 +68,7 @@ pub fn issue(
     titles: &[(String, String)],
 ) -> Result<Vec<String>> {
     let path = root.join(FILE);
-    let lock_path = root.join(".qinqing-cache").join("issued.lock");
+    let lock_path = crate::load::cache::dir(root).join("issued.lock");
     std::fs::create_dir_all(lock_path.parent().unwrap_or(root))?;
     let lock = File::create(&lock_path).with_context(|| format!("无法建立锁文件 {}", lock_path.display()))?;
     lock.lock().context("无法锁定发文登记簿")?;
