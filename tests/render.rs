@@ -273,3 +273,15 @@ fn an_invalid_repository_gets_no_documents() {
     assert!(run.stderr.contains("qinqing check"), "{}", run.stderr);
     assert!(!out.path().exists() || std::fs::read_dir(out.path()).unwrap().next().is_none());
 }
+
+#[test]
+fn dept_accepts_an_alias_like_case_files_do() {
+    let out = tempfile::tempdir().unwrap();
+    // 供电公司 is an alias of 国网湖州供电公司 in departments.yaml.
+    let run =
+        render(&root(), out.path(), &["supervision", "--as-of", "2026-11-20", "--dept", "供电公司", "--format", "md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let md = files(out.path(), "md");
+    assert_eq!(md.len(), 1);
+    assert!(md[0].to_string_lossy().contains("国网湖州供电公司"));
+}

@@ -199,10 +199,9 @@ impl<'a> DepartmentIndex<'a> {
         let mut canonical = HashMap::default();
         let mut all_names = Vec::new();
         for d in departments {
-            canonical.insert(d.name.as_str(), d.name.as_str());
             all_names.push(d.name.as_str());
-            for a in &d.aliases {
-                canonical.insert(a.as_str(), d.name.as_str());
+            for name in d.names() {
+                canonical.insert(name, d.name.as_str());
             }
         }
         DepartmentIndex { canonical, all_names }

@@ -62,7 +62,7 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         None => None,
     };
     let level = args.level.as_deref().map(|l| repository.settings.level_key(l).unwrap_or(l).to_string());
-    let dept = args.dept.as_deref().map(|d| canonical_department(&repository, d));
+    let dept = args.dept.as_deref().map(|d| repository.department_name(d));
     let rows = evaluate(&repository, as_of);
     let mut by_case: HashMap<&str, Vec<&ClockRow>> = HashMap::new();
     for (r, _) in &rows {
@@ -124,13 +124,4 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         }
     }
     Ok(0)
-}
-
-/// The full name of a department given its name or an alias.
-pub fn canonical_department(repo: &crate::load::Repository, name: &str) -> String {
-    repo.departments
-        .iter()
-        .flatten()
-        .find(|d| d.name == name || d.aliases.iter().any(|a| a == name) || d.short.as_deref() == Some(name))
-        .map_or_else(|| name.to_string(), |d| d.name.clone())
 }

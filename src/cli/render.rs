@@ -67,7 +67,7 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         case: args.case,
         from: args.from,
         to: args.to,
-        dept: args.dept,
+        dept: args.dept.as_deref().map(|d| repository.department_name(d)),
         period_label: None,
     };
     if let Some(p) = &args.period {

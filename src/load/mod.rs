@@ -48,6 +48,19 @@ pub struct Repository {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Repository {
+    /// The full name of a department written by its name or an alias, as case
+    /// files may; unknown names (or no departments.yaml) are kept as given.
+    pub fn department_name(&self, name: &str) -> String {
+        let name = name.trim();
+        self.departments
+            .iter()
+            .flatten()
+            .find(|d| d.names().any(|n| n == name))
+            .map_or_else(|| name.to_string(), |d| d.name.clone())
+    }
+}
+
 /// Options for reading a repository.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LoadOptions {

@@ -199,6 +199,13 @@ pub struct Department {
     pub pos: Pos,
 }
 
+impl Department {
+    /// Every name a case file may use for it: the full name and the aliases.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.name.as_str()).chain(self.aliases.iter().map(String::as_str))
+    }
+}
+
 /// Repository settings from `qinqing.yaml`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
