@@ -136,3 +136,22 @@ fn dates_beyond_the_calendar_warn_once() {
     let (inside, _) = check_json(&repo, "2026-12-29", &["--all"]);
     assert!(inside["diagnostics"].as_array().unwrap().is_empty(), "{inside}");
 }
+
+#[test]
+fn an_oversized_file_is_reported_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("qinqing.yaml"), "organization: { name: 测试市营商办 }\n").unwrap();
+    std::fs::create_dir(dir.path().join("cases")).unwrap();
+    std::fs::write(dir.path().join("cases/OK-1.yaml"), "id: OK-1\ntitle: 正常\nreceived: 2026-06-01\n").unwrap();
+    // A sparse 64 MB file: costs no disk, and must not be read into memory.
+    std::fs::File::create(dir.path().join("cases/DUMP.yaml")).unwrap().set_len(64 << 20).unwrap();
+    let (report, code) = check_json(dir.path(), "2026-06-10", &["--all"]);
+    assert_eq!(code, 2);
+    let diags = report["diagnostics"].as_array().unwrap();
+    assert_eq!(diags.len(), 1, "{report}");
+    assert_eq!(
+        (diags[0]["file"].as_str(), diags[0]["code"].as_str()),
+        (Some("cases/DUMP.yaml"), Some("file-too-large"))
+    );
+    assert_eq!(report["summary"]["cases"], 1, "the good file is still checked");
+}

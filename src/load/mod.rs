@@ -158,10 +158,10 @@ fn read_yaml_file<T>(
     out: &mut Vec<Diagnostic>,
     read: impl FnOnce(&yaml::Node, &mut Sink) -> T,
 ) -> Option<T> {
-    let bytes = match std::fs::read(root.join(rel)) {
+    let bytes = match read_file(&root.join(rel), None) {
         Ok(b) => b,
         Err(e) => {
-            out.push(Diagnostic::error("unreadable-file", rel, Pos::start(), format!("无法读取文件：{e}")));
+            out.push(e.diagnostic(rel));
             return None;
         }
     };
@@ -387,10 +387,16 @@ fn slim(case: &mut Case) {
 
 /// Reads a whole file. With the size known from the walk this is open, one
 /// read and close: system calls are the larger part of reading 100,000 small files.
-fn read_file(path: &Path, size: Option<u64>) -> std::io::Result<Vec<u8>> {
+fn read_file(path: &Path, size: Option<u64>) -> Result<Vec<u8>, ReadError> {
     use std::io::Read;
-    let Some(size) = size else { return std::fs::read(path) };
     let mut file = std::fs::File::open(path)?;
+    let size = match size {
+        Some(s) => s,
+        None => file.metadata()?.len(),
+    };
+    if size > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge(size));
+    }
     let mut buf = vec![0u8; size as usize + 1];
     let mut filled = 0;
     loop {
@@ -399,11 +405,45 @@ fn read_file(path: &Path, size: Option<u64>) -> std::io::Result<Vec<u8>> {
         if n == 0 || filled < buf.len() {
             break;
         }
-        // The file grew since it was stat'ed: keep reading to the end.
+        // The file grew since it was stat'ed: keep reading to the end, within the limit.
+        if buf.len() as u64 > MAX_FILE_BYTES {
+            return Err(ReadError::TooLarge(buf.len() as u64));
+        }
         buf.resize(buf.len() * 2, 0);
     }
     buf.truncate(filled);
     Ok(buf)
+}
+
+/// Largest file read: case files are about a kilobyte, and a stray dump named
+/// `.yaml` must not exhaust memory.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Why a file could not be read.
+enum ReadError {
+    Io(std::io::Error),
+    TooLarge(u64),
+}
+
+impl From<std::io::Error> for ReadError {
+    fn from(e: std::io::Error) -> ReadError {
+        ReadError::Io(e)
+    }
+}
+
+impl ReadError {
+    fn diagnostic(&self, rel: &str) -> Diagnostic {
+        match self {
+            ReadError::Io(e) => Diagnostic::error("unreadable-file", rel, Pos::start(), format!("无法读取文件：{e}")),
+            ReadError::TooLarge(n) => Diagnostic::error(
+                "file-too-large",
+                rel,
+                Pos::start(),
+                format!("文件过大（{:.1} MB），未读取", *n as f64 / 1_048_576.0),
+            )
+            .with_hint(format!("案件库中的 YAML 文件不应超过 {} MB；请检查是否误放了其他文件", MAX_FILE_BYTES >> 20)),
+        }
+    }
 }
 
 /// Reads one file under `cases/`: a meeting if named `meeting.yaml`, else a case.
@@ -411,7 +451,7 @@ pub fn parse_file(rel: &str, path: &Path, size: Option<u64>) -> ParsedFile {
     let mut sink = Sink::new(rel);
     let content = match read_file(path, size) {
         Err(e) => {
-            sink.error("unreadable-file", Pos::start(), format!("无法读取文件：{e}"));
+            sink.diagnostics.push(e.diagnostic(rel));
             Content::None
         }
         Ok(bytes) => match parse_text(rel, &bytes, &mut sink) {
