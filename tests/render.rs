@@ -195,6 +195,10 @@ fn user_text_is_data_in_every_format() {
     assert!(!html.contains("<script>"), "no live script in the HTML");
     assert!(md.contains("\\<script\\>"), "Markdown escapes it");
     assert!(joined(&pdf).contains("结束"), "the whole 5,000-character problem is printed");
+    // Heading numbers, counted once when the Markdown is parsed, reach the PDF, DOCX and HTML alike.
+    for out in [&pdf, &docx, &html] {
+        assert!(joined(out).contains("一、问题描述") && joined(out).contains("二、交办意见"));
+    }
 }
 
 #[test]

@@ -60,6 +60,8 @@ pub enum Block {
     H {
         /// Level.
         level: u8,
+        /// Its number, e.g. （二）, counted once here for every output format.
+        label: String,
         /// Its content.
         c: Vec<Inline>,
     },
@@ -135,6 +137,7 @@ pub fn parse_markdown(md: &str) -> Vec<Block> {
     let mut list: Option<(bool, Vec<Vec<Inline>>)> = None;
     let mut table: Option<TableParts> = None;
     let mut row: Vec<Vec<Inline>> = Vec::new();
+    let mut counters = [0usize; 4];
     let push_inline = |inlines: &mut Vec<Vec<Inline>>, node: Inline| {
         if inlines.is_empty() {
             inlines.push(Vec::new());
@@ -169,7 +172,10 @@ pub fn parse_markdown(md: &str) -> Vec<Block> {
             }
             Event::End(TagEnd::Heading(level)) => {
                 let c = inlines.pop().unwrap_or_default();
-                blocks.push(Block::H { level: (level as u8).min(4), c });
+                let i = (level as usize).clamp(1, 4) - 1;
+                counters[i] += 1;
+                counters.iter_mut().skip(i + 1).for_each(|n| *n = 0);
+                blocks.push(Block::H { level: i as u8 + 1, label: heading_label(i, counters[i]), c });
             }
             Event::Start(Tag::List(first)) => list = Some((first.is_some(), Vec::new())),
             Event::End(TagEnd::Item) => {
@@ -214,6 +220,27 @@ pub fn parse_markdown(md: &str) -> Vec<Block> {
         }
     }
     blocks
+}
+
+/// 一、 （一） 1. (1) for heading levels 1 to 4 (0-based here).
+fn heading_label(level0: usize, n: usize) -> String {
+    match level0 {
+        0 => format!("{}、", chinese_number(n)),
+        1 => format!("（{}）", chinese_number(n)),
+        2 => format!("{n}."),
+        _ => format!("({n})"),
+    }
+}
+
+/// 1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (enough for headings).
+fn chinese_number(n: usize) -> String {
+    const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        0..=9 => D[n].to_string(),
+        10..=19 => format!("十{}", if n == 10 { "" } else { D[n % 10] }),
+        20..=99 => format!("{}十{}", D[n / 10], if n.is_multiple_of(10) { "" } else { D[n % 10] }),
+        _ => n.to_string(),
+    }
 }
 
 /// Columns of ids, dates and counts fit their content; every other column
@@ -267,6 +294,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn heading_numbers_restart_below_a_new_parent() {
+        let blocks = parse_markdown("# 甲\n\n## 子\n\n## 子\n\n### 孙\n\n# 乙\n\n## 子\n\n#### 深\n");
+        let labels: Vec<&str> = blocks
+            .iter()
+            .filter_map(|b| if let Block::H { label, .. } = b { Some(label.as_str()) } else { None })
+            .collect();
+        assert_eq!(labels, ["一、", "（一）", "（二）", "1.", "二、", "（一）", "(1)"]);
+        assert_eq!(
+            (chinese_number(10), chinese_number(12), chinese_number(21), chinese_number(30)),
+            ("十".into(), "十二".into(), "二十一".into(), "三十".into())
+        );
+    }
+
+    #[test]
     fn escaped_user_text_comes_back_exactly() {
         let nasty = "#import \"x\": *  $x$ *bold* <script>alert(1)</script> {{ x }} ] | `c` \\ 1. 2) - [a](b)\n\n# 标题\n    code";
         let md = format!("正文：{}", escape_markdown(nasty));
@@ -283,7 +324,14 @@ mod tests {
     fn headings_lists_and_tables() {
         let md = "# 总体情况\n\n正文**加粗**\n第二行\n\n## 具体要求\n\n1. 甲\n2. 乙\n\n| 编号 | 问题 |\n|---|---|\n| A-1 | 公交 \\| 线路 |\n";
         let blocks = parse_markdown(md);
-        assert_eq!(blocks[0], Block::H { level: 1, c: vec![Inline::Text { v: "总体情况".into() }] });
+        assert_eq!(
+            blocks[0],
+            Block::H { level: 1, label: "一、".into(), c: vec![Inline::Text { v: "总体情况".into() }] }
+        );
+        assert_eq!(
+            blocks[2],
+            Block::H { level: 2, label: "（一）".into(), c: vec![Inline::Text { v: "具体要求".into() }] }
+        );
         let Block::P { c } = &blocks[1] else { panic!() };
         assert_eq!(plain(c), "正文加粗第二行");
         assert!(matches!(&blocks[3], Block::List { ordered: true, items } if items.len() == 2));

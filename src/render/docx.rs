@@ -106,17 +106,12 @@ pub fn render(doc: &Document, date_iso: &str) -> Result<Vec<u8>> {
     d = d.add_paragraph(Paragraph::new().align(AlignmentType::Center).add_run(run(&doc.title, Role::XiaoBiaoSong, 44)));
     d = d.add_paragraph(exact(Paragraph::new(), PITCH));
     d = d.add_paragraph(exact(Paragraph::new(), PITCH).add_run(body_run(&format!("{}：", doc.recipients))));
-    let mut levels = [0usize; 4];
     for block in &doc.body {
         d = match block {
             Block::P { c } => d.add_paragraph(inline_runs(body_paragraph(), c, Role::FangSong, 32, false)),
-            Block::H { level, c } => {
-                let i = (*level as usize).clamp(1, 4) - 1;
-                levels[i] += 1;
-                levels.iter_mut().skip(i + 1).for_each(|l| *l = 0);
-                let label = heading_label(i, levels[i]);
-                let role = [Role::Hei, Role::Kai, Role::FangSong, Role::FangSong][i];
-                let p = body_paragraph().add_run(run(&label, role, 32));
+            Block::H { level, label, c } => {
+                let role = [Role::Hei, Role::Kai, Role::FangSong, Role::FangSong][(*level as usize).clamp(1, 4) - 1];
+                let p = body_paragraph().add_run(run(label, role, 32));
                 d.add_paragraph(inline_runs(p, c, role, 32, false))
             }
             Block::List { ordered, items } => {
@@ -185,25 +180,4 @@ pub fn render(doc: &Document, date_iso: &str) -> Result<Vec<u8>> {
     let mut out = std::io::Cursor::new(Vec::new());
     d.build().pack(&mut out)?;
     Ok(out.into_inner())
-}
-
-/// 一、 （一） 1. (1) for heading levels 1 to 4.
-pub fn heading_label(level0: usize, n: usize) -> String {
-    match level0 {
-        0 => format!("{}、", chinese_number(n)),
-        1 => format!("（{}）", chinese_number(n)),
-        2 => format!("{n}."),
-        _ => format!("({n})"),
-    }
-}
-
-/// 1 → 一, 10 → 十, 12 → 十二, 21 → 二十一 (enough for headings).
-pub fn chinese_number(n: usize) -> String {
-    const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-    match n {
-        0..=9 => D[n].to_string(),
-        10..=19 => format!("十{}", if n == 10 { "" } else { D[n % 10] }),
-        20..=99 => format!("{}十{}", D[n / 10], if n.is_multiple_of(10) { "" } else { D[n % 10] }),
-        _ => n.to_string(),
-    }
 }

@@ -4,7 +4,6 @@
 use std::fmt::Write;
 
 use crate::render::document::{Block, Document, Inline};
-use crate::render::docx::heading_label;
 
 /// Escapes text for HTML content and attribute values.
 pub fn escape(s: &str) -> String {
@@ -71,18 +70,13 @@ pub fn render(doc: &Document) -> String {
         writeln!(h, "<p class=\"mark\" style=\"font-size:{mark_size:.1}mm;text-indent:0\">{}</p>", escape(&doc.mark));
     let _ = writeln!(h, "<p class=\"number\" style=\"text-indent:0\">{}</p>\n<hr class=\"rule\">", escape(&doc.number));
     let _ = writeln!(h, "<h1>{}</h1>\n<p class=\"to\">{}：</p>", escape(&doc.title), escape(&doc.recipients));
-    let mut levels = [0usize; 4];
     for b in &doc.body {
         match b {
             Block::P { c } => {
                 let _ = writeln!(h, "<p>{}</p>", inline(c));
             }
-            Block::H { level, c } => {
-                let i = (*level as usize).clamp(1, 4) - 1;
-                levels[i] += 1;
-                levels.iter_mut().skip(i + 1).for_each(|l| *l = 0);
-                let _ =
-                    writeln!(h, "<p class=\"h{}\">{}{}</p>", i + 1, escape(&heading_label(i, levels[i])), inline(c));
+            Block::H { level, label, c } => {
+                let _ = writeln!(h, "<p class=\"h{}\">{}{}</p>", level, escape(label), inline(c));
             }
             Block::List { ordered, items } => {
                 for (k, item) in items.iter().enumerate() {
