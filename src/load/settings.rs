@@ -13,10 +13,20 @@ pub const SETTINGS_FIELDS: &[Field] = &[
     field("numbering", false, Ty::Map(NUMBERING_FIELDS), "发文字号格式，{year} 与 {seq} 自动填写"),
     field("levels", false, Ty::Custom, "层级及其中文名，如 { city: 市级, county: 区县 }"),
     field("fonts", false, Ty::TextList, "额外的字体目录（相对案件库），公文 PDF 从中查找仿宋_GB2312 等字体"),
+    field("report", false, Ty::Map(REPORT_FIELDS), "统计与通报：比率的小数位数、取舍方式、排名的最少案件数"),
 ];
 
-const ORGANIZATION_FIELDS: &[Field] =
-    &[field("name", true, Ty::Text, "发文机关全称"), field("short", false, Ty::Text, "发文机关简称")];
+const REPORT_FIELDS: &[Field] = &[
+    field("decimals", false, Ty::Int, "比率显示的小数位数（百分数），0 至 4，默认 2"),
+    field("rounding", false, Ty::Enum(|| vec!["round", "truncate"]), "round（四舍五入，默认）或 truncate（截尾）"),
+    field("min_cases", false, Ty::Int, "部门排名的最少交办案件数，少于此数不排名，默认 3"),
+];
+
+const ORGANIZATION_FIELDS: &[Field] = &[
+    field("name", true, Ty::Text, "发文机关全称"),
+    field("short", false, Ty::Text, "发文机关简称"),
+    field("mark", false, Ty::Text, "发文机关标志（红头），默认为简称加「文件」"),
+];
 
 const NUMBERING_FIELDS: &[Field] = &[
     field("assignment", false, Ty::Text, "交办函字号，如 湖营商交〔{year}〕{seq}号"),
@@ -76,6 +86,9 @@ pub fn read_settings(root: &Node, sink: &mut Sink) -> Settings {
             }
         }
     }
+    if let Some(report) = m.get("report").and_then(|n| MapReader::open(n, "report", REPORT_FIELDS, sink)) {
+        read_report(&report, &mut s, sink);
+    }
     if let Some(levels) = m.get("levels") {
         match &levels.value {
             Value::Map(entries) => {
@@ -93,6 +106,40 @@ pub fn read_settings(root: &Node, sink: &mut Sink) -> Settings {
         }
     }
     s
+}
+
+fn read_report(m: &MapReader, s: &mut Settings, sink: &mut Sink) {
+    let mut int = |name: &str, range: std::ops::RangeInclusive<u32>, example: &str| {
+        let t = m.spanned_text(name, sink)?;
+        match t.value.trim().parse::<u32>() {
+            Ok(n) if range.contains(&n) => Some(n),
+            _ => {
+                sink.error(
+                    "invalid-value",
+                    t.pos,
+                    format!("report.{name} 应为 {} 至 {} 的整数，实为「{}」", range.start(), range.end(), t.value),
+                )
+                .hint(format!("例如：{name}: {example}"));
+                None
+            }
+        }
+    };
+    if let Some(d) = int("decimals", 0..=4, "2") {
+        s.report.decimals = d;
+    }
+    if let Some(n) = int("min_cases", 1..=100_000, "3") {
+        s.report.min_cases = n;
+    }
+    if let Some(t) = m.spanned_text("rounding", sink) {
+        match t.value.as_str() {
+            "round" | "四舍五入" => s.report.truncate = false,
+            "truncate" | "截尾" => s.report.truncate = true,
+            other => {
+                sink.error("invalid-value", t.pos, format!("report.rounding 不能为「{other}」"))
+                    .hint("可选：round（四舍五入）、truncate（截尾）");
+            }
+        }
+    }
 }
 
 /// Reads the department registry, a list of departments.

@@ -227,6 +227,25 @@ pub struct Settings {
     pub organization_mark: Option<String>,
     /// Extra font folders, relative to the repository.
     pub fonts: Vec<String>,
+    /// How figures are printed and ranked.
+    pub report: ReportSettings,
+}
+
+/// `report:` in qinqing.yaml.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportSettings {
+    /// Decimals of a printed percentage.
+    pub decimals: u32,
+    /// Cut extra decimals instead of rounding them (some offices publish so).
+    pub truncate: bool,
+    /// Departments with fewer assigned cases are not ranked.
+    pub min_cases: u32,
+}
+
+impl Default for ReportSettings {
+    fn default() -> Self {
+        ReportSettings { decimals: 2, truncate: false, min_cases: 3 }
+    }
 }
 
 impl Default for Settings {
@@ -241,6 +260,7 @@ impl Default for Settings {
             levels: vec![("city".into(), "市级".into()), ("county".into(), "区县".into())],
             organization_mark: None,
             fonts: Vec::new(),
+            report: ReportSettings::default(),
         }
     }
 }

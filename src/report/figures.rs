@@ -62,12 +62,29 @@ pub struct Figures {
 struct Tally {
     assigned_closed: u64,
     clocks_met: u64,
+    clocks_late: u64,
     clocks_counted: u64,
     evaluations_good: u64,
     evaluations: u64,
 }
 
 impl Figures {
+    /// Department clocks due in the period that were met on time.
+    pub fn replied_on_time(&self) -> u64 {
+        self.tally.clocks_met
+    }
+
+    /// Department clocks due in the period that stopped after their due date.
+    pub fn replied_late(&self) -> u64 {
+        self.tally.clocks_late
+    }
+
+    /// Department clocks due in the period and still running past it (overdue
+    /// as of the date): the part of `overdue_now` that falls in the period.
+    pub fn overdue_in_period(&self) -> u64 {
+        self.tally.clocks_counted - self.tally.clocks_met - self.tally.clocks_late
+    }
+
     fn finish(&mut self) {
         let t = self.tally;
         self.closure_rate = Rate::of(t.assigned_closed, self.assigned);
@@ -180,10 +197,11 @@ pub fn compute(repo: &Repository, clocks: &[ClockRow], from: NaiveDate, to: Naiv
             repo.rules.iter().any(|rule| rule.id == c.rule && rule.responsible == Responsible::Assignee);
         let counted = matches!(c.status, ClockStatus::Met | ClockStatus::Late | ClockStatus::Overdue);
         if department_clock && counted && in_period(c.due) {
-            let met = c.status == ClockStatus::Met;
+            let (met, late) = (c.status == ClockStatus::Met, c.status == ClockStatus::Late);
             r.each(&k, c.responsible, |f| {
                 f.tally.clocks_counted += 1;
                 f.tally.clocks_met += u64::from(met);
+                f.tally.clocks_late += u64::from(late);
             });
         }
     }

@@ -1,0 +1,164 @@
+//! The monthly trend as an SVG chart (plotters), the same picture in the PDF
+//! (typst draws the SVG), the HTML (inline) and the DOCX (rasterised by resvg).
+
+use anyhow::{anyhow, Result};
+use chrono::Datelike;
+use plotters::coord::ranged1d::SegmentValue;
+use plotters::prelude::*;
+
+use crate::report::trend::Month;
+
+/// Font families for the chart's text: the free CJK sans faces first, then
+/// what Windows and macOS have, so every viewer finds one.
+pub const FONT_FAMILY: &str =
+    "Noto Sans CJK SC, FandolHei, Source Han Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif";
+
+/// Size in pixels (also the aspect ratio used in documents).
+pub const SIZE: (u32, u32) = (760, 380);
+
+const RECEIVED: RGBColor = RGBColor(0x1f, 0x5f, 0xa8);
+const CLOSED: RGBColor = RGBColor(0x2e, 0x8b, 0x57);
+const OVERDUE: RGBColor = RGBColor(0xc0, 0x1f, 0x1f);
+const SATISFACTION: RGBColor = RGBColor(0xd9, 0x8c, 0x00);
+
+/// The trend chart: received, closed and overdue per month (counts, left
+/// axis) and the satisfaction rate (percent, right axis; no point in a month
+/// without evaluations).
+pub fn trend_svg(months: &[Month]) -> Result<String> {
+    let mut svg = String::new();
+    draw(months, &mut svg).map_err(|e| anyhow!("无法绘制趋势图：{e}"))?;
+    Ok(svg)
+}
+
+fn draw(months: &[Month], svg: &mut String) -> Result<(), Box<dyn std::error::Error>> {
+    let n = months.len().max(1) as i32;
+    let labels: Vec<String> = months.iter().map(|m| format!("{}月", m.start.month())).collect();
+    let span = match (months.first(), months.last()) {
+        (Some(a), Some(b)) if a.start != b.start => format!("{}至{}", a.label(true), b.label(true)),
+        (Some(a), _) => a.label(true),
+        _ => String::new(),
+    };
+    let peak =
+        months.iter().map(|m| m.figures.collected.max(m.figures.closed).max(m.overdue())).max().unwrap_or(0).max(4);
+    let top = peak + peak.div_ceil(8);
+    let font = |size: u32| (FONT_FAMILY, size).into_font();
+    let root = SVGBackend::with_string(svg, SIZE).into_drawing_area();
+    root.fill(&WHITE)?;
+    let mut chart = ChartBuilder::on(&root)
+        .margin(12)
+        .x_label_area_size(50)
+        .y_label_area_size(48)
+        .right_y_label_area_size(52)
+        .build_cartesian_2d((0..n - 1).into_segmented(), 0u64..top)?
+        .set_secondary_coord((0..n - 1).into_segmented(), 0f64..100f64);
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(WHITE)
+        .bold_line_style(RGBColor(0xdd, 0xdd, 0xdd))
+        .x_labels(months.len().max(1))
+        .x_label_style(font(13))
+        .y_label_style(font(13))
+        .x_label_formatter(&|v| match v {
+            SegmentValue::CenterOf(i) => labels.get(*i as usize).cloned().unwrap_or_default(),
+            _ => String::new(),
+        })
+        .y_desc("件数")
+        .x_desc(span)
+        .axis_desc_style(font(13))
+        .draw()?;
+    chart
+        .configure_secondary_axes()
+        .y_desc("满意率 %")
+        .axis_desc_style(font(13))
+        .label_style(font(13))
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .draw()?;
+    let at = |i: usize| SegmentValue::CenterOf(i as i32);
+    let counts: [(&str, RGBColor, fn(&Month) -> u64); 3] = [
+        ("收集", RECEIVED, |m| m.figures.collected),
+        ("办结", CLOSED, |m| m.figures.closed),
+        ("逾期", OVERDUE, Month::overdue),
+    ];
+    for (name, color, value) in counts {
+        let points: Vec<_> = months.iter().enumerate().map(|(i, m)| (at(i), value(m))).collect();
+        chart
+            .draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))?
+            .label(name)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(2)));
+        chart.draw_series(points.into_iter().map(|p| Circle::new(p, 3, color.filled())))?;
+    }
+    let rates: Vec<_> = months
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| m.figures.satisfaction_rate.value.map(|v| (at(i), v * 100.0)))
+        .collect();
+    chart
+        .draw_secondary_series(LineSeries::new(rates.clone(), SATISFACTION.stroke_width(2)))?
+        .label("满意率")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], SATISFACTION.stroke_width(2)));
+    chart.draw_secondary_series(rates.into_iter().map(|p| TriangleMarker::new(p, 4, SATISFACTION.filled())))?;
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .label_font(font(13))
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(0xbb, 0xbb, 0xbb))
+        .draw()?;
+    root.present()?;
+    Ok(())
+}
+
+/// The chart as a PNG at `scale` times its size, for Word. Text is drawn with
+/// the fonts in `dirs` (the repository's and the configured ones) and, unless
+/// `QINQING_NO_SYSTEM_FONTS` is set, the system's.
+pub fn png(svg: &str, dirs: &[std::path::PathBuf], scale: f32) -> Result<Vec<u8>> {
+    let mut options = resvg::usvg::Options::default();
+    let db = options.fontdb_mut();
+    if std::env::var_os("QINQING_NO_SYSTEM_FONTS").is_none() {
+        db.load_system_fonts();
+    }
+    for d in dirs.iter().filter(|d| d.is_dir()) {
+        db.load_fonts_dir(d);
+    }
+    let tree = resvg::usvg::Tree::from_str(svg, &options).map_err(|e| anyhow!("趋势图无法解析：{e}"))?;
+    let size = tree.size().to_int_size().scale_by(scale).ok_or_else(|| anyhow!("趋势图尺寸无效"))?;
+    let mut pixmap =
+        resvg::tiny_skia::Pixmap::new(size.width(), size.height()).ok_or_else(|| anyhow!("趋势图尺寸无效"))?;
+    pixmap.fill(resvg::tiny_skia::Color::WHITE);
+    resvg::render(&tree, resvg::tiny_skia::Transform::from_scale(scale, scale), &mut pixmap.as_mut());
+    pixmap.encode_png().map_err(|e| anyhow!("趋势图无法编码为 PNG：{e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{evaluate, validate::validate, ClockRow};
+    use crate::load::{load, LoadOptions};
+    use crate::report::trend::{monthly, months};
+    use chrono::NaiveDate;
+
+    #[test]
+    fn the_demo_trend_draws_every_series_and_month() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut repo = load(root, LoadOptions::default()).unwrap();
+        assert!(validate(&mut repo).is_empty());
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let as_of = d("2026-11-20");
+        let clocks: Vec<ClockRow> = evaluate(&repo, as_of).into_iter().map(|(c, _)| c).collect();
+        let trend = monthly(&repo, &clocks, &months(&repo, d("2026-11-01"), d("2026-11-30"), as_of), as_of);
+        let svg = trend_svg(&trend).unwrap();
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+        for label in ["收集", "办结", "逾期", "满意率", "2025年12月至2026年11月", "1月", "11月", "件数"]
+        {
+            assert!(svg.contains(label), "{label} missing");
+        }
+        assert_eq!(svg, trend_svg(&trend).unwrap(), "the same figures draw the same bytes");
+        let png = png(&svg, &[], 1.0).unwrap();
+        assert_eq!(&png[1..4], b"PNG");
+        if let Some(dir) = std::env::var_os("QINQING_KEEP_CHART") {
+            std::fs::write(std::path::Path::new(&dir).join("trend.svg"), &svg).unwrap();
+            std::fs::write(std::path::Path::new(&dir).join("trend.png"), &png).unwrap();
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! Printing a rate: "95.96%（119/124）", or "—" when nothing was counted.
+//! Computed on integers, so truncation never suffers from 0.1 + 0.2.
+
+use crate::model::ReportSettings;
+use crate::report::figures::Rate;
+
+/// The percentage alone, e.g. "95.96%", or "—" at a zero denominator.
+pub fn percent(rate: &Rate, s: &ReportSettings) -> String {
+    if rate.den == 0 {
+        return "—".to_string();
+    }
+    let scale = 10u128.pow(s.decimals);
+    let (num, den) = (u128::from(rate.num) * 100 * scale, u128::from(rate.den));
+    // Round half up, as GB/T 8170 would for these positive quotients; or cut.
+    let units = if s.truncate { num / den } else { (2 * num + den) / (2 * den) };
+    let (whole, frac) = (units / scale, units % scale);
+    if s.decimals == 0 {
+        format!("{whole}%")
+    } else {
+        format!("{whole}.{frac:0width$}%", width = s.decimals as usize)
+    }
+}
+
+/// The percentage with its numerator and denominator: "95.96%（119/124）".
+pub fn with_counts(rate: &Rate, s: &ReportSettings) -> String {
+    if rate.den == 0 {
+        return "—".to_string();
+    }
+    format!("{}（{}/{}）", percent(rate, s), rate.num, rate.den)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rate(num: u64, den: u64) -> Rate {
+        Rate { num, den, value: (den > 0).then(|| num as f64 / den as f64) }
+    }
+
+    fn settings(decimals: u32, truncate: bool) -> ReportSettings {
+        ReportSettings { decimals, truncate, ..ReportSettings::default() }
+    }
+
+    #[test]
+    fn the_offices_published_figures() {
+        // 交办124条，办结119条，办结率95.96%: that office cut the third decimal.
+        assert_eq!(with_counts(&rate(119, 124), &settings(2, true)), "95.96%（119/124）");
+        // 收集问题630个，解决585个，解决率92.9%: one decimal, rounded.
+        assert_eq!(percent(&rate(585, 630), &settings(1, false)), "92.9%");
+        // With the defaults (two decimals, rounded) the first prints as GB/T 8170 rounds it.
+        assert_eq!(with_counts(&rate(119, 124), &ReportSettings::default()), "95.97%（119/124）");
+        assert_eq!(percent(&rate(585, 630), &settings(1, true)), "92.8%");
+    }
+
+    #[test]
+    fn edges() {
+        let d = ReportSettings::default();
+        assert_eq!(with_counts(&rate(0, 0), &d), "—");
+        assert_eq!(percent(&rate(0, 5), &d), "0.00%");
+        assert_eq!(percent(&rate(5, 5), &d), "100.00%");
+        assert_eq!(percent(&rate(197, 200), &settings(1, false)), "98.5%");
+        assert_eq!(percent(&rate(1, 3), &settings(0, false)), "33%");
+        assert_eq!(percent(&rate(2, 3), &settings(0, false)), "67%");
+        assert_eq!(percent(&rate(2, 3), &settings(4, true)), "66.6666%");
+        assert_eq!(percent(&rate(1, 8), &settings(1, false)), "12.5%");
+        assert_eq!(percent(&rate(1, 16), &settings(1, false)), "6.3%", "6.25 rounds half up");
+        assert_eq!(percent(&rate(u64::MAX, u64::MAX), &settings(4, false)), "100.0000%");
+    }
+}
