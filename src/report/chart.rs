@@ -21,6 +21,9 @@ const CLOSED: RGBColor = RGBColor(0x2e, 0x8b, 0x57);
 const OVERDUE: RGBColor = RGBColor(0xc0, 0x1f, 0x1f);
 const SATISFACTION: RGBColor = RGBColor(0xd9, 0x8c, 0x00);
 
+/// A count series: its legend, colour and value of a month.
+type Series = (&'static str, RGBColor, fn(&Month) -> u64);
+
 /// The trend chart: received, closed and overdue per month (counts, left
 /// axis) and the satisfaction rate (percent, right axis; no point in a month
 /// without evaluations).
@@ -75,7 +78,7 @@ fn draw(months: &[Month], svg: &mut String) -> Result<(), Box<dyn std::error::Er
         .y_label_formatter(&|v| format!("{v:.0}"))
         .draw()?;
     let at = |i: usize| SegmentValue::CenterOf(i as i32);
-    let counts: [(&str, RGBColor, fn(&Month) -> u64); 3] = [
+    let counts: [Series; 3] = [
         ("收集", RECEIVED, |m| m.figures.collected),
         ("办结", CLOSED, |m| m.figures.closed),
         ("逾期", OVERDUE, Month::overdue),
