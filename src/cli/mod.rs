@@ -5,6 +5,7 @@ mod check;
 mod init;
 mod list;
 mod render;
+mod report;
 mod schema;
 mod show;
 
@@ -50,6 +51,11 @@ enum Command {
         after_help = "示例：\n  qinqing render assignment --meeting HZ-M-2026-23 --as-of 2026-10-15\n  qinqing render supervision --as-of 2026-11-20 --format pdf,docx\n  qinqing render supervision --as-of 2026-11-20 --issue\n  qinqing render bulletin --period 2026-11 --as-of 2026-11-20"
     )]
     Render(render::Args),
+    /// 统计：收集、交办、办结、解决、按时答复、满意等数字及比率，按层级、部门、类别、恳谈会分列
+    #[command(
+        after_help = "示例：\n  qinqing report --period 2026-06\n  qinqing report --period 2026-Q2 --format json\n  qinqing report --from 2026-06-01 --to 2026-06-15 --as-of 2026-06-20\n  qinqing report --period 2026 --format xlsx"
+    )]
+    Report(report::Args),
     /// 输出各类文件的 JSON Schema，供编辑器（YAML 语言服务）提示与校验
     #[command(after_help = "示例：\n  qinqing schema case > schema/case.json\n  qinqing schema --all --out schema")]
     Schema(schema::Args),
@@ -84,6 +90,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::List(a) => list::run(repo, a),
         Command::Show(a) => show::run(repo, a),
         Command::Render(a) => render::run(repo, a),
+        Command::Report(a) => report::run(repo, a),
         Command::Schema(a) => schema::run(a),
         Command::BenchGen(a) => bench::run(a),
         Command::BenchRender(a) => bench::run_render(a),

@@ -15,6 +15,7 @@ use crate::render::plan::{parse_period, plan, Selection};
 use crate::render::register::{self, Pattern};
 use crate::render::template::Templates;
 use crate::render::{date_cn, file_stem, write_all, DocKind, Format};
+use crate::report::period;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -55,7 +56,8 @@ pub struct Args {
 
 pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let mut repository = super::open(repo, LoadOptions { cache: false, detail: Detail::Full })?;
-    let as_of = super::as_of(args.as_of, &repository);
+    let today = super::as_of(None, &repository);
+    let mut as_of = args.as_of.unwrap_or(today);
     let mut problems = std::mem::take(&mut repository.diagnostics);
     problems.extend(crate::check::validate::validate(&mut repository));
     let errors = problems.iter().filter(|d| d.severity == Severity::Error).count();
@@ -70,17 +72,16 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         dept: args.dept.as_deref().map(|d| repository.department_name(d)),
         period_label: None,
     };
-    if let Some(p) = &args.period {
+    if args.kind == DocKind::Bulletin {
+        // A bulletin is about a period, looked at on its last day (or today if sooner), as `report` does.
+        let p = period::resolve(args.period.as_deref(), args.from, args.to, args.as_of, today)?;
+        (sel.from, sel.to, sel.period_label, as_of) = (Some(p.from), Some(p.to), Some(p.label), p.as_of);
+    } else if let Some(p) = &args.period {
         let (from, to, label) =
             parse_period(p).ok_or_else(|| anyhow!("期间「{p}」无法识别，请写 2026-06、2026-Q2 或 2026"))?;
         sel.from.get_or_insert(from);
         sel.to.get_or_insert(to);
         sel.period_label = Some(label);
-    }
-    if args.kind == DocKind::Bulletin && sel.period_label.is_none() {
-        if let (Some(f), Some(t)) = (sel.from, sel.to) {
-            sel.period_label = Some(format!("{}至{}", date_cn(f), date_cn(t)));
-        }
     }
     let clocks: Vec<_> = evaluate(&repository, as_of).into_iter().map(|(c, _)| c).collect();
     let planned = plan(&repository, &clocks, args.kind, &sel, as_of)?;
@@ -99,7 +100,7 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     );
     let mut docs: Vec<Document> = Vec::with_capacity(planned.len());
     for p in &planned {
-        let r = templates.render(args.kind, &p.context)?;
+        let r = templates.render(args.kind, &p.context, &p.charts)?;
         let s = &repository.settings;
         docs.push(Document {
             layout: args.kind.layout(),

@@ -3,7 +3,9 @@
 pub mod github;
 pub mod json;
 pub mod junit;
+pub mod report;
 pub mod text;
+pub mod xlsx;
 
 use std::io::IsTerminal;
 

@@ -83,7 +83,31 @@ pub enum Block {
     },
     /// A horizontal rule.
     Rule,
+    /// A chart the template placed with `![标题](chart:名称)`.
+    Chart {
+        /// Its name in the template.
+        name: String,
+        /// Its title (the image's alternative text).
+        title: String,
+        /// The picture; empty when the template names a chart that does not exist.
+        svg: String,
+        /// The same picture rasterised, for Word.
+        #[serde(skip)]
+        png: Vec<u8>,
+    },
 }
+
+/// A chart a template can place: SVG for PDF and HTML, PNG for Word.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Chart {
+    /// The SVG.
+    pub svg: String,
+    /// The PNG.
+    pub png: Vec<u8>,
+}
+
+/// Charts by name.
+pub type Charts = std::collections::BTreeMap<String, Chart>;
 
 /// Inline content.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -131,6 +155,12 @@ type TableParts = (Vec<Vec<Inline>>, Vec<Vec<Vec<Inline>>>, bool);
 
 /// Parses Markdown into blocks. Raw HTML is kept as text, never as markup.
 pub fn parse_markdown(md: &str) -> Vec<Block> {
+    parse_markdown_with(md, &Charts::new())
+}
+
+/// Parses Markdown, placing `![标题](chart:名称)` charts. Only a template can
+/// write one: user text has every `!`, `[` and `(` escaped.
+pub fn parse_markdown_with(md: &str, charts: &Charts) -> Vec<Block> {
     let mut blocks = Vec::new();
     // Stack of open inline containers; the bottom one collects the current block's content.
     let mut inlines: Vec<Vec<Inline>> = Vec::new();
@@ -138,6 +168,7 @@ pub fn parse_markdown(md: &str) -> Vec<Block> {
     let mut table: Option<TableParts> = None;
     let mut row: Vec<Vec<Inline>> = Vec::new();
     let mut counters = [0usize; 4];
+    let mut chart: Option<String> = None;
     let push_inline = |inlines: &mut Vec<Vec<Inline>>, node: Inline| {
         if inlines.is_empty() {
             inlines.push(Vec::new());
@@ -167,7 +198,22 @@ pub fn parse_markdown(md: &str) -> Vec<Block> {
                 let c = inlines.pop().unwrap_or_default();
                 match list.as_mut() {
                     Some((_, items)) => items.push(c),
+                    // A paragraph that held only a chart leaves nothing behind.
+                    None if c.is_empty() => {}
                     None => blocks.push(Block::P { c }),
+                }
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                if let Some(name) = dest_url.strip_prefix("chart:") {
+                    chart = Some(name.to_string());
+                    inlines.push(Vec::new());
+                }
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some(name) = chart.take() {
+                    let title = plain(&inlines.pop().unwrap_or_default());
+                    let c = charts.get(&name).cloned().unwrap_or_default();
+                    blocks.push(Block::Chart { name, title, svg: c.svg, png: c.png });
                 }
             }
             Event::End(TagEnd::Heading(level)) => {

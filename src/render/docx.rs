@@ -4,7 +4,7 @@
 use anyhow::Result;
 use docx_rs::{
     AlignmentType, BorderType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing, LineSpacingType,
-    PageMargin, Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Run, RunFonts,
+    PageMargin, Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Pic, Run, RunFonts,
     SpecialIndentType, Table, TableCell, TableRow,
 };
 
@@ -72,6 +72,18 @@ fn page_footer(align: AlignmentType) -> Footer {
     Footer::new().add_paragraph(p)
 }
 
+/// A chart's picture, the width of the type area. Ids are numbered per
+/// document (docx-rs counts them per process), so the bytes are reproducible.
+fn chart_run(png: &[u8], n: usize) -> Run {
+    // Width and height from the PNG header (IHDR), in pixels.
+    let px = |at: usize| png.get(at..at + 4).map_or(1, |b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]).max(1));
+    let (w, h) = (px(16), px(20));
+    let width_emu = 156 * 36_000;
+    let height_emu = (u64::from(width_emu) * u64::from(h) / u64::from(w)) as u32;
+    let pic = Pic::new_with_dimensions(png.to_vec(), w, h).id(format!("rIdChart{n}")).size(width_emu, height_emu);
+    Run::new().add_image(pic)
+}
+
 /// Renders a document to DOCX bytes.
 pub fn render(doc: &Document, date_iso: &str) -> Result<Vec<u8>> {
     let mut d = Docx::new()
@@ -106,6 +118,7 @@ pub fn render(doc: &Document, date_iso: &str) -> Result<Vec<u8>> {
     d = d.add_paragraph(Paragraph::new().align(AlignmentType::Center).add_run(run(&doc.title, Role::XiaoBiaoSong, 44)));
     d = d.add_paragraph(exact(Paragraph::new(), PITCH));
     d = d.add_paragraph(exact(Paragraph::new(), PITCH).add_run(body_run(&format!("{}：", doc.recipients))));
+    let mut charts = 0;
     for block in &doc.body {
         d = match block {
             Block::P { c } => d.add_paragraph(inline_runs(body_paragraph(), c, Role::FangSong, 32, false)),
@@ -132,6 +145,15 @@ pub fn render(doc: &Document, date_iso: &str) -> Result<Vec<u8>> {
                 d.add_table(Table::new(trs))
             }
             Block::Rule => d.add_paragraph(Paragraph::new().set_borders(rule("000000", 4, BorderType::Single))),
+            Block::Chart { title, png, .. } => {
+                charts += 1;
+                let d = d.add_paragraph(Paragraph::new().align(AlignmentType::Center).add_run(chart_run(png, charts)));
+                d.add_paragraph(exact(Paragraph::new(), PITCH).align(AlignmentType::Center).add_run(run(
+                    title,
+                    Role::Kai,
+                    28,
+                )))
+            }
         };
     }
     if !doc.attachments.is_empty() {

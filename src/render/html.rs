@@ -100,6 +100,15 @@ pub fn render(doc: &Document) -> String {
                 h.push_str("</tbody>\n</table>\n");
             }
             Block::Rule => h.push_str("<hr>\n"),
+            // The SVG is drawn by qinqing from figures (numbers and fixed labels); no user text is in it.
+            Block::Chart { title, svg, .. } => {
+                let _ = writeln!(
+                    h,
+                    "<figure class=\"chart\">{}<figcaption>{}</figcaption></figure>",
+                    svg.trim(),
+                    escape(title)
+                );
+            }
         }
     }
     if !doc.attachments.is_empty() {

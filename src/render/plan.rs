@@ -8,9 +8,15 @@ use serde_json::{json, Value};
 
 use crate::check::{exists, ClockRow};
 use crate::load::Repository;
-use crate::model::{Case, EventType};
+use crate::model::{derive_status, Case, EventType, Named, ReportSettings};
+use crate::render::document::{Chart, Charts};
 use crate::render::{date_cn, DocKind};
+use crate::report::figures::{self, Figures, Rate};
+use crate::report::percent::{percent, with_counts};
+use crate::report::{chart, ranking, trend};
 use crate::rules::{ClockStatus, NoticeKind, Responsible};
+
+pub use crate::report::period::parse_period;
 
 /// What the user asked for.
 #[derive(Debug, Clone, Default)]
@@ -36,27 +42,8 @@ pub struct Planned {
     pub recipient: String,
     /// The template context.
     pub context: Value,
-}
-
-/// Parses `--period`: `2026-06`, `2026-Q2` or `2026`, into (from, to, label).
-pub fn parse_period(p: &str) -> Option<(NaiveDate, NaiveDate, String)> {
-    let p = p.trim();
-    let end_of =
-        |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, 1)?.checked_add_months(chrono::Months::new(1))?.pred_opt();
-    if let Some((y, q)) = p.split_once("-Q").or_else(|| p.split_once("-q")) {
-        let (y, q): (i32, u32) = (y.parse().ok()?, q.parse().ok()?);
-        if !(1..=4).contains(&q) {
-            return None;
-        }
-        let label = format!("{y}年第{}季度", ["一", "二", "三", "四"][q as usize - 1]);
-        return Some((NaiveDate::from_ymd_opt(y, q * 3 - 2, 1)?, end_of(y, q * 3)?, label));
-    }
-    if let Some((y, m)) = p.split_once('-') {
-        let (y, m): (i32, u32) = (y.parse().ok()?, m.parse().ok()?);
-        return Some((NaiveDate::from_ymd_opt(y, m, 1)?, end_of(y, m)?, format!("{y}年{m}月")));
-    }
-    let y: i32 = p.parse().ok()?;
-    Some((NaiveDate::from_ymd_opt(y, 1, 1)?, NaiveDate::from_ymd_opt(y, 12, 31)?, format!("{y}年")))
+    /// Charts the template may place.
+    pub charts: Charts,
 }
 
 fn office(repo: &Repository) -> Value {
@@ -85,7 +72,7 @@ pub fn plan(
     let mut out = match kind {
         DocKind::Assignment => assignment(repo, clocks, sel, as_of)?,
         DocKind::Supervision => supervision(repo, clocks, as_of),
-        DocKind::Bulletin => vec![bulletin(repo, clocks, sel, as_of)],
+        DocKind::Bulletin => vec![bulletin(repo, clocks, sel, as_of)?],
     };
     if let Some(dept) = &sel.dept {
         out.retain(|p| &p.recipient == dept || kind == DocKind::Bulletin);
@@ -154,7 +141,7 @@ fn assignment(repo: &Repository, clocks: &[ClockRow], sel: &Selection, as_of: Na
                 common(repo, as_of),
                 json!({ "department": lead, "cases": cases, "meeting": meeting_value, "cc": cc.join("、") }),
             );
-            Planned { recipient: lead, context }
+            Planned { recipient: lead, context, charts: Charts::new() }
         })
         .collect())
 }
@@ -200,13 +187,19 @@ fn supervision(repo: &Repository, clocks: &[ClockRow], as_of: NaiveDate) -> Vec<
                 common(repo, as_of),
                 json!({ "department": dept, "items": items, "new_due": new_due.to_string(), "new_due_cn": date_cn(new_due) }),
             );
-            Planned { recipient: dept.to_string(), context }
+            Planned { recipient: dept.to_string(), context, charts: Charts::new() }
         })
         .collect()
 }
 
-fn bulletin(repo: &Repository, clocks: &[ClockRow], sel: &Selection, as_of: NaiveDate) -> Planned {
-    let label = sel.period_label.clone().unwrap_or_else(|| format!("{}年{}月", as_of.year(), as_of.month()));
+fn bulletin(repo: &Repository, clocks: &[ClockRow], sel: &Selection, as_of: NaiveDate) -> Result<Planned> {
+    let (from, to) = match (sel.from, sel.to) {
+        (Some(f), Some(t)) => (f, t),
+        _ => bail!("通报需要指定期间：--period 2026-06，或 --from/--to"),
+    };
+    let label = sel.period_label.clone().unwrap_or_else(|| format!("{}年{}月", to.year(), to.month()));
+    let report = figures::compute(repo, clocks, from, to, as_of);
+    let settings = &repo.settings.report;
     let mut overdue: Vec<&ClockRow> =
         clocks.iter().filter(|c| c.status == ClockStatus::Overdue && is_assignee(repo, c)).collect();
     overdue.sort_by(|a, b| b.days.cmp(&a.days).then(a.case.cmp(b.case)));
@@ -223,32 +216,63 @@ fn bulletin(repo: &Repository, clocks: &[ClockRow], sel: &Selection, as_of: Naiv
                     "due": c.due.to_string(), "due_cn": date_cn(c.due), "days": c.days })
         })
         .collect();
+    let table: Vec<Value> = ranking::departments(&report, settings.min_cases)
+        .iter()
+        .map(|r| {
+            let f = r.figures;
+            json!({ "rank": r.rank.map_or_else(|| "—".to_string(), |n| n.to_string()), "ranked": r.rank.is_some(),
+                    "department": r.department, "assigned": f.assigned, "on_time": f.replied_on_time(),
+                    "late": f.replied_late(), "overdue_now": f.overdue_now,
+                    "on_time_rate": rate_value(&f.on_time_reply_rate, settings),
+                    "satisfaction": rate_value(&f.satisfaction_rate, settings) })
+        })
+        .collect();
+    let typical: Vec<Value> = repo
+        .cases
+        .iter()
+        .filter(|c| c.tags.iter().any(|t| t == "典型案例") && active_in(c, from, to.min(as_of)))
+        .map(|c| {
+            let events = c.timeline.iter().filter(|e| e.date <= as_of);
+            let reply = events.clone().rfind(|e| e.kind == EventType::Replied).and_then(|e| e.text.clone());
+            json!({ "id": c.id.value, "title": c.title, "enterprise": enterprise(c),
+                    "department": events.clone().rfind(|e| e.kind == EventType::Assigned)
+                        .and_then(|e| e.lead.as_ref()).map_or("—", |l| l.value.as_str()),
+                    "status": derive_status(events).zh(), "reply": reply.map(|r| r.trim().to_string()) })
+        })
+        .collect();
+    let trend = trend::monthly(repo, clocks, &trend::months(repo, from, to, as_of), as_of);
+    let svg = chart::trend_svg(&trend)?;
+    let png = chart::png(&svg, &crate::render::fonts::font_dirs(&repo.root, &repo.settings.fonts), 2.0)?;
+    let unranked = table.iter().filter(|r| r["ranked"] == json!(false)).count();
     let context = merge(
         common(repo, as_of),
-        json!({ "period_label": label, "from": sel.from.map(|d| d.to_string()), "to": sel.to.map(|d| d.to_string()),
-                "overdue": rows, "departments": departments }),
+        json!({ "period_label": label, "from": from.to_string(), "to": to.to_string(),
+                "from_cn": date_cn(from), "to_cn": date_cn(to.min(as_of)),
+                "figures": figures_value(&report.totals, settings),
+                "department_table": table, "min_cases": settings.min_cases, "unranked": unranked,
+                "overdue": rows, "departments": departments, "typical": typical }),
     );
-    Planned { recipient: "各有关单位".to_string(), context }
+    let mut charts = Charts::new();
+    charts.insert("trend".to_string(), Chart { svg, png });
+    Ok(Planned { recipient: "各有关单位".to_string(), context, charts })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// Whether anything happened to a case in `[from, to]`.
+fn active_in(c: &Case, from: NaiveDate, to: NaiveDate) -> bool {
+    let within = |d: NaiveDate| d >= from && d <= to;
+    c.received.as_ref().is_some_and(|r| within(r.value)) || c.timeline.iter().any(|e| within(e.date))
+}
 
-    #[test]
-    fn periods() {
-        let (f, t, l) = parse_period("2026-06").unwrap();
-        assert_eq!((f.to_string(), t.to_string(), l.as_str()), ("2026-06-01".into(), "2026-06-30".into(), "2026年6月"));
-        let (f, t, l) = parse_period("2026-Q4").unwrap();
-        assert_eq!(
-            (f.to_string(), t.to_string(), l.as_str()),
-            ("2026-10-01".into(), "2026-12-31".into(), "2026年第四季度")
-        );
-        let (f, t, _) = parse_period("2024-02").unwrap();
-        assert_eq!((f.to_string(), t.to_string()), ("2024-02-01".into(), "2024-02-29".into()));
-        assert_eq!(parse_period("2026").unwrap().2, "2026年");
-        assert!(
-            parse_period("2026-13").is_none() && parse_period("2026-Q5").is_none() && parse_period("六月").is_none()
-        );
-    }
+/// A rate for templates: the percentage ("—" at den 0), with counts, and its parts.
+fn rate_value(r: &Rate, s: &ReportSettings) -> Value {
+    json!({ "pct": percent(r, s), "full": with_counts(r, s), "num": r.num, "den": r.den })
+}
+
+/// The figures of a group for templates: counts, and each rate as [`rate_value`].
+fn figures_value(f: &Figures, s: &ReportSettings) -> Value {
+    json!({ "collected": f.collected, "answered": f.answered, "assigned": f.assigned, "replied": f.replied,
+            "resolved": f.resolved, "closed": f.closed, "overdue_now": f.overdue_now,
+            "closure_rate": rate_value(&f.closure_rate, s), "resolution_rate": rate_value(&f.resolution_rate, s),
+            "on_time_reply_rate": rate_value(&f.on_time_reply_rate, s),
+            "satisfaction_rate": rate_value(&f.satisfaction_rate, s) })
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::{anyhow, Context, Result};
 
-use crate::render::document::{escape_markdown, parse_markdown, plain, Block};
+use crate::render::document::{escape_markdown, parse_markdown, parse_markdown_with, plain, Block, Charts};
 use crate::render::DocKind;
 
 /// The built-in templates, also written by `init`.
@@ -56,14 +56,28 @@ impl Templates {
         Ok(Templates { tera })
     }
 
-    /// Renders the template of a kind with a context.
-    pub fn render(&self, kind: DocKind, context: &serde_json::Value) -> Result<Rendered> {
+    /// Renders the template of a kind with a context and the charts it may place.
+    pub fn render(&self, kind: DocKind, context: &serde_json::Value, charts: &Charts) -> Result<Rendered> {
         let name = format!("{}.md.tera", kind.key());
         let ctx = tera::Context::from_serialize(context).map_err(|e| anyhow!("{}", error_chain(&e)))?;
         let text = self.tera.render(&name, &ctx).map_err(|e| anyhow!("模板 {name} 渲染失败：{}", error_chain(&e)))?;
         let (front, markdown) = split_front_matter(&text);
         let field =
             |key: &str| front.iter().find(|(k, _)| *k == key).map(|(_, v)| unescape(v)).filter(|v| !v.is_empty());
+        let body = parse_markdown_with(markdown, charts);
+        for b in &body {
+            if let Block::Chart { name, svg, .. } = b {
+                if svg.is_empty() {
+                    let known: Vec<&str> = charts.keys().map(String::as_str).collect();
+                    return Err(anyhow!(
+                        "模板 {name_} 引用了不存在的图表「{name}」；{}可用的图表：{}",
+                        kind.zh(),
+                        if known.is_empty() { "无".to_string() } else { known.join("、") },
+                        name_ = format!("{}.md.tera", kind.key())
+                    ));
+                }
+            }
+        }
         Ok(Rendered {
             title: field("title").unwrap_or_else(|| kind.zh().to_string()),
             recipients: field("recipients").unwrap_or_default(),
@@ -71,7 +85,7 @@ impl Templates {
             attachments: field("attachments")
                 .map(|a| a.split(['；', ';']).map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect())
                 .unwrap_or_default(),
-            body: parse_markdown(markdown),
+            body,
             markdown: markdown.trim().to_string() + "\n",
         })
     }

@@ -60,21 +60,21 @@ fn draw(months: &[Month], svg: &mut String) -> Result<(), Box<dyn std::error::Er
         .light_line_style(WHITE)
         .bold_line_style(RGBColor(0xdd, 0xdd, 0xdd))
         .x_labels(months.len().max(1))
-        .x_label_style(font(13))
-        .y_label_style(font(13))
+        .x_label_style(font(15))
+        .y_label_style(font(15))
         .x_label_formatter(&|v| match v {
             SegmentValue::CenterOf(i) => labels.get(*i as usize).cloned().unwrap_or_default(),
             _ => String::new(),
         })
         .y_desc("件数")
         .x_desc(span)
-        .axis_desc_style(font(13))
+        .axis_desc_style(font(15))
         .draw()?;
     chart
         .configure_secondary_axes()
         .y_desc("满意率 %")
-        .axis_desc_style(font(13))
-        .label_style(font(13))
+        .axis_desc_style(font(15))
+        .label_style(font(15))
         .y_label_formatter(&|v| format!("{v:.0}"))
         .draw()?;
     let at = |i: usize| SegmentValue::CenterOf(i as i32);
@@ -104,7 +104,7 @@ fn draw(months: &[Month], svg: &mut String) -> Result<(), Box<dyn std::error::Er
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperLeft)
-        .label_font(font(13))
+        .label_font(font(15))
         .background_style(WHITE.mix(0.85))
         .border_style(RGBColor(0xbb, 0xbb, 0xbb))
         .draw()?;

@@ -207,6 +207,8 @@ pub fn compute(repo: &Repository, clocks: &[ClockRow], from: NaiveDate, to: Naiv
     }
     r.totals.finish();
     for map in [&mut r.by_level, &mut r.by_department, &mut r.by_category, &mut r.by_meeting] {
+        // Every case is visited, so groups with nothing in the period were created too.
+        map.retain(|_, f| *f != Figures::default());
         map.values_mut().for_each(Figures::finish);
     }
     r

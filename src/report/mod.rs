@@ -4,5 +4,6 @@
 pub mod chart;
 pub mod figures;
 pub mod percent;
+pub mod period;
 pub mod ranking;
 pub mod trend;

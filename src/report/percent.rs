@@ -10,15 +10,32 @@ pub fn percent(rate: &Rate, s: &ReportSettings) -> String {
         return "—".to_string();
     }
     let scale = 10u128.pow(s.decimals);
-    let (num, den) = (u128::from(rate.num) * 100 * scale, u128::from(rate.den));
-    // Round half up, as GB/T 8170 would for these positive quotients; or cut.
-    let units = if s.truncate { num / den } else { (2 * num + den) / (2 * den) };
+    let units = units(rate, s);
     let (whole, frac) = (units / scale, units % scale);
     if s.decimals == 0 {
         format!("{whole}%")
     } else {
         format!("{whole}.{frac:0width$}%", width = s.decimals as usize)
     }
+}
+
+/// The rate in units of the last printed decimal of the percentage:
+/// 119/124 at two decimals is 9597 (rounded) or 9596 (cut).
+fn units(rate: &Rate, s: &ReportSettings) -> u128 {
+    let scale = 10u128.pow(s.decimals);
+    let (num, den) = (u128::from(rate.num) * 100 * scale, u128::from(rate.den).max(1));
+    // Round half up, as GB/T 8170 would for these positive quotients; or cut.
+    if s.truncate {
+        num / den
+    } else {
+        (2 * num + den) / (2 * den)
+    }
+}
+
+/// The rate as a fraction exactly as printed (0.9597 for 95.97%), for
+/// spreadsheets that format it themselves; `None` at a zero denominator.
+pub fn printed_fraction(rate: &Rate, s: &ReportSettings) -> Option<f64> {
+    (rate.den > 0).then(|| units(rate, s) as f64 / (100.0 * 10f64.powi(s.decimals as i32)))
 }
 
 /// The percentage with its numerator and denominator: "95.96%（119/124）".

@@ -1,0 +1,106 @@
+//! `qinqing report`: the figures of a period as a table, JSON, CSV or XLSX.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Result};
+use chrono::NaiveDate;
+
+use crate::check::evaluate;
+use crate::diag::Severity;
+use crate::output::{self, report as out};
+use crate::report::{figures, period};
+
+/// Output formats of `report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// 对齐的文本表格
+    Text,
+    /// 稳定的 JSON（"version": 1）
+    Json,
+    /// CSV（UTF-8）
+    Csv,
+    /// Excel 台账（写入文件）
+    Xlsx,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 统计期间：2026-06（月）、2026-Q2（季度）或 2026（年）；默认为截至日所在月份
+    #[arg(long, value_name = "PERIOD")]
+    period: Option<String>,
+    /// 期间开始日（含），与 --to 配合使用
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
+    from: Option<NaiveDate>,
+    /// 期间结束日（含）
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
+    to: Option<NaiveDate>,
+    /// 截至哪天（默认：期间最后一天，若尚未到则为今天）
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
+    as_of: Option<NaiveDate>,
+    /// 输出格式
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// 写入此文件（xlsx 默认 output/report/统计-<开始>-<结束>.xlsx；其他格式默认输出到屏幕）
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// 覆盖 --out 指定的已存在文件
+    #[arg(long)]
+    force: bool,
+}
+
+pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
+    let mut repository = super::open(repo, super::slim(true))?;
+    let today = super::as_of(None, &repository);
+    let p = period::resolve(args.period.as_deref(), args.from, args.to, args.as_of, today)?;
+    let mut problems = std::mem::take(&mut repository.diagnostics);
+    problems.extend(crate::check::validate::validate(&mut repository));
+    let errors = problems.iter().filter(|d| d.severity == Severity::Error).count();
+    if errors > 0 {
+        bail!("案件库有 {errors} 处错误，统计数字会不完整，未输出。请先运行 qinqing check 并改正");
+    }
+    crate::timing::mark("validate");
+    let clocks: Vec<_> = evaluate(&repository, p.as_of).into_iter().map(|(c, _)| c).collect();
+    let report = figures::compute(&repository, &clocks, p.from, p.to, p.as_of);
+    crate::timing::mark("figures");
+    let settings = &repository.settings;
+    let bytes = match args.format {
+        Format::Text => out::text(&report, settings).into_bytes(),
+        Format::Json => out::json(&report).into_bytes(),
+        Format::Csv => out::csv(&report, settings)?.into_bytes(),
+        Format::Xlsx => output::xlsx::render(&report, settings)?,
+    };
+    // A file the user names is never overwritten without --force; the
+    // default workbook under output/ is qinqing's own and is regenerated.
+    let file = match (args.out, args.format) {
+        (Some(f), _) => Some((f, args.force)),
+        (None, Format::Xlsx) => {
+            Some((repository.root.join("output").join("report").join(format!("统计-{}-{}.xlsx", p.from, p.to)), true))
+        }
+        (None, _) => None,
+    };
+    match file {
+        Some((path, overwrite)) => {
+            write(&path, &bytes, overwrite)?;
+            let shown = path.strip_prefix(&repository.root).unwrap_or(&path);
+            eprintln!("已写入 {}（{}）", shown.display(), out::period_line(&report));
+        }
+        None => output::emit(&String::from_utf8_lossy(&bytes))?,
+    }
+    crate::timing::mark("write");
+    Ok(0)
+}
+
+/// Writes atomically; an existing file is kept unless `--force`.
+fn write(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
+    if force {
+        crate::fsx::replace(path, bytes)
+    } else {
+        crate::fsx::write_new(path, bytes).map_err(|e| {
+            if path.exists() {
+                anyhow::anyhow!("{} 已存在，未覆盖；如需覆盖请加 --force", path.display())
+            } else {
+                e
+            }
+        })
+    }
+}

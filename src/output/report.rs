@@ -1,0 +1,151 @@
+//! `qinqing report` as a terminal table, JSON and CSV. Every value comes from
+//! `report::figures`; this module only lays them out.
+
+use serde::Serialize;
+
+use crate::model::{ReportSettings, Settings};
+use crate::report::figures::{Figures, Rate, Report};
+use crate::report::percent::{percent, with_counts};
+
+/// The version of the JSON format.
+pub const VERSION: u32 = 1;
+
+/// The figures' columns, in order, with their Chinese names.
+pub const COUNT_COLUMNS: [&str; 7] = ["收集", "即刻解", "交办", "答复", "解决", "办结", "超期未办"];
+/// The rates' columns.
+pub const RATE_COLUMNS: [&str; 4] = ["办结率", "解决率", "按时答复率", "满意率"];
+
+/// The counts of a group, in column order.
+pub fn counts(f: &Figures) -> [u64; 7] {
+    [f.collected, f.answered, f.assigned, f.replied, f.resolved, f.closed, f.overdue_now]
+}
+
+/// The rates of a group, in column order.
+pub fn rates(f: &Figures) -> [&Rate; 4] {
+    [&f.closure_rate, &f.resolution_rate, &f.on_time_reply_rate, &f.satisfaction_rate]
+}
+
+/// One part of the report: the totals and levels, or one split.
+pub struct Section<'a> {
+    /// Heading, e.g. 按牵头部门.
+    pub title: &'static str,
+    /// Group names and their figures.
+    pub rows: Vec<(String, &'a Figures)>,
+}
+
+/// The report in sections, in the order every output shows them. Levels print
+/// with their Chinese labels from the settings.
+pub fn sections<'a>(report: &'a Report, settings: &Settings) -> Vec<Section<'a>> {
+    let level_name = |k: &str| {
+        settings.levels.iter().find(|(key, _)| key == k).map_or_else(|| k.to_string(), |(_, label)| label.clone())
+    };
+    let mut totals = vec![("合计".to_string(), &report.totals)];
+    totals.extend(report.by_level.iter().map(|(k, f)| (level_name(k), f)));
+    let split = |m: &'a std::collections::BTreeMap<String, Figures>| m.iter().map(|(k, f)| (k.clone(), f)).collect();
+    vec![
+        Section { title: "合计与层级", rows: totals },
+        Section { title: "按牵头部门", rows: split(&report.by_department) },
+        Section { title: "按类别", rows: split(&report.by_category) },
+        Section { title: "按恳谈会", rows: split(&report.by_meeting) },
+    ]
+}
+
+/// "2026年6月1日至2026年6月30日（截至2026年6月30日）".
+pub fn period_line(report: &Report) -> String {
+    use crate::render::date_cn;
+    format!("{}至{}（截至{}）", date_cn(report.from), date_cn(report.to), date_cn(report.as_of))
+}
+
+/// The aligned terminal table: a table per section, rates with their counts.
+pub fn text(report: &Report, settings: &Settings) -> String {
+    let mut out = format!("{}统计：{}\n", settings.organization_short, period_line(report));
+    let mut header = vec!["名称"];
+    header.extend(COUNT_COLUMNS);
+    header.extend(RATE_COLUMNS);
+    for section in sections(report, settings) {
+        out.push_str(&format!("\n{}\n", section.title));
+        if section.rows.is_empty() {
+            out.push_str("（无）\n");
+            continue;
+        }
+        let rows: Vec<Vec<String>> = section
+            .rows
+            .iter()
+            .map(|(name, f)| {
+                let mut row = vec![name.clone()];
+                row.extend(counts(f).iter().map(u64::to_string));
+                row.extend(rates(f).iter().map(|r| with_counts(r, &settings.report)));
+                row
+            })
+            .collect();
+        out.push_str(&crate::output::table::render(&header, &rows));
+    }
+    out.push_str(&format!(
+        "\n比率为分子÷分母，{}保留{}位小数；分母为 0 时记「—」。\n",
+        if settings.report.truncate { "截尾" } else { "四舍五入" },
+        settings.report.decimals
+    ));
+    out
+}
+
+#[derive(Serialize)]
+struct Json<'a> {
+    version: u32,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    as_of: chrono::NaiveDate,
+    totals: &'a Figures,
+    by_level: &'a std::collections::BTreeMap<String, Figures>,
+    by_department: &'a std::collections::BTreeMap<String, Figures>,
+    by_category: &'a std::collections::BTreeMap<String, Figures>,
+    by_meeting: &'a std::collections::BTreeMap<String, Figures>,
+}
+
+/// `--format json`: stable, `"version": 1`; `value` unrounded, null at den 0.
+pub fn json(report: &Report) -> String {
+    let doc = Json {
+        version: VERSION,
+        from: report.from,
+        to: report.to,
+        as_of: report.as_of,
+        totals: &report.totals,
+        by_level: &report.by_level,
+        by_department: &report.by_department,
+        by_category: &report.by_category,
+        by_meeting: &report.by_meeting,
+    };
+    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+/// `--format csv`: one row per group, each rate as the printed percentage and
+/// its numerator and denominator, so a spreadsheet can recompute it.
+pub fn csv(report: &Report, settings: &Settings) -> anyhow::Result<String> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["分组".to_string(), "名称".to_string()];
+    header.extend(COUNT_COLUMNS.iter().map(|c| c.to_string()));
+    for r in RATE_COLUMNS {
+        header.extend([r.to_string(), format!("{r}分子"), format!("{r}分母")]);
+    }
+    w.write_record(&header)?;
+    for section in sections(report, settings) {
+        for (name, f) in &section.rows {
+            let mut row = vec![section.title.to_string(), name.clone()];
+            row.extend(counts(f).iter().map(u64::to_string));
+            for r in rates(f) {
+                row.extend([printed(r, &settings.report), r.num.to_string(), r.den.to_string()]);
+            }
+            w.write_record(&row)?;
+        }
+    }
+    Ok(String::from_utf8(w.into_inner()?)?)
+}
+
+fn printed(r: &Rate, s: &ReportSettings) -> String {
+    if r.den == 0 {
+        String::new()
+    } else {
+        percent(r, s)
+    }
+}
