@@ -67,7 +67,7 @@ fn write(report: &Report, settings: &Settings) -> Result<Vec<u8>, rust_xlsxwrite
                     Some(v) => ws.write_number_with_format(row, col, v, &pct)?,
                     None => ws.write_string_with_format(row, col, "—", &centred)?,
                 };
-                ws.write_string_with_format(row, col + 1, &format!("{}/{}", r.num, r.den), &centred)?;
+                ws.write_string_with_format(row, col + 1, format!("{}/{}", r.num, r.den), &centred)?;
                 col += 2;
             }
         }
@@ -76,7 +76,7 @@ fn write(report: &Report, settings: &Settings) -> Result<Vec<u8>, rust_xlsxwrite
         ws.write_string(
             note_row,
             0,
-            &format!(
+            format!(
                 "注：比率为分子÷分母，{}保留{}位小数；分母为 0 时记「—」。由 qinqing 生成。",
                 if settings.report.truncate { "截尾" } else { "四舍五入" },
                 settings.report.decimals

@@ -69,11 +69,11 @@ impl Templates {
             if let Block::Chart { name, svg, .. } = b {
                 if svg.is_empty() {
                     let known: Vec<&str> = charts.keys().map(String::as_str).collect();
+                    let known = if known.is_empty() { "无".to_string() } else { known.join("、") };
                     return Err(anyhow!(
-                        "模板 {name_} 引用了不存在的图表「{name}」；{}可用的图表：{}",
-                        kind.zh(),
-                        if known.is_empty() { "无".to_string() } else { known.join("、") },
-                        name_ = format!("{}.md.tera", kind.key())
+                        "模板 {}.md.tera 引用了不存在的图表「{name}」；{}可用的图表：{known}",
+                        kind.key(),
+                        kind.zh()
                     ));
                 }
             }
