@@ -137,6 +137,22 @@ pub fn render(doc: &Document) -> String {
     h
 }
 
+/// A chart cannot be drawn in a Markdown review; say where to see it.
+fn charts_as_notes(md: &str) -> String {
+    md.lines()
+        .map(|l| {
+            let t = l.trim();
+            match t.find("](chart:") {
+                Some(end) if t.starts_with("![") && t.ends_with(')') => {
+                    format!("*［图：{}，见 PDF、Word 或 HTML 版］*", &t[2..end])
+                }
+                _ => l.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// The document as Markdown, for review in a pull request.
 pub fn markdown(doc: &Document) -> String {
     let mut m = String::new();
@@ -152,7 +168,7 @@ pub fn markdown(doc: &Document) -> String {
         doc.number,
         esc(&doc.title),
         esc(&doc.recipients),
-        doc.markdown.trim()
+        charts_as_notes(doc.markdown.trim())
     );
     if !doc.attachments.is_empty() {
         let _ = write!(m, "\n附件：{}\n", doc.attachments.iter().map(|a| esc(a)).collect::<Vec<_>>().join("　"));
