@@ -1,6 +1,7 @@
 //! The command line: clap definitions; each command wires stages together.
 
 mod bench;
+mod build;
 mod check;
 mod init;
 mod list;
@@ -56,6 +57,11 @@ enum Command {
         after_help = "示例：\n  qinqing report --period 2026-06\n  qinqing report --period 2026-Q2 --format json\n  qinqing report --from 2026-06-01 --to 2026-06-15 --as-of 2026-06-20\n  qinqing report --period 2026 --format xlsx"
     )]
     Report(report::Args),
+    /// 检查后生成规则要求的督办通知、本期通报和静态网站（output/site/），退出码同 check
+    #[command(
+        after_help = "示例：\n  qinqing build --as-of 2026-11-20\n  qinqing build --period 2026 --as-of 2026-11-20 --format html\n\n网站在 output/site/index.html，可直接用浏览器打开，或放到任何静态网站服务器上。"
+    )]
+    Build(build::Args),
     /// 输出各类文件的 JSON Schema，供编辑器（YAML 语言服务）提示与校验
     #[command(after_help = "示例：\n  qinqing schema case > schema/case.json\n  qinqing schema --all --out schema")]
     Schema(schema::Args),
@@ -91,6 +97,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Show(a) => show::run(repo, a),
         Command::Render(a) => render::run(repo, a),
         Command::Report(a) => report::run(repo, a),
+        Command::Build(a) => build::run(repo, a),
         Command::Schema(a) => schema::run(a),
         Command::BenchGen(a) => bench::run(a),
         Command::BenchRender(a) => bench::run_render(a),

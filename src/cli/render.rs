@@ -6,15 +6,15 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, bail, Result};
 use chrono::{Datelike, NaiveDate};
 
-use crate::check::evaluate;
+use crate::check::{evaluate, ClockRow};
 use crate::diag::Severity;
-use crate::load::{Detail, LoadOptions};
+use crate::load::{Detail, LoadOptions, Repository};
 use crate::render::document::Document;
 use crate::render::fonts::{font_dirs, Fonts};
 use crate::render::plan::{parse_period, plan, Selection};
 use crate::render::register::{self, Pattern};
 use crate::render::template::Templates;
-use crate::render::{date_cn, file_stem, write_all, DocKind, Format};
+use crate::render::{date_cn, file_stem, write_all, DocKind, Format, Written};
 use crate::report::period;
 
 #[derive(Debug, clap::Args)]
@@ -84,87 +84,12 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         sel.period_label = Some(label);
     }
     let clocks: Vec<_> = evaluate(&repository, as_of).into_iter().map(|(c, _)| c).collect();
-    let planned = plan(&repository, &clocks, args.kind, &sel, as_of)?;
-    if planned.is_empty() {
+    let out_dir = args.out.unwrap_or_else(|| repository.root.join("output").join(args.kind.key()));
+    let job = Job { kind: args.kind, sel: &sel, as_of, formats: &args.format, out_dir: &out_dir, issue: args.issue };
+    let Some((named, results)) = generate(&repository, &clocks, &job, None)? else {
         eprintln!("截至 {as_of}，没有需要生成的{}。", args.kind.zh());
         return Ok(0);
-    }
-    let templates = Templates::load(&repository.root)?;
-    let pattern = Pattern(
-        repository
-            .settings
-            .numbering
-            .iter()
-            .find(|(k, _)| k == args.kind.key())
-            .map_or_else(|| "〔{year}〕{seq}号".to_string(), |(_, p)| p.clone()),
-    );
-    let mut docs: Vec<Document> = Vec::with_capacity(planned.len());
-    for p in &planned {
-        let r = templates.render(args.kind, &p.context, &p.charts)?;
-        let s = &repository.settings;
-        docs.push(Document {
-            layout: args.kind.layout(),
-            draft: !args.issue,
-            mark: if args.kind.layout() == "letter" { s.organization_name.clone() } else { s.mark() },
-            number: pattern.draft(as_of.year()),
-            title: r.title,
-            recipients: if r.recipients.is_empty() { p.recipient.clone() } else { r.recipients },
-            body: r.body,
-            attachments: r.attachments,
-            signature: s.organization_name.clone(),
-            date: date_cn(as_of),
-            cc: r.cc,
-            printed_by: s.organization_name.clone(),
-            printed_date: format!("{}印发", date_cn(as_of)),
-            markdown: r.markdown,
-        });
-    }
-    if args.issue {
-        let used: Vec<String> = repository
-            .cases
-            .iter()
-            .flat_map(|c| c.timeline.iter().filter_map(|e| e.doc().map(str::to_string)))
-            .collect();
-        let titles: Vec<(String, String)> = docs.iter().map(|d| (d.recipients.clone(), d.title.clone())).collect();
-        let numbers = register::issue(&repository.root, args.kind, &pattern, as_of, &used, &titles)?;
-        for (d, n) in docs.iter_mut().zip(numbers) {
-            d.number = n;
-        }
-    }
-    let named: Vec<(Document, String)> = docs
-        .into_iter()
-        .zip(&planned)
-        .map(|(d, p)| {
-            let stem = if d.draft {
-                file_stem(&[&as_of.to_string(), args.kind.zh(), &p.recipient, "草稿"])
-            } else {
-                file_stem(&[&d.number, &p.recipient])
-            };
-            (d, stem)
-        })
-        .collect();
-    let out_dir = args.out.unwrap_or_else(|| repository.root.join("output").join(args.kind.key()));
-    let fonts = args
-        .format
-        .contains(&Format::Pdf)
-        .then(|| Fonts::discover(&font_dirs(&repository.root, &repository.settings.fonts)));
-    if let Some(f) = &fonts {
-        eprintln!("字体：{}", f.report());
-    }
-    let bar = (std::io::stderr().is_terminal() && named.len() > 1).then(|| {
-        let b = indicatif::ProgressBar::new(named.len() as u64);
-        b.set_message(args.kind.zh());
-        b
-    });
-    let tick = || {
-        if let Some(b) = &bar {
-            b.inc(1);
-        }
     };
-    let results = write_all(&named, &args.format, fonts.as_ref(), &out_dir, as_of, &tick);
-    if let Some(b) = &bar {
-        b.finish_and_clear();
-    }
     let mut failed = false;
     for w in &results {
         for f in &w.files {
@@ -183,4 +108,118 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         if args.issue { "正式发文，已登记文号" } else { "草稿" }
     );
     Ok(if failed { 2 } else { 0 })
+}
+
+/// The documents of a job with their file stems, and what was written of each.
+pub type Generated = (Vec<(Document, String)>, Vec<Written>);
+
+/// One batch of documents to write.
+pub struct Job<'a> {
+    /// Which kind.
+    pub kind: DocKind,
+    /// For what.
+    pub sel: &'a Selection,
+    /// As of (also the document date).
+    pub as_of: NaiveDate,
+    /// Formats to write.
+    pub formats: &'a [Format],
+    /// Where.
+    pub out_dir: &'a Path,
+    /// Take numbers from the register instead of writing drafts.
+    pub issue: bool,
+}
+
+/// Plans, fills the templates, numbers (when issuing) and writes the documents
+/// of a job; `None` when the kind calls for nothing. Fonts are loaded here
+/// unless the caller already did.
+pub fn generate(
+    repository: &Repository,
+    clocks: &[ClockRow],
+    job: &Job,
+    fonts: Option<&Fonts>,
+) -> Result<Option<Generated>> {
+    let (kind, as_of) = (job.kind, job.as_of);
+    let planned = plan(repository, clocks, kind, job.sel, as_of)?;
+    if planned.is_empty() {
+        return Ok(None);
+    }
+    let templates = Templates::load(&repository.root)?;
+    let pattern = Pattern(
+        repository
+            .settings
+            .numbering
+            .iter()
+            .find(|(k, _)| k == kind.key())
+            .map_or_else(|| "〔{year}〕{seq}号".to_string(), |(_, p)| p.clone()),
+    );
+    let mut docs: Vec<Document> = Vec::with_capacity(planned.len());
+    for p in &planned {
+        let r = templates.render(kind, &p.context, &p.charts)?;
+        let s = &repository.settings;
+        docs.push(Document {
+            layout: kind.layout(),
+            draft: !job.issue,
+            mark: if kind.layout() == "letter" { s.organization_name.clone() } else { s.mark() },
+            number: pattern.draft(as_of.year()),
+            title: r.title,
+            recipients: if r.recipients.is_empty() { p.recipient.clone() } else { r.recipients },
+            body: r.body,
+            attachments: r.attachments,
+            signature: s.organization_name.clone(),
+            date: date_cn(as_of),
+            cc: r.cc,
+            printed_by: s.organization_name.clone(),
+            printed_date: format!("{}印发", date_cn(as_of)),
+            markdown: r.markdown,
+        });
+    }
+    if job.issue {
+        let used: Vec<String> = repository
+            .cases
+            .iter()
+            .flat_map(|c| c.timeline.iter().filter_map(|e| e.doc().map(str::to_string)))
+            .collect();
+        let titles: Vec<(String, String)> = docs.iter().map(|d| (d.recipients.clone(), d.title.clone())).collect();
+        let numbers = register::issue(&repository.root, kind, &pattern, as_of, &used, &titles)?;
+        for (d, n) in docs.iter_mut().zip(numbers) {
+            d.number = n;
+        }
+    }
+    let named: Vec<(Document, String)> = docs
+        .into_iter()
+        .zip(&planned)
+        .map(|(d, p)| {
+            let stem = if d.draft {
+                file_stem(&[&as_of.to_string(), kind.zh(), &p.recipient, "草稿"])
+            } else {
+                file_stem(&[&d.number, &p.recipient])
+            };
+            (d, stem)
+        })
+        .collect();
+    let discovered;
+    let fonts = match fonts {
+        Some(f) => Some(f),
+        None if job.formats.contains(&Format::Pdf) => {
+            discovered = Fonts::discover(&font_dirs(&repository.root, &repository.settings.fonts));
+            eprintln!("字体：{}", discovered.report());
+            Some(&discovered)
+        }
+        None => None,
+    };
+    let bar = (std::io::stderr().is_terminal() && named.len() > 1).then(|| {
+        let b = indicatif::ProgressBar::new(named.len() as u64);
+        b.set_message(kind.zh());
+        b
+    });
+    let tick = || {
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+    };
+    let results = write_all(&named, job.formats, fonts, job.out_dir, as_of, &tick);
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    Ok(Some((named, results)))
 }

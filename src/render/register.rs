@@ -54,6 +54,12 @@ pub struct Entry {
     pub seq: u32,
     /// The number as written.
     pub number: String,
+    /// Date issued.
+    pub date: Option<String>,
+    /// Addressee.
+    pub to: Option<String>,
+    /// Title.
+    pub title: Option<String>,
 }
 
 /// Takes the next numbers for `titles.len()` documents of a kind and records
@@ -142,7 +148,15 @@ pub fn read(text: &str) -> Result<Vec<Entry>> {
             continue;
         };
         match (year.parse(), seq.parse()) {
-            (Ok(year), Ok(seq)) => out.push(Entry { kind, year, seq, number }),
+            (Ok(year), Ok(seq)) => out.push(Entry {
+                kind,
+                year,
+                seq,
+                number,
+                date: m.text("date", &mut sink),
+                to: m.text("to", &mut sink),
+                title: m.text("title", &mut sink),
+            }),
             _ => bail!("{FILE}:{} 年份或序号不是数字，请勿手工改动", item.pos.line),
         }
     }

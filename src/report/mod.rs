@@ -6,4 +6,5 @@ pub mod figures;
 pub mod percent;
 pub mod period;
 pub mod ranking;
+pub mod site;
 pub mod trend;

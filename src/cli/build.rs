@@ -1,0 +1,154 @@
+//! `qinqing build`: check, then everything the rules call for as of the date
+//! (supervision notices), the bulletin of the period, and the dashboard, into `output/`.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+
+use super::render::{generate, Job};
+use crate::check::evaluate;
+use crate::diag::Severity;
+use crate::load::{Detail, LoadOptions};
+use crate::render::fonts::{font_dirs, Fonts};
+use crate::render::plan::Selection;
+use crate::render::{register, DocKind, Format};
+use crate::report::site::{self, Site};
+use crate::report::{chart, figures, period, trend};
+use crate::rules::{ClockStatus, NoticeKind};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 截至哪天（默认：期间最后一天，若尚未到则为今天）
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
+    as_of: Option<NaiveDate>,
+    /// 通报与网站首页数字的期间：2026-06、2026-Q2 或 2026（默认：截至日所在月份）
+    #[arg(long, value_name = "PERIOD")]
+    period: Option<String>,
+    /// 期间开始日（含）
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
+    from: Option<NaiveDate>,
+    /// 期间结束日（含）
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
+    to: Option<NaiveDate>,
+    /// 公文的格式，逗号分隔
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "pdf,docx,html")]
+    format: Vec<Format>,
+    /// 输出目录（默认 output/）
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+}
+
+pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
+    let started = Instant::now();
+    let mut repository = super::open(repo, LoadOptions { cache: false, detail: Detail::Full })?;
+    let today = super::as_of(None, &repository);
+    let p = period::resolve(args.period.as_deref(), args.from, args.to, args.as_of, today)?;
+    let as_of = p.as_of;
+    let mut problems = std::mem::take(&mut repository.diagnostics);
+    problems.extend(crate::check::validate::validate(&mut repository));
+    let errors: Vec<_> = problems.iter().filter(|d| d.severity == Severity::Error).collect();
+    if !errors.is_empty() {
+        for d in errors.iter().take(20) {
+            eprintln!("{}:{}:{}: {}", d.file, d.line, d.column, d.message);
+        }
+        eprintln!("案件库有 {} 处错误，未生成公文和网站。请先运行 qinqing check 并改正。", errors.len());
+        return Ok(2);
+    }
+    crate::timing::mark("load and validate");
+    let clocks: Vec<_> = evaluate(&repository, as_of).into_iter().map(|(c, _)| c).collect();
+    let out = args.out.unwrap_or_else(|| repository.root.join("output"));
+
+    // The documents the rules call for, as drafts: numbers are taken only by `render --issue`.
+    let fonts = args
+        .format
+        .contains(&Format::Pdf)
+        .then(|| Fonts::discover(&font_dirs(&repository.root, &repository.settings.fonts)));
+    if let Some(f) = &fonts {
+        eprintln!("字体：{}", f.report());
+    }
+    let mut documents = Vec::new();
+    let mut failed = false;
+    let bulletin_sel =
+        Selection { from: Some(p.from), to: Some(p.to), period_label: Some(p.label.clone()), ..Selection::default() };
+    let wants_supervision =
+        clocks.iter().any(|c| c.status == ClockStatus::Overdue && c.notices.contains(&NoticeKind::Supervision));
+    let supervision_sel = Selection::default();
+    let jobs = [(DocKind::Supervision, &supervision_sel, wants_supervision), (DocKind::Bulletin, &bulletin_sel, true)];
+    for (kind, sel, wanted) in jobs {
+        if !wanted {
+            continue;
+        }
+        let out_dir = out.join(kind.key());
+        let job = Job { kind, sel, as_of, formats: &args.format, out_dir: &out_dir, issue: false };
+        let Some((named, results)) = generate(&repository, &clocks, &job, fonts.as_ref())? else { continue };
+        for ((doc, _), written) in named.iter().zip(&results) {
+            for f in &written.files {
+                let ext = f.extension().map(|e| e.to_string_lossy().to_uppercase()).unwrap_or_default();
+                documents.push((
+                    kind.zh().to_string(),
+                    format!("{}（{}，{ext}）", doc.title, doc.recipients),
+                    f.clone(),
+                ));
+            }
+            for problem in &written.problems {
+                eprintln!("问题：{problem}");
+                failed |= !problem.contains("缺少这些字符");
+            }
+        }
+    }
+    crate::timing::mark("documents");
+
+    let report = figures::compute(&repository, &clocks, p.from, p.to, as_of);
+    let months = trend::monthly(&repository, &clocks, &trend::months(&repository, p.from, p.to, as_of), as_of);
+    let svg = chart::trend_svg(&months)?;
+    crate::timing::mark("figures");
+    let register_path = repository.root.join(register::FILE);
+    let issued = match std::fs::read_to_string(&register_path) {
+        Ok(text) => register::read(&text)?,
+        Err(_) => Vec::new(),
+    };
+    let issued = issued
+        .into_iter()
+        .map(|e| {
+            let kind = match e.kind.as_str() {
+                "assignment" => DocKind::Assignment.zh(),
+                "supervision" => DocKind::Supervision.zh(),
+                "bulletin" => DocKind::Bulletin.zh(),
+                _ => "",
+            };
+            [
+                e.number,
+                kind.to_string(),
+                e.to.unwrap_or_default(),
+                e.title.unwrap_or_default(),
+                e.date.unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let site = Site {
+        repo: &repository,
+        clocks: &clocks,
+        report: &report,
+        trend: &months,
+        chart_svg: &svg,
+        period_label: &p.label,
+        documents,
+        issued,
+    };
+    let site_dir = out.join("site");
+    let pages = site::write(&site, &site_dir)?;
+    crate::timing::mark("site");
+
+    let overdue = clocks.iter().filter(|c| c.status == ClockStatus::Overdue).count();
+    let shown = |d: &Path| d.strip_prefix(&repository.root).unwrap_or(d).display().to_string();
+    eprintln!(
+        "已生成网站 {}（{pages} 页）与 {} 个公文文件；截至 {as_of}，超期未办 {overdue} 项。用时 {:.1} 秒。",
+        shown(&site_dir.join("index.html")),
+        site.documents.len(),
+        started.elapsed().as_secs_f64()
+    );
+    let overdue_error = clocks.iter().any(|c| c.status == ClockStatus::Overdue && c.severity == Some(Severity::Error));
+    Ok(if failed { 2 } else { u8::from(overdue_error) })
+}

@@ -1,0 +1,430 @@
+//! The dashboard's pages: plain HTML and one CSS file, no script, no external
+//! request. Every user text is escaped, and personal data masked (`mask`).
+
+use std::collections::HashMap;
+use std::fmt::Write;
+
+use chrono::NaiveDate;
+
+use crate::check::{case_state, ClockRow};
+use crate::model::{Case, Named, Settings};
+use crate::render::date_cn;
+use crate::render::html::escape;
+use crate::report::figures::{Figures, Report};
+use crate::report::percent::with_counts;
+use crate::report::ranking;
+use crate::report::site::mask;
+use crate::report::trend::Month;
+
+/// The style sheet, written once as `assets/site.css`.
+pub const CSS: &str = "body{margin:0;font-family:'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC',sans-serif;color:#1d1d1f;background:#f5f6f8;line-height:1.6}\
+header{background:#b3121b;color:#fff;padding:1em 2em}header h1{margin:0;font-size:1.5em}header p{margin:.2em 0 0;opacity:.9}\
+header a{color:#fff}main{max-width:1200px;margin:0 auto;padding:1em 2em}section{background:#fff;border-radius:6px;padding:1em 1.5em;margin:1em 0;box-shadow:0 1px 2px rgba(0,0,0,.08)}\
+h2{font-size:1.2em;margin:.2em 0 .6em;border-left:4px solid #b3121b;padding-left:.5em}\
+dl.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:.8em;margin:0}\
+dl.figures div{background:#f7f7f9;border-radius:4px;padding:.6em .8em}dl.figures dt{font-size:.9em;color:#555}\
+dl.figures dd{margin:0;font-size:1.6em;font-weight:bold}dl.figures dd.rate{font-size:1.2em}dd.bad{color:#b3121b}\
+table{border-collapse:collapse;width:100%;font-size:.92em}th,td{border-bottom:1px solid #e3e3e8;padding:.35em .5em;text-align:left;vertical-align:top}\
+th{background:#fafafc;white-space:nowrap}th.n{text-align:right}td.n{text-align:right;font-variant-numeric:tabular-nums}tr.overdue td{color:#b3121b}\
+.chart svg{max-width:100%;height:auto}.note{color:#666;font-size:.9em}a{color:#0b57a4}footer{text-align:center;color:#888;font-size:.85em;padding:2em}\
+.timeline li{margin:.3em 0}.tag{display:inline-block;background:#fdecea;color:#b3121b;border-radius:3px;padding:0 .4em;margin-right:.3em;font-size:.85em}";
+
+/// What every page needs to know.
+pub struct Context<'a> {
+    /// Settings (office name, levels, how rates print).
+    pub settings: &'a Settings,
+    /// The date the site shows.
+    pub as_of: NaiveDate,
+    /// The period of the figures, e.g. 2026年11月.
+    pub period_label: &'a str,
+}
+
+/// A file name for a name or id: no characters a file system or a URL treats specially.
+pub fn slug(s: &str) -> String {
+    let out: String = s
+        .chars()
+        .map(|c| if c.is_control() || c.is_whitespace() || "/\\:*?\"<>|#%&'".contains(c) { '_' } else { c })
+        .collect();
+    if out.is_empty() || out.starts_with('.') {
+        format!("_{out}")
+    } else {
+        out
+    }
+}
+
+/// A page: `depth` is how many folders below the site root it lives.
+pub fn page(ctx: &Context, depth: usize, title: &str, body: &str) -> String {
+    let up = "../".repeat(depth);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title} - {office}</title>\n<link rel=\"stylesheet\" href=\"{up}assets/site.css\">\n</head>\n<body>\n<header><h1>{title}</h1><p>{office}　<a href=\"{up}index.html\">首页</a>　数据截至{date}</p></header>\n<main>\n{body}</main>\n<footer>由 qinqing 根据案件库生成，截至{date}；联系人姓名与电话已隐去。</footer>\n</body>\n</html>\n",
+        title = escape(title),
+        office = escape(&ctx.settings.organization_name),
+        date = date_cn(ctx.as_of),
+    )
+}
+
+const FIGURES: [(&str, &str); 7] = [
+    ("collected", "收集"),
+    ("answered", "即刻解"),
+    ("assigned", "交办"),
+    ("replied", "答复"),
+    ("resolved", "解决"),
+    ("closed", "办结"),
+    ("overdue_now", "超期未办"),
+];
+const RATES: [(&str, &str); 4] = [
+    ("closure_rate", "办结率"),
+    ("resolution_rate", "解决率"),
+    ("on_time_reply_rate", "按时答复率"),
+    ("satisfaction_rate", "满意率"),
+];
+
+/// The headline figures as a definition list, each value with a `data-`
+/// attribute naming it (the browser test reads them back).
+pub fn figures_block(ctx: &Context, f: &Figures) -> String {
+    let counts = crate::output::report::counts(f);
+    let rates = crate::output::report::rates(f);
+    let mut h = String::from("<dl class=\"figures\">\n");
+    for ((key, zh), n) in FIGURES.iter().zip(counts) {
+        let bad = if *key == "overdue_now" && n > 0 { " class=\"bad\"" } else { "" };
+        let _ = writeln!(h, "<div><dt>{zh}</dt><dd{bad} data-figure=\"{key}\">{n}</dd></div>");
+    }
+    for ((key, zh), r) in RATES.iter().zip(rates) {
+        let _ = writeln!(
+            h,
+            "<div><dt>{zh}</dt><dd class=\"rate\" data-rate=\"{key}\" data-num=\"{}\" data-den=\"{}\">{}</dd></div>",
+            r.num,
+            r.den,
+            escape(&with_counts(r, &ctx.settings.report))
+        );
+    }
+    h.push_str("</dl>\n");
+    h
+}
+
+fn figures_table(ctx: &Context, rows: &[(String, Option<String>, &Figures)]) -> String {
+    let mut h = String::from("<table>\n<thead><tr><th>名称</th>");
+    for (_, zh) in FIGURES {
+        let _ = write!(h, "<th class=\"n\">{zh}</th>");
+    }
+    for (_, zh) in RATES {
+        let _ = write!(h, "<th class=\"n\">{zh}</th>");
+    }
+    h.push_str("</tr></thead>\n<tbody>\n");
+    for (name, link, f) in rows {
+        let name = match link {
+            Some(href) => format!("<a href=\"{}\">{}</a>", escape(href), escape(name)),
+            None => escape(name),
+        };
+        let _ = write!(h, "<tr><td>{name}</td>");
+        for n in crate::output::report::counts(f) {
+            let _ = write!(h, "<td class=\"n\">{n}</td>");
+        }
+        for r in crate::output::report::rates(f) {
+            let _ = write!(h, "<td class=\"n\">{}</td>", escape(&with_counts(r, &ctx.settings.report)));
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</tbody>\n</table>\n");
+    h
+}
+
+/// Overdue clocks as a table, worst first, each case linked.
+fn overdue_table(clocks: &[&ClockRow], titles: &HashMap<&str, &str>, depth: usize) -> String {
+    let up = "../".repeat(depth);
+    let mut h = String::from(
+        "<table>\n<thead><tr><th>案件</th><th>问题</th><th>时限</th><th>责任单位</th><th>到期日</th><th class=\"n\">超期天数</th></tr></thead>\n<tbody>\n",
+    );
+    for c in clocks {
+        let dept = c.responsible.unwrap_or("—");
+        let _ = writeln!(
+            h,
+            "<tr class=\"overdue\"><td><a href=\"{up}cases/{}.html\">{}</a></td><td>{}</td><td>{}</td><td><a href=\"{up}departments/{}.html\">{}</a></td><td>{}</td><td class=\"n\">{}</td></tr>",
+            escape(&slug(c.case)),
+            escape(c.case),
+            escape(&mask::phones_in(titles.get(c.case).copied().unwrap_or_default())),
+            escape(c.rule_title),
+            escape(&slug(dept)),
+            escape(dept),
+            c.due,
+            c.days.unwrap_or(0)
+        );
+    }
+    h.push_str("</tbody>\n</table>\n");
+    h
+}
+
+/// What the index links to besides the computed pages.
+pub struct Links<'a> {
+    /// Case-list pages by year, e.g. ("2026", "lists/2026.html").
+    pub years: &'a [(String, usize)],
+    /// Documents written by this build: (kind, label, href).
+    pub documents: &'a [(String, String, String)],
+    /// Numbers issued, from the register: (number, kind, recipient, title, date).
+    pub issued: &'a [[String; 5]],
+}
+
+/// The index: headline figures, the trend, levels, departments worst first,
+/// the overdue list and the documents.
+#[allow(clippy::too_many_arguments)]
+pub fn index(
+    ctx: &Context,
+    report: &Report,
+    trend: &[Month],
+    chart_svg: &str,
+    overdue: &[&ClockRow],
+    titles: &HashMap<&str, &str>,
+    departments_with_page: &std::collections::HashSet<&str>,
+    links: &Links,
+) -> String {
+    let mut b = String::new();
+    let _ = write!(
+        b,
+        "<section id=\"headline\"><h2>{}总体情况</h2>\n<p class=\"note\">{}</p>\n{}</section>\n",
+        escape(ctx.period_label),
+        escape(&crate::output::report::period_line(report)),
+        figures_block(ctx, &report.totals)
+    );
+    let _ =
+        write!(b, "<section id=\"trend\"><h2>月度趋势</h2>\n<figure class=\"chart\">{}</figure>\n", chart_svg.trim());
+    b.push_str("<table>\n<thead><tr><th>月份</th><th class=\"n\">收集</th><th class=\"n\">办结</th><th class=\"n\">逾期</th><th class=\"n\">满意率</th></tr></thead>\n<tbody>\n");
+    for m in trend {
+        let _ = writeln!(
+            b,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            m.key(),
+            m.figures.collected,
+            m.figures.closed,
+            m.overdue(),
+            escape(&with_counts(&m.figures.satisfaction_rate, &ctx.settings.report))
+        );
+    }
+    b.push_str("</tbody>\n</table>\n<p class=\"note\">逾期：当月到期的部门时限中未按时答复的（逾期答复或至今超期）。</p>\n</section>\n");
+    let level_name = |k: &str| {
+        ctx.settings.levels.iter().find(|(key, _)| key == k).map_or_else(|| k.to_string(), |(_, l)| l.clone())
+    };
+    let mut levels = vec![("合计".to_string(), None, &report.totals)];
+    levels.extend(report.by_level.iter().map(|(k, f)| (level_name(k), None, f)));
+    let _ = write!(b, "<section id=\"levels\"><h2>分层级</h2>\n{}</section>\n", figures_table(ctx, &levels));
+
+    let min = ctx.settings.report.min_cases;
+    let _ = write!(
+        b,
+        "<section id=\"departments\"><h2>各单位办理情况</h2>\n<p class=\"note\">问题较多的单位在前（超期未办、按时答复率、逾期答复、满意率）；本期交办不足{min}件的单位不排名。</p>\n<table>\n<thead><tr><th>排名</th><th>单位</th><th class=\"n\">交办</th><th class=\"n\">按时答复</th><th class=\"n\">逾期答复</th><th class=\"n\">超期未办</th><th class=\"n\">按时答复率</th><th class=\"n\">满意率</th></tr></thead>\n<tbody>\n"
+    );
+    for r in ranking::departments(report, min) {
+        let f = r.figures;
+        let name = if departments_with_page.contains(r.department) {
+            format!("<a href=\"departments/{}.html\">{}</a>", escape(&slug(r.department)), escape(r.department))
+        } else {
+            escape(r.department)
+        };
+        let _ = writeln!(
+            b,
+            "<tr><td>{}</td><td>{name}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            r.rank.map_or_else(|| "—".to_string(), |n| n.to_string()),
+            f.assigned,
+            f.replied_on_time(),
+            f.replied_late(),
+            f.overdue_now,
+            escape(&with_counts(&f.on_time_reply_rate, &ctx.settings.report)),
+            escape(&with_counts(&f.satisfaction_rate, &ctx.settings.report)),
+        );
+    }
+    b.push_str("</tbody>\n</table>\n</section>\n");
+    let _ = write!(
+        b,
+        "<section id=\"overdue\"><h2>超期未办（{}项）</h2>\n{}</section>\n",
+        overdue.len(),
+        if overdue.is_empty() {
+            "<p>没有超期未办的问题。</p>\n".to_string()
+        } else {
+            overdue_table(overdue, titles, 0)
+        }
+    );
+    let splits = [("按类别", &report.by_category), ("按恳谈会", &report.by_meeting)];
+    for (title, map) in splits {
+        let rows: Vec<_> = map.iter().map(|(k, f)| (k.clone(), None, f)).collect();
+        let _ = write!(b, "<section><h2>{title}</h2>\n{}</section>\n", figures_table(ctx, &rows));
+    }
+    b.push_str("<section id=\"documents\"><h2>公文</h2>\n");
+    if links.documents.is_empty() {
+        b.push_str("<p>本次没有生成公文。</p>\n");
+    } else {
+        b.push_str("<ul>\n");
+        for (kind, label, href) in links.documents {
+            let _ = writeln!(b, "<li>{}：<a href=\"{}\">{}</a></li>", escape(kind), escape(href), escape(label));
+        }
+        b.push_str("</ul>\n");
+    }
+    if !links.issued.is_empty() {
+        b.push_str("<h3>发文登记</h3>\n<table>\n<thead><tr><th>文号</th><th>种类</th><th>主送</th><th>标题</th><th>日期</th></tr></thead>\n<tbody>\n");
+        for row in links.issued {
+            let cells: Vec<String> = row.iter().map(|c| format!("<td>{}</td>", escape(c))).collect();
+            let _ = writeln!(b, "<tr>{}</tr>", cells.join(""));
+        }
+        b.push_str("</tbody>\n</table>\n");
+    }
+    b.push_str("</section>\n<section id=\"cases\"><h2>全部案件</h2>\n<p>");
+    let years: Vec<String> = links
+        .years
+        .iter()
+        .map(|(y, n)| format!("<a href=\"lists/{}.html\">{}年（{n}件）</a>", escape(&slug(y)), escape(y)))
+        .collect();
+    b.push_str(&years.join("　"));
+    b.push_str("</p>\n</section>\n");
+    page(ctx, 0, &format!("{}企业反映问题办理情况", ctx.settings.organization_short), &b)
+}
+
+/// One row per case: id, title, status, lead, next due date.
+pub fn case_rows(ctx: &Context, cases: &[(&Case, &[&ClockRow])], depth: usize) -> String {
+    let up = "../".repeat(depth);
+    let mut h = String::from(
+        "<table>\n<thead><tr><th>编号</th><th>问题</th><th>状态</th><th>牵头单位</th><th>下一期限</th></tr></thead>\n<tbody>\n",
+    );
+    for (case, clocks) in cases {
+        let state = case_state(case, ctx.as_of, clocks.iter().copied());
+        let lead = state.lead.as_deref().unwrap_or("—");
+        let lead_cell = if state.lead.is_some() {
+            format!("<a href=\"{up}departments/{}.html\">{}</a>", escape(&slug(lead)), escape(lead))
+        } else {
+            "—".to_string()
+        };
+        let _ = writeln!(
+            h,
+            "<tr{}><td><a href=\"{up}cases/{}.html\">{}</a></td><td>{}</td><td>{}{}</td><td>{lead_cell}</td><td>{}</td></tr>",
+            if state.overdue { " class=\"overdue\"" } else { "" },
+            escape(&slug(&case.id.value)),
+            escape(&case.id.value),
+            escape(&mask::phones_in(&case.title)),
+            state.status.zh(),
+            if state.overdue { "（超期）" } else { "" },
+            state.next_due.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
+        );
+    }
+    h.push_str("</tbody>\n</table>\n");
+    h
+}
+
+/// A department's page: its figures for the period and its cases.
+pub fn department(ctx: &Context, name: &str, figures: Option<&Figures>, cases: &[(&Case, &[&ClockRow])]) -> String {
+    let mut b = String::new();
+    match figures {
+        Some(f) => {
+            let _ = write!(b, "<section><h2>{}</h2>\n{}</section>\n", escape(ctx.period_label), figures_block(ctx, f));
+        }
+        None => {
+            let _ = write!(b, "<section><h2>{}</h2>\n<p>本期没有办理记录。</p></section>\n", escape(ctx.period_label));
+        }
+    }
+    let _ =
+        write!(b, "<section><h2>牵头办理的案件（{}件）</h2>\n{}</section>\n", cases.len(), case_rows(ctx, cases, 1));
+    page(ctx, 1, name, &b)
+}
+
+/// A case's page: its fields (personal data masked), its timeline and its clocks.
+pub fn case(ctx: &Context, case: &Case, clocks: &[&ClockRow], known_cases: &dyn Fn(&str) -> bool) -> String {
+    let dept_link = |d: &str| format!("<a href=\"../departments/{}.html\">{}</a>", escape(&slug(d)), escape(d));
+    let text = |t: &str| escape(&mask::phones_in(t));
+    let mut b = String::from("<section><h2>基本情况</h2>\n<table>\n");
+    let mut row = |k: &str, v: String| {
+        let _ = writeln!(b, "<tr><th>{k}</th><td>{v}</td></tr>");
+    };
+    row("编号", escape(&case.id.value));
+    if let Some(e) = &case.enterprise {
+        row("企业", text(&e.name));
+        if let Some(c) = &e.credit_code {
+            row("统一社会信用代码", escape(c));
+        }
+        if let Some(c) = &e.contact {
+            row("联系人", escape(&mask::name(c)));
+        }
+        if let Some(p) = &e.phone {
+            row("联系电话", escape(&mask::phone(p)));
+        }
+    }
+    if let Some(r) = &case.received {
+        row("收到日期", r.value.to_string());
+    }
+    if let Some(c) = case.channel {
+        row("来源渠道", c.zh().to_string());
+    }
+    if let Some(m) = &case.meeting {
+        row("恳谈会", escape(&m.value));
+    }
+    if let Some(l) = &case.level {
+        let label = ctx.settings.levels.iter().find(|(k, _)| k == &l.value).map_or(l.value.as_str(), |(_, v)| v);
+        row("层级", escape(label));
+    }
+    if let Some(c) = &case.category {
+        row("类别", text(c));
+    }
+    if !case.tags.is_empty() {
+        row("标签", case.tags.iter().map(|t| format!("<span class=\"tag\">{}</span>", text(t))).collect());
+    }
+    let state = case_state(case, ctx.as_of, clocks.iter().copied());
+    row("状态", format!("{}{}", state.status.zh(), if state.overdue { "（超期）" } else { "" }));
+    if !case.related.is_empty() {
+        let links: Vec<String> = case
+            .related
+            .iter()
+            .map(|r| {
+                if known_cases(&r.value) {
+                    format!("<a href=\"{}.html\">{}</a>", escape(&slug(&r.value)), escape(&r.value))
+                } else {
+                    escape(&r.value)
+                }
+            })
+            .collect();
+        row("相关案件", links.join("、"));
+    }
+    b.push_str("</table>\n");
+    if !case.description.trim().is_empty() {
+        let _ = write!(b, "<h3>问题描述</h3>\n<p>{}</p>\n", text(case.description.trim()));
+    }
+    b.push_str("</section>\n<section><h2>办理过程</h2>\n<ol class=\"timeline\">\n");
+    for e in case.timeline.iter().filter(|e| e.date <= ctx.as_of) {
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(l) = &e.lead {
+            parts.push(format!("牵头：{}", dept_link(&l.value)));
+        }
+        if !e.co.is_empty() {
+            parts.push(format!("协办：{}", e.co.iter().map(|c| dept_link(&c.value)).collect::<Vec<_>>().join("、")));
+        }
+        if let Some(by) = &e.by {
+            parts.push(text(&by.value));
+        }
+        if let Some(r) = e.result {
+            parts.push(r.zh().to_string());
+        }
+        if let Some(r) = e.rating {
+            parts.push(format!("评价：{}", r.zh()));
+        }
+        if let Some(d) = e.doc() {
+            parts.push(format!("文号：{}", escape(d)));
+        }
+        if let Some(t) = &e.text {
+            parts.push(text(t.trim()));
+        }
+        let _ = writeln!(b, "<li>{} <strong>{}</strong> {}</li>", e.date, e.kind.zh(), parts.join("；"));
+    }
+    b.push_str("</ol>\n</section>\n");
+    if !clocks.is_empty() {
+        b.push_str("<section><h2>时限</h2>\n<table>\n<thead><tr><th>时限</th><th>起算</th><th>到期</th><th>状态</th><th>责任单位</th></tr></thead>\n<tbody>\n");
+        for c in clocks {
+            let dept = c.responsible.map(dept_link).unwrap_or_else(|| "—".into());
+            let _ = writeln!(
+                b,
+                "<tr{}><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td><td>{dept}</td></tr>",
+                if c.status == crate::rules::ClockStatus::Overdue { " class=\"overdue\"" } else { "" },
+                escape(c.rule_title),
+                c.start,
+                c.due,
+                c.status.zh(),
+                c.days.map(|d| format!("（{d}天）")).unwrap_or_default()
+            );
+        }
+        b.push_str("</tbody>\n</table>\n</section>\n");
+    }
+    page(ctx, 1, &format!("{} {}", case.id.value, mask::phones_in(&case.title)), &b)
+}
