@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What the document tests need besides Rust: CJK fonts (Noto CJK, and the Fandol
+# What the document and dashboard tests need besides Rust: Chromium (headless), CJK fonts (Noto CJK, and the Fandol
 # family, the only free 仿宋), an emoji font, and poppler-utils (pdftotext, pdfinfo).
 # Fandol ships inside texlive-lang-chinese; only its font files are extracted,
 # TeX itself is not installed. Safe to run again.
@@ -9,6 +9,8 @@ fc-list 2>/dev/null | grep -q "Noto Sans CJK SC" || need+=(fonts-noto-cjk)
 fc-list 2>/dev/null | grep -q "Noto Color Emoji" || need+=(fonts-noto-color-emoji)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 command -v fc-list >/dev/null || need+=(fontconfig)
+# The dashboard test opens the built site in headless Chromium.
+command -v chromium >/dev/null || command -v chromium-browser >/dev/null || need+=(chromium)
 sudo=""
 [ "$(id -u)" = 0 ] || sudo="sudo"
 if [ ${#need[@]} -gt 0 ]; then

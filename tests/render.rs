@@ -289,3 +289,49 @@ fn dept_accepts_an_alias_like_case_files_do() {
     assert_eq!(md.len(), 1);
     assert!(md[0].to_string_lossy().contains("国网湖州供电公司"));
 }
+
+/// The bulletin: its figures, the department table and the trend chart in
+/// PDF (vector, drawn by typst), Word (a picture) and HTML (inline SVG).
+#[test]
+fn the_bulletin_carries_figures_and_the_trend_chart_in_every_format() {
+    let out = tempfile::tempdir().unwrap();
+    let b = render(
+        &root(),
+        out.path(),
+        &["bulletin", "--period", "2026", "--as-of", "2026-11-20", "--format", "pdf,docx,html,md"],
+    );
+    assert_eq!(b.code, 0, "{}", b.stderr);
+    let pdf = &files(out.path(), "pdf")[0];
+    // Lines wrap where the layout wraps them; compare without white space.
+    let text: String = pdf_text(pdf).chars().filter(|c| !c.is_whitespace()).collect();
+    // The same figures as `report --period 2026 --as-of 2026-11-20`.
+    for expected in ["共收集企业反映问题21个", "办结率38.89%", "按时答复率64.71%", "超期未办3项", "典型案例"]
+    {
+        assert!(text.contains(expected), "{expected} missing from the PDF");
+    }
+    // 市住房和城乡建设局 has 4 cases assigned in 2026: the only department ranked (minimum 3).
+    assert!(text.contains("1市住房和城乡建设局4300100.00%"), "ranked first: {text}");
+    // The chart's own labels, drawn as text in the PDF.
+    for label in ["收集", "满意率%", "2025年12月至2026年11月", "各月收集、办结、逾期件数及满意率"]
+    {
+        assert!(text.contains(label), "chart label {label} missing");
+    }
+    let docx = pdf.with_extension("docx");
+    let listing = tool("unzip", &["-l", docx.to_str().unwrap()]);
+    assert!(listing.contains("word/media/rIdChart1.png"), "the chart is a picture in Word: {listing}");
+    let html = std::fs::read_to_string(pdf.with_extension("html")).unwrap();
+    assert!(html.contains("<figure class=\"chart\"><svg"), "inline SVG in HTML");
+    let md = std::fs::read_to_string(pdf.with_extension("md")).unwrap();
+    assert!(md.contains("见 PDF、Word 或 HTML 版") && !md.contains("chart:"), "Markdown says where the chart is");
+}
+
+#[test]
+fn a_template_naming_a_missing_chart_is_refused_with_the_names_there_are() {
+    let tmp = tempfile::tempdir().unwrap();
+    common::copy_tree(&root(), tmp.path());
+    std::fs::create_dir_all(tmp.path().join("templates")).unwrap();
+    std::fs::write(tmp.path().join("templates/bulletin.md.tera"), "---\ntitle: 通报\n---\n![图](chart:pie)\n").unwrap();
+    let b = render(tmp.path(), &tmp.path().join("out"), &["bulletin", "--period", "2026-11", "--format", "md"]);
+    assert_eq!(b.code, 2, "{}", b.stderr);
+    assert!(b.stderr.contains("不存在的图表「pie」") && b.stderr.contains("trend"), "{}", b.stderr);
+}

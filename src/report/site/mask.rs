@@ -46,39 +46,40 @@ pub fn phones_in(text: &str) -> String {
     out
 }
 
-/// The end of a phone number starting at `i`, if one does.
+/// The end of a phone number starting at `i`, if one does: the longest run
+/// of digits (single separators allowed) that is a whole phone number and is
+/// not followed by another letter or digit.
 fn phone_at(chars: &[char], i: usize) -> Option<usize> {
     let c = *chars.get(i)?;
-    let joined_before = i > 0 && (chars[i - 1].is_ascii_alphanumeric());
+    let joined_before = i > 0 && chars[i - 1].is_ascii_alphanumeric();
     if joined_before || !(c == '1' || c == '0' || c == '+') {
         return None;
     }
-    // Digits with single separators between them.
-    let mut j = i;
-    let mut digits = 0;
-    if c == '+' {
-        j += 1;
-    }
+    let mut j = i + usize::from(c == '+');
+    let mut number = String::new();
+    let mut found = None;
     while j < chars.len() {
         let ch = chars[j];
         if ch.is_ascii_digit() {
-            digits += 1;
+            number.push(ch);
             j += 1;
-        } else if matches!(ch, '-' | ' ' | '－') && chars.get(j + 1).is_some_and(char::is_ascii_digit) && digits > 0 {
+            let whole = !chars.get(j).is_some_and(char::is_ascii_alphanumeric);
+            let n = if c == '+' { number.strip_prefix("86").unwrap_or(&number) } else { number.as_str() };
+            let mobile = n.len() == 11 && n.starts_with('1') && matches!(n.as_bytes()[1], b'3'..=b'9');
+            let landline = n.starts_with('0') && (10..=12).contains(&n.len());
+            if whole && (mobile || landline) {
+                found = Some(j);
+            }
+        } else if matches!(ch, '-' | ' ' | '－')
+            && !number.is_empty()
+            && chars.get(j + 1).is_some_and(char::is_ascii_digit)
+        {
             j += 1;
         } else {
             break;
         }
     }
-    let joined_after = chars.get(j).is_some_and(|ch| ch.is_ascii_alphanumeric());
-    if joined_after {
-        return None;
-    }
-    let number: String = chars[i..j].iter().filter(|ch| ch.is_ascii_digit()).collect();
-    let number = number.strip_prefix("86").filter(|_| c == '+').unwrap_or(&number);
-    let mobile = number.len() == 11 && number.starts_with('1') && matches!(number.as_bytes()[1], b'3'..=b'9');
-    let landline = number.starts_with('0') && (10..=12).contains(&number.len());
-    (mobile || landline).then_some(j)
+    found
 }
 
 /// Whether text still holds a phone number (for tests of every page).

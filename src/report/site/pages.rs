@@ -325,7 +325,15 @@ pub fn department(ctx: &Context, name: &str, figures: Option<&Figures>, cases: &
 /// A case's page: its fields (personal data masked), its timeline and its clocks.
 pub fn case(ctx: &Context, case: &Case, clocks: &[&ClockRow], known_cases: &dyn Fn(&str) -> bool) -> String {
     let dept_link = |d: &str| format!("<a href=\"../departments/{}.html\">{}</a>", escape(&slug(d)), escape(d));
-    let text = |t: &str| escape(&mask::phones_in(t));
+    // The contact's name is hidden wherever the case's own texts mention it.
+    let contact = case.enterprise.as_ref().and_then(|e| e.contact.as_deref()).map(str::trim).filter(|c| !c.is_empty());
+    let text = |t: &str| {
+        let t = mask::phones_in(t);
+        escape(&match contact {
+            Some(c) => t.replace(c, &mask::name(c)),
+            None => t,
+        })
+    };
     let mut b = String::from("<section><h2>基本情况</h2>\n<table>\n");
     let mut row = |k: &str, v: String| {
         let _ = writeln!(b, "<tr><th>{k}</th><td>{v}</td></tr>");

@@ -1,0 +1,197 @@
+//! The dashboard in a real browser: headless Chromium opens the built site,
+//! and the index must show the figures of `report --format json`; every link
+//! must resolve, no page may request anything outside the site, and no page
+//! may show a phone number or a contact's name unmasked.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{qinqing, root};
+use qinqing::report::site::mask;
+
+const AS_OF: &str = "2026-11-20";
+
+fn chromium() -> String {
+    for name in ["chromium", "chromium-browser", "google-chrome"] {
+        if Command::new(name).arg("--version").output().is_ok_and(|o| o.status.success()) {
+            return name.to_string();
+        }
+    }
+    panic!("Chromium is needed for this test: run scripts/install-test-deps.sh (installs Debian's chromium)");
+}
+
+/// Runs headless Chromium with its own profile; returns stdout.
+fn browser(args: &[&str], profile: &Path) -> String {
+    let out = Command::new(chromium())
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        .args(["--disable-background-networking", "--no-first-run", "--hide-scrollbars"])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .output()
+        .expect("chromium runs");
+    assert!(out.status.success(), "chromium failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+fn url(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+/// The value of `attr="…"` in a tag's text.
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let start = tag.find(&format!("{name}=\""))? + name.len() + 2;
+    Some(&tag[start..start + tag[start..].find('"')?])
+}
+
+/// Every element carrying `data-<kind>`: (its attributes, its text).
+fn data_elements<'a>(dom: &'a str, kind: &str) -> Vec<(&'a str, &'a str)> {
+    let needle = format!("data-{kind}=\"");
+    dom.match_indices(&needle)
+        .map(|(i, _)| {
+            let open = dom[..i].rfind('<').expect("in a tag");
+            let end = i + dom[i..].find('>').expect("tag ends");
+            let text_end = end + 1 + dom[end + 1..].find('<').expect("text ends");
+            (&dom[open..end], &dom[end + 1..text_end])
+        })
+        .collect()
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+}
+
+/// Page text without tags, for the personal-data check.
+fn visible_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    unescape(&out)
+}
+
+fn pages(site: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(site)
+        .into_iter()
+        .map(|e| e.expect("walk").into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .collect()
+}
+
+#[test]
+fn the_dashboard_in_a_browser() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("output");
+    let out_arg = out.display().to_string();
+    let build =
+        qinqing(&root(), &["build", "--as-of", AS_OF, "--period", "2026", "--format", "html", "--out", &out_arg]);
+    assert_eq!(build.code, 1, "build exits like check (overdue clocks): {}", build.stderr);
+    let site = out.join("site");
+    let index = site.join("index.html");
+    assert!(index.is_file(), "{}", build.stderr);
+
+    // 1. The index, as the browser sees it, shows the figures of `report --format json`.
+    let profile = tmp.path().join("profile");
+    let dom = browser(&["--dump-dom", &url(&index)], &profile);
+    let report = qinqing(&root(), &["report", "--period", "2026", "--as-of", AS_OF, "--format", "json"]);
+    assert_eq!(report.code, 0, "{}", report.stderr);
+    let json: serde_json::Value = serde_json::from_str(&report.stdout).unwrap();
+    let totals = &json["totals"];
+    let figures = data_elements(&dom, "figure");
+    assert_eq!(figures.len(), 7, "seven counts on the index");
+    for (tag, text) in figures {
+        let key = attr(tag, "data-figure").unwrap();
+        assert_eq!(text.trim(), totals[key].to_string(), "{key}");
+    }
+    let rates = data_elements(&dom, "rate");
+    assert_eq!(rates.len(), 4, "four rates on the index");
+    for (tag, text) in rates {
+        let key = attr(tag, "data-rate").unwrap();
+        let rate = &totals[key];
+        let (num, den) = (rate["num"].as_u64().unwrap(), rate["den"].as_u64().unwrap());
+        assert_eq!(attr(tag, "data-num").unwrap(), num.to_string(), "{key}");
+        assert_eq!(attr(tag, "data-den").unwrap(), den.to_string(), "{key}");
+        let shown = unescape(text.trim());
+        match rate["value"].as_f64() {
+            Some(v) => {
+                let expected = format!("{:.2}%（{num}/{den}）", (v * 10_000.0).round() / 100.0);
+                assert_eq!(shown, expected, "{key}");
+            }
+            None => assert_eq!(shown, "—", "{key}: zero denominator"),
+        }
+    }
+    // Hand-checked: 7 of the 18 cases assigned in 2026 were closed by 2026-11-20.
+    assert!(dom.contains("38.89%（7/18）"), "closure rate as computed by hand");
+    assert!(dom.contains("<svg"), "the trend chart is inline SVG");
+
+    // 2. Every link resolves inside the site; nothing is fetched from elsewhere.
+    let all = pages(&site);
+    assert!(all.len() > 40, "index, a page per case, department and year: {}", all.len());
+    let mut links = 0;
+    for page in &all {
+        let html = std::fs::read_to_string(page).unwrap();
+        for external in ["src=\"http", "href=\"http", "href=\"//", "src=\"//", "url(http", "@import", "<script"] {
+            assert!(!html.contains(external), "{} has {external}", page.display());
+        }
+        for (i, _) in html.match_indices("href=\"") {
+            let target = unescape(attr(&html[i..], "href").unwrap());
+            let path = page.parent().unwrap().join(target.split('#').next().unwrap());
+            assert!(path.exists(), "{} links to missing {target}", page.display());
+            links += 1;
+        }
+    }
+    assert!(links > 200, "{links} links checked");
+    let documents: Vec<_> = std::fs::read_dir(site.join("documents")).unwrap().collect();
+    assert!(documents.len() >= 4, "the supervision notices and the bulletin are in the site");
+
+    // 3. No phone number or contact name unmasked, on any page; the browser agrees on a case page.
+    let demo = qinqing::load::load(&root(), qinqing::load::LoadOptions::default()).unwrap();
+    let contacts: Vec<String> =
+        demo.cases.iter().filter_map(|c| c.enterprise.as_ref().and_then(|e| e.contact.clone())).collect();
+    let phones: Vec<String> =
+        demo.cases.iter().filter_map(|c| c.enterprise.as_ref().and_then(|e| e.phone.clone())).collect();
+    assert!(!contacts.is_empty() && !phones.is_empty(), "the demo has personal data to hide");
+    for page in &all {
+        let text = visible_text(&std::fs::read_to_string(page).unwrap());
+        assert!(!mask::has_phone(&text), "{} shows a phone number", page.display());
+        for secret in contacts.iter().chain(&phones) {
+            assert!(!text.contains(secret.as_str()), "{} shows {secret}", page.display());
+        }
+    }
+    let case_page = site.join("cases/HZ-2026-0131.html");
+    let case_dom = browser(&["--dump-dom", &url(&case_page)], &profile);
+    assert!(case_dom.contains("138****0131"), "the phone field is shown masked");
+    assert!(case_dom.contains("139****0131"), "a phone typed into a note is masked too");
+    assert!(case_dom.contains("周*"), "the contact keeps only the family name");
+
+    // 4. A screenshot to look at (kept under target/).
+    let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("dashboard-index.png");
+    let _ = std::fs::remove_file(&shot);
+    browser(&["--window-size=1280,2400", &format!("--screenshot={}", shot.display()), &url(&index)], &profile);
+    let png = std::fs::read(&shot).expect("the screenshot was saved");
+    assert!(png.starts_with(b"\x89PNG") && png.len() > 50_000, "a real picture ({} bytes)", png.len());
+    eprintln!("screenshot: {}", shot.display());
+}
+
+#[test]
+fn a_folder_that_is_not_a_qinqing_site_is_never_replaced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(site.join("mine.html"), "a user's page").unwrap();
+    let out = tmp.path().display().to_string();
+    let run = qinqing(&root(), &["build", "--as-of", AS_OF, "--format", "md", "--out", &out]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("不是 qinqing 生成的网站"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(site.join("mine.html")).unwrap(), "a user's page");
+}
