@@ -66,4 +66,21 @@ mod tests {
         assert_eq!(rows[0].department, "丙局");
         assert!(rows.iter().all(|r| r.rank.is_some()));
     }
+
+    /// tests/fixtures/report/basic/README.md, "Ranking".
+    #[test]
+    fn the_hand_computed_fixture_ranks_as_written_down() {
+        use crate::check::{evaluate, validate::validate, ClockRow};
+        use crate::load::{load, LoadOptions};
+        use chrono::NaiveDate;
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/report/basic");
+        let mut repo = load(&root, LoadOptions::default()).unwrap();
+        assert!(validate(&mut repo).is_empty());
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let clocks: Vec<ClockRow> = evaluate(&repo, d("2026-06-30")).into_iter().map(|(c, _)| c).collect();
+        let report = crate::report::figures::compute(&repo, &clocks, d("2026-06-01"), d("2026-06-30"), d("2026-06-30"));
+        let order = |min| departments(&report, min).iter().map(|r| (r.department, r.rank)).collect::<Vec<_>>();
+        assert_eq!(order(3), vec![("乙局", None), ("甲局", None)]);
+        assert_eq!(order(1), vec![("乙局", Some(1)), ("甲局", Some(2))]);
+    }
 }
