@@ -195,3 +195,34 @@ fn a_folder_that_is_not_a_qinqing_site_is_never_replaced() {
     assert!(run.stderr.contains("不是 qinqing 生成的网站"), "{}", run.stderr);
     assert_eq!(std::fs::read_to_string(site.join("mine.html")).unwrap(), "a user's page");
 }
+
+#[test]
+fn a_second_build_replaces_the_site_with_identical_pages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("output");
+    let out_arg = out.display().to_string();
+    let args = ["build", "--as-of", AS_OF, "--format", "html,md", "--out", &out_arg];
+    assert_eq!(qinqing(&root(), &args).code, 1);
+    let read_all = |dir: &Path| -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files: Vec<_> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), std::fs::read(e.path()).unwrap()))
+            .collect();
+        files.sort();
+        files
+    };
+    let first = read_all(&out.join("site"));
+    std::fs::write(out.join("site/cases/stale.html"), "a page of a case that no longer exists").unwrap();
+    assert_eq!(qinqing(&root(), &args).code, 1);
+    let second = read_all(&out.join("site"));
+    assert_eq!(first.len(), second.len(), "the stale page is gone with the old site");
+    assert!(first == second, "the same repository and date give byte-identical pages");
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.starts_with(".site"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary folders left: {leftovers:?}");
+}

@@ -322,6 +322,20 @@ pub fn department(ctx: &Context, name: &str, figures: Option<&Figures>, cases: &
     page(ctx, 1, name, &b)
 }
 
+/// Joins lines broken inside Chinese text without a space (YAML `|` keeps the
+/// breaks); between Latin words the break becomes one space.
+fn join_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+        if latin(out.chars().last()) && latin(line.chars().next()) {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
 /// A case's page: its fields (personal data masked), its timeline and its clocks.
 pub fn case(ctx: &Context, case: &Case, clocks: &[&ClockRow], known_cases: &dyn Fn(&str) -> bool) -> String {
     let dept_link = |d: &str| format!("<a href=\"../departments/{}.html\">{}</a>", escape(&slug(d)), escape(d));
@@ -388,7 +402,7 @@ pub fn case(ctx: &Context, case: &Case, clocks: &[&ClockRow], known_cases: &dyn 
     }
     b.push_str("</table>\n");
     if !case.description.trim().is_empty() {
-        let _ = write!(b, "<h3>问题描述</h3>\n<p>{}</p>\n", text(case.description.trim()));
+        let _ = write!(b, "<h3>问题描述</h3>\n<p>{}</p>\n", text(&join_lines(case.description.trim())));
     }
     b.push_str("</section>\n<section><h2>办理过程</h2>\n<ol class=\"timeline\">\n");
     for e in case.timeline.iter().filter(|e| e.date <= ctx.as_of) {
@@ -407,6 +421,12 @@ pub fn case(ctx: &Context, case: &Case, clocks: &[&ClockRow], known_cases: &dyn 
         }
         if let Some(r) = e.rating {
             parts.push(format!("评价：{}", r.zh()));
+        }
+        if !e.to().is_empty() {
+            parts.push(format!("致：{}", e.to().iter().map(|t| dept_link(&t.value)).collect::<Vec<_>>().join("、")));
+        }
+        if let Some(d) = e.due() {
+            parts.push(format!("期限：{}", d.value));
         }
         if let Some(d) = e.doc() {
             parts.push(format!("文号：{}", escape(d)));
@@ -435,4 +455,19 @@ pub fn case(ctx: &Context, case: &Case, clocks: &[&ClockRow], known_cases: &dyn 
         b.push_str("</tbody>\n</table>\n</section>\n");
     }
     page(ctx, 1, &format!("{} {}", case.id.value, mask::phones_in(&case.title)), &b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_and_joined_lines() {
+        assert_eq!(slug("HZ-2026-0131"), "HZ-2026-0131");
+        assert_eq!(slug("a/b#c?d%e f"), "a_b_c_d_e_f");
+        assert_eq!(slug(".."), "_..");
+        assert_eq!(slug("市交通运输局"), "市交通运输局");
+        assert_eq!(join_lines("企业新建厂房已竣工，\n  未接入。\n"), "企业新建厂房已竣工，未接入。");
+        assert_eq!(join_lines("line A\nline B"), "line A line B");
+    }
 }
