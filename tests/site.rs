@@ -226,3 +226,20 @@ fn a_second_build_replaces_the_site_with_identical_pages() {
         .collect();
     assert!(leftovers.is_empty(), "no temporary folders left: {leftovers:?}");
 }
+
+#[test]
+fn issued_documents_are_linked_from_the_register() {
+    let tmp = tempfile::tempdir().unwrap();
+    common::copy_tree(&root(), tmp.path());
+    let issue = qinqing(tmp.path(), &["render", "supervision", "--as-of", AS_OF, "--issue", "--format", "html"]);
+    assert_eq!(issue.code, 0, "{}", issue.stderr);
+    assert_eq!(qinqing(tmp.path(), &["build", "--as-of", AS_OF, "--format", "md"]).code, 1);
+    let index = std::fs::read_to_string(tmp.path().join("output/site/index.html")).unwrap();
+    // The demo's case files already used numbers 5 and 6: the register gives 7, 8 and 9.
+    for n in ["湖营商督〔2026〕7号", "湖营商督〔2026〕8号", "湖营商督〔2026〕9号"] {
+        assert!(index.contains(&format!("<td>{n}</td>")), "{n} in the register table");
+    }
+    let href = "documents/湖营商督〔2026〕7号-国网湖州供电公司.html";
+    assert!(index.contains(&format!("href=\"{href}\"")), "the issued notice is linked");
+    assert!(tmp.path().join("output/site").join(href).is_file());
+}
