@@ -137,6 +137,11 @@ fn csv_and_an_excel_ledger() {
     assert_eq!(&total[9..12], ["50.00%", "1", "2"], "closure rate, numerator, denominator");
 
     let tmp = tempfile::tempdir().unwrap();
+    let csv_file = tmp.path().join("统计.csv").display().to_string();
+    assert_eq!(qinqing(&basic(), &["report", "--period", "2026-06", "--format", "csv", "--out", &csv_file]).code, 0);
+    let written = std::fs::read(&csv_file).unwrap();
+    assert!(written.starts_with(b"\xEF\xBB\xBF"), "a BOM, so Excel reads the Chinese as UTF-8");
+    assert_eq!(&written[3..], run.stdout.as_bytes(), "otherwise the same as on the terminal");
     let file = tmp.path().join("台账.xlsx");
     let out = file.display().to_string();
     let args = ["report", "--period", "2026-06", "--format", "xlsx", "--out", &out];

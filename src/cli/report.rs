@@ -17,7 +17,7 @@ pub enum Format {
     Text,
     /// 稳定的 JSON（"version": 1）
     Json,
-    /// CSV（UTF-8）
+    /// CSV（UTF-8；写入文件时带 BOM，Excel 可直接打开）
     Csv,
     /// Excel 台账（写入文件）
     Xlsx,
@@ -80,6 +80,8 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     };
     match file {
         Some((path, overwrite)) => {
+            // Excel reads a CSV file as the local code page unless it starts with a byte-order mark.
+            let bytes = if args.format == Format::Csv { [&b"\xEF\xBB\xBF"[..], &bytes].concat() } else { bytes };
             write(&path, &bytes, overwrite)?;
             let shown = path.strip_prefix(&repository.root).unwrap_or(&path);
             eprintln!("已写入 {}（{}）", shown.display(), out::period_line(&report));
