@@ -132,7 +132,7 @@ fn the_dashboard_in_a_browser() {
     }
     // Hand-checked: 7 of the 18 cases assigned in 2026 were closed by 2026-11-20.
     assert!(dom.contains("38.89%（7/18）"), "closure rate as computed by hand");
-    assert!(dom.contains("<svg"), "the trend chart is inline SVG");
+    assert_eq!(dom.matches("<svg").count(), 2, "the trend and the departments' bars, inline SVG");
 
     // 2. Every link resolves inside the site; nothing is fetched from elsewhere.
     let all = pages(&site);

@@ -103,6 +103,9 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let report = figures::compute(&repository, &clocks, p.from, p.to, as_of);
     let months = trend::monthly(&repository, &clocks, &trend::months(&repository, p.from, p.to, as_of), as_of);
     let svg = chart::trend_svg(&months)?;
+    let bars: Vec<(&str, u64, u64)> =
+        report.by_department.iter().map(|(d, f)| (d.as_str(), f.overdue_now, f.replied_late())).collect();
+    let departments_svg = chart::departments_svg(&bars, 15)?;
     crate::timing::mark("figures");
     let register_path = repository.root.join(register::FILE);
     let issued = match std::fs::read_to_string(&register_path) {
@@ -135,6 +138,7 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         report: &report,
         trend: &months,
         chart_svg: &svg,
+        departments_svg: &departments_svg,
         period_label: &p.label,
         documents,
         issued,

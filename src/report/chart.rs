@@ -112,6 +112,82 @@ fn draw(months: &[Month], svg: &mut String) -> Result<(), Box<dyn std::error::Er
     Ok(())
 }
 
+/// A bar series: legend, colour, upper half of the row, value of a row.
+type BarSeries = (&'static str, RGBColor, bool, fn(&(&str, u64, u64)) -> u64);
+
+/// Departments with overdue clocks now and late replies in the period, most
+/// first (at most `limit`): one horizontal bar pair per department.
+pub fn departments_svg(rows: &[(&str, u64, u64)], limit: usize) -> Result<String> {
+    let mut svg = String::new();
+    draw_departments(rows, limit, &mut svg).map_err(|e| anyhow!("无法绘制部门图：{e}"))?;
+    Ok(svg)
+}
+
+fn draw_departments(
+    rows: &[(&str, u64, u64)],
+    limit: usize,
+    svg: &mut String,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let mut rows: Vec<_> = rows.iter().filter(|r| r.1 + r.2 > 0).collect();
+    rows.sort_by(|a, b| (b.1, b.2).cmp(&(a.1, a.2)).then(a.0.cmp(b.0)));
+    rows.truncate(limit);
+    let n = rows.len().max(1) as i32;
+    let height = 70 + 34 * n as u32;
+    let names: Vec<String> = rows.iter().map(|r| r.0.to_string()).collect();
+    let peak = rows.iter().map(|r| r.1.max(r.2)).max().unwrap_or(0).max(4);
+    let font = |size: u32| (FONT_FAMILY, size).into_font();
+    let root = SVGBackend::with_string(svg, (SIZE.0, height)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let mut chart = ChartBuilder::on(&root)
+        .margin(12)
+        .x_label_area_size(30)
+        .y_label_area_size(190)
+        .build_cartesian_2d(0u64..peak + peak.div_ceil(8), (0..n - 1).into_segmented())?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .light_line_style(WHITE)
+        .bold_line_style(RGBColor(0xdd, 0xdd, 0xdd))
+        .y_labels(names.len().max(1))
+        .x_label_style(font(15))
+        .y_label_style(font(15))
+        .y_label_formatter(&|v| match v {
+            // The worst department at the top.
+            SegmentValue::CenterOf(p) => names.get((n - 1 - p) as usize).cloned().unwrap_or_default(),
+            _ => String::new(),
+        })
+        .draw()?;
+    let bar = |i: usize, value: u64, upper: bool| {
+        let p = n - 1 - i as i32;
+        let (y0, y1) = if upper {
+            (SegmentValue::CenterOf(p), SegmentValue::Exact(p + 1))
+        } else {
+            (SegmentValue::Exact(p), SegmentValue::CenterOf(p))
+        };
+        [(0u64, y0), (value, y1)]
+    };
+    let series: [BarSeries; 2] = [("超期未办", OVERDUE, true, |r| r.1), ("逾期答复", SATISFACTION, false, |r| r.2)];
+    for (name, color, upper, value) in series {
+        chart
+            .draw_series(rows.iter().enumerate().map(|(i, r)| {
+                let mut r = Rectangle::new(bar(i, value(r), upper), color.mix(0.85).filled());
+                r.set_margin(if upper { 4 } else { 0 }, if upper { 0 } else { 4 }, 0, 0);
+                r
+            }))?
+            .label(name)
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .label_font(font(15))
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(0xbb, 0xbb, 0xbb))
+        .draw()?;
+    root.present()?;
+    Ok(())
+}
+
 /// The chart as a PNG at `scale` times its size, for Word. Text is drawn with
 /// the fonts in `dirs` (the repository's and the configured ones) and, unless
 /// `QINQING_NO_SYSTEM_FONTS` is set, the system's.
@@ -159,7 +235,14 @@ mod tests {
         assert_eq!(svg, trend_svg(&trend).unwrap(), "the same figures draw the same bytes");
         let png = png(&svg, &[], 1.0).unwrap();
         assert_eq!(&png[1..4], b"PNG");
+        let rows = [("甲局", 3, 1), ("乙局", 0, 2), ("丙局", 0, 0)];
+        let bars = departments_svg(&rows, 10).unwrap();
+        assert!(
+            bars.contains("甲局") && bars.contains("乙局") && !bars.contains("丙局"),
+            "only departments with something"
+        );
         if let Some(dir) = std::env::var_os("QINQING_KEEP_CHART") {
+            std::fs::write(std::path::Path::new(&dir).join("bars.png"), super::png(&bars, &[], 1.0).unwrap()).unwrap();
             std::fs::write(std::path::Path::new(&dir).join("trend.svg"), &svg).unwrap();
             std::fs::write(std::path::Path::new(&dir).join("trend.png"), &png).unwrap();
         }

@@ -34,6 +34,8 @@ pub struct Site<'a> {
     pub trend: &'a [Month],
     /// The trend chart.
     pub chart_svg: &'a str,
+    /// Departments' overdue and late replies as bars.
+    pub departments_svg: &'a str,
     /// How the period is named.
     pub period_label: &'a str,
     /// Documents to copy in: (kind, label, file).
@@ -166,7 +168,7 @@ fn write_into<'s>(site: &'s Site, root: &Path) -> Result<usize> {
     let titles: HashMap<&str, &str> = existing.iter().map(|c| (c.id.value.as_str(), c.title.as_str())).collect();
     let with_page: HashSet<&str> = departments.iter().copied().collect();
     let links = pages::Links { years: &years, documents: &documents, issued: &site.issued };
-    let index = pages::index(&ctx, site.report, site.trend, site.chart_svg, &overdue, &titles, &with_page, &links);
+    let index = pages::index(&ctx, site, &overdue, &titles, &with_page, &links);
     put("index.html", &index)?;
     Ok(existing.len() + departments.len() + by_year.len() + 1)
 }

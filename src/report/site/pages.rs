@@ -10,11 +10,10 @@ use crate::check::{case_state, ClockRow};
 use crate::model::{Case, Named, Settings};
 use crate::render::date_cn;
 use crate::render::html::escape;
-use crate::report::figures::{Figures, Report};
+use crate::report::figures::Figures;
 use crate::report::percent::with_counts;
 use crate::report::ranking;
 use crate::report::site::mask;
-use crate::report::trend::Month;
 
 /// The style sheet, written once as `assets/site.css`.
 pub const CSS: &str = "body{margin:0;font-family:'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC',sans-serif;color:#1d1d1f;background:#f5f6f8;line-height:1.6}\
@@ -166,17 +165,15 @@ pub struct Links<'a> {
 
 /// The index: headline figures, the trend, levels, departments worst first,
 /// the overdue list and the documents.
-#[allow(clippy::too_many_arguments)]
 pub fn index(
     ctx: &Context,
-    report: &Report,
-    trend: &[Month],
-    chart_svg: &str,
+    site: &crate::report::site::Site,
     overdue: &[&ClockRow],
     titles: &HashMap<&str, &str>,
     departments_with_page: &std::collections::HashSet<&str>,
     links: &Links,
 ) -> String {
+    let (report, trend, chart_svg) = (site.report, site.trend, site.chart_svg);
     let mut b = String::new();
     let _ = write!(
         b,
@@ -231,7 +228,12 @@ pub fn index(
             escape(&with_counts(&f.satisfaction_rate, &ctx.settings.report)),
         );
     }
-    b.push_str("</tbody>\n</table>\n</section>\n");
+    b.push_str("</tbody>\n</table>\n");
+    let _ = write!(
+        b,
+        "<h3>超期未办与逾期答复最多的单位</h3>\n<figure class=\"chart\">{}</figure>\n</section>\n",
+        site.departments_svg.trim()
+    );
     let _ = write!(
         b,
         "<section id=\"overdue\"><h2>超期未办（{}项）</h2>\n{}</section>\n",
