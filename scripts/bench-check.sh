@@ -5,19 +5,7 @@
 # without cache, the first run (which writes the cache), and a warm run with
 # one file changed. Results go into BENCHMARKS.md by hand, with date and machine.
 set -euo pipefail
-n=${1:-100000}
-dir=${2:-$(mktemp -d)/bench}
-cd "$(dirname "$0")/.."
-cargo build --release --quiet
-bin=$PWD/target/release/qinqing
-[ -d "$dir/cases" ] || "$bin" bench-gen "$n" "$dir"
-cd "$dir"
-# Age the generated files past the cache's two-second trust window.
-find cases -type f -exec touch -d '1 hour ago' {} +
-find cases -type f -exec cat {} + > /dev/null   # warm the page cache
-
-tmp=$(mktemp)
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+source "$(dirname "$0")/bench-setup.sh"
 measure() { # label, then the command; five runs, median seconds and KB
   local label=$1; shift
   local times=() mems=()

@@ -6,19 +6,8 @@
 # dashboard (a page per case) and HTML documents, first into an empty output
 # folder, then again over the previous site. Medians of five runs (build: three).
 set -euo pipefail
-n=${1:-100000}
-dir=${2:-$(mktemp -d)/bench}
-cd "$(dirname "$0")/.."
-cargo build --release --quiet
-bin=$PWD/target/release/qinqing
-[ -d "$dir/cases" ] || "$bin" bench-gen "$n" "$dir"
-cd "$dir"
-find cases -type f -exec touch -d '1 hour ago' {} +
-find cases -type f -exec cat {} + > /dev/null   # warm the page cache
+source "$(dirname "$0")/bench-setup.sh"
 "$bin" check --as-of 2026-11-20 --format json > /dev/null || true   # write the cache
-
-tmp=$(mktemp)
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 measure() { # runs, label, then the command
   local runs=$1 label=$2; shift 2
   local times=() mems=()

@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Result;
-use chrono::NaiveDate;
 
 use super::render::{generate, Job};
 use crate::check::evaluate;
@@ -15,23 +14,13 @@ use crate::render::fonts::{font_dirs, Fonts};
 use crate::render::plan::Selection;
 use crate::render::{file_stem, register, DocKind, Format};
 use crate::report::site::{self, Site};
-use crate::report::{chart, figures, period, trend};
+use crate::report::{chart, figures, trend};
 use crate::rules::{ClockStatus, NoticeKind};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// 截至哪天（默认：期间最后一天，若尚未到则为今天）
-    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
-    as_of: Option<NaiveDate>,
-    /// 通报与网站首页数字的期间：2026-06、2026-Q2 或 2026（默认：截至日所在月份）
-    #[arg(long, value_name = "PERIOD")]
-    period: Option<String>,
-    /// 期间开始日（含）
-    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
-    from: Option<NaiveDate>,
-    /// 期间结束日（含）
-    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
-    to: Option<NaiveDate>,
+    #[command(flatten)]
+    period: super::PeriodArgs,
     /// 公文的格式，逗号分隔
     #[arg(long, value_enum, value_delimiter = ',', default_value = "pdf,docx,html")]
     format: Vec<Format>,
@@ -43,8 +32,7 @@ pub struct Args {
 pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let started = Instant::now();
     let mut repository = super::open(repo, LoadOptions { cache: false, detail: Detail::Full })?;
-    let today = super::as_of(None, &repository);
-    let p = period::resolve(args.period.as_deref(), args.from, args.to, args.as_of, today)?;
+    let p = args.period.resolve(&repository)?;
     let as_of = p.as_of;
     let mut problems = std::mem::take(&mut repository.diagnostics);
     problems.extend(crate::check::validate::validate(&mut repository));

@@ -82,6 +82,30 @@ pub enum Format {
     Json,
 }
 
+/// `--period`, `--from`, `--to` and `--as-of` of `report` and `build`.
+#[derive(Debug, clap::Args)]
+pub struct PeriodArgs {
+    /// 统计期间：2026-06（月）、2026-Q2（季度）或 2026（年）；默认为截至日所在月份
+    #[arg(long, value_name = "PERIOD")]
+    period: Option<String>,
+    /// 期间开始日（含），与 --to 配合使用
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    from: Option<NaiveDate>,
+    /// 期间结束日（含）
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    to: Option<NaiveDate>,
+    /// 截至哪天（默认：期间最后一天，若尚未到则为今天）
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    as_of: Option<NaiveDate>,
+}
+
+impl PeriodArgs {
+    /// The period asked for, and the date it is looked at.
+    fn resolve(&self, repo: &Repository) -> Result<crate::report::period::Period> {
+        crate::report::period::resolve(self.period.as_deref(), self.from, self.to, self.as_of, as_of(None, repo))
+    }
+}
+
 /// A slim, cached load: what `check` and `list` need.
 fn slim(cache: bool) -> LoadOptions {
     LoadOptions { cache, detail: Detail::Slim }

@@ -3,12 +3,11 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
-use chrono::NaiveDate;
 
 use crate::check::evaluate;
 use crate::diag::Severity;
 use crate::output::{self, report as out};
-use crate::report::{figures, period};
+use crate::report::figures;
 
 /// Output formats of `report`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -25,18 +24,8 @@ pub enum Format {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// 统计期间：2026-06（月）、2026-Q2（季度）或 2026（年）；默认为截至日所在月份
-    #[arg(long, value_name = "PERIOD")]
-    period: Option<String>,
-    /// 期间开始日（含），与 --to 配合使用
-    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
-    from: Option<NaiveDate>,
-    /// 期间结束日（含）
-    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
-    to: Option<NaiveDate>,
-    /// 截至哪天（默认：期间最后一天，若尚未到则为今天）
-    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
-    as_of: Option<NaiveDate>,
+    #[command(flatten)]
+    period: super::PeriodArgs,
     /// 输出格式
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
@@ -50,8 +39,7 @@ pub struct Args {
 
 pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let mut repository = super::open(repo, super::slim(true))?;
-    let today = super::as_of(None, &repository);
-    let p = period::resolve(args.period.as_deref(), args.from, args.to, args.as_of, today)?;
+    let p = args.period.resolve(&repository)?;
     let mut problems = std::mem::take(&mut repository.diagnostics);
     problems.extend(crate::check::validate::validate(&mut repository));
     let errors = problems.iter().filter(|d| d.severity == Severity::Error).count();
