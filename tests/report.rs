@@ -167,6 +167,20 @@ fn csv_and_an_excel_ledger() {
     assert!(strings.contains("甲局") && strings.contains("办结率（分子/分母）") && strings.contains("1/2"));
     assert!(unzip("xl/styles.xml").contains("0.00%"), "rates formatted with the configured decimals");
     assert!(unzip("docProps/core.xml").contains("2026-06-30"), "dated by the as-of date, not the clock");
+
+    // Without --out the workbook goes to output/report/ of the repository, regenerated on each run.
+    let repo = tmp.path().join("repo");
+    copy_tree(&basic(), &repo);
+    for _ in 0..2 {
+        let run = qinqing(&repo, &["report", "--period", "2026-06", "--format", "xlsx"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(
+            run.stdout.is_empty() && run.stderr.contains("output/report/统计-2026-06-01-2026-06-30.xlsx"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(std::fs::read(repo.join("output/report/统计-2026-06-01-2026-06-30.xlsx")).unwrap(), first);
 }
 
 #[test]

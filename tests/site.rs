@@ -243,3 +243,19 @@ fn issued_documents_are_linked_from_the_register() {
     assert!(index.contains(&format!("href=\"{href}\"")), "the issued notice is linked");
     assert!(tmp.path().join("output/site").join(href).is_file());
 }
+
+#[test]
+fn an_invalid_repository_gets_no_documents_and_no_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("output");
+    let out_arg = out.display().to_string();
+    let run = qinqing(&common::fixture("invalid/bad-files"), &["build", "--as-of", AS_OF, "--out", &out_arg]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("未生成公文和网站"), "{}", run.stderr);
+    assert!(
+        run.stderr.lines().next().is_some_and(|l| l.starts_with("cases/")),
+        "file:line:column first: {}",
+        run.stderr
+    );
+    assert!(!out.exists(), "nothing written");
+}
