@@ -135,7 +135,11 @@ impl Report {
         ];
         for (map, key) in groups {
             if let Some(k) = key {
-                f(map.entry(k.to_string()).or_default());
+                // Look up before inserting: the key is allocated once per group, not once per case.
+                match map.get_mut(k) {
+                    Some(figures) => f(figures),
+                    None => f(map.entry(k.to_string()).or_default()),
+                }
             }
         }
     }
@@ -146,13 +150,18 @@ impl Report {
 pub fn compute(repo: &Repository, clocks: &[ClockRow], from: NaiveDate, to: NaiveDate, as_of: NaiveDate) -> Report {
     let mut r = Report { from, to, as_of, ..Report::default() };
     let in_period = |d: NaiveDate| d >= from && d <= to && d <= as_of;
-    let by_id: BTreeMap<&str, &Case> = repo.cases.iter().map(|c| (c.id.value.as_str(), c)).collect();
+    let by_id: rustc_hash::FxHashMap<&str, &Case> = repo.cases.iter().map(|c| (c.id.value.as_str(), c)).collect();
     let keys = |c| case_keys(c, as_of);
     for case in repo.cases.iter().filter(|c| c.received.as_ref().is_some_and(|d| d.value <= as_of)) {
+        // Everything counted needs the receipt or an event in the period: skip the rest cheaply.
+        let received_in = case.received.as_ref().is_some_and(|d| in_period(d.value));
+        if !received_in && !case.timeline.iter().any(|e| in_period(e.date)) {
+            continue;
+        }
         let k = keys(case);
         let events: Vec<&Event> = case.timeline.iter().filter(|e| e.date <= as_of).collect();
         let has = |kind: EventType| events.iter().any(|e| e.kind == kind && in_period(e.date));
-        let collected = case.received.as_ref().is_some_and(|d| in_period(d.value));
+        let collected = received_in;
         let first_assigned = events.iter().find(|e| e.kind == EventType::Assigned).map(|e| e.date);
         let assigned = first_assigned.is_some_and(in_period);
         let closed_by_date = events.iter().any(|e| e.kind == EventType::Closed);
@@ -163,15 +172,18 @@ pub fn compute(repo: &Repository, clocks: &[ClockRow], from: NaiveDate, to: Naiv
                 .find(|e| e.kind == EventType::Replied)
                 .is_some_and(|e| e.result == Some(ReplyResult::Resolved));
         let (answered, replied, closed) = (has(EventType::Answered), has(EventType::Replied), has(EventType::Closed));
-        r.each(&k, None, |f| {
-            f.collected += u64::from(collected);
-            f.answered += u64::from(answered);
-            f.assigned += u64::from(assigned);
-            f.replied += u64::from(replied);
-            f.resolved += u64::from(resolved);
-            f.closed += u64::from(closed);
-            f.tally.assigned_closed += u64::from(assigned && closed_by_date);
-        });
+        let counted = collected || answered || assigned || replied || resolved || closed;
+        if counted {
+            r.each(&k, None, |f| {
+                f.collected += u64::from(collected);
+                f.answered += u64::from(answered);
+                f.assigned += u64::from(assigned);
+                f.replied += u64::from(replied);
+                f.resolved += u64::from(resolved);
+                f.closed += u64::from(closed);
+                f.tally.assigned_closed += u64::from(assigned && closed_by_date);
+            });
+        }
         // An evaluation counts for the lead of the assignment before it.
         for (i, e) in events.iter().enumerate().filter(|(_, e)| e.kind == EventType::Evaluated && in_period(e.date)) {
             let lead = events[..i]
@@ -188,15 +200,20 @@ pub fn compute(repo: &Repository, clocks: &[ClockRow], from: NaiveDate, to: Naiv
         }
     }
     for c in clocks {
+        let overdue = c.status == ClockStatus::Overdue;
+        let counted = matches!(c.status, ClockStatus::Met | ClockStatus::Late | ClockStatus::Overdue)
+            && in_period(c.due)
+            && repo.rules.iter().any(|rule| rule.id == c.rule && rule.responsible == Responsible::Assignee);
+        // Most clocks of a large repository are neither: skip them before looking their case up.
+        if !overdue && !counted {
+            continue;
+        }
         let Some(case) = by_id.get(c.case) else { continue };
         let k = Keys { department: None, ..keys(case) };
-        if c.status == ClockStatus::Overdue {
+        if overdue {
             r.each(&k, c.responsible, |f| f.overdue_now += 1);
         }
-        let department_clock =
-            repo.rules.iter().any(|rule| rule.id == c.rule && rule.responsible == Responsible::Assignee);
-        let counted = matches!(c.status, ClockStatus::Met | ClockStatus::Late | ClockStatus::Overdue);
-        if department_clock && counted && in_period(c.due) {
+        if counted {
             let (met, late) = (c.status == ClockStatus::Met, c.status == ClockStatus::Late);
             r.each(&k, c.responsible, |f| {
                 f.tally.clocks_counted += 1;
@@ -207,7 +224,7 @@ pub fn compute(repo: &Repository, clocks: &[ClockRow], from: NaiveDate, to: Naiv
     }
     r.totals.finish();
     for map in [&mut r.by_level, &mut r.by_department, &mut r.by_category, &mut r.by_meeting] {
-        // Every case is visited, so groups with nothing in the period were created too.
+        // A group can be created by a case whose counts in the period are all zero.
         map.retain(|_, f| *f != Figures::default());
         map.values_mut().for_each(Figures::finish);
     }
