@@ -34,9 +34,7 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let mut repository = super::open(repo, LoadOptions { cache: false, detail: Detail::Full })?;
     let p = args.period.resolve(&repository)?;
     let as_of = p.as_of;
-    let mut problems = std::mem::take(&mut repository.diagnostics);
-    problems.extend(crate::check::validate::validate(&mut repository));
-    let errors: Vec<_> = problems.iter().filter(|d| d.severity == Severity::Error).collect();
+    let errors = super::errors(&mut repository);
     if !errors.is_empty() {
         for d in errors.iter().take(20) {
             eprintln!("{}:{}:{}: {}", d.file, d.line, d.column, d.message);

@@ -106,6 +106,15 @@ impl PeriodArgs {
     }
 }
 
+/// Validates a loaded repository and returns its problems at error severity
+/// (reading and cross-file): commands that publish figures or documents refuse to run on them.
+fn errors(repository: &mut Repository) -> Vec<crate::diag::Diagnostic> {
+    let mut problems = std::mem::take(&mut repository.diagnostics);
+    problems.extend(crate::check::validate::validate(repository));
+    problems.retain(|d| d.severity == crate::diag::Severity::Error);
+    problems
+}
+
 /// A slim, cached load: what `check` and `list` need.
 fn slim(cache: bool) -> LoadOptions {
     LoadOptions { cache, detail: Detail::Slim }

@@ -7,7 +7,6 @@ use anyhow::{anyhow, bail, Result};
 use chrono::{Datelike, NaiveDate};
 
 use crate::check::{evaluate, ClockRow};
-use crate::diag::Severity;
 use crate::load::{Detail, LoadOptions, Repository};
 use crate::render::document::Document;
 use crate::render::fonts::{font_dirs, Fonts};
@@ -58,9 +57,7 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let mut repository = super::open(repo, LoadOptions { cache: false, detail: Detail::Full })?;
     let today = super::as_of(None, &repository);
     let mut as_of = args.as_of.unwrap_or(today);
-    let mut problems = std::mem::take(&mut repository.diagnostics);
-    problems.extend(crate::check::validate::validate(&mut repository));
-    let errors = problems.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = super::errors(&mut repository).len();
     if errors > 0 {
         bail!("案件库有 {errors} 处错误，为免公文出错，未生成任何文书。请先运行 qinqing check 并改正");
     }

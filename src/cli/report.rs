@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Result};
 
 use crate::check::evaluate;
-use crate::diag::Severity;
 use crate::output::{self, report as out};
 use crate::report::figures;
 
@@ -40,9 +39,7 @@ pub struct Args {
 pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let mut repository = super::open(repo, super::slim(true))?;
     let p = args.period.resolve(&repository)?;
-    let mut problems = std::mem::take(&mut repository.diagnostics);
-    problems.extend(crate::check::validate::validate(&mut repository));
-    let errors = problems.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = super::errors(&mut repository).len();
     if errors > 0 {
         bail!("案件库有 {errors} 处错误，统计数字会不完整，未输出。请先运行 qinqing check 并改正");
     }
