@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::diag::{Diagnostic, Severity};
 use crate::load::case::received_pos;
 use crate::load::Repository;
-use crate::model::{derive_status, Case, EventType, Status};
+use crate::model::{derive_status, Case, Status};
 use crate::rules::{evaluate_case, Clock, ClockStatus, NoticeKind, Responsible};
 
 /// One clock as reported: the JSON `clocks` entry. Borrows from the repository.
@@ -199,8 +199,7 @@ pub fn case_state<'a: 'b, 'b>(
     clocks: impl IntoIterator<Item = &'b ClockRow<'a>>,
 ) -> CaseState {
     let events = case.timeline.iter().filter(|e| e.date <= as_of);
-    let lead =
-        events.clone().rfind(|e| e.kind == EventType::Assigned).and_then(|e| e.lead.as_ref()).map(|l| l.value.clone());
+    let lead = case.lead_as_of(as_of).map(str::to_string);
     let mut next_due = None;
     let mut overdue = false;
     for c in clocks {

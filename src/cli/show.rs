@@ -50,14 +50,14 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
             });
             emit(&(serde_json::to_string_pretty(&doc)? + "\n"))?;
         }
-        Format::Text => emit(&text(case, &repository.settings.levels, &state, &clocks, as_of))?,
+        Format::Text => emit(&text(case, &repository.settings, &state, &clocks, as_of))?,
     }
     Ok(0)
 }
 
 fn text(
     case: &Case,
-    levels: &[(String, String)],
+    settings: &crate::model::Settings,
     state: &crate::check::CaseState,
     clocks: &[crate::check::ClockRow],
     as_of: NaiveDate,
@@ -82,9 +82,7 @@ fn text(
         field(case.received.as_ref().map(|r| r.value.to_string())),
         field(case.channel.map(|c| c.zh().to_string())),
         field(case.meeting.as_ref().map(|m| m.value.clone())),
-        field(case.level.as_ref().map(|l| {
-            levels.iter().find(|(k, _)| *k == l.value).map_or(l.value.clone(), |(_, label)| label.clone())
-        })),
+        field(case.level.as_ref().map(|l| settings.level_label(&l.value).to_string())),
         field(case.category.clone()),
         field(case.handling.map(|h| h.zh().to_string())),
     );

@@ -177,6 +177,18 @@ pub struct Meeting {
     pub enterprises: Vec<String>,
 }
 
+impl Case {
+    /// The lead department of the latest assignment as of a date: whom the
+    /// case belongs to in lists, figures and the dashboard.
+    pub fn lead_as_of(&self, as_of: NaiveDate) -> Option<&str> {
+        self.timeline
+            .iter()
+            .rfind(|e| e.kind == EventType::Assigned && e.date <= as_of)
+            .and_then(|e| e.lead.as_ref())
+            .map(|l| l.value.as_str())
+    }
+}
+
 impl Meeting {
     /// The folder whose cases belong to this meeting, relative, with `/`.
     pub fn folder(&self) -> &str {
@@ -269,6 +281,11 @@ impl Settings {
     /// The issuing-office mark (发文机关标志) of standard documents.
     pub fn mark(&self) -> String {
         self.organization_mark.clone().unwrap_or_else(|| format!("{}文件", self.organization_short))
+    }
+
+    /// The Chinese label of a level key (市级 for city); the key itself if it has none.
+    pub fn level_label<'a>(&'a self, key: &'a str) -> &'a str {
+        self.levels.iter().find(|(k, _)| k == key).map_or(key, |(_, label)| label.as_str())
     }
 
     /// The level key for a key or its label.

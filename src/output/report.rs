@@ -36,11 +36,8 @@ pub struct Section<'a> {
 /// The report in sections, in the order every output shows them. Levels print
 /// with their Chinese labels from the settings.
 pub fn sections<'a>(report: &'a Report, settings: &Settings) -> Vec<Section<'a>> {
-    let level_name = |k: &str| {
-        settings.levels.iter().find(|(key, _)| key == k).map_or_else(|| k.to_string(), |(_, label)| label.clone())
-    };
     let mut totals = vec![("合计".to_string(), &report.totals)];
-    totals.extend(report.by_level.iter().map(|(k, f)| (level_name(k), f)));
+    totals.extend(report.by_level.iter().map(|(k, f)| (settings.level_label(k).to_string(), f)));
     let split = |m: &'a std::collections::BTreeMap<String, Figures>| m.iter().map(|(k, f)| (k.clone(), f)).collect();
     vec![
         Section { title: "合计与层级", rows: totals },

@@ -235,8 +235,7 @@ fn bulletin(repo: &Repository, clocks: &[ClockRow], sel: &Selection, as_of: Naiv
             let events = c.timeline.iter().filter(|e| e.date <= as_of);
             let reply = events.clone().rfind(|e| e.kind == EventType::Replied).and_then(|e| e.text.clone());
             json!({ "id": c.id.value, "title": c.title, "enterprise": enterprise(c),
-                    "department": events.clone().rfind(|e| e.kind == EventType::Assigned)
-                        .and_then(|e| e.lead.as_ref()).map_or("—", |l| l.value.as_str()),
+                    "department": c.lead_as_of(as_of).unwrap_or("—"),
                     "status": derive_status(events).zh(), "reply": reply.map(|r| r.trim().to_string()) })
         })
         .collect();

@@ -234,19 +234,10 @@ pub fn compute(repo: &Repository, clocks: &[ClockRow], from: NaiveDate, to: Naiv
 fn case_keys(c: &Case, as_of: NaiveDate) -> Keys<'_> {
     Keys {
         level: c.level.as_ref().map(|l| l.value.as_str()),
-        department: latest_lead(c, as_of),
+        department: c.lead_as_of(as_of),
         category: c.category.as_deref(),
         meeting: c.meeting.as_ref().map(|m| m.value.as_str()),
     }
-}
-
-/// The lead department of the latest assignment as of the date.
-fn latest_lead(case: &Case, as_of: NaiveDate) -> Option<&str> {
-    case.timeline
-        .iter()
-        .rfind(|e| e.kind == EventType::Assigned && e.date <= as_of)
-        .and_then(|e| e.lead.as_ref())
-        .map(|l| l.value.as_str())
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::check::ClockRow;
 use crate::load::Repository;
-use crate::model::{Case, EventType};
+use crate::model::Case;
 use crate::report::figures::Report;
 use crate::report::trend::Month;
 use pages::{slug, Context};
@@ -113,13 +113,7 @@ fn write_into<'s>(site: &'s Site, root: &Path) -> Result<usize> {
     // Department pages: every registered department, and any lead not in the registry.
     let mut by_lead: BTreeMap<&str, Vec<&Case>> = BTreeMap::new();
     for case in &existing {
-        let lead = case
-            .timeline
-            .iter()
-            .rfind(|e| e.kind == EventType::Assigned && e.date <= ctx.as_of)
-            .and_then(|e| e.lead.as_ref())
-            .map(|l| l.value.as_str());
-        if let Some(l) = lead {
+        if let Some(l) = case.lead_as_of(ctx.as_of) {
             by_lead.entry(l).or_default().push(case);
         }
     }

@@ -197,11 +197,8 @@ pub fn index(
         );
     }
     b.push_str("</tbody>\n</table>\n<p class=\"note\">逾期：当月到期的部门时限中未按时答复的（逾期答复或至今超期）。</p>\n</section>\n");
-    let level_name = |k: &str| {
-        ctx.settings.levels.iter().find(|(key, _)| key == k).map_or_else(|| k.to_string(), |(_, l)| l.clone())
-    };
     let mut levels = vec![("合计".to_string(), None, &report.totals)];
-    levels.extend(report.by_level.iter().map(|(k, f)| (level_name(k), None, f)));
+    levels.extend(report.by_level.iter().map(|(k, f)| (ctx.settings.level_label(k).to_string(), None, f)));
     let _ = write!(b, "<section id=\"levels\"><h2>分层级</h2>\n{}</section>\n", figures_table(ctx, &levels));
 
     let min = ctx.settings.report.min_cases;
@@ -377,8 +374,7 @@ pub fn case(ctx: &Context, case: &Case, clocks: &[&ClockRow], known_cases: &dyn 
         row("恳谈会", escape(&m.value));
     }
     if let Some(l) = &case.level {
-        let label = ctx.settings.levels.iter().find(|(k, _)| k == &l.value).map_or(l.value.as_str(), |(_, v)| v);
-        row("层级", escape(label));
+        row("层级", escape(ctx.settings.level_label(&l.value)));
     }
     if let Some(c) = &case.category {
         row("类别", text(c));
