@@ -130,6 +130,23 @@ fn the_dashboard_in_a_browser() {
             None => assert_eq!(shown, "—", "{key}: zero denominator"),
         }
     }
+    // A department's page shows that department's figures of the same report.
+    let dept = "市住房和城乡建设局";
+    let page = std::fs::read_to_string(site.join("departments").join(format!("{dept}.html"))).unwrap();
+    let expected = &json["by_department"][dept];
+    let shown = data_elements(&page, "figure");
+    assert_eq!(shown.len(), 7);
+    for (tag, text) in shown {
+        let key = attr(tag, "data-figure").unwrap();
+        assert_eq!(text.trim(), expected[key].to_string(), "{dept} {key}");
+    }
+    for (tag, _) in data_elements(&page, "rate") {
+        let key = attr(tag, "data-rate").unwrap();
+        assert_eq!(attr(tag, "data-num").unwrap(), expected[key]["num"].to_string(), "{dept} {key}");
+        assert_eq!(attr(tag, "data-den").unwrap(), expected[key]["den"].to_string(), "{dept} {key}");
+    }
+    assert_eq!(expected["assigned"], 4, "the department has figures worth comparing");
+
     // Hand-checked: 7 of the 18 cases assigned in 2026 were closed by 2026-11-20.
     assert!(dom.contains("38.89%（7/18）"), "closure rate as computed by hand");
     assert_eq!(dom.matches("<svg").count(), 2, "the trend and the departments' bars, inline SVG");

@@ -15,7 +15,7 @@ use crate::render::plan::Selection;
 use crate::render::{file_stem, register, DocKind, Format};
 use crate::report::site::{self, Site};
 use crate::report::{chart, figures, trend};
-use crate::rules::{ClockStatus, NoticeKind};
+use crate::rules::ClockStatus;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -58,14 +58,9 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let mut failed = false;
     let bulletin_sel =
         Selection { from: Some(p.from), to: Some(p.to), period_label: Some(p.label.clone()), ..Selection::default() };
-    let wants_supervision =
-        clocks.iter().any(|c| c.status == ClockStatus::Overdue && c.notices.contains(&NoticeKind::Supervision));
+    // Supervision plans nothing when no clock calls for it; the bulletin is always due.
     let supervision_sel = Selection::default();
-    let jobs = [(DocKind::Supervision, &supervision_sel, wants_supervision), (DocKind::Bulletin, &bulletin_sel, true)];
-    for (kind, sel, wanted) in jobs {
-        if !wanted {
-            continue;
-        }
+    for (kind, sel) in [(DocKind::Supervision, &supervision_sel), (DocKind::Bulletin, &bulletin_sel)] {
         let out_dir = out.join(kind.key());
         let job = Job { kind, sel, as_of, formats: &args.format, out_dir: &out_dir, issue: false };
         let Some((named, results)) = generate(&repository, &clocks, &job, fonts.as_ref())? else { continue };

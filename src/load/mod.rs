@@ -49,6 +49,12 @@ pub struct Repository {
 }
 
 impl Repository {
+    /// Whether a rule's clocks belong to the assigned department (a department
+    /// clock: counted in on-time rates, supervised, named in bulletins).
+    pub fn is_department_rule(&self, rule: &str) -> bool {
+        self.rules.iter().any(|r| r.id == rule && r.responsible == crate::rules::Responsible::Assignee)
+    }
+
     /// The full name of a department written by its name or an alias, as case
     /// files may; unknown names (or no departments.yaml) are kept as given.
     pub fn department_name(&self, name: &str) -> String {

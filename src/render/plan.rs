@@ -14,7 +14,7 @@ use crate::render::{date_cn, DocKind};
 use crate::report::figures::{self, Figures, Rate};
 use crate::report::percent::{percent, with_counts};
 use crate::report::{chart, ranking, trend};
-use crate::rules::{ClockStatus, NoticeKind, Responsible};
+use crate::rules::{ClockStatus, NoticeKind};
 
 pub use crate::report::period::parse_period;
 
@@ -147,7 +147,7 @@ fn assignment(repo: &Repository, clocks: &[ClockRow], sel: &Selection, as_of: Na
 }
 
 fn is_assignee(repo: &Repository, clock: &ClockRow) -> bool {
-    repo.rules.iter().any(|r| r.id == clock.rule && r.responsible == Responsible::Assignee)
+    repo.is_department_rule(clock.rule)
 }
 
 fn enterprise(case: &Case) -> String {

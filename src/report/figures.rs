@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::check::ClockRow;
 use crate::load::Repository;
 use crate::model::{Case, Event, EventType, Rating, ReplyResult};
-use crate::rules::{ClockStatus, Responsible};
+use crate::rules::ClockStatus;
 
 /// A rate: numerator, denominator, and their quotient (none when den is 0).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
@@ -203,7 +203,7 @@ pub fn compute(repo: &Repository, clocks: &[ClockRow], from: NaiveDate, to: Naiv
         let overdue = c.status == ClockStatus::Overdue;
         let counted = matches!(c.status, ClockStatus::Met | ClockStatus::Late | ClockStatus::Overdue)
             && in_period(c.due)
-            && repo.rules.iter().any(|rule| rule.id == c.rule && rule.responsible == Responsible::Assignee);
+            && repo.is_department_rule(c.rule);
         // Most clocks of a large repository are neither: skip them before looking their case up.
         if !overdue && !counted {
             continue;
