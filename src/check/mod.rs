@@ -44,6 +44,14 @@ pub struct ClockRow<'a> {
     pub rule_title: &'a str,
 }
 
+impl ClockRow<'_> {
+    /// The order overdue clocks are named in (notices, bulletins, the dashboard):
+    /// most days overdue first, then by case id so the order is stable.
+    pub fn worst_first(a: &&Self, b: &&Self) -> std::cmp::Ordering {
+        b.days.cmp(&a.days).then(a.case.cmp(b.case))
+    }
+}
+
 /// Counts for the summary line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {

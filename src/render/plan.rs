@@ -172,7 +172,7 @@ fn supervision(repo: &Repository, clocks: &[ClockRow], as_of: NaiveDate) -> Vec<
     by_dept
         .into_iter()
         .map(|(dept, mut items)| {
-            items.sort_by(|a, b| b.days.cmp(&a.days).then(a.case.cmp(b.case)));
+            items.sort_by(ClockRow::worst_first);
             let items: Vec<Value> = items
                 .iter()
                 .map(|c| {
@@ -202,7 +202,7 @@ fn bulletin(repo: &Repository, clocks: &[ClockRow], sel: &Selection, as_of: Naiv
     let settings = &repo.settings.report;
     let mut overdue: Vec<&ClockRow> =
         clocks.iter().filter(|c| c.status == ClockStatus::Overdue && is_assignee(repo, c)).collect();
-    overdue.sort_by(|a, b| b.days.cmp(&a.days).then(a.case.cmp(b.case)));
+    overdue.sort_by(ClockRow::worst_first);
     let cases = cases_by_id(repo);
     let mut departments: Vec<&str> = overdue.iter().filter_map(|c| c.responsible).collect();
     departments.sort();

@@ -158,7 +158,7 @@ fn write_into<'s>(site: &'s Site, root: &Path) -> Result<usize> {
 
     let mut overdue: Vec<&ClockRow> =
         site.clocks.iter().filter(|c| c.status == crate::rules::ClockStatus::Overdue).collect();
-    overdue.sort_by(|a, b| b.days.cmp(&a.days).then(a.case.cmp(b.case)));
+    overdue.sort_by(ClockRow::worst_first);
     let titles: HashMap<&str, &str> = existing.iter().map(|c| (c.id.value.as_str(), c.title.as_str())).collect();
     let with_page: HashSet<&str> = departments.iter().copied().collect();
     let links = pages::Links { years: &years, documents: &documents, issued: &site.issued };
