@@ -93,26 +93,19 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         Ok(text) => register::read(&text)?,
         Err(_) => Vec::new(),
     };
-    let kinds = [DocKind::Assignment, DocKind::Supervision, DocKind::Bulletin];
-    let issued = issued
-        .into_iter()
-        .map(|e| {
-            let kind = kinds.iter().find(|k| k.key() == e.kind);
-            // Files `render --issue` wrote for this number, if they are still in output/.
-            if let (Some(k), Some(to)) = (kind, &e.to) {
-                let stem = file_stem(&[&e.number, to]);
-                for ext in ["pdf", "docx", "html"] {
-                    let file = out.join(k.key()).join(format!("{stem}.{ext}"));
-                    if file.is_file() {
-                        let label = format!("{}（{to}，{}）", e.number, ext.to_uppercase());
-                        documents.push((format!("已发{}", k.zh()), label, file));
-                    }
+    // Files `render --issue` wrote for a registered number, if they are still in output/.
+    for e in &issued {
+        if let (Some(k), Some(to)) = (DocKind::from_key(&e.kind), &e.to) {
+            let stem = file_stem(&[&e.number, to]);
+            for ext in ["pdf", "docx", "html"] {
+                let file = out.join(k.key()).join(format!("{stem}.{ext}"));
+                if file.is_file() {
+                    let label = format!("{}（{to}，{}）", e.number, ext.to_uppercase());
+                    documents.push((format!("已发{}", k.zh()), label, file));
                 }
             }
-            let kind = kind.map_or("", |k| k.zh()).to_string();
-            [e.number, kind, e.to.unwrap_or_default(), e.title.unwrap_or_default(), e.date.unwrap_or_default()]
-        })
-        .collect();
+        }
+    }
     let site = Site {
         repo: &repository,
         clocks: &clocks,

@@ -39,6 +39,10 @@ impl DocKind {
             DocKind::Bulletin => "bulletin",
         }
     }
+    /// The kind of a stable key, as the register writes it.
+    pub fn from_key(key: &str) -> Option<DocKind> {
+        [DocKind::Assignment, DocKind::Supervision, DocKind::Bulletin].into_iter().find(|k| k.key() == key)
+    }
     /// Chinese name.
     pub fn zh(self) -> &'static str {
         match self {

@@ -41,7 +41,7 @@ pub struct Site<'a> {
     /// Documents to copy in: (kind, label, file).
     pub documents: Vec<(String, String, PathBuf)>,
     /// The register's entries: (number, kind, recipient, title, date).
-    pub issued: Vec<[String; 5]>,
+    pub issued: Vec<crate::render::register::Entry>,
 }
 
 /// Writes the site to `dir`, replacing a previous one. Returns the number of pages.

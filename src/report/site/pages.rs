@@ -159,8 +159,8 @@ pub struct Links<'a> {
     pub years: &'a [(String, usize)],
     /// Documents written by this build: (kind, label, href).
     pub documents: &'a [(String, String, String)],
-    /// Numbers issued, from the register: (number, kind, recipient, title, date).
-    pub issued: &'a [[String; 5]],
+    /// Numbers issued, from the register.
+    pub issued: &'a [crate::render::register::Entry],
 }
 
 /// The index: headline figures, the trend, levels, departments worst first,
@@ -258,9 +258,13 @@ pub fn index(
     }
     if !links.issued.is_empty() {
         b.push_str("<h3>发文登记</h3>\n<table>\n<thead><tr><th>文号</th><th>种类</th><th>主送</th><th>标题</th><th>日期</th></tr></thead>\n<tbody>\n");
-        for row in links.issued {
-            let cells: Vec<String> = row.iter().map(|c| format!("<td>{}</td>", escape(c))).collect();
-            let _ = writeln!(b, "<tr>{}</tr>", cells.join(""));
+        for e in links.issued {
+            let kind = crate::render::DocKind::from_key(&e.kind).map_or("", |k| k.zh());
+            let (to, title, date) = (e.to.as_deref(), e.title.as_deref(), e.date.as_deref());
+            let cells: String = [Some(e.number.as_str()), Some(kind), to, title, date]
+                .map(|c| format!("<td>{}</td>", escape(c.unwrap_or(""))))
+                .concat();
+            let _ = writeln!(b, "<tr>{cells}</tr>");
         }
         b.push_str("</tbody>\n</table>\n");
     }
