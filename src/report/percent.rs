@@ -67,6 +67,12 @@ mod tests {
         // With the defaults (two decimals, rounded) the first prints as GB/T 8170 rounds it.
         assert_eq!(with_counts(&rate(119, 124), &ReportSettings::default()), "95.97%（119/124）");
         assert_eq!(percent(&rate(585, 630), &settings(1, true)), "92.8%");
+        // The Excel cell holds the percentage as printed, not the raw quotient.
+        let close = |a: Option<f64>, b: f64| a.is_some_and(|a| (a - b).abs() < 1e-12);
+        assert!(close(printed_fraction(&rate(119, 124), &settings(2, true)), 0.9596));
+        assert!(close(printed_fraction(&rate(119, 124), &settings(2, false)), 0.9597));
+        assert!(close(printed_fraction(&rate(585, 630), &settings(1, false)), 0.929));
+        assert_eq!(printed_fraction(&rate(0, 0), &ReportSettings::default()), None);
     }
 
     #[test]
