@@ -5,7 +5,7 @@ use chrono::{Datelike, Days, NaiveDate, Weekday};
 
 /// Which days are working days, for the years a holiday calendar covers.
 #[derive(Debug, Clone)]
-pub struct Calendar {
+pub(crate) struct Calendar {
     /// First covered day (1 January of the first year).
     first: NaiveDate,
     /// One flag per covered day: is it a working day.
@@ -16,7 +16,7 @@ pub struct Calendar {
 
 /// A declared holiday range or makeup working day.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Declared {
+pub(crate) enum Declared {
     /// Days off, inclusive.
     Holiday { name: String, from: NaiveDate, to: NaiveDate },
     /// A weekend day that is worked.
@@ -25,7 +25,7 @@ pub enum Declared {
 
 impl Calendar {
     /// A calendar covering `years` (inclusive) with the declared days applied in order.
-    pub fn new(years: (i32, i32), declared: &[Declared]) -> Calendar {
+    pub(crate) fn new(years: (i32, i32), declared: &[Declared]) -> Calendar {
         let first = NaiveDate::from_ymd_opt(years.0, 1, 1).unwrap_or(NaiveDate::MIN);
         let last = NaiveDate::from_ymd_opt(years.1, 12, 31).unwrap_or(first);
         let days = (last - first).num_days().max(-1) + 1;
@@ -50,7 +50,7 @@ impl Calendar {
     }
 
     /// A calendar that knows weekends only.
-    pub fn weekends_only() -> Calendar {
+    pub(crate) fn weekends_only() -> Calendar {
         Calendar { first: NaiveDate::MIN, workday: Vec::new(), names: Vec::new() }
     }
 
@@ -66,18 +66,18 @@ impl Calendar {
     }
 
     /// Whether the calendar knows the holidays of this date's year.
-    pub fn covers(&self, d: NaiveDate) -> bool {
+    pub(crate) fn covers(&self, d: NaiveDate) -> bool {
         self.index(d).is_some()
     }
 
     /// The covered years, if any.
-    pub fn years(&self) -> Option<(i32, i32)> {
+    pub(crate) fn years(&self) -> Option<(i32, i32)> {
         let last = self.first.checked_add_days(Days::new(self.workday.len().checked_sub(1)? as u64))?;
         Some((self.first.year(), last.year()))
     }
 
     /// Whether a date is a working day (weekends only outside the covered years).
-    pub fn is_workday(&self, d: NaiveDate) -> bool {
+    pub(crate) fn is_workday(&self, d: NaiveDate) -> bool {
         match self.index(d) {
             Some(i) => self.workday[i],
             None => is_weekday(d),
@@ -85,12 +85,13 @@ impl Calendar {
     }
 
     /// The name of a declared day (a holiday or makeup day), if any.
-    pub fn name_of(&self, d: NaiveDate) -> Option<&str> {
+    #[cfg(test)]
+    pub(crate) fn name_of(&self, d: NaiveDate) -> Option<&str> {
         self.names.binary_search_by(|(day, _)| day.cmp(&d)).ok().map(|i| self.names[i].1.as_str())
     }
 
     /// The date itself if it is a working day, else the next working day.
-    pub fn roll(&self, d: NaiveDate) -> NaiveDate {
+    pub(crate) fn roll(&self, d: NaiveDate) -> NaiveDate {
         let mut day = d;
         while !self.is_workday(day) {
             match day.succ_opt() {
@@ -102,7 +103,7 @@ impl Calendar {
     }
 
     /// The n-th working day after `d` (`d` itself not counted); n = 0 gives `roll(d)`.
-    pub fn add_workdays(&self, d: NaiveDate, n: u32) -> NaiveDate {
+    pub(crate) fn add_workdays(&self, d: NaiveDate, n: u32) -> NaiveDate {
         if n == 0 {
             return self.roll(d);
         }
@@ -121,7 +122,7 @@ impl Calendar {
     }
 
     /// The n-th working day before `d` (`d` itself not counted).
-    pub fn sub_workdays(&self, d: NaiveDate, n: u32) -> NaiveDate {
+    pub(crate) fn sub_workdays(&self, d: NaiveDate, n: u32) -> NaiveDate {
         let mut day = d;
         let mut left = n;
         while left > 0 {
@@ -142,7 +143,7 @@ fn is_weekday(d: NaiveDate) -> bool {
 }
 
 /// The built-in calendar file, also written by `init`.
-pub const BUILTIN_CN: &str = include_str!("../rules/calendars/cn.yaml");
+pub(crate) const BUILTIN_CN: &str = include_str!("../rules/calendars/cn.yaml");
 
 #[cfg(test)]
 mod tests {

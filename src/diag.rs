@@ -5,70 +5,60 @@ use serde::{Deserialize, Serialize};
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Severity {
+pub(crate) enum Severity {
     /// The input cannot be trusted as it stands.
     Error,
     /// Worth a look; fails the run only with `--deny warnings`.
     Warning,
 }
 
-impl Severity {
-    /// The stable English name used in machine formats.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
-    }
-}
-
 /// A position in a file: 1-based line and 1-based column in characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
-pub struct Pos {
+pub(crate) struct Pos {
     /// 1-based line.
-    pub line: u32,
+    pub(crate) line: u32,
     /// 1-based column, counted in characters.
-    pub column: u32,
+    pub(crate) column: u32,
 }
 
 impl Pos {
     /// A position from 1-based line and column.
-    pub fn new(line: u32, column: u32) -> Pos {
+    pub(crate) fn new(line: u32, column: u32) -> Pos {
         Pos { line, column }
     }
     /// The start of a file.
-    pub fn start() -> Pos {
+    pub(crate) fn start() -> Pos {
         Pos { line: 1, column: 1 }
     }
 }
 
 /// One problem with the input: where it starts, a stable code, and what to do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Diagnostic {
+pub(crate) struct Diagnostic {
     /// Error or warning.
-    pub severity: Severity,
+    pub(crate) severity: Severity,
     /// Stable kebab-case code, for scripts and documentation.
-    pub code: String,
+    pub(crate) code: String,
     /// Path relative to the repository root, with `/`.
-    pub file: String,
+    pub(crate) file: String,
     /// 1-based line.
-    pub line: u32,
+    pub(crate) line: u32,
     /// 1-based column in characters.
-    pub column: u32,
+    pub(crate) column: u32,
     /// What is wrong, in Chinese.
-    pub message: String,
+    pub(crate) message: String,
     /// How to fix it, when we can tell (always present in JSON, null when none).
-    pub hint: Option<String>,
+    pub(crate) hint: Option<String>,
 }
 
 impl Diagnostic {
     /// An error at a position.
-    pub fn error(code: &str, file: &str, pos: Pos, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn error(code: &str, file: &str, pos: Pos, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(Severity::Error, code, file, pos, message)
     }
 
     /// A warning at a position.
-    pub fn warning(code: &str, file: &str, pos: Pos, message: impl Into<String>) -> Diagnostic {
+    pub(crate) fn warning(code: &str, file: &str, pos: Pos, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(Severity::Warning, code, file, pos, message)
     }
 
@@ -85,51 +75,46 @@ impl Diagnostic {
     }
 
     /// Adds a hint.
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Diagnostic {
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Diagnostic {
         self.hint = Some(hint.into());
         self
     }
 
     /// Sets the hint of a diagnostic already recorded.
-    pub fn hint(&mut self, hint: impl Into<String>) {
+    pub(crate) fn hint(&mut self, hint: impl Into<String>) {
         self.hint = Some(hint.into());
     }
 
     /// Adds a hint when there is one.
-    pub fn with_hint_opt(mut self, hint: Option<String>) -> Diagnostic {
+    pub(crate) fn with_hint_opt(mut self, hint: Option<String>) -> Diagnostic {
         self.hint = hint;
         self
     }
 
     /// The order diagnostics are reported in: file, line, column, code.
-    pub fn sort_key(&self) -> (&str, u32, u32, &str) {
+    pub(crate) fn sort_key(&self) -> (&str, u32, u32, &str) {
         (&self.file, self.line, self.column, &self.code)
     }
 }
 
 /// Collects diagnostics for one file.
 #[derive(Debug)]
-pub struct Sink<'a> {
+pub(crate) struct Sink<'a> {
     /// The file the diagnostics are about.
-    pub file: &'a str,
+    pub(crate) file: &'a str,
     /// What has been collected so far.
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 impl<'a> Sink<'a> {
     /// An empty sink for a file.
-    pub fn new(file: &'a str) -> Sink<'a> {
+    pub(crate) fn new(file: &'a str) -> Sink<'a> {
         Sink { file, diagnostics: Vec::new() }
     }
 
     /// Records an error and returns it for adding a hint.
-    pub fn error(&mut self, code: &str, pos: Pos, message: impl Into<String>) -> &mut Diagnostic {
+    pub(crate) fn error(&mut self, code: &str, pos: Pos, message: impl Into<String>) -> &mut Diagnostic {
         self.push(Diagnostic::error(code, self.file, pos, message))
-    }
-
-    /// Records a warning and returns it for adding a hint.
-    pub fn warning(&mut self, code: &str, pos: Pos, message: impl Into<String>) -> &mut Diagnostic {
-        self.push(Diagnostic::warning(code, self.file, pos, message))
     }
 
     fn push(&mut self, d: Diagnostic) -> &mut Diagnostic {
@@ -140,7 +125,7 @@ impl<'a> Sink<'a> {
 }
 
 /// The known name closest to `word`, when it is close enough to be a likely typo.
-pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let mut best: Option<(&str, f64)> = None;
     for c in candidates {
         let score = strsim::normalized_damerau_levenshtein(word, c);
@@ -154,6 +139,6 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// The usual hint for a likely typo.
-pub fn did_you_mean(name: &str) -> String {
+pub(crate) fn did_you_mean(name: &str) -> String {
     format!("是否为「{name}」？")
 }

@@ -1,45 +1,224 @@
-//! Writing files safely: atomically, and never over a user's file.
+//! The one way qinqing writes files: every file it writes (the register, the
+//! parse cache, documents, reports, schemas, the site, case files) goes through here.
+//!
+//! - A file is written to a temporary file in its own folder, synced, and renamed
+//!   over its name: a reader sees the old file or the new one, never half.
+//! - A file that existed keeps its permissions; a new one gets the permissions
+//!   any program's new file gets (0666 less the umask).
+//! - A symbolic link is never followed: a link where a file is to be written is
+//!   refused, and lock files are opened with `O_NOFOLLOW`.
+//! - A whole folder (the site) is written as a fresh [`Tree`] and swapped in at once.
 
+use std::fs::{File, OpenOptions, Permissions};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 
-/// Temporary files are private (0600); what we write is meant to be read like
-/// any other file the user creates.
-fn readable(tmp: &tempfile::NamedTempFile) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
-    }
-    #[cfg(not(unix))]
-    let _ = tmp;
-    Ok(())
+/// Whether an existing file may be replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// Only a new file: an existing one is never clobbered.
+    New,
+    /// Replace the file if it exists.
+    Replace,
 }
 
 /// Writes a new file atomically; fails if the file already exists.
-pub fn write_new(path: &Path, contents: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("无法在 {} 中写入", dir.display()))?;
-    tmp.write_all(contents)?;
-    tmp.as_file().sync_all()?;
-    readable(&tmp)?;
-    tmp.persist_noclobber(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("无法写入 {}（文件已存在则不会覆盖）", path.display()))?;
-    Ok(())
+pub(crate) fn write_new(path: &Path, contents: &[u8]) -> Result<()> {
+    write_with(path, Mode::New, |f| f.write_all(contents))
 }
 
-/// Replaces a generated file atomically (readers see the old or the new file, never half).
-pub fn replace(path: &Path, contents: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(contents)?;
+/// Replaces a file atomically, keeping its permissions.
+pub(crate) fn replace(path: &Path, contents: &[u8]) -> Result<()> {
+    write_with(path, Mode::Replace, |f| f.write_all(contents))
+}
+
+/// Writes a file atomically with a writer callback (for streamed contents).
+pub(crate) fn write_with(path: &Path, mode: Mode, fill: impl FnOnce(&mut File) -> std::io::Result<()>) -> Result<()> {
+    let dir = folder_of(path);
+    create_dir_all(dir)?;
+    let existing = match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            bail!("{} 是符号链接，qinqing 不会通过链接写入文件；请换成普通文件或删除它", path.display())
+        }
+        Ok(meta) if meta.is_dir() => bail!("{} 是一个目录，无法写成文件", path.display()),
+        Ok(_) if mode == Mode::New => bail!("{} 已存在，未覆盖", path.display()),
+        Ok(meta) => Some(meta.permissions()),
+        Err(_) => None,
+    };
+    let mut tmp =
+        temp_builder().tempfile_in(dir).with_context(|| format!("无法在 {} 中写入临时文件", dir.display()))?;
+    fill(tmp.as_file_mut()).with_context(|| format!("无法写入 {}", path.display()))?;
+    if let Some(permissions) = existing {
+        tmp.as_file().set_permissions(permissions)?;
+    }
     tmp.as_file().sync_all()?;
-    readable(&tmp)?;
-    tmp.persist(path).map_err(|e| e.error).with_context(|| format!("无法写入 {}", path.display()))?;
-    Ok(())
+    let persisted = match mode {
+        Mode::New => tmp.persist_noclobber(path).map(drop),
+        Mode::Replace => tmp.persist(path).map(drop),
+    };
+    persisted.map_err(|e| e.error).with_context(|| match mode {
+        Mode::New => format!("无法写入 {}（文件已存在则不会覆盖）", path.display()),
+        Mode::Replace => format!("无法写入 {}", path.display()),
+    })
+}
+
+/// Creates a folder and its parents.
+pub(crate) fn create_dir_all(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))
+}
+
+/// Opens a lock file, creating it; a symbolic link there is refused, never followed.
+pub(crate) fn lock_file(path: &Path) -> Result<File> {
+    create_dir_all(folder_of(path))?;
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    options.open(path).with_context(|| format!("无法打开锁文件 {}（不能是符号链接）", path.display()))
+}
+
+fn folder_of(path: &Path) -> &Path {
+    path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
+/// Temporary files are created readable as any new file is (0666 less the
+/// umask), not private, so what is renamed into place reads like the user's own files.
+fn temp_builder() -> tempfile::Builder<'static, 'static> {
+    let mut b = tempfile::Builder::new();
+    b.prefix(".qinqing-tmp-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(Permissions::from_mode(0o666));
+    }
+    b
+}
+
+/// A folder written file by file out of sight, then swapped in whole, so a
+/// reader never sees half of it and nothing of an older one lingers.
+pub(crate) struct Tree {
+    dir: tempfile::TempDir,
+}
+
+impl Tree {
+    /// A fresh, empty folder beside where the tree will go.
+    pub(crate) fn new_beside(dest: &Path, prefix: &str) -> Result<Tree> {
+        let parent = folder_of(dest);
+        create_dir_all(parent)?;
+        let mut b = tempfile::Builder::new();
+        b.prefix(prefix);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            b.permissions(Permissions::from_mode(0o777));
+        }
+        let dir = b.tempdir_in(parent).with_context(|| format!("无法在 {} 中建立目录", parent.display()))?;
+        Ok(Tree { dir })
+    }
+
+    /// Creates a folder inside the tree.
+    pub(crate) fn mkdir(&self, rel: &str) -> Result<()> {
+        create_dir_all(&self.dir.path().join(rel))
+    }
+
+    /// Writes a new file inside the tree. The tree is fresh and ours, so the
+    /// file is created exclusively (a link or an existing file there is an error).
+    pub(crate) fn put(&self, rel: &str, contents: &[u8]) -> Result<()> {
+        let path = self.dir.path().join(rel);
+        let mut f =
+            OpenOptions::new().write(true).create_new(true).open(&path).with_context(|| format!("无法写入 {rel}"))?;
+        f.write_all(contents).with_context(|| format!("无法写入 {rel}"))
+    }
+
+    /// Copies a file into the tree.
+    pub(crate) fn copy_in(&self, rel: &str, from: &Path) -> Result<()> {
+        let bytes = std::fs::read(from).with_context(|| format!("无法读取 {}", from.display()))?;
+        self.put(rel, &bytes)
+    }
+
+    /// Puts the tree at `dest`, replacing what was there (which `may_replace`
+    /// must approve). The old tree is moved aside first and deleted after.
+    pub(crate) fn commit(self, dest: &Path, remove_old: impl FnOnce(&Path) -> std::io::Result<()>) -> Result<()> {
+        if std::fs::symlink_metadata(dest).is_ok_and(|m| m.file_type().is_symlink()) {
+            bail!("{} 是符号链接，qinqing 不会替换它；请删除链接或换一个输出目录", dest.display());
+        }
+        let fresh: PathBuf = self.dir.keep();
+        let old = folder_of(dest).join(format!(".qinqing-old-{}", std::process::id()));
+        let had_old = dest.exists();
+        if had_old {
+            std::fs::rename(dest, &old).with_context(|| format!("无法替换 {}", dest.display()))?;
+        }
+        std::fs::rename(&fresh, dest).with_context(|| format!("无法写入 {}", dest.display()))?;
+        if had_old {
+            remove_old(&old).with_context(|| format!("无法删除旧目录 {}", old.display()))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    fn mode(p: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn replacing_keeps_the_permissions_and_new_files_are_readable() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("issued.yaml");
+        write_new(&file, b"a\n").unwrap();
+        assert_eq!(mode(&file) & 0o044, 0o044, "a new file is readable like the user's own");
+        std::fs::set_permissions(&file, Permissions::from_mode(0o640)).unwrap();
+        replace(&file, b"b\n").unwrap();
+        assert_eq!(std::fs::read(&file).unwrap(), b"b\n");
+        assert_eq!(mode(&file), 0o640, "the register keeps its mode after an issue");
+        assert!(write_new(&file, b"c\n").is_err(), "never clobbers");
+        assert_eq!(std::fs::read(&file).unwrap(), b"b\n");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "no temporary file is left behind");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_is_never_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside.txt");
+        std::fs::write(&outside, "keep").unwrap();
+        let link = dir.path().join("link.yaml");
+        std::os::unix::fs::symlink(&outside, &link).unwrap();
+        assert!(replace(&link, b"x").is_err());
+        assert!(lock_file(&link).is_err());
+        let dangling = dir.path().join("dangling");
+        std::os::unix::fs::symlink(dir.path().join("nowhere"), &dangling).unwrap();
+        assert!(write_new(&dangling, b"x").is_err());
+        assert!(!dir.path().join("nowhere").exists());
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), "keep");
+    }
+
+    #[test]
+    fn a_tree_is_swapped_in_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("site");
+        for round in ["one", "two"] {
+            let tree = Tree::new_beside(&dest, ".site-").unwrap();
+            tree.mkdir("cases").unwrap();
+            tree.put(&format!("cases/{round}.html"), round.as_bytes()).unwrap();
+            assert!(tree.put(&format!("cases/{round}.html"), b"again").is_err());
+            tree.commit(&dest, |old| std::fs::remove_dir_all(old)).unwrap();
+        }
+        assert!(dest.join("cases/two.html").is_file());
+        assert!(!dest.join("cases/one.html").exists(), "nothing of the older tree lingers");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
 }

@@ -1,19 +1,19 @@
 //! qinqing（亲清）: cases raised by enterprises, kept as YAML in git, checked
 //! against deadline rules, and turned into official documents.
 //!
-//! Pipeline: `load` → `model` → `check` (validation + `rules` on a `calendar`)
-//! → `output`; `cli` wires the stages together.
+//! Stages, each importing only from the ones before it (docs/architecture.md):
+//! foundations (`diag`, `calendar`, `text`, `fsx`, `timing`) → `model` →
+//! `load` → `check` → `report` → `render` → `output` → `cli`.
 
-pub mod calendar;
-pub mod check;
+pub(crate) mod calendar;
+pub(crate) mod check;
 pub mod cli;
-pub mod diag;
-pub mod fsx;
-pub mod load;
-pub mod model;
-pub mod output;
-pub mod render;
-pub mod report;
-pub mod rules;
-pub mod schema;
-pub mod timing;
+pub(crate) mod diag;
+pub(crate) mod fsx;
+pub(crate) mod load;
+pub(crate) mod model;
+pub(crate) mod output;
+pub(crate) mod render;
+pub(crate) mod report;
+pub mod text;
+pub(crate) mod timing;

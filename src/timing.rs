@@ -9,7 +9,7 @@ fn start() -> Option<&'static Instant> {
 }
 
 /// Prints the time since the process started this phase's clock, if enabled.
-pub fn mark(phase: &str) {
+pub(crate) fn mark(phase: &str) {
     if let Some(t) = start() {
         eprintln!("[timing] {:>8.3} s  {phase}", t.elapsed().as_secs_f64());
     }

@@ -1,97 +1,95 @@
-//! Validation and rules together: what `check` reports as of a date.
+//! The check stage: validation across files and the deadline rules. It takes
+//! the loaded repository and returns the [`Ledger`] every later stage reads,
+//! with the problems found; clocks come from a [`Snapshot`] of the ledger on a date.
 
-pub mod validate;
+pub(crate) mod clock;
+pub(crate) mod due;
+pub(crate) mod ledger;
+mod validate;
 
 use chrono::NaiveDate;
-use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::diag::{Diagnostic, Severity};
-use crate::load::case::received_pos;
+use crate::diag::{Diagnostic, Pos, Severity};
 use crate::load::Repository;
-use crate::model::{derive_status, Case, Status};
-use crate::rules::{evaluate_case, Clock, ClockStatus, NoticeKind, Responsible};
 
-/// One clock as reported: the JSON `clocks` entry. Borrows from the repository.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ClockRow<'a> {
-    /// Case id.
-    pub case: &'a str,
-    /// Rule id.
-    pub rule: &'a str,
-    /// Start date.
-    pub start: NaiveDate,
-    /// Due date.
-    pub due: NaiveDate,
-    /// Status as of the date.
-    pub status: ClockStatus,
-    /// Stop date.
-    pub stopped: Option<NaiveDate>,
-    /// Days overdue or late.
-    pub days: Option<i64>,
-    /// Who must act.
-    pub responsible: Option<&'a str>,
-    /// Severity of the finding.
-    pub severity: Option<Severity>,
-    /// Notices due.
-    pub notices: Vec<NoticeKind>,
-    /// Case file.
-    pub file: &'a str,
-    /// Line of the clock's start.
-    pub line: u32,
-    /// The rule's title (for people; not in the JSON).
-    #[serde(skip)]
-    pub rule_title: &'a str,
+pub(crate) use clock::{Clock, ClockStatus};
+pub(crate) use ledger::{exists, CaseState, Ledger, Snapshot};
+
+/// The ledger and every problem with the input, sorted by file, line, column.
+pub(crate) struct Checked {
+    /// The checked repository.
+    pub(crate) ledger: Ledger,
+    /// Problems found while reading and checking.
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
-impl ClockRow<'_> {
-    /// The order overdue clocks are named in (notices, bulletins, the dashboard):
-    /// most days overdue first, then by case id so the order is stable.
-    pub fn worst_first(a: &&Self, b: &&Self) -> std::cmp::Ordering {
-        b.days.cmp(&a.days).then(a.case.cmp(b.case))
+impl Checked {
+    /// The problems at error severity: commands that publish figures or
+    /// documents refuse to run on them.
+    pub(crate) fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Error)
     }
+}
+
+/// Validates a loaded repository and builds its ledger.
+pub(crate) fn check(mut repo: Repository) -> Checked {
+    let mut diagnostics = std::mem::take(&mut repo.diagnostics);
+    crate::timing::mark("load done");
+    diagnostics.extend(validate::validate(&mut repo));
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // One order for every later stage: the date order of events (validation
+    // has already reported any that are out of order in the file).
+    for case in &mut repo.cases {
+        if !case.timeline.is_sorted_by_key(|e| e.date) {
+            case.timeline.sort_by_key(|e| e.date);
+        }
+    }
+    crate::timing::mark("validate");
+    let Repository { root, settings, departments, meetings, cases, rules, calendar, files, .. } = repo;
+    let ledger = Ledger::new(root, settings, departments, meetings, cases, rules, calendar, files);
+    Checked { ledger, diagnostics }
 }
 
 /// Counts for the summary line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Summary {
+pub(crate) struct Summary {
     /// Cases that exist as of the date.
-    pub cases: usize,
+    pub(crate) cases: usize,
     /// Case and meeting files read.
-    pub files: usize,
+    pub(crate) files: usize,
     /// Diagnostics at error severity.
-    pub errors: usize,
+    pub(crate) errors: usize,
     /// Diagnostics at warning severity.
-    pub warnings: usize,
+    pub(crate) warnings: usize,
     /// Overdue clocks.
-    pub overdue: usize,
+    pub(crate) overdue: usize,
     /// Due-soon clocks.
-    pub due_soon: usize,
+    pub(crate) due_soon: usize,
 }
 
-/// What `check` found.
-#[derive(Debug, Clone)]
-pub struct CheckReport<'a> {
+/// What `check` reports as of a date.
+pub(crate) struct CheckReport<'l> {
     /// The date checked as of.
-    pub as_of: NaiveDate,
+    pub(crate) as_of: NaiveDate,
     /// Counts.
-    pub summary: Summary,
+    pub(crate) summary: Summary,
     /// Problems with the input, sorted by file, line, column.
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
     /// Every clock, sorted by file, line, rule.
-    pub clocks: Vec<ClockRow<'a>>,
+    pub(crate) snapshot: Snapshot<'l>,
 }
 
-impl<'a> CheckReport<'a> {
-    /// The clocks that are findings (overdue or due soon).
-    pub fn findings(&self) -> impl Iterator<Item = &ClockRow<'a>> {
-        self.clocks.iter().filter(|c| c.status.is_finding())
+impl<'l> CheckReport<'l> {
+    /// The clocks to report: the findings (overdue or due soon), or all.
+    pub(crate) fn clocks(&self, all: bool) -> impl Iterator<Item = &Clock<'l>> {
+        self.snapshot.clocks.iter().filter(move |c| all || c.status.is_finding())
     }
 
     /// The exit status: 2 for untrusted input, 1 for error findings, else 0.
-    pub fn exit_code(&self, deny_warnings: bool) -> u8 {
+    pub(crate) fn exit_code(&self, deny_warnings: bool) -> u8 {
         let bad_input = self.diagnostics.iter().any(|d| d.severity == Severity::Error || deny_warnings);
-        let bad_clock = self.findings().any(|c| c.severity == Some(Severity::Error) || deny_warnings);
+        let bad_clock = self.clocks(false).any(|c| c.severity == Some(Severity::Error) || deny_warnings);
         if bad_input {
             2
         } else if bad_clock {
@@ -102,119 +100,43 @@ impl<'a> CheckReport<'a> {
     }
 }
 
-/// Validates the repository and evaluates every clock as of the date.
-/// Keeps every clock when `all_clocks`, else only the findings (the counts are
-/// the same either way).
-pub fn check(repo: &mut Repository, as_of: NaiveDate, all_clocks: bool) -> CheckReport<'_> {
-    let mut diagnostics = std::mem::take(&mut repo.diagnostics);
-    crate::timing::mark("load done");
-    diagnostics.extend(validate::validate(repo));
-    crate::timing::mark("validate");
-    let repo = &*repo;
-    let clocks = evaluate(repo, as_of);
+/// Evaluates every clock as of the date and adds what only a date can tell
+/// (a due date beyond the calendar's years) to the problems.
+pub(crate) fn report(checked: &Checked, as_of: NaiveDate) -> CheckReport<'_> {
+    let ledger = &checked.ledger;
+    let snapshot = ledger.as_of(as_of);
     crate::timing::mark("evaluate");
-    if let Some(first) = clocks.iter().find(|c| c.1) {
-        let years = repo.calendar.years().map_or("（无）".to_string(), |(a, b)| format!("{a}—{b}年"));
+    let mut diagnostics = checked.diagnostics.clone();
+    if let Some(first) = snapshot.clocks.iter().find(|c| c.outside_calendar) {
+        let years = ledger.calendar.years().map_or("（无）".to_string(), |(a, b)| format!("{a}—{b}年"));
         diagnostics.push(
             Diagnostic::warning(
                 "calendar-out-of-range",
-                first.0.file,
-                crate::diag::Pos::new(first.0.line, 1),
+                &first.case.file,
+                Pos::new(first.start_pos.line, 1),
                 format!("期限超出节假日日历覆盖的年份（{years}），只按周末计算"),
             )
             .with_hint("国务院办公厅公布新一年节假日安排后，请更新 rules/calendars/ 中的日历"),
         );
+        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
-    let clocks: Vec<ClockRow> =
-        clocks.into_iter().map(|(c, _)| c).filter(|c| all_clocks || c.status.is_finding()).collect();
-    crate::timing::mark("collect");
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let summary = Summary {
-        cases: repo.cases.iter().filter(|c| exists(c, as_of)).count(),
-        files: repo.files,
+        cases: ledger.cases_as_of(as_of).count(),
+        files: ledger.files,
         errors: diagnostics.iter().filter(|d| d.severity == Severity::Error).count(),
         warnings: diagnostics.iter().filter(|d| d.severity == Severity::Warning).count(),
-        overdue: clocks.iter().filter(|c| c.status == ClockStatus::Overdue).count(),
-        due_soon: clocks.iter().filter(|c| c.status == ClockStatus::DueSoon).count(),
+        overdue: snapshot.clocks.iter().filter(|c| c.status == ClockStatus::Overdue).count(),
+        due_soon: snapshot.clocks.iter().filter(|c| c.status == ClockStatus::DueSoon).count(),
     };
-    CheckReport { as_of, summary, diagnostics, clocks }
+    CheckReport { as_of, summary, diagnostics, snapshot }
 }
 
-/// Whether a case exists as of a date (cases without a date are kept).
-pub fn exists(case: &Case, as_of: NaiveDate) -> bool {
-    case.received.as_ref().is_none_or(|r| r.value <= as_of)
-}
-
-/// Every clock of every case, with whether it fell outside the calendar,
-/// in the order of the cases (sorted by file) and, within a case, by line and rule.
-pub fn evaluate(repo: &Repository, as_of: NaiveDate) -> Vec<(ClockRow<'_>, bool)> {
-    repo.cases.par_iter().flat_map_iter(|case| clocks_of(repo, case, as_of)).collect()
-}
-
-/// The clocks of one case, by line and rule, with whether each fell outside the calendar.
-pub fn clocks_of<'a>(repo: &'a Repository, case: &'a Case, as_of: NaiveDate) -> Vec<(ClockRow<'a>, bool)> {
-    let mut rows: Vec<(ClockRow, bool)> = evaluate_case(case, received_pos(case), &repo.rules, &repo.calendar, as_of)
-        .into_iter()
-        .map(|clock| {
-            let outside = clock.outside_calendar;
-            (row(repo, case, clock), outside)
-        })
-        .collect();
-    rows.sort_by(|(a, _), (b, _)| (a.line, a.rule, a.start).cmp(&(b.line, b.rule, b.start)));
-    rows
-}
-
-fn row<'a>(repo: &'a Repository, case: &'a Case, clock: Clock<'a>) -> ClockRow<'a> {
-    let rule = &repo.rules[clock.rule];
-    let responsible = match rule.responsible {
-        Responsible::Office => Some(repo.settings.organization_short.as_str()).filter(|s| !s.is_empty()),
-        Responsible::Assignee => clock.lead,
-    };
-    ClockRow {
-        case: &case.id.value,
-        rule: &rule.id,
-        start: clock.start,
-        due: clock.due,
-        status: clock.status,
-        stopped: clock.stopped,
-        days: clock.days,
-        responsible,
-        severity: clock.severity,
-        notices: clock.notices,
-        file: &case.file,
-        line: clock.start_pos.line,
-        rule_title: &rule.title,
-    }
-}
-
-/// A case as it stands on a date: status, lead department, next due date.
-#[derive(Debug, Clone, Serialize)]
-pub struct CaseState {
-    /// Derived status.
-    pub status: Status,
-    /// Lead department of the latest assignment.
-    pub lead: Option<String>,
-    /// Earliest due date of a running clock.
-    pub next_due: Option<NaiveDate>,
-    /// Whether a clock is overdue.
-    pub overdue: bool,
-}
-
-/// The state of a case as of a date, given its clock rows.
-pub fn case_state<'a: 'b, 'b>(
-    case: &Case,
-    as_of: NaiveDate,
-    clocks: impl IntoIterator<Item = &'b ClockRow<'a>>,
-) -> CaseState {
-    let events = case.timeline.iter().filter(|e| e.date <= as_of);
-    let lead = case.lead_as_of(as_of).map(str::to_string);
-    let mut next_due = None;
-    let mut overdue = false;
-    for c in clocks {
-        if matches!(c.status, ClockStatus::Pending | ClockStatus::DueSoon | ClockStatus::Overdue) {
-            next_due = Some(next_due.map_or(c.due, |d: NaiveDate| d.min(c.due)));
-        }
-        overdue |= c.status == ClockStatus::Overdue;
-    }
-    CaseState { status: derive_status(events), lead, next_due, overdue }
+/// A fixture repository of the project, read, checked and free of problems (for unit tests).
+#[cfg(test)]
+pub(crate) fn fixture(rel: &str) -> Ledger {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+    let loaded = crate::load::load(&root, crate::load::LoadOptions::default()).expect("the fixture loads");
+    let checked = check(loaded);
+    assert!(checked.diagnostics.is_empty(), "{rel}: {:?}", checked.diagnostics);
+    checked.ledger
 }

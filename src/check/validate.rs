@@ -6,10 +6,12 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::diag::{closest, did_you_mean, Diagnostic, Pos};
 use crate::load::Repository;
-use crate::model::{Case, Department, EventType, Named, Spanned};
+use crate::model::event::Step;
+use crate::model::{Case, Department, Named, Spanned};
 
-/// Every cross-file problem in the repository.
-pub fn validate(repo: &mut Repository) -> Vec<Diagnostic> {
+/// Every cross-file problem in the repository, and the cases made canonical
+/// (department names and aliases to full names, level labels to keys).
+pub(super) fn validate(repo: &mut Repository) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     duplicate_ids(repo.cases.iter().map(|c| (&c.id, c.file.as_str())), "案件编号", &mut out);
     duplicate_ids(repo.meetings.iter().map(|m| (&m.id, m.file.as_str())), "会议编号", &mut out);
@@ -116,13 +118,15 @@ fn duplicate_ids<'a>(
     }
 }
 
-/// Events out of order, before `received`, or where they make no sense.
+/// Events out of order, before `received`, or where they make no sense: each
+/// kind's declaration says which step it is and which it needs.
 fn timeline_sense(case: &Case, rule_ids: &[&str], d: &mut Vec<Diagnostic>) {
     let at = |pos: Pos, code: &str, msg: String| Diagnostic::error(code, &case.file, pos, msg);
     let mut previous: Option<chrono::NaiveDate> = None;
-    let (mut assigned, mut replied, mut closed) = (false, false, false);
+    let (mut assigned, mut answered, mut closed) = (false, false, false);
     for e in &case.timeline {
         let name = e.kind.zh();
+        let spec = e.kind.spec();
         if let Some(p) = previous.filter(|p| e.date < *p) {
             d.push(
                 at(e.pos, "event-out-of-order", format!("「{name}」事件日期 {} 早于上一事件 {p}", e.date))
@@ -136,7 +140,7 @@ fn timeline_sense(case: &Case, rule_ids: &[&str], d: &mut Vec<Diagnostic>) {
                     .with_hint("请核对事件日期或 received"),
             );
         }
-        if closed && !matches!(e.kind, EventType::Note) {
+        if closed && !spec.after_closing {
             d.push(
                 Diagnostic::warning(
                     "event-after-closed",
@@ -147,43 +151,35 @@ fn timeline_sense(case: &Case, rule_ids: &[&str], d: &mut Vec<Diagnostic>) {
                 .with_hint("如需重新办理，请删除或改正原「办结」事件"),
             );
         }
-        match e.kind {
-            EventType::Assigned => {
-                assigned = true;
-                if let Some(due) = e.due().filter(|due| due.value < e.date) {
-                    d.push(at(due.pos, "invalid-value", format!("办理时限 {} 早于交办日期 {}", due.value, e.date)));
-                }
+        match spec.needs {
+            Step::Assignment if !assigned => d.push(
+                at(e.pos, "event-without-assignment", format!("尚未交办就有「{name}」事件"))
+                    .with_hint("请先记录「交办」（assigned）事件，或核对事件类型"),
+            ),
+            Step::Answer if !answered => d.push(
+                at(e.pos, "evaluation-before-reply", format!("尚未答复就有「{name}」事件"))
+                    .with_hint("满意度评价应在部门答复（replied）之后"),
+            ),
+            Step::None | Step::Assignment | Step::Answer | Step::Closing => {}
+        }
+        match spec.step {
+            Step::Assignment => assigned = true,
+            Step::Answer => answered = true,
+            Step::Closing => closed = true,
+            Step::None => {}
+        }
+        if let (Some((due_word, date_word)), Some(due)) = (spec.due_words, e.due()) {
+            if due.value < e.date {
+                d.push(at(due.pos, "invalid-value", format!("{due_word} {} 早于{date_word} {}", due.value, e.date)));
             }
-            EventType::Acknowledged | EventType::Returned | EventType::Replied if !assigned => {
-                d.push(
-                    at(e.pos, "event-without-assignment", format!("尚未交办就有「{name}」事件"))
-                        .with_hint("请先记录「交办」（assigned）事件，或核对事件类型"),
-                );
-                replied |= e.kind == EventType::Replied;
+        }
+        if let Some(rule) = e.rule() {
+            if !rule_ids.contains(&rule.value.as_str()) {
+                let hint = closest(&rule.value, rule_ids.iter().copied())
+                    .map(did_you_mean)
+                    .unwrap_or_else(|| format!("可选：{}", rule_ids.join("、")));
+                d.push(at(rule.pos, "unknown-rule", format!("未知时限规则「{}」", rule.value)).with_hint(hint));
             }
-            EventType::Replied => replied = true,
-            EventType::Answered => replied = true,
-            EventType::Evaluated if !replied => {
-                d.push(
-                    at(e.pos, "evaluation-before-reply", "尚未答复就有「评价」事件".into())
-                        .with_hint("满意度评价应在部门答复（replied）之后"),
-                );
-            }
-            EventType::Extended => {
-                if let Some(rule) = e.rule() {
-                    if !rule_ids.contains(&rule.value.as_str()) {
-                        let hint = closest(&rule.value, rule_ids.iter().copied())
-                            .map(did_you_mean)
-                            .unwrap_or_else(|| format!("可选：{}", rule_ids.join("、")));
-                        d.push(at(rule.pos, "unknown-rule", format!("未知时限规则「{}」", rule.value)).with_hint(hint));
-                    }
-                }
-                if let Some(due) = e.due().filter(|due| due.value < e.date) {
-                    d.push(at(due.pos, "invalid-value", format!("延期后的期限 {} 早于延期日期 {}", due.value, e.date)));
-                }
-            }
-            EventType::Closed => closed = true,
-            _ => {}
         }
     }
 }
@@ -217,7 +213,7 @@ impl<'a> DepartmentIndex<'a> {
     /// Replaces aliases by full names; reports names that are not departments.
     fn canonicalise(&self, case: &mut Case, out: &mut Vec<Diagnostic>) {
         for e in case.timeline.iter_mut() {
-            let by_is_department = !matches!(e.kind, EventType::Answered);
+            let by_is_department = e.kind.spec().by_is_department;
             let names = e
                 .lead
                 .iter_mut()

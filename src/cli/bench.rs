@@ -12,7 +12,7 @@ use chrono::{Days, NaiveDate};
 use crate::load::case::credit_check_char;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// 案件数
     cases: usize,
     /// 目录（须不存在或为空）
@@ -61,7 +61,7 @@ impl Rng {
     }
 }
 
-pub fn run(args: Args) -> Result<u8> {
+pub(crate) fn run(args: Args) -> Result<u8> {
     if args.dir.exists() && std::fs::read_dir(&args.dir)?.next().is_some() {
         bail!("{} 不是空目录", args.dir.display());
     }
@@ -129,7 +129,7 @@ fn synthetic_case(id: &str, received: NaiveDate, rng: &mut Rng) -> String {
 /// `qinqing bench-render N`: one-page supervision notices rendered to PDF in
 /// one process, fonts loaded once, in parallel; prints throughput and memory.
 #[derive(Debug, clap::Args)]
-pub struct RenderArgs {
+pub(crate) struct RenderArgs {
     /// 文书份数
     count: usize,
 }
@@ -143,7 +143,7 @@ fn rss_mb() -> u64 {
         .map_or(0, |kb| kb / 1024)
 }
 
-pub fn run_render(args: RenderArgs) -> Result<u8> {
+pub(crate) fn run_render(args: RenderArgs) -> Result<u8> {
     use rayon::prelude::*;
 
     use crate::render::document::{parse_markdown, Document};

@@ -7,34 +7,34 @@ use std::time::Instant;
 use anyhow::Result;
 
 use super::render::{generate, Job};
-use crate::check::evaluate;
 use crate::diag::Severity;
 use crate::load::{Detail, LoadOptions};
+use crate::model::{DocKind, Named};
+use crate::output::site::{self, Site};
 use crate::render::fonts::{font_dirs, Fonts};
 use crate::render::plan::Selection;
-use crate::render::{file_stem, register, DocKind, Format};
-use crate::report::site::{self, Site};
+use crate::render::{file_stem, register, Format};
 use crate::report::{chart, figures, trend};
-use crate::rules::ClockStatus;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(flatten)]
     period: super::PeriodArgs,
     /// 公文的格式，逗号分隔
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "pdf,docx,html")]
+    #[arg(long, value_parser = super::parse_doc_format, value_delimiter = ',', default_value = "pdf,docx,html")]
     format: Vec<Format>,
     /// 输出目录（默认 output/）
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
 }
 
-pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
+pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let started = Instant::now();
-    let mut repository = super::open(repo, LoadOptions { cache: false, detail: Detail::Full })?;
-    let p = args.period.resolve(&repository)?;
+    let checked = super::open(repo, LoadOptions { cache: false, detail: Detail::Full })?;
+    let repository = &checked.ledger;
+    let p = args.period.resolve(repository)?;
     let as_of = p.as_of;
-    let errors = super::errors(&mut repository);
+    let errors: Vec<_> = checked.errors().collect();
     if !errors.is_empty() {
         for d in errors.iter().take(20) {
             eprintln!("{}:{}:{}: {}", d.file, d.line, d.column, d.message);
@@ -43,7 +43,7 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         return Ok(2);
     }
     crate::timing::mark("load and validate");
-    let clocks: Vec<_> = evaluate(&repository, as_of).into_iter().map(|(c, _)| c).collect();
+    let snapshot = repository.as_of(as_of);
     let out = args.out.unwrap_or_else(|| repository.root.join("output"));
 
     // The documents the rules call for, as drafts: numbers are taken only by `render --issue`.
@@ -63,7 +63,7 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     for (kind, sel) in [(DocKind::Supervision, &supervision_sel), (DocKind::Bulletin, &bulletin_sel)] {
         let out_dir = out.join(kind.key());
         let job = Job { kind, sel, as_of, formats: &args.format, out_dir: &out_dir, issue: false };
-        let Some((named, results)) = generate(&repository, &clocks, &job, fonts.as_ref())? else { continue };
+        let Some((named, results)) = generate(&snapshot, &job, fonts.as_ref())? else { continue };
         for ((doc, _), written) in named.iter().zip(&results) {
             for f in &written.files {
                 let ext = f.extension().map(|e| e.to_string_lossy().to_uppercase()).unwrap_or_default();
@@ -75,14 +75,14 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
             }
             for problem in &written.problems {
                 eprintln!("问题：{problem}");
-                failed |= !problem.contains("缺少这些字符");
+                failed |= problem.is_fatal();
             }
         }
     }
     crate::timing::mark("documents");
 
-    let report = figures::compute(&repository, &clocks, p.from, p.to, as_of);
-    let months = trend::monthly(&repository, &clocks, &trend::months(&repository, p.from, p.to, as_of), as_of);
+    let report = figures::compute(&snapshot, p.from, p.to);
+    let months = trend::monthly(&snapshot, &trend::months(repository, p.from, p.to, as_of));
     let svg = chart::trend_svg(&months)?;
     let bars: Vec<(&str, u64, u64)> =
         report.by_department.iter().map(|(d, f)| (d.as_str(), f.overdue_now, f.replied_late())).collect();
@@ -95,7 +95,7 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     };
     // Files `render --issue` wrote for a registered number, if they are still in output/.
     for e in &issued {
-        if let (Some(k), Some(to)) = (DocKind::from_key(&e.kind), &e.to) {
+        if let (Some(k), Some(to)) = (DocKind::parse(&e.kind), &e.to) {
             let stem = file_stem(&[&e.number, to]);
             for ext in ["pdf", "docx", "html"] {
                 let file = out.join(k.key()).join(format!("{stem}.{ext}"));
@@ -107,8 +107,7 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         }
     }
     let site = Site {
-        repo: &repository,
-        clocks: &clocks,
+        snapshot: &snapshot,
         report: &report,
         trend: &months,
         chart_svg: &svg,
@@ -121,7 +120,9 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let pages = site::write(&site, &site_dir)?;
     crate::timing::mark("site");
 
-    let overdue = clocks.iter().filter(|c| c.status == ClockStatus::Overdue).count();
+    let overdue = snapshot.overdue();
+    let overdue_error = overdue.iter().any(|c| c.severity == Some(Severity::Error));
+    let overdue = overdue.len();
     let shown = |d: &Path| d.strip_prefix(&repository.root).unwrap_or(d).display().to_string();
     eprintln!(
         "已生成网站 {}（{pages} 页）与 {} 个公文文件；截至 {as_of}，超期未办 {overdue} 项。用时 {:.1} 秒。",
@@ -129,6 +130,5 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         site.documents.len(),
         started.elapsed().as_secs_f64()
     );
-    let overdue_error = clocks.iter().any(|c| c.status == ClockStatus::Overdue && c.severity == Some(Severity::Error));
     Ok(if failed { 2 } else { u8::from(overdue_error) })
 }

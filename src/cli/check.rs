@@ -10,7 +10,7 @@ use crate::output::{self, Paint};
 
 /// Output formats of `check`.
 #[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// 给人看的文本
     Text,
     /// 稳定的 JSON（"version": 1）
@@ -22,7 +22,7 @@ pub enum Format {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// 检查截至哪天（默认：案件库时区的今天），如 2026-06-20
     #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
     as_of: Option<NaiveDate>,
@@ -40,14 +40,12 @@ pub struct Args {
     no_cache: bool,
 }
 
-pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
-    let repository = Box::leak(Box::new(super::open(repo, super::slim(!args.no_cache))?));
+pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
+    let checked = Box::leak(Box::new(super::open(repo, super::slim(!args.no_cache))?));
     // Leaked on purpose: the process ends right after the report, and freeing
     // a hundred thousand cases one by one would only delay the exit.
-    let as_of = super::as_of(args.as_of, repository);
-    // JUnit lists every case and rule as a test, so it needs the passing clocks too.
-    let all_clocks = args.all || matches!(args.format, Format::Junit);
-    let report = crate::check::check(repository, as_of, all_clocks);
+    let as_of = super::as_of(args.as_of, &checked.ledger);
+    let report = crate::check::report(checked, as_of);
     let text = match args.format {
         Format::Text => output::text::render(&report, args.all, Paint(output::colour_wanted())),
         Format::Json => output::json::render(&report, args.all),

@@ -1,6 +1,5 @@
 //! `qinqing list`.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::{bail, Result};
@@ -8,12 +7,12 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::Format;
-use crate::check::{case_state, evaluate, exists, ClockRow};
+use crate::check::exists;
 use crate::model::{Named, Status};
 use crate::output::{emit, table};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// 截至哪天（默认：今天）
     #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
     as_of: Option<NaiveDate>,
@@ -41,8 +40,8 @@ pub struct Args {
 struct Row<'a> {
     id: &'a str,
     title: &'a str,
-    status: &'static str,
-    lead: Option<String>,
+    status: Status,
+    lead: Option<&'a str>,
     next_due: Option<NaiveDate>,
     overdue: bool,
     level: Option<&'a str>,
@@ -50,10 +49,10 @@ struct Row<'a> {
     file: &'a str,
 }
 
-pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
-    let mut repository = super::open(repo, super::slim(true))?;
-    let as_of = super::as_of(args.as_of, &repository);
-    let problems = crate::check::validate::validate(&mut repository);
+pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
+    let checked = super::open(repo, super::slim(true))?;
+    let ledger = &checked.ledger;
+    let as_of = super::as_of(args.as_of, ledger);
     let status = match &args.status {
         Some(s) => match Status::parse(s) {
             Some(st) => Some(st),
@@ -61,18 +60,14 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         },
         None => None,
     };
-    let level = args.level.as_deref().map(|l| repository.settings.level_key(l).unwrap_or(l).to_string());
-    let dept = args.dept.as_deref().map(|d| repository.department_name(d));
-    let rows = evaluate(&repository, as_of);
-    let mut by_case: HashMap<&str, Vec<&ClockRow>> = HashMap::new();
-    for (r, _) in &rows {
-        by_case.entry(r.case).or_default().push(r);
-    }
+    let level = args.level.as_deref().map(|l| ledger.settings.level_key(l).unwrap_or(l).to_string());
+    let dept = args.dept.as_deref().map(|d| ledger.department_name(d));
+    let snapshot = ledger.as_of(as_of);
     let mut out = Vec::new();
-    for case in repository.cases.iter().filter(|c| exists(c, as_of)) {
-        let state = case_state(case, as_of, by_case.get(case.id.value.as_str()).into_iter().flatten().copied());
+    for (index, case) in ledger.cases.iter().enumerate().filter(|(_, c)| exists(c, as_of)) {
+        let state = snapshot.state(index);
         let keep = status.is_none_or(|s| s == state.status)
-            && dept.as_deref().is_none_or(|d| state.lead.as_deref() == Some(d))
+            && dept.as_deref().is_none_or(|d| state.lead == Some(d))
             && (!args.overdue || state.overdue)
             && level.as_deref().is_none_or(|l| case.level.as_ref().is_some_and(|x| x.value == l))
             && args.meeting.as_deref().is_none_or(|m| case.meeting.as_ref().is_some_and(|x| x.value == m));
@@ -80,7 +75,7 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
             out.push(Row {
                 id: &case.id.value,
                 title: &case.title,
-                status: state.status.key(),
+                status: state.status,
                 lead: state.lead,
                 next_due: state.next_due,
                 overdue: state.overdue,
@@ -101,20 +96,17 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
                         .next_due
                         .map(|d| if r.overdue { format!("{d}（超期）") } else { d.to_string() })
                         .unwrap_or_else(|| "—".into());
-                    let status =
-                        Status::ALL.iter().find(|(_, k, _)| *k == r.status).map_or(r.status, |(s, _, _)| s.zh());
                     vec![
                         r.id.to_string(),
-                        status.to_string(),
-                        r.lead.clone().unwrap_or_else(|| "—".into()),
+                        r.status.zh().to_string(),
+                        r.lead.unwrap_or("—").to_string(),
                         due,
                         r.title.to_string(),
                     ]
                 })
                 .collect();
             emit(&table::render(&["编号", "状态", "主办部门", "下一期限", "标题"], &cells))?;
-            let errors = problems.iter().filter(|d| d.severity == crate::diag::Severity::Error).count()
-                + repository.diagnostics.len();
+            let errors = checked.errors().count();
             let note = if errors > 0 {
                 format!("；案件库有 {errors} 处问题，请运行 qinqing check")
             } else {

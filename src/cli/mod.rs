@@ -16,7 +16,10 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
-use crate::load::{self, Detail, LoadOptions, Repository};
+use crate::check::{Checked, Ledger};
+use crate::load::{self, Detail, LoadOptions};
+use crate::model::{DocKind, Named};
+use crate::render::Format as DocFormat;
 
 /// 亲清 qinqing：政企恳谈会问题的台账、时限检查与公文生成。
 #[derive(Debug, Parser)]
@@ -101,18 +104,19 @@ pub struct PeriodArgs {
 
 impl PeriodArgs {
     /// The period asked for, and the date it is looked at.
-    fn resolve(&self, repo: &Repository) -> Result<crate::report::period::Period> {
-        crate::report::period::resolve(self.period.as_deref(), self.from, self.to, self.as_of, as_of(None, repo))
+    fn resolve(&self, ledger: &Ledger) -> Result<crate::report::period::Period> {
+        crate::report::period::resolve(self.period.as_deref(), self.from, self.to, self.as_of, as_of(None, ledger))
     }
 }
 
-/// Validates a loaded repository and returns its problems at error severity
-/// (reading and cross-file): commands that publish figures or documents refuse to run on them.
-fn errors(repository: &mut Repository) -> Vec<crate::diag::Diagnostic> {
-    let mut problems = std::mem::take(&mut repository.diagnostics);
-    problems.extend(crate::check::validate::validate(repository));
-    problems.retain(|d| d.severity == crate::diag::Severity::Error);
-    problems
+/// Reads `--format` values of documents: pdf, docx, html, md.
+fn parse_doc_format(s: &str) -> Result<DocFormat, String> {
+    DocFormat::ALL.into_iter().find(|f| f.ext() == s.trim()).ok_or_else(|| "可选：pdf、docx、html、md".to_string())
+}
+
+/// Reads a document kind in English or Chinese.
+fn parse_doc_kind(s: &str) -> Result<DocKind, String> {
+    DocKind::parse(s.trim()).ok_or_else(|| format!("可选：{}", crate::model::enums::spellings::<DocKind>()))
 }
 
 /// A slim, cached load: what `check` and `list` need.
@@ -137,18 +141,18 @@ pub fn run(cli: Cli) -> Result<u8> {
     }
 }
 
-/// Finds and reads the repository.
-fn open(repo: Option<&Path>, opts: LoadOptions) -> Result<Repository> {
+/// Finds, reads and checks the repository.
+fn open(repo: Option<&Path>, opts: LoadOptions) -> Result<Checked> {
     let start = match repo {
         Some(p) => p.to_path_buf(),
         None => std::env::current_dir().context("无法读取当前目录")?,
     };
     let root = load::find_root(&start)?;
-    load::load(&root, opts)
+    Ok(crate::check::check(load::load(&root, opts)?))
 }
 
 /// The date to look at: `--as-of`, or today in the repository's time zone.
-fn as_of(given: Option<NaiveDate>, repo: &Repository) -> NaiveDate {
+fn as_of(given: Option<NaiveDate>, repo: &Ledger) -> NaiveDate {
     given.unwrap_or_else(|| {
         let tz: chrono_tz::Tz = repo.settings.timezone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
         chrono::Utc::now().with_timezone(&tz).date_naive()

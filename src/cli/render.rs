@@ -6,20 +6,24 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, bail, Result};
 use chrono::{Datelike, NaiveDate};
 
-use crate::check::{evaluate, ClockRow};
-use crate::load::{Detail, LoadOptions, Repository};
+use crate::check::Snapshot;
+use crate::load::{Detail, LoadOptions};
+use crate::model::document::Layout;
+use crate::model::{DocKind, Named};
 use crate::render::document::Document;
 use crate::render::fonts::{font_dirs, Fonts};
-use crate::render::plan::{parse_period, plan, Selection};
+use crate::render::plan::{plan, Selection};
 use crate::render::register::{self, Pattern};
 use crate::render::template::Templates;
-use crate::render::{date_cn, file_stem, write_all, DocKind, Format, Written};
+use crate::render::{file_stem, write_all, Format, Written};
 use crate::report::period;
+use crate::report::period::parse_period;
+use crate::text::date_cn;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// 文书种类：assignment（交办函）、supervision（督办通知）、bulletin（通报）
-    #[arg(value_enum)]
+    #[arg(value_parser = super::parse_doc_kind)]
     kind: DocKind,
     /// 交办函：某期恳谈会的全部问题
     #[arg(long, value_name = "ID")]
@@ -40,7 +44,7 @@ pub struct Args {
     #[arg(long, value_name = "NAME")]
     dept: Option<String>,
     /// 输出格式，逗号分隔
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "pdf,docx,html,md")]
+    #[arg(long, value_parser = super::parse_doc_format, value_delimiter = ',', default_value = "pdf,docx,html,md")]
     format: Vec<Format>,
     /// 成文日期及检查截至的日期（默认：今天）
     #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
@@ -53,11 +57,12 @@ pub struct Args {
     out: Option<PathBuf>,
 }
 
-pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
-    let mut repository = super::open(repo, LoadOptions { cache: false, detail: Detail::Full })?;
-    let today = super::as_of(None, &repository);
+pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
+    let checked = super::open(repo, LoadOptions { cache: false, detail: Detail::Full })?;
+    let repository = &checked.ledger;
+    let today = super::as_of(None, repository);
     let mut as_of = args.as_of.unwrap_or(today);
-    let errors = super::errors(&mut repository).len();
+    let errors = checked.errors().count();
     if errors > 0 {
         bail!("案件库有 {errors} 处错误，为免公文出错，未生成任何文书。请先运行 qinqing check 并改正");
     }
@@ -80,10 +85,10 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         sel.to.get_or_insert(to);
         sel.period_label = Some(label);
     }
-    let clocks: Vec<_> = evaluate(&repository, as_of).into_iter().map(|(c, _)| c).collect();
+    let snapshot = repository.as_of(as_of);
     let out_dir = args.out.unwrap_or_else(|| repository.root.join("output").join(args.kind.key()));
     let job = Job { kind: args.kind, sel: &sel, as_of, formats: &args.format, out_dir: &out_dir, issue: args.issue };
-    let Some((named, results)) = generate(&repository, &clocks, &job, None)? else {
+    let Some((named, results)) = generate(&snapshot, &job, None)? else {
         eprintln!("截至 {as_of}，没有需要生成的{}。", args.kind.zh());
         return Ok(0);
     };
@@ -94,7 +99,7 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         }
         for p in &w.problems {
             eprintln!("问题：{p}");
-            failed |= !p.contains("缺少这些字符");
+            failed |= p.is_fatal();
         }
     }
     let count: usize = results.iter().map(|w| w.files.len()).sum();
@@ -108,35 +113,30 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
 }
 
 /// The documents of a job with their file stems, and what was written of each.
-pub type Generated = (Vec<(Document, String)>, Vec<Written>);
+pub(crate) type Generated = (Vec<(Document, String)>, Vec<Written>);
 
 /// One batch of documents to write.
-pub struct Job<'a> {
+pub(crate) struct Job<'a> {
     /// Which kind.
-    pub kind: DocKind,
+    pub(crate) kind: DocKind,
     /// For what.
-    pub sel: &'a Selection,
+    pub(crate) sel: &'a Selection,
     /// As of (also the document date).
-    pub as_of: NaiveDate,
+    pub(crate) as_of: NaiveDate,
     /// Formats to write.
-    pub formats: &'a [Format],
+    pub(crate) formats: &'a [Format],
     /// Where.
-    pub out_dir: &'a Path,
+    pub(crate) out_dir: &'a Path,
     /// Take numbers from the register instead of writing drafts.
-    pub issue: bool,
+    pub(crate) issue: bool,
 }
 
 /// Plans, fills the templates, numbers (when issuing) and writes the documents
 /// of a job; `None` when the kind calls for nothing. Fonts are loaded here
 /// unless the caller already did.
-pub fn generate(
-    repository: &Repository,
-    clocks: &[ClockRow],
-    job: &Job,
-    fonts: Option<&Fonts>,
-) -> Result<Option<Generated>> {
-    let (kind, as_of) = (job.kind, job.as_of);
-    let planned = plan(repository, clocks, kind, job.sel, as_of)?;
+pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) -> Result<Option<Generated>> {
+    let (kind, as_of, repository) = (job.kind, job.as_of, snapshot.ledger);
+    let planned = plan(snapshot, kind, job.sel)?;
     if planned.is_empty() {
         return Ok(None);
     }
@@ -154,9 +154,12 @@ pub fn generate(
         let r = templates.render(kind, &p.context, &p.charts)?;
         let s = &repository.settings;
         docs.push(Document {
-            layout: kind.layout(),
+            layout: kind.spec().layout.key(),
             draft: !job.issue,
-            mark: if kind.layout() == "letter" { s.organization_name.clone() } else { s.mark() },
+            mark: match kind.spec().layout {
+                Layout::Letter => s.organization_name.clone(),
+                Layout::Standard => s.mark(),
+            },
             number: pattern.draft(as_of.year()),
             title: r.title,
             recipients: if r.recipients.is_empty() { p.recipient.clone() } else { r.recipients },

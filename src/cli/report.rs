@@ -4,13 +4,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 
-use crate::check::evaluate;
 use crate::output::{self, report as out};
 use crate::report::figures;
 
 /// Output formats of `report`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// 对齐的文本表格
     Text,
     /// 稳定的 JSON（"version": 1）
@@ -22,7 +21,7 @@ pub enum Format {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     #[command(flatten)]
     period: super::PeriodArgs,
     /// 输出格式
@@ -36,16 +35,16 @@ pub struct Args {
     force: bool,
 }
 
-pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
-    let mut repository = super::open(repo, super::slim(true))?;
-    let p = args.period.resolve(&repository)?;
-    let errors = super::errors(&mut repository).len();
+pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
+    let checked = super::open(repo, super::slim(true))?;
+    let repository = &checked.ledger;
+    let p = args.period.resolve(repository)?;
+    let errors = checked.errors().count();
     if errors > 0 {
         bail!("案件库有 {errors} 处错误，统计数字会不完整，未输出。请先运行 qinqing check 并改正");
     }
     crate::timing::mark("validate");
-    let clocks: Vec<_> = evaluate(&repository, p.as_of).into_iter().map(|(c, _)| c).collect();
-    let report = figures::compute(&repository, &clocks, p.from, p.to, p.as_of);
+    let report = figures::compute(&repository.as_of(p.as_of), p.from, p.to);
     crate::timing::mark("figures");
     let settings = &repository.settings;
     let bytes = match args.format {

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 use anyhow::{bail, Result};
 
 use crate::output::emit;
-use crate::schema::{schema, KINDS};
+use crate::output::schema::{schema, KINDS};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// 文件种类：case、meeting、departments、rules、calendar、settings
     kind: Option<String>,
     /// 输出全部种类（与 --out 同用，每种一个 <种类>.json）
@@ -19,7 +19,7 @@ pub struct Args {
     out: Option<PathBuf>,
 }
 
-pub fn run(args: Args) -> Result<u8> {
+pub(crate) fn run(args: Args) -> Result<u8> {
     let kinds: Vec<&str> = match (&args.kind, args.all) {
         (Some(k), false) => vec![k.as_str()],
         (None, true) => KINDS.iter().map(|(k, _)| *k).collect(),

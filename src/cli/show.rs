@@ -8,13 +8,13 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 use super::Format;
-use crate::check::{case_state, clocks_of};
 use crate::diag::closest;
-use crate::model::{Case, Event, Named};
+use crate::model::{Case, Event, Named, Piece};
+use crate::output::json::ClockJson;
 use crate::output::{emit, table};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// 案件编号
     id: String,
     /// 截至哪天（默认：今天）
@@ -25,16 +25,18 @@ pub struct Args {
     format: Format,
 }
 
-pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
-    let mut repository = super::open(repo, crate::load::LoadOptions::default())?;
-    let as_of = super::as_of(args.as_of, &repository);
-    crate::check::validate::validate(&mut repository);
-    let Some(case) = repository.cases.iter().find(|c| c.id.value == args.id) else {
-        let near = closest(&args.id, repository.cases.iter().map(|c| c.id.value.as_str()));
+pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
+    let checked = super::open(repo, crate::load::LoadOptions::default())?;
+    let ledger = &checked.ledger;
+    let as_of = super::as_of(args.as_of, ledger);
+    let Some(index) = ledger.cases.iter().position(|c| c.id.value == args.id) else {
+        let near = closest(&args.id, ledger.cases.iter().map(|c| c.id.value.as_str()));
         bail!("找不到案件「{}」{}", args.id, near.map(|n| format!("；是否为「{n}」？")).unwrap_or_default());
     };
-    let clocks: Vec<_> = clocks_of(&repository, case, as_of).into_iter().map(|(c, _)| c).collect();
-    let state = case_state(case, as_of, &clocks);
+    let case = &ledger.cases[index];
+    let snapshot = ledger.one_case_as_of(index, as_of);
+    let clocks = snapshot.clocks_of(index);
+    let state = snapshot.state(index);
     match args.format {
         Format::Json => {
             let doc = json!({
@@ -46,11 +48,11 @@ pub fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
                 "category": case.category, "handling": case.handling.map(Named::key), "tags": case.tags,
                 "related": case.related.iter().map(|r| &r.value).collect::<Vec<_>>(), "description": case.description,
                 "timeline": case.timeline.iter().map(|e| json!({ "date": e.date, "event": e.kind.key(), "line": e.pos.line, "summary": summary(e) })).collect::<Vec<_>>(),
-                "clocks": clocks,
+                "clocks": clocks.iter().map(ClockJson::of).collect::<Vec<_>>(),
             });
             emit(&(serde_json::to_string_pretty(&doc)? + "\n"))?;
         }
-        Format::Text => emit(&text(case, &repository.settings, &state, &clocks, as_of))?,
+        Format::Text => emit(&text(case, &ledger.settings, &state, clocks, as_of))?,
     }
     Ok(0)
 }
@@ -59,7 +61,7 @@ fn text(
     case: &Case,
     settings: &crate::model::Settings,
     state: &crate::check::CaseState,
-    clocks: &[crate::check::ClockRow],
+    clocks: &[crate::check::Clock],
     as_of: NaiveDate,
 ) -> String {
     let mut s = String::new();
@@ -68,7 +70,7 @@ fn text(
         s,
         "状态：{}（截至 {as_of}）    主办：{}    文件：{}",
         state.status.zh(),
-        state.lead.as_deref().unwrap_or("—"),
+        state.lead.unwrap_or("—"),
         case.file
     );
     if let Some(e) = &case.enterprise {
@@ -104,8 +106,8 @@ fn text(
         .iter()
         .map(|c| {
             vec![
-                c.rule.to_string(),
-                c.rule_title.to_string(),
+                c.rule.id.clone(),
+                c.rule.title.clone(),
                 c.start.to_string(),
                 c.due.to_string(),
                 c.status.zh().to_string(),
@@ -121,39 +123,13 @@ fn text(
 
 /// One line saying what an event records.
 fn summary(e: &Event) -> String {
-    let mut parts = Vec::new();
-    if let Some(l) = &e.lead {
-        parts.push(format!("主办 {}", l.value));
-    }
-    if !e.co.is_empty() {
-        parts.push(format!("协办 {}", e.co.iter().map(|c| c.value.as_str()).collect::<Vec<_>>().join("、")));
-    }
-    if let Some(b) = &e.by {
-        parts.push(b.value.clone());
-    }
-    if !e.to().is_empty() {
-        parts.push(format!("致 {}", e.to().iter().map(|c| c.value.as_str()).collect::<Vec<_>>().join("、")));
-    }
-    if let Some(r) = e.rule() {
-        parts.push(format!("规则 {}", r.value));
-    }
-    if let Some(a) = e.approved_by() {
-        parts.push(format!("{a}批准"));
-    }
-    if let Some(d) = e.due() {
-        parts.push(format!("期限 {}", d.value));
-    }
-    if let Some(r) = e.result {
-        parts.push(r.zh().to_string());
-    }
-    if let Some(r) = e.rating {
-        parts.push(r.zh().to_string());
-    }
-    if let Some(d) = e.doc() {
-        parts.push(d.to_string());
-    }
-    if let Some(t) = &e.text {
-        parts.push(t.lines().next().unwrap_or_default().to_string());
-    }
-    parts.join("；")
+    e.reading()
+        .into_iter()
+        .map(|piece| match piece {
+            Piece::Departments(label, names) => format!("{label} {}", names.join("、")),
+            Piece::Words(w) => w,
+            Piece::FreeText(t) => t.lines().next().unwrap_or_default().to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("；")
 }

@@ -20,16 +20,16 @@ const CHUNK: usize = 2048;
 
 /// What identifies a file's contents without reading it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Stamp {
+pub(crate) struct Stamp {
     /// Size in bytes.
-    pub size: u64,
+    pub(crate) size: u64,
     /// Modification time, nanoseconds since the epoch.
-    pub mtime_ns: u128,
+    pub(crate) mtime_ns: u128,
 }
 
 impl Stamp {
     /// The stamp of a file's metadata.
-    pub fn of(meta: &std::fs::Metadata) -> Stamp {
+    pub(crate) fn of(meta: &std::fs::Metadata) -> Stamp {
         let mtime_ns = meta
             .modified()
             .ok()
@@ -41,17 +41,17 @@ impl Stamp {
 
 /// One cached file.
 #[derive(Serialize, Deserialize)]
-pub struct Entry {
+pub(crate) struct Entry {
     /// Path relative to the repository root.
-    pub path: String,
+    pub(crate) path: String,
     /// Size and mtime when it was parsed.
-    pub stamp: Stamp,
+    pub(crate) stamp: Stamp,
     /// The result (taken out when used).
-    pub parsed: Option<ParsedFile>,
+    pub(crate) parsed: Option<ParsedFile>,
 }
 
 /// The cache folder of a repository.
-pub fn dir(root: &Path) -> PathBuf {
+pub(crate) fn dir(root: &Path) -> PathBuf {
     root.join(".qinqing-cache")
 }
 
@@ -65,15 +65,15 @@ fn delta_file(root: &Path) -> PathBuf {
 
 /// What the cache holds: the base entries, then the delta entries, which
 /// override base entries for the same path.
-pub struct Cached {
+pub(crate) struct Cached {
     /// Base entries followed by delta entries.
-    pub entries: Vec<Entry>,
+    pub(crate) entries: Vec<Entry>,
     /// How many entries at the start come from the base.
-    pub base_len: usize,
+    pub(crate) base_len: usize,
 }
 
 /// Reads the cache; a missing, foreign or damaged part is simply empty.
-pub fn read(root: &Path) -> Cached {
+pub(crate) fn read(root: &Path) -> Cached {
     let mut entries = read_file(&base_file(root));
     let base_len = entries.len();
     if base_len > 0 {
@@ -103,7 +103,7 @@ fn read_file(path: &Path) -> Vec<Entry> {
 
 /// Whether a stamp is too recent to trust: a write within the same clock tick
 /// could leave size and mtime unchanged.
-pub fn too_recent(stamp: &Stamp) -> bool {
+pub(crate) fn too_recent(stamp: &Stamp) -> bool {
     stamp.mtime_ns >= trust_limit()
 }
 
@@ -115,17 +115,17 @@ fn trust_limit() -> u128 {
 }
 
 /// One file's result, to be stored.
-pub type Store<'a> = (&'a str, Stamp, &'a ParsedFile);
+pub(crate) type Store<'a> = (&'a str, Stamp, &'a ParsedFile);
 
 /// Stores what changed. `changed` (new results and earlier delta entries)
 /// goes to the small delta file while it stays small; otherwise, or when
 /// `rebuild`, everything is written as a new base and the delta removed.
 /// Failures are ignored: the cache is an optimisation.
-pub fn write(root: &Path, all: &[Store], changed: &[Store], rebuild: bool) {
+pub(crate) fn write(root: &Path, all: &[Store], changed: &[Store], rebuild: bool) {
     let small = changed.len() <= (all.len() / 20).max(1000);
     let _ = if rebuild || !small {
         write_file(root, &base_file(root), all).and_then(|_| match std::fs::remove_file(delta_file(root)) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e.into()),
             _ => Ok(()),
         })
     } else {
@@ -133,12 +133,11 @@ pub fn write(root: &Path, all: &[Store], changed: &[Store], rebuild: bool) {
     };
 }
 
-fn write_file(root: &Path, target: &Path, entries: &[Store]) -> std::io::Result<()> {
+fn write_file(root: &Path, target: &Path, entries: &[Store]) -> anyhow::Result<()> {
     let dir = dir(root);
-    std::fs::create_dir_all(&dir)?;
     let ignore = dir.join(".gitignore");
-    if !ignore.exists() {
-        std::fs::write(&ignore, "# qinqing 的解析缓存，可随时删除\n*\n")?;
+    if std::fs::symlink_metadata(&ignore).is_err() {
+        crate::fsx::write_new(&ignore, "# qinqing 的解析缓存，可随时删除\n*\n".as_bytes())?;
     }
     let trusted: Vec<&Store> = entries.iter().filter(|(_, s, _)| !too_recent(s)).collect();
     let blobs: Vec<Vec<u8>> = trusted
@@ -151,13 +150,10 @@ fn write_file(root: &Path, target: &Path, entries: &[Store]) -> std::io::Result<
         .collect();
     let lens: Vec<u32> = blobs.iter().map(|b| b.len() as u32).collect();
     let header = postcard::to_stdvec(&(FORMAT, &lens)).map_err(std::io::Error::other)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
-    tmp.write_all(&header)?;
-    for b in &blobs {
-        tmp.write_all(b)?;
-    }
-    tmp.persist(target).map_err(|e| e.error)?;
-    Ok(())
+    crate::fsx::write_with(target, crate::fsx::Mode::Replace, |f| {
+        f.write_all(&header)?;
+        blobs.iter().try_for_each(|b| f.write_all(b))
+    })
 }
 
 #[derive(Serialize)]

@@ -4,17 +4,20 @@ use chrono::Datelike;
 
 use crate::calendar::{Calendar, Declared, BUILTIN_CN};
 use crate::diag::Sink;
-use crate::load::reader::{field, Field, MapReader, Ty};
+use crate::load::reader::MapReader;
 use crate::load::yaml::{self, Node, Value};
+use crate::model::field::{field, Field, Ty};
 
 /// The keys of a calendar file.
-pub const CALENDAR_FIELDS: &[Field] =
-    &[field("name", false, Ty::Text, "日历名称"), field("years", true, Ty::Custom, "逐年列出放假日与调休上班日")];
+pub(crate) const CALENDAR_FIELDS: &[Field] = &[
+    field("name", false, Ty::Text, "日历名称"),
+    field("years", true, Ty::List(YEAR_FIELDS), "逐年列出放假日与调休上班日"),
+];
 
 const YEAR_FIELDS: &[Field] = &[
     field("year", true, Ty::Int, "年份"),
-    field("holidays", false, Ty::Custom, "放假日：{ name, from, to }"),
-    field("workdays", false, Ty::Custom, "调休上班的周末：{ name, date }"),
+    field("holidays", false, Ty::List(HOLIDAY_FIELDS), "放假日：{ name, from, to }"),
+    field("workdays", false, Ty::List(WORKDAY_FIELDS), "调休上班的周末：{ name, date }"),
 ];
 
 const HOLIDAY_FIELDS: &[Field] = &[
@@ -27,15 +30,15 @@ const WORKDAY_FIELDS: &[Field] = &[field("name", false, Ty::Text, "说明"), fie
 
 /// What one calendar file declares.
 #[derive(Debug, Clone, Default)]
-pub struct CalendarFile {
+pub(crate) struct CalendarFile {
     /// The years the file declares, as (first, last).
-    pub years: Option<(i32, i32)>,
+    pub(crate) years: Option<(i32, i32)>,
     /// Declared days, in file order.
-    pub declared: Vec<Declared>,
+    pub(crate) declared: Vec<Declared>,
 }
 
 /// Reads a calendar file; problems go to the sink and the rest is still used.
-pub fn read_calendar(root: &Node, sink: &mut Sink) -> CalendarFile {
+pub(crate) fn read_calendar(root: &Node, sink: &mut Sink) -> CalendarFile {
     let mut out = CalendarFile::default();
     let Some(m) = MapReader::open(root, "日历文件", CALENDAR_FIELDS, sink) else { return out };
     let Some(years) = m.get("years") else { return out };
@@ -99,7 +102,7 @@ fn list<'n>(m: &MapReader<'n>, key: &str, sink: &mut Sink) -> &'n [Node<'n>] {
 }
 
 /// Builds a calendar from a base file and local additions applied after it.
-pub fn assemble(base: &CalendarFile, additions: &[CalendarFile]) -> Calendar {
+pub(crate) fn assemble(base: &CalendarFile, additions: &[CalendarFile]) -> Calendar {
     let Some(years) = base.years else { return Calendar::weekends_only() };
     let declared: Vec<Declared> =
         base.declared.iter().chain(additions.iter().flat_map(|a| &a.declared)).cloned().collect();
@@ -107,7 +110,7 @@ pub fn assemble(base: &CalendarFile, additions: &[CalendarFile]) -> Calendar {
 }
 
 /// The built-in Chinese calendar.
-pub fn builtin_file() -> CalendarFile {
+pub(crate) fn builtin_file() -> CalendarFile {
     let mut sink = Sink::new("rules/calendars/cn.yaml");
     let root = yaml::parse(sink.file, BUILTIN_CN).ok().flatten();
     let file = root.map(|r| read_calendar(&r, &mut sink)).unwrap_or_default();
@@ -116,6 +119,7 @@ pub fn builtin_file() -> CalendarFile {
 }
 
 /// The built-in Chinese calendar, assembled.
-pub fn builtin() -> Calendar {
+#[cfg(test)]
+pub(crate) fn builtin() -> Calendar {
     assemble(&builtin_file(), &[])
 }

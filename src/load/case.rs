@@ -1,12 +1,13 @@
 //! A case file: `cases/**/<id>.yaml`.
 
 use crate::diag::{Pos, Sink};
-use crate::load::reader::{enum_values, field, Field, MapReader, Ty};
+use crate::load::reader::MapReader;
 use crate::load::yaml::{Node, Value};
-use crate::model::{Case, Channel, Enterprise, Event, EventDetails, EventType, Handling, Named, Rating, ReplyResult};
+use crate::model::field::{enum_values, field, Field, Ty};
+use crate::model::{Case, Channel, Enterprise, Event, EventDetails, EventType, Handling, Named};
 
 /// The keys of a case file.
-pub const CASE_FIELDS: &[Field] = &[
+pub(crate) const CASE_FIELDS: &[Field] = &[
     field("id", true, Ty::Text, "案件编号，全库唯一，文件名为「编号.yaml」"),
     field("title", true, Ty::Text, "问题标题"),
     field("enterprise", false, Ty::Map(ENTERPRISE_FIELDS), "反映问题的企业"),
@@ -16,112 +17,23 @@ pub const CASE_FIELDS: &[Field] = &[
     field("level", false, Ty::Text, "层级：city（市级）或 county（区县）"),
     field("category", false, Ty::Text, "问题类别，如 交通出行"),
     field("handling", false, Ty::Enum(enum_values::<Handling>), "办理方式"),
-    field("tags", false, Ty::TextList, "标签，如 共性问题、典型案例"),
-    field("related", false, Ty::TextList, "举一反三：类似案件的编号"),
+    field("tags", false, Ty::TextOrList, "标签，如 共性问题、典型案例"),
+    field("related", false, Ty::TextOrList, "举一反三：类似案件的编号"),
     field("description", false, Ty::Text, "问题描述"),
-    field("timeline", false, Ty::Custom, "办理过程，按日期先后排列"),
+    field("timeline", false, Ty::Timeline, "办理过程，按日期先后排列"),
     field("extra", false, Ty::Any, "本地自定义字段，原样保留、不做检查"),
 ];
 
 /// The keys of the `enterprise` mapping.
-pub const ENTERPRISE_FIELDS: &[Field] = &[
+pub(crate) const ENTERPRISE_FIELDS: &[Field] = &[
     field("name", true, Ty::Text, "企业名称"),
     field("credit_code", false, Ty::Text, "统一社会信用代码（18位，按 GB 32100-2015 校验）"),
     field("contact", false, Ty::Text, "联系人（个人信息，公开时脱敏）"),
     field("phone", false, Ty::Text, "联系电话（个人信息，公开时脱敏）"),
 ];
 
-const DATE: Field = field("date", true, Ty::Date, "日期，写作 2026-06-03");
-const EVENT: Field = field("event", true, Ty::Enum(enum_values::<EventType>), "事件类型");
-const BY: Field = field("by", false, Ty::Text, "办理部门");
-
-/// The keys each kind of timeline entry accepts.
-pub fn event_fields(kind: EventType) -> &'static [Field] {
-    match kind {
-        EventType::Answered => {
-            const F: &[Field] = &[
-                DATE,
-                EVENT,
-                field("by", false, Ty::Text, "现场答复人或部门"),
-                field("text", false, Ty::Text, "答复内容"),
-            ];
-            F
-        }
-        EventType::Assigned => {
-            const F: &[Field] = &[
-                DATE,
-                EVENT,
-                field("lead", true, Ty::Text, "主办部门"),
-                field("co", false, Ty::TextOrList, "协办部门"),
-                field("note", false, Ty::Text, "交办意见"),
-                field("due", false, Ty::Date, "本次交办的办理时限（覆盖规则计算的日期）"),
-            ];
-            F
-        }
-        EventType::Acknowledged => {
-            const F: &[Field] = &[DATE, EVENT, BY];
-            F
-        }
-        EventType::Returned => {
-            const F: &[Field] = &[DATE, EVENT, BY, field("reason", false, Ty::Text, "退回理由")];
-            F
-        }
-        EventType::Extended => {
-            const F: &[Field] = &[
-                DATE,
-                EVENT,
-                field("rule", true, Ty::Text, "延期的时限规则编号，如 reply"),
-                field("due", true, Ty::Date, "延期后的期限"),
-                field("approved_by", false, Ty::Text, "批准人"),
-                field("reason", false, Ty::Text, "延期理由"),
-            ];
-            F
-        }
-        EventType::Replied => {
-            const F: &[Field] = &[
-                DATE,
-                EVENT,
-                BY,
-                field("result", false, Ty::Enum(enum_values::<ReplyResult>), "办理结果"),
-                field("text", false, Ty::Text, "答复内容"),
-            ];
-            F
-        }
-        EventType::Evaluated => {
-            const F: &[Field] = &[
-                DATE,
-                EVENT,
-                field("rating", true, Ty::Enum(enum_values::<Rating>), "企业评价"),
-                field("comment", false, Ty::Text, "企业意见"),
-            ];
-            F
-        }
-        EventType::Supervised => {
-            const F: &[Field] = &[
-                DATE,
-                EVENT,
-                field("doc", false, Ty::Text, "督办通知文号"),
-                field("to", false, Ty::TextOrList, "督办对象"),
-            ];
-            F
-        }
-        EventType::Bulletined => {
-            const F: &[Field] = &[DATE, EVENT, field("doc", false, Ty::Text, "通报文号")];
-            F
-        }
-        EventType::Closed => {
-            const F: &[Field] = &[DATE, EVENT, field("note", false, Ty::Text, "办结说明")];
-            F
-        }
-        EventType::Note => {
-            const F: &[Field] = &[DATE, EVENT, field("text", false, Ty::Text, "备注内容")];
-            F
-        }
-    }
-}
-
 /// Reads a case from its parsed file. `None` when it is too broken to use.
-pub fn read_case(file: &str, root: &Node, sink: &mut Sink) -> Option<Case> {
+pub(crate) fn read_case(file: &str, root: &Node, sink: &mut Sink) -> Option<Case> {
     let m = MapReader::open(root, "案件文件", CASE_FIELDS, sink)?;
     let id = m.spanned_text("id", sink)?;
     let stem = file.rsplit('/').next().unwrap_or(file).trim_end_matches(".yaml").trim_end_matches(".yml");
@@ -191,7 +103,7 @@ fn read_event(node: &Node, sink: &mut Sink) -> Option<Event> {
         }
     };
     let what = format!("「{}」事件", kind.zh());
-    let m = MapReader::open(node, &what, event_fields(kind), sink)?;
+    let m = MapReader::open(node, &what, kind.spec().fields, sink)?;
     let date = m.date("date", sink)?;
     let mut e = Event::new(node.pos, date.value, kind);
     e.lead = m.spanned_text("lead", sink);
@@ -215,7 +127,7 @@ const CREDIT_CHARS: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 const CREDIT_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 
 /// Checks a unified social credit code (GB 32100-2015): length, characters, check character.
-pub fn check_credit_code(code: &str) -> Result<(), String> {
+pub(crate) fn check_credit_code(code: &str) -> Result<(), String> {
     let chars: Vec<char> = code.chars().collect();
     if chars.len() != 18 {
         return Err(format!("应为18位，实为{}位", chars.len()));
@@ -235,13 +147,13 @@ pub fn check_credit_code(code: &str) -> Result<(), String> {
 }
 
 /// The check character for the values (0..31) of a code's first 17 characters.
-pub fn credit_check_char(values: &[u32]) -> char {
+pub(crate) fn credit_check_char(values: &[u32]) -> char {
     let sum: u32 = values.iter().zip(CREDIT_WEIGHTS).map(|(v, w)| v * w).sum();
     CREDIT_CHARS.as_bytes()[((31 - sum % 31) % 31) as usize] as char
 }
 
 /// Where the case's `received` date comes from, for clocks started by it.
-pub fn received_pos(case: &Case) -> Pos {
+pub(crate) fn received_pos(case: &Case) -> Pos {
     case.received.as_ref().map(|r| r.pos).or(case.meeting.as_ref().map(|m| m.pos)).unwrap_or(case.id.pos)
 }
 

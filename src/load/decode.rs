@@ -3,7 +3,7 @@
 use crate::diag::{Diagnostic, Pos};
 
 /// Turns a file's bytes into text, or says why it cannot be read as YAML.
-pub fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
+pub(crate) fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(
@@ -66,7 +66,7 @@ fn looks_like_gbk(bytes: &[u8]) -> bool {
 }
 
 /// The line and column (in characters) of a byte offset, counting only valid UTF-8 before it.
-pub fn pos_of_byte(bytes: &[u8], at: usize) -> Pos {
+pub(crate) fn pos_of_byte(bytes: &[u8], at: usize) -> Pos {
     let before = &bytes[..at.min(bytes.len())];
     let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
     let line = before.iter().filter(|&&b| b == b'\n').count() as u32 + 1;

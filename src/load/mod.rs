@@ -1,14 +1,14 @@
 //! Finding the repository, walking its files and reading them, in parallel and
 //! never stopping at the first bad file.
 
-pub mod cache;
-pub mod calendar_file;
-pub mod case;
-pub mod decode;
-pub mod reader;
-pub mod rule_file;
-pub mod settings;
-pub mod yaml;
+pub(crate) mod cache;
+pub(crate) mod calendar_file;
+pub(crate) mod case;
+pub(crate) mod decode;
+pub(crate) mod reader;
+pub(crate) mod rule_file;
+pub(crate) mod settings;
+pub(crate) mod yaml;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -19,66 +19,47 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
 use crate::diag::{Diagnostic, Pos, Sink};
+use crate::model::rule::{Rule, BUILTIN_RULES};
 use crate::model::{Case, Channel, Department, Meeting, Settings, Spanned};
-use crate::rules::{Rule, BUILTIN_RULES};
 
 /// The file that marks a case repository.
-pub const SETTINGS_FILE: &str = "qinqing.yaml";
+pub(crate) const SETTINGS_FILE: &str = "qinqing.yaml";
 
 /// Everything read from a repository, with every problem found while reading.
 #[derive(Debug)]
-pub struct Repository {
+pub(crate) struct Repository {
     /// The repository root.
-    pub root: PathBuf,
+    pub(crate) root: PathBuf,
     /// `qinqing.yaml`.
-    pub settings: Settings,
+    pub(crate) settings: Settings,
     /// `departments.yaml`, when the repository has one.
-    pub departments: Option<Vec<Department>>,
+    pub(crate) departments: Option<Vec<Department>>,
     /// Every meeting, sorted by file.
-    pub meetings: Vec<Meeting>,
+    pub(crate) meetings: Vec<Meeting>,
     /// Every readable case, sorted by file, with meeting defaults applied.
-    pub cases: Vec<Case>,
+    pub(crate) cases: Vec<Case>,
     /// The deadline rules in force.
-    pub rules: Vec<Rule>,
+    pub(crate) rules: Vec<Rule>,
     /// The working-day calendar.
-    pub calendar: Calendar,
+    pub(crate) calendar: Calendar,
     /// How many case and meeting files were read.
-    pub files: usize,
+    pub(crate) files: usize,
     /// Problems found while reading.
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-impl Repository {
-    /// Whether a rule's clocks belong to the assigned department (a department
-    /// clock: counted in on-time rates, supervised, named in bulletins).
-    pub fn is_department_rule(&self, rule: &str) -> bool {
-        self.rules.iter().any(|r| r.id == rule && r.responsible == crate::rules::Responsible::Assignee)
-    }
-
-    /// The full name of a department written by its name or an alias, as case
-    /// files may; unknown names (or no departments.yaml) are kept as given.
-    pub fn department_name(&self, name: &str) -> String {
-        let name = name.trim();
-        self.departments
-            .iter()
-            .flatten()
-            .find(|d| d.names().any(|n| n == name))
-            .map_or_else(|| name.to_string(), |d| d.name.clone())
-    }
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 /// Options for reading a repository.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct LoadOptions {
+pub(crate) struct LoadOptions {
     /// Read and write the parse cache (only for slim loads).
-    pub cache: bool,
+    pub(crate) cache: bool,
     /// How much of each case to keep.
-    pub detail: Detail,
+    pub(crate) detail: Detail,
 }
 
 /// How much of each case a command needs.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Detail {
+pub(crate) enum Detail {
     /// Everything: descriptions, reply texts, contacts (documents, `show`).
     #[default]
     Full,
@@ -89,16 +70,16 @@ pub enum Detail {
 
 /// The result of reading one case or meeting file, as kept in the cache.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ParsedFile {
+pub(crate) struct ParsedFile {
     /// What the file holds, if it could be read.
-    pub content: Content,
+    pub(crate) content: Content,
     /// Problems found in the file on its own.
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 /// A case or a meeting.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub enum Content {
+pub(crate) enum Content {
     /// A case file.
     Case(Box<Case>),
     /// A meeting file.
@@ -108,7 +89,7 @@ pub enum Content {
 }
 
 /// Walks up from `start` to the folder holding `qinqing.yaml`.
-pub fn find_root(start: &Path) -> Result<PathBuf> {
+pub(crate) fn find_root(start: &Path) -> Result<PathBuf> {
     let start = start.canonicalize().with_context(|| format!("无法访问目录 {}", start.display()))?;
     for dir in start.ancestors() {
         if dir.join(SETTINGS_FILE).is_file() {
@@ -119,7 +100,7 @@ pub fn find_root(start: &Path) -> Result<PathBuf> {
 }
 
 /// Reads a whole repository.
-pub fn load(root: &Path, opts: LoadOptions) -> Result<Repository> {
+pub(crate) fn load(root: &Path, opts: LoadOptions) -> Result<Repository> {
     let mut diagnostics = Vec::new();
     let settings = read_yaml_file(root, SETTINGS_FILE, &mut diagnostics, settings::read_settings).unwrap_or_default();
     let departments = root.join("departments.yaml").is_file().then(|| {
@@ -233,7 +214,7 @@ fn walk_with_stamps(dir: &Path) -> Vec<(PathBuf, Option<cache::Stamp>)> {
 }
 
 /// The path of a file relative to the root, with `/`.
-pub fn relative(root: &Path, path: &Path) -> String {
+pub(crate) fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
@@ -423,7 +404,7 @@ fn read_file(path: &Path, size: Option<u64>) -> Result<Vec<u8>, ReadError> {
 
 /// Largest file read: case files are about a kilobyte, and a stray dump named
 /// `.yaml` must not exhaust memory.
-pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+pub(crate) const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// Why a file could not be read.
 enum ReadError {
@@ -453,7 +434,7 @@ impl ReadError {
 }
 
 /// Reads one file under `cases/`: a meeting if named `meeting.yaml`, else a case.
-pub fn parse_file(rel: &str, path: &Path, size: Option<u64>) -> ParsedFile {
+pub(crate) fn parse_file(rel: &str, path: &Path, size: Option<u64>) -> ParsedFile {
     let mut sink = Sink::new(rel);
     let content = match read_file(path, size) {
         Err(e) => {

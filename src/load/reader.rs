@@ -1,73 +1,26 @@
 //! Typed reading of YAML nodes, reporting every problem with its position.
 //!
-//! Each kind of mapping is described by a table of [`Field`]s; the same tables
-//! drive the unknown-key check here and the JSON Schema in `schema`.
+//! Each kind of mapping is described by a table of [`Field`]s (`model::field`);
+//! the same tables drive the unknown-key check here and the JSON Schema.
 
 use chrono::NaiveDate;
 
 use crate::diag::{closest, did_you_mean, Pos, Sink};
 use crate::load::yaml::{Node, Value};
 use crate::model::enums::spellings;
+use crate::model::field::Field;
 use crate::model::{Named, Spanned};
 
-/// The shape of a field's value, for the schema.
-#[derive(Debug, Clone, Copy)]
-pub enum Ty {
-    /// Any text.
-    Text,
-    /// A `YYYY-MM-DD` date.
-    Date,
-    /// A whole number.
-    Int,
-    /// `true` or `false`.
-    Bool,
-    /// One of an enumeration's spellings.
-    Enum(fn() -> Vec<&'static str>),
-    /// One text or a list of texts.
-    TextOrList,
-    /// A list of texts.
-    TextList,
-    /// A nested mapping.
-    Map(&'static [Field]),
-    /// Anything (kept, not read).
-    Any,
-    /// Described by hand in the schema.
-    Custom,
-}
-
-/// One allowed key of a mapping.
-#[derive(Debug, Clone, Copy)]
-pub struct Field {
-    /// The key.
-    pub name: &'static str,
-    /// Whether it must be present.
-    pub required: bool,
-    /// The value's shape.
-    pub ty: Ty,
-    /// What it means, in Chinese (shown by editors).
-    pub doc: &'static str,
-}
-
-/// Shorthand for a field table entry.
-pub const fn field(name: &'static str, required: bool, ty: Ty, doc: &'static str) -> Field {
-    Field { name, required, ty, doc }
-}
-
-/// The spellings of an enumeration, for `Ty::Enum`.
-pub fn enum_values<T: Named>() -> Vec<&'static str> {
-    T::ALL.iter().flat_map(|(_, en, zh)| [*en, *zh]).collect()
-}
-
 /// A mapping whose keys were checked against a field table.
-pub struct MapReader<'n> {
+pub(crate) struct MapReader<'n> {
     entries: &'n [(Node<'n>, Node<'n>)],
     /// Where the mapping starts.
-    pub pos: Pos,
+    pub(crate) pos: Pos,
 }
 
 impl<'n> MapReader<'n> {
     /// Checks a node is a mapping with known, unique keys and every required key.
-    pub fn open(node: &'n Node<'n>, what: &str, fields: &[Field], sink: &mut Sink) -> Option<MapReader<'n>> {
+    pub(crate) fn open(node: &'n Node<'n>, what: &str, fields: &[Field], sink: &mut Sink) -> Option<MapReader<'n>> {
         let Value::Map(entries) = &node.value else {
             sink.error("wrong-type", node.pos, format!("{what}应为映射（键: 值），实为{}", node.kind_name()))
                 .hint("请写成「字段: 值」的形式，每个字段一行");
@@ -102,42 +55,42 @@ impl<'n> MapReader<'n> {
     }
 
     /// The value of a key (the first, if repeated), unless it is null.
-    pub fn get(&self, name: &str) -> Option<&'n Node<'n>> {
+    pub(crate) fn get(&self, name: &str) -> Option<&'n Node<'n>> {
         self.entries.iter().find(|(k, _)| k.as_str() == Some(name)).map(|(_, v)| v).filter(|v| v.value != Value::Null)
     }
 
     /// The position of a key, for messages about it.
-    pub fn key_pos(&self, name: &str) -> Option<Pos> {
+    pub(crate) fn key_pos(&self, name: &str) -> Option<Pos> {
         self.entries.iter().find(|(k, _)| k.as_str() == Some(name)).map(|(k, _)| k.pos)
     }
 
     /// A text field.
-    pub fn text(&self, name: &str, sink: &mut Sink) -> Option<String> {
+    pub(crate) fn text(&self, name: &str, sink: &mut Sink) -> Option<String> {
         self.get(name).and_then(|n| text(n, sink))
     }
 
     /// A text field with its position.
-    pub fn spanned_text(&self, name: &str, sink: &mut Sink) -> Option<Spanned<String>> {
+    pub(crate) fn spanned_text(&self, name: &str, sink: &mut Sink) -> Option<Spanned<String>> {
         self.get(name).and_then(|n| text(n, sink).map(|t| Spanned::new(t, n.pos)))
     }
 
     /// A date field.
-    pub fn date(&self, name: &str, sink: &mut Sink) -> Option<Spanned<NaiveDate>> {
+    pub(crate) fn date(&self, name: &str, sink: &mut Sink) -> Option<Spanned<NaiveDate>> {
         self.get(name).and_then(|n| date(n, sink).map(|d| Spanned::new(d, n.pos)))
     }
 
     /// An enumerated field.
-    pub fn named<T: Named>(&self, name: &str, sink: &mut Sink) -> Option<T> {
+    pub(crate) fn named<T: Named>(&self, name: &str, sink: &mut Sink) -> Option<T> {
         self.get(name).and_then(|n| named::<T>(n, sink))
     }
 
     /// One text or a list of texts.
-    pub fn texts(&self, name: &str, sink: &mut Sink) -> Vec<Spanned<String>> {
+    pub(crate) fn texts(&self, name: &str, sink: &mut Sink) -> Vec<Spanned<String>> {
         self.get(name).map(|n| texts(n, sink)).unwrap_or_default()
     }
 
     /// A boolean field.
-    pub fn bool(&self, name: &str, sink: &mut Sink) -> Option<bool> {
+    pub(crate) fn bool(&self, name: &str, sink: &mut Sink) -> Option<bool> {
         let node = self.get(name)?;
         match node.as_str() {
             Some("true" | "True" | "TRUE" | "是") => Some(true),
@@ -155,7 +108,7 @@ fn names(fields: &[Field]) -> String {
 }
 
 /// A scalar as text; numbers and booleans are taken as written.
-pub fn text(node: &Node, sink: &mut Sink) -> Option<String> {
+pub(crate) fn text(node: &Node, sink: &mut Sink) -> Option<String> {
     match &node.value {
         Value::Str(s) => Some(s.to_string()),
         Value::Null => None,
@@ -167,7 +120,7 @@ pub fn text(node: &Node, sink: &mut Sink) -> Option<String> {
 }
 
 /// One text or a list of texts, each with its position.
-pub fn texts(node: &Node, sink: &mut Sink) -> Vec<Spanned<String>> {
+pub(crate) fn texts(node: &Node, sink: &mut Sink) -> Vec<Spanned<String>> {
     match &node.value {
         Value::Seq(items) => items.iter().filter_map(|n| text(n, sink).map(|t| Spanned::new(t, n.pos))).collect(),
         _ => text(node, sink).map(|t| vec![Spanned::new(t, node.pos)]).unwrap_or_default(),
@@ -175,7 +128,7 @@ pub fn texts(node: &Node, sink: &mut Sink) -> Vec<Spanned<String>> {
 }
 
 /// An enumerated value in English or Chinese.
-pub fn named<T: Named>(node: &Node, sink: &mut Sink) -> Option<T> {
+pub(crate) fn named<T: Named>(node: &Node, sink: &mut Sink) -> Option<T> {
     let t = text(node, sink)?;
     let found = T::parse(t.trim());
     if found.is_none() {
@@ -190,7 +143,7 @@ pub fn named<T: Named>(node: &Node, sink: &mut Sink) -> Option<T> {
 }
 
 /// A date written as `YYYY-MM-DD`; other spellings get the ISO form suggested.
-pub fn date(node: &Node, sink: &mut Sink) -> Option<NaiveDate> {
+pub(crate) fn date(node: &Node, sink: &mut Sink) -> Option<NaiveDate> {
     let t = text(node, sink)?;
     let t = t.trim();
     match parse_date(t) {
@@ -216,7 +169,7 @@ fn looks_iso(t: &str) -> bool {
 }
 
 /// Parses `YYYY-MM-DD`; on failure, the ISO form of a recognisable other spelling.
-pub fn parse_date(t: &str) -> Result<NaiveDate, Option<String>> {
+pub(crate) fn parse_date(t: &str) -> Result<NaiveDate, Option<String>> {
     if looks_iso(t) {
         return NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| None);
     }

@@ -1,52 +1,17 @@
 //! Rule files: `rules/*.yaml`.
 
 use crate::diag::{closest, did_you_mean, Pos, Severity, Sink};
-use crate::load::reader::{self, enum_values, field, Field, MapReader, Ty};
+use crate::load::reader::{self, MapReader};
 use crate::load::yaml::{Node, Value};
-use crate::model::{Channel, EventType, Handling, Named, Rating, ReplyResult, Settings};
-use crate::rules::{
+use crate::model::field::enum_values;
+use crate::model::rule::{
     parse_interval, parse_within, CaseCondition, CaseField, EventField, NoticeKind, NoticeStep, Responsible, Rule,
-    Trigger, TriggerOn,
+    Trigger, TriggerOn, NOTICE_FIELDS, RULE_FIELDS, RULE_FILE_FIELDS,
 };
-
-/// The keys of a rule file.
-pub const RULE_FILE_FIELDS: &[Field] = &[field("rules", true, Ty::Custom, "时限规则列表")];
-
-/// The keys of one rule.
-pub const RULE_FIELDS: &[Field] = &[
-    field("id", true, Ty::Text, "规则编号，如 reply；延期事件用它指明延哪条规则"),
-    field("title", false, Ty::Text, "规则说明，如 交办后两周内办理回复"),
-    field("when", false, Ty::Custom, "只对符合条件的案件计时：level、handling、channel、category、tags"),
-    field("start", true, Ty::Custom, "起算事件：received 或事件类型，可带条件，可为列表"),
-    field("stop", true, Ty::Custom, "止算事件，同上"),
-    field("within", true, Ty::Text, "时限：2 workdays、14 days、2 weeks、1 month、end of month、end of next month"),
-    field("warn", false, Ty::Text, "到期前提醒：N workdays 或 N days"),
-    field(
-        "responsible",
-        false,
-        Ty::Enum(|| vec!["office", "assignee"]),
-        "责任方：office（本办）或 assignee（主办部门）",
-    ),
-    field("severity", false, Ty::Enum(|| vec!["error", "warning"]), "超期的严重程度，默认 error"),
-    field("notices", false, Ty::Custom, "超期后应发的文书：{ after: 0 days, kind: supervision | bulletin }"),
-    field("roll", false, Ty::Bool, "期限末日为休息日时顺延至下一工作日，默认 true"),
-];
-
-const NOTICE_FIELDS: &[Field] = &[
-    field("after", true, Ty::Text, "超期多久后：N days 或 N workdays"),
-    field("kind", true, Ty::Enum(|| vec!["supervision", "bulletin"]), "supervision（督办）或 bulletin（通报）"),
-];
-
-const WHEN_FIELDS: &[Field] = &[
-    field("level", false, Ty::TextOrList, "层级"),
-    field("handling", false, Ty::TextOrList, "办理方式"),
-    field("channel", false, Ty::TextOrList, "来源渠道"),
-    field("category", false, Ty::TextOrList, "问题类别"),
-    field("tags", false, Ty::TextOrList, "标签（任一）"),
-];
+use crate::model::{EventType, Named, Settings};
 
 /// Reads the rules of one file.
-pub fn read_rules(file: &str, root: &Node, settings: &Settings, sink: &mut Sink) -> Vec<Rule> {
+pub(crate) fn read_rules(file: &str, root: &Node, settings: &Settings, sink: &mut Sink) -> Vec<Rule> {
     let Some(m) = MapReader::open(root, "规则文件", RULE_FILE_FIELDS, sink) else { return Vec::new() };
     let Some(list) = m.get("rules") else { return Vec::new() };
     let Value::Seq(items) = &list.value else {
@@ -117,7 +82,7 @@ fn read_rule(file: &str, node: &Node, settings: &Settings, sink: &mut Sink) -> O
     })
 }
 
-fn interval(n: &Node, sink: &mut Sink) -> Option<crate::rules::Interval> {
+fn interval(n: &Node, sink: &mut Sink) -> Option<crate::model::rule::Interval> {
     let t = reader::text(n, sink)?;
     let i = parse_interval(&t);
     if i.is_none() {
@@ -130,15 +95,7 @@ fn notice(node: &Node, sink: &mut Sink) -> Option<NoticeStep> {
     let m = MapReader::open(node, "notices 项", NOTICE_FIELDS, sink)?;
     let after = interval(m.get("after")?, sink)?;
     let kind_node = m.get("kind")?;
-    let kind = match reader::text(kind_node, sink)?.as_str() {
-        "supervision" | "督办" => NoticeKind::Supervision,
-        "bulletin" | "通报" => NoticeKind::Bulletin,
-        other => {
-            sink.error("invalid-value", kind_node.pos, format!("文书种类「{other}」无效"))
-                .hint("可选：supervision（督办）、bulletin（通报）");
-            return None;
-        }
-    };
+    let kind = reader::named::<NoticeKind>(kind_node, sink)?;
     Some(NoticeStep { after, kind })
 }
 
@@ -168,8 +125,8 @@ fn trigger(node: &Node, sink: &mut Sink) -> Option<Trigger> {
                     ok &= on.is_some();
                     continue;
                 }
-                let Some(field) = EventField::ALL.iter().find(|(_, name)| *name == key).map(|(f, _)| *f) else {
-                    let names = EventField::ALL.iter().map(|(_, n)| *n);
+                let Some(field) = EventField::ALL.into_iter().find(|f| f.key() == key) else {
+                    let names = EventField::ALL.iter().map(|f| f.key());
                     let hint = closest(key, names.clone().chain(["event"]))
                         .map(did_you_mean)
                         .unwrap_or_else(|| format!("可用条件：event、{}", names.collect::<Vec<_>>().join("、")));
@@ -177,7 +134,7 @@ fn trigger(node: &Node, sink: &mut Sink) -> Option<Trigger> {
                     ok = false;
                     continue;
                 };
-                match normalise(field, &value) {
+                match field.normalise(&value) {
                     Some(v) => conditions.push((field, v)),
                     None => {
                         sink.error("invalid-value", v.pos, format!("条件值「{value}」无效"));
@@ -198,14 +155,6 @@ fn trigger(node: &Node, sink: &mut Sink) -> Option<Trigger> {
     }
 }
 
-fn normalise(field: EventField, value: &str) -> Option<String> {
-    match field {
-        EventField::Rating => Rating::parse(value).map(|r| r.key().to_string()),
-        EventField::Result => ReplyResult::parse(value).map(|r| r.key().to_string()),
-        EventField::Lead | EventField::By => Some(value.to_string()),
-    }
-}
-
 fn trigger_on(text: &str, pos: Pos, sink: &mut Sink) -> Option<TriggerOn> {
     if matches!(text, "received" | "收到" | "受理") {
         return Some(TriggerOn::Received);
@@ -222,25 +171,14 @@ fn trigger_on(text: &str, pos: Pos, sink: &mut Sink) -> Option<TriggerOn> {
 }
 
 fn conditions(node: &Node, settings: &Settings, sink: &mut Sink) -> Vec<CaseCondition> {
-    let Some(m) = MapReader::open(node, "when", WHEN_FIELDS, sink) else { return Vec::new() };
+    let Some(m) = MapReader::open(node, "when", &CaseField::FIELDS, sink) else { return Vec::new() };
     let mut out = Vec::new();
-    for (name, field) in [
-        ("level", CaseField::Level),
-        ("handling", CaseField::Handling),
-        ("channel", CaseField::Channel),
-        ("category", CaseField::Category),
-        ("tags", CaseField::Tags),
-    ] {
+    for field in CaseField::ALL {
+        let name = field.key();
         let Some(n) = m.get(name) else { continue };
         let mut values = Vec::new();
         for v in reader::texts(n, sink) {
-            let normal = match field {
-                CaseField::Level => settings.level_key(&v.value).map(str::to_string),
-                CaseField::Handling => Handling::parse(&v.value).map(|h| h.key().to_string()),
-                CaseField::Channel => Channel::parse(&v.value).map(|c| c.key().to_string()),
-                CaseField::Category | CaseField::Tags => Some(v.value.clone()),
-            };
-            match normal {
+            match field.normalise(&v.value, settings) {
                 Some(x) => values.push(x),
                 None => {
                     sink.error("invalid-value", v.pos, format!("{name} 的取值「{}」无效", v.value));

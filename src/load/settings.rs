@@ -1,18 +1,19 @@
 //! `qinqing.yaml`, `departments.yaml` and `meeting.yaml` files.
 
 use crate::diag::Sink;
-use crate::load::reader::{field, Field, MapReader, Ty};
+use crate::load::reader::MapReader;
 use crate::load::yaml::{Node, Value};
-use crate::model::{Department, Meeting, Settings};
+use crate::model::field::{field, Field, Ty};
+use crate::model::{Department, DocKind, Meeting, Named, Settings};
 
 /// The keys of `qinqing.yaml`.
-pub const SETTINGS_FIELDS: &[Field] = &[
+pub(crate) const SETTINGS_FIELDS: &[Field] = &[
     field("organization", true, Ty::Map(ORGANIZATION_FIELDS), "发文机关"),
     field("timezone", false, Ty::Text, "时区，决定「今天」是哪天，默认 Asia/Shanghai"),
     field("calendar", false, Ty::Text, "节假日日历：rules/calendars/<名称>.yaml 或内置的 cn"),
-    field("numbering", false, Ty::Map(NUMBERING_FIELDS), "发文字号格式，{year} 与 {seq} 自动填写"),
-    field("levels", false, Ty::Custom, "层级及其中文名，如 { city: 市级, county: 区县 }"),
-    field("fonts", false, Ty::TextList, "额外的字体目录（相对案件库），公文 PDF 从中查找仿宋_GB2312 等字体"),
+    field("numbering", false, Ty::Map(&DocKind::NUMBERING_FIELDS), "发文字号格式，{year} 与 {seq} 自动填写"),
+    field("levels", false, Ty::Dict, "层级及其中文名，如 { city: 市级, county: 区县 }"),
+    field("fonts", false, Ty::TextOrList, "额外的字体目录（相对案件库），公文 PDF 从中查找仿宋_GB2312 等字体"),
     field("report", false, Ty::Map(REPORT_FIELDS), "统计与通报：比率的小数位数、取舍方式、排名的最少案件数"),
 ];
 
@@ -28,33 +29,27 @@ const ORGANIZATION_FIELDS: &[Field] = &[
     field("mark", false, Ty::Text, "发文机关标志（红头），默认为简称加「文件」"),
 ];
 
-const NUMBERING_FIELDS: &[Field] = &[
-    field("assignment", false, Ty::Text, "交办函字号，如 湖营商交〔{year}〕{seq}号"),
-    field("supervision", false, Ty::Text, "督办通知字号"),
-    field("bulletin", false, Ty::Text, "通报字号"),
-];
-
 /// The keys of one entry of `departments.yaml`.
-pub const DEPARTMENT_FIELDS: &[Field] = &[
+pub(crate) const DEPARTMENT_FIELDS: &[Field] = &[
     field("name", true, Ty::Text, "部门全称，案件与公文中使用"),
     field("short", false, Ty::Text, "简称"),
-    field("aliases", false, Ty::TextList, "案件中也接受的其他名称"),
+    field("aliases", false, Ty::TextOrList, "案件中也接受的其他名称"),
     field("level", false, Ty::Text, "层级：city 或 county"),
 ];
 
 /// The keys of a `meeting.yaml`.
-pub const MEETING_FIELDS: &[Field] = &[
+pub(crate) const MEETING_FIELDS: &[Field] = &[
     field("id", true, Ty::Text, "会议编号，全库唯一"),
     field("title", true, Ty::Text, "会议名称"),
     field("theme", false, Ty::Text, "主题"),
     field("date", true, Ty::Date, "会议日期；本文件夹下案件的默认收到日期"),
     field("level", false, Ty::Text, "层级：city 或 county"),
-    field("hosts", false, Ty::TextList, "主持或出席的领导"),
-    field("enterprises", false, Ty::TextList, "参会企业"),
+    field("hosts", false, Ty::TextOrList, "主持或出席的领导"),
+    field("enterprises", false, Ty::TextOrList, "参会企业"),
 ];
 
 /// Reads the settings; missing optional keys take their defaults.
-pub fn read_settings(root: &Node, sink: &mut Sink) -> Settings {
+pub(crate) fn read_settings(root: &Node, sink: &mut Sink) -> Settings {
     let mut s = Settings::default();
     let Some(m) = MapReader::open(root, "qinqing.yaml", SETTINGS_FIELDS, sink) else { return s };
     if let Some(org) = m.get("organization").and_then(|n| MapReader::open(n, "organization", ORGANIZATION_FIELDS, sink))
@@ -75,8 +70,10 @@ pub fn read_settings(root: &Node, sink: &mut Sink) -> Settings {
         s.calendar = c.value;
         s.calendar_pos = c.pos;
     }
-    if let Some(num) = m.get("numbering").and_then(|n| MapReader::open(n, "numbering", NUMBERING_FIELDS, sink)) {
-        for kind in ["assignment", "supervision", "bulletin"] {
+    if let Some(num) =
+        m.get("numbering").and_then(|n| MapReader::open(n, "numbering", &DocKind::NUMBERING_FIELDS, sink))
+    {
+        for kind in DocKind::ALL_KINDS.map(DocKind::key) {
             if let Some(pattern) = num.spanned_text(kind, sink) {
                 if !pattern.value.contains("{seq}") {
                     sink.error("invalid-value", pattern.pos, format!("发文字号「{}」缺少 {{seq}}", pattern.value))
@@ -143,7 +140,7 @@ fn read_report(m: &MapReader, s: &mut Settings, sink: &mut Sink) {
 }
 
 /// Reads the department registry, a list of departments.
-pub fn read_departments(root: &Node, sink: &mut Sink) -> Vec<Department> {
+pub(crate) fn read_departments(root: &Node, sink: &mut Sink) -> Vec<Department> {
     let Value::Seq(items) = &root.value else {
         sink.error("wrong-type", root.pos, format!("departments.yaml 应为部门列表，实为{}", root.kind_name()))
             .hint("每个部门以「- name: 市交通运输局」开头");
@@ -165,7 +162,7 @@ pub fn read_departments(root: &Node, sink: &mut Sink) -> Vec<Department> {
 }
 
 /// Reads a meeting file.
-pub fn read_meeting(file: &str, root: &Node, sink: &mut Sink) -> Option<Meeting> {
+pub(crate) fn read_meeting(file: &str, root: &Node, sink: &mut Sink) -> Option<Meeting> {
     let m = MapReader::open(root, "会议文件", MEETING_FIELDS, sink)?;
     Some(Meeting {
         file: file.to_string(),

@@ -12,22 +12,22 @@ use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span};
 use crate::diag::{Diagnostic, Pos};
 
 /// Deepest nesting accepted; real case files nest four levels.
-pub const MAX_DEPTH: usize = 64;
+pub(crate) const MAX_DEPTH: usize = 64;
 /// Most nodes one file may expand to, aliases included.
-pub const MAX_NODES: usize = 100_000;
+pub(crate) const MAX_NODES: usize = 100_000;
 
 /// A YAML node and where it starts; scalars borrow from the text when they can.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node<'a> {
+pub(crate) struct Node<'a> {
     /// Where the node starts.
-    pub pos: Pos,
+    pub(crate) pos: Pos,
     /// What it holds.
-    pub value: Value<'a>,
+    pub(crate) value: Value<'a>,
 }
 
 /// The value of a node.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value<'a> {
+pub(crate) enum Value<'a> {
     /// `~`, `null` or nothing.
     Null,
     /// Any scalar, as written (plain numbers and booleans too).
@@ -40,7 +40,7 @@ pub enum Value<'a> {
 
 impl Node<'_> {
     /// The scalar text, if this is a scalar.
-    pub fn as_str(&self) -> Option<&str> {
+    pub(crate) fn as_str(&self) -> Option<&str> {
         match &self.value {
             Value::Str(s) => Some(s),
             _ => None,
@@ -48,7 +48,7 @@ impl Node<'_> {
     }
 
     /// A Chinese word for the node's kind, for messages.
-    pub fn kind_name(&self) -> &'static str {
+    pub(crate) fn kind_name(&self) -> &'static str {
         match self.value {
             Value::Null => "空值",
             Value::Str(_) => "文本",
@@ -64,7 +64,7 @@ enum Frame<'a> {
 }
 
 /// Parses one YAML document. Returns `Ok(None)` for a file with no document.
-pub fn parse<'a>(file: &str, text: &'a str) -> Result<Option<Node<'a>>, Diagnostic> {
+pub(crate) fn parse<'a>(file: &str, text: &'a str) -> Result<Option<Node<'a>>, Diagnostic> {
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame<'a>> = Vec::new();
     let mut anchors: HashMap<usize, (Node<'a>, usize)> = HashMap::new();

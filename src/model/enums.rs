@@ -1,9 +1,7 @@
 //! The enumerations of the case format, each with its Chinese alias.
 
-use serde::{Deserialize, Serialize};
-
 /// An enumeration whose values are written in English or in Chinese.
-pub trait Named: Sized + Copy + 'static {
+pub(crate) trait Named: Sized + Copy + 'static {
     /// Every value with its English key and Chinese name.
     const ALL: &'static [(Self, &'static str, &'static str)];
     /// The field's Chinese name, for messages.
@@ -19,14 +17,15 @@ pub trait Named: Sized + Copy + 'static {
     fn zh(self) -> &'static str;
 }
 
+/// Declares an enumeration with its English keys and Chinese names (and `Named`).
 macro_rules! named_enum {
     ($(#[$doc:meta])* $name:ident, $what:literal, { $($(#[$vdoc:meta])* $variant:ident = $en:literal / $zh:literal),+ $(,)? }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
         #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vdoc])* $variant),+ }
+        pub(crate) enum $name { $($(#[$vdoc])* $variant),+ }
 
-        impl Named for $name {
+        impl crate::model::Named for $name {
             const ALL: &'static [(Self, &'static str, &'static str)] = &[$(($name::$variant, $en, $zh)),+];
             const WHAT: &'static str = $what;
             fn key(self) -> &'static str { match self { $($name::$variant => $en),+ } }
@@ -34,6 +33,7 @@ macro_rules! named_enum {
         }
     };
 }
+pub(crate) use named_enum;
 
 named_enum!(
     /// How the problem reached the office.
@@ -88,33 +88,6 @@ named_enum!(
 });
 
 named_enum!(
-    /// The kind of a timeline entry.
-    EventType, "事件类型", {
-    /// Answered on the spot.
-    Answered = "answered" / "现场答复",
-    /// Assigned, or assigned again.
-    Assigned = "assigned" / "交办",
-    /// Signed for by the department.
-    Acknowledged = "acknowledged" / "签收",
-    /// Sent back as not the department's business.
-    Returned = "returned" / "退回",
-    /// A deadline extension.
-    Extended = "extended" / "延期",
-    /// The department's reply.
-    Replied = "replied" / "答复",
-    /// The enterprise's rating.
-    Evaluated = "evaluated" / "评价",
-    /// A supervision notice.
-    Supervised = "supervised" / "督办",
-    /// Named in a bulletin.
-    Bulletined = "bulletined" / "通报",
-    /// Closed.
-    Closed = "closed" / "办结",
-    /// Anything else.
-    Note = "note" / "备注",
-});
-
-named_enum!(
     /// A case's status, derived from its timeline.
     Status, "状态", {
     /// Closed.
@@ -136,7 +109,7 @@ named_enum!(
 });
 
 /// The list of accepted spellings, for hints.
-pub fn spellings<T: Named>() -> String {
+pub(crate) fn spellings<T: Named>() -> String {
     T::ALL.iter().map(|(_, en, zh)| format!("{en}（{zh}）")).collect::<Vec<_>>().join("、")
 }
 
@@ -149,9 +122,9 @@ mod tests {
         assert_eq!(Channel::parse("热线"), Some(Channel::Hotline));
         assert_eq!(Channel::parse("hotline"), Some(Channel::Hotline));
         assert_eq!(Rating::parse("基本满意"), Some(Rating::BasicallySatisfied));
-        assert_eq!(EventType::parse("办结"), Some(EventType::Closed));
-        assert_eq!(EventType::parse("closing"), None);
-        for (v, en, zh) in EventType::ALL {
+        assert_eq!(crate::model::EventType::parse("办结"), Some(crate::model::EventType::Closed));
+        assert_eq!(crate::model::EventType::parse("closing"), None);
+        for (v, en, zh) in crate::model::EventType::ALL {
             assert_eq!((v.key(), v.zh()), (*en, *zh));
         }
     }

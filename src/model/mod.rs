@@ -1,121 +1,127 @@
 //! Plain typed data: what the case repository says, after reading. No I/O.
 
-pub mod enums;
+pub(crate) mod document;
+pub(crate) mod enums;
+pub(crate) mod event;
+pub(crate) mod field;
+pub(crate) mod rule;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-pub use enums::{Channel, EventType, Handling, Named, Rating, ReplyResult, Status};
+pub(crate) use document::DocKind;
+pub(crate) use enums::{named_enum, Channel, Handling, Named, Rating, ReplyResult, Status};
+pub(crate) use event::{EventType, Piece, StatusEffect};
 
 use crate::diag::Pos;
 
 /// A value and where it was written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Spanned<T> {
+pub(crate) struct Spanned<T> {
     /// The value.
-    pub value: T,
+    pub(crate) value: T,
     /// Where it starts in its file.
-    pub pos: Pos,
+    pub(crate) pos: Pos,
 }
 
 impl<T> Spanned<T> {
     /// A value at a position.
-    pub fn new(value: T, pos: Pos) -> Spanned<T> {
+    pub(crate) fn new(value: T, pos: Pos) -> Spanned<T> {
         Spanned { value, pos }
     }
 }
 
 /// One problem raised by an enterprise.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Case {
+pub(crate) struct Case {
     /// Path relative to the repository root, with `/`.
-    pub file: String,
+    pub(crate) file: String,
     /// Unique id, also the file's name.
-    pub id: Spanned<String>,
+    pub(crate) id: Spanned<String>,
     /// Short title of the problem.
-    pub title: String,
+    pub(crate) title: String,
     /// Who raised it.
-    pub enterprise: Option<Enterprise>,
+    pub(crate) enterprise: Option<Enterprise>,
     /// When it was raised (after meeting defaults are applied).
-    pub received: Option<Spanned<NaiveDate>>,
+    pub(crate) received: Option<Spanned<NaiveDate>>,
     /// Whether the file itself writes `received` (even if unreadable).
-    pub received_written: bool,
+    pub(crate) received_written: bool,
     /// How it reached the office (after meeting defaults).
-    pub channel: Option<Channel>,
+    pub(crate) channel: Option<Channel>,
     /// The meeting it was raised at.
-    pub meeting: Option<Spanned<String>>,
+    pub(crate) meeting: Option<Spanned<String>>,
     /// `city` or `county` (a key of `levels` in the settings).
-    pub level: Option<Spanned<String>>,
+    pub(crate) level: Option<Spanned<String>>,
     /// Free category, e.g. 交通出行.
-    pub category: Option<String>,
+    pub(crate) category: Option<String>,
     /// How it is to be solved.
-    pub handling: Option<Handling>,
+    pub(crate) handling: Option<Handling>,
     /// Free tags, e.g. 典型案例.
-    pub tags: Vec<String>,
+    pub(crate) tags: Vec<String>,
     /// Similar cases.
-    pub related: Vec<Spanned<String>>,
+    pub(crate) related: Vec<Spanned<String>>,
     /// The problem as described.
-    pub description: String,
+    pub(crate) description: String,
     /// What happened, in order.
-    pub timeline: Vec<Event>,
+    pub(crate) timeline: Vec<Event>,
 }
 
 /// The enterprise behind a case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Enterprise {
+pub(crate) struct Enterprise {
     /// Registered name.
-    pub name: String,
+    pub(crate) name: String,
     /// 统一社会信用代码.
-    pub credit_code: Option<String>,
+    pub(crate) credit_code: Option<String>,
     /// Contact person (personal data).
-    pub contact: Option<String>,
+    pub(crate) contact: Option<String>,
     /// Phone (personal data).
-    pub phone: Option<String>,
+    pub(crate) phone: Option<String>,
 }
 
 /// One timeline entry. Which fields may be set depends on `kind`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Event {
+pub(crate) struct Event {
     /// Where the entry starts.
-    pub pos: Pos,
+    pub(crate) pos: Pos,
     /// When it happened.
-    pub date: NaiveDate,
+    pub(crate) date: NaiveDate,
     /// What happened.
-    pub kind: EventType,
+    pub(crate) kind: EventType,
     /// The result of a reply.
-    pub result: Option<ReplyResult>,
+    pub(crate) result: Option<ReplyResult>,
     /// The enterprise's rating.
-    pub rating: Option<Rating>,
+    pub(crate) rating: Option<Rating>,
     /// Lead department (assigned).
-    pub lead: Option<Spanned<String>>,
+    pub(crate) lead: Option<Spanned<String>>,
     /// Co-handling departments (assigned).
-    pub co: Vec<Spanned<String>>,
+    pub(crate) co: Vec<Spanned<String>>,
     /// Who acted (answered, acknowledged, returned, replied).
-    pub by: Option<Spanned<String>>,
+    pub(crate) by: Option<Spanned<String>>,
     /// Free text: note, text, reason or comment.
-    pub text: Option<String>,
+    pub(crate) text: Option<String>,
     /// Fields only a few kinds have, boxed to keep every event small.
-    pub details: Option<Box<EventDetails>>,
+    pub(crate) details: Option<Box<EventDetails>>,
 }
 
 /// The fields of the less common event kinds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EventDetails {
+pub(crate) struct EventDetails {
     /// Recipients (supervised).
-    pub to: Vec<Spanned<String>>,
+    pub(crate) to: Vec<Spanned<String>>,
     /// Due-date override (assigned) or new due date (extended).
-    pub due: Option<Spanned<NaiveDate>>,
+    pub(crate) due: Option<Spanned<NaiveDate>>,
     /// The rule an extension applies to.
-    pub rule: Option<Spanned<String>>,
+    pub(crate) rule: Option<Spanned<String>>,
     /// Who approved an extension.
-    pub approved_by: Option<String>,
+    pub(crate) approved_by: Option<String>,
     /// A document number (supervised, bulletined).
-    pub doc: Option<String>,
+    pub(crate) doc: Option<String>,
 }
 
 impl Event {
     /// An event of a kind with no fields set.
-    pub fn new(pos: Pos, date: NaiveDate, kind: EventType) -> Event {
+    pub(crate) fn new(pos: Pos, date: NaiveDate, kind: EventType) -> Event {
         Event {
             pos,
             date,
@@ -131,127 +137,145 @@ impl Event {
     }
 
     /// Recipients (supervised).
-    pub fn to(&self) -> &[Spanned<String>] {
+    pub(crate) fn to(&self) -> &[Spanned<String>] {
         self.details.as_ref().map_or(&[], |d| &d.to)
     }
 
     /// Due-date override (assigned) or new due date (extended).
-    pub fn due(&self) -> Option<&Spanned<NaiveDate>> {
+    pub(crate) fn due(&self) -> Option<&Spanned<NaiveDate>> {
         self.details.as_ref().and_then(|d| d.due.as_ref())
     }
 
     /// The rule an extension applies to.
-    pub fn rule(&self) -> Option<&Spanned<String>> {
+    pub(crate) fn rule(&self) -> Option<&Spanned<String>> {
         self.details.as_ref().and_then(|d| d.rule.as_ref())
     }
 
     /// A document number (supervised, bulletined).
-    pub fn doc(&self) -> Option<&str> {
+    pub(crate) fn doc(&self) -> Option<&str> {
         self.details.as_ref().and_then(|d| d.doc.as_deref())
     }
 
     /// Who approved an extension.
-    pub fn approved_by(&self) -> Option<&str> {
+    pub(crate) fn approved_by(&self) -> Option<&str> {
         self.details.as_ref().and_then(|d| d.approved_by.as_deref())
     }
 }
 
 /// A dialogue meeting; cases in its folder inherit its defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Meeting {
+pub(crate) struct Meeting {
     /// Path relative to the repository root.
-    pub file: String,
+    pub(crate) file: String,
     /// Unique id.
-    pub id: Spanned<String>,
+    pub(crate) id: Spanned<String>,
     /// Title of the meeting.
-    pub title: String,
+    pub(crate) title: String,
     /// Theme.
-    pub theme: Option<String>,
+    pub(crate) theme: Option<String>,
     /// When it was held.
-    pub date: Option<NaiveDate>,
+    pub(crate) date: Option<NaiveDate>,
     /// Level of the meeting.
-    pub level: Option<Spanned<String>>,
+    pub(crate) level: Option<Spanned<String>>,
     /// Who hosted it.
-    pub hosts: Vec<String>,
+    pub(crate) hosts: Vec<String>,
     /// Enterprises that took part.
-    pub enterprises: Vec<String>,
+    pub(crate) enterprises: Vec<String>,
 }
 
 impl Case {
-    /// The lead department of the latest assignment as of a date: whom the
-    /// case belongs to in lists, figures and the dashboard.
-    pub fn lead_as_of(&self, as_of: NaiveDate) -> Option<&str> {
-        self.timeline
-            .iter()
-            .rfind(|e| e.kind == EventType::Assigned && e.date <= as_of)
-            .and_then(|e| e.lead.as_ref())
-            .map(|l| l.value.as_str())
+    /// The lead department as of a date (of the latest event whose kind sets
+    /// it): whom the case belongs to in lists, figures, documents and the dashboard.
+    /// The timeline is in date order (`check` puts it so).
+    pub(crate) fn lead_as_of(&self, as_of: NaiveDate) -> Option<&str> {
+        lead_of(self.events_as_of(as_of).iter())
     }
+
+    /// The lead department as it stands at the event at `index` of the
+    /// timeline (that event included): whom an evaluation, or a clock the event
+    /// starts, counts for.
+    pub(crate) fn lead_at(&self, index: usize) -> Option<&str> {
+        lead_of(self.timeline.iter().take(index + 1))
+    }
+
+    /// Status as of a date.
+    pub(crate) fn status_as_of(&self, as_of: NaiveDate) -> Status {
+        derive_status(self.events_as_of(as_of))
+    }
+
+    /// The timeline as of a date: the events dated on or before it.
+    pub(crate) fn events_as_of(&self, as_of: NaiveDate) -> &[Event] {
+        &self.timeline[..self.timeline.partition_point(|e| e.date <= as_of)]
+    }
+}
+
+fn lead_of<'a>(events: impl DoubleEndedIterator<Item = &'a Event>) -> Option<&'a str> {
+    events.rev().find(|e| e.kind.spec().sets_lead).and_then(|e| e.lead.as_ref()).map(|l| l.value.as_str())
 }
 
 impl Meeting {
     /// The folder whose cases belong to this meeting, relative, with `/`.
-    pub fn folder(&self) -> &str {
+    pub(crate) fn folder(&self) -> &str {
         self.file.rsplit_once('/').map_or("", |(dir, _)| dir)
     }
 }
 
 /// A department cases can be assigned to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Department {
+pub(crate) struct Department {
     /// Full name, used on documents.
-    pub name: String,
+    pub(crate) name: String,
     /// Short name.
-    pub short: Option<String>,
+    pub(crate) short: Option<String>,
     /// Other names accepted in case files.
-    pub aliases: Vec<String>,
+    pub(crate) aliases: Vec<String>,
     /// `city` or `county`.
-    pub level: Option<String>,
+    pub(crate) level: Option<String>,
     /// Where it is defined.
-    pub pos: Pos,
+    pub(crate) pos: Pos,
 }
 
 impl Department {
     /// Every name a case file may use for it: the full name and the aliases.
-    pub fn names(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.name.as_str()).chain(self.aliases.iter().map(String::as_str))
     }
 }
 
 /// Repository settings from `qinqing.yaml`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Settings {
+pub(crate) struct Settings {
     /// The issuing office's full name.
-    pub organization_name: String,
+    pub(crate) organization_name: String,
     /// The issuing office's short name.
-    pub organization_short: String,
+    pub(crate) organization_short: String,
     /// IANA time zone that decides what "today" is.
-    pub timezone: String,
+    pub(crate) timezone: String,
     /// Name of the base holiday calendar.
-    pub calendar: String,
+    pub(crate) calendar: String,
     /// Where the calendar is named (for messages).
-    pub calendar_pos: Pos,
+    pub(crate) calendar_pos: Pos,
     /// Document number patterns by kind.
-    pub numbering: Vec<(String, String)>,
+    pub(crate) numbering: Vec<(String, String)>,
     /// Level keys and their Chinese labels, in order.
-    pub levels: Vec<(String, String)>,
+    pub(crate) levels: Vec<(String, String)>,
     /// Issuing-office mark of standard documents; default: short name + 文件.
-    pub organization_mark: Option<String>,
+    pub(crate) organization_mark: Option<String>,
     /// Extra font folders, relative to the repository.
-    pub fonts: Vec<String>,
+    pub(crate) fonts: Vec<String>,
     /// How figures are printed and ranked.
-    pub report: ReportSettings,
+    pub(crate) report: ReportSettings,
 }
 
 /// `report:` in qinqing.yaml.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReportSettings {
+pub(crate) struct ReportSettings {
     /// Decimals of a printed percentage.
-    pub decimals: u32,
+    pub(crate) decimals: u32,
     /// Cut extra decimals instead of rounding them (some offices publish so).
-    pub truncate: bool,
+    pub(crate) truncate: bool,
     /// Departments with fewer assigned cases are not ranked.
-    pub min_cases: u32,
+    pub(crate) min_cases: u32,
 }
 
 impl Default for ReportSettings {
@@ -279,42 +303,35 @@ impl Default for Settings {
 
 impl Settings {
     /// The issuing-office mark (发文机关标志) of standard documents.
-    pub fn mark(&self) -> String {
+    pub(crate) fn mark(&self) -> String {
         self.organization_mark.clone().unwrap_or_else(|| format!("{}文件", self.organization_short))
     }
 
     /// The Chinese label of a level key (市级 for city); the key itself if it has none.
-    pub fn level_label<'a>(&'a self, key: &'a str) -> &'a str {
+    pub(crate) fn level_label<'a>(&'a self, key: &'a str) -> &'a str {
         self.levels.iter().find(|(k, _)| k == key).map_or(key, |(_, label)| label.as_str())
     }
 
     /// The level key for a key or its label.
-    pub fn level_key(&self, text: &str) -> Option<&str> {
+    pub(crate) fn level_key(&self, text: &str) -> Option<&str> {
         self.levels.iter().find(|(k, l)| k == text || l == text).map(|(k, _)| k.as_str())
     }
 }
 
-/// The status a case is in, as of its (already date-filtered) timeline.
-pub fn derive_status<'a>(events: impl IntoIterator<Item = &'a Event>) -> Status {
-    let mut latest: Option<&Event> = None;
+/// The status a case is in, as of its (already date-filtered) timeline: each
+/// kind's [`StatusEffect`] decides.
+pub(crate) fn derive_status<'a>(events: impl IntoIterator<Item = &'a Event>) -> Status {
+    let mut status = Status::Received;
     for e in events {
-        match e.kind {
-            EventType::Closed => return Status::Closed,
-            EventType::Note | EventType::Supervised | EventType::Bulletined => {}
-            _ => latest = Some(e),
+        match e.kind.spec().status {
+            StatusEffect::Closes => return Status::Closed,
+            StatusEffect::Keeps => {}
+            StatusEffect::Sets(s) => status = s,
+            StatusEffect::Rates if e.rating == Some(Rating::Unsatisfied) => status = Status::Reopened,
+            StatusEffect::Rates => status = Status::Evaluated,
         }
     }
-    match latest {
-        None => Status::Received,
-        Some(e) => match e.kind {
-            EventType::Evaluated if e.rating == Some(Rating::Unsatisfied) => Status::Reopened,
-            EventType::Evaluated => Status::Evaluated,
-            EventType::Replied => Status::Replied,
-            EventType::Assigned | EventType::Acknowledged | EventType::Extended => Status::Assigned,
-            EventType::Returned => Status::Returned,
-            _ => Status::Answered,
-        },
-    }
+    status
 }
 
 #[cfg(test)]

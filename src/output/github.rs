@@ -3,11 +3,11 @@
 use std::fmt::Write;
 
 use crate::check::CheckReport;
+use crate::check::ClockStatus;
 use crate::diag::Severity;
-use crate::rules::ClockStatus;
 
 /// One annotation per diagnostic and per finding.
-pub fn render(report: &CheckReport) -> String {
+pub(crate) fn render(report: &CheckReport) -> String {
     let mut out = String::new();
     for d in &report.diagnostics {
         let mut message = d.message.clone();
@@ -17,21 +17,35 @@ pub fn render(report: &CheckReport) -> String {
         }
         line(&mut out, d.severity, &d.file, d.line, Some(d.column), &format!("qinqing {}", d.code), &message);
     }
-    for c in report.findings() {
+    for c in report.clocks(false) {
         let who = c.responsible.unwrap_or("未交办");
         let message = match c.status {
             ClockStatus::Overdue => format!(
                 "{} {}：{}，{} 到期，已超期 {} 天（{who}）",
-                c.case,
-                c.rule_title,
-                c.rule,
+                c.case.id.value,
+                c.rule.title,
+                c.rule.id,
                 c.due,
                 c.days.unwrap_or(0)
             ),
-            _ => format!("{} {}：{}，{} 到期（{who}）", c.case, c.rule_title, c.rule, c.due),
+            ClockStatus::DueSoon
+            | ClockStatus::Pending
+            | ClockStatus::Met
+            | ClockStatus::Late
+            | ClockStatus::Superseded => {
+                format!("{} {}：{}，{} 到期（{who}）", c.case.id.value, c.rule.title, c.rule.id, c.due)
+            }
         };
         let severity = c.severity.unwrap_or(Severity::Warning);
-        line(&mut out, severity, c.file, c.line, None, &format!("qinqing {}", c.status.key()), &message);
+        line(
+            &mut out,
+            severity,
+            &c.case.file,
+            c.start_pos.line,
+            None,
+            &format!("qinqing {}", c.status.key()),
+            &message,
+        );
     }
     let s = &report.summary;
     let _ = writeln!(

@@ -7,14 +7,14 @@ use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
 
 use crate::check::CheckReport;
+use crate::check::ClockStatus;
 use crate::diag::{Diagnostic, Severity};
-use crate::rules::ClockStatus;
 
 /// The report as JUnit XML.
-pub fn render(report: &CheckReport) -> String {
-    let mut cases: BTreeMap<(&str, &str), Vec<&crate::check::ClockRow>> = BTreeMap::new();
-    for c in &report.clocks {
-        cases.entry((c.case, c.rule)).or_default().push(c);
+pub(crate) fn render(report: &CheckReport) -> String {
+    let mut cases: BTreeMap<(&str, &str), Vec<&crate::check::Clock>> = BTreeMap::new();
+    for c in report.clocks(true) {
+        cases.entry((&c.case.id.value, &c.rule.id)).or_default().push(c);
     }
     let mut invalid: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
     for d in report.diagnostics.iter().filter(|d| d.severity == Severity::Error) {
@@ -61,9 +61,9 @@ pub fn render(report: &CheckReport) -> String {
             .map(|c| {
                 format!(
                     "{}:{} {} 起算 {}，{} 到期，已超期 {} 天（{}）",
-                    c.file,
-                    c.line,
-                    c.rule_title,
+                    &c.case.file,
+                    c.start_pos.line,
+                    c.rule.title,
                     c.start,
                     c.due,
                     c.days.unwrap_or(0),

@@ -8,34 +8,34 @@ use crate::report::figures::{Figures, Rate, Report};
 use crate::report::percent::{percent, with_counts};
 
 /// The version of the JSON format.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 /// The figures' columns, in order, with their Chinese names.
-pub const COUNT_COLUMNS: [&str; 7] = ["收集", "即刻解", "交办", "答复", "解决", "办结", "超期未办"];
+pub(crate) const COUNT_COLUMNS: [&str; 7] = ["收集", "即刻解", "交办", "答复", "解决", "办结", "超期未办"];
 /// The rates' columns.
-pub const RATE_COLUMNS: [&str; 4] = ["办结率", "解决率", "按时答复率", "满意率"];
+pub(crate) const RATE_COLUMNS: [&str; 4] = ["办结率", "解决率", "按时答复率", "满意率"];
 
 /// The counts of a group, in column order.
-pub fn counts(f: &Figures) -> [u64; 7] {
+pub(crate) fn counts(f: &Figures) -> [u64; 7] {
     [f.collected, f.answered, f.assigned, f.replied, f.resolved, f.closed, f.overdue_now]
 }
 
 /// The rates of a group, in column order.
-pub fn rates(f: &Figures) -> [&Rate; 4] {
+pub(crate) fn rates(f: &Figures) -> [&Rate; 4] {
     [&f.closure_rate, &f.resolution_rate, &f.on_time_reply_rate, &f.satisfaction_rate]
 }
 
 /// One part of the report: the totals and levels, or one split.
-pub struct Section<'a> {
+pub(crate) struct Section<'a> {
     /// Heading, e.g. 按牵头部门.
-    pub title: &'static str,
+    pub(crate) title: &'static str,
     /// Group names and their figures.
-    pub rows: Vec<(String, &'a Figures)>,
+    pub(crate) rows: Vec<(String, &'a Figures)>,
 }
 
 /// The report in sections, in the order every output shows them. Levels print
 /// with their Chinese labels from the settings.
-pub fn sections<'a>(report: &'a Report, settings: &Settings) -> Vec<Section<'a>> {
+pub(crate) fn sections<'a>(report: &'a Report, settings: &Settings) -> Vec<Section<'a>> {
     let mut totals = vec![("合计".to_string(), &report.totals)];
     totals.extend(report.by_level.iter().map(|(k, f)| (settings.level_label(k).to_string(), f)));
     let split = |m: &'a std::collections::BTreeMap<String, Figures>| m.iter().map(|(k, f)| (k.clone(), f)).collect();
@@ -48,13 +48,13 @@ pub fn sections<'a>(report: &'a Report, settings: &Settings) -> Vec<Section<'a>>
 }
 
 /// "2026年6月1日至2026年6月30日（截至2026年6月30日）".
-pub fn period_line(report: &Report) -> String {
-    use crate::render::date_cn;
+pub(crate) fn period_line(report: &Report) -> String {
+    use crate::text::date_cn;
     format!("{}至{}（截至{}）", date_cn(report.from), date_cn(report.to), date_cn(report.as_of))
 }
 
 /// The aligned terminal table: a table per section, rates with their counts.
-pub fn text(report: &Report, settings: &Settings) -> String {
+pub(crate) fn text(report: &Report, settings: &Settings) -> String {
     let mut out = format!("{}统计：{}\n", settings.organization_short, period_line(report));
     let mut header = vec!["名称"];
     header.extend(COUNT_COLUMNS);
@@ -99,7 +99,7 @@ struct Json<'a> {
 }
 
 /// `--format json`: stable, `"version": 1`; `value` unrounded, null at den 0.
-pub fn json(report: &Report) -> String {
+pub(crate) fn json(report: &Report) -> String {
     let doc = Json {
         version: VERSION,
         from: report.from,
@@ -118,7 +118,7 @@ pub fn json(report: &Report) -> String {
 
 /// `--format csv`: one row per group, each rate as the printed percentage and
 /// its numerator and denominator, so a spreadsheet can recompute it.
-pub fn csv(report: &Report, settings: &Settings) -> anyhow::Result<String> {
+pub(crate) fn csv(report: &Report, settings: &Settings) -> anyhow::Result<String> {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let mut header = vec!["分组".to_string(), "名称".to_string()];
     header.extend(COUNT_COLUMNS.iter().map(|c| c.to_string()));

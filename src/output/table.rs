@@ -3,7 +3,7 @@
 use unicode_width::UnicodeWidthStr;
 
 /// Renders rows under a header, columns separated by two spaces.
-pub fn render(header: &[&str], rows: &[Vec<String>]) -> String {
+pub(crate) fn render(header: &[&str], rows: &[Vec<String>]) -> String {
     let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
     for row in rows {
         for (i, cell) in row.iter().enumerate() {

@@ -3,24 +3,25 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use crate::check::{CheckReport, ClockRow};
+use crate::check::ClockStatus;
+use crate::check::{CheckReport, Clock};
 use crate::diag::{Diagnostic, Severity};
+use crate::model::Named;
 use crate::output::Paint;
-use crate::rules::ClockStatus;
 
 enum Item<'a> {
     Diag(&'a Diagnostic),
-    Clock(&'a ClockRow<'a>),
+    Clock(&'a Clock<'a>),
 }
 
 /// The report as text; findings only unless `all`.
-pub fn render(report: &CheckReport, all: bool, paint: Paint) -> String {
+pub(crate) fn render(report: &CheckReport, all: bool, paint: Paint) -> String {
     let mut by_file: BTreeMap<&str, Vec<(u32, u32, Item)>> = BTreeMap::new();
     for d in &report.diagnostics {
         by_file.entry(&d.file).or_default().push((d.line, d.column, Item::Diag(d)));
     }
-    for c in report.clocks.iter().filter(|c| all || c.status.is_finding()) {
-        by_file.entry(c.file).or_default().push((c.line, 0, Item::Clock(c)));
+    for c in report.clocks(all) {
+        by_file.entry(&c.case.file).or_default().push((c.start_pos.line, 0, Item::Clock(c)));
     }
     let mut out = String::new();
     for (file, mut items) in by_file {
@@ -50,7 +51,7 @@ pub fn render(report: &CheckReport, all: bool, paint: Paint) -> String {
     out
 }
 
-fn clock_line(c: &ClockRow, paint: Paint) -> String {
+fn clock_line(c: &Clock, paint: Paint) -> String {
     let label = match c.status {
         ClockStatus::Overdue if c.severity == Some(Severity::Error) => paint.red("超期"),
         ClockStatus::Overdue => paint.yellow("超期"),
@@ -58,7 +59,10 @@ fn clock_line(c: &ClockRow, paint: Paint) -> String {
         other => other.zh().to_string(),
     };
     let who = c.responsible.unwrap_or("未交办");
-    let mut s = format!("{label} {} {}（{}）· {who} · {} 起算，{} 到期", c.case, c.rule_title, c.rule, c.start, c.due);
+    let mut s = format!(
+        "{label} {} {}（{}）· {who} · {} 起算，{} 到期",
+        c.case.id.value, c.rule.title, c.rule.id, c.start, c.due
+    );
     match c.status {
         ClockStatus::Overdue => {
             let _ = write!(s, "，已超期 {} 天", c.days.unwrap_or(0));
@@ -74,7 +78,7 @@ fn clock_line(c: &ClockRow, paint: Paint) -> String {
         ClockStatus::Met => {
             let _ = write!(s, "，{} 办结", c.stopped.map(|d| d.to_string()).unwrap_or_default());
         }
-        _ => {}
+        ClockStatus::DueSoon | ClockStatus::Pending | ClockStatus::Superseded => {}
     }
     if !c.notices.is_empty() {
         let n: Vec<&str> = c.notices.iter().map(|n| n.zh()).collect();
@@ -84,13 +88,13 @@ fn clock_line(c: &ClockRow, paint: Paint) -> String {
 }
 
 /// The one-line summary.
-pub fn summary_line(report: &CheckReport, paint: Paint) -> String {
+pub(crate) fn summary_line(report: &CheckReport, paint: Paint) -> String {
     let s = &report.summary;
     let text = format!(
         "检查 {} 个文件、{} 件案件（截至 {}）：错误 {}，警告 {}；超期 {}，即将到期 {}",
         s.files, s.cases, report.as_of, s.errors, s.warnings, s.overdue, s.due_soon
     );
-    if s.errors > 0 || report.findings().any(|c| c.severity == Some(Severity::Error)) {
+    if s.errors > 0 || report.clocks(false).any(|c| c.severity == Some(Severity::Error)) {
         paint.red(&text)
     } else if s.warnings > 0 || s.due_soon > 0 || s.overdue > 0 {
         paint.yellow(&text)

@@ -13,7 +13,7 @@ use crate::report::percent::printed_fraction;
 
 /// The workbook's bytes. The same report gives the same bytes (the document
 /// date is the as-of date).
-pub fn render(report: &Report, settings: &Settings) -> Result<Vec<u8>> {
+pub(crate) fn render(report: &Report, settings: &Settings) -> Result<Vec<u8>> {
     write(report, settings).map_err(|e| anyhow!("无法生成 Excel 文件：{e}"))
 }
 

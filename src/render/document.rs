@@ -6,42 +6,42 @@ use serde::Serialize;
 
 /// An official document, ready for any output format.
 #[derive(Debug, Clone, Serialize)]
-pub struct Document {
+pub(crate) struct Document {
     /// `standard` (通知, 通报) or `letter` (函).
-    pub layout: &'static str,
+    pub(crate) layout: &'static str,
     /// A draft shows the number without its sequence and a 草稿 mark.
-    pub draft: bool,
+    pub(crate) draft: bool,
     /// Issuing-office mark (发文机关标志).
-    pub mark: String,
+    pub(crate) mark: String,
     /// Document number (发文字号).
-    pub number: String,
+    pub(crate) number: String,
     /// Title.
-    pub title: String,
+    pub(crate) title: String,
     /// Addressee (主送机关).
-    pub recipients: String,
+    pub(crate) recipients: String,
     /// Body.
-    pub body: Vec<Block>,
+    pub(crate) body: Vec<Block>,
     /// Attachment names (附件说明).
-    pub attachments: Vec<String>,
+    pub(crate) attachments: Vec<String>,
     /// Signature (署名).
-    pub signature: String,
+    pub(crate) signature: String,
     /// Date written out (成文日期), e.g. 2026年6月20日.
-    pub date: String,
+    pub(crate) date: String,
     /// Copies to (抄送), if any.
-    pub cc: Option<String>,
+    pub(crate) cc: Option<String>,
     /// Printing office (印发机关).
-    pub printed_by: String,
+    pub(crate) printed_by: String,
     /// Printing date, e.g. 2026年6月20日印发.
-    pub printed_date: String,
+    pub(crate) printed_date: String,
     /// The Markdown the body was parsed from.
     #[serde(skip)]
-    pub markdown: String,
+    pub(crate) markdown: String,
 }
 
 impl Document {
     /// Whether the last paragraph is short enough to keep on the page of the
     /// signature (about four lines), so the signature never stands alone.
-    pub fn keep_last(&self) -> bool {
+    pub(crate) fn keep_last(&self) -> bool {
         self.attachments.is_empty()
             && matches!(self.body.last(), Some(Block::P { c }) if plain(c).chars().count() <= 120)
     }
@@ -50,7 +50,7 @@ impl Document {
 /// A block of the body.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "t", rename_all = "lowercase")]
-pub enum Block {
+pub(crate) enum Block {
     /// A paragraph.
     P {
         /// Its content.
@@ -99,20 +99,20 @@ pub enum Block {
 
 /// A chart a template can place: SVG for PDF and HTML, PNG for Word.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Chart {
+pub(crate) struct Chart {
     /// The SVG.
-    pub svg: String,
+    pub(crate) svg: String,
     /// The PNG.
-    pub png: Vec<u8>,
+    pub(crate) png: Vec<u8>,
 }
 
 /// Charts by name.
-pub type Charts = std::collections::BTreeMap<String, Chart>;
+pub(crate) type Charts = std::collections::BTreeMap<String, Chart>;
 
 /// Inline content.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "t", rename_all = "lowercase")]
-pub enum Inline {
+pub(crate) enum Inline {
     /// Plain text, shown exactly.
     Text {
         /// The text.
@@ -138,7 +138,7 @@ pub enum Inline {
 }
 
 /// The plain text of inline content.
-pub fn plain(nodes: &[Inline]) -> String {
+pub(crate) fn plain(nodes: &[Inline]) -> String {
     let mut out = String::new();
     for n in nodes {
         match n {
@@ -154,13 +154,13 @@ pub fn plain(nodes: &[Inline]) -> String {
 type TableParts = (Vec<Vec<Inline>>, Vec<Vec<Vec<Inline>>>, bool);
 
 /// Parses Markdown into blocks. Raw HTML is kept as text, never as markup.
-pub fn parse_markdown(md: &str) -> Vec<Block> {
+pub(crate) fn parse_markdown(md: &str) -> Vec<Block> {
     parse_markdown_with(md, &Charts::new())
 }
 
 /// Parses Markdown, placing `![标题](chart:名称)` charts. Only a template can
 /// write one: user text has every `!`, `[` and `(` escaped.
-pub fn parse_markdown_with(md: &str, charts: &Charts) -> Vec<Block> {
+pub(crate) fn parse_markdown_with(md: &str, charts: &Charts) -> Vec<Block> {
     let mut blocks = Vec::new();
     // Stack of open inline containers; the bottom one collects the current block's content.
     let mut inlines: Vec<Vec<Inline>> = Vec::new();
@@ -312,7 +312,7 @@ fn column_widths(head: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>]) -> Vec<u32> {
 /// Escapes text for Markdown: every ASCII punctuation mark gets a backslash,
 /// and line breaks become spaces, so user text can never start a heading, a
 /// list, a table cell or a code block. Used as Tera's escape function.
-pub fn escape_markdown(text: &str) -> String {
+pub(crate) fn escape_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut pending_space = false;
     let mut prev: Option<char> = None;

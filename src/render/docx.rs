@@ -85,7 +85,7 @@ fn chart_run(png: &[u8], n: usize) -> Run {
 }
 
 /// Renders a document to DOCX bytes.
-pub fn render(doc: &Document, date_iso: &str) -> Result<Vec<u8>> {
+pub(crate) fn render(doc: &Document, date_iso: &str) -> Result<Vec<u8>> {
     let mut d = Docx::new()
         .page_size(11906, 16838)
         .page_margin(

@@ -9,7 +9,7 @@ use typst_kit::fonts::FontStore;
 
 /// A typographic role of the standard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
+pub(crate) enum Role {
     /// 小标宋: issuing-office mark and title.
     XiaoBiaoSong,
     /// 仿宋_GB2312: body text.
@@ -24,10 +24,10 @@ pub enum Role {
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 5] = [Role::XiaoBiaoSong, Role::FangSong, Role::Hei, Role::Kai, Role::Song];
+    pub(crate) const ALL: [Role; 5] = [Role::XiaoBiaoSong, Role::FangSong, Role::Hei, Role::Kai, Role::Song];
 
     /// Chinese name of the role.
-    pub fn zh(self) -> &'static str {
+    pub(crate) fn zh(self) -> &'static str {
         match self {
             Role::XiaoBiaoSong => "小标宋",
             Role::FangSong => "仿宋",
@@ -58,7 +58,7 @@ impl Role {
     }
 
     /// The font name written into Word files, so the recipient's Word uses its own fonts.
-    pub fn word_name(self) -> &'static str {
+    pub(crate) fn word_name(self) -> &'static str {
         match self {
             Role::XiaoBiaoSong => "方正小标宋简体",
             Role::FangSong => "仿宋_GB2312",
@@ -71,21 +71,21 @@ impl Role {
 
 /// Which family a role uses.
 #[derive(Debug, Clone, Serialize)]
-pub struct Choice {
+pub(crate) struct Choice {
     /// Family name as typst knows it.
-    pub family: String,
+    pub(crate) family: String,
     /// Whether it is a free substitute for the proprietary font.
-    pub substitute: bool,
+    pub(crate) substitute: bool,
 }
 
 /// The fonts of this process: a store for typst and the role mapping.
-pub struct Fonts {
+pub(crate) struct Fonts {
     /// Every font found.
-    pub store: FontStore,
+    pub(crate) store: FontStore,
     /// The family each role uses; `None` when no CJK font exists at all.
-    pub roles: Option<Vec<(Role, Choice)>>,
+    pub(crate) roles: Option<Vec<(Role, Choice)>>,
     /// Families tried after the role's font (emoji and other scripts).
-    pub fallback: Vec<String>,
+    pub(crate) fallback: Vec<String>,
 }
 
 /// Families tried for characters the role's font lacks.
@@ -94,7 +94,7 @@ const FALLBACK: &[&str] = &["Noto Sans CJK SC", "Noto Serif CJK SC", "Noto Color
 impl Fonts {
     /// Finds fonts in the given folders and, unless `QINQING_NO_SYSTEM_FONTS`
     /// is set (to pin fonts for byte-identical PDFs on every machine), on the system.
-    pub fn discover(extra_dirs: &[PathBuf]) -> Fonts {
+    pub(crate) fn discover(extra_dirs: &[PathBuf]) -> Fonts {
         let mut store = FontStore::new();
         for dir in extra_dirs.iter().filter(|d| d.is_dir()) {
             store.extend(typst_kit::fonts::scan(dir));
@@ -106,7 +106,7 @@ impl Fonts {
     }
 
     /// Maps roles over an already filled store.
-    pub fn from_store(store: FontStore) -> Fonts {
+    pub(crate) fn from_store(store: FontStore) -> Fonts {
         let families: Vec<String> = store.book().families().map(|(name, _)| name.to_string()).collect();
         let has = |name: &str| families.iter().any(|f| f.eq_ignore_ascii_case(name));
         let mut roles = Vec::new();
@@ -128,12 +128,12 @@ impl Fonts {
     }
 
     /// The family of a role.
-    pub fn family(&self, role: Role) -> Option<&Choice> {
+    pub(crate) fn family(&self, role: Role) -> Option<&Choice> {
         self.roles.as_ref()?.iter().find(|(r, _)| *r == role).map(|(_, c)| c)
     }
 
     /// One line per role: which font it uses, for the summary.
-    pub fn report(&self) -> String {
+    pub(crate) fn report(&self) -> String {
         match &self.roles {
             None => "没有可用的中文字体".to_string(),
             Some(roles) => roles
@@ -145,7 +145,7 @@ impl Fonts {
     }
 
     /// Characters of `text` that no font of the chain for `role` can show.
-    pub fn missing_glyphs(&self, role: Role, text: &str) -> Vec<char> {
+    pub(crate) fn missing_glyphs(&self, role: Role, text: &str) -> Vec<char> {
         let Some(choice) = self.family(role) else { return Vec::new() };
         let book = self.store.book();
         let names: Vec<String> =
@@ -172,6 +172,6 @@ fn is_joiner(c: char) -> bool {
 }
 
 /// The fonts to look in besides the system's: the repository's `fonts/` and configured folders.
-pub fn font_dirs(root: &std::path::Path, configured: &[String]) -> Vec<PathBuf> {
+pub(crate) fn font_dirs(root: &std::path::Path, configured: &[String]) -> Vec<PathBuf> {
     std::iter::once(root.join("fonts")).chain(configured.iter().map(|p| root.join(p))).collect()
 }

@@ -5,21 +5,7 @@ use std::fmt::Write;
 
 use crate::render::document::{Block, Document, Inline};
 
-/// Escapes text for HTML content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+use crate::text::escape_html as escape;
 
 fn inline(nodes: &[Inline]) -> String {
     let mut out = String::new();
@@ -54,7 +40,7 @@ table{border-collapse:collapse;width:100%;font-size:12pt;line-height:1.5;margin:
 .imprint p{text-indent:0;padding:0 1em}.draft{position:absolute;right:2em;top:1em;color:#e60012;font-family:sans-serif;letter-spacing:.5em}";
 
 /// Renders a document as a standalone HTML page.
-pub fn render(doc: &Document) -> String {
+pub(crate) fn render(doc: &Document) -> String {
     let mut h = String::new();
     let _ = write!(
         h,
@@ -154,7 +140,7 @@ fn charts_as_notes(md: &str) -> String {
 }
 
 /// The document as Markdown, for review in a pull request.
-pub fn markdown(doc: &Document) -> String {
+pub(crate) fn markdown(doc: &Document) -> String {
     let mut m = String::new();
     let esc = crate::render::document::escape_markdown;
     if doc.draft {

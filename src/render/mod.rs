@@ -1,68 +1,27 @@
 //! Official documents: templates → Markdown → a document → PDF (embedded
 //! typst), DOCX, HTML and Markdown.
 
-pub mod document;
-pub mod docx;
-pub mod fonts;
-pub mod html;
-pub mod pdf;
-pub mod plan;
-pub mod register;
-pub mod template;
+pub(crate) mod document;
+pub(crate) mod docx;
+pub(crate) mod fonts;
+pub(crate) mod html;
+pub(crate) mod pdf;
+pub(crate) mod plan;
+pub(crate) mod register;
+pub(crate) mod template;
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::render::document::Document;
 use crate::render::fonts::Fonts;
 
-/// The kinds of document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum DocKind {
-    /// 交办函 (letter layout), one per lead department.
-    Assignment,
-    /// 督办通知, one per department with clocks that call for supervision.
-    Supervision,
-    /// 通报, one per period.
-    Bulletin,
-}
-
-impl DocKind {
-    /// Stable key.
-    pub fn key(self) -> &'static str {
-        match self {
-            DocKind::Assignment => "assignment",
-            DocKind::Supervision => "supervision",
-            DocKind::Bulletin => "bulletin",
-        }
-    }
-    /// The kind of a stable key, as the register writes it.
-    pub fn from_key(key: &str) -> Option<DocKind> {
-        [DocKind::Assignment, DocKind::Supervision, DocKind::Bulletin].into_iter().find(|k| k.key() == key)
-    }
-    /// Chinese name.
-    pub fn zh(self) -> &'static str {
-        match self {
-            DocKind::Assignment => "交办函",
-            DocKind::Supervision => "督办通知",
-            DocKind::Bulletin => "通报",
-        }
-    }
-    /// Letter layout (函) or the standard layout.
-    pub fn layout(self) -> &'static str {
-        match self {
-            DocKind::Assignment => "letter",
-            _ => "standard",
-        }
-    }
-}
-
 /// An output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
     /// PDF in the GB/T 9704 layout.
     Pdf,
     /// Word.
@@ -74,8 +33,11 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in the order they are written.
+    pub(crate) const ALL: [Format; 4] = [Format::Pdf, Format::Docx, Format::Html, Format::Md];
+
     /// File extension.
-    pub fn ext(self) -> &'static str {
+    pub(crate) fn ext(self) -> &'static str {
         match self {
             Format::Pdf => "pdf",
             Format::Docx => "docx",
@@ -85,13 +47,8 @@ impl Format {
     }
 }
 
-/// 2026年6月20日: Arabic numerals, no leading zeros.
-pub fn date_cn(d: NaiveDate) -> String {
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
-}
-
 /// A file name a clerk can read, without characters file systems refuse.
-pub fn file_stem(parts: &[&str]) -> String {
+pub(crate) fn file_stem(parts: &[&str]) -> String {
     parts
         .iter()
         .filter(|p| !p.is_empty())
@@ -112,16 +69,58 @@ pub fn file_stem(parts: &[&str]) -> String {
 
 /// What happened to one document.
 #[derive(Debug)]
-pub struct Written {
+pub(crate) struct Written {
     /// Files written.
-    pub files: Vec<PathBuf>,
+    pub(crate) files: Vec<PathBuf>,
     /// Problems (a format that could not be written, missing glyphs).
-    pub problems: Vec<String>,
+    pub(crate) problems: Vec<Problem>,
+}
+
+/// A problem with one file of a document.
+#[derive(Debug)]
+pub(crate) enum Problem {
+    /// The PDF was written, but the fonts lack some characters, which print as nothing.
+    MissingGlyphs {
+        /// The file.
+        file: String,
+        /// The characters.
+        chars: String,
+    },
+    /// The file could not be written.
+    Failed {
+        /// The file.
+        file: String,
+        /// Why.
+        error: anyhow::Error,
+    },
+}
+
+impl Problem {
+    /// Whether the document is unusable (the run fails): a missing file is,
+    /// missing glyphs are reported but the file is there.
+    pub(crate) fn is_fatal(&self) -> bool {
+        match self {
+            Problem::MissingGlyphs { .. } => false,
+            Problem::Failed { .. } => true,
+        }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::MissingGlyphs { file, chars } => write!(
+                f,
+                "{file}：字体中缺少这些字符，PDF 中无法显示：{chars}（请安装含这些字符的字体，如 fonts-noto-color-emoji）"
+            ),
+            Problem::Failed { file, error } => write!(f, "{file}：{error:#}"),
+        }
+    }
 }
 
 /// Writes every format of every document, in parallel. Fonts are loaded once,
 /// by the caller; `tick` is called after each document (progress bar).
-pub fn write_all(
+pub(crate) fn write_all(
     docs: &[(Document, String)],
     formats: &[Format],
     fonts: Option<&Fonts>,
@@ -142,10 +141,10 @@ pub fn write_all(
                         Some(f) => {
                             let missing = f.missing_glyphs(fonts::Role::FangSong, &all_text(doc));
                             if !missing.is_empty() {
-                                written.problems.push(format!(
-                                    "{stem}.pdf：字体中缺少这些字符，PDF 中无法显示：{}（请安装含这些字符的字体，如 fonts-noto-color-emoji）",
-                                    missing.iter().collect::<String>()
-                                ));
+                                written.problems.push(Problem::MissingGlyphs {
+                                    file: format!("{stem}.pdf"),
+                                    chars: missing.iter().collect(),
+                                });
                             }
                             pdf::render(doc, f, date)
                         }
@@ -154,7 +153,9 @@ pub fn write_all(
                 };
                 match bytes.and_then(|b| crate::fsx::replace(&path, &b)) {
                     Ok(()) => written.files.push(path),
-                    Err(e) => written.problems.push(format!("{stem}.{}：{e:#}", format.ext())),
+                    Err(error) => {
+                        written.problems.push(Problem::Failed { file: format!("{stem}.{}", format.ext()), error })
+                    }
                 }
             }
             tick();

@@ -75,7 +75,7 @@ impl World for DocWorld<'_> {
 }
 
 /// The document's data as the frame reads it: text only, fonts by role.
-pub fn frame_data(doc: &Document, fonts: &Fonts) -> serde_json::Value {
+pub(crate) fn frame_data(doc: &Document, fonts: &Fonts) -> serde_json::Value {
     let family = |r: Role| fonts.family(r).map(|c| c.family.clone()).unwrap_or_default();
     let mut value = serde_json::to_value(doc).unwrap_or_default();
     value["keep_last"] = json!(doc.keep_last());
@@ -90,7 +90,7 @@ pub fn frame_data(doc: &Document, fonts: &Fonts) -> serde_json::Value {
 }
 
 /// Renders a document to PDF bytes.
-pub fn render(doc: &Document, fonts: &Fonts, date: NaiveDate) -> Result<Vec<u8>> {
+pub(crate) fn render(doc: &Document, fonts: &Fonts, date: NaiveDate) -> Result<Vec<u8>> {
     if fonts.roles.is_none() {
         return Err(anyhow!(
             "没有找到中文字体，无法生成 PDF（其他格式照常生成）。请安装字体，例如 Debian/Ubuntu：apt-get install fonts-noto-cjk；\

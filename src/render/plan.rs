@@ -1,56 +1,53 @@
 //! Which documents a kind produces for a selection, and the data of each.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use anyhow::{bail, Result};
 use chrono::{Datelike, NaiveDate};
 use serde_json::{json, Value};
 
-use crate::check::{exists, ClockRow};
-use crate::load::Repository;
-use crate::model::{derive_status, Case, EventType, Named, ReportSettings};
+use crate::check::{Clock, ClockStatus, Ledger, Snapshot};
+use crate::model::rule::NoticeKind;
+use crate::model::{Case, DocKind, EventType, Named, ReportSettings};
 use crate::render::document::{Chart, Charts};
-use crate::render::{date_cn, DocKind};
 use crate::report::figures::{self, Figures, Rate};
 use crate::report::percent::{percent, with_counts};
 use crate::report::{chart, ranking, trend};
-use crate::rules::{ClockStatus, NoticeKind};
-
-pub use crate::report::period::parse_period;
+use crate::text::date_cn;
 
 /// What the user asked for.
 #[derive(Debug, Clone, Default)]
-pub struct Selection {
+pub(crate) struct Selection {
     /// Cases of one meeting (assignment).
-    pub meeting: Option<String>,
+    pub(crate) meeting: Option<String>,
     /// One case (assignment).
-    pub case: Option<String>,
+    pub(crate) case: Option<String>,
     /// Start of a date range, inclusive.
-    pub from: Option<NaiveDate>,
+    pub(crate) from: Option<NaiveDate>,
     /// End of a date range, inclusive.
-    pub to: Option<NaiveDate>,
+    pub(crate) to: Option<NaiveDate>,
     /// Only this department.
-    pub dept: Option<String>,
+    pub(crate) dept: Option<String>,
     /// A period label for bulletins, e.g. 2026年11月.
-    pub period_label: Option<String>,
+    pub(crate) period_label: Option<String>,
 }
 
 /// One document to write: who it goes to and its template context.
 #[derive(Debug, Clone)]
-pub struct Planned {
+pub(crate) struct Planned {
     /// The addressee, for the file name and the register.
-    pub recipient: String,
+    pub(crate) recipient: String,
     /// The template context.
-    pub context: Value,
+    pub(crate) context: Value,
     /// Charts the template may place.
-    pub charts: Charts,
+    pub(crate) charts: Charts,
 }
 
-fn office(repo: &Repository) -> Value {
+fn office(repo: &Ledger) -> Value {
     json!({ "name": repo.settings.organization_name, "short": repo.settings.organization_short })
 }
 
-fn common(repo: &Repository, as_of: NaiveDate) -> Value {
+fn common(repo: &Ledger, as_of: NaiveDate) -> Value {
     json!({ "office": office(repo), "as_of": as_of.to_string(), "as_of_cn": date_cn(as_of) })
 }
 
@@ -61,18 +58,13 @@ fn merge(mut a: Value, b: Value) -> Value {
     a
 }
 
-/// The documents of a kind for a selection, as of a date.
-pub fn plan(
-    repo: &Repository,
-    clocks: &[ClockRow],
-    kind: DocKind,
-    sel: &Selection,
-    as_of: NaiveDate,
-) -> Result<Vec<Planned>> {
+/// The documents of a kind for a selection, as of the snapshot's date: each
+/// kind's planner.
+pub(crate) fn plan(snapshot: &Snapshot, kind: DocKind, sel: &Selection) -> Result<Vec<Planned>> {
     let mut out = match kind {
-        DocKind::Assignment => assignment(repo, clocks, sel, as_of)?,
-        DocKind::Supervision => supervision(repo, clocks, as_of),
-        DocKind::Bulletin => vec![bulletin(repo, clocks, sel, as_of)?],
+        DocKind::Assignment => assignment(snapshot, sel)?,
+        DocKind::Supervision => supervision(snapshot),
+        DocKind::Bulletin => vec![bulletin(snapshot, sel)?],
     };
     if let Some(dept) = &sel.dept {
         out.retain(|p| &p.recipient == dept || kind == DocKind::Bulletin);
@@ -80,23 +72,24 @@ pub fn plan(
     Ok(out)
 }
 
-fn assignment(repo: &Repository, clocks: &[ClockRow], sel: &Selection, as_of: NaiveDate) -> Result<Vec<Planned>> {
+fn assignment(snapshot: &Snapshot, sel: &Selection) -> Result<Vec<Planned>> {
+    let (repo, as_of) = (snapshot.ledger, snapshot.as_of);
     if sel.meeting.is_none() && sel.case.is_none() && sel.from.is_none() && sel.to.is_none() {
         bail!("交办函需要指定范围：--meeting 会议编号、--case 案件编号，或 --from/--to 日期");
     }
     let meeting = match &sel.meeting {
-        Some(id) => match repo.meetings.iter().find(|m| &m.id.value == id) {
+        Some(id) => match repo.meeting(id) {
             Some(m) => Some(m),
             None => bail!("找不到会议「{id}」"),
         },
         None => None,
     };
     if let Some(id) = &sel.case {
-        if !repo.cases.iter().any(|c| &c.id.value == id) {
+        if repo.case(id).is_none() {
             bail!("找不到案件「{id}」");
         }
     }
-    let chosen = repo.cases.iter().filter(|c| exists(c, as_of)).filter(|c| {
+    let chosen = repo.cases.iter().enumerate().filter(|(_, c)| crate::check::exists(c, as_of)).filter(|(_, c)| {
         let received = c.received.as_ref().map(|r| r.value);
         sel.meeting.as_ref().is_none_or(|m| c.meeting.as_ref().is_some_and(|x| &x.value == m))
             && sel.case.as_ref().is_none_or(|id| &c.id.value == id)
@@ -105,19 +98,17 @@ fn assignment(repo: &Repository, clocks: &[ClockRow], sel: &Selection, as_of: Na
     });
     let mut by_lead: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     let mut co_all: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for case in chosen {
-        let Some(assigned) = case.timeline.iter().rfind(|e| e.date <= as_of && e.kind == EventType::Assigned) else {
+    for (index, case) in chosen {
+        // The latest event that made the case's lead department what it is.
+        let Some((at, assigned)) = case.events_as_of(as_of).iter().enumerate().rfind(|(_, e)| e.kind.spec().sets_lead)
+        else {
             continue;
         };
         let Some(lead) = assigned.lead.as_ref().map(|l| l.value.clone()) else { continue };
-        let due = clocks
+        let due = snapshot
+            .clocks_of(index)
             .iter()
-            .find(|k| {
-                k.case == case.id.value
-                    && k.line == assigned.pos.line
-                    && k.status != ClockStatus::Superseded
-                    && is_assignee(repo, k)
-            })
+            .find(|k| k.start_event == Some(at) && k.status != ClockStatus::Superseded && k.is_department_clock())
             .map(|k| k.due)
             .or(assigned.due().map(|d| d.value));
         let co: Vec<String> = assigned.co.iter().map(|c| c.value.clone()).collect();
@@ -146,40 +137,29 @@ fn assignment(repo: &Repository, clocks: &[ClockRow], sel: &Selection, as_of: Na
         .collect())
 }
 
-fn is_assignee(repo: &Repository, clock: &ClockRow) -> bool {
-    repo.is_department_rule(clock.rule)
-}
-
 fn enterprise(case: &Case) -> String {
     case.enterprise.as_ref().map(|e| e.name.clone()).unwrap_or_default()
 }
 
-/// Cases by id, built once per document kind (a bulletin may list thousands of clocks).
-fn cases_by_id(repo: &Repository) -> HashMap<&str, &Case> {
-    repo.cases.iter().map(|c| (c.id.value.as_str(), c)).collect()
-}
-
-fn supervision(repo: &Repository, clocks: &[ClockRow], as_of: NaiveDate) -> Vec<Planned> {
-    let mut by_dept: BTreeMap<&str, Vec<&ClockRow>> = BTreeMap::new();
-    for c in clocks.iter().filter(|c| c.status == ClockStatus::Overdue && c.notices.contains(&NoticeKind::Supervision))
-    {
-        if let (true, Some(dept)) = (is_assignee(repo, c), c.responsible) {
+fn supervision(snapshot: &Snapshot) -> Vec<Planned> {
+    let (repo, as_of) = (snapshot.ledger, snapshot.as_of);
+    let mut by_dept: BTreeMap<&str, Vec<&Clock>> = BTreeMap::new();
+    for c in snapshot.overdue() {
+        if let (true, true, Some(dept)) =
+            (c.notices.contains(&NoticeKind::Supervision), c.is_department_clock(), c.responsible)
+        {
             by_dept.entry(dept).or_default().push(c);
         }
     }
     let new_due = repo.calendar.add_workdays(as_of, 5);
-    let cases = cases_by_id(repo);
     by_dept
         .into_iter()
-        .map(|(dept, mut items)| {
-            items.sort_by(ClockRow::worst_first);
+        .map(|(dept, items)| {
             let items: Vec<Value> = items
                 .iter()
                 .map(|c| {
-                    let case = cases.get(c.case).copied();
-                    json!({ "id": c.case, "title": case.map(|x| x.title.as_str()).unwrap_or_default(),
-                            "enterprise": case.map(enterprise).unwrap_or_default(),
-                            "rule": c.rule, "rule_title": c.rule_title, "start": c.start.to_string(),
+                    json!({ "id": c.case.id.value, "title": c.case.title, "enterprise": enterprise(c.case),
+                            "rule": c.rule.id, "rule_title": c.rule.title, "start": c.start.to_string(),
                             "due": c.due.to_string(), "due_cn": date_cn(c.due), "days": c.days })
                 })
                 .collect();
@@ -192,27 +172,24 @@ fn supervision(repo: &Repository, clocks: &[ClockRow], as_of: NaiveDate) -> Vec<
         .collect()
 }
 
-fn bulletin(repo: &Repository, clocks: &[ClockRow], sel: &Selection, as_of: NaiveDate) -> Result<Planned> {
+fn bulletin(snapshot: &Snapshot, sel: &Selection) -> Result<Planned> {
+    let (repo, as_of) = (snapshot.ledger, snapshot.as_of);
     let (from, to) = match (sel.from, sel.to) {
         (Some(f), Some(t)) => (f, t),
         _ => bail!("通报需要指定期间：--period 2026-06，或 --from/--to"),
     };
     let label = sel.period_label.clone().unwrap_or_else(|| format!("{}年{}月", to.year(), to.month()));
-    let report = figures::compute(repo, clocks, from, to, as_of);
+    let report = figures::compute(snapshot, from, to);
     let settings = &repo.settings.report;
-    let mut overdue: Vec<&ClockRow> =
-        clocks.iter().filter(|c| c.status == ClockStatus::Overdue && is_assignee(repo, c)).collect();
-    overdue.sort_by(ClockRow::worst_first);
-    let cases = cases_by_id(repo);
+    let overdue: Vec<&Clock> = snapshot.overdue().into_iter().filter(|c| c.is_department_clock()).collect();
     let mut departments: Vec<&str> = overdue.iter().filter_map(|c| c.responsible).collect();
     departments.sort();
     departments.dedup();
     let rows: Vec<Value> = overdue
         .iter()
         .map(|c| {
-            let case = cases.get(c.case).copied();
-            json!({ "department": c.responsible.unwrap_or("—"), "id": c.case,
-                    "title": case.map(|x| x.title.as_str()).unwrap_or_default(), "rule_title": c.rule_title,
+            json!({ "department": c.responsible.unwrap_or("—"), "id": c.case.id.value,
+                    "title": c.case.title, "rule_title": c.rule.title,
                     "due": c.due.to_string(), "due_cn": date_cn(c.due), "days": c.days })
         })
         .collect();
@@ -232,14 +209,14 @@ fn bulletin(repo: &Repository, clocks: &[ClockRow], sel: &Selection, as_of: Naiv
         .iter()
         .filter(|c| c.tags.iter().any(|t| t == "典型案例") && active_in(c, from, to.min(as_of)))
         .map(|c| {
-            let events = c.timeline.iter().filter(|e| e.date <= as_of);
-            let reply = events.clone().rfind(|e| e.kind == EventType::Replied).and_then(|e| e.text.clone());
+            let reply =
+                c.events_as_of(as_of).iter().rfind(|e| e.kind == EventType::Replied).and_then(|e| e.text.clone());
             json!({ "id": c.id.value, "title": c.title, "enterprise": enterprise(c),
                     "department": c.lead_as_of(as_of).unwrap_or("—"),
-                    "status": derive_status(events).zh(), "reply": reply.map(|r| r.trim().to_string()) })
+                    "status": c.status_as_of(as_of).zh(), "reply": reply.map(|r| r.trim().to_string()) })
         })
         .collect();
-    let trend = trend::monthly(repo, clocks, &trend::months(repo, from, to, as_of), as_of);
+    let trend = trend::monthly(snapshot, &trend::months(repo, from, to, as_of));
     let svg = chart::trend_svg(&trend)?;
     let png = chart::png(&svg, &crate::render::fonts::font_dirs(&repo.root, &repo.settings.fonts), 2.0)?;
     let unranked = table.iter().filter(|r| r["ranked"] == json!(false)).count();

@@ -2,8 +2,6 @@
 //! Append-only; each issue rewrites it atomically under an exclusive lock, so
 //! two runs at once never take the same number.
 
-use std::fs::File;
-use std::io::Write;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
@@ -12,31 +10,31 @@ use chrono::NaiveDate;
 use crate::diag::Sink;
 use crate::load::reader::MapReader;
 use crate::load::yaml::{self, Value};
-use crate::render::DocKind;
+use crate::model::{DocKind, Named};
 
 /// The register file, relative to the repository root.
-pub const FILE: &str = "issued.yaml";
+pub(crate) const FILE: &str = "issued.yaml";
 
 const HEADER: &str =
     "# 发文登记簿：qinqing render --issue 自动登记，已登记的字号不再使用。\n# 只追加、不修改；请勿删改已有条目。\n";
 
 /// A document number pattern with `{year}` and `{seq}`.
 #[derive(Debug, Clone)]
-pub struct Pattern(pub String);
+pub(crate) struct Pattern(pub String);
 
 impl Pattern {
     /// The number for a year and sequence; no leading zeros, no 第.
-    pub fn number(&self, year: i32, seq: u32) -> String {
+    pub(crate) fn number(&self, year: i32, seq: u32) -> String {
         self.0.replace("{year}", &year.to_string()).replace("{seq}", &seq.to_string())
     }
 
     /// A draft's number: the sequence left blank, as 〔2026〕 号.
-    pub fn draft(&self, year: i32) -> String {
+    pub(crate) fn draft(&self, year: i32) -> String {
         self.0.replace("{year}", &year.to_string()).replace("{seq}", " ")
     }
 
     /// The sequence of a number written with this pattern, if it is one.
-    pub fn seq_of(&self, number: &str, year: i32) -> Option<u32> {
+    pub(crate) fn seq_of(&self, number: &str, year: i32) -> Option<u32> {
         let filled = self.0.replace("{year}", &year.to_string());
         let (prefix, suffix) = filled.split_once("{seq}")?;
         number.trim().strip_prefix(prefix)?.strip_suffix(suffix)?.parse().ok()
@@ -45,27 +43,27 @@ impl Pattern {
 
 /// One registered number.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Entry {
+pub(crate) struct Entry {
     /// Document kind.
-    pub kind: String,
+    pub(crate) kind: String,
     /// Year of the number.
-    pub year: i32,
+    pub(crate) year: i32,
     /// Sequence within kind and year.
-    pub seq: u32,
+    pub(crate) seq: u32,
     /// The number as written.
-    pub number: String,
+    pub(crate) number: String,
     /// Date issued.
-    pub date: Option<String>,
+    pub(crate) date: Option<String>,
     /// Addressee.
-    pub to: Option<String>,
+    pub(crate) to: Option<String>,
     /// Title.
-    pub title: Option<String>,
+    pub(crate) title: Option<String>,
 }
 
 /// Takes the next numbers for `titles.len()` documents of a kind and records
 /// them. `used` are numbers already written in case files (e.g. `supervised`
 /// events), which are never given again either.
-pub fn issue(
+pub(crate) fn issue(
     root: &Path,
     kind: DocKind,
     pattern: &Pattern,
@@ -75,8 +73,7 @@ pub fn issue(
 ) -> Result<Vec<String>> {
     let path = root.join(FILE);
     let lock_path = crate::load::cache::dir(root).join("issued.lock");
-    std::fs::create_dir_all(lock_path.parent().unwrap_or(root))?;
-    let lock = File::create(&lock_path).with_context(|| format!("无法建立锁文件 {}", lock_path.display()))?;
+    let lock = crate::fsx::lock_file(&lock_path)?;
     lock.lock().context("无法锁定发文登记簿")?;
     // Read, number and write back while holding the lock, so numbers are never shared.
     let result = (|| -> Result<Vec<String>> {
@@ -105,10 +102,7 @@ pub fn issue(
             ));
             numbers.push(number);
         }
-        let mut tmp = tempfile::NamedTempFile::new_in(root)?;
-        tmp.write_all(text.as_bytes())?;
-        tmp.as_file().sync_all()?;
-        tmp.persist(&path).map_err(|e| e.error).with_context(|| format!("无法写入 {}", path.display()))?;
+        crate::fsx::replace(&path, text.as_bytes())?;
         Ok(numbers)
     })();
     let _ = lock.unlock();
@@ -116,7 +110,7 @@ pub fn issue(
 }
 
 /// Reads the register; a damaged register stops issuing rather than risk a reused number.
-pub fn read(text: &str) -> Result<Vec<Entry>> {
+pub(crate) fn read(text: &str) -> Result<Vec<Entry>> {
     if text.trim().lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
         return Ok(Vec::new());
     }
@@ -128,13 +122,13 @@ pub fn read(text: &str) -> Result<Vec<Entry>> {
     };
     let Value::Seq(items) = &root.value else { bail!("{FILE} 应为列表，请勿手工改动") };
     let fields = &[
-        crate::load::reader::field("kind", true, crate::load::reader::Ty::Text, ""),
-        crate::load::reader::field("year", true, crate::load::reader::Ty::Int, ""),
-        crate::load::reader::field("seq", true, crate::load::reader::Ty::Int, ""),
-        crate::load::reader::field("number", true, crate::load::reader::Ty::Text, ""),
-        crate::load::reader::field("date", false, crate::load::reader::Ty::Date, ""),
-        crate::load::reader::field("to", false, crate::load::reader::Ty::Text, ""),
-        crate::load::reader::field("title", false, crate::load::reader::Ty::Text, ""),
+        crate::model::field::field("kind", true, crate::model::field::Ty::Text, ""),
+        crate::model::field::field("year", true, crate::model::field::Ty::Int, ""),
+        crate::model::field::field("seq", true, crate::model::field::Ty::Int, ""),
+        crate::model::field::field("number", true, crate::model::field::Ty::Text, ""),
+        crate::model::field::field("date", false, crate::model::field::Ty::Date, ""),
+        crate::model::field::field("to", false, crate::model::field::Ty::Text, ""),
+        crate::model::field::field("title", false, crate::model::field::Ty::Text, ""),
     ];
     let mut out = Vec::new();
     for item in items {

@@ -6,49 +6,52 @@ use std::path::Path;
 
 use anyhow::{anyhow, Context, Result};
 
+use crate::model::{DocKind, Named};
 use crate::render::document::{escape_markdown, parse_markdown, parse_markdown_with, plain, Block, Charts};
-use crate::render::DocKind;
 
-/// The built-in templates, also written by `init`.
-pub const BUILTIN: &[(&str, &str)] = &[
-    ("assignment.md.tera", include_str!("templates/assignment.md.tera")),
-    ("supervision.md.tera", include_str!("templates/supervision.md.tera")),
-    ("bulletin.md.tera", include_str!("templates/bulletin.md.tera")),
-];
+/// The built-in template of a kind, also written by `init`.
+pub(crate) fn builtin(kind: DocKind) -> &'static str {
+    match kind {
+        DocKind::Assignment => include_str!("templates/assignment.md.tera"),
+        DocKind::Supervision => include_str!("templates/supervision.md.tera"),
+        DocKind::Bulletin => include_str!("templates/bulletin.md.tera"),
+    }
+}
 
 /// The templates in force for a repository.
-pub struct Templates {
+pub(crate) struct Templates {
     tera: tera::Tera,
 }
 
 /// A rendered template: front matter and the Markdown body.
-pub struct Rendered {
+pub(crate) struct Rendered {
     /// Title from the front matter.
-    pub title: String,
+    pub(crate) title: String,
     /// Addressee from the front matter.
-    pub recipients: String,
+    pub(crate) recipients: String,
     /// Copies to, if any.
-    pub cc: Option<String>,
+    pub(crate) cc: Option<String>,
     /// Attachment names (附件), separated by ；in the front matter.
-    pub attachments: Vec<String>,
+    pub(crate) attachments: Vec<String>,
     /// The Markdown body.
-    pub markdown: String,
+    pub(crate) markdown: String,
     /// The body parsed.
-    pub body: Vec<Block>,
+    pub(crate) body: Vec<Block>,
 }
 
 impl Templates {
     /// Loads the built-in templates and the repository's overrides.
-    pub fn load(root: &Path) -> Result<Templates> {
+    pub(crate) fn load(root: &Path) -> Result<Templates> {
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".md.tera"]);
         tera.set_escape_fn(escape_markdown);
-        for (name, builtin) in BUILTIN {
+        for kind in DocKind::ALL_KINDS {
+            let name = kind.spec().template;
             let path = root.join("templates").join(name);
             let text = if path.is_file() {
                 std::fs::read_to_string(&path).with_context(|| format!("无法读取模板 {}", path.display()))?
             } else {
-                builtin.to_string()
+                builtin(kind).to_string()
             };
             tera.add_raw_template(name, &text)
                 .map_err(|e| anyhow!("模板 templates/{name} 有误：{}", error_chain(&e)))?;
@@ -57,10 +60,10 @@ impl Templates {
     }
 
     /// Renders the template of a kind with a context and the charts it may place.
-    pub fn render(&self, kind: DocKind, context: &serde_json::Value, charts: &Charts) -> Result<Rendered> {
-        let name = format!("{}.md.tera", kind.key());
+    pub(crate) fn render(&self, kind: DocKind, context: &serde_json::Value, charts: &Charts) -> Result<Rendered> {
+        let name = kind.spec().template;
         let ctx = tera::Context::from_serialize(context).map_err(|e| anyhow!("{}", error_chain(&e)))?;
-        let text = self.tera.render(&name, &ctx).map_err(|e| anyhow!("模板 {name} 渲染失败：{}", error_chain(&e)))?;
+        let text = self.tera.render(name, &ctx).map_err(|e| anyhow!("模板 {name} 渲染失败：{}", error_chain(&e)))?;
         let (front, markdown) = split_front_matter(&text);
         let field =
             |key: &str| front.iter().find(|(k, _)| *k == key).map(|(_, v)| unescape(v)).filter(|v| !v.is_empty());

@@ -10,11 +10,11 @@ use crate::report::trend::Month;
 
 /// Font families for the chart's text: the free CJK sans faces first, then
 /// what Windows and macOS have, so every viewer finds one.
-pub const FONT_FAMILY: &str =
+pub(crate) const FONT_FAMILY: &str =
     "Noto Sans CJK SC, FandolHei, Source Han Sans SC, Microsoft YaHei, PingFang SC, SimHei, sans-serif";
 
 /// Size in pixels (also the aspect ratio used in documents).
-pub const SIZE: (u32, u32) = (760, 380);
+pub(crate) const SIZE: (u32, u32) = (760, 380);
 
 const RECEIVED: RGBColor = RGBColor(0x1f, 0x5f, 0xa8);
 const CLOSED: RGBColor = RGBColor(0x2e, 0x8b, 0x57);
@@ -27,7 +27,7 @@ type Series = (&'static str, RGBColor, fn(&Month) -> u64);
 /// The trend chart: received, closed and overdue per month (counts, left
 /// axis) and the satisfaction rate (percent, right axis; no point in a month
 /// without evaluations).
-pub fn trend_svg(months: &[Month]) -> Result<String> {
+pub(crate) fn trend_svg(months: &[Month]) -> Result<String> {
     let mut svg = String::new();
     draw(months, &mut svg).map_err(|e| anyhow!("无法绘制趋势图：{e}"))?;
     Ok(svg)
@@ -117,7 +117,7 @@ type BarSeries = (&'static str, RGBColor, bool, fn(&(&str, u64, u64)) -> u64);
 
 /// Departments with overdue clocks now and late replies in the period, most
 /// first (at most `limit`): one horizontal bar pair per department.
-pub fn departments_svg(rows: &[(&str, u64, u64)], limit: usize) -> Result<String> {
+pub(crate) fn departments_svg(rows: &[(&str, u64, u64)], limit: usize) -> Result<String> {
     let mut svg = String::new();
     draw_departments(rows, limit, &mut svg).map_err(|e| anyhow!("无法绘制部门图：{e}"))?;
     Ok(svg)
@@ -191,7 +191,7 @@ fn draw_departments(
 /// The chart as a PNG at `scale` times its size, for Word. Text is drawn with
 /// the fonts in `dirs` (the repository's and the configured ones) and, unless
 /// `QINQING_NO_SYSTEM_FONTS` is set, the system's.
-pub fn png(svg: &str, dirs: &[std::path::PathBuf], scale: f32) -> Result<Vec<u8>> {
+pub(crate) fn png(svg: &str, dirs: &[std::path::PathBuf], scale: f32) -> Result<Vec<u8>> {
     let mut options = resvg::usvg::Options::default();
     let db = options.fontdb_mut();
     if std::env::var_os("QINQING_NO_SYSTEM_FONTS").is_none() {
@@ -212,20 +212,15 @@ pub fn png(svg: &str, dirs: &[std::path::PathBuf], scale: f32) -> Result<Vec<u8>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{evaluate, validate::validate, ClockRow};
-    use crate::load::{load, LoadOptions};
     use crate::report::trend::{monthly, months};
     use chrono::NaiveDate;
 
     #[test]
     fn the_demo_trend_draws_every_series_and_month() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut repo = load(root, LoadOptions::default()).unwrap();
-        assert!(validate(&mut repo).is_empty());
+        let repo = crate::check::fixture("");
         let d = |s: &str| s.parse::<NaiveDate>().unwrap();
         let as_of = d("2026-11-20");
-        let clocks: Vec<ClockRow> = evaluate(&repo, as_of).into_iter().map(|(c, _)| c).collect();
-        let trend = monthly(&repo, &clocks, &months(&repo, d("2026-11-01"), d("2026-11-30"), as_of), as_of);
+        let trend = monthly(&repo.as_of(as_of), &months(&repo, d("2026-11-01"), d("2026-11-30"), as_of));
         let svg = trend_svg(&trend).unwrap();
         assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
         for label in ["收集", "办结", "逾期", "满意率", "2025年12月至2026年11月", "1月", "11月", "件数"]

@@ -6,20 +6,18 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::check::ClockRow;
-use crate::load::Repository;
-use crate::model::{Case, Event, EventType, Rating, ReplyResult};
-use crate::rules::ClockStatus;
+use crate::check::{ClockStatus, Snapshot};
+use crate::model::{Case, EventType, Rating, ReplyResult};
 
 /// A rate: numerator, denominator, and their quotient (none when den is 0).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
-pub struct Rate {
+pub(crate) struct Rate {
     /// Numerator.
-    pub num: u64,
+    pub(crate) num: u64,
     /// Denominator.
-    pub den: u64,
+    pub(crate) den: u64,
     /// num ÷ den, unrounded; `None` when den is 0.
-    pub value: Option<f64>,
+    pub(crate) value: Option<f64>,
 }
 
 impl Rate {
@@ -30,29 +28,29 @@ impl Rate {
 
 /// The counts of one group (the totals, a level, a department…).
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Figures {
+pub(crate) struct Figures {
     /// Cases received in the period.
-    pub collected: u64,
+    pub(crate) collected: u64,
     /// Cases with an `answered` event in the period.
-    pub answered: u64,
+    pub(crate) answered: u64,
     /// Cases whose first assignment is in the period.
-    pub assigned: u64,
+    pub(crate) assigned: u64,
     /// Cases with a reply in the period.
-    pub replied: u64,
+    pub(crate) replied: u64,
     /// Cases collected in the period whose latest reply (as of the date) is `resolved`.
-    pub resolved: u64,
+    pub(crate) resolved: u64,
     /// Cases with a `closed` event in the period.
-    pub closed: u64,
+    pub(crate) closed: u64,
     /// Clocks overdue as of the date.
-    pub overdue_now: u64,
+    pub(crate) overdue_now: u64,
     /// Of the cases assigned in the period, those closed as of the date.
-    pub closure_rate: Rate,
+    pub(crate) closure_rate: Rate,
     /// resolved ÷ collected.
-    pub resolution_rate: Rate,
+    pub(crate) resolution_rate: Rate,
     /// Department clocks due in the period: met ÷ (met + late + overdue).
-    pub on_time_reply_rate: Rate,
+    pub(crate) on_time_reply_rate: Rate,
     /// Evaluations in the period: (satisfied + basically satisfied) ÷ all.
-    pub satisfaction_rate: Rate,
+    pub(crate) satisfaction_rate: Rate,
     #[serde(skip)]
     tally: Tally,
 }
@@ -70,18 +68,18 @@ struct Tally {
 
 impl Figures {
     /// Department clocks due in the period that were met on time.
-    pub fn replied_on_time(&self) -> u64 {
+    pub(crate) fn replied_on_time(&self) -> u64 {
         self.tally.clocks_met
     }
 
     /// Department clocks due in the period that stopped after their due date.
-    pub fn replied_late(&self) -> u64 {
+    pub(crate) fn replied_late(&self) -> u64 {
         self.tally.clocks_late
     }
 
     /// Department clocks due in the period and still running past it (overdue
     /// as of the date): the part of `overdue_now` that falls in the period.
-    pub fn overdue_in_period(&self) -> u64 {
+    pub(crate) fn overdue_in_period(&self) -> u64 {
         self.tally.clocks_counted - self.tally.clocks_met - self.tally.clocks_late
     }
 
@@ -96,24 +94,24 @@ impl Figures {
 
 /// All figures of a period.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Report {
+pub(crate) struct Report {
     /// First day, inclusive.
-    pub from: NaiveDate,
+    pub(crate) from: NaiveDate,
     /// Last day, inclusive.
-    pub to: NaiveDate,
+    pub(crate) to: NaiveDate,
     /// The date the repository is looked at.
-    pub as_of: NaiveDate,
+    pub(crate) as_of: NaiveDate,
     /// Everything.
-    pub totals: Figures,
+    pub(crate) totals: Figures,
     /// By level key.
-    pub by_level: BTreeMap<String, Figures>,
+    pub(crate) by_level: BTreeMap<String, Figures>,
     /// By lead department (cases), responsible department (clocks), or the
     /// lead of the assignment before an evaluation.
-    pub by_department: BTreeMap<String, Figures>,
+    pub(crate) by_department: BTreeMap<String, Figures>,
     /// By category.
-    pub by_category: BTreeMap<String, Figures>,
+    pub(crate) by_category: BTreeMap<String, Figures>,
     /// By meeting id.
-    pub by_meeting: BTreeMap<String, Figures>,
+    pub(crate) by_meeting: BTreeMap<String, Figures>,
 }
 
 /// The groups a case falls in, besides the totals.
@@ -145,21 +143,21 @@ impl Report {
     }
 }
 
-/// Computes the figures of `[from, to]` as of a date. `clocks` are every clock
-/// as of the date (`check::evaluate`). Events and cases after the date do not exist.
-pub fn compute(repo: &Repository, clocks: &[ClockRow], from: NaiveDate, to: NaiveDate, as_of: NaiveDate) -> Report {
+/// Computes the figures of `[from, to]` as of the snapshot's date. Events and
+/// cases after the date do not exist.
+pub(crate) fn compute(snapshot: &Snapshot, from: NaiveDate, to: NaiveDate) -> Report {
+    let as_of = snapshot.as_of;
     let mut r = Report { from, to, as_of, ..Report::default() };
     let in_period = |d: NaiveDate| d >= from && d <= to && d <= as_of;
-    let by_id: rustc_hash::FxHashMap<&str, &Case> = repo.cases.iter().map(|c| (c.id.value.as_str(), c)).collect();
     let keys = |c| case_keys(c, as_of);
-    for case in repo.cases.iter().filter(|c| c.received.as_ref().is_some_and(|d| d.value <= as_of)) {
+    for case in snapshot.ledger.cases.iter().filter(|c| c.received.as_ref().is_some_and(|d| d.value <= as_of)) {
         // Everything counted needs the receipt or an event in the period: skip the rest cheaply.
         let received_in = case.received.as_ref().is_some_and(|d| in_period(d.value));
         if !received_in && !case.timeline.iter().any(|e| in_period(e.date)) {
             continue;
         }
         let k = keys(case);
-        let events: Vec<&Event> = case.timeline.iter().filter(|e| e.date <= as_of).collect();
+        let events = case.events_as_of(as_of);
         let has = |kind: EventType| events.iter().any(|e| e.kind == kind && in_period(e.date));
         let collected = received_in;
         let first_assigned = events.iter().find(|e| e.kind == EventType::Assigned).map(|e| e.date);
@@ -184,14 +182,9 @@ pub fn compute(repo: &Repository, clocks: &[ClockRow], from: NaiveDate, to: Naiv
                 f.tally.assigned_closed += u64::from(assigned && closed_by_date);
             });
         }
-        // An evaluation counts for the lead of the assignment before it.
+        // An evaluation counts for the lead department as it stood then.
         for (i, e) in events.iter().enumerate().filter(|(_, e)| e.kind == EventType::Evaluated && in_period(e.date)) {
-            let lead = events[..i]
-                .iter()
-                .rev()
-                .find(|x| x.kind == EventType::Assigned)
-                .and_then(|x| x.lead.as_ref())
-                .map(|l| l.value.as_str());
+            let lead = case.lead_at(i);
             let good = matches!(e.rating, Some(Rating::Satisfied | Rating::BasicallySatisfied));
             r.each(&Keys { department: None, ..keys(case) }, lead, |f| {
                 f.tally.evaluations += 1;
@@ -199,17 +192,16 @@ pub fn compute(repo: &Repository, clocks: &[ClockRow], from: NaiveDate, to: Naiv
             });
         }
     }
-    for c in clocks {
+    for c in &snapshot.clocks {
         let overdue = c.status == ClockStatus::Overdue;
         let counted = matches!(c.status, ClockStatus::Met | ClockStatus::Late | ClockStatus::Overdue)
             && in_period(c.due)
-            && repo.is_department_rule(c.rule);
-        // Most clocks of a large repository are neither: skip them before looking their case up.
+            && c.is_department_clock();
+        // Most clocks of a large repository are neither: skip them before working out their groups.
         if !overdue && !counted {
             continue;
         }
-        let Some(case) = by_id.get(c.case) else { continue };
-        let k = Keys { department: None, ..keys(case) };
+        let k = Keys { department: None, ..keys(c.case) };
         if overdue {
             r.each(&k, c.responsible, |f| f.overdue_now += 1);
         }
@@ -243,19 +235,14 @@ fn case_keys(c: &Case, as_of: NaiveDate) -> Keys<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{evaluate, validate::validate};
-    use crate::load::{load, LoadOptions};
 
     /// tests/fixtures/report/basic/README.md shows how each expected value was computed.
     #[test]
     fn figures_match_the_hand_computed_fixture() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/report/basic");
-        let mut repo = load(&root, LoadOptions::default()).unwrap();
-        assert!(validate(&mut repo).is_empty() && repo.diagnostics.is_empty());
+        let ledger = crate::check::fixture("tests/fixtures/report/basic");
         let d = |s: &str| s.parse::<NaiveDate>().unwrap();
-        let as_of = d("2026-06-30");
-        let clocks: Vec<ClockRow> = evaluate(&repo, as_of).into_iter().map(|(c, _)| c).collect();
-        let r = compute(&repo, &clocks, d("2026-06-01"), d("2026-06-30"), as_of);
+        let snapshot = ledger.as_of(d("2026-06-30"));
+        let r = compute(&snapshot, d("2026-06-01"), d("2026-06-30"));
         let t = &r.totals;
         assert_eq!(
             (t.collected, t.answered, t.assigned, t.replied, t.resolved, t.closed, t.overdue_now),

@@ -1,10 +1,9 @@
 //! Statistics for a period (reports.md): every figure computed once, here, and
-//! read by every output (terminal table, JSON, CSV, XLSX, bulletin, dashboard).
+//! read by every output (terminal table, JSON, CSV, XLSX, the bulletin, the site).
 
-pub mod chart;
-pub mod figures;
-pub mod percent;
-pub mod period;
-pub mod ranking;
-pub mod site;
-pub mod trend;
+pub(crate) mod chart;
+pub(crate) mod figures;
+pub(crate) mod percent;
+pub(crate) mod period;
+pub(crate) mod ranking;
+pub(crate) mod trend;

@@ -5,7 +5,7 @@ use crate::model::ReportSettings;
 use crate::report::figures::Rate;
 
 /// The percentage alone, e.g. "95.96%", or "—" at a zero denominator.
-pub fn percent(rate: &Rate, s: &ReportSettings) -> String {
+pub(crate) fn percent(rate: &Rate, s: &ReportSettings) -> String {
     if rate.den == 0 {
         return "—".to_string();
     }
@@ -34,12 +34,12 @@ fn units(rate: &Rate, s: &ReportSettings) -> u128 {
 
 /// The rate as a fraction exactly as printed (0.9597 for 95.97%), for
 /// spreadsheets that format it themselves; `None` at a zero denominator.
-pub fn printed_fraction(rate: &Rate, s: &ReportSettings) -> Option<f64> {
+pub(crate) fn printed_fraction(rate: &Rate, s: &ReportSettings) -> Option<f64> {
     (rate.den > 0).then(|| units(rate, s) as f64 / (100.0 * 10f64.powi(s.decimals as i32)))
 }
 
 /// The percentage with its numerator and denominator: "95.96%（119/124）".
-pub fn with_counts(rate: &Rate, s: &ReportSettings) -> String {
+pub(crate) fn with_counts(rate: &Rate, s: &ReportSettings) -> String {
     if rate.den == 0 {
         return "—".to_string();
     }

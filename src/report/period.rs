@@ -4,10 +4,10 @@
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 
-use crate::render::date_cn;
+use crate::text::date_cn;
 
 /// Parses `--period`: `2026-06`, `2026-Q2` or `2026`, into (from, to, label).
-pub fn parse_period(p: &str) -> Option<(NaiveDate, NaiveDate, String)> {
+pub(crate) fn parse_period(p: &str) -> Option<(NaiveDate, NaiveDate, String)> {
     let p = p.trim();
     let end_of =
         |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, 1)?.checked_add_months(chrono::Months::new(1))?.pred_opt();
@@ -29,21 +29,21 @@ pub fn parse_period(p: &str) -> Option<(NaiveDate, NaiveDate, String)> {
 
 /// A period resolved from the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Period {
+pub(crate) struct Period {
     /// First day, inclusive.
-    pub from: NaiveDate,
+    pub(crate) from: NaiveDate,
     /// Last day, inclusive.
-    pub to: NaiveDate,
+    pub(crate) to: NaiveDate,
     /// How a document names it: 2026年6月, 2026年第二季度, or 2026年6月1日至2026年6月15日.
-    pub label: String,
+    pub(crate) label: String,
     /// The date the repository is looked at.
-    pub as_of: NaiveDate,
+    pub(crate) as_of: NaiveDate,
 }
 
 /// `--period`, or `--from`/`--to` (either may be left out: the other end is the
 /// month's), or the month of the date. The as-of date defaults to the end of
 /// the period, or today if sooner.
-pub fn resolve(
+pub(crate) fn resolve(
     period: Option<&str>,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,

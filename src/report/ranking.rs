@@ -7,13 +7,13 @@ use crate::report::figures::{Figures, Report};
 
 /// One department's row of the bulletin's table.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Row<'a> {
+pub(crate) struct Row<'a> {
     /// Department name.
-    pub department: &'a str,
+    pub(crate) department: &'a str,
     /// Its figures.
-    pub figures: &'a Figures,
+    pub(crate) figures: &'a Figures,
     /// Its place, 1 = worst; `None` when it has too few cases to be ranked.
-    pub rank: Option<usize>,
+    pub(crate) rank: Option<usize>,
 }
 
 /// Worse first: more overdue now, a lower on-time reply rate, more late
@@ -31,7 +31,7 @@ fn worse_first(a: &(&String, &Figures), b: &(&String, &Figures)) -> Ordering {
 
 /// Every department with something in the period: the ranked ones worst
 /// first, then those below `min_cases` assigned cases, unranked, in the same order.
-pub fn departments(report: &Report, min_cases: u32) -> Vec<Row<'_>> {
+pub(crate) fn departments(report: &Report, min_cases: u32) -> Vec<Row<'_>> {
     let mut all: Vec<(&String, &Figures)> = report.by_department.iter().collect();
     all.sort_by(worse_first);
     let (ranked, unranked): (Vec<_>, Vec<_>) = all.into_iter().partition(|(_, f)| f.assigned >= u64::from(min_cases));
@@ -70,15 +70,11 @@ mod tests {
     /// tests/fixtures/report/basic/README.md, "Ranking".
     #[test]
     fn the_hand_computed_fixture_ranks_as_written_down() {
-        use crate::check::{evaluate, validate::validate, ClockRow};
-        use crate::load::{load, LoadOptions};
         use chrono::NaiveDate;
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/report/basic");
-        let mut repo = load(&root, LoadOptions::default()).unwrap();
-        assert!(validate(&mut repo).is_empty());
+        let repo = crate::check::fixture("tests/fixtures/report/basic");
         let d = |s: &str| s.parse::<NaiveDate>().unwrap();
-        let clocks: Vec<ClockRow> = evaluate(&repo, d("2026-06-30")).into_iter().map(|(c, _)| c).collect();
-        let report = crate::report::figures::compute(&repo, &clocks, d("2026-06-01"), d("2026-06-30"), d("2026-06-30"));
+        let snapshot = repo.as_of(d("2026-06-30"));
+        let report = crate::report::figures::compute(&snapshot, d("2026-06-01"), d("2026-06-30"));
         let order = |min| departments(&report, min).iter().map(|r| (r.department, r.rank)).collect::<Vec<_>>();
         assert_eq!(order(3), vec![("乙局", None), ("甲局", None)]);
         assert_eq!(order(1), vec![("乙局", Some(1)), ("甲局", Some(2))]);

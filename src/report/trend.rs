@@ -3,29 +3,28 @@
 
 use chrono::{Datelike, Months, NaiveDate};
 
-use crate::check::ClockRow;
-use crate::load::Repository;
+use crate::check::{Ledger, Snapshot};
 use crate::report::figures::{compute, Figures};
 
 /// The longest trend drawn; older months are left out.
-pub const MAX_MONTHS: usize = 36;
+pub(crate) const MAX_MONTHS: usize = 36;
 
 /// One month of the trend.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Month {
+pub(crate) struct Month {
     /// First day of the month.
-    pub start: NaiveDate,
+    pub(crate) start: NaiveDate,
     /// Its figures, as of the report's date.
-    pub figures: Figures,
+    pub(crate) figures: Figures,
 }
 
 impl Month {
     /// "2026-06".
-    pub fn key(&self) -> String {
+    pub(crate) fn key(&self) -> String {
         format!("{}-{:02}", self.start.year(), self.start.month())
     }
     /// "6月", or "2026年1月" for January and the first month drawn.
-    pub fn label(&self, first: bool) -> String {
+    pub(crate) fn label(&self, first: bool) -> String {
         if first || self.start.month() == 1 {
             format!("{}年{}月", self.start.year(), self.start.month())
         } else {
@@ -34,7 +33,7 @@ impl Month {
     }
     /// Department clocks due this month that were not met on time: replied
     /// late, or still open past their due date.
-    pub fn overdue(&self) -> u64 {
+    pub(crate) fn overdue(&self) -> u64 {
         self.figures.replied_late() + self.figures.overdue_in_period()
     }
 }
@@ -46,7 +45,7 @@ fn month_start(d: NaiveDate) -> NaiveDate {
 /// The months to draw for a report of `[from, to]`: at least the twelve months
 /// up to `to` (a monthly bulletin still shows a year), no month after the
 /// as-of date, none before the first case, at most [`MAX_MONTHS`].
-pub fn months(repo: &Repository, from: NaiveDate, to: NaiveDate, as_of: NaiveDate) -> Vec<NaiveDate> {
+pub(crate) fn months(repo: &Ledger, from: NaiveDate, to: NaiveDate, as_of: NaiveDate) -> Vec<NaiveDate> {
     let first_case = repo.cases.iter().filter_map(|c| c.received.as_ref().map(|r| r.value)).min();
     window(first_case, from, to, as_of)
 }
@@ -71,14 +70,14 @@ fn window(first_case: Option<NaiveDate>, from: NaiveDate, to: NaiveDate, as_of: 
     out.split_off(skip)
 }
 
-/// The figures of each month, as of the report's date.
-pub fn monthly(repo: &Repository, clocks: &[ClockRow], months: &[NaiveDate], as_of: NaiveDate) -> Vec<Month> {
+/// The figures of each month, as of the snapshot's date.
+pub(crate) fn monthly(snapshot: &Snapshot, months: &[NaiveDate]) -> Vec<Month> {
     use rayon::prelude::*;
     months
         .par_iter()
         .map(|&start| {
             let end = start.checked_add_months(Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(start);
-            Month { start, figures: compute(repo, clocks, start, end, as_of).totals }
+            Month { start, figures: compute(snapshot, start, end).totals }
         })
         .collect()
 }
@@ -86,23 +85,19 @@ pub fn monthly(repo: &Repository, clocks: &[ClockRow], months: &[NaiveDate], as_
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{evaluate, validate::validate};
-    use crate::load::{load, LoadOptions};
 
     #[test]
     fn a_monthly_trend_reads_the_same_figures() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/report/basic");
-        let mut repo = load(&root, LoadOptions::default()).unwrap();
-        assert!(validate(&mut repo).is_empty());
+        let repo = crate::check::fixture("tests/fixtures/report/basic");
         let d = |s: &str| s.parse::<NaiveDate>().unwrap();
         let as_of = d("2026-06-30");
-        let clocks: Vec<ClockRow> = evaluate(&repo, as_of).into_iter().map(|(c, _)| c).collect();
+        let snapshot = repo.as_of(as_of);
         let ms = months(&repo, d("2026-06-01"), d("2026-06-30"), as_of);
         // The first case was received in May; July is after the date.
         assert_eq!(ms, vec![d("2026-05-01"), d("2026-06-01")]);
-        let trend = monthly(&repo, &clocks, &ms, as_of);
+        let trend = monthly(&snapshot, &ms);
         let june = &trend[1];
-        let whole = compute(&repo, &clocks, d("2026-06-01"), d("2026-06-30"), as_of).totals;
+        let whole = compute(&snapshot, d("2026-06-01"), d("2026-06-30")).totals;
         assert_eq!(june.figures, whole);
         assert_eq!(
             (june.key(), june.label(false), trend[0].label(true)),

@@ -1,22 +1,22 @@
 //! The dashboard's pages: plain HTML and one CSS file, no script, no external
 //! request. Every user text is escaped, and personal data masked (`mask`).
 
-use std::collections::HashMap;
 use std::fmt::Write;
 
 use chrono::NaiveDate;
 
-use crate::check::{case_state, ClockRow};
-use crate::model::{Case, Named, Settings};
-use crate::render::date_cn;
-use crate::render::html::escape;
+use crate::check::{CaseState, Clock, ClockStatus};
+use crate::model::{Case, Named, Piece, Settings};
 use crate::report::figures::Figures;
 use crate::report::percent::with_counts;
 use crate::report::ranking;
-use crate::report::site::mask;
+use crate::text::{date_cn, escape_html as escape, mask};
+
+/// A case on a list: the case, where it stands, and its place in the ledger.
+pub(crate) type Row<'l> = (&'l Case, CaseState<'l>, usize);
 
 /// The style sheet, written once as `assets/site.css`.
-pub const CSS: &str = "body{margin:0;font-family:'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC',sans-serif;color:#1d1d1f;background:#f5f6f8;line-height:1.6}\
+pub(crate) const CSS: &str = "body{margin:0;font-family:'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei','PingFang SC',sans-serif;color:#1d1d1f;background:#f5f6f8;line-height:1.6}\
 header{background:#b3121b;color:#fff;padding:1em 2em}header h1{margin:0;font-size:1.5em}header p{margin:.2em 0 0;opacity:.9}\
 header a{color:#fff}main{max-width:1200px;margin:0 auto;padding:1em 2em}section{background:#fff;border-radius:6px;padding:1em 1.5em;margin:1em 0;box-shadow:0 1px 2px rgba(0,0,0,.08)}\
 h2{font-size:1.2em;margin:.2em 0 .6em;border-left:4px solid #b3121b;padding-left:.5em}\
@@ -29,17 +29,17 @@ th{background:#fafafc;white-space:nowrap}th.n{text-align:right}td.n{text-align:r
 .timeline li{margin:.3em 0}.tag{display:inline-block;background:#fdecea;color:#b3121b;border-radius:3px;padding:0 .4em;margin-right:.3em;font-size:.85em}";
 
 /// What every page needs to know.
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
     /// Settings (office name, levels, how rates print).
-    pub settings: &'a Settings,
+    pub(crate) settings: &'a Settings,
     /// The date the site shows.
-    pub as_of: NaiveDate,
+    pub(crate) as_of: NaiveDate,
     /// The period of the figures, e.g. 2026年11月.
-    pub period_label: &'a str,
+    pub(crate) period_label: &'a str,
 }
 
 /// A file name for a name or id: no characters a file system or a URL treats specially.
-pub fn slug(s: &str) -> String {
+pub(crate) fn slug(s: &str) -> String {
     let out: String = s
         .chars()
         .map(|c| if c.is_control() || c.is_whitespace() || "/\\:*?\"<>|#%&'".contains(c) { '_' } else { c })
@@ -52,7 +52,7 @@ pub fn slug(s: &str) -> String {
 }
 
 /// A page: `depth` is how many folders below the site root it lives.
-pub fn page(ctx: &Context, depth: usize, title: &str, body: &str) -> String {
+pub(crate) fn page(ctx: &Context, depth: usize, title: &str, body: &str) -> String {
     let up = "../".repeat(depth);
     format!(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title} - {office}</title>\n<link rel=\"stylesheet\" href=\"{up}assets/site.css\">\n</head>\n<body>\n<header><h1>{title}</h1><p>{office}　<a href=\"{up}index.html\">首页</a>　数据截至{date}</p></header>\n<main>\n{body}</main>\n<footer>由 qinqing 根据案件库生成，截至{date}；联系人姓名与电话已隐去。</footer>\n</body>\n</html>\n",
@@ -80,7 +80,7 @@ const RATES: [(&str, &str); 4] = [
 
 /// The headline figures as a definition list, each value with a `data-`
 /// attribute naming it (the browser test reads them back).
-pub fn figures_block(ctx: &Context, f: &Figures) -> String {
+pub(crate) fn figures_block(ctx: &Context, f: &Figures) -> String {
     let counts = crate::output::report::counts(f);
     let rates = crate::output::report::rates(f);
     let mut h = String::from("<dl class=\"figures\">\n");
@@ -129,7 +129,7 @@ fn figures_table(ctx: &Context, rows: &[(String, Option<String>, &Figures)]) -> 
 }
 
 /// Overdue clocks as a table, worst first, each case linked.
-fn overdue_table(clocks: &[&ClockRow], titles: &HashMap<&str, &str>, depth: usize) -> String {
+fn overdue_table(clocks: &[&Clock], depth: usize) -> String {
     let up = "../".repeat(depth);
     let mut h = String::from(
         "<table>\n<thead><tr><th>案件</th><th>问题</th><th>时限</th><th>责任单位</th><th>到期日</th><th class=\"n\">超期天数</th></tr></thead>\n<tbody>\n",
@@ -139,10 +139,10 @@ fn overdue_table(clocks: &[&ClockRow], titles: &HashMap<&str, &str>, depth: usiz
         let _ = writeln!(
             h,
             "<tr class=\"overdue\"><td><a href=\"{up}cases/{}.html\">{}</a></td><td>{}</td><td>{}</td><td><a href=\"{up}departments/{}.html\">{}</a></td><td>{}</td><td class=\"n\">{}</td></tr>",
-            escape(&slug(c.case)),
-            escape(c.case),
-            escape(&mask::phones_in(titles.get(c.case).copied().unwrap_or_default())),
-            escape(c.rule_title),
+            escape(&slug(&c.case.id.value)),
+            escape(&c.case.id.value),
+            escape(&mask::phones_in(&c.case.title)),
+            escape(&c.rule.title),
             escape(&slug(dept)),
             escape(dept),
             c.due,
@@ -154,22 +154,21 @@ fn overdue_table(clocks: &[&ClockRow], titles: &HashMap<&str, &str>, depth: usiz
 }
 
 /// What the index links to besides the computed pages.
-pub struct Links<'a> {
+pub(crate) struct Links<'a> {
     /// Case-list pages by year, e.g. ("2026", "lists/2026.html").
-    pub years: &'a [(String, usize)],
+    pub(crate) years: &'a [(String, usize)],
     /// Documents written by this build: (kind, label, href).
-    pub documents: &'a [(String, String, String)],
+    pub(crate) documents: &'a [(String, String, String)],
     /// Numbers issued, from the register.
-    pub issued: &'a [crate::render::register::Entry],
+    pub(crate) issued: &'a [crate::render::register::Entry],
 }
 
 /// The index: headline figures, the trend, levels, departments worst first,
 /// the overdue list and the documents.
-pub fn index(
+pub(crate) fn index(
     ctx: &Context,
-    site: &crate::report::site::Site,
-    overdue: &[&ClockRow],
-    titles: &HashMap<&str, &str>,
+    site: &crate::output::site::Site,
+    overdue: &[&Clock],
     departments_with_page: &std::collections::HashSet<&str>,
     links: &Links,
 ) -> String {
@@ -238,7 +237,7 @@ pub fn index(
         if overdue.is_empty() {
             "<p>没有超期未办的问题。</p>\n".to_string()
         } else {
-            overdue_table(overdue, titles, 0)
+            overdue_table(overdue, 0)
         }
     );
     let splits = [("按类别", &report.by_category), ("按恳谈会", &report.by_meeting)];
@@ -259,7 +258,7 @@ pub fn index(
     if !links.issued.is_empty() {
         b.push_str("<h3>发文登记</h3>\n<table>\n<thead><tr><th>文号</th><th>种类</th><th>主送</th><th>标题</th><th>日期</th></tr></thead>\n<tbody>\n");
         for e in links.issued {
-            let kind = crate::render::DocKind::from_key(&e.kind).map_or("", |k| k.zh());
+            let kind = crate::model::DocKind::parse(&e.kind).map_or("", |k| k.zh());
             let (to, title, date) = (e.to.as_deref(), e.title.as_deref(), e.date.as_deref());
             let cells: String = [Some(e.number.as_str()), Some(kind), to, title, date]
                 .map(|c| format!("<td>{}</td>", escape(c.unwrap_or(""))))
@@ -280,14 +279,13 @@ pub fn index(
 }
 
 /// One row per case: id, title, status, lead, next due date.
-pub fn case_rows(ctx: &Context, cases: &[(&Case, &[&ClockRow])], depth: usize) -> String {
+pub(crate) fn case_rows(cases: &[&Row], depth: usize) -> String {
     let up = "../".repeat(depth);
     let mut h = String::from(
         "<table>\n<thead><tr><th>编号</th><th>问题</th><th>状态</th><th>牵头单位</th><th>下一期限</th></tr></thead>\n<tbody>\n",
     );
-    for (case, clocks) in cases {
-        let state = case_state(case, ctx.as_of, clocks.iter().copied());
-        let lead = state.lead.as_deref().unwrap_or("—");
+    for (case, state, _) in cases {
+        let lead = state.lead.unwrap_or("—");
         let lead_cell = if state.lead.is_some() {
             format!("<a href=\"{up}departments/{}.html\">{}</a>", escape(&slug(lead)), escape(lead))
         } else {
@@ -310,7 +308,7 @@ pub fn case_rows(ctx: &Context, cases: &[(&Case, &[&ClockRow])], depth: usize) -
 }
 
 /// A department's page: its figures for the period and its cases.
-pub fn department(ctx: &Context, name: &str, figures: Option<&Figures>, cases: &[(&Case, &[&ClockRow])]) -> String {
+pub(crate) fn department(ctx: &Context, name: &str, figures: Option<&Figures>, cases: &[&Row]) -> String {
     let mut b = String::new();
     match figures {
         Some(f) => {
@@ -320,8 +318,7 @@ pub fn department(ctx: &Context, name: &str, figures: Option<&Figures>, cases: &
             let _ = write!(b, "<section><h2>{}</h2>\n<p>本期没有办理记录。</p></section>\n", escape(ctx.period_label));
         }
     }
-    let _ =
-        write!(b, "<section><h2>牵头办理的案件（{}件）</h2>\n{}</section>\n", cases.len(), case_rows(ctx, cases, 1));
+    let _ = write!(b, "<section><h2>牵头办理的案件（{}件）</h2>\n{}</section>\n", cases.len(), case_rows(cases, 1));
     page(ctx, 1, name, &b)
 }
 
@@ -340,7 +337,13 @@ fn join_lines(text: &str) -> String {
 }
 
 /// A case's page: its fields (personal data masked), its timeline and its clocks.
-pub fn case(ctx: &Context, case: &Case, clocks: &[&ClockRow], known_cases: &dyn Fn(&str) -> bool) -> String {
+pub(crate) fn case(
+    ctx: &Context,
+    case: &Case,
+    state: &CaseState,
+    clocks: &[Clock],
+    known_cases: &(dyn Fn(&str) -> bool + Sync),
+) -> String {
     let dept_link = |d: &str| format!("<a href=\"../departments/{}.html\">{}</a>", escape(&slug(d)), escape(d));
     // The contact's name is hidden wherever the case's own texts mention it.
     let contact = case.enterprise.as_ref().and_then(|e| e.contact.as_deref()).map(str::trim).filter(|c| !c.is_empty());
@@ -386,7 +389,6 @@ pub fn case(ctx: &Context, case: &Case, clocks: &[&ClockRow], known_cases: &dyn 
     if !case.tags.is_empty() {
         row("标签", case.tags.iter().map(|t| format!("<span class=\"tag\">{}</span>", text(t))).collect());
     }
-    let state = case_state(case, ctx.as_of, clocks.iter().copied());
     row("状态", format!("{}{}", state.status.zh(), if state.overdue { "（超期）" } else { "" }));
     if !case.related.is_empty() {
         let links: Vec<String> = case
@@ -407,35 +409,19 @@ pub fn case(ctx: &Context, case: &Case, clocks: &[&ClockRow], known_cases: &dyn 
         let _ = write!(b, "<h3>问题描述</h3>\n<p>{}</p>\n", text(&join_lines(case.description.trim())));
     }
     b.push_str("</section>\n<section><h2>办理过程</h2>\n<ol class=\"timeline\">\n");
-    for e in case.timeline.iter().filter(|e| e.date <= ctx.as_of) {
-        let mut parts: Vec<String> = Vec::new();
-        if let Some(l) = &e.lead {
-            parts.push(format!("牵头：{}", dept_link(&l.value)));
-        }
-        if !e.co.is_empty() {
-            parts.push(format!("协办：{}", e.co.iter().map(|c| dept_link(&c.value)).collect::<Vec<_>>().join("、")));
-        }
-        if let Some(by) = &e.by {
-            parts.push(text(&by.value));
-        }
-        if let Some(r) = e.result {
-            parts.push(r.zh().to_string());
-        }
-        if let Some(r) = e.rating {
-            parts.push(format!("评价：{}", r.zh()));
-        }
-        if !e.to().is_empty() {
-            parts.push(format!("致：{}", e.to().iter().map(|t| dept_link(&t.value)).collect::<Vec<_>>().join("、")));
-        }
-        if let Some(d) = e.due() {
-            parts.push(format!("期限：{}", d.value));
-        }
-        if let Some(d) = e.doc() {
-            parts.push(format!("文号：{}", escape(d)));
-        }
-        if let Some(t) = &e.text {
-            parts.push(text(t.trim()));
-        }
+    for e in case.events_as_of(ctx.as_of) {
+        // Each event reads as in `show`, departments linked and personal data masked.
+        let parts: Vec<String> = e
+            .reading()
+            .into_iter()
+            .map(|piece| match piece {
+                Piece::Departments(label, names) => {
+                    format!("{label} {}", names.iter().map(|d| dept_link(d)).collect::<Vec<_>>().join("、"))
+                }
+                Piece::Words(w) => text(&w),
+                Piece::FreeText(t) => text(t.trim()),
+            })
+            .collect();
         let _ = writeln!(b, "<li>{} <strong>{}</strong> {}</li>", e.date, e.kind.zh(), parts.join("；"));
     }
     b.push_str("</ol>\n</section>\n");
@@ -446,8 +432,8 @@ pub fn case(ctx: &Context, case: &Case, clocks: &[&ClockRow], known_cases: &dyn 
             let _ = writeln!(
                 b,
                 "<tr{}><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td><td>{dept}</td></tr>",
-                if c.status == crate::rules::ClockStatus::Overdue { " class=\"overdue\"" } else { "" },
-                escape(c.rule_title),
+                if c.status == ClockStatus::Overdue { " class=\"overdue\"" } else { "" },
+                escape(&c.rule.title),
                 c.start,
                 c.due,
                 c.status.zh(),

@@ -3,10 +3,10 @@
 use chrono::{Datelike, Days, Months, NaiveDate};
 
 use crate::calendar::Calendar;
-use crate::rules::{Interval, Within};
+use crate::model::rule::{Interval, Within};
 
 /// The due date of a clock started on `start`. The start day is not counted.
-pub fn due_date(cal: &Calendar, start: NaiveDate, within: Within, roll: bool) -> NaiveDate {
+pub(crate) fn due_date(cal: &Calendar, start: NaiveDate, within: Within, roll: bool) -> NaiveDate {
     let raw = match within {
         Within::Workdays(n) => return cal.add_workdays(start, n),
         Within::Days(n) => start.checked_add_days(Days::new(n.into())),
@@ -26,7 +26,7 @@ pub fn due_date(cal: &Calendar, start: NaiveDate, within: Within, roll: bool) ->
 }
 
 /// The first day of the due-soon window before `due`.
-pub fn warn_start(cal: &Calendar, due: NaiveDate, warn: Interval) -> NaiveDate {
+pub(crate) fn warn_start(cal: &Calendar, due: NaiveDate, warn: Interval) -> NaiveDate {
     match warn {
         Interval::Workdays(n) => cal.sub_workdays(due, n),
         Interval::Days(n) => due.checked_sub_days(Days::new(n.into())).unwrap_or(NaiveDate::MIN),
@@ -34,7 +34,7 @@ pub fn warn_start(cal: &Calendar, due: NaiveDate, warn: Interval) -> NaiveDate {
 }
 
 /// Whether a clock overdue since after `due` has been overdue for at least `after` as of `as_of`.
-pub fn has_been_overdue_for(cal: &Calendar, due: NaiveDate, as_of: NaiveDate, after: Interval) -> bool {
+pub(crate) fn has_been_overdue_for(cal: &Calendar, due: NaiveDate, as_of: NaiveDate, after: Interval) -> bool {
     if as_of <= due {
         return false;
     }

@@ -4,15 +4,17 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::calendar::Calendar;
+use crate::check::due::{due_date, has_been_overdue_for, warn_start};
 use crate::diag::{Pos, Severity};
-use crate::model::{Case, Event, EventType, Named};
-use crate::rules::due::{due_date, has_been_overdue_for, warn_start};
-use crate::rules::{CaseCondition, CaseField, EventField, NoticeKind, Responsible, Rule, Trigger, TriggerOn};
+use crate::load::case::received_pos;
+use crate::model::event::ClockEffect;
+use crate::model::rule::{NoticeKind, Responsible, Rule, Trigger, TriggerOn};
+use crate::model::{Case, Event};
 
 /// Where a clock stands as of the date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum ClockStatus {
+pub(crate) enum ClockStatus {
     /// Stopped on or before the due date.
     Met,
     /// Stopped after the due date.
@@ -29,7 +31,7 @@ pub enum ClockStatus {
 
 impl ClockStatus {
     /// Stable key.
-    pub fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         match self {
             ClockStatus::Met => "met",
             ClockStatus::Late => "late",
@@ -40,7 +42,7 @@ impl ClockStatus {
         }
     }
     /// Chinese name.
-    pub fn zh(self) -> &'static str {
+    pub(crate) fn zh(self) -> &'static str {
         match self {
             ClockStatus::Met => "按时",
             ClockStatus::Late => "逾期办结",
@@ -51,105 +53,138 @@ impl ClockStatus {
         }
     }
     /// Whether the clock is a finding (reported without `--all`).
-    pub fn is_finding(self) -> bool {
+    pub(crate) fn is_finding(self) -> bool {
         matches!(self, ClockStatus::Overdue | ClockStatus::DueSoon)
     }
 }
 
-/// One run of a rule's clock on one case.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Clock<'a> {
-    /// Index of the rule in the rule set.
-    pub rule: usize,
+/// One run of a rule's clock on one case, linked to its case, its rule and
+/// the event that started it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Clock<'l> {
+    /// The case.
+    pub(crate) case: &'l Case,
+    /// The case's place in the ledger.
+    pub(crate) case_index: usize,
+    /// The rule.
+    pub(crate) rule: &'l Rule,
+    /// The rule's place in the rule set (orders clocks of one case and line).
+    pub(crate) rule_index: usize,
+    /// The timeline entry that started it; `None` for the `received` date.
+    pub(crate) start_event: Option<usize>,
     /// When it started.
-    pub start: NaiveDate,
+    pub(crate) start: NaiveDate,
     /// Where its start is written (the event, or the `received` field).
-    pub start_pos: Pos,
+    pub(crate) start_pos: Pos,
     /// When it is due.
-    pub due: NaiveDate,
+    pub(crate) due: NaiveDate,
     /// Where it stands.
-    pub status: ClockStatus,
+    pub(crate) status: ClockStatus,
     /// When it stopped, if it did.
-    pub stopped: Option<NaiveDate>,
+    pub(crate) stopped: Option<NaiveDate>,
     /// Days overdue or late.
-    pub days: Option<i64>,
-    /// The lead department behind it (assignee rules), if assigned.
-    pub lead: Option<&'a str>,
+    pub(crate) days: Option<i64>,
+    /// Who must act: the lead department at its start (assignee rules), or the
+    /// office's short name (office rules).
+    pub(crate) responsible: Option<&'l str>,
     /// Severity of the finding, if it is one.
-    pub severity: Option<Severity>,
+    pub(crate) severity: Option<Severity>,
     /// Notices due as of the date.
-    pub notices: Vec<NoticeKind>,
+    pub(crate) notices: Vec<NoticeKind>,
     /// Whether its dates fall outside the calendar's years.
-    pub outside_calendar: bool,
+    pub(crate) outside_calendar: bool,
 }
 
-/// A moment on a case's timeline: the received date, or an event.
+impl Clock<'_> {
+    /// Whether the clock belongs to the assigned department (a department
+    /// clock: counted in on-time rates, supervised, named in bulletins).
+    pub(crate) fn is_department_clock(&self) -> bool {
+        self.rule.responsible == Responsible::Assignee
+    }
+
+    /// The order overdue clocks are named in (notices, bulletins, the dashboard):
+    /// most days overdue first, then by case id so the order is stable.
+    pub(crate) fn worst_first(a: &&Self, b: &&Self) -> std::cmp::Ordering {
+        b.days.cmp(&a.days).then(a.case.id.value.cmp(&b.case.id.value))
+    }
+}
+
+/// A moment on a case's timeline: the received date, or an event (with its index).
 enum Moment<'a> {
     Received(NaiveDate, Pos),
-    Event(&'a Event),
+    Event(usize, &'a Event),
 }
 
 impl Moment<'_> {
     fn date(&self) -> NaiveDate {
         match self {
             Moment::Received(d, _) => *d,
-            Moment::Event(e) => e.date,
+            Moment::Event(_, e) => e.date,
         }
     }
 }
 
-/// Every clock of every rule on one case, as of a date. Cases received after
-/// the date and events after it do not exist yet.
-pub fn evaluate_case<'a>(
-    case: &'a Case,
-    received_pos: Pos,
-    rules: &[Rule],
-    cal: &Calendar,
-    as_of: NaiveDate,
-) -> Vec<Clock<'a>> {
-    if case.received.as_ref().is_some_and(|r| r.value > as_of) {
+/// What a case's clocks are evaluated against.
+pub(crate) struct Context<'l> {
+    /// The rules in force.
+    pub(crate) rules: &'l [Rule],
+    /// The working-day calendar.
+    pub(crate) calendar: &'l Calendar,
+    /// The office's short name, responsible for office rules.
+    pub(crate) office: Option<&'l str>,
+    /// The date looked at.
+    pub(crate) as_of: NaiveDate,
+}
+
+/// Every clock of every rule on one case, as of a date, ordered by the line of
+/// their start, then rule, then start date. Cases received after the date and
+/// events after it do not exist yet. The timeline is in date order.
+pub(crate) fn evaluate_case<'l>(case: &'l Case, case_index: usize, cx: &Context<'l>) -> Vec<Clock<'l>> {
+    if case.received.as_ref().is_some_and(|r| r.value > cx.as_of) {
         return Vec::new();
     }
     let mut moments: Vec<Moment> = Vec::with_capacity(case.timeline.len() + 1);
     if let Some(r) = &case.received {
-        moments.push(Moment::Received(r.value, received_pos));
+        moments.push(Moment::Received(r.value, received_pos(case)));
     }
-    moments.extend(case.timeline.iter().filter(|e| e.date <= as_of).map(Moment::Event));
-    // Stable: `received` stays first among same-day moments, events keep file order.
+    moments
+        .extend(case.timeline.iter().enumerate().filter(|(_, e)| e.date <= cx.as_of).map(|(i, e)| Moment::Event(i, e)));
+    // Stable: `received` stays first among same-day moments, events keep their order.
     moments.sort_by_key(Moment::date);
 
     let mut clocks = Vec::new();
-    for (index, rule) in rules.iter().enumerate() {
-        if rule.when.iter().all(|c| case_matches(case, c)) {
-            run_rule(index, rule, &moments, cal, as_of, &mut clocks);
+    for (index, rule) in cx.rules.iter().enumerate() {
+        if rule.when.iter().all(|c| c.field.matches(case, &c.values)) {
+            run_rule(case, case_index, index, rule, &moments, cx, &mut clocks);
         }
     }
+    clocks.sort_by_key(|c| (c.start_pos.line, c.rule_index, c.start));
     clocks
 }
 
-fn run_rule<'a>(
+fn run_rule<'l>(
+    case: &'l Case,
+    case_index: usize,
     index: usize,
-    rule: &Rule,
-    moments: &[Moment<'a>],
-    cal: &Calendar,
-    as_of: NaiveDate,
-    out: &mut Vec<Clock<'a>>,
+    rule: &'l Rule,
+    moments: &[Moment<'l>],
+    cx: &Context<'l>,
+    out: &mut Vec<Clock<'l>>,
 ) {
+    let first = out.len();
     let mut open: Option<Clock> = None;
-    let mut lead: Option<&'a str> = None;
+    let mut last_event: Option<usize> = None;
     for m in moments {
-        if let Moment::Event(e) = m {
-            if e.kind == EventType::Assigned {
-                lead = e.lead.as_ref().map(|l| l.value.as_str());
-            }
+        if let Moment::Event(i, _) = m {
+            last_event = Some(*i);
         }
         if let Some(clock) = open.as_mut() {
             if rule.stop.iter().any(|t| triggers(t, m)) && m.date() >= clock.start {
                 clock.stopped = Some(m.date());
                 out.extend(open.take());
-            } else if let Moment::Event(e) = m {
+            } else if let Moment::Event(_, e) = m {
                 let names_rule = e.rule().is_some_and(|r| r.value == rule.id);
-                if let (EventType::Extended, true, Some(due)) = (e.kind, names_rule, e.due()) {
+                if let (ClockEffect::MovesDueOfItsRule, true, Some(due)) = (e.kind.spec().clock, names_rule, e.due()) {
                     clock.due = due.value;
                 }
             }
@@ -159,20 +194,31 @@ fn run_rule<'a>(
                 old.status = ClockStatus::Superseded;
                 out.push(old);
             }
-            let (start_pos, override_due) = match m {
-                Moment::Received(_, pos) => (*pos, None),
-                Moment::Event(e) => (e.pos, e.due().filter(|_| e.kind == EventType::Assigned).map(|d| d.value)),
+            let (start_event, start_pos, override_due) = match m {
+                Moment::Received(_, pos) => (None, *pos, None),
+                Moment::Event(i, e) => {
+                    let due = e.due().filter(|_| e.kind.spec().clock == ClockEffect::DueOfClocksItStarts);
+                    (Some(*i), e.pos, due.map(|d| d.value))
+                }
             };
-            let due = override_due.unwrap_or_else(|| due_date(cal, m.date(), rule.within, rule.roll));
+            let due = override_due.unwrap_or_else(|| due_date(cx.calendar, m.date(), rule.within, rule.roll));
+            let responsible = match rule.responsible {
+                Responsible::Assignee => last_event.and_then(|i| case.lead_at(i)),
+                Responsible::Office => cx.office,
+            };
             open = Some(Clock {
-                rule: index,
+                case,
+                case_index,
+                rule,
+                rule_index: index,
+                start_event,
                 start: m.date(),
                 start_pos,
                 due,
                 status: ClockStatus::Pending,
                 stopped: None,
                 days: None,
-                lead: if rule.responsible == Responsible::Assignee { lead } else { None },
+                responsible,
                 severity: None,
                 notices: Vec::new(),
                 outside_calendar: false,
@@ -180,8 +226,8 @@ fn run_rule<'a>(
         }
     }
     out.extend(open);
-    for clock in out.iter_mut().filter(|c| c.rule == index) {
-        settle(clock, rule, cal, as_of);
+    for clock in &mut out[first..] {
+        settle(clock, rule, cx.calendar, cx.as_of);
     }
 }
 
@@ -221,30 +267,10 @@ fn settle(clock: &mut Clock<'_>, rule: &Rule, cal: &Calendar, as_of: NaiveDate) 
 fn triggers(t: &Trigger, m: &Moment) -> bool {
     match (t.on, m) {
         (TriggerOn::Received, Moment::Received(..)) => true,
-        (TriggerOn::Event(kind), Moment::Event(e)) => {
-            e.kind == kind && t.conditions.iter().all(|(f, v)| event_field(e, *f).is_some_and(|x| x == v))
+        (TriggerOn::Event(kind), Moment::Event(_, e)) => {
+            e.kind == kind && t.conditions.iter().all(|(f, v)| f.of(e).is_some_and(|x| x == v))
         }
-        _ => false,
-    }
-}
-
-fn event_field(e: &Event, f: EventField) -> Option<&str> {
-    match f {
-        EventField::Rating => e.rating.map(Named::key),
-        EventField::Result => e.result.map(Named::key),
-        EventField::Lead => e.lead.as_ref().map(|s| s.value.as_str()),
-        EventField::By => e.by.as_ref().map(|s| s.value.as_str()),
-    }
-}
-
-fn case_matches(case: &Case, c: &CaseCondition) -> bool {
-    let any = |v: Option<&str>| v.is_some_and(|v| c.values.iter().any(|x| x == v));
-    match c.field {
-        CaseField::Level => any(case.level.as_ref().map(|l| l.value.as_str())),
-        CaseField::Handling => any(case.handling.map(Named::key)),
-        CaseField::Channel => any(case.channel.map(Named::key)),
-        CaseField::Category => any(case.category.as_deref()),
-        CaseField::Tags => case.tags.iter().any(|t| any(Some(t))),
+        (TriggerOn::Received, Moment::Event(..)) | (TriggerOn::Event(_), Moment::Received(..)) => false,
     }
 }
 
@@ -254,8 +280,12 @@ mod tests {
     use crate::diag::Sink;
     use crate::load::calendar_file::builtin;
     use crate::load::{case::read_case, rule_file::read_rules, yaml};
+    use crate::model::rule::BUILTIN_RULES;
     use crate::model::Settings;
-    use crate::rules::BUILTIN_RULES;
+
+    fn eval<'l>(case: &'l Case, rules: &'l [Rule], cal: &'l Calendar, as_of: &str) -> Vec<Clock<'l>> {
+        evaluate_case(case, 0, &Context { rules, calendar: cal, office: None, as_of: as_of.parse().unwrap() })
+    }
 
     fn rules() -> Vec<Rule> {
         let mut sink = Sink::new("rules.yaml");
@@ -279,11 +309,12 @@ mod tests {
 
     fn clocks(case: &Case, as_of: &str) -> Vec<Row> {
         let rules = rules();
-        let out = evaluate_case(case, Pos::start(), &rules, &builtin(), as_of.parse().unwrap());
+        let cal = builtin();
+        let out = eval(case, &rules, &cal, as_of);
         out.iter()
             .map(|c| {
                 (
-                    rules[c.rule].id.clone(),
+                    c.rule.id.clone(),
                     c.start.to_string(),
                     c.due.to_string(),
                     c.status,
@@ -332,13 +363,13 @@ mod tests {
     #[test]
     fn a_new_start_supersedes_the_open_clock() {
         let c = case("  - { date: 2026-06-04, event: assigned, lead: 甲局 }\n  - { date: 2026-06-08, event: assigned, lead: 乙局 }\n");
-        let rules = rules();
-        let out = evaluate_case(&c, Pos::start(), &rules, &builtin(), "2026-06-10".parse().unwrap());
-        let replies: Vec<&Clock> = out.iter().filter(|k| rules[k.rule].id == "reply").collect();
+        let (rules, cal) = (rules(), builtin());
+        let out = eval(&c, &rules, &cal, "2026-06-10");
+        let replies: Vec<&Clock> = out.iter().filter(|k| k.rule.id == "reply").collect();
         assert_eq!(replies.len(), 2);
-        assert_eq!((replies[0].status, replies[0].lead), (ClockStatus::Superseded, Some("甲局")));
+        assert_eq!((replies[0].status, replies[0].responsible), (ClockStatus::Superseded, Some("甲局")));
         assert_eq!(
-            (replies[1].status, replies[1].lead, replies[1].due.to_string().as_str()),
+            (replies[1].status, replies[1].responsible, replies[1].due.to_string().as_str()),
             (ClockStatus::Pending, Some("乙局"), "2026-06-22")
         );
     }
@@ -376,22 +407,22 @@ mod tests {
         let c = case(
             "  - { date: 2026-06-04, event: assigned, lead: 某局 }\n  - { date: 2026-06-10, event: replied, by: 某局 }\n  - { date: 2026-06-15, event: evaluated, rating: 不满意 }\n",
         );
-        let rules = rules();
+        let (rules, cal) = (rules(), builtin());
         // Redo: 10 workdays after Mon 06-15, skipping 端午 Fri 06-19: due Tue 06-30.
-        let out = evaluate_case(&c, Pos::start(), &rules, &builtin(), "2026-07-01".parse().unwrap());
-        let redo = out.iter().find(|k| rules[k.rule].id == "redo").unwrap();
+        let out = eval(&c, &rules, &cal, "2026-07-01");
+        let redo = out.iter().find(|k| k.rule.id == "redo").unwrap();
         assert_eq!(
-            (redo.due.to_string().as_str(), redo.status, redo.lead),
+            (redo.due.to_string().as_str(), redo.status, redo.responsible),
             ("2026-06-30", ClockStatus::Overdue, Some("某局"))
         );
         assert_eq!(redo.notices, vec![NoticeKind::Supervision]);
         // The reply clock: overdue 10+ days calls for a bulletin too.
         let c = case("  - { date: 2026-06-04, event: assigned, lead: 某局 }\n");
-        let out = evaluate_case(&c, Pos::start(), &rules, &builtin(), "2026-06-28".parse().unwrap());
-        let reply = out.iter().find(|k| rules[k.rule].id == "reply").unwrap();
+        let out = eval(&c, &rules, &cal, "2026-06-28");
+        let reply = out.iter().find(|k| k.rule.id == "reply").unwrap();
         assert_eq!(reply.notices, vec![NoticeKind::Supervision, NoticeKind::Bulletin]);
-        let out = evaluate_case(&c, Pos::start(), &rules, &builtin(), "2026-06-27".parse().unwrap());
-        let reply = out.iter().find(|k| rules[k.rule].id == "reply").unwrap();
+        let out = eval(&c, &rules, &cal, "2026-06-27");
+        let reply = out.iter().find(|k| k.rule.id == "reply").unwrap();
         assert_eq!(reply.notices, vec![NoticeKind::Supervision]);
     }
 
@@ -420,7 +451,8 @@ mod tests {
         let mut sink = Sink::new("cases/T-2.yaml");
         let node = yaml::parse("cases/T-2.yaml", text).unwrap().unwrap();
         let c = read_case("cases/T-2.yaml", &node, &mut sink).unwrap();
-        let out = evaluate_case(&c, Pos::start(), &rules(), &builtin(), "2027-01-05".parse().unwrap());
+        let (rules, cal) = (rules(), builtin());
+        let out = eval(&c, &rules, &cal, "2027-01-05");
         // 2026-12-30 (Wed) + 2 workdays with weekends only in 2027: Thu 12-31, Fri 2027-01-01.
         assert_eq!(out[0].due.to_string(), "2027-01-01");
         assert!(out[0].outside_calendar);

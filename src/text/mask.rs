@@ -1,4 +1,4 @@
-//! Personal data on the dashboard: phone numbers and contact names are masked
+//! Personal data in what is published: phone numbers and contact names are masked
 //! on every page, in their own fields and wherever a phone number was typed
 //! into free text (a note, a reply, a description).
 

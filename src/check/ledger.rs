@@ -1,0 +1,175 @@
+//! The ledger: the repository as checked, immutable and indexed. Every later
+//! stage (lists, documents, figures, the site) reads only this, and the clocks
+//! of a [`Snapshot`] of it as of a date.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use crate::calendar::Calendar;
+use crate::check::clock::{evaluate_case, Clock, ClockStatus, Context};
+use crate::model::rule::Rule;
+use crate::model::{Case, Department, Meeting, Settings};
+
+/// The checked repository: department names canonicalised, level labels
+/// turned into keys, every timeline in date order, cases and meetings indexed.
+#[derive(Debug)]
+pub(crate) struct Ledger {
+    /// The repository root.
+    pub(crate) root: PathBuf,
+    /// `qinqing.yaml`.
+    pub(crate) settings: Settings,
+    /// `departments.yaml`, when the repository has one.
+    pub(crate) departments: Option<Vec<Department>>,
+    /// Every meeting, sorted by file.
+    pub(crate) meetings: Vec<Meeting>,
+    /// Every readable case, sorted by file.
+    pub(crate) cases: Vec<Case>,
+    /// The deadline rules in force.
+    pub(crate) rules: Vec<Rule>,
+    /// The working-day calendar.
+    pub(crate) calendar: Calendar,
+    /// How many case and meeting files were read.
+    pub(crate) files: usize,
+    /// Case positions sorted by id, for lookups by id.
+    by_id: Vec<u32>,
+}
+
+impl Ledger {
+    /// Builds the index over checked parts.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn new(
+        root: PathBuf,
+        settings: Settings,
+        departments: Option<Vec<Department>>,
+        meetings: Vec<Meeting>,
+        cases: Vec<Case>,
+        rules: Vec<Rule>,
+        calendar: Calendar,
+        files: usize,
+    ) -> Ledger {
+        let mut by_id: Vec<u32> = (0..cases.len() as u32).collect();
+        by_id.par_sort_by(|&a, &b| cases[a as usize].id.value.cmp(&cases[b as usize].id.value));
+        Ledger { root, settings, departments, meetings, cases, rules, calendar, files, by_id }
+    }
+
+    /// The case with an id (the first, if the id is duplicated).
+    pub(crate) fn case(&self, id: &str) -> Option<&Case> {
+        let at = self.by_id.partition_point(|&i| self.cases[i as usize].id.value.as_str() < id);
+        self.by_id.get(at).map(|&i| &self.cases[i as usize]).filter(|c| c.id.value == id)
+    }
+
+    /// The meeting with an id.
+    pub(crate) fn meeting(&self, id: &str) -> Option<&Meeting> {
+        self.meetings.iter().find(|m| m.id.value == id)
+    }
+
+    /// The full name of a department written by its name or an alias, as case
+    /// files may; unknown names (or no departments.yaml) are kept as given.
+    pub(crate) fn department_name(&self, name: &str) -> String {
+        let name = name.trim();
+        self.departments
+            .iter()
+            .flatten()
+            .find(|d| d.names().any(|n| n == name))
+            .map_or_else(|| name.to_string(), |d| d.name.clone())
+    }
+
+    /// The cases that exist as of a date (received on or before it; cases
+    /// without a date are kept).
+    pub(crate) fn cases_as_of(&self, as_of: NaiveDate) -> impl Iterator<Item = &Case> {
+        self.cases.iter().filter(move |c| exists(c, as_of))
+    }
+
+    /// Every clock of every case as of a date.
+    pub(crate) fn as_of(&self, as_of: NaiveDate) -> Snapshot<'_> {
+        self.evaluate(as_of, None)
+    }
+
+    /// The clocks of one case as of a date (`show` needs no others).
+    pub(crate) fn one_case_as_of(&self, index: usize, as_of: NaiveDate) -> Snapshot<'_> {
+        self.evaluate(as_of, Some(index))
+    }
+
+    fn evaluate(&self, as_of: NaiveDate, only: Option<usize>) -> Snapshot<'_> {
+        let office = Some(self.settings.organization_short.as_str()).filter(|s| !s.is_empty());
+        let cx = Context { rules: &self.rules, calendar: &self.calendar, office, as_of };
+        let per_case: Vec<Vec<Clock>> = self
+            .cases
+            .par_iter()
+            .enumerate()
+            .map(|(i, case)| if only.is_none_or(|o| o == i) { evaluate_case(case, i, &cx) } else { Vec::new() })
+            .collect();
+        let mut starts = Vec::with_capacity(self.cases.len() + 1);
+        let mut clocks = Vec::with_capacity(per_case.iter().map(Vec::len).sum());
+        for mut c in per_case {
+            starts.push(clocks.len());
+            clocks.append(&mut c);
+        }
+        starts.push(clocks.len());
+        Snapshot { ledger: self, as_of, clocks, starts }
+    }
+}
+
+/// Whether a case exists as of a date (cases without a date are kept).
+pub(crate) fn exists(case: &Case, as_of: NaiveDate) -> bool {
+    case.received.as_ref().is_none_or(|r| r.value <= as_of)
+}
+
+/// The ledger looked at on a date: every clock, in the order of the cases and,
+/// within a case, by line, rule and start.
+pub(crate) struct Snapshot<'l> {
+    /// The ledger.
+    pub(crate) ledger: &'l Ledger,
+    /// The date.
+    pub(crate) as_of: NaiveDate,
+    /// Every clock.
+    pub(crate) clocks: Vec<Clock<'l>>,
+    /// Where each case's clocks start in `clocks` (one more entry than cases).
+    starts: Vec<usize>,
+}
+
+impl<'l> Snapshot<'l> {
+    /// The clocks of the case at `index` in the ledger.
+    pub(crate) fn clocks_of(&self, index: usize) -> &[Clock<'l>] {
+        match (self.starts.get(index), self.starts.get(index + 1)) {
+            (Some(&a), Some(&b)) => &self.clocks[a..b],
+            _ => &[],
+        }
+    }
+
+    /// The clocks that are overdue, worst first.
+    pub(crate) fn overdue(&self) -> Vec<&Clock<'l>> {
+        let mut out: Vec<&Clock> = self.clocks.iter().filter(|c| c.status == ClockStatus::Overdue).collect();
+        out.sort_by(Clock::worst_first);
+        out
+    }
+
+    /// A case as it stands: status, lead department, next due date.
+    pub(crate) fn state(&self, index: usize) -> CaseState<'l> {
+        let case = &self.ledger.cases[index];
+        let mut next_due = None;
+        let mut overdue = false;
+        for c in self.clocks_of(index) {
+            if matches!(c.status, ClockStatus::Pending | ClockStatus::DueSoon | ClockStatus::Overdue) {
+                next_due = Some(next_due.map_or(c.due, |d: NaiveDate| d.min(c.due)));
+            }
+            overdue |= c.status == ClockStatus::Overdue;
+        }
+        CaseState { status: case.status_as_of(self.as_of), lead: case.lead_as_of(self.as_of), next_due, overdue }
+    }
+}
+
+/// A case as it stands on a date.
+#[derive(Debug, Clone)]
+pub(crate) struct CaseState<'l> {
+    /// Derived status.
+    pub(crate) status: crate::model::Status,
+    /// Lead department.
+    pub(crate) lead: Option<&'l str>,
+    /// Earliest due date of a running clock.
+    pub(crate) next_due: Option<NaiveDate>,
+    /// Whether a clock is overdue.
+    pub(crate) overdue: bool,
+}

@@ -1,0 +1,89 @@
+//! Document kinds: every kind declared once, here. Its planner (`render::plan`)
+//! and its built-in template (`render::template`) are exhaustive matches over
+//! [`DocKind`], so a new kind does not compile until both exist.
+
+use crate::model::field::{field, Field, Ty};
+use crate::model::named_enum;
+
+named_enum!(
+    /// The kinds of document.
+    DocKind, "公文种类", {
+    /// 交办函 (letter layout), one per lead department.
+    Assignment = "assignment" / "交办函",
+    /// 督办通知, one per department with clocks that call for supervision.
+    Supervision = "supervision" / "督办通知",
+    /// 通报, one per period.
+    Bulletin = "bulletin" / "通报",
+});
+
+/// The GB/T 9704 frame a document is laid out in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Layout {
+    /// The standard document layout (通知, 通报).
+    Standard,
+    /// The letter layout (信函格式, 函).
+    Letter,
+}
+
+impl Layout {
+    /// The key the typst frame and the HTML page read.
+    pub(crate) fn key(self) -> &'static str {
+        match self {
+            Layout::Standard => "standard",
+            Layout::Letter => "letter",
+        }
+    }
+}
+
+/// Everything about one document kind besides its planner and template text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DocSpec {
+    /// Its layout.
+    pub(crate) layout: Layout,
+    /// Its template's file name, built in and overridable in `templates/`.
+    pub(crate) template: &'static str,
+    /// Its entry in `numbering:` of qinqing.yaml.
+    pub(crate) numbering: Field,
+}
+
+impl DocKind {
+    /// Every kind, in the order they are listed to users.
+    pub(crate) const ALL_KINDS: [DocKind; 3] = [DocKind::Assignment, DocKind::Supervision, DocKind::Bulletin];
+
+    /// The declaration of this kind.
+    pub(crate) const fn spec(self) -> &'static DocSpec {
+        match self {
+            DocKind::Assignment => {
+                const S: DocSpec = DocSpec {
+                    layout: Layout::Letter,
+                    template: "assignment.md.tera",
+                    numbering: field("assignment", false, Ty::Text, "交办函字号，如 湖营商交〔{year}〕{seq}号"),
+                };
+                &S
+            }
+            DocKind::Supervision => {
+                const S: DocSpec = DocSpec {
+                    layout: Layout::Standard,
+                    template: "supervision.md.tera",
+                    numbering: field("supervision", false, Ty::Text, "督办通知字号"),
+                };
+                &S
+            }
+            DocKind::Bulletin => {
+                const S: DocSpec = DocSpec {
+                    layout: Layout::Standard,
+                    template: "bulletin.md.tera",
+                    numbering: field("bulletin", false, Ty::Text, "通报字号"),
+                };
+                &S
+            }
+        }
+    }
+
+    /// The `numbering:` table of qinqing.yaml, one entry per kind.
+    pub(crate) const NUMBERING_FIELDS: [Field; 3] = [
+        DocKind::Assignment.spec().numbering,
+        DocKind::Supervision.spec().numbering,
+        DocKind::Bulletin.spec().numbering,
+    ];
+}

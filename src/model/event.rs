@@ -1,0 +1,315 @@
+//! Timeline events: every kind declared once, here.
+//!
+//! A kind's declaration says everything the rest of the program needs to know
+//! about it: its English and Chinese keys, the fields an entry of it accepts
+//! (which also give its JSON Schema and its reading in `show` and on the site),
+//! how it changes the case's status and lead department, what it does to
+//! clocks beyond what rules say, and where it makes sense. [`EventType::spec`]
+//! is an exhaustive match: a new kind does not compile until it is declared.
+
+use crate::model::enums::Status;
+use crate::model::field::{enum_values, field, Field, Ty};
+use crate::model::{named_enum, Event, Named, Rating, ReplyResult};
+
+named_enum!(
+    /// The kind of a timeline entry.
+    EventType, "事件类型", {
+    /// Answered on the spot.
+    Answered = "answered" / "现场答复",
+    /// Assigned, or assigned again.
+    Assigned = "assigned" / "交办",
+    /// Signed for by the department.
+    Acknowledged = "acknowledged" / "签收",
+    /// Sent back as not the department's business.
+    Returned = "returned" / "退回",
+    /// A deadline extension.
+    Extended = "extended" / "延期",
+    /// The department's reply.
+    Replied = "replied" / "答复",
+    /// The enterprise's rating.
+    Evaluated = "evaluated" / "评价",
+    /// A supervision notice.
+    Supervised = "supervised" / "督办",
+    /// Named in a bulletin.
+    Bulletined = "bulletined" / "通报",
+    /// Closed.
+    Closed = "closed" / "办结",
+    /// Anything else.
+    Note = "note" / "备注",
+});
+
+/// How an event changes the case's status (see [`crate::model::derive_status`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StatusEffect {
+    /// Leaves the status as it is (notes, notices).
+    Keeps,
+    /// The case is in this status after it.
+    Sets(Status),
+    /// Evaluated, or reopened when the rating is unsatisfied.
+    Rates,
+    /// Closes the case: nothing after it changes the status.
+    Closes,
+}
+
+/// What an event does to clocks besides starting and stopping them, which the rules decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ClockEffect {
+    /// Nothing more.
+    None,
+    /// Its `due` is the due date of the clocks it starts (an assignment with its own time limit).
+    DueOfClocksItStarts,
+    /// Its `due` replaces the due date of the running clock of the rule it names (an extension).
+    MovesDueOfItsRule,
+}
+
+/// A step of the handling that later events may need to have happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// None.
+    None,
+    /// The case was assigned to a department.
+    Assignment,
+    /// The enterprise got an answer (a reply, or one on the spot).
+    Answer,
+    /// The case was closed.
+    Closing,
+}
+
+/// Everything about one event kind.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EventSpec {
+    /// The keys an entry of this kind accepts, `date` and `event` included.
+    pub(crate) fields: &'static [Field],
+    /// How it changes the case's status.
+    pub(crate) status: StatusEffect,
+    /// Whether its `lead` becomes the case's lead department (who holds the case).
+    pub(crate) sets_lead: bool,
+    /// What it does to clocks.
+    pub(crate) clock: ClockEffect,
+    /// The step it is.
+    pub(crate) step: Step,
+    /// The step that must have happened before it, else it makes no sense where it stands.
+    pub(crate) needs: Step,
+    /// Whether it may follow a closing without a warning.
+    pub(crate) after_closing: bool,
+    /// Whether its `by` names a registered department (an on-the-spot answer's
+    /// `by` may be the leader who answered, 市长).
+    pub(crate) by_is_department: bool,
+    /// For an event with a `due`: what the due date and the event's date are called,
+    /// for the message when the due date is before the event.
+    pub(crate) due_words: Option<(&'static str, &'static str)>,
+}
+
+const DATE: Field = field("date", true, Ty::Date, "日期，写作 2026-06-03");
+const EVENT: Field = field("event", true, Ty::Enum(enum_values::<EventType>), "事件类型");
+const BY: Field = field("by", false, Ty::Text, "办理部门");
+
+/// The plain defaults a declaration starts from.
+const PLAIN: EventSpec = EventSpec {
+    fields: &[DATE, EVENT],
+    status: StatusEffect::Keeps,
+    sets_lead: false,
+    clock: ClockEffect::None,
+    step: Step::None,
+    needs: Step::None,
+    after_closing: false,
+    by_is_department: true,
+    due_words: None,
+};
+
+impl EventType {
+    /// The declaration of this kind.
+    pub(crate) const fn spec(self) -> &'static EventSpec {
+        match self {
+            EventType::Answered => {
+                const S: EventSpec = EventSpec {
+                    fields: &[
+                        DATE,
+                        EVENT,
+                        field("by", false, Ty::Text, "现场答复人或部门"),
+                        field("text", false, Ty::Text, "答复内容"),
+                    ],
+                    status: StatusEffect::Sets(Status::Answered),
+                    step: Step::Answer,
+                    by_is_department: false,
+                    ..PLAIN
+                };
+                &S
+            }
+            EventType::Assigned => {
+                const S: EventSpec = EventSpec {
+                    fields: &[
+                        DATE,
+                        EVENT,
+                        field("lead", true, Ty::Text, "主办部门"),
+                        field("co", false, Ty::TextOrList, "协办部门"),
+                        field("note", false, Ty::Text, "交办意见"),
+                        field("due", false, Ty::Date, "本次交办的办理时限（覆盖规则计算的日期）"),
+                    ],
+                    status: StatusEffect::Sets(Status::Assigned),
+                    sets_lead: true,
+                    clock: ClockEffect::DueOfClocksItStarts,
+                    step: Step::Assignment,
+                    due_words: Some(("办理时限", "交办日期")),
+                    ..PLAIN
+                };
+                &S
+            }
+            EventType::Acknowledged => {
+                const S: EventSpec = EventSpec {
+                    fields: &[DATE, EVENT, BY],
+                    status: StatusEffect::Sets(Status::Assigned),
+                    needs: Step::Assignment,
+                    ..PLAIN
+                };
+                &S
+            }
+            EventType::Returned => {
+                const S: EventSpec = EventSpec {
+                    fields: &[DATE, EVENT, BY, field("reason", false, Ty::Text, "退回理由")],
+                    status: StatusEffect::Sets(Status::Returned),
+                    needs: Step::Assignment,
+                    ..PLAIN
+                };
+                &S
+            }
+            EventType::Extended => {
+                const S: EventSpec = EventSpec {
+                    fields: &[
+                        DATE,
+                        EVENT,
+                        field("rule", true, Ty::Text, "延期的时限规则编号，如 reply"),
+                        field("due", true, Ty::Date, "延期后的期限"),
+                        field("approved_by", false, Ty::Text, "批准人"),
+                        field("reason", false, Ty::Text, "延期理由"),
+                    ],
+                    status: StatusEffect::Sets(Status::Assigned),
+                    clock: ClockEffect::MovesDueOfItsRule,
+                    due_words: Some(("延期后的期限", "延期日期")),
+                    ..PLAIN
+                };
+                &S
+            }
+            EventType::Replied => {
+                const S: EventSpec = EventSpec {
+                    fields: &[
+                        DATE,
+                        EVENT,
+                        BY,
+                        field("result", false, Ty::Enum(enum_values::<ReplyResult>), "办理结果"),
+                        field("text", false, Ty::Text, "答复内容"),
+                    ],
+                    status: StatusEffect::Sets(Status::Replied),
+                    step: Step::Answer,
+                    needs: Step::Assignment,
+                    ..PLAIN
+                };
+                &S
+            }
+            EventType::Evaluated => {
+                const S: EventSpec = EventSpec {
+                    fields: &[
+                        DATE,
+                        EVENT,
+                        field("rating", true, Ty::Enum(enum_values::<Rating>), "企业评价"),
+                        field("comment", false, Ty::Text, "企业意见"),
+                    ],
+                    status: StatusEffect::Rates,
+                    needs: Step::Answer,
+                    ..PLAIN
+                };
+                &S
+            }
+            EventType::Supervised => {
+                const S: EventSpec = EventSpec {
+                    fields: &[
+                        DATE,
+                        EVENT,
+                        field("doc", false, Ty::Text, "督办通知文号"),
+                        field("to", false, Ty::TextOrList, "督办对象"),
+                    ],
+                    ..PLAIN
+                };
+                &S
+            }
+            EventType::Bulletined => {
+                const S: EventSpec =
+                    EventSpec { fields: &[DATE, EVENT, field("doc", false, Ty::Text, "通报文号")], ..PLAIN };
+                &S
+            }
+            EventType::Closed => {
+                const S: EventSpec = EventSpec {
+                    fields: &[DATE, EVENT, field("note", false, Ty::Text, "办结说明")],
+                    status: StatusEffect::Closes,
+                    step: Step::Closing,
+                    ..PLAIN
+                };
+                &S
+            }
+            EventType::Note => {
+                const S: EventSpec = EventSpec {
+                    fields: &[DATE, EVENT, field("text", false, Ty::Text, "备注内容")],
+                    after_closing: true,
+                    ..PLAIN
+                };
+                &S
+            }
+        }
+    }
+}
+
+/// One piece of what an event records, as people read it: in `show`, on the
+/// site, anywhere a timeline is printed. Worded once, in [`Event::reading`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Piece<'a> {
+    /// Departments and what they are to the event: 主办, 协办, 致.
+    Departments(&'static str, Vec<&'a str>),
+    /// Something already worded (who acted, the rule, a result, a number…).
+    Words(String),
+    /// The event's own free text (a note, a reply); may hold personal data.
+    FreeText(&'a str),
+}
+
+impl Event {
+    /// What the event records, piece by piece, in reading order.
+    pub(crate) fn reading(&self) -> Vec<Piece<'_>> {
+        fn names(list: &[crate::model::Spanned<String>]) -> Vec<&str> {
+            list.iter().map(|n| n.value.as_str()).collect()
+        }
+        let mut out = Vec::new();
+        if let Some(l) = &self.lead {
+            out.push(Piece::Departments("主办", vec![l.value.as_str()]));
+        }
+        if !self.co.is_empty() {
+            out.push(Piece::Departments("协办", names(&self.co)));
+        }
+        if let Some(b) = &self.by {
+            out.push(Piece::Words(b.value.clone()));
+        }
+        if !self.to().is_empty() {
+            out.push(Piece::Departments("致", names(self.to())));
+        }
+        if let Some(r) = self.rule() {
+            out.push(Piece::Words(format!("规则 {}", r.value)));
+        }
+        if let Some(a) = self.approved_by() {
+            out.push(Piece::Words(format!("{a}批准")));
+        }
+        if let Some(d) = self.due() {
+            out.push(Piece::Words(format!("期限 {}", d.value)));
+        }
+        if let Some(r) = self.result {
+            out.push(Piece::Words(r.zh().to_string()));
+        }
+        if let Some(r) = self.rating {
+            out.push(Piece::Words(r.zh().to_string()));
+        }
+        if let Some(d) = self.doc() {
+            out.push(Piece::Words(d.to_string()));
+        }
+        if let Some(t) = &self.text {
+            out.push(Piece::FreeText(t));
+        }
+        out
+    }
+}

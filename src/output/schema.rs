@@ -1,0 +1,104 @@
+//! JSON Schemas of every file kind, built from the same field tables the
+//! reader checks, so editors and the checker never disagree. No fragment is
+//! written by hand: every shape is a `Ty` of a table.
+
+use serde_json::{json, Map, Value};
+
+use crate::load::calendar_file::CALENDAR_FIELDS;
+use crate::load::case::CASE_FIELDS;
+use crate::load::settings::{DEPARTMENT_FIELDS, MEETING_FIELDS, SETTINGS_FIELDS};
+use crate::model::field::{Field, Ty};
+use crate::model::rule::{trigger_names, RULE_FILE_FIELDS, TRIGGER_FIELDS};
+use crate::model::{EventType, Named};
+
+/// The file kinds that have a schema, with what they are.
+pub(crate) const KINDS: &[(&str, &str)] = &[
+    ("case", "案件文件 cases/**/<编号>.yaml"),
+    ("meeting", "会议文件 cases/**/meeting.yaml"),
+    ("departments", "部门名录 departments.yaml"),
+    ("rules", "时限规则 rules/*.yaml"),
+    ("calendar", "节假日日历 rules/calendars/*.yaml"),
+    ("settings", "案件库设置 qinqing.yaml"),
+];
+
+/// The schema of one file kind, or `None` for an unknown kind.
+pub(crate) fn schema(kind: &str) -> Option<Value> {
+    let (title, body) = match kind {
+        "case" => ("qinqing 案件文件", case_schema()),
+        "meeting" => ("qinqing 会议文件", object(MEETING_FIELDS)),
+        "departments" => ("qinqing 部门名录", json!({ "type": "array", "items": object(DEPARTMENT_FIELDS) })),
+        "rules" => ("qinqing 时限规则", rules_schema()),
+        "calendar" => ("qinqing 节假日日历", calendar_schema()),
+        "settings" => ("qinqing 案件库设置", settings_schema()),
+        _ => return None,
+    };
+    let mut v = body;
+    if let Value::Object(m) = &mut v {
+        m.insert("$schema".into(), json!("http://json-schema.org/draft-07/schema#"));
+        m.insert("$id".into(), json!(format!("https://qinqing.invalid/schema/{kind}.json")));
+        m.insert("title".into(), json!(title));
+    }
+    Some(v)
+}
+
+fn object(fields: &[Field]) -> Value {
+    let mut props = Map::new();
+    for f in fields {
+        let mut p = ty(f.ty);
+        if let Value::Object(m) = &mut p {
+            m.insert("description".into(), json!(f.doc));
+        }
+        props.insert(f.name.into(), p);
+    }
+    let required: Vec<&str> = fields.iter().filter(|f| f.required).map(|f| f.name).collect();
+    json!({ "type": "object", "properties": props, "required": required, "additionalProperties": false })
+}
+
+/// The schema of a value of a shape; every shape comes from a reader's table.
+fn ty(t: Ty) -> Value {
+    let text_or_list =
+        || json!({ "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] });
+    match t {
+        Ty::Text => json!({ "type": ["string", "number", "boolean"] }),
+        Ty::Date => json!({ "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" }),
+        Ty::Int => json!({ "type": "integer" }),
+        Ty::Bool => json!({ "type": "boolean" }),
+        Ty::Enum(values) => json!({ "enum": values() }),
+        Ty::TextOrList => text_or_list(),
+        Ty::Map(fields) => object(fields),
+        Ty::List(fields) => json!({ "type": "array", "items": object(fields) }),
+        Ty::Dict => json!({ "type": "object", "additionalProperties": { "type": "string" } }),
+        Ty::Timeline => {
+            let events: Vec<Value> = EventType::ALL
+                .iter()
+                .map(|(kind, en, zh)| {
+                    let mut o = object(kind.spec().fields);
+                    o["properties"]["event"] = json!({ "enum": [en, zh], "description": format!("{zh}（{en}）") });
+                    o
+                })
+                .collect();
+            json!({ "type": "array", "items": { "oneOf": events } })
+        }
+        Ty::Triggers => {
+            let trigger = json!({ "anyOf": [{ "enum": trigger_names() }, object(TRIGGER_FIELDS)] });
+            json!({ "anyOf": [trigger, { "type": "array", "items": trigger }] })
+        }
+        Ty::Any => json!({}),
+    }
+}
+
+fn case_schema() -> Value {
+    object(CASE_FIELDS)
+}
+
+fn rules_schema() -> Value {
+    object(RULE_FILE_FIELDS)
+}
+
+fn calendar_schema() -> Value {
+    object(CALENDAR_FIELDS)
+}
+
+fn settings_schema() -> Value {
+    object(SETTINGS_FIELDS)
+}
