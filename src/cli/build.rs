@@ -6,11 +6,11 @@ use std::time::Instant;
 
 use anyhow::Result;
 
-use super::render::{generate, Job};
 use crate::diag::Severity;
 use crate::load::{Detail, LoadOptions};
 use crate::model::{DocKind, Named};
 use crate::output::site::{self, Site};
+use crate::render::batch::{generate, Job};
 use crate::render::fonts::{font_dirs, Fonts};
 use crate::render::plan::Selection;
 use crate::render::{file_stem, register, Format};

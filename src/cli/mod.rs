@@ -27,7 +27,7 @@ use crate::render::Format as DocFormat;
 pub struct Cli {
     /// 案件库目录（默认：从当前目录向上查找 qinqing.yaml）
     #[arg(long, global = true, value_name = "DIR")]
-    pub repo: Option<PathBuf>,
+    pub(crate) repo: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -78,7 +78,7 @@ enum Command {
 
 /// Output formats of `list` and `show`.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// 给人看的文本
     Text,
     /// JSON
@@ -87,7 +87,7 @@ pub enum Format {
 
 /// `--period`, `--from`, `--to` and `--as-of` of `report` and `build`.
 #[derive(Debug, clap::Args)]
-pub struct PeriodArgs {
+pub(crate) struct PeriodArgs {
     /// 统计期间：2026-06（月）、2026-Q2（季度）或 2026（年）；默认为截至日所在月份
     #[arg(long, value_name = "PERIOD")]
     period: Option<String>,

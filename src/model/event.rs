@@ -313,3 +313,34 @@ impl Event {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_is_declared_completely() {
+        for (kind, en, zh) in EventType::ALL {
+            let spec = kind.spec();
+            assert_eq!((EventType::parse(en), EventType::parse(zh)), (Some(*kind), Some(*kind)));
+            let names: Vec<&str> = spec.fields.iter().map(|f| f.name).collect();
+            assert_eq!(&names[..2], ["date", "event"], "{en}: every entry has a date and a kind");
+            let mut unique = names.clone();
+            unique.sort();
+            unique.dedup();
+            assert_eq!(unique.len(), names.len(), "{en}: a key is declared twice");
+            assert_eq!(spec.sets_lead, names.contains(&"lead"), "{en}: only a kind with a lead can set it");
+            if spec.due_words.is_some() || spec.clock != ClockEffect::None {
+                assert!(names.contains(&"due"), "{en}: a due date effect needs a due field");
+            }
+        }
+    }
+
+    #[test]
+    fn an_event_reads_in_order_with_its_departments_apart() {
+        let mut e = Event::new(crate::diag::Pos::start(), "2026-06-04".parse().unwrap(), EventType::Assigned);
+        e.lead = Some(crate::model::Spanned::new("甲局".into(), crate::diag::Pos::start()));
+        e.text = Some("请两周内答复".into());
+        assert_eq!(e.reading(), vec![Piece::Departments("主办", vec!["甲局"]), Piece::FreeText("请两周内答复")]);
+    }
+}

@@ -1,6 +1,7 @@
 //! Official documents: templates → Markdown → a document → PDF (embedded
 //! typst), DOCX, HTML and Markdown.
 
+pub(crate) mod batch;
 pub(crate) mod document;
 pub(crate) mod docx;
 pub(crate) mod fonts;
@@ -173,4 +174,17 @@ fn all_text(doc: &Document) -> String {
         s.push_str(cc);
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_glyphs_are_reported_but_a_failed_file_fails_the_run() {
+        let glyphs = Problem::MissingGlyphs { file: "a.pdf".into(), chars: "𠀀".into() };
+        let failed = Problem::Failed { file: "a.docx".into(), error: anyhow::anyhow!("磁盘已满") };
+        assert!(!glyphs.is_fatal() && failed.is_fatal());
+        assert!(glyphs.to_string().contains("缺少这些字符") && failed.to_string().contains("磁盘已满"));
+    }
 }

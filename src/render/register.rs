@@ -216,6 +216,22 @@ mod tests {
         assert_eq!(other, ["测通〔2026〕1号"]);
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn issuing_keeps_the_register_s_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = Pattern("权〔{year}〕{seq}号".into());
+        let date = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let one = [("甲局".to_string(), "t".to_string())];
+        issue(dir.path(), DocKind::Supervision, &p, date, &[], &one).unwrap();
+        let file = dir.path().join(FILE);
+        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o044, 0o044, "readable by the group");
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o664)).unwrap();
+        issue(dir.path(), DocKind::Supervision, &p, date, &[], &one).unwrap();
+        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o664, "was 0600 before");
+    }
+
     #[test]
     fn concurrent_issuers_get_distinct_numbers() {
         let dir = tempfile::tempdir().unwrap();

@@ -450,6 +450,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_case_page_reads_each_event_as_show_does_with_departments_linked_and_personal_data_masked() {
+        let ledger = crate::check::fixture("");
+        let as_of = "2026-11-20".parse().unwrap();
+        let snapshot = ledger.as_of(as_of);
+        let index = ledger.cases.iter().position(|c| c.id.value == "HZ-2026-0131").unwrap();
+        let ctx = Context { settings: &ledger.settings, as_of, period_label: "2026年" };
+        let html = case(&ctx, &ledger.cases[index], &snapshot.state(index), snapshot.clocks_of(index), &|_| true);
+        let dept = |d: &str| format!("<a href=\"../departments/{d}.html\">{d}</a>");
+        assert!(html.contains(&format!("主办 {}", dept("国网湖州供电公司"))), "{html}");
+        assert!(html.contains(&format!("协办 {}、{}", dept("市发展和改革委员会"), dept("市自然资源和规划局"))));
+        assert!(html.contains(&format!("致 {}；湖营商督〔2026〕5号", dept("国网湖州供电公司"))), "{html}");
+        assert!(html.contains("企业周*手机 139****0131"), "free text masked: {html}");
+        assert!(!html.contains("周某"));
+    }
+
+    #[test]
     fn slugs_and_joined_lines() {
         assert_eq!(slug("HZ-2026-0131"), "HZ-2026-0131");
         assert_eq!(slug("a/b#c?d%e f"), "a_b_c_d_e_f");
