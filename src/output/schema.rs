@@ -102,3 +102,42 @@ fn calendar_schema() -> Value {
 fn settings_schema() -> Value {
     object(SETTINGS_FIELDS)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::Object(props)) = m.get("properties") {
+                    out.extend(props.keys().cloned());
+                }
+                if let Some(Value::Array(values)) = m.get("enum") {
+                    out.extend(values.iter().filter_map(|x| x.as_str().map(str::to_string)));
+                }
+                m.values().for_each(|x| names(x, out));
+            }
+            Value::Array(items) => items.iter().for_each(|x| names(x, out)),
+            _ => {}
+        }
+    }
+
+    /// docs/format.md is the users' reference: it must name every key and value the reader accepts.
+    #[test]
+    fn the_format_reference_names_every_field_and_value() {
+        let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/format.md")).unwrap();
+        let mut all = Vec::new();
+        for (kind, _) in KINDS {
+            names(&schema(kind).unwrap(), &mut all);
+        }
+        all.sort();
+        all.dedup();
+        assert!(all.len() > 100, "{} names", all.len());
+        let missing: Vec<&String> = all
+            .iter()
+            .filter(|n| if n.is_ascii() { !doc.contains(&format!("`{n}`")) } else { !doc.contains(n.as_str()) })
+            .collect();
+        assert!(missing.is_empty(), "docs/format.md does not mention: {missing:?}");
+    }
+}
