@@ -155,3 +155,34 @@ fn an_oversized_file_is_reported_not_read() {
     );
     assert_eq!(report["summary"]["cases"], 1, "the good file is still checked");
 }
+
+#[test]
+fn closing_an_unsatisfied_case_needs_a_reason_and_new_events_make_sense_where_they_stand() {
+    let (report, code) = check_json(&fixture("invalid/practice"), "2026-06-30", &[]);
+    assert_eq!(code, 2);
+    assert_eq!(actual(&report), expected("invalid/practice"));
+}
+
+#[test]
+fn pre_visits_joint_meetings_short_names_and_problems_solved_on_the_spot() {
+    let repo = fixture("valid/practice");
+    let (report, code) = check_json(&repo, "2026-06-30", &["--all"]);
+    assert_eq!((code, &report["diagnostics"]), (0, &serde_json::json!([])), "short names are department names");
+    // 交通局 and 建设局 are canonicalised: the clocks name the full department.
+    let redo = report["clocks"].as_array().unwrap().iter().find(|c| c["case"] == "P-2" && c["rule"] == "redo").unwrap();
+    assert_eq!((redo["status"].as_str(), redo["responsible"].as_str()), (Some("met"), Some("测试市交通运输局")));
+    let figures = common::qinqing(&repo, &["report", "--period", "2026-06", "--format", "json"]);
+    let figures: serde_json::Value = serde_json::from_str(&figures.stdout).unwrap();
+    // P-3 replied resolved, P-6 solved on the spot; P-2's latest reply only explained.
+    assert_eq!((figures["totals"]["collected"].as_u64(), figures["totals"]["resolved"].as_u64()), (Some(3), Some(2)));
+    let show = common::qinqing(&repo, &["show", "P-2", "--as-of", "2026-06-30"]);
+    for part in [
+        "预回访",
+        "办公室；企业希望先通临时班车",
+        "联席会议",
+        "参会 交通局、公交集团；企业诉求不符合现行线网规划",
+        "已向企业说明；经联席会议研究",
+    ] {
+        assert!(show.stdout.contains(part), "{part}: {}", show.stdout);
+    }
+}

@@ -7,7 +7,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use crate::diag::{closest, did_you_mean, Diagnostic, Pos};
 use crate::load::Repository;
 use crate::model::event::Step;
-use crate::model::{Case, Department, Named, Spanned};
+use crate::model::{Case, Department, Named, Rating, Spanned};
 
 /// Every cross-file problem in the repository, and the cases made canonical
 /// (department names and aliases to full names, level labels to keys).
@@ -124,6 +124,8 @@ fn timeline_sense(case: &Case, rule_ids: &[&str], d: &mut Vec<Diagnostic>) {
     let at = |pos: Pos, code: &str, msg: String| Diagnostic::error(code, &case.file, pos, msg);
     let mut previous: Option<chrono::NaiveDate> = None;
     let (mut assigned, mut answered, mut closed) = (false, false, false);
+    // Whether the latest rating so far is 不满意: a closing then needs its reason.
+    let mut unsatisfied = false;
     for e in &case.timeline {
         let name = e.kind.zh();
         let spec = e.kind.spec();
@@ -161,6 +163,19 @@ fn timeline_sense(case: &Case, rule_ids: &[&str], d: &mut Vec<Diagnostic>) {
                     .with_hint("满意度评价应在部门答复（replied）之后"),
             ),
             Step::None | Step::Assignment | Step::Answer | Step::Closing => {}
+        }
+        if let Some(rating) = e.rating {
+            unsatisfied = rating == Rating::Unsatisfied;
+        }
+        if spec.step == Step::Closing && unsatisfied && e.reason().is_none() {
+            d.push(
+                at(
+                    e.pos,
+                    "closed-without-reason",
+                    "企业评价不满意，其后没有满意或基本满意的评价，办结须写明理由".into(),
+                )
+                .with_hint("请写 reason，如 reason: 经联席会议研究，企业诉求不符合政策；或先重办并记录新的评价"),
+            );
         }
         match spec.step {
             Step::Assignment => assigned = true,

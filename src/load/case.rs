@@ -117,6 +117,9 @@ fn read_event(node: &Node, sink: &mut Sink) -> Option<Event> {
         rule: m.spanned_text("rule", sink),
         approved_by: m.text("approved_by", sink),
         doc: m.text("doc", sink),
+        reason: m.text("reason", sink),
+        decision: m.text("decision", sink),
+        participants: m.texts("participants", sink).into_iter().map(|p| p.value).collect(),
     };
     e.details = (details != EventDetails::default()).then(|| Box::new(details));
     e.text = ["text", "note", "reason", "comment"].iter().find_map(|k| m.text(k, sink));

@@ -57,6 +57,8 @@ named_enum!(
     Immediate = "immediate" / "即刻解",
     /// Departments work together.
     Coordinated = "coordinated" / "协同解",
+    /// Followed until the loop is closed (闭环解).
+    ClosedLoop = "closed_loop" / "闭环解",
     /// A joint meeting of departments.
     Joint = "joint" / "联席会议",
 });

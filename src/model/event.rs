@@ -36,6 +36,10 @@ named_enum!(
     Closed = "closed" / "办结",
     /// Anything else.
     Note = "note" / "备注",
+    /// The office asked the enterprise before the formal reply.
+    PreVisited = "pre_visited" / "预回访",
+    /// Escalated to a joint meeting of departments, and its decision.
+    JointMeeting = "joint_meeting" / "联席会议",
 });
 
 /// How an event changes the case's status (see [`crate::model::derive_status`]).
@@ -127,6 +131,7 @@ impl EventType {
                         DATE,
                         EVENT,
                         field("by", false, Ty::Text, "现场答复人或部门"),
+                        field("result", false, Ty::Enum(enum_values::<ReplyResult>), "办理结果；已解决的计入「解决」"),
                         field("text", false, Ty::Text, "答复内容"),
                     ],
                     status: StatusEffect::Sets(Status::Answered),
@@ -239,7 +244,12 @@ impl EventType {
             }
             EventType::Closed => {
                 const S: EventSpec = EventSpec {
-                    fields: &[DATE, EVENT, field("note", false, Ty::Text, "办结说明")],
+                    fields: &[
+                        DATE,
+                        EVENT,
+                        field("note", false, Ty::Text, "办结说明"),
+                        field("reason", false, Ty::Text, "不满意仍办结的理由，如 经联席会议研究"),
+                    ],
                     status: StatusEffect::Closes,
                     step: Step::Closing,
                     ..PLAIN
@@ -250,6 +260,32 @@ impl EventType {
                 const S: EventSpec = EventSpec {
                     fields: &[DATE, EVENT, field("text", false, Ty::Text, "备注内容")],
                     after_closing: true,
+                    ..PLAIN
+                };
+                &S
+            }
+            EventType::PreVisited => {
+                const S: EventSpec = EventSpec {
+                    fields: &[
+                        DATE,
+                        EVENT,
+                        field("by", false, Ty::Text, "预回访的人或部门"),
+                        field("text", false, Ty::Text, "企业的意见"),
+                    ],
+                    needs: Step::Assignment,
+                    by_is_department: false,
+                    ..PLAIN
+                };
+                &S
+            }
+            EventType::JointMeeting => {
+                const S: EventSpec = EventSpec {
+                    fields: &[
+                        DATE,
+                        EVENT,
+                        field("decision", true, Ty::Text, "联席会议的决定"),
+                        field("participants", false, Ty::TextOrList, "参会单位"),
+                    ],
                     ..PLAIN
                 };
                 &S
@@ -307,8 +343,18 @@ impl Event {
         if let Some(d) = self.doc() {
             out.push(Piece::Words(d.to_string()));
         }
+        if !self.participants().is_empty() {
+            out.push(Piece::Words(format!("参会 {}", self.participants().join("、"))));
+        }
+        if let Some(d) = self.decision() {
+            out.push(Piece::FreeText(d));
+        }
         if let Some(t) = &self.text {
             out.push(Piece::FreeText(t));
+        }
+        // `text` holds the first of text, note, reason and comment; a reason beside a note is its own piece.
+        if let Some(r) = self.reason().filter(|r| self.text.as_deref() != Some(*r)) {
+            out.push(Piece::FreeText(r));
         }
         out
     }

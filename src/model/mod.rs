@@ -117,6 +117,12 @@ pub(crate) struct EventDetails {
     pub(crate) approved_by: Option<String>,
     /// A document number (supervised, bulletined).
     pub(crate) doc: Option<String>,
+    /// Why (returned, extended, closed).
+    pub(crate) reason: Option<String>,
+    /// What a joint meeting decided.
+    pub(crate) decision: Option<String>,
+    /// Who took part in a joint meeting.
+    pub(crate) participants: Vec<String>,
 }
 
 impl Event {
@@ -159,6 +165,21 @@ impl Event {
     /// Who approved an extension.
     pub(crate) fn approved_by(&self) -> Option<&str> {
         self.details.as_ref().and_then(|d| d.approved_by.as_deref())
+    }
+
+    /// Why (returned, extended, closed).
+    pub(crate) fn reason(&self) -> Option<&str> {
+        self.details.as_ref().and_then(|d| d.reason.as_deref())
+    }
+
+    /// What a joint meeting decided.
+    pub(crate) fn decision(&self) -> Option<&str> {
+        self.details.as_ref().and_then(|d| d.decision.as_deref())
+    }
+
+    /// Who took part in a joint meeting.
+    pub(crate) fn participants(&self) -> &[String] {
+        self.details.as_ref().map_or(&[], |d| &d.participants)
     }
 }
 
@@ -236,9 +257,9 @@ pub(crate) struct Department {
 }
 
 impl Department {
-    /// Every name a case file may use for it: the full name and the aliases.
+    /// Every name a case file may use for it: the full name, the short name and the aliases.
     pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
-        std::iter::once(self.name.as_str()).chain(self.aliases.iter().map(String::as_str))
+        std::iter::once(self.name.as_str()).chain(self.short.as_deref()).chain(self.aliases.iter().map(String::as_str))
     }
 }
 
@@ -356,5 +377,6 @@ mod tests {
         assert_eq!(derive_status(&[ev(Answered)]), Status::Answered);
         assert_eq!(derive_status(&[ev(Closed), ev(Note)]), Status::Closed);
         assert_eq!(derive_status(&[ev(Replied), ev(Evaluated)]), Status::Evaluated);
+        assert_eq!(derive_status(&[ev(Assigned), ev(PreVisited), ev(JointMeeting)]), Status::Assigned);
     }
 }

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::check::{ClockStatus, Snapshot};
+use crate::model::event::Step;
 use crate::model::{Case, EventType, Rating, ReplyResult};
 
 /// A rate: numerator, denominator, and their quotient (none when den is 0).
@@ -37,7 +38,7 @@ pub(crate) struct Figures {
     pub(crate) assigned: u64,
     /// Cases with a reply in the period.
     pub(crate) replied: u64,
-    /// Cases collected in the period whose latest reply (as of the date) is `resolved`.
+    /// Cases collected in the period whose latest reply or on-the-spot answer (as of the date) is `resolved`.
     pub(crate) resolved: u64,
     /// Cases with a `closed` event in the period.
     pub(crate) closed: u64,
@@ -163,11 +164,12 @@ pub(crate) fn compute(snapshot: &Snapshot, from: NaiveDate, to: NaiveDate) -> Re
         let first_assigned = events.iter().find(|e| e.kind == EventType::Assigned).map(|e| e.date);
         let assigned = first_assigned.is_some_and(in_period);
         let closed_by_date = events.iter().any(|e| e.kind == EventType::Closed);
+        // The latest answer, a reply or one on the spot, says whether it was solved.
         let resolved = collected
             && events
                 .iter()
                 .rev()
-                .find(|e| e.kind == EventType::Replied)
+                .find(|e| e.kind.spec().step == Step::Answer)
                 .is_some_and(|e| e.result == Some(ReplyResult::Resolved));
         let (answered, replied, closed) = (has(EventType::Answered), has(EventType::Replied), has(EventType::Closed));
         let counted = collected || answered || assigned || replied || resolved || closed;
