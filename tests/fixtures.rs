@@ -173,8 +173,14 @@ fn pre_visits_joint_meetings_short_names_and_problems_solved_on_the_spot() {
     assert_eq!((redo["status"].as_str(), redo["responsible"].as_str()), (Some("met"), Some("测试市交通运输局")));
     let figures = common::qinqing(&repo, &["report", "--period", "2026-06", "--format", "json"]);
     let figures: serde_json::Value = serde_json::from_str(&figures.stdout).unwrap();
-    // P-3 replied resolved, P-6 solved on the spot; P-2's latest reply only explained.
-    assert_eq!((figures["totals"]["collected"].as_u64(), figures["totals"]["resolved"].as_u64()), (Some(3), Some(2)));
+    // P-3 replied resolved, P-6 solved on the spot; P-2's and P-7's latest replies only explained.
+    assert_eq!((figures["totals"]["collected"].as_u64(), figures["totals"]["resolved"].as_u64()), (Some(4), Some(2)));
+    // P-7 was transferred 9 days after its reply was due: that lateness stays 交通局's (with P-2's reply and
+    // redo, met: 2 of 3); 住建局's June clocks are P-3's reply and redo, both met.
+    let transport = &figures["by_department"]["测试市交通运输局"]["on_time_reply_rate"];
+    assert_eq!((transport["num"].as_u64(), transport["den"].as_u64()), (Some(2), Some(3)));
+    let housing = &figures["by_department"]["测试市住房和城乡建设局"]["on_time_reply_rate"];
+    assert_eq!((housing["num"].as_u64(), housing["den"].as_u64()), (Some(2), Some(2)));
     let show = common::qinqing(&repo, &["show", "P-2", "--as-of", "2026-06-30"]);
     for part in [
         "预回访",
@@ -185,4 +191,28 @@ fn pre_visits_joint_meetings_short_names_and_problems_solved_on_the_spot() {
     ] {
         assert!(show.stdout.contains(part), "{part}: {}", show.stdout);
     }
+}
+
+#[test]
+fn a_transfer_ends_the_first_department_s_clock_and_keeps_its_lateness() {
+    let (report, code) = check_json(&fixture("valid/practice"), "2026-07-10", &["--all"]);
+    assert_eq!(code, 0);
+    let replies: Vec<(String, String, serde_json::Value)> = report["clocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["case"] == "P-7" && c["rule"] == "reply")
+        .map(|c| (c["status"].as_str().unwrap().into(), c["responsible"].as_str().unwrap().into(), c["days"].clone()))
+        .collect();
+    assert_eq!(
+        replies,
+        vec![
+            ("transferred".into(), "测试市交通运输局".into(), serde_json::json!(9)),
+            ("met".into(), "测试市住房和城乡建设局".into(), serde_json::Value::Null),
+        ]
+    );
+    let list = common::qinqing(&fixture("valid/practice"), &["list", "--as-of", "2026-07-10", "--format", "json"]);
+    let rows: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
+    let p7 = rows.as_array().unwrap().iter().find(|r| r["id"] == "P-7").unwrap();
+    assert_eq!(p7["lead"], "测试市住房和城乡建设局", "the case now belongs to the department it went to");
 }

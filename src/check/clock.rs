@@ -27,6 +27,8 @@ pub(crate) enum ClockStatus {
     Pending,
     /// Replaced by a new start before stopping.
     Superseded,
+    /// Ended because the case moved to another department; lateness it had stays counted.
+    Transferred,
 }
 
 impl ClockStatus {
@@ -39,6 +41,7 @@ impl ClockStatus {
             ClockStatus::DueSoon => "due_soon",
             ClockStatus::Pending => "pending",
             ClockStatus::Superseded => "superseded",
+            ClockStatus::Transferred => "transferred",
         }
     }
     /// Chinese name.
@@ -50,6 +53,7 @@ impl ClockStatus {
             ClockStatus::DueSoon => "即将到期",
             ClockStatus::Pending => "办理中",
             ClockStatus::Superseded => "已被替代",
+            ClockStatus::Transferred => "已转办",
         }
     }
     /// Whether the clock is a finding (reported without `--all`).
@@ -178,15 +182,33 @@ fn run_rule<'l>(
         if let Moment::Event(i, _) = m {
             last_event = Some(*i);
         }
+        let stops = rule.stop.iter().any(|t| triggers(t, m));
+        if let Moment::Event(_, e) = m {
+            // What the kind does to a running clock besides starting and stopping it.
+            match e.kind.spec().clock {
+                ClockEffect::EndsDepartmentClocks if rule.responsible == Responsible::Assignee => {
+                    if let Some(mut ended) = open.take_if(|c| m.date() >= c.start) {
+                        ended.status = ClockStatus::Transferred;
+                        ended.stopped = Some(m.date());
+                        out.push(ended);
+                    }
+                }
+                ClockEffect::MovesDueOfItsRule if !stops => {
+                    let names_rule = e.rule().is_some_and(|r| r.value == rule.id);
+                    if let (Some(clock), true, Some(due)) = (open.as_mut(), names_rule, e.due()) {
+                        clock.due = due.value;
+                    }
+                }
+                ClockEffect::EndsDepartmentClocks
+                | ClockEffect::MovesDueOfItsRule
+                | ClockEffect::DueOfClocksItStarts
+                | ClockEffect::None => {}
+            }
+        }
         if let Some(clock) = open.as_mut() {
-            if rule.stop.iter().any(|t| triggers(t, m)) && m.date() >= clock.start {
+            if stops && m.date() >= clock.start {
                 clock.stopped = Some(m.date());
                 out.extend(open.take());
-            } else if let Moment::Event(_, e) = m {
-                let names_rule = e.rule().is_some_and(|r| r.value == rule.id);
-                if let (ClockEffect::MovesDueOfItsRule, true, Some(due)) = (e.kind.spec().clock, names_rule, e.due()) {
-                    clock.due = due.value;
-                }
             }
         }
         if rule.start.iter().any(|t| triggers(t, m)) {
@@ -234,8 +256,14 @@ fn run_rule<'l>(
 /// Decides a clock's status, days, severity and notices as of the date.
 fn settle(clock: &mut Clock<'_>, rule: &Rule, cal: &Calendar, as_of: NaiveDate) {
     clock.outside_calendar = !cal.covers(clock.start) || !cal.covers(clock.due);
-    if clock.status == ClockStatus::Superseded {
-        return;
+    match clock.status {
+        ClockStatus::Superseded => return,
+        ClockStatus::Transferred => {
+            // Days the department was late by when the case left it.
+            clock.days = clock.stopped.filter(|s| *s > clock.due).map(|s| (s - clock.due).num_days());
+            return;
+        }
+        ClockStatus::Met | ClockStatus::Late | ClockStatus::Overdue | ClockStatus::DueSoon | ClockStatus::Pending => {}
     }
     match clock.stopped {
         Some(stop) if stop <= clock.due => clock.status = ClockStatus::Met,

@@ -234,7 +234,7 @@ impl<'a> DepartmentIndex<'a> {
                 .iter_mut()
                 .chain(e.co.iter_mut())
                 .chain(e.by.iter_mut().filter(|_| by_is_department))
-                .chain(e.details.iter_mut().flat_map(|d| d.to.iter_mut()));
+                .chain(e.details.iter_mut().flat_map(|d| d.to.iter_mut().chain(d.from.iter_mut())));
             for name in names {
                 match self.canonical.get(name.value.trim()) {
                     Some(full) => {

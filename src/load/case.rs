@@ -106,18 +106,21 @@ fn read_event(node: &Node, sink: &mut Sink) -> Option<Event> {
     let m = MapReader::open(node, &what, kind.spec().fields, sink)?;
     let date = m.date("date", sink)?;
     let mut e = Event::new(node.pos, date.value, kind);
-    e.lead = m.spanned_text("lead", sink);
+    // The department that becomes the lead is `lead` of an assignment, `to` of a transfer.
+    let lead_key = kind.spec().lead_key;
+    e.lead = lead_key.and_then(|k| m.spanned_text(k, sink));
     e.co = m.texts("co", sink);
     e.by = m.spanned_text("by", sink);
     e.result = m.named("result", sink);
     e.rating = m.named("rating", sink);
     let details = EventDetails {
-        to: m.texts("to", sink),
+        to: if lead_key == Some("to") { Vec::new() } else { m.texts("to", sink) },
         due: m.date("due", sink),
         rule: m.spanned_text("rule", sink),
         approved_by: m.text("approved_by", sink),
         doc: m.text("doc", sink),
         reason: m.text("reason", sink),
+        from: m.spanned_text("from", sink),
         decision: m.text("decision", sink),
         participants: m.texts("participants", sink).into_iter().map(|p| p.value).collect(),
     };

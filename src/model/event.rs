@@ -40,6 +40,8 @@ named_enum!(
     PreVisited = "pre_visited" / "预回访",
     /// Escalated to a joint meeting of departments, and its decision.
     JointMeeting = "joint_meeting" / "联席会议",
+    /// Moved to another lead department (转办).
+    Transferred = "transferred" / "转办",
 });
 
 /// How an event changes the case's status (see [`crate::model::derive_status`]).
@@ -64,6 +66,9 @@ pub(crate) enum ClockEffect {
     DueOfClocksItStarts,
     /// Its `due` replaces the due date of the running clock of the rule it names (an extension).
     MovesDueOfItsRule,
+    /// Ends every running clock of the department that held the case, as transferred;
+    /// lateness it had stays counted against that department (a transfer).
+    EndsDepartmentClocks,
 }
 
 /// A step of the handling that later events may need to have happened.
@@ -86,8 +91,9 @@ pub(crate) struct EventSpec {
     pub(crate) fields: &'static [Field],
     /// How it changes the case's status.
     pub(crate) status: StatusEffect,
-    /// Whether its `lead` becomes the case's lead department (who holds the case).
-    pub(crate) sets_lead: bool,
+    /// The key whose department becomes the case's lead department (who holds
+    /// the case) — read into the event's `lead` — or `None`.
+    pub(crate) lead_key: Option<&'static str>,
     /// What it does to clocks.
     pub(crate) clock: ClockEffect,
     /// The step it is.
@@ -112,7 +118,7 @@ const BY: Field = field("by", false, Ty::Text, "办理部门");
 const PLAIN: EventSpec = EventSpec {
     fields: &[DATE, EVENT],
     status: StatusEffect::Keeps,
-    sets_lead: false,
+    lead_key: None,
     clock: ClockEffect::None,
     step: Step::None,
     needs: Step::None,
@@ -120,6 +126,13 @@ const PLAIN: EventSpec = EventSpec {
     by_is_department: true,
     due_words: None,
 };
+
+impl EventSpec {
+    /// Whether an event of this kind makes a department the case's lead.
+    pub(crate) const fn sets_lead(&self) -> bool {
+        self.lead_key.is_some()
+    }
+}
 
 impl EventType {
     /// The declaration of this kind.
@@ -152,7 +165,7 @@ impl EventType {
                         field("due", false, Ty::Date, "本次交办的办理时限（覆盖规则计算的日期）"),
                     ],
                     status: StatusEffect::Sets(Status::Assigned),
-                    sets_lead: true,
+                    lead_key: Some("lead"),
                     clock: ClockEffect::DueOfClocksItStarts,
                     step: Step::Assignment,
                     due_words: Some(("办理时限", "交办日期")),
@@ -264,6 +277,25 @@ impl EventType {
                 };
                 &S
             }
+            EventType::Transferred => {
+                const S: EventSpec = EventSpec {
+                    fields: &[
+                        DATE,
+                        EVENT,
+                        field("from", false, Ty::Text, "原主办部门"),
+                        field("to", true, Ty::Text, "新的主办部门"),
+                        field("co", false, Ty::TextOrList, "协办部门"),
+                        field("reason", false, Ty::Text, "转办理由"),
+                    ],
+                    status: StatusEffect::Sets(Status::Assigned),
+                    lead_key: Some("to"),
+                    clock: ClockEffect::EndsDepartmentClocks,
+                    step: Step::Assignment,
+                    needs: Step::Assignment,
+                    ..PLAIN
+                };
+                &S
+            }
             EventType::PreVisited => {
                 const S: EventSpec = EventSpec {
                     fields: &[
@@ -313,6 +345,9 @@ impl Event {
             list.iter().map(|n| n.value.as_str()).collect()
         }
         let mut out = Vec::new();
+        if let Some(f) = self.from() {
+            out.push(Piece::Departments("原主办", vec![f]));
+        }
         if let Some(l) = &self.lead {
             out.push(Piece::Departments("主办", vec![l.value.as_str()]));
         }
@@ -375,10 +410,13 @@ mod tests {
             unique.sort();
             unique.dedup();
             assert_eq!(unique.len(), names.len(), "{en}: a key is declared twice");
-            assert_eq!(spec.sets_lead, names.contains(&"lead"), "{en}: only a kind with a lead can set it");
-            if spec.due_words.is_some() || spec.clock != ClockEffect::None {
-                assert!(names.contains(&"due"), "{en}: a due date effect needs a due field");
-            }
+            assert!(spec.lead_key.is_none_or(|k| names.contains(&k)), "{en}: its lead key is one of its fields");
+            assert_eq!(spec.sets_lead(), spec.lead_key.is_some());
+            let needs_due = match spec.clock {
+                ClockEffect::DueOfClocksItStarts | ClockEffect::MovesDueOfItsRule => true,
+                ClockEffect::None | ClockEffect::EndsDepartmentClocks => spec.due_words.is_some(),
+            };
+            assert_eq!(needs_due, names.contains(&"due"), "{en}: a due date effect goes with a due field");
         }
     }
 

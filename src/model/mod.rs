@@ -117,8 +117,10 @@ pub(crate) struct EventDetails {
     pub(crate) approved_by: Option<String>,
     /// A document number (supervised, bulletined).
     pub(crate) doc: Option<String>,
-    /// Why (returned, extended, closed).
+    /// Why (returned, extended, closed, transferred).
     pub(crate) reason: Option<String>,
+    /// The department a transfer takes the case from.
+    pub(crate) from: Option<Spanned<String>>,
     /// What a joint meeting decided.
     pub(crate) decision: Option<String>,
     /// Who took part in a joint meeting.
@@ -170,6 +172,11 @@ impl Event {
     /// Why (returned, extended, closed).
     pub(crate) fn reason(&self) -> Option<&str> {
         self.details.as_ref().and_then(|d| d.reason.as_deref())
+    }
+
+    /// The department a transfer takes the case from.
+    pub(crate) fn from(&self) -> Option<&str> {
+        self.details.as_ref().and_then(|d| d.from.as_ref()).map(|f| f.value.as_str())
     }
 
     /// What a joint meeting decided.
@@ -231,7 +238,7 @@ impl Case {
 }
 
 fn lead_of<'a>(events: impl DoubleEndedIterator<Item = &'a Event>) -> Option<&'a str> {
-    events.rev().find(|e| e.kind.spec().sets_lead).and_then(|e| e.lead.as_ref()).map(|l| l.value.as_str())
+    events.rev().find(|e| e.kind.spec().sets_lead()).and_then(|e| e.lead.as_ref()).map(|l| l.value.as_str())
 }
 
 impl Meeting {
@@ -378,5 +385,6 @@ mod tests {
         assert_eq!(derive_status(&[ev(Closed), ev(Note)]), Status::Closed);
         assert_eq!(derive_status(&[ev(Replied), ev(Evaluated)]), Status::Evaluated);
         assert_eq!(derive_status(&[ev(Assigned), ev(PreVisited), ev(JointMeeting)]), Status::Assigned);
+        assert_eq!(derive_status(&[ev(Assigned), ev(Replied), ev(Transferred)]), Status::Assigned);
     }
 }

@@ -32,7 +32,8 @@ pub(crate) fn render(report: &CheckReport) -> String {
             | ClockStatus::Pending
             | ClockStatus::Met
             | ClockStatus::Late
-            | ClockStatus::Superseded => {
+            | ClockStatus::Superseded
+            | ClockStatus::Transferred => {
                 format!("{} {}：{}，{} 到期（{who}）", c.case.id.value, c.rule.title, c.rule.id, c.due)
             }
         };

@@ -78,6 +78,12 @@ fn clock_line(c: &Clock, paint: Paint) -> String {
         ClockStatus::Met => {
             let _ = write!(s, "，{} 办结", c.stopped.map(|d| d.to_string()).unwrap_or_default());
         }
+        ClockStatus::Transferred => {
+            let _ = write!(s, "，{} 转办", c.stopped.map(|d| d.to_string()).unwrap_or_default());
+            if let Some(days) = c.days {
+                let _ = write!(s, "，转办时已逾期 {days} 天");
+            }
+        }
         ClockStatus::DueSoon | ClockStatus::Pending | ClockStatus::Superseded => {}
     }
     if !c.notices.is_empty() {

@@ -100,7 +100,8 @@ fn assignment(snapshot: &Snapshot, sel: &Selection) -> Result<Vec<Planned>> {
     let mut co_all: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for (index, case) in chosen {
         // The latest event that made the case's lead department what it is.
-        let Some((at, assigned)) = case.events_as_of(as_of).iter().enumerate().rfind(|(_, e)| e.kind.spec().sets_lead)
+        let Some((at, assigned)) =
+            case.events_as_of(as_of).iter().enumerate().rfind(|(_, e)| e.kind.spec().sets_lead())
         else {
             continue;
         };

@@ -48,7 +48,8 @@ pub(crate) struct Figures {
     pub(crate) closure_rate: Rate,
     /// resolved ÷ collected.
     pub(crate) resolution_rate: Rate,
-    /// Department clocks due in the period: met ÷ (met + late + overdue).
+    /// Department clocks due in the period: met ÷ (met + late + overdue); a clock
+    /// ended by a transfer after its due date is late.
     pub(crate) on_time_reply_rate: Rate,
     /// Evaluations in the period: (satisfied + basically satisfied) ÷ all.
     pub(crate) satisfaction_rate: Rate,
@@ -196,7 +197,9 @@ pub(crate) fn compute(snapshot: &Snapshot, from: NaiveDate, to: NaiveDate) -> Re
     }
     for c in &snapshot.clocks {
         let overdue = c.status == ClockStatus::Overdue;
-        let counted = matches!(c.status, ClockStatus::Met | ClockStatus::Late | ClockStatus::Overdue)
+        // A clock ended by a transfer counts only when the department was already late then.
+        let late = c.status == ClockStatus::Late || (c.status == ClockStatus::Transferred && c.days.is_some());
+        let counted = (late || matches!(c.status, ClockStatus::Met | ClockStatus::Overdue))
             && in_period(c.due)
             && c.is_department_clock();
         // Most clocks of a large repository are neither: skip them before working out their groups.
@@ -208,7 +211,7 @@ pub(crate) fn compute(snapshot: &Snapshot, from: NaiveDate, to: NaiveDate) -> Re
             r.each(&k, c.responsible, |f| f.overdue_now += 1);
         }
         if counted {
-            let (met, late) = (c.status == ClockStatus::Met, c.status == ClockStatus::Late);
+            let met = c.status == ClockStatus::Met;
             r.each(&k, c.responsible, |f| {
                 f.tally.clocks_counted += 1;
                 f.tally.clocks_met += u64::from(met);
