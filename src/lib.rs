@@ -3,12 +3,13 @@
 //!
 //! Stages, each importing only from the ones before it (docs/architecture.md):
 //! foundations (`diag`, `calendar`, `text`, `fsx`, `timing`) → `model` →
-//! `load` → `check` → `report` → `render` → `output` → `cli`.
+//! `load` → `check` → `edit` → `report` → `render` → `output` → `cli`.
 
 pub(crate) mod calendar;
 pub(crate) mod check;
 pub mod cli;
 pub(crate) mod diag;
+pub(crate) mod edit;
 pub(crate) mod fsx;
 pub(crate) mod load;
 pub(crate) mod model;

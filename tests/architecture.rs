@@ -9,6 +9,7 @@ const STAGES: &[&[&str]] = &[
     &["model"],
     &["load"],
     &["check"],
+    &["edit"],
     &["report"],
     &["render"],
     &["output"],

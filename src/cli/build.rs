@@ -7,7 +7,7 @@ use std::time::Instant;
 use anyhow::Result;
 
 use crate::diag::Severity;
-use crate::load::{Detail, LoadOptions};
+use crate::load::LoadOptions;
 use crate::model::{DocKind, Named};
 use crate::output::site::{self, Site};
 use crate::render::batch::{generate, Job};
@@ -30,7 +30,7 @@ pub(crate) struct Args {
 
 pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let started = Instant::now();
-    let checked = super::open(repo, LoadOptions { cache: false, detail: Detail::Full })?;
+    let checked = super::open(repo, LoadOptions::default())?;
     let repository = &checked.ledger;
     let p = args.period.resolve(repository)?;
     let as_of = p.as_of;

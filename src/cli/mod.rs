@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod init;
 mod list;
+mod record;
 mod render;
 mod report;
 mod schema;
@@ -68,6 +69,54 @@ enum Command {
     /// 输出各类文件的 JSON Schema，供编辑器（YAML 语言服务）提示与校验
     #[command(after_help = "示例：\n  qinqing schema case > schema/case.json\n  qinqing schema --all --out schema")]
     Schema(schema::Args),
+    /// 记一笔备注
+    #[command(after_help = "示例：\n  qinqing note HZ-2026-0131 --text 电话催办，供电公司称通道仍在协调")]
+    Note(record::NoteArgs),
+    /// 交办（或重新交办）：主办、协办、交办意见、时限；可一次交办多件，或一期恳谈会全部尚未交办的
+    #[command(
+        after_help = "示例：\n  qinqing assign HZ-2026-0131 --lead 国网湖州供电公司 --co 市发展和改革委员会,市自然资源和规划局 --note 请两周内答复企业\n  qinqing assign --meeting HZ-M-2026-23 --lead 市交通运输局 --date 2026-06-04"
+    )]
+    Assign(record::AssignArgs),
+    /// 部门签收
+    #[command(after_help = "示例：\n  qinqing ack HZ-2026-0131 --by 供电公司")]
+    Ack(record::ByArgs),
+    /// 部门退回（不属本单位职责）
+    #[command(after_help = "示例：\n  qinqing return HZ-2026-0131 --by 市交通运输局 --reason 属住建部门职责")]
+    Return(record::ReturnArgs),
+    /// 转办：转给新的主办部门，原部门的时限结束（已逾期的照计）
+    #[command(after_help = "示例：\n  qinqing transfer HZ-2026-0131 --to 市住房和城乡建设局 --reason 属住建部门职责")]
+    Transfer(record::TransferArgs),
+    /// 延期：把某条规则正在计时的期限改为新日期
+    #[command(
+        after_help = "示例：\n  qinqing extend HZ-2026-0133 --rule reply --due 2026-12-15 --approved-by 张主任 --reason 需跨年度资金"
+    )]
+    Extend(record::ExtendArgs),
+    /// 部门答复：办理结果与答复内容
+    #[command(
+        after_help = "示例：\n  qinqing reply HZ-2026-0131 --by 国网湖州供电公司 --result 已解决 --text 线路已于12月1日接入\n  qinqing reply HZ-2026-0131 --by 供电公司 --result planned --text-file 答复.txt"
+    )]
+    Reply(record::ReplyArgs),
+    /// 现场答复（即刻解）
+    #[command(after_help = "示例：\n  qinqing answer HZ-2026-0161 --by 市长 --result 已解决 --text 会上当场协调解决")]
+    Answer(record::AnswerArgs),
+    /// 预回访：正式答复前先问企业的意见
+    #[command(after_help = "示例：\n  qinqing pre-visit HZ-2026-0131 --by 营商办 --text 企业认可接电时间表")]
+    PreVisit(record::PreVisitArgs),
+    /// 企业评价：满意、基本满意、不满意
+    #[command(
+        after_help = "示例：\n  qinqing evaluate HZ-2026-0131 --rating 满意\n  qinqing evaluate HZ-2026-0132 --rating 不满意 --comment 用地指标仍未落实"
+    )]
+    Evaluate(record::EvaluateArgs),
+    /// 联席会议：提交联席会议研究及其决定
+    #[command(
+        after_help = "示例：\n  qinqing joint HZ-2026-0132 --decision 纳入明年用地计划 --participants 市自然资源和规划局,市发展和改革委员会"
+    )]
+    Joint(record::JointArgs),
+    /// 办结；企业不满意仍办结时须写理由
+    #[command(
+        after_help = "示例：\n  qinqing close HZ-2026-0131 --note 企业确认已通电\n  qinqing close HZ-2026-0132 --reason 经联席会议研究，企业诉求不符合政策"
+    )]
+    Close(record::CloseArgs),
     /// 生成合成案件库，供性能测试（开发用）
     #[command(hide = true)]
     BenchGen(bench::Args),
@@ -121,7 +170,7 @@ fn parse_doc_kind(s: &str) -> Result<DocKind, String> {
 
 /// A slim, cached load: what `check` and `list` need.
 fn slim(cache: bool) -> LoadOptions {
-    LoadOptions { cache, detail: Detail::Slim }
+    LoadOptions { cache, detail: Detail::Slim, overlay: None }
 }
 
 /// Runs the command line; returns the process exit code.
@@ -136,6 +185,18 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Report(a) => report::run(repo, a),
         Command::Build(a) => build::run(repo, a),
         Command::Schema(a) => schema::run(a),
+        Command::Note(a) => record::note(repo, a),
+        Command::Assign(a) => record::assign(repo, a),
+        Command::Ack(a) => record::ack(repo, a),
+        Command::Return(a) => record::send_back(repo, a),
+        Command::Transfer(a) => record::transfer(repo, a),
+        Command::Extend(a) => record::extend(repo, a),
+        Command::Reply(a) => record::reply(repo, a),
+        Command::Answer(a) => record::answer(repo, a),
+        Command::PreVisit(a) => record::pre_visit(repo, a),
+        Command::Evaluate(a) => record::evaluate(repo, a),
+        Command::Joint(a) => record::joint(repo, a),
+        Command::Close(a) => record::close(repo, a),
         Command::BenchGen(a) => bench::run(a),
         Command::BenchRender(a) => bench::run_render(a),
     }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 
-use crate::load::{Detail, LoadOptions};
+use crate::load::LoadOptions;
 use crate::model::{DocKind, Named};
 use crate::render::batch::{generate, Job};
 use crate::render::plan::Selection;
@@ -51,7 +51,7 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
-    let checked = super::open(repo, LoadOptions { cache: false, detail: Detail::Full })?;
+    let checked = super::open(repo, LoadOptions::default())?;
     let repository = &checked.ledger;
     let today = super::as_of(None, repository);
     let mut as_of = args.as_of.unwrap_or(today);

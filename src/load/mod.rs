@@ -49,12 +49,15 @@ pub(crate) struct Repository {
 }
 
 /// Options for reading a repository.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct LoadOptions {
     /// Read and write the parse cache (only for slim loads).
     pub(crate) cache: bool,
     /// How much of each case to keep.
     pub(crate) detail: Detail,
+    /// A file under `cases/` read from these bytes instead of the disk (an edit
+    /// checked before it is written): path relative to the root, and contents.
+    pub(crate) overlay: Option<(String, Vec<u8>)>,
 }
 
 /// How much of each case a command needs.
@@ -109,7 +112,8 @@ pub(crate) fn load(root: &Path, opts: LoadOptions) -> Result<Repository> {
     let calendar = load_calendar(root, &settings, &mut diagnostics)?;
     let rules = load_rules(root, &settings, &mut diagnostics)?;
 
-    let parsed = parse_cases(root, LoadOptions { cache: opts.cache && opts.detail == Detail::Slim, ..opts })?;
+    let cache = opts.cache && opts.detail == Detail::Slim && opts.overlay.is_none();
+    let parsed = parse_cases(root, LoadOptions { cache, ..opts })?;
     let files = parsed.len();
     let mut cases = Vec::new();
     let mut meetings = Vec::new();
@@ -315,7 +319,10 @@ fn parse_cases(root: &Path, opts: LoadOptions) -> Result<Vec<(String, ParsedFile
     let fresh: Vec<ParsedFile> = misses
         .par_iter()
         .map(|&i| {
-            let mut parsed = parse_file(&stamps[i].0, &paths[i], stamps[i].1.map(|s| s.size));
+            let mut parsed = match &opts.overlay {
+                Some((rel, bytes)) if *rel == stamps[i].0 => parse_bytes(rel, &paths[i], Ok(bytes.clone())),
+                _ => parse_file(&stamps[i].0, &paths[i], stamps[i].1.map(|s| s.size)),
+            };
             if let (Detail::Slim, Content::Case(case)) = (opts.detail, &mut parsed.content) {
                 slim(case);
             }
@@ -435,8 +442,13 @@ impl ReadError {
 
 /// Reads one file under `cases/`: a meeting if named `meeting.yaml`, else a case.
 pub(crate) fn parse_file(rel: &str, path: &Path, size: Option<u64>) -> ParsedFile {
+    parse_bytes(rel, path, read_file(path, size))
+}
+
+/// Reads one file's bytes under `cases/`.
+fn parse_bytes(rel: &str, path: &Path, read: Result<Vec<u8>, ReadError>) -> ParsedFile {
     let mut sink = Sink::new(rel);
-    let content = match read_file(path, size) {
+    let content = match read {
         Err(e) => {
             sink.diagnostics.push(e.diagnostic(rel));
             Content::None

@@ -16,11 +16,24 @@ enum Item<'a> {
 
 /// The report as text; findings only unless `all`.
 pub(crate) fn render(report: &CheckReport, all: bool, paint: Paint) -> String {
+    let clocks: Vec<&Clock> = report.clocks(all).collect();
+    let mut out = grouped(&report.diagnostics, &clocks, paint);
+    let _ = writeln!(out, "{}", summary_line(report, paint));
+    out
+}
+
+/// Problems alone, grouped by file exactly as `check` prints them (commands
+/// that refuse an edit show its problems so).
+pub(crate) fn diagnostics(diagnostics: &[Diagnostic], paint: Paint) -> String {
+    grouped(diagnostics, &[], paint)
+}
+
+fn grouped(diagnostics: &[Diagnostic], clocks: &[&Clock], paint: Paint) -> String {
     let mut by_file: BTreeMap<&str, Vec<(u32, u32, Item)>> = BTreeMap::new();
-    for d in &report.diagnostics {
+    for d in diagnostics {
         by_file.entry(&d.file).or_default().push((d.line, d.column, Item::Diag(d)));
     }
-    for c in report.clocks(all) {
+    for c in clocks {
         by_file.entry(&c.case.file).or_default().push((c.start_pos.line, 0, Item::Clock(c)));
     }
     let mut out = String::new();
@@ -47,7 +60,6 @@ pub(crate) fn render(report: &CheckReport, all: bool, paint: Paint) -> String {
         }
         out.push('\n');
     }
-    let _ = writeln!(out, "{}", summary_line(report, paint));
     out
 }
 
@@ -56,7 +68,11 @@ fn clock_line(c: &Clock, paint: Paint) -> String {
         ClockStatus::Overdue if c.severity == Some(Severity::Error) => paint.red("超期"),
         ClockStatus::Overdue => paint.yellow("超期"),
         ClockStatus::DueSoon => paint.yellow("将到期"),
-        other => other.zh().to_string(),
+        ClockStatus::Met
+        | ClockStatus::Late
+        | ClockStatus::Pending
+        | ClockStatus::Superseded
+        | ClockStatus::Transferred => c.status.zh().to_string(),
     };
     let who = c.responsible.unwrap_or("未交办");
     let mut s = format!(

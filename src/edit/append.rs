@@ -1,0 +1,215 @@
+//! Appending a timeline entry to a case file without touching a byte the user
+//! wrote: the new lines go after the last entry, in the style of the entries
+//! already there (block or `{ … }` flow, their indentation, their line endings,
+//! Chinese or English event names).
+
+use crate::load::yaml::{self, Node, Value};
+use crate::model::{EventType, Named};
+
+/// A field value to write.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum FieldValue {
+    /// Free text.
+    Text(String),
+    /// A list of texts (`co`, `participants`).
+    List(Vec<String>),
+    /// A date.
+    Date(chrono::NaiveDate),
+    /// An enumerated value, written in English or Chinese as the file does.
+    Named(&'static str, &'static str),
+}
+
+impl FieldValue {
+    /// The value as words, for messages and commit subjects.
+    pub(crate) fn words(&self) -> String {
+        match self {
+            FieldValue::Text(t) => t.lines().next().unwrap_or_default().to_string(),
+            FieldValue::List(items) => items.join("、"),
+            FieldValue::Date(d) => d.to_string(),
+            FieldValue::Named(_, zh) => zh.to_string(),
+        }
+    }
+}
+
+/// One timeline entry to add.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct NewEvent {
+    /// When.
+    pub(crate) date: chrono::NaiveDate,
+    /// What.
+    pub(crate) kind: EventType,
+    /// Its other fields, in the order they are written.
+    pub(crate) fields: Vec<(&'static str, FieldValue)>,
+}
+
+/// Why an entry could not be added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum AppendError {
+    /// The file is not a YAML mapping we can read.
+    Unreadable(String),
+    /// `timeline` is written in a form we do not extend (a flow list, a scalar).
+    TimelineForm,
+}
+
+impl std::fmt::Display for AppendError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AppendError::Unreadable(why) => write!(f, "案件文件无法读取：{why}"),
+            AppendError::TimelineForm => {
+                write!(f, "timeline 写成了一行的列表，无法只追加一行；请改成每个事件以「- date: …」开头的写法")
+            }
+        }
+    }
+}
+
+/// How the file writes things.
+struct Style {
+    newline: &'static str,
+    chinese_values: bool,
+}
+
+/// The file's text with the entry added; every existing byte is kept.
+pub(crate) fn append_event(text: &str, event: &NewEvent) -> Result<String, AppendError> {
+    let root = yaml::parse("case", text).map_err(|d| AppendError::Unreadable(d.message))?;
+    let Some(Node { value: Value::Map(entries), .. }) = &root else {
+        return Err(AppendError::Unreadable("顶层不是映射".into()));
+    };
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let style = Style {
+        newline: if text.contains("\r\n") { "\r\n" } else { "\n" },
+        chinese_values: uses_chinese_events(entries),
+    };
+    let timeline = entries.iter().find(|(k, _)| k.as_str() == Some("timeline"));
+    let mut out = String::with_capacity(text.len() + 200);
+    match timeline {
+        None | Some((_, Node { value: Value::Null, .. })) => {
+            // No entries yet: a `timeline:` key (kept if written empty), then the first entry.
+            out.push_str(text);
+            if !text.is_empty() && !text.ends_with('\n') {
+                out.push_str(style.newline);
+            }
+            if timeline.is_none() {
+                out.push_str("timeline:");
+                out.push_str(style.newline);
+            } else if let Some((key, _)) = timeline {
+                // `timeline:` with nothing after it must be the file's last key for a plain append.
+                if !is_last_key(entries, key) {
+                    return Err(AppendError::TimelineForm);
+                }
+            }
+            out.push_str(&block_entry(event, 2, 4, &style));
+        }
+        Some((_, Node { value: Value::Seq(items), pos })) => {
+            let Some(last) = items.last() else { return Err(AppendError::TimelineForm) };
+            let first_line = lines.get(pos.line as usize - 1).copied().unwrap_or_default();
+            if first_line.trim_start().starts_with('[') || first_line.contains(": [") {
+                return Err(AppendError::TimelineForm);
+            }
+            let line_index = last.pos.line as usize - 1;
+            let line = lines.get(line_index).copied().unwrap_or_default();
+            let dash = line.find('-').unwrap_or(0);
+            let dash_col = line[..dash].chars().count();
+            let end = end_of_item(&lines, line_index, dash_col);
+            let after_dash = &line[dash + 1..];
+            let entry = if after_dash.trim_start().starts_with('{') {
+                flow_entry(event, dash_col, &style)
+            } else {
+                // Keys line up where the last entry's first key starts.
+                let key_col = (last.pos.column as usize).saturating_sub(1).max(dash_col + 2);
+                block_entry(event, dash_col, key_col, &style)
+            };
+            for (i, l) in lines.iter().enumerate() {
+                out.push_str(l);
+                if i == end {
+                    if !l.ends_with('\n') {
+                        out.push_str(style.newline);
+                    }
+                    out.push_str(&entry);
+                }
+            }
+        }
+        Some(_) => return Err(AppendError::TimelineForm),
+    }
+    Ok(out)
+}
+
+/// The last line (index) of the item whose dash is on `start`: the following
+/// lines indented deeper than the dash (its comments too), up to the last one
+/// with content; a comment at the dash's column or less belongs to what follows.
+fn end_of_item(lines: &[&str], start: usize, dash_col: usize) -> usize {
+    let mut end = start;
+    for (i, l) in lines.iter().enumerate().skip(start + 1) {
+        if l.trim().is_empty() {
+            continue;
+        }
+        let indent = l.chars().take_while(|c| *c == ' ').count();
+        if l.trim_start().starts_with('#') {
+            if indent > dash_col {
+                end = i;
+            }
+            continue;
+        }
+        if indent > dash_col {
+            end = i;
+        } else {
+            break;
+        }
+    }
+    end
+}
+
+fn is_last_key(entries: &[(Node, Node)], key: &Node) -> bool {
+    entries.last().is_some_and(|(k, _)| k.pos == key.pos)
+}
+
+/// Whether the file's events are written with Chinese names (`event: 交办`).
+fn uses_chinese_events(entries: &[(Node, Node)]) -> bool {
+    let Some((_, Node { value: Value::Seq(items), .. })) = entries.iter().find(|(k, _)| k.as_str() == Some("timeline"))
+    else {
+        return false;
+    };
+    let kinds: Vec<&str> = items
+        .iter()
+        .filter_map(|i| match &i.value {
+            Value::Map(e) => e.iter().find(|(k, _)| k.as_str() == Some("event")).and_then(|(_, v)| v.as_str()),
+            _ => None,
+        })
+        .collect();
+    !kinds.is_empty() && kinds.iter().all(|k| !k.is_ascii())
+}
+
+/// The entry's fields as (key, value written), `date` and `event` first.
+fn pairs(event: &NewEvent, style: &Style, flow: bool) -> Vec<(&'static str, String)> {
+    let kind = if style.chinese_values { event.kind.zh() } else { event.kind.key() };
+    let mut out = vec![("date", event.date.to_string()), ("event", kind.to_string())];
+    for (key, value) in &event.fields {
+        let written = match value {
+            FieldValue::Text(t) => super::scalar::scalar(t, flow),
+            FieldValue::List(items) => super::scalar::flow_list(items),
+            FieldValue::Date(d) => d.to_string(),
+            FieldValue::Named(en, zh) => (if style.chinese_values { *zh } else { *en }).to_string(),
+        };
+        out.push((key, written));
+    }
+    out
+}
+
+/// `  - date: …\n    event: …\n`: the dash at column `dash_col`, the keys at `key_col` (0-based).
+fn block_entry(event: &NewEvent, dash_col: usize, key_col: usize, style: &Style) -> String {
+    let mut s = String::new();
+    for (i, (key, value)) in pairs(event, style, false).into_iter().enumerate() {
+        let lead = if i == 0 {
+            format!("{}-{}", " ".repeat(dash_col), " ".repeat(key_col - dash_col - 1))
+        } else {
+            " ".repeat(key_col)
+        };
+        s.push_str(&format!("{lead}{key}: {value}{}", style.newline));
+    }
+    s
+}
+
+/// `  - { date: …, event: … }\n`.
+fn flow_entry(event: &NewEvent, dash_col: usize, style: &Style) -> String {
+    let inner: Vec<String> = pairs(event, style, true).into_iter().map(|(k, v)| format!("{k}: {v}")).collect();
+    format!("{}- {{ {} }}{}", " ".repeat(dash_col), inner.join(", "), style.newline)
+}

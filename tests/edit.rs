@@ -1,0 +1,172 @@
+//! The commands that record events, on a repository full of comments, Chinese
+//! values and odd quoting: only the new lines are added, every other byte stays;
+//! bad records are refused with the diagnostics `check` prints, and nothing is written.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{copy_tree, fixture, qinqing};
+
+/// A writable copy of the edit fixture.
+fn repo() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("repo");
+    copy_tree(&fixture("edit"), &root);
+    (dir, root)
+}
+
+fn case_file(root: &Path, id: &str) -> PathBuf {
+    root.join("cases/会议").join(format!("{id}.yaml"))
+}
+
+/// The file after the edit must be the file before with lines added in one
+/// place: removing them gives back the original bytes.
+fn only_added(before: &str, after: &str) -> String {
+    let old: Vec<&str> = before.split_inclusive('\n').collect();
+    let new: Vec<&str> = after.split_inclusive('\n').collect();
+    let head = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
+    let tail = old[head..].iter().rev().zip(new[head..].iter().rev()).take_while(|(a, b)| a == b).count();
+    assert_eq!(head + tail, old.len(), "lines of the original were changed:\n{after}");
+    new[head..new.len() - tail].concat()
+}
+
+fn record(root: &Path, id: &str, args: &[&str]) -> (String, String) {
+    let before = std::fs::read_to_string(case_file(root, id)).unwrap();
+    let run = qinqing(root, args);
+    assert_eq!(run.code, 0, "{args:?}: {}{}", run.stdout, run.stderr);
+    let after = std::fs::read_to_string(case_file(root, id)).unwrap();
+    (only_added(&before, &after), after)
+}
+
+#[test]
+fn each_file_keeps_its_bytes_and_the_new_entry_follows_its_style() {
+    let (_dir, root) = repo();
+    // All-Chinese file with comments: Chinese values, the full department name, quoting where needed.
+    let (added, after) = record(
+        &root,
+        "E-1",
+        &["reply", "E-1", "--by", "交通局", "--result", "resolved", "--text", "已延伸: 4路 #2", "--date", "2026-06-10"],
+    );
+    assert_eq!(
+        added,
+        "  - date: 2026-06-10\n    event: 答复\n    by: 测试市交通运输局\n    result: 已解决\n    text: \"已延伸: 4路 #2\"\n"
+    );
+    insta::assert_snapshot!("edit_e1_block_chinese", after);
+    // Flow entries indented four: a flow entry at the same place.
+    let (added, _) = record(&root, "E-2", &["evaluate", "E-2", "--rating", "基本满意", "--date", "2026-06-12"]);
+    assert_eq!(added, "    - { date: 2026-06-12, event: evaluated, rating: basically_satisfied }\n");
+    // No timeline yet.
+    let (added, _) =
+        record(&root, "E-3", &["assign", "E-3", "--lead", "供电公司", "--co", "交通局", "--date", "2026-06-02"]);
+    assert_eq!(
+        added,
+        "timeline:\n  - date: 2026-06-02\n    event: assigned\n    lead: 国网测试供电公司\n    co: [测试市交通运输局]\n"
+    );
+    // CRLF and dashes at column one.
+    let (added, _) = record(&root, "E-4", &["note", "E-4", "--text", "电话催办", "--date", "2026-06-04"]);
+    assert_eq!(added, "- date: 2026-06-04\r\n  event: note\r\n  text: 电话催办\r\n");
+    // The repository still checks clean, and the entries are read back.
+    let run = qinqing(&root, &["check", "--no-cache", "--as-of", "2026-06-12"]);
+    assert!(run.stdout.contains("错误 0"), "{}", run.stdout);
+    let show = qinqing(&root, &["show", "E-1", "--as-of", "2026-06-12"]);
+    assert!(show.stdout.contains("答复  测试市交通运输局；已解决；已延伸: 4路 #2"), "{}", show.stdout);
+}
+
+#[test]
+fn a_dry_run_prints_the_diff_and_writes_nothing() {
+    let (_dir, root) = repo();
+    let before = std::fs::read(case_file(&root, "E-1")).unwrap();
+    let run = qinqing(&root, &["close", "E-1", "--note", "已办结", "--date", "2026-06-20", "--dry-run"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with("--- a/cases/会议/E-1.yaml\n+++ b/cases/会议/E-1.yaml\n@@ -18,0 +19,3 @@\n"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("+    event: 办结\n"));
+    assert_eq!(std::fs::read(case_file(&root, "E-1")).unwrap(), before);
+}
+
+#[test]
+fn bad_records_are_refused_with_the_diagnostics_and_nothing_is_written() {
+    let (_dir, root) = repo();
+    let files: Vec<Vec<u8>> =
+        ["E-1", "E-2", "E-3"].iter().map(|id| std::fs::read(case_file(&root, id)).unwrap()).collect();
+    // An invalid value: the accepted spellings are listed.
+    let run = qinqing(&root, &["evaluate", "E-2", "--rating", "很好"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("满意"), "{}", run.stderr);
+    // An unknown department: check's diagnostic, with its hint.
+    let run = qinqing(&root, &["assign", "E-3", "--lead", "交通运输局", "--date", "2026-06-02"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.contains("未知部门「交通运输局」 [unknown-department]"), "{}", run.stdout);
+    assert!(run.stdout.contains("提示：是否为「测试市交通运输局」？"), "{}", run.stdout);
+    // An evaluation before any reply.
+    let run = qinqing(&root, &["evaluate", "E-3", "--rating", "满意", "--date", "2026-06-05"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.contains("[evaluation-before-reply]"), "{}", run.stdout);
+    // Closing an unsatisfied case without a reason.
+    assert_eq!(qinqing(&root, &["evaluate", "E-2", "--rating", "不满意", "--date", "2026-06-12"]).code, 0);
+    let run = qinqing(&root, &["close", "E-2", "--date", "2026-06-13"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.contains("[closed-without-reason]"), "{}", run.stdout);
+    let e2 = std::fs::read_to_string(case_file(&root, "E-2")).unwrap();
+    assert!(!e2.contains("closed"), "nothing written: {e2}");
+    assert_eq!(std::fs::read(case_file(&root, "E-1")).unwrap(), files[0]);
+    assert_eq!(std::fs::read(case_file(&root, "E-3")).unwrap(), files[2]);
+    // An unknown case.
+    let run = qinqing(&root, &["note", "E-9", "--text", "x"]);
+    assert!(run.code == 2 && run.stderr.contains("找不到案件「E-9」"), "{}", run.stderr);
+}
+
+#[test]
+fn two_writers_at_once_both_land_on_different_cases() {
+    let (_dir, root) = repo();
+    let spawn = |id: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_qinqing"))
+            .arg("--repo")
+            .arg(&root)
+            .args(["note", id, "--text", "同时写入", "--date", "2026-06-05"])
+            .spawn()
+            .unwrap()
+    };
+    let (mut a, mut b) = (spawn("E-1"), spawn("E-2"));
+    assert!(a.wait().unwrap().success() && b.wait().unwrap().success());
+    for id in ["E-1", "E-2"] {
+        assert!(std::fs::read_to_string(case_file(&root, id)).unwrap().contains("同时写入"), "{id}");
+    }
+}
+
+#[test]
+fn commit_records_the_change_in_git_as_the_configured_author() {
+    let (_dir, root) = repo();
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(["-c", "core.quotePath=false", "-C"])
+            .arg(&root)
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    git(&["init", "-q"]);
+    git(&["config", "user.name", "测试科员"]);
+    git(&["config", "user.email", "clerk@example.invalid"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "初始"]);
+    std::fs::write(root.join("untracked-work.txt"), "草稿").unwrap();
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_qinqing"))
+        .arg("--repo")
+        .arg(&root)
+        .args(["reply", "E-2", "--by", "供电公司", "--result", "resolved", "--date", "2026-06-08", "--commit"])
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(git(&["log", "-1", "--format=%an|%s"]).trim(), "测试科员|E-2 答复（国网测试供电公司）");
+    assert_eq!(git(&["show", "--name-only", "--format=", "HEAD"]).trim(), "cases/会议/E-2.yaml");
+    assert!(git(&["status", "--porcelain"]).contains("untracked-work.txt"), "other work is not committed");
+}
