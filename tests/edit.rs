@@ -170,3 +170,17 @@ fn commit_records_the_change_in_git_as_the_configured_author() {
     assert_eq!(git(&["show", "--name-only", "--format=", "HEAD"]).trim(), "cases/会议/E-2.yaml");
     assert!(git(&["status", "--porcelain"]).contains("untracked-work.txt"), "other work is not committed");
 }
+
+#[test]
+fn an_empty_required_value_is_refused_before_anything_is_read() {
+    let (_dir, root) = repo();
+    let before = std::fs::read(case_file(&root, "E-1")).unwrap();
+    for args in
+        [&["note", "E-1", "--text", "  "][..], &["assign", "E-1", "--lead", ""], &["joint", "E-1", "--decision", ""]]
+    {
+        let run = qinqing(&root, args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(run.stderr.contains("不能为空"), "{args:?}: {}", run.stderr);
+    }
+    assert_eq!(std::fs::read(case_file(&root, "E-1")).unwrap(), before);
+}

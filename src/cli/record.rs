@@ -43,7 +43,7 @@ pub(crate) struct NoteArgs {
     #[command(flatten)]
     case: One,
     /// 备注内容
-    #[arg(long)]
+    #[arg(long, value_parser = non_empty)]
     text: String,
 }
 
@@ -55,7 +55,7 @@ pub(crate) struct AssignArgs {
     #[arg(long, value_name = "ID")]
     meeting: Option<String>,
     /// 主办部门（全称、简称或别名）
-    #[arg(long)]
+    #[arg(long, value_parser = non_empty)]
     lead: String,
     /// 协办部门，逗号分隔
     #[arg(long, value_delimiter = ',')]
@@ -75,7 +75,7 @@ pub(crate) struct ByArgs {
     #[command(flatten)]
     case: One,
     /// 办理部门
-    #[arg(long)]
+    #[arg(long, value_parser = non_empty)]
     by: String,
 }
 
@@ -84,10 +84,10 @@ pub(crate) struct ReturnArgs {
     #[command(flatten)]
     case: One,
     /// 退回的部门
-    #[arg(long)]
+    #[arg(long, value_parser = non_empty)]
     by: String,
     /// 退回理由
-    #[arg(long)]
+    #[arg(long, value_parser = non_empty)]
     reason: String,
 }
 
@@ -96,7 +96,7 @@ pub(crate) struct TransferArgs {
     #[command(flatten)]
     case: One,
     /// 新的主办部门
-    #[arg(long)]
+    #[arg(long, value_parser = non_empty)]
     to: String,
     /// 原主办部门（默认不写）
     #[arg(long)]
@@ -114,7 +114,7 @@ pub(crate) struct ExtendArgs {
     #[command(flatten)]
     case: One,
     /// 延期的时限规则编号，如 reply
-    #[arg(long)]
+    #[arg(long, value_parser = non_empty)]
     rule: String,
     /// 延期后的期限
     #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
@@ -132,7 +132,7 @@ pub(crate) struct ReplyArgs {
     #[command(flatten)]
     case: One,
     /// 答复的部门
-    #[arg(long)]
+    #[arg(long, value_parser = non_empty)]
     by: String,
     /// 办理结果：resolved 已解决、in_progress 正在解决、planned 列入计划、explained 政策解释、unresolvable 无法解决
     #[arg(long, value_parser = parse_named::<ReplyResult>)]
@@ -189,7 +189,7 @@ pub(crate) struct JointArgs {
     #[command(flatten)]
     case: One,
     /// 联席会议的决定
-    #[arg(long)]
+    #[arg(long, value_parser = non_empty)]
     decision: String,
     /// 参会单位，逗号分隔
     #[arg(long, value_delimiter = ',')]
@@ -206,6 +206,16 @@ pub(crate) struct CloseArgs {
     /// 理由（企业不满意仍办结时必填），如 经联席会议研究
     #[arg(long)]
     reason: Option<String>,
+}
+
+/// A flag that must say something.
+fn non_empty(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        Err("不能为空".to_string())
+    } else {
+        Ok(t.to_string())
+    }
 }
 
 /// An enumerated value in English or Chinese, as (English, Chinese).
