@@ -184,3 +184,72 @@ fn an_empty_required_value_is_refused_before_anything_is_read() {
     }
     assert_eq!(std::fs::read(case_file(&root, "E-1")).unwrap(), before);
 }
+
+#[test]
+fn new_meetings_and_cases_get_the_next_ids_and_are_checked_before_they_are_written() {
+    let (_dir, root) = repo();
+    let run = qinqing(
+        &root,
+        &[
+            "meeting",
+            "new",
+            "--title",
+            "测试恳谈会（第二期）",
+            "--date",
+            "2026-07-01",
+            "--session",
+            "2",
+            "--hosts",
+            "市长",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.trim(), "cases/2026/第2期恳谈会/meeting.yaml");
+    let meeting = std::fs::read_to_string(root.join("cases/2026/第2期恳谈会/meeting.yaml")).unwrap();
+    assert_eq!(meeting, "id: M-2026-1\ntitle: 测试恳谈会（第二期）\ndate: 2026-07-01\nsession: 2\nhosts: [市长]\n");
+    // Two cases in the meeting: the second takes the next number; the meeting's date is their received date.
+    for (title, file) in [("断头路: 打通 #1", "2026-0001"), ("公交延伸", "2026-0002")] {
+        let run = qinqing(
+            &root,
+            &["new", "--meeting", "M-2026-1", "--title", title, "--enterprise", "测试甲公司", "--phone", "13800000000"],
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert_eq!(run.stdout.trim(), format!("cases/2026/第2期恳谈会/{file}.yaml"));
+    }
+    let first = std::fs::read_to_string(root.join("cases/2026/第2期恳谈会/2026-0001.yaml")).unwrap();
+    assert_eq!(
+        first,
+        "id: \"2026-0001\"\ntitle: \"断头路: 打通 #1\"\nenterprise:\n  name: 测试甲公司\n  phone: \"13800000000\"\n"
+    );
+    let (report, code) = common::check_json(&root, "2026-07-01", &["--all"]);
+    assert_eq!(
+        (code, &report["diagnostics"]),
+        (1, &serde_json::json!([])),
+        "valid; the new cases are due for assignment"
+    );
+    // A bad credit code is check's diagnostic, and nothing is written.
+    let run = qinqing(
+        &root,
+        &[
+            "new",
+            "--received",
+            "2026-07-02",
+            "--channel",
+            "热线",
+            "--title",
+            "用电",
+            "--enterprise",
+            "乙公司",
+            "--credit-code",
+            "91330500MA2B3C4D5X",
+        ],
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.contains("[invalid-credit-code]"), "{}", run.stdout);
+    assert!(!root.join("cases/2026/热线").exists());
+    // A dry run shows the whole new file.
+    let run =
+        qinqing(&root, &["new", "--received", "2026-07-02", "--channel", "hotline", "--title", "用电", "--dry-run"]);
+    assert!(run.stdout.starts_with("--- /dev/null\n+++ b/cases/2026/热线/2026-0003.yaml\n"), "{}", run.stdout);
+    assert!(!root.join("cases/2026/热线").exists());
+}

@@ -3,6 +3,7 @@
 mod bench;
 mod build;
 mod check;
+mod create;
 mod init;
 mod list;
 mod record;
@@ -69,6 +70,14 @@ enum Command {
     /// 输出各类文件的 JSON Schema，供编辑器（YAML 语言服务）提示与校验
     #[command(after_help = "示例：\n  qinqing schema case > schema/case.json\n  qinqing schema --all --out schema")]
     Schema(schema::Args),
+    /// 恳谈会：meeting new 新建一期
+    #[command(subcommand)]
+    Meeting(create::MeetingCommand),
+    /// 新建一件案件：编号按 qinqing.yaml 的 ids.case 自动编号
+    #[command(
+        after_help = "示例：\n  qinqing new --meeting HZ-M-2026-25 --title 园区断头路打通 --enterprise 湖州甲公司 --contact 王某 --phone 13800000000 --category 交通出行 --handling 协同解\n  qinqing new --received 2026-11-21 --channel 热线 --title 用电增容 --description-file 问题.txt"
+    )]
+    New(create::CaseArgs),
     /// 记一笔备注
     #[command(after_help = "示例：\n  qinqing note HZ-2026-0131 --text 电话催办，供电公司称通道仍在协调")]
     Note(record::NoteArgs),
@@ -185,6 +194,8 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Report(a) => report::run(repo, a),
         Command::Build(a) => build::run(repo, a),
         Command::Schema(a) => schema::run(a),
+        Command::Meeting(c) => create::meeting(repo, c),
+        Command::New(a) => create::case(repo, a),
         Command::Note(a) => record::note(repo, a),
         Command::Assign(a) => record::assign(repo, a),
         Command::Ack(a) => record::ack(repo, a),

@@ -4,6 +4,7 @@
 //! atomic writer, refusing if the file changed since it was read.
 
 pub(crate) mod append;
+pub(crate) mod create;
 pub(crate) mod scalar;
 
 use std::path::{Path, PathBuf};
@@ -27,6 +28,8 @@ pub(crate) struct Edit {
     pub(crate) before: Vec<u8>,
     /// The file as it will be written.
     pub(crate) after: String,
+    /// Whether the file is new (and must not exist when written).
+    pub(crate) new: bool,
 }
 
 impl Edit {
@@ -41,8 +44,8 @@ impl Edit {
         let new: Vec<&str> = self.after.split_inclusive('\n').collect();
         let common = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
         let added = &new[common..new.len() - (old.len() - common)];
-        let mut out =
-            format!("--- a/{0}\n+++ b/{0}\n@@ -{1},0 +{2},{3} @@\n", self.rel, common, common + 1, added.len());
+        let from = if self.new { "/dev/null".to_string() } else { format!("a/{}", self.rel) };
+        let mut out = format!("--- {from}\n+++ b/{}\n@@ -{},0 +{},{} @@\n", self.rel, common, common + 1, added.len());
         for line in added {
             out.push('+');
             out.push_str(line.trim_end_matches(['\r', '\n']));
@@ -57,7 +60,15 @@ pub(crate) fn add_event(root: &Path, rel: &str, event: &NewEvent) -> Result<Edit
     let before = std::fs::read(root.join(rel)).with_context(|| format!("无法读取 {rel}"))?;
     let text = std::str::from_utf8(&before).with_context(|| format!("{rel} 不是 UTF-8 文本"))?;
     let after = append::append_event(text, event).map_err(|e| anyhow::anyhow!("{rel}：{e}"))?;
-    Ok(Edit { root: root.to_path_buf(), rel: rel.to_string(), before, after })
+    Ok(Edit { root: root.to_path_buf(), rel: rel.to_string(), before, after, new: false })
+}
+
+/// Plans a new file; one that exists already is refused.
+pub(crate) fn new_file(root: &Path, rel: &str, text: String) -> Result<Edit> {
+    if std::fs::symlink_metadata(root.join(rel)).is_ok() {
+        bail!("{rel} 已存在，未覆盖");
+    }
+    Ok(Edit { root: root.to_path_buf(), rel: rel.to_string(), before: Vec::new(), after: text, new: true })
 }
 
 /// The repository checked with the edit in place; the problems at error severity
@@ -77,6 +88,9 @@ pub(crate) fn write(edit: &Edit) -> Result<()> {
     let lock = crate::fsx::lock_file(&load::cache::dir(&edit.root).join("edit.lock"))?;
     lock.lock().context("无法锁定案件库")?;
     let result = (|| {
+        if edit.new {
+            return crate::fsx::write_new(&edit.path(), edit.after.as_bytes());
+        }
         let now = std::fs::read(edit.path()).with_context(|| format!("无法读取 {}", edit.rel))?;
         if now != edit.before {
             bail!("{} 在读取之后被改动过（可能有人同时在改），未写入；请重新运行命令", edit.rel);
@@ -125,6 +139,7 @@ mod tests {
             rel: "cases/A.yaml".into(),
             before: b"a: 1\nb: 2\n".to_vec(),
             after: "a: 1\nx: 9\nb: 2\n".into(),
+            new: false,
         };
         assert_eq!(edit.diff(), "--- a/cases/A.yaml\n+++ b/cases/A.yaml\n@@ -1,0 +2,1 @@\n+x: 9\n");
     }

@@ -15,7 +15,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::load::ParsedFile;
 
-const FORMAT: &str = concat!("qinqing-parse-cache/2-slim/", env!("CARGO_PKG_VERSION"));
+// Bumped whenever a cached type changes shape (3: events gained reason, from, decision, participants;
+// meetings organiser and session).
+const FORMAT: &str = concat!("qinqing-parse-cache/3-slim/", env!("CARGO_PKG_VERSION"));
 const CHUNK: usize = 2048;
 
 /// What identifies a file's contents without reading it.

@@ -86,7 +86,7 @@ pub(crate) enum Content {
     /// A case file.
     Case(Box<Case>),
     /// A meeting file.
-    Meeting(Meeting),
+    Meeting(Box<Meeting>),
     /// Nothing usable.
     None,
 }
@@ -121,7 +121,7 @@ pub(crate) fn load(root: &Path, opts: LoadOptions) -> Result<Repository> {
         diagnostics.extend(file.diagnostics);
         match file.content {
             Content::Case(c) => cases.push(*c),
-            Content::Meeting(m) => meetings.push(m),
+            Content::Meeting(m) => meetings.push(*m),
             Content::None => {}
         }
     }
@@ -290,10 +290,15 @@ fn load_rules(root: &Path, settings: &Settings, out: &mut Vec<Diagnostic>) -> Re
 /// Reads every case and meeting file under `cases/`, in parallel, reusing cached results.
 fn parse_cases(root: &Path, opts: LoadOptions) -> Result<Vec<(String, ParsedFile)>> {
     crate::timing::mark("start");
-    let (paths, stamps): (Vec<PathBuf>, Vec<Option<cache::Stamp>>) =
+    let (mut paths, stamps): (Vec<PathBuf>, Vec<Option<cache::Stamp>>) =
         walk_with_stamps(&root.join("cases")).into_iter().unzip();
-    let stamps: Vec<(String, Option<cache::Stamp>)> =
+    let mut stamps: Vec<(String, Option<cache::Stamp>)> =
         paths.iter().zip(stamps).map(|(path, stamp)| (relative(root, path), stamp)).collect();
+    // A new file checked before it is written is read from the overlay.
+    if let Some((rel, _)) = opts.overlay.as_ref().filter(|(rel, _)| !stamps.iter().any(|(r, _)| r == rel)) {
+        paths.push(root.join(rel));
+        stamps.push((rel.clone(), None));
+    }
     crate::timing::mark("walk and stat");
     let mut cached = if opts.cache { cache::read(root) } else { cache::Cached { entries: Vec::new(), base_len: 0 } };
     crate::timing::mark("cache read");
@@ -459,7 +464,8 @@ fn parse_bytes(rel: &str, path: &Path, read: Result<Vec<u8>, ReadError>) -> Pars
                 let is_meeting =
                     matches!(path.file_name().and_then(|n| n.to_str()), Some("meeting.yaml" | "meeting.yml"));
                 if is_meeting {
-                    settings::read_meeting(rel, &node, &mut sink).map_or(Content::None, Content::Meeting)
+                    settings::read_meeting(rel, &node, &mut sink)
+                        .map_or(Content::None, |m| Content::Meeting(Box::new(m)))
                 } else {
                     case::read_case(rel, &node, &mut sink).map_or(Content::None, |c| Content::Case(Box::new(c)))
                 }

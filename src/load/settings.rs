@@ -15,6 +15,12 @@ pub(crate) const SETTINGS_FIELDS: &[Field] = &[
     field("levels", false, Ty::Dict, "层级及其中文名，如 { city: 市级, county: 区县 }"),
     field("fonts", false, Ty::TextOrList, "额外的字体目录（相对案件库），公文 PDF 从中查找仿宋_GB2312 等字体"),
     field("report", false, Ty::Map(REPORT_FIELDS), "统计与通报：比率的小数位数、取舍方式、排名的最少案件数"),
+    field("ids", false, Ty::Map(ID_FIELDS), "新案件与新恳谈会的编号格式，{year} 与 {seq}（或补零的 {seq:04}）自动填写"),
+];
+
+const ID_FIELDS: &[Field] = &[
+    field("case", false, Ty::Text, "案件编号格式，如 HZ-{year}-{seq:04}"),
+    field("meeting", false, Ty::Text, "恳谈会编号格式，如 HZ-M-{year}-{seq}"),
 ];
 
 const REPORT_FIELDS: &[Field] = &[
@@ -44,6 +50,8 @@ pub(crate) const MEETING_FIELDS: &[Field] = &[
     field("theme", false, Ty::Text, "主题"),
     field("date", true, Ty::Date, "会议日期；本文件夹下案件的默认收到日期"),
     field("level", false, Ty::Text, "层级：city 或 county"),
+    field("organiser", false, Ty::Text, "主办单位（召开会议的单位），不写则为本办"),
+    field("session", false, Ty::Text, "期数，如 23"),
     field("hosts", false, Ty::TextOrList, "主持或出席的领导"),
     field("enterprises", false, Ty::TextOrList, "参会企业"),
 ];
@@ -80,6 +88,22 @@ pub(crate) fn read_settings(root: &Node, sink: &mut Sink) -> Settings {
                         .hint("例如：湖营商交〔{year}〕{seq}号");
                 }
                 s.numbering.push((kind.to_string(), pattern.value));
+            }
+        }
+    }
+    if let Some(ids) = m.get("ids").and_then(|n| MapReader::open(n, "ids", ID_FIELDS, sink)) {
+        for (key, slot) in [("case", &mut s.ids.case), ("meeting", &mut s.ids.meeting)] {
+            if let Some(p) = ids.spanned_text(key, sink) {
+                if crate::model::ids::Pattern::parse(&p.value).is_none() {
+                    sink.error(
+                        "invalid-value",
+                        p.pos,
+                        format!("编号格式「{}」须含 {{seq}} 或 {{seq:04}} 这样的序号", p.value),
+                    )
+                    .hint("例如：HZ-{year}-{seq:04}");
+                } else {
+                    *slot = p.value;
+                }
             }
         }
     }
@@ -171,6 +195,8 @@ pub(crate) fn read_meeting(file: &str, root: &Node, sink: &mut Sink) -> Option<M
         theme: m.text("theme", sink),
         date: m.date("date", sink).map(|d| d.value),
         level: m.spanned_text("level", sink),
+        organiser: m.text("organiser", sink),
+        session: m.text("session", sink),
         hosts: m.texts("hosts", sink).into_iter().map(|t| t.value).collect(),
         enterprises: m.texts("enterprises", sink).into_iter().map(|t| t.value).collect(),
     })

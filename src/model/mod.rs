@@ -4,6 +4,7 @@ pub(crate) mod document;
 pub(crate) mod enums;
 pub(crate) mod event;
 pub(crate) mod field;
+pub(crate) mod ids;
 pub(crate) mod rule;
 
 use chrono::NaiveDate;
@@ -205,6 +206,10 @@ pub(crate) struct Meeting {
     pub(crate) date: Option<NaiveDate>,
     /// Level of the meeting.
     pub(crate) level: Option<Spanned<String>>,
+    /// Who held it (主办单位); the office when absent.
+    pub(crate) organiser: Option<String>,
+    /// Its number in a series (期数).
+    pub(crate) session: Option<String>,
     /// Who hosted it.
     pub(crate) hosts: Vec<String>,
     /// Enterprises that took part.
@@ -291,8 +296,25 @@ pub(crate) struct Settings {
     pub(crate) organization_mark: Option<String>,
     /// Extra font folders, relative to the repository.
     pub(crate) fonts: Vec<String>,
+    /// Id patterns of new cases and meetings, with `{year}` and `{seq}` or `{seq:04}`.
+    pub(crate) ids: IdPatterns,
     /// How figures are printed and ranked.
     pub(crate) report: ReportSettings,
+}
+
+/// `ids:` in qinqing.yaml: how new cases and meetings are numbered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct IdPatterns {
+    /// Cases, e.g. `HZ-{year}-{seq:04}`.
+    pub(crate) case: String,
+    /// Meetings, e.g. `HZ-M-{year}-{seq}`.
+    pub(crate) meeting: String,
+}
+
+impl Default for IdPatterns {
+    fn default() -> Self {
+        IdPatterns { case: "{year}-{seq:04}".into(), meeting: "M-{year}-{seq}".into() }
+    }
 }
 
 /// `report:` in qinqing.yaml.
@@ -324,6 +346,7 @@ impl Default for Settings {
             levels: vec![("city".into(), "市级".into()), ("county".into(), "区县".into())],
             organization_mark: None,
             fonts: Vec::new(),
+            ids: IdPatterns::default(),
             report: ReportSettings::default(),
         }
     }
