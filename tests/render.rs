@@ -335,3 +335,16 @@ fn a_template_naming_a_missing_chart_is_refused_with_the_names_there_are() {
     assert_eq!(b.code, 2, "{}", b.stderr);
     assert!(b.stderr.contains("不存在的图表「pie」") && b.stderr.contains("trend"), "{}", b.stderr);
 }
+
+#[test]
+fn a_monthly_and_a_yearly_bulletin_never_overwrite_each_other() {
+    let out = tempfile::tempdir().unwrap();
+    for period in ["2026-11", "2026"] {
+        let run =
+            render(&root(), out.path(), &["bulletin", "--period", period, "--as-of", "2026-11-20", "--format", "md"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    let names: Vec<String> =
+        files(out.path(), "md").iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+    assert_eq!(names, ["2026-11-20-通报-2026年-各有关单位-草稿.md", "2026-11-20-通报-2026年11月-各有关单位-草稿.md"]);
+}

@@ -96,7 +96,8 @@ pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) ->
         .zip(&planned)
         .map(|(d, p)| {
             let stem = if d.draft {
-                file_stem(&[&as_of.to_string(), kind.zh(), &p.recipient, "草稿"])
+                let distinct = p.distinct.as_deref().unwrap_or_default();
+                file_stem(&[&as_of.to_string(), kind.zh(), distinct, &p.recipient, "草稿"])
             } else {
                 file_stem(&[&d.number, &p.recipient])
             };

@@ -37,6 +37,9 @@ pub(crate) struct Selection {
 pub(crate) struct Planned {
     /// The addressee, for the file name and the register.
     pub(crate) recipient: String,
+    /// What else tells this document apart from others of its kind in a file
+    /// name (a bulletin's period), if anything.
+    pub(crate) distinct: Option<String>,
     /// The template context.
     pub(crate) context: Value,
     /// Charts the template may place.
@@ -133,7 +136,7 @@ fn assignment(snapshot: &Snapshot, sel: &Selection) -> Result<Vec<Planned>> {
                 common(repo, as_of),
                 json!({ "department": lead, "cases": cases, "meeting": meeting_value, "cc": cc.join("、") }),
             );
-            Planned { recipient: lead, context, charts: Charts::new() }
+            Planned { recipient: lead, distinct: None, context, charts: Charts::new() }
         })
         .collect())
 }
@@ -168,7 +171,7 @@ fn supervision(snapshot: &Snapshot) -> Vec<Planned> {
                 common(repo, as_of),
                 json!({ "department": dept, "items": items, "new_due": new_due.to_string(), "new_due_cn": date_cn(new_due) }),
             );
-            Planned { recipient: dept.to_string(), context, charts: Charts::new() }
+            Planned { recipient: dept.to_string(), distinct: None, context, charts: Charts::new() }
         })
         .collect()
 }
@@ -231,7 +234,7 @@ fn bulletin(snapshot: &Snapshot, sel: &Selection) -> Result<Planned> {
     );
     let mut charts = Charts::new();
     charts.insert("trend".to_string(), Chart { svg, png });
-    Ok(Planned { recipient: "各有关单位".to_string(), context, charts })
+    Ok(Planned { recipient: "各有关单位".to_string(), distinct: Some(label), context, charts })
 }
 
 /// Whether anything happened to a case in `[from, to]`.
