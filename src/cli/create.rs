@@ -26,7 +26,7 @@ pub(crate) enum MeetingCommand {
 #[derive(Debug, clap::Args)]
 pub(crate) struct MeetingArgs {
     /// 会议名称
-    #[arg(long, value_parser = non_empty)]
+    #[arg(long, value_parser = super::non_empty)]
     title: String,
     /// 会议日期
     #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
@@ -63,7 +63,7 @@ pub(crate) struct MeetingArgs {
 #[derive(Debug, clap::Args)]
 pub(crate) struct CaseArgs {
     /// 问题标题
-    #[arg(long, value_parser = non_empty)]
+    #[arg(long, value_parser = super::non_empty)]
     title: String,
     /// 企业名称
     #[arg(long)]
@@ -81,7 +81,7 @@ pub(crate) struct CaseArgs {
     #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
     received: Option<NaiveDate>,
     /// 来源渠道：meeting 恳谈会、online 线上、written 书面、hotline 热线、visit 走访
-    #[arg(long, value_parser = parse_named::<Channel>)]
+    #[arg(long, value_parser = parse_key::<Channel>)]
     channel: Option<&'static str>,
     /// 所属恳谈会编号（案件文件放在会议文件夹下）
     #[arg(long)]
@@ -93,7 +93,7 @@ pub(crate) struct CaseArgs {
     #[arg(long)]
     category: Option<String>,
     /// 办理方式：immediate 即刻解、coordinated 协同解、closed_loop 闭环解、joint 联席会议
-    #[arg(long, value_parser = parse_named::<Handling>)]
+    #[arg(long, value_parser = parse_key::<Handling>)]
     handling: Option<&'static str>,
     /// 标签，逗号分隔
     #[arg(long, value_delimiter = ',')]
@@ -109,12 +109,8 @@ pub(crate) struct CaseArgs {
     dry_run: bool,
 }
 
-fn non_empty(s: &str) -> Result<String, String> {
-    Some(s.trim()).filter(|t| !t.is_empty()).map(str::to_string).ok_or_else(|| "不能为空".to_string())
-}
-
-fn parse_named<T: Named>(s: &str) -> Result<&'static str, String> {
-    T::parse(s.trim()).map(Named::key).ok_or_else(|| format!("可选：{}", crate::model::enums::spellings::<T>()))
+fn parse_key<T: Named>(s: &str) -> Result<&'static str, String> {
+    super::parse_named::<T>(s).map(|(en, _)| en)
 }
 
 /// A folder name that stays one folder.

@@ -172,6 +172,18 @@ fn parse_doc_format(s: &str) -> Result<DocFormat, String> {
     DocFormat::ALL.into_iter().find(|f| f.ext() == s.trim()).ok_or_else(|| "可选：pdf、docx、html、md".to_string())
 }
 
+/// A flag that must say something.
+fn non_empty(s: &str) -> Result<String, String> {
+    Some(s.trim()).filter(|t| !t.is_empty()).map(str::to_string).ok_or_else(|| "不能为空".to_string())
+}
+
+/// An enumerated value in English or Chinese, as (English, Chinese).
+fn parse_named<T: Named>(s: &str) -> Result<(&'static str, &'static str), String> {
+    T::parse(s.trim())
+        .map(|v| (v.key(), v.zh()))
+        .ok_or_else(|| format!("可选：{}", crate::model::enums::spellings::<T>()))
+}
+
 /// Reads a document kind in English or Chinese.
 fn parse_doc_kind(s: &str) -> Result<DocKind, String> {
     DocKind::parse(s.trim()).ok_or_else(|| format!("可选：{}", crate::model::enums::spellings::<DocKind>()))

@@ -208,22 +208,7 @@ pub(crate) struct CloseArgs {
     reason: Option<String>,
 }
 
-/// A flag that must say something.
-fn non_empty(s: &str) -> Result<String, String> {
-    let t = s.trim();
-    if t.is_empty() {
-        Err("不能为空".to_string())
-    } else {
-        Ok(t.to_string())
-    }
-}
-
-/// An enumerated value in English or Chinese, as (English, Chinese).
-fn parse_named<T: Named>(s: &str) -> Result<(&'static str, &'static str), String> {
-    T::parse(s.trim())
-        .map(|v| (v.key(), v.zh()))
-        .ok_or_else(|| format!("可选：{}", crate::model::enums::spellings::<T>()))
-}
+use super::{non_empty, parse_named};
 
 type Fields = Vec<(&'static str, FieldValue)>;
 
