@@ -348,3 +348,43 @@ fn a_monthly_and_a_yearly_bulletin_never_overwrite_each_other() {
         files(out.path(), "md").iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
     assert_eq!(names, ["2026-11-20-通报-2026年-各有关单位-草稿.md", "2026-11-20-通报-2026年11月-各有关单位-草稿.md"]);
 }
+
+#[test]
+fn assignment_letters_are_dated_on_their_assignment_day_and_leave_out_closed_cases() {
+    let names = |as_of: &str| {
+        let out = tempfile::tempdir().unwrap();
+        let run = render(
+            &root(),
+            out.path(),
+            &["assignment", "--meeting", "HZ-M-2026-23", "--as-of", as_of, "--format", "md"],
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let files = files(out.path(), "md");
+        let dated: Vec<(String, String)> = files
+            .iter()
+            .map(|p| {
+                let text = std::fs::read_to_string(p).unwrap();
+                (p.file_name().unwrap().to_string_lossy().into_owned(), text)
+            })
+            .collect();
+        dated
+    };
+    let october = names("2026-10-20");
+    let list: Vec<&str> = october.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        list,
+        [
+            "2026-10-15-交办函-国网湖州供电公司-草稿.md",
+            "2026-10-15-交办函-市住房和城乡建设局-草稿.md",
+            "2026-10-15-交办函-市委金融办-草稿.md",
+            "2026-10-15-交办函-市自然资源和规划局-草稿.md",
+            "2026-10-16-交办函-市住房和城乡建设局-草稿.md",
+        ]
+    );
+    // The 10-16 letter holds only the case assigned that day (ids are Markdown-escaped in the .md copy).
+    let (early, late) = (&october[1].1, &october[4].1);
+    assert!(late.contains("现将以下1个问题") && late.contains("2026\\-0133"), "{late}");
+    assert!(early.contains("2026\\-0134") && !early.contains("2026\\-0133"), "{early}");
+    // By 11-20 HZ-2026-0135 is closed: 市委金融办's letter is no longer drawn.
+    assert!(names("2026-11-20").iter().all(|(n, _)| !n.contains("市委金融办")));
+}

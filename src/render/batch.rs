@@ -66,16 +66,16 @@ pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) ->
                 Layout::Letter => s.organization_name.clone(),
                 Layout::Standard => s.mark(),
             },
-            number: pattern.draft(as_of.year()),
+            number: pattern.draft(p.date.year()),
             title: r.title,
             recipients: if r.recipients.is_empty() { p.recipient.clone() } else { r.recipients },
             body: r.body,
             attachments: r.attachments,
             signature: s.organization_name.clone(),
-            date: date_cn(as_of),
+            date: date_cn(p.date),
             cc: r.cc,
             printed_by: s.organization_name.clone(),
-            printed_date: format!("{}印发", date_cn(as_of)),
+            printed_date: format!("{}印发", date_cn(p.date)),
             markdown: r.markdown,
         });
     }
@@ -97,7 +97,7 @@ pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) ->
         .map(|(d, p)| {
             let stem = if d.draft {
                 let distinct = p.distinct.as_deref().unwrap_or_default();
-                file_stem(&[&as_of.to_string(), kind.zh(), distinct, &p.recipient, "草稿"])
+                file_stem(&[&p.date.to_string(), kind.zh(), distinct, &p.recipient, "草稿"])
             } else {
                 file_stem(&[&d.number, &p.recipient])
             };

@@ -37,6 +37,9 @@ pub(crate) struct Selection {
 pub(crate) struct Planned {
     /// The addressee, for the file name and the register.
     pub(crate) recipient: String,
+    /// The document's date (成文日期): an assignment letter's is the day of the
+    /// assignments it covers; other documents are dated as of the snapshot.
+    pub(crate) date: NaiveDate,
     /// What else tells this document apart from others of its kind in a file
     /// name (a bulletin's period), if anything.
     pub(crate) distinct: Option<String>,
@@ -99,9 +102,11 @@ fn assignment(snapshot: &Snapshot, sel: &Selection) -> Result<Vec<Planned>> {
             && sel.from.is_none_or(|f| received.is_some_and(|r| r >= f))
             && sel.to.is_none_or(|t| received.is_some_and(|r| r <= t))
     });
-    let mut by_lead: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-    let mut co_all: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (index, case) in chosen {
+    // One letter per lead department and assignment day: a case is in the letter of the day it was last
+    // assigned, and a closed case in none.
+    let mut by_lead: BTreeMap<(String, NaiveDate), Vec<Value>> = BTreeMap::new();
+    let mut co_all: BTreeMap<(String, NaiveDate), Vec<String>> = BTreeMap::new();
+    for (index, case) in chosen.filter(|(_, c)| c.status_as_of(as_of) != crate::model::Status::Closed) {
         // The latest event that made the case's lead department what it is.
         let Some((at, assigned)) =
             case.events_as_of(as_of).iter().enumerate().rfind(|(_, e)| e.kind.spec().sets_lead())
@@ -116,8 +121,9 @@ fn assignment(snapshot: &Snapshot, sel: &Selection) -> Result<Vec<Planned>> {
             .map(|k| k.due)
             .or(assigned.due().map(|d| d.value));
         let co: Vec<String> = assigned.co.iter().map(|c| c.value.clone()).collect();
-        co_all.entry(lead.clone()).or_default().extend(co.iter().cloned());
-        by_lead.entry(lead).or_default().push(json!({
+        let key = (lead, assigned.date);
+        co_all.entry(key.clone()).or_default().extend(co.iter().cloned());
+        by_lead.entry(key).or_default().push(json!({
             "id": case.id.value, "title": case.title, "enterprise": enterprise(case),
             "description": case.description.trim(), "co": if co.is_empty() { "—".to_string() } else { co.join("、") },
             "due": due.map(|d| d.to_string()), "due_cn": due.map(date_cn).unwrap_or_else(|| "—".into()),
@@ -128,15 +134,15 @@ fn assignment(snapshot: &Snapshot, sel: &Selection) -> Result<Vec<Planned>> {
         .map(|m| json!({ "id": m.id.value, "title": m.title, "theme": m.theme, "date_cn": m.date.map(date_cn) }));
     Ok(by_lead
         .into_iter()
-        .map(|(lead, cases)| {
-            let mut cc = co_all.remove(&lead).unwrap_or_default();
+        .map(|((lead, date), cases)| {
+            let mut cc = co_all.remove(&(lead.clone(), date)).unwrap_or_default();
             cc.sort();
             cc.dedup();
             let context = merge(
-                common(repo, as_of),
+                common(repo, date),
                 json!({ "department": lead, "cases": cases, "meeting": meeting_value, "cc": cc.join("、") }),
             );
-            Planned { recipient: lead, distinct: None, context, charts: Charts::new() }
+            Planned { recipient: lead, date, distinct: None, context, charts: Charts::new() }
         })
         .collect())
 }
@@ -171,7 +177,7 @@ fn supervision(snapshot: &Snapshot) -> Vec<Planned> {
                 common(repo, as_of),
                 json!({ "department": dept, "items": items, "new_due": new_due.to_string(), "new_due_cn": date_cn(new_due) }),
             );
-            Planned { recipient: dept.to_string(), distinct: None, context, charts: Charts::new() }
+            Planned { recipient: dept.to_string(), date: as_of, distinct: None, context, charts: Charts::new() }
         })
         .collect()
 }
@@ -234,7 +240,7 @@ fn bulletin(snapshot: &Snapshot, sel: &Selection) -> Result<Planned> {
     );
     let mut charts = Charts::new();
     charts.insert("trend".to_string(), Chart { svg, png });
-    Ok(Planned { recipient: "各有关单位".to_string(), distinct: Some(label), context, charts })
+    Ok(Planned { recipient: "各有关单位".to_string(), date: as_of, distinct: Some(label), context, charts })
 }
 
 /// Whether anything happened to a case in `[from, to]`.
