@@ -253,3 +253,19 @@ fn new_meetings_and_cases_get_the_next_ids_and_are_checked_before_they_are_writt
     assert!(run.stdout.starts_with("--- /dev/null\n+++ b/cases/2026/热线/2026-0003.yaml\n"), "{}", run.stdout);
     assert!(!root.join("cases/2026/热线").exists());
 }
+
+#[test]
+fn a_reply_text_file_must_be_text_of_a_case_file_s_size() {
+    let (dir, root) = repo();
+    let before = std::fs::read(case_file(&root, "E-2")).unwrap();
+    let huge = dir.path().join("答复.txt");
+    std::fs::write(&huge, "很".repeat(2_000_000)).unwrap();
+    let binary = dir.path().join("答复.bin");
+    std::fs::write(&binary, [0xff, 0xfe, 0x00, 0x41]).unwrap();
+    for file in [&huge, &binary] {
+        let run = qinqing(&root, &["reply", "E-2", "--by", "供电公司", "--text-file", file.to_str().unwrap()]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains("过大") || run.stderr.contains("UTF-8"), "{}", run.stderr);
+    }
+    assert_eq!(std::fs::read(case_file(&root, "E-2")).unwrap(), before);
+}

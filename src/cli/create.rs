@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use chrono::{Datelike, NaiveDate};
 
 use crate::edit::create::{case_text, meeting_text, NewCase, NewMeeting};
@@ -167,7 +167,7 @@ pub(crate) fn case(repo: Option<&Path>, a: CaseArgs) -> Result<u8> {
         bail!("请用 --received 写收到日期（或用 --meeting 放进一期恳谈会）");
     };
     let description = match a.description_file {
-        Some(f) => Some(std::fs::read_to_string(&f).with_context(|| format!("无法读取 {}", f.display()))?),
+        Some(f) => Some(super::read_text_file(&f)?),
         None => a.description,
     };
     let id =

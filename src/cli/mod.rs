@@ -172,6 +172,16 @@ fn parse_doc_format(s: &str) -> Result<DocFormat, String> {
     DocFormat::ALL.into_iter().find(|f| f.ext() == s.trim()).ok_or_else(|| "可选：pdf、docx、html、md".to_string())
 }
 
+/// A text file named on the command line (a reply, a description): UTF-8, and no
+/// larger than a case file may be.
+fn read_text_file(path: &Path) -> Result<String> {
+    let size = std::fs::metadata(path).with_context(|| format!("无法读取 {}", path.display()))?.len();
+    if size > load::MAX_FILE_BYTES {
+        anyhow::bail!("{} 过大（{} 字节），案件文件不超过 {} MB", path.display(), size, load::MAX_FILE_BYTES >> 20);
+    }
+    std::fs::read_to_string(path).with_context(|| format!("无法读取 {}（须为 UTF-8 文本）", path.display()))
+}
+
 /// A flag that must say something.
 fn non_empty(s: &str) -> Result<String, String> {
     Some(s.trim()).filter(|t| !t.is_empty()).map(str::to_string).ok_or_else(|| "不能为空".to_string())

@@ -287,7 +287,7 @@ pub(crate) fn extend(repo: Option<&Path>, a: ExtendArgs) -> Result<u8> {
 
 pub(crate) fn reply(repo: Option<&Path>, a: ReplyArgs) -> Result<u8> {
     let body = match a.text_file {
-        Some(file) => Some(std::fs::read_to_string(&file).with_context(|| format!("无法读取 {}", file.display()))?),
+        Some(file) => Some(super::read_text_file(&file)?),
         None => a.text,
     };
     let mut f = Fields::new();
