@@ -116,12 +116,16 @@ fn synthetic_case(id: &str, received: NaiveDate, rng: &mut Rng) -> String {
     if stage >= 2 {
         let _ = write!(s, "  - date: {}\n    event: replied\n    by: {lead}\n    result: resolved\n    text: 已协调有关单位落实，预计下月完成，并已电话告知企业联系人。\n", day(3 + rng.below(20) as u64));
     }
+    let mut unsatisfied = false;
     if stage >= 3 {
         let rating = ["satisfied", "basically_satisfied", "unsatisfied"][rng.below(3)];
+        unsatisfied = rating == "unsatisfied";
         let _ = write!(s, "  - date: {}\n    event: evaluated\n    rating: {rating}\n", day(30));
     }
     if stage >= 4 {
-        let _ = write!(s, "  - date: {}\n    event: closed\n    note: 企业确认问题已解决\n", day(31));
+        // Closing after 不满意 needs its reason, as in a real repository.
+        let reason = if unsatisfied { "\n    reason: 经联席会议研究，企业诉求不符合政策" } else { "" };
+        let _ = write!(s, "  - date: {}\n    event: closed\n    note: 企业确认问题已解决{reason}\n", day(31));
     }
     s
 }
