@@ -269,3 +269,18 @@ fn a_reply_text_file_must_be_text_of_a_case_file_s_size() {
     }
     assert_eq!(std::fs::read(case_file(&root, "E-2")).unwrap(), before);
 }
+
+#[test]
+fn an_id_pattern_that_leaves_the_folder_is_refused_and_a_case_named_twice_is_recorded_once() {
+    let (_dir, root) = repo();
+    let settings = root.join("qinqing.yaml");
+    let original = std::fs::read_to_string(&settings).unwrap();
+    std::fs::write(&settings, format!("{original}ids:\n  case: \"../../escape-{{seq}}\"\n")).unwrap();
+    let run = qinqing(&root, &["new", "--received", "2026-07-02", "--title", "越界"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stdout.contains("qinqing.yaml") && run.stdout.contains("编号格式"), "{}", run.stdout);
+    assert!(!root.join("cases/2026").exists() && !root.parent().unwrap().join("escape-1.yaml").exists());
+    std::fs::write(&settings, original).unwrap();
+    let (added, _) = record(&root, "E-2", &["assign", "E-2", "E-2", "--lead", "交通局", "--date", "2026-06-06"]);
+    assert_eq!(added.matches("event: assigned").count(), 1, "{added}");
+}

@@ -377,7 +377,9 @@ fn record(repo: Option<&Path>, ids: &[String], common: &Common, kind: EventType,
         })
         .collect();
     let mut edits = Vec::new();
-    for id in ids {
+    let mut seen = std::collections::HashSet::new();
+    // An id named twice is recorded once.
+    for id in ids.iter().filter(|id| seen.insert(id.as_str())) {
         let Some(case) = ledger.case(id) else {
             let near = closest(id, ledger.cases.iter().map(|c| c.id.value.as_str()));
             bail!("找不到案件「{id}」{}", near.map(|n| format!("；是否为「{n}」？")).unwrap_or_default());
@@ -386,10 +388,10 @@ fn record(repo: Option<&Path>, ids: &[String], common: &Common, kind: EventType,
         edits.push((id.clone(), edit::add_event(&ledger.root, &case.file, &event)?));
     }
     for (_, e) in &edits {
-        let (_, problems) = edit::check_edit(e)?;
+        let problems = edit::check_edit(e)?;
         if !problems.is_empty() {
             output::emit(&output::text::diagnostics(&problems, Paint(output::colour_wanted())))?;
-            eprintln!("记录后 {} 会有 {} 处错误，未写入任何文件。", e.rel, problems.len());
+            eprintln!("记录到 {} 会带来 {} 处错误（见上），未写入任何文件。", e.rel, problems.len());
             return Ok(2);
         }
     }

@@ -49,12 +49,15 @@ pub(crate) enum AppendError {
     Unreadable(String),
     /// `timeline` is written in a form we do not extend (a flow list, a scalar).
     TimelineForm,
+    /// `timeline: ~` or `timeline: null`.
+    EmptyValue,
 }
 
 impl std::fmt::Display for AppendError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             AppendError::Unreadable(why) => write!(f, "案件文件无法读取：{why}"),
+            AppendError::EmptyValue => write!(f, "timeline 写成了空值（~ 或 null），请删掉这个值再运行"),
             AppendError::TimelineForm => {
                 write!(f, "timeline 写成了一行的列表，无法只追加一行；请改成每个事件以「- date: …」开头的写法")
             }
@@ -82,22 +85,34 @@ pub(crate) fn append_event(text: &str, event: &NewEvent) -> Result<String, Appen
     let timeline = entries.iter().find(|(k, _)| k.as_str() == Some("timeline"));
     let mut out = String::with_capacity(text.len() + 200);
     match timeline {
-        None | Some((_, Node { value: Value::Null, .. })) => {
-            // No entries yet: a `timeline:` key (kept if written empty), then the first entry.
+        None => {
+            // No timeline yet: the key and the first entry at the end of the file.
             out.push_str(text);
             if !text.is_empty() && !text.ends_with('\n') {
                 out.push_str(style.newline);
             }
-            if timeline.is_none() {
-                out.push_str("timeline:");
-                out.push_str(style.newline);
-            } else if let Some((key, _)) = timeline {
-                // `timeline:` with nothing after it must be the file's last key for a plain append.
-                if !is_last_key(entries, key) {
-                    return Err(AppendError::TimelineForm);
+            out.push_str("timeline:");
+            out.push_str(style.newline);
+            out.push_str(&block_entry(event, 2, 4, &style));
+        }
+        Some((key, Node { value: Value::Null, .. })) => {
+            // `timeline:` written with nothing after it: the first entry goes right under the key.
+            let at = key.pos.line as usize - 1;
+            let key_line = lines.get(at).copied().unwrap_or_default();
+            let code = key_line.split(" #").next().unwrap_or_default().trim_end();
+            if !code.ends_with(':') {
+                return Err(AppendError::EmptyValue);
+            }
+            let indent = key_line.chars().take_while(|c| *c == ' ').count();
+            for (i, l) in lines.iter().enumerate() {
+                out.push_str(l);
+                if i == at {
+                    if !l.ends_with('\n') {
+                        out.push_str(style.newline);
+                    }
+                    out.push_str(&block_entry(event, indent + 2, indent + 4, &style));
                 }
             }
-            out.push_str(&block_entry(event, 2, 4, &style));
         }
         Some((_, Node { value: Value::Seq(items), pos })) => {
             let Some(last) = items.last() else { return Err(AppendError::TimelineForm) };
@@ -105,11 +120,19 @@ pub(crate) fn append_event(text: &str, event: &NewEvent) -> Result<String, Appen
             if first_line.trim_start().starts_with('[') || first_line.contains(": [") {
                 return Err(AppendError::TimelineForm);
             }
-            let line_index = last.pos.line as usize - 1;
-            let line = lines.get(line_index).copied().unwrap_or_default();
-            let dash = line.find('-').unwrap_or(0);
+            // The entry's dash: on the line its content starts, or alone on the line before.
+            let content_line = last.pos.line as usize - 1;
+            let line_index = match lines.get(content_line) {
+                Some(l) if l.trim_start().starts_with('-') => content_line,
+                _ if content_line > 0 && lines.get(content_line - 1).is_some_and(|l| l.trim() == "-") => {
+                    content_line - 1
+                }
+                _ => return Err(AppendError::TimelineForm),
+            };
+            let line = lines[line_index];
+            let dash = line.len() - line.trim_start().len();
             let dash_col = line[..dash].chars().count();
-            let end = end_of_item(&lines, line_index, dash_col);
+            let end = end_of_item(&lines, content_line, dash_col);
             let after_dash = &line[dash + 1..];
             let entry = if after_dash.trim_start().starts_with('{') {
                 flow_entry(event, dash_col, &style)
@@ -156,10 +179,6 @@ fn end_of_item(lines: &[&str], start: usize, dash_col: usize) -> usize {
         }
     }
     end
-}
-
-fn is_last_key(entries: &[(Node, Node)], key: &Node) -> bool {
-    entries.last().is_some_and(|(k, _)| k.pos == key.pos)
 }
 
 /// Whether the file's events are written with Chinese names (`event: 交办`).
@@ -212,4 +231,56 @@ fn block_entry(event: &NewEvent, dash_col: usize, key_col: usize, style: &Style)
 fn flow_entry(event: &NewEvent, dash_col: usize, style: &Style) -> String {
     let inner: Vec<String> = pairs(event, style, true).into_iter().map(|(k, v)| format!("{k}: {v}")).collect();
     format!("{}- {{ {} }}{}", " ".repeat(dash_col), inner.join(", "), style.newline)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn note() -> NewEvent {
+        NewEvent {
+            date: "2026-06-05".parse().unwrap(),
+            kind: EventType::Note,
+            fields: vec![("text", FieldValue::Text("催办".into()))],
+        }
+    }
+
+    /// Appends, checks that the original bytes are all still there in order, and reads the case back.
+    fn appended(text: &str) -> String {
+        let out = append_event(text, &note()).unwrap();
+        let mut sink = crate::diag::Sink::new("cases/A-1.yaml");
+        let node = crate::load::yaml::parse(sink.file, &out).unwrap().unwrap();
+        let case = crate::load::case::read_case(sink.file, &node, &mut sink).unwrap();
+        assert!(sink.diagnostics.is_empty(), "{:?}\n{out}", sink.diagnostics);
+        let last = case.timeline.last().unwrap();
+        assert_eq!((last.kind, last.text.as_deref()), (EventType::Note, Some("催办")), "{out}");
+        out
+    }
+
+    #[test]
+    fn a_last_line_without_a_line_break_gains_one_and_nothing_else_changes() {
+        let text = "id: A-1\ntitle: 甲\ntimeline:\n  - date: 2026-06-01\n    event: assigned\n    lead: 甲局";
+        let out = appended(text);
+        assert_eq!(out, format!("{text}\n  - date: 2026-06-05\n    event: note\n    text: 催办\n"));
+    }
+
+    #[test]
+    fn an_empty_timeline_key_gets_its_first_entry_right_under_it() {
+        let text = "id: A-1\ntimeline:   # 办理过程\ntitle: 甲\nextra: { a: 1 }\n";
+        assert_eq!(
+            appended(text),
+            "id: A-1\ntimeline:   # 办理过程\n  - date: 2026-06-05\n    event: note\n    text: 催办\ntitle: 甲\nextra: { a: 1 }\n"
+        );
+        assert_eq!(append_event("id: A-1\ntitle: 甲\ntimeline: ~\n", &note()), Err(AppendError::EmptyValue));
+    }
+
+    #[test]
+    fn a_dash_alone_on_its_line_and_forms_that_cannot_be_extended() {
+        let text = "id: A-1\ntitle: 甲\ntimeline:\n  -\n    date: 2026-06-01\n    event: assigned\n    lead: 甲局\n";
+        assert!(appended(text).ends_with("    lead: 甲局\n  - date: 2026-06-05\n    event: note\n    text: 催办\n"));
+        let flow = "id: A-1\ntitle: 甲\ntimeline: [{ date: 2026-06-01, event: note }]\n";
+        assert_eq!(append_event(flow, &note()), Err(AppendError::TimelineForm));
+        assert!(matches!(append_event("- a\n- b\n", &note()), Err(AppendError::Unreadable(_))));
+        assert!(matches!(append_event("id: [\n", &note()), Err(AppendError::Unreadable(_))));
+    }
 }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
-use crate::check::{check, Checked};
+use crate::check::check;
 use crate::diag::{Diagnostic, Severity};
 use crate::load::{self, LoadOptions};
 
@@ -37,19 +37,34 @@ impl Edit {
         self.root.join(&self.rel)
     }
 
-    /// The change as a unified diff (only added lines), as `git diff` would show it.
+    /// The change as a unified diff, as `git diff` would show it: one hunk, the
+    /// added lines (and an old last line that gains its line break).
     pub(crate) fn diff(&self) -> String {
         let before = String::from_utf8_lossy(&self.before);
         let old: Vec<&str> = before.split_inclusive('\n').collect();
         let new: Vec<&str> = self.after.split_inclusive('\n').collect();
-        let common = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
-        let added = &new[common..new.len() - (old.len() - common)];
+        let head = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
+        let tail = old[head..].iter().rev().zip(new[head..].iter().rev()).take_while(|(a, b)| a == b).count();
+        let (removed, added) = (&old[head..old.len() - tail], &new[head..new.len() - tail]);
         let from = if self.new { "/dev/null".to_string() } else { format!("a/{}", self.rel) };
-        let mut out = format!("--- {from}\n+++ b/{}\n@@ -{},0 +{},{} @@\n", self.rel, common, common + 1, added.len());
-        for line in added {
-            out.push('+');
-            out.push_str(line.trim_end_matches(['\r', '\n']));
-            out.push('\n');
+        let start = |n: usize| if n == 0 { head } else { head + 1 };
+        let mut out = format!(
+            "--- {from}\n+++ b/{}\n@@ -{},{} +{},{} @@\n",
+            self.rel,
+            start(removed.len()),
+            removed.len(),
+            start(added.len()),
+            added.len()
+        );
+        for (sign, lines) in [('-', removed), ('+', added)] {
+            for line in lines {
+                out.push(sign);
+                out.push_str(line.trim_end_matches(['\r', '\n']));
+                out.push('\n');
+                if !line.ends_with('\n') {
+                    out.push_str("\\ No newline at end of file\n");
+                }
+            }
         }
         out
     }
@@ -71,15 +86,16 @@ pub(crate) fn new_file(root: &Path, rel: &str, text: String) -> Result<Edit> {
     Ok(Edit { root: root.to_path_buf(), rel: rel.to_string(), before: Vec::new(), after: text, new: true })
 }
 
-/// The repository checked with the edit in place; the problems at error severity
-/// in the edited file, which stop the edit.
-pub(crate) fn check_edit(edit: &Edit) -> Result<(Checked, Vec<Diagnostic>)> {
+/// The repository checked with the edit in place: the problems at error severity
+/// that stop the edit — in the edited file, or in the files every case depends
+/// on (settings, which also number new files, and the department registry).
+pub(crate) fn check_edit(edit: &Edit) -> Result<Vec<Diagnostic>> {
     let opts =
         LoadOptions { overlay: Some((edit.rel.clone(), edit.after.clone().into_bytes())), ..LoadOptions::default() };
     let checked = check(load::load(&edit.root, opts)?);
-    let problems =
-        checked.diagnostics.iter().filter(|d| d.severity == Severity::Error && d.file == edit.rel).cloned().collect();
-    Ok((checked, problems))
+    let depends = [edit.rel.as_str(), load::SETTINGS_FILE, "departments.yaml"];
+    let stops = |d: &Diagnostic| d.severity == Severity::Error && depends.contains(&d.file.as_str());
+    Ok(checked.diagnostics.into_iter().filter(stops).collect())
 }
 
 /// Writes the edit: under the repository's edit lock, the file is read again and
@@ -142,5 +158,11 @@ mod tests {
             new: false,
         };
         assert_eq!(edit.diff(), "--- a/cases/A.yaml\n+++ b/cases/A.yaml\n@@ -1,0 +2,1 @@\n+x: 9\n");
+        // A last line without a line break gains one: it shows as changed, as git shows it.
+        let edit = Edit { before: b"a: 1\nb: 2".to_vec(), after: "a: 1\nb: 2\nx: 9\n".into(), ..edit };
+        assert_eq!(
+            edit.diff(),
+            "--- a/cases/A.yaml\n+++ b/cases/A.yaml\n@@ -2,1 +2,2 @@\n-b: 2\n\\ No newline at end of file\n+b: 2\n+x: 9\n"
+        );
     }
 }

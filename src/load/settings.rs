@@ -98,7 +98,10 @@ pub(crate) fn read_settings(root: &Node, sink: &mut Sink) -> Settings {
                     sink.error(
                         "invalid-value",
                         p.pos,
-                        format!("编号格式「{}」须含 {{seq}} 或 {{seq:04}} 这样的序号", p.value),
+                        format!(
+                            "编号格式「{}」无效：须含 {{seq}} 或 {{seq:04}} 这样的序号，且编号是文件名（不含 / \\ : 等，不以 . 开头）",
+                            p.value
+                        ),
                     )
                     .hint("例如：HZ-{year}-{seq:04}");
                 } else {

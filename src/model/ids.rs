@@ -11,7 +11,8 @@ pub(crate) struct Pattern {
 }
 
 impl Pattern {
-    /// Reads `…{seq}…` or `…{seq:04}…`; `None` without a sequence.
+    /// Reads `…{seq}…` or `…{seq:04}…`; `None` without a sequence, or when an id
+    /// could not be a file name (an id is the case file's name: no folders, no hidden files).
     pub(crate) fn parse(text: &str) -> Option<Pattern> {
         let start = text.find("{seq")?;
         let end = start + text[start..].find('}')?;
@@ -21,7 +22,14 @@ impl Pattern {
             None if spec.is_empty() => 0,
             None => return None,
         };
-        Some(Pattern { prefix: text[..start].to_string(), suffix: text[end + 1..].to_string(), width })
+        let (prefix, suffix) = (&text[..start], &text[end + 1..]);
+        let fixed = format!("{prefix}{suffix}");
+        let unsafe_name = prefix.starts_with('.')
+            || fixed.contains("..")
+            || fixed
+                .chars()
+                .any(|c| matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control());
+        (!unsafe_name).then(|| Pattern { prefix: prefix.to_string(), suffix: suffix.to_string(), width })
     }
 
     fn parts(&self, year: i32) -> (String, String) {
@@ -59,5 +67,9 @@ mod tests {
         let m = Pattern::parse("HZ-M-{year}-{seq}").unwrap();
         assert_eq!(m.next(2026, ["HZ-M-2026-23", "HZ-M-2026-25"].into_iter()), "HZ-M-2026-26");
         assert!(Pattern::parse("HZ-{year}").is_none() && Pattern::parse("{seq:x}").is_none());
+        // An id names a file: a pattern that could reach another folder is refused.
+        for bad in ["../../x-{seq}", "a/{seq}", ".{seq}", "a\\{seq}", "{seq}:x"] {
+            assert!(Pattern::parse(bad).is_none(), "{bad}");
+        }
     }
 }
