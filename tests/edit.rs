@@ -284,3 +284,23 @@ fn an_id_pattern_that_leaves_the_folder_is_refused_and_a_case_named_twice_is_rec
     let (added, _) = record(&root, "E-2", &["assign", "E-2", "E-2", "--lead", "交通局", "--date", "2026-06-06"]);
     assert_eq!(added.matches("event: assigned").count(), 1, "{added}");
 }
+
+#[test]
+fn assigning_a_meeting_takes_only_its_unassigned_cases_and_a_bad_batch_writes_none() {
+    let (_dir, root) = repo();
+    let before: Vec<Vec<u8>> =
+        ["E-1", "E-2", "E-3"].iter().map(|id| std::fs::read(case_file(&root, id)).unwrap()).collect();
+    // One unknown department in a batch of two: neither file is written.
+    let run = qinqing(&root, &["assign", "E-3", "E-2", "--lead", "不存在局", "--date", "2026-06-06"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stdout.matches("[unknown-department]").count(), 2, "{}", run.stdout);
+    assert_eq!(std::fs::read(case_file(&root, "E-3")).unwrap(), before[2]);
+    assert_eq!(std::fs::read(case_file(&root, "E-2")).unwrap(), before[1]);
+    // The meeting's only unassigned case is E-3.
+    let (added, _) = record(&root, "E-3", &["assign", "--meeting", "M-1", "--lead", "交通局", "--date", "2026-06-02"]);
+    assert!(added.contains("lead: 测试市交通运输局"), "{added}");
+    assert_eq!(std::fs::read(case_file(&root, "E-1")).unwrap(), before[0]);
+    assert_eq!(std::fs::read(case_file(&root, "E-2")).unwrap(), before[1]);
+    let run = qinqing(&root, &["assign", "--meeting", "M-1", "--lead", "交通局", "--date", "2026-06-03"]);
+    assert!(run.code == 2 && run.stderr.contains("没有尚未交办的案件"), "{}", run.stderr);
+}

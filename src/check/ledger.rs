@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use crate::calendar::Calendar;
 use crate::check::clock::{evaluate_case, Clock, ClockStatus, Context};
+use crate::load::Repository;
 use crate::model::rule::Rule;
 use crate::model::{Case, Department, Meeting, Settings};
 
@@ -37,18 +38,9 @@ pub(crate) struct Ledger {
 }
 
 impl Ledger {
-    /// Builds the index over checked parts.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn new(
-        root: PathBuf,
-        settings: Settings,
-        departments: Option<Vec<Department>>,
-        meetings: Vec<Meeting>,
-        cases: Vec<Case>,
-        rules: Vec<Rule>,
-        calendar: Calendar,
-        files: usize,
-    ) -> Ledger {
+    /// The checked repository, indexed (its reading problems already taken out).
+    pub(super) fn new(repo: Repository) -> Ledger {
+        let Repository { root, settings, departments, meetings, cases, rules, calendar, files, .. } = repo;
         let mut by_id: Vec<u32> = (0..cases.len() as u32).collect();
         by_id.par_sort_by(|&a, &b| cases[a as usize].id.value.cmp(&cases[b as usize].id.value));
         Ledger { root, settings, departments, meetings, cases, rules, calendar, files, by_id }

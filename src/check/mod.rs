@@ -46,9 +46,7 @@ pub(crate) fn check(mut repo: Repository) -> Checked {
         }
     }
     crate::timing::mark("validate");
-    let Repository { root, settings, departments, meetings, cases, rules, calendar, files, .. } = repo;
-    let ledger = Ledger::new(root, settings, departments, meetings, cases, rules, calendar, files);
-    Checked { ledger, diagnostics }
+    Checked { ledger: Ledger::new(repo), diagnostics }
 }
 
 /// Counts for the summary line.

@@ -206,7 +206,7 @@ fn pattern(text: &str) -> Result<Pattern> {
 
 /// Checks the repository with the new file in place, then writes it (or shows it).
 fn finish(edit: &Edit, dry_run: bool, what: &str) -> Result<u8> {
-    let problems = edit::check_edit(edit)?;
+    let problems = edit::check_edits(std::slice::from_ref(edit))?;
     if !problems.is_empty() {
         output::emit(&output::text::diagnostics(&problems, Paint(output::colour_wanted())))?;
         eprintln!("新建 {} 会带来 {} 处错误（见上），未写入。", edit.rel, problems.len());

@@ -201,7 +201,7 @@ fn parse_doc_kind(s: &str) -> Result<DocKind, String> {
 
 /// A slim, cached load: what `check` and `list` need.
 fn slim(cache: bool) -> LoadOptions {
-    LoadOptions { cache, detail: Detail::Slim, overlay: None }
+    LoadOptions { cache, detail: Detail::Slim, overlay: Vec::new() }
 }
 
 /// Runs the command line; returns the process exit code.

@@ -9,6 +9,7 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 
+use crate::check::Ledger;
 use crate::diag::closest;
 use crate::edit::{self, FieldValue, NewEvent};
 use crate::load::LoadOptions;
@@ -234,7 +235,7 @@ fn named(fields: &mut Fields, key: &'static str, value: Option<(&'static str, &'
 pub(crate) fn note(repo: Option<&Path>, a: NoteArgs) -> Result<u8> {
     let mut f = Fields::new();
     text(&mut f, "text", Some(a.text));
-    record(repo, &[a.case.id], &a.case.common, EventType::Note, f)
+    record(repo, Cases::Ids(vec![a.case.id]), &a.case.common, EventType::Note, f)
 }
 
 pub(crate) fn assign(repo: Option<&Path>, a: AssignArgs) -> Result<u8> {
@@ -245,26 +246,26 @@ pub(crate) fn assign(repo: Option<&Path>, a: AssignArgs) -> Result<u8> {
     if let Some(d) = a.due {
         f.push(("due", FieldValue::Date(d)));
     }
-    let ids = match (&a.meeting, a.ids.is_empty()) {
-        (Some(m), true) => unassigned_of_meeting(repo, m, a.common.date)?,
-        (None, false) => a.ids,
+    let cases = match (a.meeting, a.ids.is_empty()) {
+        (Some(m), true) => Cases::UnassignedOf(m),
+        (None, false) => Cases::Ids(a.ids),
         (Some(_), false) => bail!("请只用一种方式指定案件：编号，或 --meeting"),
         (None, true) => bail!("请写要交办的案件编号，或用 --meeting 交办一期恳谈会全部尚未交办的案件"),
     };
-    record(repo, &ids, &a.common, EventType::Assigned, f)
+    record(repo, cases, &a.common, EventType::Assigned, f)
 }
 
 pub(crate) fn ack(repo: Option<&Path>, a: ByArgs) -> Result<u8> {
     let mut f = Fields::new();
     text(&mut f, "by", Some(a.by));
-    record(repo, &[a.case.id], &a.case.common, EventType::Acknowledged, f)
+    record(repo, Cases::Ids(vec![a.case.id]), &a.case.common, EventType::Acknowledged, f)
 }
 
 pub(crate) fn send_back(repo: Option<&Path>, a: ReturnArgs) -> Result<u8> {
     let mut f = Fields::new();
     text(&mut f, "by", Some(a.by));
     text(&mut f, "reason", Some(a.reason));
-    record(repo, &[a.case.id], &a.case.common, EventType::Returned, f)
+    record(repo, Cases::Ids(vec![a.case.id]), &a.case.common, EventType::Returned, f)
 }
 
 pub(crate) fn transfer(repo: Option<&Path>, a: TransferArgs) -> Result<u8> {
@@ -273,7 +274,7 @@ pub(crate) fn transfer(repo: Option<&Path>, a: TransferArgs) -> Result<u8> {
     text(&mut f, "to", Some(a.to));
     list(&mut f, "co", a.co);
     text(&mut f, "reason", a.reason);
-    record(repo, &[a.case.id], &a.case.common, EventType::Transferred, f)
+    record(repo, Cases::Ids(vec![a.case.id]), &a.case.common, EventType::Transferred, f)
 }
 
 pub(crate) fn extend(repo: Option<&Path>, a: ExtendArgs) -> Result<u8> {
@@ -282,7 +283,7 @@ pub(crate) fn extend(repo: Option<&Path>, a: ExtendArgs) -> Result<u8> {
     f.push(("due", FieldValue::Date(a.due)));
     text(&mut f, "approved_by", a.approved_by);
     text(&mut f, "reason", a.reason);
-    record(repo, &[a.case.id], &a.case.common, EventType::Extended, f)
+    record(repo, Cases::Ids(vec![a.case.id]), &a.case.common, EventType::Extended, f)
 }
 
 pub(crate) fn reply(repo: Option<&Path>, a: ReplyArgs) -> Result<u8> {
@@ -294,7 +295,7 @@ pub(crate) fn reply(repo: Option<&Path>, a: ReplyArgs) -> Result<u8> {
     text(&mut f, "by", Some(a.by));
     named(&mut f, "result", a.result);
     text(&mut f, "text", body.map(|b| b.trim().to_string()));
-    record(repo, &[a.case.id], &a.case.common, EventType::Replied, f)
+    record(repo, Cases::Ids(vec![a.case.id]), &a.case.common, EventType::Replied, f)
 }
 
 pub(crate) fn answer(repo: Option<&Path>, a: AnswerArgs) -> Result<u8> {
@@ -302,46 +303,64 @@ pub(crate) fn answer(repo: Option<&Path>, a: AnswerArgs) -> Result<u8> {
     text(&mut f, "by", a.by);
     named(&mut f, "result", a.result);
     text(&mut f, "text", a.text);
-    record(repo, &[a.case.id], &a.case.common, EventType::Answered, f)
+    record(repo, Cases::Ids(vec![a.case.id]), &a.case.common, EventType::Answered, f)
 }
 
 pub(crate) fn pre_visit(repo: Option<&Path>, a: PreVisitArgs) -> Result<u8> {
     let mut f = Fields::new();
     text(&mut f, "by", a.by);
     text(&mut f, "text", a.text);
-    record(repo, &[a.case.id], &a.case.common, EventType::PreVisited, f)
+    record(repo, Cases::Ids(vec![a.case.id]), &a.case.common, EventType::PreVisited, f)
 }
 
 pub(crate) fn evaluate(repo: Option<&Path>, a: EvaluateArgs) -> Result<u8> {
     let mut f = Fields::new();
     named(&mut f, "rating", Some(a.rating));
     text(&mut f, "comment", a.comment);
-    record(repo, &[a.case.id], &a.case.common, EventType::Evaluated, f)
+    record(repo, Cases::Ids(vec![a.case.id]), &a.case.common, EventType::Evaluated, f)
 }
 
 pub(crate) fn joint(repo: Option<&Path>, a: JointArgs) -> Result<u8> {
     let mut f = Fields::new();
     text(&mut f, "decision", Some(a.decision));
     list(&mut f, "participants", a.participants);
-    record(repo, &[a.case.id], &a.case.common, EventType::JointMeeting, f)
+    record(repo, Cases::Ids(vec![a.case.id]), &a.case.common, EventType::JointMeeting, f)
 }
 
 pub(crate) fn close(repo: Option<&Path>, a: CloseArgs) -> Result<u8> {
     let mut f = Fields::new();
     text(&mut f, "note", a.note);
     text(&mut f, "reason", a.reason);
-    record(repo, &[a.case.id], &a.case.common, EventType::Closed, f)
+    record(repo, Cases::Ids(vec![a.case.id]), &a.case.common, EventType::Closed, f)
+}
+
+/// Which cases a command records in.
+enum Cases {
+    /// These ids (one named twice is recorded once).
+    Ids(Vec<String>),
+    /// Every case of this meeting not yet assigned as of the date.
+    UnassignedOf(String),
+}
+
+impl Cases {
+    fn ids(self, ledger: &Ledger, as_of: NaiveDate) -> Result<Vec<String>> {
+        match self {
+            Cases::Ids(mut ids) => {
+                let mut seen = std::collections::HashSet::new();
+                ids.retain(|id| seen.insert(id.clone()));
+                Ok(ids)
+            }
+            Cases::UnassignedOf(meeting) => unassigned_of_meeting(ledger, &meeting, as_of),
+        }
+    }
 }
 
 /// The cases of a meeting not yet assigned as of the date.
-fn unassigned_of_meeting(repo: Option<&Path>, meeting: &str, date: Option<NaiveDate>) -> Result<Vec<String>> {
-    let checked = super::open(repo, LoadOptions::default())?;
-    let ledger = &checked.ledger;
+fn unassigned_of_meeting(ledger: &Ledger, meeting: &str, as_of: NaiveDate) -> Result<Vec<String>> {
     if ledger.meeting(meeting).is_none() {
         let near = closest(meeting, ledger.meetings.iter().map(|m| m.id.value.as_str()));
         bail!("找不到恳谈会「{meeting}」{}", near.map(|n| format!("；是否为「{n}」？")).unwrap_or_default());
     }
-    let as_of = super::as_of(date, ledger);
     let ids: Vec<String> = ledger
         .cases_as_of(as_of)
         .filter(|c| c.meeting.as_ref().is_some_and(|m| m.value == meeting))
@@ -356,10 +375,11 @@ fn unassigned_of_meeting(repo: Option<&Path>, meeting: &str, date: Option<NaiveD
 
 /// Records one entry in each case: plans the edits, checks the repository with
 /// each in place, and writes them only if none brings an error.
-fn record(repo: Option<&Path>, ids: &[String], common: &Common, kind: EventType, fields: Fields) -> Result<u8> {
+fn record(repo: Option<&Path>, cases: Cases, common: &Common, kind: EventType, fields: Fields) -> Result<u8> {
     let checked = super::open(repo, LoadOptions::default())?;
     let ledger = &checked.ledger;
     let date = common.date.unwrap_or_else(|| super::as_of(None, ledger));
+    let ids = cases.ids(ledger, date)?;
     // Departments are written by their full names, whatever short name or alias was typed.
     let by_is_department = kind.spec().by_is_department;
     let fields: Fields = fields
@@ -377,39 +397,35 @@ fn record(repo: Option<&Path>, ids: &[String], common: &Common, kind: EventType,
         })
         .collect();
     let mut edits = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    // An id named twice is recorded once.
-    for id in ids.iter().filter(|id| seen.insert(id.as_str())) {
+    for id in &ids {
         let Some(case) = ledger.case(id) else {
             let near = closest(id, ledger.cases.iter().map(|c| c.id.value.as_str()));
             bail!("找不到案件「{id}」{}", near.map(|n| format!("；是否为「{n}」？")).unwrap_or_default());
         };
         let event = NewEvent { date, kind, fields: fields.clone() };
-        edits.push((id.clone(), edit::add_event(&ledger.root, &case.file, &event)?));
+        edits.push(edit::add_event(&ledger.root, &case.file, &event)?);
     }
-    for (_, e) in &edits {
-        let problems = edit::check_edit(e)?;
-        if !problems.is_empty() {
-            output::emit(&output::text::diagnostics(&problems, Paint(output::colour_wanted())))?;
-            eprintln!("记录到 {} 会带来 {} 处错误（见上），未写入任何文件。", e.rel, problems.len());
-            return Ok(2);
-        }
+    let problems = edit::check_edits(&edits)?;
+    if !problems.is_empty() {
+        output::emit(&output::text::diagnostics(&problems, Paint(output::colour_wanted())))?;
+        eprintln!("这样记录会带来 {} 处错误（见上），未写入任何文件。", problems.len());
+        return Ok(2);
     }
     if common.dry_run {
-        for (_, e) in &edits {
+        for e in &edits {
             output::emit(&e.diff())?;
         }
         eprintln!("（--dry-run：未写入）");
         return Ok(0);
     }
-    for (id, e) in &edits {
+    for (id, e) in ids.iter().zip(&edits) {
         edit::write(e)?;
         eprintln!("已记录 {id} {}（{}）", kind.zh(), e.rel);
     }
     if common.commit {
-        let files: Vec<&str> = edits.iter().map(|(_, e)| e.rel.as_str()).collect();
+        let files: Vec<&str> = edits.iter().map(|e| e.rel.as_str()).collect();
         let what = fields.first().map(|(_, v)| v.words()).unwrap_or_default();
-        let subject = match ids {
+        let subject = match ids.as_slice() {
             [one] => {
                 format!("{one} {}{}", kind.zh(), if what.is_empty() { String::new() } else { format!("（{what}）") })
             }

@@ -86,14 +86,15 @@ pub(crate) fn new_file(root: &Path, rel: &str, text: String) -> Result<Edit> {
     Ok(Edit { root: root.to_path_buf(), rel: rel.to_string(), before: Vec::new(), after: text, new: true })
 }
 
-/// The repository checked with the edit in place: the problems at error severity
-/// that stop the edit — in the edited file, or in the files every case depends
-/// on (settings, which also number new files, and the department registry).
-pub(crate) fn check_edit(edit: &Edit) -> Result<Vec<Diagnostic>> {
-    let opts =
-        LoadOptions { overlay: Some((edit.rel.clone(), edit.after.clone().into_bytes())), ..LoadOptions::default() };
-    let checked = check(load::load(&edit.root, opts)?);
-    let depends = [edit.rel.as_str(), load::SETTINGS_FILE, "departments.yaml"];
+/// The repository checked once with every edit in place: the problems at error
+/// severity that stop them — in an edited file, or in the files every case
+/// depends on (settings, which also number new files, and the department registry).
+pub(crate) fn check_edits(edits: &[Edit]) -> Result<Vec<Diagnostic>> {
+    let Some(first) = edits.first() else { return Ok(Vec::new()) };
+    let overlay = edits.iter().map(|e| (e.rel.clone(), e.after.clone().into_bytes())).collect();
+    let checked = check(load::load(&first.root, LoadOptions { overlay, ..LoadOptions::default() })?);
+    let mut depends: Vec<&str> = edits.iter().map(|e| e.rel.as_str()).collect();
+    depends.extend([load::SETTINGS_FILE, "departments.yaml"]);
     let stops = |d: &Diagnostic| d.severity == Severity::Error && depends.contains(&d.file.as_str());
     Ok(checked.diagnostics.into_iter().filter(stops).collect())
 }

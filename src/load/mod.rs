@@ -55,9 +55,9 @@ pub(crate) struct LoadOptions {
     pub(crate) cache: bool,
     /// How much of each case to keep.
     pub(crate) detail: Detail,
-    /// A file under `cases/` read from these bytes instead of the disk (an edit
-    /// checked before it is written): path relative to the root, and contents.
-    pub(crate) overlay: Option<(String, Vec<u8>)>,
+    /// Files under `cases/` read from these bytes instead of the disk (edits
+    /// checked before they are written): paths relative to the root, and contents.
+    pub(crate) overlay: Vec<(String, Vec<u8>)>,
 }
 
 /// How much of each case a command needs.
@@ -112,7 +112,7 @@ pub(crate) fn load(root: &Path, opts: LoadOptions) -> Result<Repository> {
     let calendar = load_calendar(root, &settings, &mut diagnostics)?;
     let rules = load_rules(root, &settings, &mut diagnostics)?;
 
-    let cache = opts.cache && opts.detail == Detail::Slim && opts.overlay.is_none();
+    let cache = opts.cache && opts.detail == Detail::Slim && opts.overlay.is_empty();
     let parsed = parse_cases(root, LoadOptions { cache, ..opts })?;
     let files = parsed.len();
     let mut cases = Vec::new();
@@ -294,10 +294,12 @@ fn parse_cases(root: &Path, opts: LoadOptions) -> Result<Vec<(String, ParsedFile
         walk_with_stamps(&root.join("cases")).into_iter().unzip();
     let mut stamps: Vec<(String, Option<cache::Stamp>)> =
         paths.iter().zip(stamps).map(|(path, stamp)| (relative(root, path), stamp)).collect();
-    // A new file checked before it is written is read from the overlay.
-    if let Some((rel, _)) = opts.overlay.as_ref().filter(|(rel, _)| !stamps.iter().any(|(r, _)| r == rel)) {
-        paths.push(root.join(rel));
-        stamps.push((rel.clone(), None));
+    // New files checked before they are written are read from the overlay.
+    for (rel, _) in &opts.overlay {
+        if !stamps.iter().any(|(r, _)| r == rel) {
+            paths.push(root.join(rel));
+            stamps.push((rel.clone(), None));
+        }
     }
     crate::timing::mark("walk and stat");
     let mut cached = if opts.cache { cache::read(root) } else { cache::Cached { entries: Vec::new(), base_len: 0 } };
@@ -324,9 +326,9 @@ fn parse_cases(root: &Path, opts: LoadOptions) -> Result<Vec<(String, ParsedFile
     let fresh: Vec<ParsedFile> = misses
         .par_iter()
         .map(|&i| {
-            let mut parsed = match &opts.overlay {
-                Some((rel, bytes)) if *rel == stamps[i].0 => parse_bytes(rel, &paths[i], Ok(bytes.clone())),
-                _ => parse_file(&stamps[i].0, &paths[i], stamps[i].1.map(|s| s.size)),
+            let mut parsed = match opts.overlay.iter().find(|(rel, _)| *rel == stamps[i].0) {
+                Some((rel, bytes)) => parse_bytes(rel, &paths[i], Ok(bytes.clone())),
+                None => parse_file(&stamps[i].0, &paths[i], stamps[i].1.map(|s| s.size)),
             };
             if let (Detail::Slim, Content::Case(case)) = (opts.detail, &mut parsed.content) {
                 slim(case);
