@@ -156,19 +156,26 @@ pub(crate) fn evaluate_case<'l>(case: &'l Case, case_index: usize, cx: &Context<
     // Stable: `received` stays first among same-day moments, events keep their order.
     moments.sort_by_key(Moment::date);
 
+    let leads: Vec<Option<&str>> = case.leads().collect();
     let mut clocks = Vec::new();
     for (index, rule) in cx.rules.iter().enumerate() {
         if rule.when.iter().all(|c| c.field.matches(case, &c.values)) {
-            run_rule(case, case_index, index, rule, &moments, cx, &mut clocks);
+            run_rule(&CaseAt { case, index: case_index, leads: &leads }, index, rule, &moments, cx, &mut clocks);
         }
     }
     clocks.sort_by_key(|c| (c.start_pos.line, c.rule_index, c.start));
     clocks
 }
 
-fn run_rule<'l>(
+/// A case, its place in the ledger, and its lead at each event (computed once per case).
+struct CaseAt<'l, 'a> {
     case: &'l Case,
-    case_index: usize,
+    index: usize,
+    leads: &'a [Option<&'l str>],
+}
+
+fn run_rule<'l>(
+    at: &CaseAt<'l, '_>,
     index: usize,
     rule: &'l Rule,
     moments: &[Moment<'l>],
@@ -225,12 +232,12 @@ fn run_rule<'l>(
             };
             let due = override_due.unwrap_or_else(|| due_date(cx.calendar, m.date(), rule.within, rule.roll));
             let responsible = match rule.responsible {
-                Responsible::Assignee => last_event.and_then(|i| case.lead_at(i)),
+                Responsible::Assignee => last_event.and_then(|i| at.leads.get(i).copied().flatten()),
                 Responsible::Office => cx.office,
             };
             open = Some(Clock {
-                case,
-                case_index,
+                case: at.case,
+                case_index: at.index,
                 rule,
                 rule_index: index,
                 start_event,

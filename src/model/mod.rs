@@ -221,14 +221,20 @@ impl Case {
     /// it): whom the case belongs to in lists, figures, documents and the dashboard.
     /// The timeline is in date order (`check` puts it so).
     pub(crate) fn lead_as_of(&self, as_of: NaiveDate) -> Option<&str> {
-        lead_of(self.events_as_of(as_of).iter())
+        self.leads().take(self.events_as_of(as_of).len()).last().flatten()
     }
 
-    /// The lead department as it stands at the event at `index` of the
-    /// timeline (that event included): whom an evaluation, or a clock the event
-    /// starts, counts for.
-    pub(crate) fn lead_at(&self, index: usize) -> Option<&str> {
-        lead_of(self.timeline.iter().take(index + 1))
+    /// The lead department as it stands at each event of the timeline (that
+    /// event included), in one pass: whom an evaluation, or a clock the event
+    /// starts, counts for. The one definition of who holds a case.
+    pub(crate) fn leads(&self) -> impl Iterator<Item = Option<&str>> {
+        let mut lead = None;
+        self.timeline.iter().map(move |e| {
+            if e.kind.spec().sets_lead() {
+                lead = e.lead.as_ref().map(|l| l.value.as_str());
+            }
+            lead
+        })
     }
 
     /// Status as of a date.
@@ -240,10 +246,6 @@ impl Case {
     pub(crate) fn events_as_of(&self, as_of: NaiveDate) -> &[Event] {
         &self.timeline[..self.timeline.partition_point(|e| e.date <= as_of)]
     }
-}
-
-fn lead_of<'a>(events: impl DoubleEndedIterator<Item = &'a Event>) -> Option<&'a str> {
-    events.rev().find(|e| e.kind.spec().sets_lead()).and_then(|e| e.lead.as_ref()).map(|l| l.value.as_str())
 }
 
 impl Meeting {
@@ -391,6 +393,40 @@ mod tests {
 
     fn ev(kind: EventType) -> Event {
         Event::new(Pos::start(), NaiveDate::from_ymd_opt(2026, 6, 3).unwrap(), kind)
+    }
+
+    #[test]
+    fn the_lead_follows_each_event_that_sets_it() {
+        let with_lead = |kind, lead: &str| {
+            let mut e = ev(kind);
+            e.lead = Some(Spanned::new(lead.into(), Pos::start()));
+            e
+        };
+        let case = Case {
+            file: "cases/A.yaml".into(),
+            id: Spanned::new("A".into(), Pos::start()),
+            title: String::new(),
+            enterprise: None,
+            received: None,
+            received_written: false,
+            channel: None,
+            meeting: None,
+            level: None,
+            category: None,
+            handling: None,
+            tags: Vec::new(),
+            related: Vec::new(),
+            description: String::new(),
+            timeline: vec![
+                ev(EventType::Note),
+                with_lead(EventType::Assigned, "甲局"),
+                ev(EventType::Replied),
+                with_lead(EventType::Transferred, "乙局"),
+            ],
+        };
+        assert_eq!(case.leads().collect::<Vec<_>>(), [None, Some("甲局"), Some("甲局"), Some("乙局")]);
+        assert_eq!(case.lead_as_of("2026-06-03".parse().unwrap()), Some("乙局"));
+        assert_eq!(case.lead_as_of("2026-06-02".parse().unwrap()), None, "nothing before the date");
     }
 
     #[test]

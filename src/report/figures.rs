@@ -186,8 +186,9 @@ pub(crate) fn compute(snapshot: &Snapshot, from: NaiveDate, to: NaiveDate) -> Re
             });
         }
         // An evaluation counts for the lead department as it stood then.
-        for (i, e) in events.iter().enumerate().filter(|(_, e)| e.kind == EventType::Evaluated && in_period(e.date)) {
-            let lead = case.lead_at(i);
+        for (e, lead) in
+            events.iter().zip(case.leads()).filter(|(e, _)| e.kind == EventType::Evaluated && in_period(e.date))
+        {
             let good = matches!(e.rating, Some(Rating::Satisfied | Rating::BasicallySatisfied));
             r.each(&Keys { department: None, ..keys(case) }, lead, |f| {
                 f.tally.evaluations += 1;
