@@ -117,6 +117,11 @@ impl<'a> Sink<'a> {
         self.push(Diagnostic::error(code, self.file, pos, message))
     }
 
+    /// Records a warning and returns it for adding a hint.
+    pub(crate) fn warning(&mut self, code: &str, pos: Pos, message: impl Into<String>) -> &mut Diagnostic {
+        self.push(Diagnostic::warning(code, self.file, pos, message))
+    }
+
     fn push(&mut self, d: Diagnostic) -> &mut Diagnostic {
         self.diagnostics.push(d);
         let last = self.diagnostics.len() - 1;

@@ -93,7 +93,15 @@ pub(crate) struct Clock<'l> {
     pub(crate) responsible: Option<&'l str>,
     /// Severity of the finding, if it is one.
     pub(crate) severity: Option<Severity>,
-    /// Notices due as of the date.
+    /// Notices its rule calls for as of the date (a department clock's only:
+    /// the office does not supervise itself).
+    pub(crate) called: Vec<NoticeKind>,
+    /// Notices issued for it while it ran: each kind with the timeline entry
+    /// that records it (a `supervised` or `bulletined` event).
+    pub(crate) issued: Vec<(NoticeKind, usize)>,
+    /// Notices called for and not yet answered: once a notice covers a clock it
+    /// calls for no other (after a 督办 the notice's own deadline carries the
+    /// ladder on; a 通报 is its top).
     pub(crate) notices: Vec<NoticeKind>,
     /// Whether its dates fall outside the calendar's years.
     pub(crate) outside_calendar: bool,
@@ -104,6 +112,18 @@ impl Clock<'_> {
     /// clock: counted in on-time rates, supervised, named in bulletins).
     pub(crate) fn is_department_clock(&self) -> bool {
         self.rule.responsible == Responsible::Assignee
+    }
+
+    /// Whether a supervision notice has covered it.
+    pub(crate) fn supervised(&self) -> bool {
+        self.issued.iter().any(|(k, _)| *k == NoticeKind::Supervision)
+    }
+
+    /// Whether a bulletin should name it: overdue, its rule calls for a
+    /// bulletin, and it is not waiting on a supervision notice's own deadline
+    /// (which, when it passes, is named instead).
+    pub(crate) fn to_bulletin(&self) -> bool {
+        self.status == ClockStatus::Overdue && self.called.contains(&NoticeKind::Bulletin) && !self.supervised()
     }
 
     /// The order overdue clocks are named in (notices, bulletins, the dashboard):
@@ -211,6 +231,13 @@ fn run_rule<'l>(
                 | ClockEffect::DueOfClocksItStarts
                 | ClockEffect::None => {}
             }
+            // A notice recorded on the case covers the running clocks of the department it went to.
+            if let (Some(kind), Some(clock), Moment::Event(i, _)) = (e.kind.spec().records, open.as_mut(), m) {
+                let addressed = e.to().is_empty() || e.to().iter().any(|t| Some(t.value.as_str()) == clock.responsible);
+                if clock.is_department_clock() && addressed && m.date() >= clock.start {
+                    clock.issued.push((kind, *i));
+                }
+            }
         }
         if let Some(clock) = open.as_mut() {
             if stops && m.date() >= clock.start {
@@ -249,6 +276,8 @@ fn run_rule<'l>(
                 days: None,
                 responsible,
                 severity: None,
+                called: Vec::new(),
+                issued: Vec::new(),
                 notices: Vec::new(),
                 outside_calendar: false,
             });
@@ -282,14 +311,19 @@ fn settle(clock: &mut Clock<'_>, rule: &Rule, cal: &Calendar, as_of: NaiveDate) 
             clock.status = ClockStatus::Overdue;
             clock.days = Some((as_of - clock.due).num_days());
             clock.severity = Some(rule.severity);
-            clock.notices = rule
-                .notices
-                .iter()
-                .filter(|n| has_been_overdue_for(cal, clock.due, as_of, n.after))
-                .map(|n| n.kind)
-                .collect();
-            clock.notices.sort();
-            clock.notices.dedup();
+            if clock.is_department_clock() {
+                clock.called = rule
+                    .notices
+                    .iter()
+                    .filter(|n| has_been_overdue_for(cal, clock.due, as_of, n.after))
+                    .map(|n| n.kind)
+                    .collect();
+                clock.called.sort();
+                clock.called.dedup();
+            }
+            if clock.issued.is_empty() {
+                clock.notices.clone_from(&clock.called);
+            }
         }
         None if rule.warn.is_some_and(|w| as_of >= warn_start(cal, clock.due, w)) => {
             clock.status = ClockStatus::DueSoon;

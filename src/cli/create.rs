@@ -217,7 +217,7 @@ fn finish(edit: &Edit, dry_run: bool, what: &str) -> Result<u8> {
         eprintln!("（--dry-run：未写入）");
         return Ok(0);
     }
-    edit::write(edit)?;
+    edit::write(std::slice::from_ref(edit))?;
     println!("{}", edit.rel);
     eprintln!("已新建{what}");
     Ok(0)

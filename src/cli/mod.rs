@@ -236,12 +236,22 @@ pub fn run(cli: Cli) -> Result<u8> {
 }
 
 /// Finds, reads and checks the repository.
-fn open(repo: Option<&Path>, opts: LoadOptions) -> Result<Checked> {
+/// The repository's root: `--repo`, or the folder holding `qinqing.yaml` from here up.
+fn root(repo: Option<&Path>) -> Result<std::path::PathBuf> {
     let start = match repo {
         Some(p) => p.to_path_buf(),
         None => std::env::current_dir().context("无法读取当前目录")?,
     };
-    let root = load::find_root(&start)?;
+    load::find_root(&start)
+}
+
+fn open(repo: Option<&Path>, opts: LoadOptions) -> Result<Checked> {
+    let root = root(repo)?;
+    // A write a killed run left half done is finished before anything is read.
+    let finished = crate::edit::journal::recover(&root)?;
+    if finished > 0 {
+        eprintln!("已补完上次中断的写入（{finished} 个文件）。");
+    }
     Ok(crate::check::check(load::load(&root, opts)?))
 }
 

@@ -418,8 +418,8 @@ fn record(repo: Option<&Path>, cases: Cases, common: &Common, kind: EventType, f
         eprintln!("（--dry-run：未写入）");
         return Ok(0);
     }
+    edit::write(&edits)?;
     for (id, e) in ids.iter().zip(&edits) {
-        edit::write(e)?;
         eprintln!("已记录 {id} {}（{}）", kind.zh(), e.rel);
     }
     if common.commit {

@@ -7,7 +7,9 @@ use chrono::NaiveDate;
 
 use crate::load::LoadOptions;
 use crate::model::{DocKind, Named};
-use crate::render::batch::{generate, Job};
+use crate::model::rule::NoticeKind;
+use crate::render::batch::{generate, Generated, Job};
+use crate::render::register;
 use crate::render::plan::Selection;
 use crate::render::Format;
 use crate::report::period;
@@ -42,15 +44,21 @@ pub(crate) struct Args {
     /// 成文日期及检查截至的日期（默认：今天）
     #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
     as_of: Option<NaiveDate>,
-    /// 正式发文：从发文登记簿取下一个文号并登记（默认生成草稿）
+    /// 正式发文：从发文登记簿取下一个文号并登记，并在所涉案件中记入督办或通报事件（默认生成草稿）
     #[arg(long)]
     issue: bool,
+    /// 与 --issue 同用：已督办的超期案件再发一份督办通知，已登记的同一文书再发一次（取新号）
+    #[arg(long, requires = "issue")]
+    reissue: bool,
     /// 输出目录（默认 output/<种类>/）
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
 }
 
 pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
+    // An issuing run holds the register from before it reads the repository until its numbers are
+    // recorded: a second run waits, then sees what the first issued.
+    let _lock = if args.issue { Some(register::Lock::take(&super::root(repo)?)?) } else { None };
     let checked = super::open(repo, LoadOptions::default())?;
     let repository = &checked.ledger;
     let today = super::as_of(None, repository);
@@ -66,6 +74,7 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         to: args.to,
         dept: args.dept.as_deref().map(|d| repository.department_name(d)),
         period_label: None,
+        reissue: args.reissue,
     };
     if args.kind == DocKind::Bulletin {
         // A bulletin is about a period, looked at on its last day (or today if sooner), as `report` does.
@@ -81,10 +90,16 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let snapshot = repository.as_of(as_of);
     let out_dir = args.out.unwrap_or_else(|| repository.root.join("output").join(args.kind.key()));
     let job = Job { kind: args.kind, sel: &sel, as_of, formats: &args.format, out_dir: &out_dir, issue: args.issue };
-    let Some((named, results)) = generate(&snapshot, &job, None)? else {
+    let Some(Generated { named, results, already, recorded }) = generate(&snapshot, &job, None)? else {
         eprintln!("截至 {as_of}，没有需要生成的{}。", args.kind.zh());
+        if args.kind == DocKind::Supervision {
+            covered_by_notices(&snapshot);
+        }
         return Ok(0);
     };
+    for (to, number, date) in &already {
+        eprintln!("{to}：同一{}已于 {date} 发文（{number}），未再取号；确需再发请加 --reissue", args.kind.zh());
+    }
     let mut failed = false;
     for w in &results {
         for f in &w.files {
@@ -95,6 +110,9 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
             failed |= p.is_fatal();
         }
     }
+    if named.is_empty() {
+        return Ok(0);
+    }
     let count: usize = results.iter().map(|w| w.files.len()).sum();
     eprintln!(
         "已生成 {} 份{}，{count} 个文件（{}）。",
@@ -102,5 +120,29 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         args.kind.zh(),
         if args.issue { "正式发文，已登记文号" } else { "草稿" }
     );
+    if !recorded.is_empty() {
+        eprintln!("已在 {} 件案件中记入{}：{}", recorded.len(), args.kind.zh(), recorded.join("、"));
+    }
     Ok(if failed { 2 } else { 0 })
+}
+
+/// Says which notices cover the overdue clocks that called for supervision.
+fn covered_by_notices(snapshot: &crate::check::Snapshot) {
+    for c in snapshot.overdue() {
+        if !c.called.contains(&NoticeKind::Supervision) {
+            continue;
+        }
+        for (kind, at) in &c.issued {
+            let Some(e) = c.case.timeline.get(*at) else { continue };
+            eprintln!(
+                "{} {}（超期 {} 天）已于 {} {}：{}；确需再发请加 --reissue",
+                c.case.id.value,
+                c.rule.title,
+                c.days.unwrap_or(0),
+                e.date,
+                kind.zh(),
+                e.doc().unwrap_or("未写文号")
+            );
+        }
+    }
 }

@@ -5,6 +5,7 @@
 
 pub(crate) mod append;
 pub(crate) mod create;
+pub(crate) mod journal;
 pub(crate) mod scalar;
 
 use std::path::{Path, PathBuf};
@@ -33,10 +34,6 @@ pub(crate) struct Edit {
 }
 
 impl Edit {
-    fn path(&self) -> PathBuf {
-        self.root.join(&self.rel)
-    }
-
     /// The change as a unified diff, as `git diff` would show it: one hunk, the
     /// added lines (and an old last line that gains its line break).
     pub(crate) fn diff(&self) -> String {
@@ -99,71 +96,8 @@ pub(crate) fn check_edits(edits: &[Edit]) -> Result<Vec<Diagnostic>> {
     Ok(checked.diagnostics.into_iter().filter(stops).collect())
 }
 
-/// Writes the edit: under the repository's edit lock, the file is read again and
-/// must still be what the edit was planned on, else nothing is written.
-pub(crate) fn write(edit: &Edit) -> Result<()> {
-    let lock = crate::fsx::lock_file(&load::cache::dir(&edit.root).join("edit.lock"))?;
-    lock.lock().context("无法锁定案件库")?;
-    let result = (|| {
-        if edit.new {
-            return crate::fsx::write_new(&edit.path(), edit.after.as_bytes());
-        }
-        let now = std::fs::read(edit.path()).with_context(|| format!("无法读取 {}", edit.rel))?;
-        if now != edit.before {
-            bail!("{} 在读取之后被改动过（可能有人同时在改），未写入；请重新运行命令", edit.rel);
-        }
-        crate::fsx::replace(&edit.path(), edit.after.as_bytes())
-    })();
-    let _ = lock.unlock();
-    result
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::EventType;
-
-    fn note(text: &str) -> NewEvent {
-        let date = "2026-06-05".parse().unwrap();
-        NewEvent { date, kind: EventType::Note, fields: vec![("text", FieldValue::Text(text.into()))] }
-    }
-
-    #[test]
-    fn a_file_changed_after_it_was_read_is_not_written_and_keeps_the_change() {
-        let dir = tempfile::tempdir().unwrap();
-        let rel = "cases/A-1.yaml";
-        std::fs::create_dir_all(dir.path().join("cases")).unwrap();
-        std::fs::write(dir.path().join(rel), "id: A-1\ntitle: 甲\n").unwrap();
-        // Two writers plan on the same bytes; the first wins, the second refuses and loses nothing.
-        let first = add_event(dir.path(), rel, &note("先写")).unwrap();
-        let second = add_event(dir.path(), rel, &note("后写")).unwrap();
-        write(&first).unwrap();
-        let err = write(&second).unwrap_err().to_string();
-        assert!(err.contains("被改动过"), "{err}");
-        let now = std::fs::read_to_string(dir.path().join(rel)).unwrap();
-        assert!(now.contains("先写") && !now.contains("后写"), "{now}");
-        // A hand edit in between is kept too.
-        let third = add_event(dir.path(), rel, &note("第三")).unwrap();
-        std::fs::write(dir.path().join(rel), format!("{now}# 手工加的注释\n")).unwrap();
-        assert!(write(&third).is_err());
-        assert!(std::fs::read_to_string(dir.path().join(rel)).unwrap().ends_with("# 手工加的注释\n"));
-    }
-
-    #[test]
-    fn the_diff_shows_only_the_added_lines() {
-        let edit = Edit {
-            root: PathBuf::from("/r"),
-            rel: "cases/A.yaml".into(),
-            before: b"a: 1\nb: 2\n".to_vec(),
-            after: "a: 1\nx: 9\nb: 2\n".into(),
-            new: false,
-        };
-        assert_eq!(edit.diff(), "--- a/cases/A.yaml\n+++ b/cases/A.yaml\n@@ -1,0 +2,1 @@\n+x: 9\n");
-        // A last line without a line break gains one: it shows as changed, as git shows it.
-        let edit = Edit { before: b"a: 1\nb: 2".to_vec(), after: "a: 1\nb: 2\nx: 9\n".into(), ..edit };
-        assert_eq!(
-            edit.diff(),
-            "--- a/cases/A.yaml\n+++ b/cases/A.yaml\n@@ -2,1 +2,2 @@\n-b: 2\n\\ No newline at end of file\n+b: 2\n+x: 9\n"
-        );
-    }
+/// Writes every edit or none: under the repository's edit lock each file must
+/// still be what its edit was planned on, else nothing is written (see [`journal`]).
+pub(crate) fn write(edits: &[Edit]) -> Result<()> {
+    journal::apply(edits.first().map_or(Path::new("."), |e| e.root.as_path()), edits)
 }

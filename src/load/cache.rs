@@ -17,7 +17,7 @@ use crate::load::ParsedFile;
 
 // Bumped whenever a cached type changes shape (3: events gained reason, from, decision, participants;
 // meetings organiser and session).
-const FORMAT: &str = concat!("qinqing-parse-cache/3-slim/", env!("CARGO_PKG_VERSION"));
+const FORMAT: &str = concat!("qinqing-parse-cache/4-slim/", env!("CARGO_PKG_VERSION"));
 const CHUNK: usize = 2048;
 
 /// What identifies a file's contents without reading it.
@@ -53,8 +53,11 @@ pub(crate) struct Entry {
 }
 
 /// The cache folder of a repository.
+/// The cache folder's name.
+pub(crate) const DIR: &str = ".qinqing-cache";
+
 pub(crate) fn dir(root: &Path) -> PathBuf {
-    root.join(".qinqing-cache")
+    root.join(DIR)
 }
 
 fn base_file(root: &Path) -> PathBuf {

@@ -369,7 +369,8 @@ fn slots_missed(len: usize, misses: &[usize]) -> Vec<bool> {
     out
 }
 
-/// Drops what only documents need: free texts and personal data.
+/// Drops what only documents need: free texts and personal data (document
+/// numbers stay: `check` says which notice covers a clock).
 fn slim(case: &mut Case) {
     case.description = String::new();
     if let Some(e) = case.enterprise.as_mut() {
@@ -381,7 +382,6 @@ fn slim(case: &mut Case) {
         e.text = None;
         if let Some(d) = e.details.as_mut() {
             d.approved_by = None;
-            d.doc = None;
         }
     }
 }

@@ -63,6 +63,11 @@ fn read_rule(file: &str, node: &Node, settings: &Settings, sink: &mut Sink) -> O
         }
         None => Vec::new(),
     };
+    if responsible == Responsible::Office && !notices.is_empty() {
+        let pos = m.get("notices").map_or(m.pos, |n| n.pos);
+        sink.warning("notices-for-office", pos, "本办负责的时限不发督办通知或通报，notices 不起作用")
+            .hint("超期会在 check 中报告给本办；如由主办部门负责，请写 responsible: assignee");
+    }
     let when = m.get("when").map(|n| conditions(n, settings, sink)).unwrap_or_default();
     let roll = m.bool("roll", sink).unwrap_or(true);
     Some(Rule {

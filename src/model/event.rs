@@ -8,6 +8,7 @@
 //! is an exhaustive match: a new kind does not compile until it is declared.
 
 use crate::model::enums::Status;
+use crate::model::rule::NoticeKind;
 use crate::model::field::{enum_values, field, Field, Ty};
 use crate::model::{named_enum, Event, Named, Rating, ReplyResult};
 
@@ -108,6 +109,9 @@ pub(crate) struct EventSpec {
     /// For an event with a `due`: what the due date and the event's date are called,
     /// for the message when the due date is before the event.
     pub(crate) due_words: Option<(&'static str, &'static str)>,
+    /// The notice it records as issued for the case's running department
+    /// clocks (a 督办 or a 通报): a clock it covers calls for no further notice.
+    pub(crate) records: Option<NoticeKind>,
 }
 
 const DATE: Field = field("date", true, Ty::Date, "日期，写作 2026-06-03");
@@ -125,6 +129,7 @@ const PLAIN: EventSpec = EventSpec {
     after_closing: false,
     by_is_department: true,
     due_words: None,
+    records: None,
 };
 
 impl EventSpec {
@@ -245,14 +250,21 @@ impl EventType {
                         EVENT,
                         field("doc", false, Ty::Text, "督办通知文号"),
                         field("to", false, Ty::TextOrList, "督办对象"),
+                        field("due", false, Ty::Date, "督办通知限定的办结期限（请于…前办结）"),
                     ],
+                    clock: ClockEffect::DueOfClocksItStarts,
+                    records: Some(NoticeKind::Supervision),
+                    due_words: Some(("办结期限", "督办日期")),
                     ..PLAIN
                 };
                 &S
             }
             EventType::Bulletined => {
-                const S: EventSpec =
-                    EventSpec { fields: &[DATE, EVENT, field("doc", false, Ty::Text, "通报文号")], ..PLAIN };
+                const S: EventSpec = EventSpec {
+                    fields: &[DATE, EVENT, field("doc", false, Ty::Text, "通报文号")],
+                    records: Some(NoticeKind::Bulletin),
+                    ..PLAIN
+                };
                 &S
             }
             EventType::Closed => {

@@ -38,6 +38,16 @@ pub(crate) struct Rule {
     pub(crate) pos: Pos,
 }
 
+impl Rule {
+    /// Whether its clocks run on a notice's own deadline (started only by
+    /// events that record a notice, as the 督办通知's 请于…前办结): they carry
+    /// the escalation on, and are not counted again in on-time rates.
+    pub(crate) fn is_notice_deadline(&self) -> bool {
+        !self.start.is_empty()
+            && self.start.iter().all(|t| matches!(t.on, TriggerOn::Event(k) if k.spec().records.is_some()))
+    }
+}
+
 /// A case field a rule's `when` can match. Everything about one is in this
 /// enum's `impl`: its key, its doc, how its values are read and how a case is matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

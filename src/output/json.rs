@@ -32,8 +32,17 @@ pub(crate) struct ClockJson<'a> {
     responsible: Option<&'a str>,
     severity: Option<Severity>,
     notices: &'a [NoticeKind],
+    issued: Vec<IssuedJson<'a>>,
     file: &'a str,
     line: u32,
+}
+
+/// A notice issued for a clock: its kind, date and number.
+#[derive(Serialize)]
+pub(crate) struct IssuedJson<'a> {
+    kind: NoticeKind,
+    date: NaiveDate,
+    doc: Option<&'a str>,
 }
 
 impl<'a> ClockJson<'a> {
@@ -50,6 +59,12 @@ impl<'a> ClockJson<'a> {
             responsible: c.responsible,
             severity: c.severity,
             notices: &c.notices,
+            issued: c
+                .issued
+                .iter()
+                .filter_map(|(kind, at)| c.case.timeline.get(*at).map(|e| (kind, e)))
+                .map(|(kind, e)| IssuedJson { kind: *kind, date: e.date, doc: e.doc() })
+                .collect(),
             file: &c.case.file,
             line: c.start_pos.line,
         }

@@ -102,6 +102,13 @@ fn clock_line(c: &Clock, paint: Paint) -> String {
         }
         ClockStatus::DueSoon | ClockStatus::Pending | ClockStatus::Superseded => {}
     }
+    for (kind, at) in &c.issued {
+        let doc = c.case.timeline.get(*at).and_then(|e| e.doc());
+        let _ = write!(s, " · 已{}", kind.zh());
+        if let Some(doc) = doc {
+            let _ = write!(s, "（{doc}）");
+        }
+    }
     if !c.notices.is_empty() {
         let n: Vec<&str> = c.notices.iter().map(|n| n.zh()).collect();
         let _ = write!(s, " · 应{}", n.join("、"));

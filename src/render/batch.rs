@@ -4,22 +4,36 @@
 use std::io::IsTerminal;
 use std::path::Path;
 
-use anyhow::Result;
+use std::collections::HashMap;
+
+use anyhow::{anyhow, bail, Context, Result};
 use chrono::{Datelike, NaiveDate};
 
-use crate::check::Snapshot;
+use crate::check::{Ledger, Snapshot};
+use crate::edit::append::append_event;
+use crate::edit::{Edit, FieldValue, NewEvent};
+use crate::model::EventType;
 use crate::model::document::Layout;
 use crate::model::{DocKind, Named};
 use crate::render::document::Document;
 use crate::render::fonts::{font_dirs, Fonts};
-use crate::render::plan::{plan, Selection};
+use crate::render::plan::{plan, Planned, Recorded, Selection};
 use crate::render::register::{self, Pattern};
 use crate::render::template::Templates;
 use crate::render::{file_stem, write_all, Format, Written};
 use crate::text::date_cn;
 
-/// The documents of a job with their file stems, and what was written of each.
-pub(crate) type Generated = (Vec<(Document, String)>, Vec<Written>);
+/// What a job produced.
+pub(crate) struct Generated {
+    /// The documents with their file stems.
+    pub(crate) named: Vec<(Document, String)>,
+    /// What was written of each.
+    pub(crate) results: Vec<Written>,
+    /// Documents not issued again because the register holds them: (recipient, number, date).
+    pub(crate) already: Vec<(String, String, String)>,
+    /// Cases whose timelines now record the issued documents.
+    pub(crate) recorded: Vec<String>,
+}
 
 /// One batch of documents to write.
 pub(crate) struct Job<'a> {
@@ -40,6 +54,13 @@ pub(crate) struct Job<'a> {
 /// Plans, fills the templates, numbers (when issuing) and writes the documents
 /// of a job; `None` when the kind calls for nothing. Fonts are loaded here
 /// unless the caller already did.
+///
+/// Issuing (the caller holds the register's [`register::Lock`] from before it
+/// read the repository): a document the register already holds (same kind,
+/// recipient and subject) is not issued again unless `--reissue`; the new
+/// numbers, and the `supervised`/`bulletined` entries of the cases each
+/// document covers, are checked, the documents written, and then register and
+/// cases written as one step — or, if a document failed, nothing.
 pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) -> Result<Option<Generated>> {
     let (kind, as_of, repository) = (job.kind, job.as_of, snapshot.ledger);
     let planned = plan(snapshot, kind, job.sel)?;
@@ -79,17 +100,63 @@ pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) ->
             markdown: r.markdown,
         });
     }
+    let mut already = Vec::new();
+    let mut recording = None;
+    let mut planned = planned;
     if job.issue {
+        let existing = match std::fs::read(repository.root.join(register::FILE)) {
+            Ok(b) => Some(b),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e).context("无法读取发文登记簿 issued.yaml"),
+        };
+        let text = String::from_utf8(existing.clone().unwrap_or_default()).context("issued.yaml 不是 UTF-8 文本")?;
+        let entries = register::read(&text)?;
+        let mut keep = Vec::with_capacity(planned.len());
+        for (d, p) in docs.into_iter().zip(planned) {
+            match register::find(&entries, kind, &p.recipient, &p.about).filter(|_| !job.sel.reissue) {
+                Some(e) => already.push((p.recipient, e.number.clone(), e.date.clone().unwrap_or_default())),
+                None => keep.push((d, p)),
+            }
+        }
+        if keep.is_empty() {
+            return Ok(Some(Generated { named: Vec::new(), results: Vec::new(), already, recorded: Vec::new() }));
+        }
+        (docs, planned) = keep.into_iter().unzip();
         let used: Vec<String> = repository
             .cases
             .iter()
             .flat_map(|c| c.timeline.iter().filter_map(|e| e.doc().map(str::to_string)))
             .collect();
-        let titles: Vec<(String, String)> = docs.iter().map(|d| (d.recipients.clone(), d.title.clone())).collect();
-        let numbers = register::issue(&repository.root, kind, &pattern, as_of, &used, &titles)?;
-        for (d, n) in docs.iter_mut().zip(numbers) {
-            d.number = n;
+        let entries: Vec<register::NewEntry> = docs
+            .iter()
+            .zip(&planned)
+            .map(|(d, p)| register::NewEntry { to: p.recipient.clone(), title: d.title.clone(), about: p.about.clone() })
+            .collect();
+        let (numbers, register_text) = register::take(&text, kind, &pattern, as_of, &used, &entries)?;
+        for (d, n) in docs.iter_mut().zip(&numbers) {
+            d.number = n.clone();
         }
+        let mut edits = record_in_cases(repository, &planned, &numbers, as_of)?;
+        let problems = crate::edit::check_edits(&edits)?;
+        if let Some(d) = problems.first() {
+            bail!(
+                "把发文记入案件会带来错误，未发文：{}:{}:{} [{}] {}",
+                d.file,
+                d.line,
+                d.column,
+                d.code,
+                d.message
+            );
+        }
+        let recorded: Vec<String> = edits.iter().map(|e| e.rel.clone()).collect();
+        edits.push(Edit {
+            root: repository.root.clone(),
+            rel: register::FILE.to_string(),
+            new: existing.is_none(),
+            before: existing.unwrap_or_default(),
+            after: register_text,
+        });
+        recording = Some((edits, recorded));
     }
     let named: Vec<(Document, String)> = docs
         .into_iter()
@@ -128,5 +195,43 @@ pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) ->
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    Ok(Some((named, results)))
+    let mut recorded = Vec::new();
+    if let Some((edits, files)) = recording {
+        if results.iter().flat_map(|w| &w.problems).any(|p| p.is_fatal()) {
+            bail!("有文书未能生成（见上），未登记文号，也未记入案件；改正后重新运行");
+        }
+        crate::edit::write(&edits)?;
+        let by_file: HashMap<&str, &str> =
+            repository.cases.iter().map(|c| (c.file.as_str(), c.id.value.as_str())).collect();
+        recorded = files.iter().filter_map(|f| by_file.get(f.as_str()).map(|id| id.to_string())).collect();
+    }
+    Ok(Some(Generated { named, results, already, recorded }))
+}
+
+/// The case-file edits that record issued documents: for each document, the
+/// entry (`supervised` or `bulletined`, dated on the issue day, with the number)
+/// appended to every case it covers; a case covered twice gets both entries.
+fn record_in_cases(repository: &Ledger, planned: &[Planned], numbers: &[String], date: NaiveDate) -> Result<Vec<Edit>> {
+    let mut edits: Vec<Edit> = Vec::new();
+    for (p, number) in planned.iter().zip(numbers) {
+        for (case_index, recorded) in &p.records {
+            let Some(case) = repository.cases.get(*case_index) else { continue };
+            let doc = ("doc", FieldValue::Text(number.clone()));
+            let event = match recorded {
+                Recorded::Supervised { to, due } => NewEvent {
+                    date,
+                    kind: EventType::Supervised,
+                    fields: vec![doc, ("to", FieldValue::Text(to.clone())), ("due", FieldValue::Date(*due))],
+                },
+                Recorded::Bulletined => NewEvent { date, kind: EventType::Bulletined, fields: vec![doc] },
+            };
+            match edits.iter_mut().find(|e| e.rel == case.file) {
+                Some(e) => {
+                    e.after = append_event(&e.after, &event).map_err(|err| anyhow!("{}：{err}", e.rel))?;
+                }
+                None => edits.push(crate::edit::add_event(&repository.root, &case.file, &event)?),
+            }
+        }
+    }
+    Ok(edits)
 }

@@ -6,8 +6,9 @@ use anyhow::{bail, Result};
 use chrono::{Datelike, NaiveDate};
 use serde_json::{json, Value};
 
+use crate::check::due::due_date;
 use crate::check::{Clock, ClockStatus, Ledger, Snapshot};
-use crate::model::rule::NoticeKind;
+use crate::model::rule::{NoticeKind, Rule, TriggerOn};
 use crate::model::{Case, DocKind, EventType, Named, ReportSettings};
 use crate::render::document::{Chart, Charts};
 use crate::report::figures::{self, Figures, Rate};
@@ -30,6 +31,8 @@ pub(crate) struct Selection {
     pub(crate) dept: Option<String>,
     /// A period label for bulletins, e.g. 2026年11月.
     pub(crate) period_label: Option<String>,
+    /// Supervise again clocks a notice already covers (`--reissue`).
+    pub(crate) reissue: bool,
 }
 
 /// One document to write: who it goes to and its template context.
@@ -43,10 +46,25 @@ pub(crate) struct Planned {
     /// What else tells this document apart from others of its kind in a file
     /// name (a bulletin's period), if anything.
     pub(crate) distinct: Option<String>,
+    /// What the document is about, for the register: with its kind and
+    /// recipient it names the document (an issue of the same is a second notice).
+    pub(crate) about: String,
+    /// The cases whose timelines record the document when it is issued, and the
+    /// event each gets.
+    pub(crate) records: Vec<(usize, Recorded)>,
     /// The template context.
     pub(crate) context: Value,
     /// Charts the template may place.
     pub(crate) charts: Charts,
+}
+
+/// The timeline entry an issued document leaves in a case it covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Recorded {
+    /// `supervised`, to the department, with the notice's deadline.
+    Supervised { to: String, due: NaiveDate },
+    /// `bulletined`.
+    Bulletined,
 }
 
 fn office(repo: &Ledger) -> Value {
@@ -69,7 +87,7 @@ fn merge(mut a: Value, b: Value) -> Value {
 pub(crate) fn plan(snapshot: &Snapshot, kind: DocKind, sel: &Selection) -> Result<Vec<Planned>> {
     let mut out = match kind {
         DocKind::Assignment => assignment(snapshot, sel)?,
-        DocKind::Supervision => supervision(snapshot),
+        DocKind::Supervision => supervision(snapshot, sel),
         DocKind::Bulletin => vec![bulletin(snapshot, sel)?],
     };
     if let Some(dept) = &sel.dept {
@@ -142,7 +160,8 @@ fn assignment(snapshot: &Snapshot, sel: &Selection) -> Result<Vec<Planned>> {
                 common(repo, date),
                 json!({ "department": lead, "cases": cases, "meeting": meeting_value, "cc": cc.join("、") }),
             );
-            Planned { recipient: lead, date, distinct: None, context, charts: Charts::new() }
+            let about = format!("{date} 交办");
+            Planned { recipient: lead, date, distinct: None, about, records: Vec::new(), context, charts: Charts::new() }
         })
         .collect())
 }
@@ -151,20 +170,43 @@ fn enterprise(case: &Case) -> String {
     case.enterprise.as_ref().map(|e| e.name.clone()).unwrap_or_default()
 }
 
-fn supervision(snapshot: &Snapshot) -> Vec<Planned> {
+/// The clocks a supervision notice covers: those that call for one and have
+/// not had one (or every one that calls for one, when a second notice is meant).
+fn calls_for_supervision(c: &Clock, reissue: bool) -> bool {
+    let kinds = if reissue { &c.called } else { &c.notices };
+    kinds.contains(&NoticeKind::Supervision)
+}
+
+/// The deadline a notice issued on a date sets: by the rule its `supervised`
+/// event starts (the built-in `supervision`), else five working days.
+pub(crate) fn notice_deadline(repo: &Ledger, date: NaiveDate) -> NaiveDate {
+    let started_by_notice = |r: &&Rule| {
+        r.is_notice_deadline() && r.start.iter().any(|t| t.on == TriggerOn::Event(EventType::Supervised))
+    };
+    match repo.rules.iter().find(started_by_notice) {
+        Some(rule) => due_date(&repo.calendar, date, rule.within, rule.roll),
+        None => repo.calendar.add_workdays(date, 5),
+    }
+}
+
+fn supervision(snapshot: &Snapshot, sel: &Selection) -> Vec<Planned> {
     let (repo, as_of) = (snapshot.ledger, snapshot.as_of);
     let mut by_dept: BTreeMap<&str, Vec<&Clock>> = BTreeMap::new();
     for c in snapshot.overdue() {
-        if let (true, true, Some(dept)) =
-            (c.notices.contains(&NoticeKind::Supervision), c.is_department_clock(), c.responsible)
-        {
+        if let (true, Some(dept)) = (calls_for_supervision(c, sel.reissue), c.responsible) {
             by_dept.entry(dept).or_default().push(c);
         }
     }
-    let new_due = repo.calendar.add_workdays(as_of, 5);
+    let new_due = notice_deadline(repo, as_of);
     by_dept
         .into_iter()
         .map(|(dept, items)| {
+            let mut records: Vec<(usize, Recorded)> = items
+                .iter()
+                .map(|c| (c.case_index, Recorded::Supervised { to: dept.to_string(), due: new_due }))
+                .collect();
+            records.dedup();
+            let about = items.iter().map(|c| format!("{} {}", c.case.id.value, c.rule.id)).collect::<Vec<_>>();
             let items: Vec<Value> = items
                 .iter()
                 .map(|c| {
@@ -177,7 +219,15 @@ fn supervision(snapshot: &Snapshot) -> Vec<Planned> {
                 common(repo, as_of),
                 json!({ "department": dept, "items": items, "new_due": new_due.to_string(), "new_due_cn": date_cn(new_due) }),
             );
-            Planned { recipient: dept.to_string(), date: as_of, distinct: None, context, charts: Charts::new() }
+            Planned {
+                recipient: dept.to_string(),
+                date: as_of,
+                distinct: None,
+                about: about.join("、"),
+                records,
+                context,
+                charts: Charts::new(),
+            }
         })
         .collect()
 }
@@ -191,7 +241,11 @@ fn bulletin(snapshot: &Snapshot, sel: &Selection) -> Result<Planned> {
     let label = sel.period_label.clone().unwrap_or_else(|| format!("{}年{}月", to.year(), to.month()));
     let report = figures::compute(snapshot, from, to);
     let settings = &repo.settings.report;
-    let overdue: Vec<&Clock> = snapshot.overdue().into_iter().filter(|c| c.is_department_clock()).collect();
+    // 予以通报: the clocks whose rule calls for a bulletin (a supervised clock is named when its notice's deadline passes).
+    let overdue: Vec<&Clock> = snapshot.overdue().into_iter().filter(|c| c.to_bulletin()).collect();
+    let mut records: Vec<(usize, Recorded)> = overdue.iter().map(|c| (c.case_index, Recorded::Bulletined)).collect();
+    records.sort_by_key(|(i, _)| *i);
+    records.dedup();
     let mut departments: Vec<&str> = overdue.iter().filter_map(|c| c.responsible).collect();
     departments.sort();
     departments.dedup();
@@ -240,7 +294,15 @@ fn bulletin(snapshot: &Snapshot, sel: &Selection) -> Result<Planned> {
     );
     let mut charts = Charts::new();
     charts.insert("trend".to_string(), Chart { svg, png });
-    Ok(Planned { recipient: "各有关单位".to_string(), date: as_of, distinct: Some(label), context, charts })
+    Ok(Planned {
+        recipient: "各有关单位".to_string(),
+        date: as_of,
+        distinct: Some(label.clone()),
+        about: label,
+        records,
+        context,
+        charts,
+    })
 }
 
 /// Whether anything happened to a case in `[from, to]`.

@@ -58,55 +58,86 @@ pub(crate) struct Entry {
     pub(crate) to: Option<String>,
     /// Title.
     pub(crate) title: Option<String>,
+    /// What it is about (a bulletin's period, the clocks a notice covers).
+    pub(crate) about: Option<String>,
 }
 
-/// Takes the next numbers for `titles.len()` documents of a kind and records
-/// them. `used` are numbers already written in case files (e.g. `supervised`
-/// events), which are never given again either.
-pub(crate) fn issue(
-    root: &Path,
+/// The register's lock: held by an issuing run from before it reads the
+/// repository until its numbers are recorded, so two runs at once never take
+/// the same number or cover the same clock twice.
+pub(crate) struct Lock(std::fs::File);
+
+impl Lock {
+    /// Waits for and takes the lock.
+    pub(crate) fn take(root: &Path) -> Result<Lock> {
+        let file = crate::fsx::lock_file(&crate::load::cache::dir(root).join("issued.lock"))?;
+        file.lock().context("无法锁定发文登记簿")?;
+        Ok(Lock(file))
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = self.0.unlock();
+    }
+}
+
+/// A document to register.
+#[derive(Debug, Clone)]
+pub(crate) struct NewEntry {
+    /// Addressee.
+    pub(crate) to: String,
+    /// Title.
+    pub(crate) title: String,
+    /// What it is about (see `Planned::about`).
+    pub(crate) about: String,
+}
+
+/// The register with numbers taken for new documents of a kind: the numbers and
+/// the register's new text. `used` are numbers already written in case files
+/// (e.g. `supervised` events), which are never given again either.
+pub(crate) fn take(
+    existing: &str,
     kind: DocKind,
     pattern: &Pattern,
     date: NaiveDate,
     used: &[String],
-    titles: &[(String, String)],
-) -> Result<Vec<String>> {
-    let path = root.join(FILE);
-    let lock_path = crate::load::cache::dir(root).join("issued.lock");
-    let lock = crate::fsx::lock_file(&lock_path)?;
-    lock.lock().context("无法锁定发文登记簿")?;
-    // Read, number and write back while holding the lock, so numbers are never shared.
-    let result = (|| -> Result<Vec<String>> {
-        let existing = if path.exists() { std::fs::read_to_string(&path)? } else { String::new() };
-        let entries = read(&existing)?;
-        let year = chrono::Datelike::year(&date);
-        let last_registered =
-            entries.iter().filter(|e| e.kind == kind.key() && e.year == year).map(|e| e.seq).max().unwrap_or(0);
-        let last_used = used.iter().filter_map(|n| pattern.seq_of(n, year)).max().unwrap_or(0);
-        let mut next = last_registered.max(last_used);
-        let mut text = if existing.trim().is_empty() { HEADER.to_string() } else { existing.clone() };
-        if !text.ends_with('\n') {
-            text.push('\n');
-        }
-        let mut numbers = Vec::new();
-        for (to, title) in titles {
-            next += 1;
-            let number = pattern.number(year, next);
-            let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
-            text.push_str(&format!(
-                "- {{ kind: {}, year: {year}, seq: {next}, number: {}, date: {date}, to: {}, title: {} }}\n",
-                kind.key(),
-                q(&number),
-                q(to),
-                q(title)
-            ));
-            numbers.push(number);
-        }
-        crate::fsx::replace(&path, text.as_bytes())?;
-        Ok(numbers)
-    })();
-    let _ = lock.unlock();
-    result
+    docs: &[NewEntry],
+) -> Result<(Vec<String>, String)> {
+    let entries = read(existing)?;
+    let year = chrono::Datelike::year(&date);
+    let last_registered =
+        entries.iter().filter(|e| e.kind == kind.key() && e.year == year).map(|e| e.seq).max().unwrap_or(0);
+    let last_used = used.iter().filter_map(|n| pattern.seq_of(n, year)).max().unwrap_or(0);
+    let mut next = last_registered.max(last_used);
+    let mut text = if existing.trim().is_empty() { HEADER.to_string() } else { existing.to_string() };
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    let mut numbers = Vec::new();
+    for doc in docs {
+        next += 1;
+        let number = pattern.number(year, next);
+        let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
+        text.push_str(&format!(
+            "- {{ kind: {}, year: {year}, seq: {next}, number: {}, date: {date}, to: {}, title: {}, about: {} }}\n",
+            kind.key(),
+            q(&number),
+            q(&doc.to),
+            q(&doc.title),
+            q(&doc.about)
+        ));
+        numbers.push(number);
+    }
+    Ok((numbers, text))
+}
+
+/// The registered document of a kind to a recipient about the same thing, if any.
+pub(crate) fn find<'e>(entries: &'e [Entry], kind: DocKind, to: &str, about: &str) -> Option<&'e Entry> {
+    entries
+        .iter()
+        .rev()
+        .find(|e| e.kind == kind.key() && e.to.as_deref() == Some(to) && e.about.as_deref() == Some(about))
 }
 
 /// Reads the register; a damaged register stops issuing rather than risk a reused number.
@@ -129,6 +160,7 @@ pub(crate) fn read(text: &str) -> Result<Vec<Entry>> {
         crate::model::field::field("date", false, crate::model::field::Ty::Date, ""),
         crate::model::field::field("to", false, crate::model::field::Ty::Text, ""),
         crate::model::field::field("title", false, crate::model::field::Ty::Text, ""),
+        crate::model::field::field("about", false, crate::model::field::Ty::Text, ""),
     ];
     let mut out = Vec::new();
     for item in items {
@@ -150,6 +182,7 @@ pub(crate) fn read(text: &str) -> Result<Vec<Entry>> {
                 date: m.text("date", &mut sink),
                 to: m.text("to", &mut sink),
                 title: m.text("title", &mut sink),
+                about: m.text("about", &mut sink),
             }),
             _ => bail!("{FILE}:{} 年份或序号不是数字，请勿手工改动", item.pos.line),
         }
@@ -174,82 +207,32 @@ mod tests {
         assert_eq!(p.seq_of("湖营商通〔2026〕3号", 2026), None);
     }
 
+    fn entry(to: &str, title: &str) -> NewEntry {
+        NewEntry { to: to.into(), title: title.into(), about: "2026年11月".into() }
+    }
+
     #[test]
-    fn issuing_continues_after_registered_and_used_numbers_and_never_reuses() {
-        let dir = tempfile::tempdir().unwrap();
+    fn numbers_continue_after_registered_and_used_numbers_and_are_never_reused() {
         let p = Pattern("测督〔{year}〕{seq}号".into());
         let date = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
         let used = vec!["测督〔2026〕5号".to_string()];
-        let first = issue(
-            dir.path(),
-            DocKind::Supervision,
-            &p,
-            date,
-            &used,
-            &[("甲局".into(), "标题：含 # 与 \"引号\"".into())],
-        )
-        .unwrap();
+        let (first, text) =
+            take("", DocKind::Supervision, &p, date, &used, &[entry("甲局", "标题：含 # 与 \"引号\"")]).unwrap();
         assert_eq!(first, ["测督〔2026〕6号"]);
-        let two = issue(
-            dir.path(),
-            DocKind::Supervision,
-            &p,
-            date,
-            &[],
-            &[("乙局".into(), "t".into()), ("丙局".into(), "t".into())],
-        )
-        .unwrap();
+        let (two, text) =
+            take(&text, DocKind::Supervision, &p, date, &[], &[entry("乙局", "t"), entry("丙局", "t")]).unwrap();
         assert_eq!(two, ["测督〔2026〕7号", "测督〔2026〕8号"]);
-        let text = std::fs::read_to_string(dir.path().join(FILE)).unwrap();
-        assert_eq!(read(&text).unwrap().len(), 3);
+        let entries = read(&text).unwrap();
+        assert_eq!(entries.len(), 3);
+        assert_eq!(entries[0].title.as_deref(), Some("标题：含 # 与 \"引号\""));
         assert!(text.starts_with("# 发文登记簿"));
+        assert_eq!(find(&entries, DocKind::Supervision, "乙局", "2026年11月").map(|e| e.seq), Some(7));
+        assert!(find(&entries, DocKind::Bulletin, "乙局", "2026年11月").is_none());
         // Another kind and another year start at 1.
-        let other = issue(
-            dir.path(),
-            DocKind::Bulletin,
-            &Pattern("测通〔{year}〕{seq}号".into()),
-            date,
-            &[],
-            &[("各单位".into(), "t".into())],
-        )
-        .unwrap();
+        let (other, _) =
+            take(&text, DocKind::Bulletin, &Pattern("测通〔{year}〕{seq}号".into()), date, &[], &[entry("各单位", "t")])
+                .unwrap();
         assert_eq!(other, ["测通〔2026〕1号"]);
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn issuing_keeps_the_register_s_permissions() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let p = Pattern("权〔{year}〕{seq}号".into());
-        let date = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
-        let one = [("甲局".to_string(), "t".to_string())];
-        issue(dir.path(), DocKind::Supervision, &p, date, &[], &one).unwrap();
-        let file = dir.path().join(FILE);
-        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o044, 0o044, "readable by the group");
-        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o664)).unwrap();
-        issue(dir.path(), DocKind::Supervision, &p, date, &[], &one).unwrap();
-        assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o664, "was 0600 before");
-    }
-
-    #[test]
-    fn concurrent_issuers_get_distinct_numbers() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().to_path_buf();
-        let p = Pattern("并〔{year}〕{seq}号".into());
-        let date = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
-        let handles: Vec<_> = (0..8)
-            .map(|i| {
-                let (root, p) = (root.clone(), p.clone());
-                std::thread::spawn(move || {
-                    issue(&root, DocKind::Supervision, &p, date, &[], &[(format!("局{i}"), "t".into())]).unwrap()
-                })
-            })
-            .collect();
-        let mut all: Vec<String> = handles.into_iter().flat_map(|h| h.join().unwrap()).collect();
-        all.sort();
-        all.dedup();
-        assert_eq!(all.len(), 8);
     }
 
     #[test]

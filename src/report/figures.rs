@@ -197,12 +197,14 @@ pub(crate) fn compute(snapshot: &Snapshot, from: NaiveDate, to: NaiveDate) -> Re
         }
     }
     for c in &snapshot.clocks {
-        let overdue = c.status == ClockStatus::Overdue;
+        // A notice's own deadline is the same matter as the clock it supervises: counted once.
+        let overdue = c.status == ClockStatus::Overdue && !c.rule.is_notice_deadline();
         // A clock ended by a transfer counts only when the department was already late then.
         let late = c.status == ClockStatus::Late || (c.status == ClockStatus::Transferred && c.days.is_some());
         let counted = (late || matches!(c.status, ClockStatus::Met | ClockStatus::Overdue))
             && in_period(c.due)
-            && c.is_department_clock();
+            && c.is_department_clock()
+            && !c.rule.is_notice_deadline();
         // Most clocks of a large repository are neither: skip them before working out their groups.
         if !overdue && !counted {
             continue;

@@ -1,0 +1,195 @@
+//! Several files written as one step. A rename is atomic for one file only, so
+//! a change to several (the cases a notice covers and the register that gives
+//! it its number; a batch of records) is first written whole to a journal,
+//! then applied file by file, then the journal is removed. A run killed midway
+//! leaves the journal; the next command that opens the repository finishes it
+//! before reading anything, so the files never disagree for longer than that.
+//!
+//! Written by hand: what is needed is small (a list of whole-file contents with
+//! what each file must hold before), and no crate journals a handful of text
+//! files with these checks.
+
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::edit::Edit;
+use crate::load::cache;
+
+const FILE: &str = "journal.json";
+const LOCK: &str = "edit.lock";
+
+#[derive(Serialize, Deserialize)]
+struct Journal {
+    files: Vec<Entry>,
+}
+
+/// One file: what it must hold before (`None`: it must not exist) and after.
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    rel: String,
+    before: Option<String>,
+    after: String,
+}
+
+/// Writes every edit or none: under the repository's edit lock each file must
+/// still be what its edit was planned on; the whole change is journalled, then applied.
+pub(crate) fn apply(root: &Path, edits: &[Edit]) -> Result<()> {
+    let lock = crate::fsx::lock_file(&cache::dir(root).join(LOCK))?;
+    lock.lock().context("无法锁定案件库")?;
+    let result = (|| {
+        finish(root)?;
+        let mut files = Vec::with_capacity(edits.len());
+        for e in edits {
+            let now = read(root, &e.rel)?;
+            let planned_on = if e.new { None } else { Some(e.before.as_slice()) };
+            if now.as_deref() != planned_on {
+                if e.new {
+                    bail!("{} 已存在，未覆盖", e.rel);
+                }
+                bail!("{} 在读取之后被改动过（可能有人同时在改），未写入任何文件；请重新运行命令", e.rel);
+            }
+            let before = match planned_on {
+                Some(b) => Some(String::from_utf8(b.to_vec()).with_context(|| format!("{} 不是 UTF-8 文本", e.rel))?),
+                None => None,
+            };
+            files.push(Entry { rel: e.rel.clone(), before, after: e.after.clone() });
+        }
+        let journal = Journal { files };
+        let path = cache::dir(root).join(FILE);
+        crate::fsx::replace(&path, &serde_json::to_vec(&journal)?)?;
+        fault("journal");
+        replay(root, &journal)?;
+        std::fs::remove_file(&path).with_context(|| format!("无法删除 {}", path.display()))
+    })();
+    let _ = lock.unlock();
+    result
+}
+
+/// Finishes a change a killed run left half done; the number of files it wrote.
+pub(crate) fn recover(root: &Path) -> Result<usize> {
+    let path = cache::dir(root).join(FILE);
+    if std::fs::symlink_metadata(&path).is_err() {
+        return Ok(0);
+    }
+    let lock = crate::fsx::lock_file(&cache::dir(root).join(LOCK))?;
+    lock.lock().context("无法锁定案件库")?;
+    let result = finish(root);
+    let _ = lock.unlock();
+    result
+}
+
+/// Replays a journal left behind, under the lock; the files written.
+fn finish(root: &Path) -> Result<usize> {
+    let path = cache::dir(root).join(FILE);
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e).with_context(|| format!("无法读取 {}", path.display())),
+    };
+    let Ok(journal) = serde_json::from_slice::<Journal>(&bytes) else {
+        // The journal is written atomically, so a damaged one was never complete: nothing was applied.
+        std::fs::remove_file(&path)?;
+        return Ok(0);
+    };
+    let written = replay(root, &journal)?;
+    std::fs::remove_file(&path).with_context(|| format!("无法删除 {}", path.display()))?;
+    Ok(written)
+}
+
+/// Brings each file of the journal to its new contents; a file already there is
+/// left alone, and one that is neither before nor after stops the replay.
+fn replay(root: &Path, journal: &Journal) -> Result<usize> {
+    let mut written = 0;
+    for entry in &journal.files {
+        let now = read(root, &entry.rel)?;
+        if now.as_deref() == Some(entry.after.as_bytes()) {
+            continue;
+        }
+        if now.as_deref() != entry.before.as_ref().map(String::as_bytes) {
+            bail!(
+                "无法补完上次中断的写入：{} 已被改动。请核对该文件，然后删除 {}/{FILE}",
+                entry.rel,
+                cache::DIR
+            );
+        }
+        crate::fsx::replace(&root.join(&entry.rel), entry.after.as_bytes())?;
+        written += 1;
+        fault(&written.to_string());
+    }
+    Ok(written)
+}
+
+fn read(root: &Path, rel: &str) -> Result<Option<Vec<u8>>> {
+    match std::fs::read(root.join(rel)) {
+        Ok(b) => Ok(Some(b)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("无法读取 {rel}")),
+    }
+}
+
+/// Fault injection for the tests that kill a run midway: with
+/// `QINQING_FAULT=journal` the process dies right after the journal is written,
+/// with `QINQING_FAULT=N` right after the N-th file.
+fn fault(point: &str) {
+    if std::env::var("QINQING_FAULT").is_ok_and(|p| p == point) {
+        std::process::abort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edit(root: &Path, rel: &str, after: &str) -> Edit {
+        let before = std::fs::read(root.join(rel)).unwrap_or_default();
+        let new = !root.join(rel).exists();
+        Edit { root: root.to_path_buf(), rel: rel.into(), before, after: after.into(), new }
+    }
+
+    #[test]
+    fn all_files_are_written_or_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("a.yaml"), "a: 1\n").unwrap();
+        std::fs::write(root.join("b.yaml"), "b: 1\n").unwrap();
+        let edits = [edit(root, "a.yaml", "a: 2\n"), edit(root, "b.yaml", "b: 2\n"), edit(root, "c/new.yaml", "c\n")];
+        // b changes underneath: nothing is written.
+        std::fs::write(root.join("b.yaml"), "b: changed\n").unwrap();
+        assert!(apply(root, &edits).is_err());
+        assert_eq!(std::fs::read_to_string(root.join("a.yaml")).unwrap(), "a: 1\n");
+        assert!(!root.join("c/new.yaml").exists());
+        let edits = [edit(root, "a.yaml", "a: 2\n"), edit(root, "b.yaml", "b: 2\n"), edit(root, "c/new.yaml", "c\n")];
+        apply(root, &edits).unwrap();
+        assert_eq!(std::fs::read_to_string(root.join("b.yaml")).unwrap(), "b: 2\n");
+        assert_eq!(std::fs::read_to_string(root.join("c/new.yaml")).unwrap(), "c\n");
+        assert!(!cache::dir(root).join(FILE).exists());
+    }
+
+    #[test]
+    fn a_journal_left_behind_is_finished_and_a_conflict_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("a.yaml"), "a: 2\n").unwrap(); // already applied
+        std::fs::write(root.join("b.yaml"), "b: 1\n").unwrap(); // not yet
+        let journal = Journal {
+            files: vec![
+                Entry { rel: "a.yaml".into(), before: Some("a: 1\n".into()), after: "a: 2\n".into() },
+                Entry { rel: "b.yaml".into(), before: Some("b: 1\n".into()), after: "b: 2\n".into() },
+            ],
+        };
+        let path = cache::dir(root).join(FILE);
+        crate::fsx::replace(&path, &serde_json::to_vec(&journal).unwrap()).unwrap();
+        assert_eq!(recover(root).unwrap(), 1);
+        assert_eq!(std::fs::read_to_string(root.join("b.yaml")).unwrap(), "b: 2\n");
+        assert!(!path.exists());
+        assert_eq!(recover(root).unwrap(), 0);
+        // A file that is neither: the journal stays for a person to look at.
+        std::fs::write(root.join("b.yaml"), "b: 9\n").unwrap();
+        crate::fsx::replace(&path, &serde_json::to_vec(&journal).unwrap()).unwrap();
+        let err = recover(root).unwrap_err().to_string();
+        assert!(err.contains("b.yaml") && err.contains("已被改动"), "{err}");
+        assert!(path.exists());
+    }
+}
