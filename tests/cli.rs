@@ -19,7 +19,8 @@ fn demo_check_json_snapshot() {
     let (report, code) = check_json(&root(), DEMO_DATE, &[]);
     assert_eq!(code, 1);
     assert_eq!(report["version"], 1);
-    assert_eq!(report["summary"]["overdue"], 3);
+    // Three late clocks, and the deadlines of the two notices already issued for two of them.
+    assert_eq!(report["summary"]["overdue"], 5);
     assert_eq!(report["summary"]["due_soon"], 3);
     insta::assert_json_snapshot!("demo_check_json", report);
 }
@@ -30,7 +31,7 @@ fn demo_check_all_clocks_json_snapshot() {
     let statuses: std::collections::BTreeSet<&str> =
         report["clocks"].as_array().unwrap().iter().map(|c| c["status"].as_str().unwrap()).collect();
     let every: std::collections::BTreeSet<&str> =
-        ["met", "late", "overdue", "due_soon", "pending", "superseded"].into();
+        ["met", "late", "overdue", "due_soon", "pending", "superseded", "transferred"].into();
     assert_eq!(statuses, every, "the demonstration shows every clock status");
     insta::assert_json_snapshot!("demo_check_all_json", report);
 }
@@ -40,14 +41,14 @@ fn demo_check_junit_snapshot() {
     let run = qinqing(&root(), &["check", "--no-cache", "--format", "junit", "--as-of", DEMO_DATE]);
     assert_eq!(run.code, 1);
     assert!(run.stdout.starts_with("<?xml"));
-    assert_eq!(run.stdout.matches("<failure").count(), 3);
+    assert_eq!(run.stdout.matches("<failure").count(), 5);
     insta::assert_snapshot!("demo_check_junit", run.stdout);
 }
 
 #[test]
 fn demo_check_github_snapshot() {
     let run = qinqing(&root(), &["check", "--no-cache", "--format", "github", "--as-of", DEMO_DATE]);
-    assert_eq!(run.stdout.lines().filter(|l| l.starts_with("::error ")).count(), 3);
+    assert_eq!(run.stdout.lines().filter(|l| l.starts_with("::error ")).count(), 5);
     assert_eq!(run.stdout.lines().filter(|l| l.starts_with("::warning ")).count(), 3);
     insta::assert_snapshot!("demo_check_github", run.stdout);
 }

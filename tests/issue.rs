@@ -78,7 +78,8 @@ fn the_ladder_follows_what_was_issued() {
     );
     assert!(after.starts_with(&before), "only lines are added");
     assert_eq!(register(&repo).matches("kind: supervision").count(), 1);
-    let notice = std::fs::read_to_string(repo.join("output/supervision/湖营商督〔2026〕7号-市自然资源和规划局.md")).unwrap();
+    let notice =
+        std::fs::read_to_string(repo.join("output/supervision/湖营商督〔2026〕7号-市自然资源和规划局.md")).unwrap();
     assert!(notice.contains("2026年11月27日"), "the notice states the deadline it records:\n{notice}");
 
     // The supervised clock no longer calls for supervision; the notice's deadline runs.
@@ -104,7 +105,10 @@ fn the_ladder_follows_what_was_issued() {
     assert!(!draft.stdout.contains("市自然资源和规划局"), "no second draft for the supervised clock: {}", draft.stdout);
 
     // The bulletin names only clocks whose rule calls for one, and records itself in them.
-    let run = qinqing(&repo, &["render", "bulletin", "--period", "2026-11", "--as-of", "2026-11-30", "--format", "md", "--issue"]);
+    let run = qinqing(
+        &repo,
+        &["render", "bulletin", "--period", "2026-11", "--as-of", "2026-11-30", "--format", "md", "--issue"],
+    );
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     let file = run.stdout.lines().find(|l| l.ends_with(".md")).unwrap();
     let bulletin = std::fs::read_to_string(repo.join(file)).unwrap();
@@ -116,7 +120,8 @@ fn the_ladder_follows_what_was_issued() {
         .collect();
     // 0131 and 0175 were supervised before and are past their notices' deadlines; 0171's reply
     // is 10 days overdue (its rule calls for a bulletin then); 0132's notice deadline passed.
-    let expected: BTreeSet<&str> = ["HZ\\-2026\\-0131", "HZ\\-2026\\-0132", "HZ\\-2026\\-0171", "HZ\\-2026\\-0175"].into();
+    let expected: BTreeSet<&str> =
+        ["HZ\\-2026\\-0131", "HZ\\-2026\\-0132", "HZ\\-2026\\-0171", "HZ\\-2026\\-0175"].into();
     assert_eq!(named, expected, "{bulletin}");
     // HZ-2026-0161 is overdue for assignment, the office's own clock: not a department's to be named.
     assert!(clocks(&repo, "2026-11-30", "HZ-2026-0161").iter().any(|c| c.0 == "assign" && c.1 == "overdue"));
@@ -130,14 +135,28 @@ fn the_ladder_follows_what_was_issued() {
     assert!(deadline.2.is_empty(), "bulletined: nothing more is called for");
 
     // The same bulletin again: the register already holds it.
-    let again = qinqing(&repo, &["render", "bulletin", "--period", "2026-11", "--as-of", "2026-11-30", "--format", "md", "--issue"]);
+    let again = qinqing(
+        &repo,
+        &["render", "bulletin", "--period", "2026-11", "--as-of", "2026-11-30", "--format", "md", "--issue"],
+    );
     assert_eq!(again.code, 0, "{}", again.stderr);
     assert!(again.stderr.contains(&number) && again.stderr.contains("--reissue"), "{}", again.stderr);
     assert_eq!(register(&repo).matches("kind: bulletin").count(), 1);
     // Unless a second one is really meant.
     let re = qinqing(
         &repo,
-        &["render", "bulletin", "--period", "2026-11", "--as-of", "2026-11-30", "--format", "md", "--issue", "--reissue"],
+        &[
+            "render",
+            "bulletin",
+            "--period",
+            "2026-11",
+            "--as-of",
+            "2026-11-30",
+            "--format",
+            "md",
+            "--issue",
+            "--reissue",
+        ],
     );
     assert_eq!(re.code, 0, "{}", re.stderr);
     assert_eq!(register(&repo).matches("kind: bulletin").count(), 2);

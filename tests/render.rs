@@ -49,7 +49,8 @@ fn demo_documents_snapshot() {
         &["assignment", "--meeting", "HZ-M-2026-23", "--as-of", "2026-10-15", "--format", "md,html"],
     );
     assert_eq!(a.code, 0, "{}", a.stderr);
-    let s = render(&root(), &o.join("s"), &["supervision", "--as-of", "2026-11-20", "--format", "md,html,pdf,docx"]);
+    // 2026-11-25: three departments have overdue clocks no notice covers yet (0131 and 0175 were supervised).
+    let s = render(&root(), &o.join("s"), &["supervision", "--as-of", "2026-11-25", "--format", "md,html,pdf,docx"]);
     assert_eq!(s.code, 0, "{}", s.stderr);
     let b = render(
         &root(),
@@ -68,7 +69,7 @@ fn demo_documents_snapshot() {
         insta::assert_snapshot!(format!("{name}_html"), html);
     }
     let pdf =
-        files(&o.join("s"), "pdf").into_iter().find(|p| p.to_string_lossy().contains("国网湖州供电公司")).unwrap();
+        files(&o.join("s"), "pdf").into_iter().find(|p| p.to_string_lossy().contains("市住房和城乡建设局")).unwrap();
     insta::assert_snapshot!("supervision_pdf_text", pdf_text(&pdf));
     let docx = pdf.with_extension("docx");
     let xml = tool("unzip", &["-p", docx.to_str().unwrap(), "word/document.xml"]);
@@ -205,8 +206,7 @@ fn user_text_is_data_in_every_format() {
 fn rendering_is_reproducible() {
     let out = tempfile::tempdir().unwrap();
     for dir in ["one", "two"] {
-        let run =
-            render(&root(), &out.path().join(dir), &["supervision", "--as-of", "2026-11-20", "--dept", "市商务局"]);
+        let run = render(&root(), &out.path().join(dir), &["supervision", "--as-of", "2026-11-25", "--dept", "交通局"]);
         assert_eq!(run.code, 0, "{}", run.stderr);
     }
     for ext in ["pdf", "docx", "html", "md"] {
@@ -221,7 +221,16 @@ fn issuing_takes_the_next_numbers_and_never_reuses_them() {
     copy_tree(&root(), dir.path());
     let repo = dir.path();
     let out = repo.join("out");
-    let first = render(repo, &out, &["supervision", "--as-of", "2026-11-20", "--issue", "--format", "pdf"]);
+    // A draft shows the number without its sequence.
+    let draft = render(
+        repo,
+        &repo.join("draft"),
+        &["supervision", "--as-of", "2026-11-25", "--format", "md", "--dept", "住建局"],
+    );
+    assert_eq!(draft.code, 0);
+    let md = std::fs::read_to_string(&files(&repo.join("draft"), "md")[0]).unwrap();
+    assert!(md.contains("湖营商督〔2026〕 号") && md.contains("草稿"));
+    let first = render(repo, &out, &["supervision", "--as-of", "2026-11-25", "--issue", "--format", "pdf"]);
     assert_eq!(first.code, 0, "{}", first.stderr);
     // The cases already record 湖营商督〔2026〕5号 and 6号: the three notices get 7, 8 and 9.
     let names: Vec<String> =
@@ -231,24 +240,19 @@ fn issuing_takes_the_next_numbers_and_never_reuses_them() {
     let text = pdf_text(&files(&out, "pdf")[0]);
     assert!(text.contains("湖营商督〔2026〕7号"), "number with 〔〕 and no space before 号:\n{text}");
     assert!(!text.contains("草 稿") && !text.contains("草稿"));
-    let again = render(
-        repo,
-        &out,
-        &["supervision", "--as-of", "2026-11-20", "--issue", "--format", "md", "--dept", "市商务局"],
-    );
+    // Again for a department whose clocks the notice covers: no new number.
+    let args = ["supervision", "--as-of", "2026-11-25", "--issue", "--format", "md", "--dept", "交通局"];
+    let again = render(repo, &out, &args);
     assert_eq!(again.code, 0);
+    assert!(again.stderr.contains("已于 2026-11-25 督办"), "{}", again.stderr);
+    assert!(files(&out, "md").is_empty());
+    // A second notice when one is really meant: the next number.
+    let mut reissue = args.to_vec();
+    reissue.push("--reissue");
+    assert_eq!(render(repo, &out, &reissue).code, 0);
     assert!(files(&out, "md").iter().any(|p| p.to_string_lossy().contains("湖营商督〔2026〕10号")));
     let register = std::fs::read_to_string(repo.join("issued.yaml")).unwrap();
     assert_eq!(register.matches("kind: supervision").count(), 4);
-    // A draft shows the number without its sequence.
-    let draft = render(
-        repo,
-        &repo.join("draft"),
-        &["supervision", "--as-of", "2026-11-20", "--format", "md", "--dept", "市商务局"],
-    );
-    assert_eq!(draft.code, 0);
-    let md = std::fs::read_to_string(&files(&repo.join("draft"), "md")[0]).unwrap();
-    assert!(md.contains("湖营商督〔2026〕 号") && md.contains("草稿"));
 }
 
 #[test]
@@ -281,13 +285,13 @@ fn an_invalid_repository_gets_no_documents() {
 #[test]
 fn dept_accepts_an_alias_like_case_files_do() {
     let out = tempfile::tempdir().unwrap();
-    // 供电公司 is an alias of 国网湖州供电公司 in departments.yaml.
+    // 住建局 is an alias of 市住房和城乡建设局 in departments.yaml.
     let run =
-        render(&root(), out.path(), &["supervision", "--as-of", "2026-11-20", "--dept", "供电公司", "--format", "md"]);
+        render(&root(), out.path(), &["supervision", "--as-of", "2026-11-25", "--dept", "住建局", "--format", "md"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let md = files(out.path(), "md");
     assert_eq!(md.len(), 1);
-    assert!(md[0].to_string_lossy().contains("国网湖州供电公司"));
+    assert!(md[0].to_string_lossy().contains("市住房和城乡建设局"));
 }
 
 /// The bulletin: its figures, the department table and the trend chart in

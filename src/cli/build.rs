@@ -63,7 +63,8 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     for (kind, sel) in [(DocKind::Supervision, &supervision_sel), (DocKind::Bulletin, &bulletin_sel)] {
         let out_dir = out.join(kind.key());
         let job = Job { kind, sel, as_of, formats: &args.format, out_dir: &out_dir, issue: false };
-        let Some(crate::render::batch::Generated { named, results, .. }) = generate(&snapshot, &job, fonts.as_ref())? else {
+        let Some(crate::render::batch::Generated { named, results, .. }) = generate(&snapshot, &job, fonts.as_ref())?
+        else {
             continue;
         };
         for ((doc, _), written) in named.iter().zip(&results) {

@@ -6,11 +6,11 @@ use anyhow::{anyhow, bail, Result};
 use chrono::NaiveDate;
 
 use crate::load::LoadOptions;
-use crate::model::{DocKind, Named};
 use crate::model::rule::NoticeKind;
+use crate::model::{DocKind, Named};
 use crate::render::batch::{generate, Generated, Job};
-use crate::render::register;
 use crate::render::plan::Selection;
+use crate::render::register;
 use crate::render::Format;
 use crate::report::period;
 use crate::report::period::parse_period;

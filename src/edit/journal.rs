@@ -108,11 +108,7 @@ fn replay(root: &Path, journal: &Journal) -> Result<usize> {
             continue;
         }
         if now.as_deref() != entry.before.as_ref().map(String::as_bytes) {
-            bail!(
-                "无法补完上次中断的写入：{} 已被改动。请核对该文件，然后删除 {}/{FILE}",
-                entry.rel,
-                cache::DIR
-            );
+            bail!("无法补完上次中断的写入：{} 已被改动。请核对该文件，然后删除 {}/{FILE}", entry.rel, cache::DIR);
         }
         crate::fsx::replace(&root.join(&entry.rel), entry.after.as_bytes())?;
         written += 1;

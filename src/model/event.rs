@@ -8,8 +8,8 @@
 //! is an exhaustive match: a new kind does not compile until it is declared.
 
 use crate::model::enums::Status;
-use crate::model::rule::NoticeKind;
 use crate::model::field::{enum_values, field, Field, Ty};
+use crate::model::rule::NoticeKind;
 use crate::model::{named_enum, Event, Named, Rating, ReplyResult};
 
 named_enum!(

@@ -12,8 +12,8 @@ use chrono::{Datelike, NaiveDate};
 use crate::check::{Ledger, Snapshot};
 use crate::edit::append::append_event;
 use crate::edit::{Edit, FieldValue, NewEvent};
-use crate::model::EventType;
 use crate::model::document::Layout;
+use crate::model::EventType;
 use crate::model::{DocKind, Named};
 use crate::render::document::Document;
 use crate::render::fonts::{font_dirs, Fonts};
@@ -130,7 +130,11 @@ pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) ->
         let entries: Vec<register::NewEntry> = docs
             .iter()
             .zip(&planned)
-            .map(|(d, p)| register::NewEntry { to: p.recipient.clone(), title: d.title.clone(), about: p.about.clone() })
+            .map(|(d, p)| register::NewEntry {
+                to: p.recipient.clone(),
+                title: d.title.clone(),
+                about: p.about.clone(),
+            })
             .collect();
         let (numbers, register_text) = register::take(&text, kind, &pattern, as_of, &used, &entries)?;
         for (d, n) in docs.iter_mut().zip(&numbers) {
@@ -139,14 +143,7 @@ pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) ->
         let mut edits = record_in_cases(repository, &planned, &numbers, as_of)?;
         let problems = crate::edit::check_edits(&edits)?;
         if let Some(d) = problems.first() {
-            bail!(
-                "把发文记入案件会带来错误，未发文：{}:{}:{} [{}] {}",
-                d.file,
-                d.line,
-                d.column,
-                d.code,
-                d.message
-            );
+            bail!("把发文记入案件会带来错误，未发文：{}:{}:{} [{}] {}", d.file, d.line, d.column, d.code, d.message);
         }
         let recorded: Vec<String> = edits.iter().map(|e| e.rel.clone()).collect();
         edits.push(Edit {

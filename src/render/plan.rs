@@ -161,7 +161,15 @@ fn assignment(snapshot: &Snapshot, sel: &Selection) -> Result<Vec<Planned>> {
                 json!({ "department": lead, "cases": cases, "meeting": meeting_value, "cc": cc.join("、") }),
             );
             let about = format!("{date} 交办");
-            Planned { recipient: lead, date, distinct: None, about, records: Vec::new(), context, charts: Charts::new() }
+            Planned {
+                recipient: lead,
+                date,
+                distinct: None,
+                about,
+                records: Vec::new(),
+                context,
+                charts: Charts::new(),
+            }
         })
         .collect())
 }
@@ -180,9 +188,8 @@ fn calls_for_supervision(c: &Clock, reissue: bool) -> bool {
 /// The deadline a notice issued on a date sets: by the rule its `supervised`
 /// event starts (the built-in `supervision`), else five working days.
 pub(crate) fn notice_deadline(repo: &Ledger, date: NaiveDate) -> NaiveDate {
-    let started_by_notice = |r: &&Rule| {
-        r.is_notice_deadline() && r.start.iter().any(|t| t.on == TriggerOn::Event(EventType::Supervised))
-    };
+    let started_by_notice =
+        |r: &&Rule| r.is_notice_deadline() && r.start.iter().any(|t| t.on == TriggerOn::Event(EventType::Supervised));
     match repo.rules.iter().find(started_by_notice) {
         Some(rule) => due_date(&repo.calendar, date, rule.within, rule.roll),
         None => repo.calendar.add_workdays(date, 5),

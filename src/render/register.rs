@@ -229,9 +229,15 @@ mod tests {
         assert_eq!(find(&entries, DocKind::Supervision, "乙局", "2026年11月").map(|e| e.seq), Some(7));
         assert!(find(&entries, DocKind::Bulletin, "乙局", "2026年11月").is_none());
         // Another kind and another year start at 1.
-        let (other, _) =
-            take(&text, DocKind::Bulletin, &Pattern("测通〔{year}〕{seq}号".into()), date, &[], &[entry("各单位", "t")])
-                .unwrap();
+        let (other, _) = take(
+            &text,
+            DocKind::Bulletin,
+            &Pattern("测通〔{year}〕{seq}号".into()),
+            date,
+            &[],
+            &[entry("各单位", "t")],
+        )
+        .unwrap();
         assert_eq!(other, ["测通〔2026〕1号"]);
     }
 

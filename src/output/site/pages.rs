@@ -460,7 +460,10 @@ mod tests {
         let dept = |d: &str| format!("<a href=\"../departments/{d}.html\">{d}</a>");
         assert!(html.contains(&format!("主办 {}", dept("国网湖州供电公司"))), "{html}");
         assert!(html.contains(&format!("协办 {}、{}", dept("市发展和改革委员会"), dept("市自然资源和规划局"))));
-        assert!(html.contains(&format!("致 {}；湖营商督〔2026〕5号", dept("国网湖州供电公司"))), "{html}");
+        assert!(
+            html.contains(&format!("致 {}；期限 2026-11-09；湖营商督〔2026〕5号", dept("国网湖州供电公司"))),
+            "{html}"
+        );
         assert!(html.contains("企业周*手机 139****0131"), "free text masked: {html}");
         assert!(!html.contains("周某"));
     }
