@@ -139,6 +139,45 @@ fn two_writers_at_once_both_land_on_different_cases() {
 }
 
 #[test]
+fn two_writers_on_one_case_never_lose_a_record() {
+    // Whichever way the race goes, a writer either lands after the other or refuses because the
+    // file changed after it read it; a record that reports success is in the file, whole.
+    let mut refused = 0;
+    for round in 0..6 {
+        let (_dir, root) = repo();
+        let before = std::fs::read_to_string(case_file(&root, "E-1")).unwrap();
+        let spawn = |text: String| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_qinqing"))
+                .arg("--repo")
+                .arg(&root)
+                .args(["note", "E-1", "--text", &text, "--date", "2026-06-05"])
+                .env("NO_COLOR", "1")
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (spawn(format!("甲{round}")), spawn(format!("乙{round}")));
+        let after = std::fs::read_to_string(case_file(&root, "E-1")).unwrap();
+        assert!(after.starts_with(&before), "the original bytes stay");
+        for (child, text) in [(a, format!("甲{round}")), (b, format!("乙{round}"))] {
+            let out = child.wait_with_output().unwrap();
+            let after = std::fs::read_to_string(case_file(&root, "E-1")).unwrap();
+            if out.status.success() {
+                assert!(after.contains(&format!("text: {text}\n")), "{text} reported success:\n{after}");
+            } else {
+                let stderr = String::from_utf8_lossy(&out.stderr);
+                assert!(stderr.contains("被改动"), "{stderr}");
+                assert!(!after.contains(&text));
+                refused += 1;
+            }
+        }
+        assert_ne!(qinqing(&root, &["check", "--no-cache", "--as-of", "2026-06-05"]).code, 2, "still valid");
+    }
+    eprintln!("{refused} of 12 writers refused");
+}
+
+#[test]
 fn commit_records_the_change_in_git_as_the_configured_author() {
     let (_dir, root) = repo();
     let git = |args: &[&str]| {
