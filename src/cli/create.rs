@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Result};
 use chrono::{Datelike, NaiveDate};
 
+use super::ask;
 use crate::edit::create::{case_text, meeting_text, NewCase, NewMeeting};
 use crate::edit::{self, Edit};
 use crate::load::LoadOptions;
@@ -62,9 +63,9 @@ pub(crate) struct MeetingArgs {
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct CaseArgs {
-    /// 问题标题
+    /// 问题标题（在终端中不写则提问）
     #[arg(long, value_parser = super::non_empty)]
-    title: String,
+    title: Option<String>,
     /// 企业名称
     #[arg(long)]
     enterprise: Option<String>,
@@ -99,11 +100,14 @@ pub(crate) struct CaseArgs {
     #[arg(long, value_delimiter = ',')]
     tags: Vec<String>,
     /// 问题描述
-    #[arg(long, conflicts_with = "description_file")]
+    #[arg(long, conflicts_with_all = ["description_file", "editor"])]
     description: Option<String>,
     /// 从文件读问题描述
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "editor")]
     description_file: Option<PathBuf>,
+    /// 在编辑器（$VISUAL 或 $EDITOR）中写问题描述
+    #[arg(long)]
+    editor: bool,
     /// 只显示将要写入的内容
     #[arg(long)]
     dry_run: bool,
@@ -162,13 +166,22 @@ pub(crate) fn case(repo: Option<&Path>, a: CaseArgs) -> Result<u8> {
         },
         None => None,
     };
-    let received = a.received.or(meeting.and_then(|m| m.date));
-    let Some(received) = received else {
-        bail!("请用 --received 写收到日期（或用 --meeting 放进一期恳谈会）");
+    // Missing values are asked for at a terminal; categories complete from those the repository uses.
+    let title = ask::required(a.title, "--title", "问题标题", &[])?;
+    let received = match a.received.or(meeting.and_then(|m| m.date)) {
+        Some(d) => d,
+        None if ask::interactive() => ask::date(None, "--received", "收到日期", super::as_of(None, ledger))?,
+        None => bail!("请用 --received 写收到日期（或用 --meeting 放进一期恳谈会）"),
     };
-    let description = match a.description_file {
-        Some(f) => Some(super::read_text_file(&f)?),
-        None => a.description,
+    let enterprise = ask::optional(a.enterprise, "企业名称", &[])?;
+    let mut categories: Vec<String> = ledger.cases.iter().filter_map(|c| c.category.clone()).collect();
+    categories.sort();
+    categories.dedup();
+    let category = ask::optional(a.category, "问题类别", &categories)?;
+    let description = match (a.description_file, a.editor) {
+        (Some(f), _) => Some(super::read_text_file(&f)?),
+        (None, true) => ask::in_editor(&ledger.root, "问题描述")?,
+        (None, false) => ask::optional(a.description, "问题描述", &[])?,
     };
     let id =
         pattern(&ledger.settings.ids.case)?.next(received.year(), ledger.cases.iter().map(|c| c.id.value.as_str()));
@@ -179,19 +192,19 @@ pub(crate) fn case(repo: Option<&Path>, a: CaseArgs) -> Result<u8> {
     };
     let c = NewCase {
         id: id.clone(),
-        title: a.title,
-        enterprise: a.enterprise.map(|name| crate::model::Enterprise {
+        title,
+        enterprise: enterprise.map(|name| crate::model::Enterprise {
             name,
             credit_code: a.credit_code,
             contact: a.contact,
             phone: a.phone,
         }),
         // A case in a meeting's folder takes the meeting's date unless told otherwise.
-        received: a.received,
+        received: if meeting.is_some() { a.received } else { Some(received) },
         channel: a.channel.filter(|_| meeting.is_none()),
         meeting: None,
         level: a.level,
-        category: a.category,
+        category,
         handling: a.handling,
         tags: a.tags,
         description,

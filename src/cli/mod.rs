@@ -1,5 +1,6 @@
 //! The command line: clap definitions; each command wires stages together.
 
+mod ask;
 mod bench;
 mod build;
 mod check;

@@ -55,9 +55,9 @@ pub(crate) struct AssignArgs {
     /// 交办这期恳谈会全部尚未交办的案件
     #[arg(long, value_name = "ID")]
     meeting: Option<String>,
-    /// 主办部门（全称、简称或别名）
+    /// 主办部门（全称、简称或别名；在终端中不写则提问，可补全）
     #[arg(long, value_parser = non_empty)]
-    lead: String,
+    lead: Option<String>,
     /// 协办部门，逗号分隔
     #[arg(long, value_delimiter = ',')]
     co: Vec<String>,
@@ -239,8 +239,18 @@ pub(crate) fn note(repo: Option<&Path>, a: NoteArgs) -> Result<u8> {
 }
 
 pub(crate) fn assign(repo: Option<&Path>, a: AssignArgs) -> Result<u8> {
+    let lead = match a.lead {
+        Some(lead) => lead,
+        None if super::ask::interactive() => {
+            let ledger = super::open(repo, LoadOptions::default())?.ledger;
+            let names: Vec<String> =
+                ledger.departments.iter().flatten().flat_map(|d| d.names().map(str::to_string)).collect();
+            super::ask::required(None, "--lead", "主办部门", &names)?
+        }
+        None => bail!("缺少 --lead（主办部门）"),
+    };
     let mut f = Fields::new();
-    text(&mut f, "lead", Some(a.lead));
+    text(&mut f, "lead", Some(lead));
     list(&mut f, "co", a.co);
     text(&mut f, "note", a.note);
     if let Some(d) = a.due {

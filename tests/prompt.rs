@@ -1,0 +1,97 @@
+//! At a terminal, `new` and `assign` ask for what they were not given, with
+//! completion from the repository; without one they never wait, they say which
+//! option is missing. The terminal is a real pseudo-terminal (`script`, from
+//! util-linux) fed with keystrokes.
+
+mod common;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use common::{copy_tree, qinqing, root};
+
+fn demo() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    for part in ["cases", "rules"] {
+        copy_tree(&root().join(part), &repo.join(part));
+    }
+    for file in ["qinqing.yaml", "departments.yaml"] {
+        std::fs::copy(root().join(file), repo.join(file)).unwrap();
+    }
+    (dir, repo)
+}
+
+/// Runs qinqing in a pseudo-terminal with the keystrokes as its input.
+fn at_terminal(repo: &Path, args: &str, keys: &str) -> (i32, String) {
+    let command = format!("{} --repo '{}' {args}", env!("CARGO_BIN_EXE_qinqing"), repo.display());
+    let mut child = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env("NO_COLOR", "1")
+        .env_remove("QINQING_NO_PROMPT")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("script (util-linux) runs");
+    child.stdin.take().unwrap().write_all(keys.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).to_string())
+}
+
+#[test]
+fn missing_values_are_asked_for_with_completion() {
+    let (_dir, repo) = demo();
+    // Title; the received date's default (today); no enterprise; 交通 + Tab completes the category; no description.
+    let (code, screen) = at_terminal(&repo, "new --channel hotline --received 2026-11-21", "园区断头路\r\r交通\t\r\r");
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.contains("问题标题") && screen.contains("问题类别"), "{screen}");
+    let file = repo.join("cases/2026/热线/HZ-2026-0176.yaml");
+    let text = std::fs::read_to_string(&file).unwrap_or_else(|_| panic!("written: {screen}"));
+    assert_eq!(
+        text,
+        "id: HZ-2026-0176\ntitle: 园区断头路\nreceived: 2026-11-21\nchannel: hotline\ncategory: 交通出行\n"
+    );
+    // The lead department completes from the registry: 住房 + Tab is 市住房和城乡建设局.
+    let (code, screen) = at_terminal(&repo, "assign HZ-2026-0176 --date 2026-11-23", "住房\t\r");
+    assert_eq!(code, 0, "{screen}");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.ends_with("    event: assigned\n    lead: 市住房和城乡建设局\n"), "{text}");
+}
+
+#[test]
+fn without_a_terminal_a_missing_value_is_an_error_not_a_wait() {
+    let (_dir, repo) = demo();
+    let run = qinqing(&repo, &["new", "--channel", "hotline", "--received", "2026-11-21"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("缺少 --title"), "{}", run.stderr);
+    let run = qinqing(&repo, &["assign", "HZ-2026-0161"]);
+    assert!(run.code == 2 && run.stderr.contains("缺少 --lead"), "{}", run.stderr);
+}
+
+#[test]
+fn the_description_can_be_written_in_the_editor() {
+    let (dir, repo) = demo();
+    // An "editor" that writes two lines above the instructions, as a person would.
+    let editor = dir.path().join("editor.sh");
+    std::fs::write(&editor, "#!/bin/sh\nprintf '主干道未打通，\\n货车绕行十公里。\\n%s' \"$(cat \"$1\")\" > \"$1\"\n")
+        .unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_qinqing"))
+        .arg("--repo")
+        .arg(&repo)
+        .args(["new", "--title", "断头路", "--channel", "visit", "--received", "2026-11-21", "--editor"])
+        .env("EDITOR", format!("sh {}", editor.display()))
+        .env_remove("VISUAL")
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let text = std::fs::read_to_string(repo.join("cases/2026/走访/HZ-2026-0176.yaml")).unwrap();
+    assert!(text.ends_with("description: |\n  主干道未打通，\n  货车绕行十公里。\n"), "{text}");
+    // The draft is gone from the cache folder.
+    let left: Vec<_> = std::fs::read_dir(repo.join(".qinqing-cache"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("描述-"))
+        .collect();
+    assert!(left.is_empty());
+}
