@@ -76,7 +76,7 @@ enum Command {
     Meeting(create::MeetingCommand),
     /// 新建一件案件：编号按 qinqing.yaml 的 ids.case 自动编号
     #[command(
-        after_help = "示例：\n  qinqing new --meeting HZ-M-2026-25 --title 园区断头路打通 --enterprise 湖州甲公司 --contact 王某 --phone 13800000000 --category 交通出行 --handling 协同解\n  qinqing new --received 2026-11-21 --channel 热线 --title 用电增容 --description-file 问题.txt"
+        after_help = "示例：\n  qinqing new --meeting HZ-M-2026-25 --title 园区断头路打通 --enterprise 湖州甲公司 --contact 王某 --phone 13800000000 --category 交通出行 --handling 协同解\n  qinqing new --received 2026-11-21 --channel 热线 --title 用电增容 --description-file 问题.txt\n  qinqing new --meeting HZ-M-2026-25 --editor          # 在终端中逐项提问，问题描述在编辑器中写"
     )]
     New(create::CaseArgs),
     /// 记一笔备注
@@ -88,7 +88,9 @@ enum Command {
     )]
     Assign(record::AssignArgs),
     /// 部门签收
-    #[command(after_help = "示例：\n  qinqing ack HZ-2026-0131 --by 供电公司")]
+    #[command(
+        after_help = "示例：\n  qinqing ack HZ-2026-0131 --by 供电公司\n  qinqing ack HZ-2026-0101 HZ-2026-0102 --by 交通局"
+    )]
     Ack(record::ByArgs),
     /// 部门退回（不属本单位职责）
     #[command(after_help = "示例：\n  qinqing return HZ-2026-0131 --by 市交通运输局 --reason 属住建部门职责")]
@@ -114,7 +116,7 @@ enum Command {
     PreVisit(record::PreVisitArgs),
     /// 企业评价：满意、基本满意、不满意
     #[command(
-        after_help = "示例：\n  qinqing evaluate HZ-2026-0131 --rating 满意\n  qinqing evaluate HZ-2026-0132 --rating 不满意 --comment 用地指标仍未落实"
+        after_help = "示例：\n  qinqing evaluate HZ-2026-0131 --rating 满意\n  qinqing evaluate HZ-2026-0101 HZ-2026-0102 HZ-2026-0103 --rating 满意\n  qinqing evaluate HZ-2026-0132 --rating 不满意 --comment 用地指标仍未落实"
     )]
     Evaluate(record::EvaluateArgs),
     /// 联席会议：提交联席会议研究及其决定
@@ -124,7 +126,7 @@ enum Command {
     Joint(record::JointArgs),
     /// 办结；企业不满意仍办结时须写理由
     #[command(
-        after_help = "示例：\n  qinqing close HZ-2026-0131 --note 企业确认已通电\n  qinqing close HZ-2026-0132 --reason 经联席会议研究，企业诉求不符合政策"
+        after_help = "示例：\n  qinqing close HZ-2026-0131 --note 企业确认已通电\n  qinqing close HZ-2026-0101 HZ-2026-0102 HZ-2026-0103\n  qinqing close HZ-2026-0132 --reason 经联席会议研究，企业诉求不符合政策"
     )]
     Close(record::CloseArgs),
     /// 生成合成案件库，供性能测试（开发用）

@@ -39,10 +39,20 @@ pub(crate) struct One {
     common: Common,
 }
 
+/// One or more case ids (the same entry recorded in each, all or none) and the common flags.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Several {
+    /// 案件编号（可以多个）
+    #[arg(required = true)]
+    ids: Vec<String>,
+    #[command(flatten)]
+    common: Common,
+}
+
 #[derive(Debug, clap::Args)]
 pub(crate) struct NoteArgs {
     #[command(flatten)]
-    case: One,
+    case: Several,
     /// 备注内容
     #[arg(long, value_parser = non_empty)]
     text: String,
@@ -74,7 +84,7 @@ pub(crate) struct AssignArgs {
 #[derive(Debug, clap::Args)]
 pub(crate) struct ByArgs {
     #[command(flatten)]
-    case: One,
+    case: Several,
     /// 办理部门
     #[arg(long, value_parser = non_empty)]
     by: String,
@@ -176,7 +186,7 @@ pub(crate) struct PreVisitArgs {
 #[derive(Debug, clap::Args)]
 pub(crate) struct EvaluateArgs {
     #[command(flatten)]
-    case: One,
+    case: Several,
     /// 企业评价：satisfied 满意、basically_satisfied 基本满意、unsatisfied 不满意
     #[arg(long, value_parser = parse_named::<Rating>)]
     rating: (&'static str, &'static str),
@@ -200,7 +210,7 @@ pub(crate) struct JointArgs {
 #[derive(Debug, clap::Args)]
 pub(crate) struct CloseArgs {
     #[command(flatten)]
-    case: One,
+    case: Several,
     /// 办结说明
     #[arg(long)]
     note: Option<String>,
@@ -235,7 +245,7 @@ fn named(fields: &mut Fields, key: &'static str, value: Option<(&'static str, &'
 pub(crate) fn note(repo: Option<&Path>, a: NoteArgs) -> Result<u8> {
     let mut f = Fields::new();
     text(&mut f, "text", Some(a.text));
-    record(repo, Cases::Ids(vec![a.case.id]), &a.case.common, EventType::Note, f)
+    record(repo, Cases::Ids(a.case.ids), &a.case.common, EventType::Note, f)
 }
 
 pub(crate) fn assign(repo: Option<&Path>, a: AssignArgs) -> Result<u8> {
@@ -268,7 +278,7 @@ pub(crate) fn assign(repo: Option<&Path>, a: AssignArgs) -> Result<u8> {
 pub(crate) fn ack(repo: Option<&Path>, a: ByArgs) -> Result<u8> {
     let mut f = Fields::new();
     text(&mut f, "by", Some(a.by));
-    record(repo, Cases::Ids(vec![a.case.id]), &a.case.common, EventType::Acknowledged, f)
+    record(repo, Cases::Ids(a.case.ids), &a.case.common, EventType::Acknowledged, f)
 }
 
 pub(crate) fn send_back(repo: Option<&Path>, a: ReturnArgs) -> Result<u8> {
@@ -327,7 +337,7 @@ pub(crate) fn evaluate(repo: Option<&Path>, a: EvaluateArgs) -> Result<u8> {
     let mut f = Fields::new();
     named(&mut f, "rating", Some(a.rating));
     text(&mut f, "comment", a.comment);
-    record(repo, Cases::Ids(vec![a.case.id]), &a.case.common, EventType::Evaluated, f)
+    record(repo, Cases::Ids(a.case.ids), &a.case.common, EventType::Evaluated, f)
 }
 
 pub(crate) fn joint(repo: Option<&Path>, a: JointArgs) -> Result<u8> {
@@ -341,7 +351,7 @@ pub(crate) fn close(repo: Option<&Path>, a: CloseArgs) -> Result<u8> {
     let mut f = Fields::new();
     text(&mut f, "note", a.note);
     text(&mut f, "reason", a.reason);
-    record(repo, Cases::Ids(vec![a.case.id]), &a.case.common, EventType::Closed, f)
+    record(repo, Cases::Ids(a.case.ids), &a.case.common, EventType::Closed, f)
 }
 
 /// Which cases a command records in.
