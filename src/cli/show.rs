@@ -114,10 +114,12 @@ fn text(
                 c.stopped.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
                 c.days.map(|d| d.to_string()).unwrap_or_else(|| "—".into()),
                 c.responsible.unwrap_or("—").to_string(),
+                Some(crate::output::text::ladder(c).join("；")).filter(|l| !l.is_empty()).unwrap_or_else(|| "—".into()),
             ]
         })
         .collect();
-    s.push_str(&table::render(&["规则", "说明", "起算", "期限", "状态", "止算", "超期天数", "责任方"], &rows));
+    let header = ["规则", "说明", "起算", "期限", "状态", "止算", "超期天数", "责任方", "督办通报"];
+    s.push_str(&table::render(&header, &rows));
     s
 }
 

@@ -102,18 +102,28 @@ fn clock_line(c: &Clock, paint: Paint) -> String {
         }
         ClockStatus::DueSoon | ClockStatus::Pending | ClockStatus::Superseded => {}
     }
-    for (kind, at) in &c.issued {
-        let doc = c.case.timeline.get(*at).and_then(|e| e.doc());
-        let _ = write!(s, " · 已{}", kind.zh());
-        if let Some(doc) = doc {
-            let _ = write!(s, "（{doc}）");
-        }
-    }
-    if !c.notices.is_empty() {
-        let n: Vec<&str> = c.notices.iter().map(|n| n.zh()).collect();
-        let _ = write!(s, " · 应{}", n.join("、"));
+    for part in ladder(c) {
+        let _ = write!(s, " · {part}");
     }
     s
+}
+
+/// Where a clock stands on the escalation ladder, in words: the notices issued
+/// for it (已督办（文号）) and those it calls for (应督办、通报).
+pub(crate) fn ladder(c: &Clock) -> Vec<String> {
+    let mut out: Vec<String> = c
+        .issued
+        .iter()
+        .map(|(kind, at)| match c.case.timeline.get(*at).and_then(|e| e.doc()) {
+            Some(doc) => format!("已{}（{doc}）", kind.zh()),
+            None => format!("已{}", kind.zh()),
+        })
+        .collect();
+    if !c.notices.is_empty() {
+        let n: Vec<&str> = c.notices.iter().map(|n| n.zh()).collect();
+        out.push(format!("应{}", n.join("、")));
+    }
+    out
 }
 
 /// The one-line summary.
