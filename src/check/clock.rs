@@ -177,9 +177,13 @@ pub(crate) fn evaluate_case<'l>(case: &'l Case, case_index: usize, cx: &Context<
     moments.sort_by_key(Moment::date);
 
     let leads: Vec<Option<&str>> = case.leads().collect();
+    // Which kinds of moment the case has: a rule none of whose starts is among them has no clock
+    // here, and most cases never see most rules' starts (an unsatisfied rating, a notice).
+    let present = moments.iter().fold(0u64, |bits, m| bits | moment_bit(m));
     let mut clocks = Vec::new();
     for (index, rule) in cx.rules.iter().enumerate() {
-        if rule.when.iter().all(|c| c.field.matches(case, &c.values)) {
+        let can_start = rule.start.iter().any(|t| present & trigger_bit(t) != 0);
+        if can_start && rule.when.iter().all(|c| c.field.matches(case, &c.values)) {
             run_rule(&CaseAt { case, index: case_index, leads: &leads }, index, rule, &moments, cx, &mut clocks);
         }
     }
@@ -330,6 +334,24 @@ fn settle(clock: &mut Clock<'_>, rule: &Rule, cal: &Calendar, as_of: NaiveDate) 
             clock.severity = Some(Severity::Warning);
         }
         None => clock.status = ClockStatus::Pending,
+    }
+}
+
+// The bits below hold every event kind.
+const _: () = assert!(<crate::model::EventType as crate::model::Named>::ALL.len() < 63);
+
+/// One bit per kind of moment: bit 0 the `received` date, bit 1 + n the n-th event kind.
+fn moment_bit(m: &Moment) -> u64 {
+    match m {
+        Moment::Received(..) => 1,
+        Moment::Event(_, e) => 2 << (e.kind as u32),
+    }
+}
+
+fn trigger_bit(t: &Trigger) -> u64 {
+    match t.on {
+        TriggerOn::Received => 1,
+        TriggerOn::Event(kind) => 2 << (kind as u32),
     }
 }
 
