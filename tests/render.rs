@@ -309,7 +309,7 @@ fn the_bulletin_carries_figures_and_the_trend_chart_in_every_format() {
     // Lines wrap where the layout wraps them; compare without white space.
     let text: String = pdf_text(pdf).chars().filter(|c| !c.is_whitespace()).collect();
     // The same figures as `report --period 2026 --as-of 2026-11-20`.
-    for expected in ["共收集企业反映问题21个", "办结率38.89%", "按时答复率64.71%", "超期未办3项", "典型案例"]
+    for expected in ["共收集企业反映问题21个", "办结率38.89%", "按时答复率64.71%", "超期未办3个", "典型案例"]
     {
         assert!(text.contains(expected), "{expected} missing from the PDF");
     }
@@ -321,6 +321,11 @@ fn the_bulletin_carries_figures_and_the_trend_chart_in_every_format() {
         assert!(text.contains(label), "chart label {label} missing");
     }
     let docx = pdf.with_extension("docx");
+    // The issuing organisation is the document's author, not "unknown"; the package stays valid.
+    let core = tool("unzip", &["-p", docx.to_str().unwrap(), "docProps/core.xml"]);
+    assert!(core.contains("<dc:creator>湖州市优化营商环境工作领导小组办公室</dc:creator>"), "{core}");
+    assert!(core.contains("<cp:lastModifiedBy>湖州市优化营商环境工作领导小组办公室</cp:lastModifiedBy>"));
+    tool("unzip", &["-tq", docx.to_str().unwrap()]);
     let listing = tool("unzip", &["-l", docx.to_str().unwrap()]);
     assert!(listing.contains("word/media/rIdChart1.png"), "the chart is a picture in Word: {listing}");
     let html = std::fs::read_to_string(pdf.with_extension("html")).unwrap();

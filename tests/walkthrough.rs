@@ -55,6 +55,12 @@ fn the_readme_walkthrough_runs_as_written() {
     let register = std::fs::read_to_string(repo.join("issued.yaml")).unwrap();
     assert_eq!(register.matches("kind: assignment").count(), 3, "one letter per lead department");
     assert_eq!(register.matches("kind: supervision").count(), 1);
+    // The letters say who held the meeting and who attended; co-handling and descriptions only where there are some.
+    let letter = |name: &str| std::fs::read_to_string(repo.join("output/assignment").join(name)).unwrap();
+    let transport = letter("某营商交〔2026〕1号-市交通运输局.md");
+    assert!(transport.contains("县营商办召开政企恳谈会（第一期），县长、分管副县长出席，主题为"), "{transport}");
+    assert!(!transport.contains("会同协办单位") && !transport.contains("问题描述"), "{transport}");
+    assert!(letter("某营商交〔2026〕3号-市自然资源和规划局.md").contains("会同协办单位逐项研究"));
     let run = qinqing(&repo, &["report", "--period", "2026", "--as-of", "2026-11-27", "--format", "json"]);
     let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let totals = &report["totals"];

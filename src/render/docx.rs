@@ -201,5 +201,34 @@ pub(crate) fn render(doc: &Document, date_iso: &str) -> Result<Vec<u8>> {
     }
     let mut out = std::io::Cursor::new(Vec::new());
     d.build().pack(&mut out)?;
-    Ok(out.into_inner())
+    with_author(out.into_inner(), &doc.signature)
+}
+
+/// The document's author and last editor are the issuing organisation. docx-rs
+/// writes "unknown" and offers no setter, so its `docProps/core.xml` is
+/// rewritten in the package; every other part is copied as it is.
+fn with_author(package: Vec<u8>, author: &str) -> Result<Vec<u8>> {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(package))?;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let name = crate::text::escape_html(author);
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i)?;
+        let part_name = part.name()?.to_string();
+        if part_name != "docProps/core.xml" {
+            out.raw_copy_file(part)?;
+            continue;
+        }
+        let mut xml = String::new();
+        part.read_to_string(&mut xml)?;
+        let xml = xml
+            .replace("<dc:creator>unknown</dc:creator>", &format!("<dc:creator>{name}</dc:creator>"))
+            .replace("<cp:lastModifiedBy>unknown</cp:lastModifiedBy>", &format!("<cp:lastModifiedBy>{name}</cp:lastModifiedBy>"));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(part.compression())
+            .last_modified_time(part.last_modified().unwrap_or_default());
+        out.start_file(part_name, options)?;
+        out.write_all(xml.as_bytes())?;
+    }
+    Ok(out.finish()?.into_inner())
 }

@@ -148,17 +148,23 @@ fn assignment(snapshot: &Snapshot, sel: &Selection) -> Result<Vec<Planned>> {
             "note": assigned.text, "assigned": assigned.date.to_string(),
         }));
     }
-    let meeting_value = meeting
-        .map(|m| json!({ "id": m.id.value, "title": m.title, "theme": m.theme, "date_cn": m.date.map(date_cn) }));
+    // Who held the meeting: its organiser, else the office; and who attended for the government.
+    let meeting_value = meeting.map(|m| {
+        json!({ "id": m.id.value, "title": m.title, "theme": m.theme, "date_cn": m.date.map(date_cn),
+                "organiser": m.organiser.clone().unwrap_or_else(|| repo.settings.organization_name.clone()),
+                "hosts": if m.hosts.is_empty() { Value::Null } else { json!(m.hosts.join("、")) } })
+    });
     Ok(by_lead
         .into_iter()
         .map(|((lead, date), cases)| {
             let mut cc = co_all.remove(&(lead.clone(), date)).unwrap_or_default();
             cc.sort();
             cc.dedup();
+            let described = cases.iter().filter(|c| c["description"].as_str().is_some_and(|d| !d.is_empty())).count();
             let context = merge(
                 common(repo, date),
-                json!({ "department": lead, "cases": cases, "meeting": meeting_value, "cc": cc.join("、") }),
+                json!({ "department": lead, "cases": cases, "meeting": meeting_value, "cc": cc.join("、"),
+                        "described": described }),
             );
             let about = format!("{date} 交办");
             Planned {
