@@ -221,9 +221,10 @@ fn with_author(package: Vec<u8>, author: &str) -> Result<Vec<u8>> {
         }
         let mut xml = String::new();
         part.read_to_string(&mut xml)?;
-        let xml = xml
-            .replace("<dc:creator>unknown</dc:creator>", &format!("<dc:creator>{name}</dc:creator>"))
-            .replace("<cp:lastModifiedBy>unknown</cp:lastModifiedBy>", &format!("<cp:lastModifiedBy>{name}</cp:lastModifiedBy>"));
+        let xml = xml.replace("<dc:creator>unknown</dc:creator>", &format!("<dc:creator>{name}</dc:creator>")).replace(
+            "<cp:lastModifiedBy>unknown</cp:lastModifiedBy>",
+            &format!("<cp:lastModifiedBy>{name}</cp:lastModifiedBy>"),
+        );
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(part.compression())
             .last_modified_time(part.last_modified().unwrap_or_default());
