@@ -176,6 +176,7 @@ pub(crate) fn run_render(args: RenderArgs) -> Result<u8> {
             mark: "湖州市营商办文件".into(),
             number: format!("湖营商督〔2026〕{}号", i + 1),
             title: "关于督促办理企业反映问题的通知".into(),
+            title_lines: vec!["关于督促办理企业反映问题的通知".into()],
             recipients: dept.into(),
             body: parse_markdown(&md),
             attachments: Vec::new(),

@@ -88,6 +88,7 @@ pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) ->
                 Layout::Standard => s.mark(),
             },
             number: pattern.draft(p.date.year()),
+            title_lines: crate::render::title::lines(&r.title),
             title: r.title,
             recipients: if r.recipients.is_empty() { p.recipient.clone() } else { r.recipients },
             body: r.body,

@@ -17,6 +17,8 @@ pub(crate) struct Document {
     pub(crate) number: String,
     /// Title.
     pub(crate) title: String,
+    /// The title's lines as they are set (see [`crate::render::title::lines`]).
+    pub(crate) title_lines: Vec<String>,
     /// Addressee (主送机关).
     pub(crate) recipients: String,
     /// Body.

@@ -115,7 +115,15 @@ pub(crate) fn render(doc: &Document, date_iso: &str) -> Result<Vec<u8>> {
         d = d.add_paragraph(number.set_borders(rule(RED, 8, BorderType::Single)));
     }
     d = d.add_paragraph(exact(Paragraph::new(), PITCH));
-    d = d.add_paragraph(Paragraph::new().align(AlignmentType::Center).add_run(run(&doc.title, Role::XiaoBiaoSong, 44)));
+    let mut title = Paragraph::new().align(AlignmentType::Center);
+    for (i, line) in doc.title_lines.iter().enumerate() {
+        let mut r = run(line, Role::XiaoBiaoSong, 44);
+        if i + 1 < doc.title_lines.len() {
+            r = r.add_break(docx_rs::BreakType::TextWrapping);
+        }
+        title = title.add_run(r);
+    }
+    d = d.add_paragraph(title);
     d = d.add_paragraph(exact(Paragraph::new(), PITCH));
     d = d.add_paragraph(exact(Paragraph::new(), PITCH).add_run(body_run(&format!("{}：", doc.recipients))));
     let mut charts = 0;

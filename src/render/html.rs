@@ -55,7 +55,8 @@ pub(crate) fn render(doc: &Document) -> String {
     let _ =
         writeln!(h, "<p class=\"mark\" style=\"font-size:{mark_size:.1}mm;text-indent:0\">{}</p>", escape(&doc.mark));
     let _ = writeln!(h, "<p class=\"number\" style=\"text-indent:0\">{}</p>\n<hr class=\"rule\">", escape(&doc.number));
-    let _ = writeln!(h, "<h1>{}</h1>\n<p class=\"to\">{}：</p>", escape(&doc.title), escape(&doc.recipients));
+    let title: Vec<String> = doc.title_lines.iter().map(|l| escape(l)).collect();
+    let _ = writeln!(h, "<h1>{}</h1>\n<p class=\"to\">{}：</p>", title.join("<br>"), escape(&doc.recipients));
     for b in &doc.body {
         match b {
             Block::P { c } => {

@@ -10,6 +10,7 @@ pub(crate) mod pdf;
 pub(crate) mod plan;
 pub(crate) mod register;
 pub(crate) mod template;
+pub(crate) mod title;
 
 use std::path::{Path, PathBuf};
 
