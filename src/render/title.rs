@@ -41,8 +41,12 @@ pub(crate) fn lines(title: &str) -> Vec<String> {
         return vec![chars.iter().collect()];
     }
     // prefix[i]: width of chars[..i].
-    let prefix: Vec<usize> =
-        std::iter::once(0).chain(widths.iter().scan(0, |s, w| Some(*s += w).map(|_| *s))).collect();
+    let prefix: Vec<usize> = std::iter::once(0)
+        .chain(widths.iter().scan(0, |s, w| {
+            *s += w;
+            Some(*s)
+        }))
+        .collect();
     // The fewest lines that fit, or one more when that keeps a word or a bracketed name whole.
     let min_lines = total.div_ceil(LINE_UNITS);
     // A title is a line or three; a very long one (user text in a template) is cut greedily, so the
@@ -85,7 +89,9 @@ fn greedy(chars: &[char]) -> Vec<String> {
             used = 0;
         }
         used += width(c);
-        out.last_mut().map(|l| l.push(c));
+        if let Some(l) = out.last_mut() {
+            l.push(c);
+        }
     }
     out
 }
