@@ -8,6 +8,7 @@ need=()
 fc-list 2>/dev/null | grep -q "Noto Sans CJK SC" || need+=(fonts-noto-cjk)
 fc-list 2>/dev/null | grep -q "Noto Color Emoji" || need+=(fonts-noto-color-emoji)
 command -v pdftotext >/dev/null || need+=(poppler-utils)
+command -v script >/dev/null || need+=(bsdutils)   # script: a pseudo-terminal for the prompt tests
 command -v fc-list >/dev/null || need+=(fontconfig)
 # The dashboard test opens the built site in headless Chromium.
 command -v chromium >/dev/null || command -v chromium-browser >/dev/null || need+=(chromium)
