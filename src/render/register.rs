@@ -1,6 +1,8 @@
 //! The document number register (发文登记簿): `issued.yaml` in the repository.
-//! Append-only; each issue rewrites it atomically under an exclusive lock, so
-//! two runs at once never take the same number.
+//! Append-only. An issuing run holds its [`Lock`] from before it reads the
+//! repository; [`take`] computes the numbers and the new text, which is written
+//! together with the cases the documents are recorded in (one `edit::write`),
+//! so two runs never take the same number and register and cases agree.
 
 use std::path::Path;
 
