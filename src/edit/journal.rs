@@ -19,6 +19,8 @@ use crate::load::cache;
 
 const FILE: &str = "journal.json";
 const LOCK: &str = "edit.lock";
+/// A journal holds whole case files and the register; anything larger is not one qinqing wrote.
+const MAX_JOURNAL_BYTES: u64 = 256 << 20;
 
 #[derive(Serialize, Deserialize)]
 struct Journal {
@@ -42,6 +44,7 @@ pub(crate) fn apply(root: &Path, edits: &[Edit]) -> Result<()> {
         finish(root)?;
         let mut files = Vec::with_capacity(edits.len());
         for e in edits {
+            inside(root, &e.rel)?;
             let now = read(root, &e.rel)?;
             let planned_on = if e.new { None } else { Some(e.before.as_slice()) };
             if now.as_deref() != planned_on {
@@ -83,11 +86,17 @@ pub(crate) fn recover(root: &Path) -> Result<usize> {
 /// Replays a journal left behind, under the lock; the files written.
 fn finish(root: &Path) -> Result<usize> {
     let path = cache::dir(root).join(FILE);
-    let bytes = match std::fs::read(&path) {
-        Ok(b) => b,
+    let meta = match std::fs::symlink_metadata(&path) {
+        Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
         Err(e) => return Err(e).with_context(|| format!("无法读取 {}", path.display())),
     };
+    // The journal may come with a repository someone else committed: it is never followed through a
+    // link, never read whole when it is huge, and writes only case files inside the repository.
+    if !meta.is_file() || meta.len() > MAX_JOURNAL_BYTES {
+        bail!("{}/{FILE} 不是 qinqing 写的日志（是链接、目录或过大），未补写任何文件；请核对后删除它", cache::DIR);
+    }
+    let bytes = std::fs::read(&path).with_context(|| format!("无法读取 {}", path.display()))?;
     let Ok(journal) = serde_json::from_slice::<Journal>(&bytes) else {
         // The journal is written atomically, so a damaged one was never complete: nothing was applied.
         std::fs::remove_file(&path)?;
@@ -101,6 +110,9 @@ fn finish(root: &Path) -> Result<usize> {
 /// Brings each file of the journal to its new contents; a file already there is
 /// left alone, and one that is neither before nor after stops the replay.
 fn replay(root: &Path, journal: &Journal) -> Result<usize> {
+    for entry in &journal.files {
+        inside(root, &entry.rel)?;
+    }
     let mut written = 0;
     for entry in &journal.files {
         let now = read(root, &entry.rel)?;
@@ -115,6 +127,24 @@ fn replay(root: &Path, journal: &Journal) -> Result<usize> {
         fault(&written.to_string());
     }
     Ok(written)
+}
+
+/// A file the journal may write: a `.yaml` file named by a plain relative path
+/// inside the repository, reached through no symbolic link.
+fn inside(root: &Path, rel: &str) -> Result<()> {
+    let path = Path::new(rel);
+    let plain = path.components().all(|c| matches!(c, std::path::Component::Normal(_)));
+    if rel.is_empty() || !plain || path.extension().is_none_or(|e| e != "yaml") {
+        bail!("{}/{FILE} 要写的「{rel}」不是案件库内的 YAML 文件，未补写任何文件；请核对后删除它", cache::DIR);
+    }
+    let mut at = root.to_path_buf();
+    for part in path.components() {
+        at.push(part);
+        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            bail!("{rel} 经过符号链接 {}，qinqing 不会通过链接写入；未补写任何文件", at.display());
+        }
+    }
+    Ok(())
 }
 
 fn read(root: &Path, rel: &str) -> Result<Option<Vec<u8>>> {
@@ -187,5 +217,33 @@ mod tests {
         let err = recover(root).unwrap_err().to_string();
         assert!(err.contains("b.yaml") && err.contains("已被改动"), "{err}");
         assert!(path.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_committed_journal_never_writes_outside_the_repository() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, outside) = (dir.path().join("repo"), dir.path().join("outside"));
+        std::fs::create_dir_all(root.join("cases")).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("cases/link")).unwrap();
+        let path = cache::dir(&root).join(FILE);
+        let journal_to = |rel: &str| {
+            let j = Journal { files: vec![Entry { rel: rel.into(), before: None, after: "x: 1\n".into() }] };
+            crate::fsx::replace(&path, &serde_json::to_vec(&j).unwrap()).unwrap();
+        };
+        for rel in ["../outside/a.yaml", "/tmp/a.yaml", "cases/link/a.yaml", "cases/a.sh", ""] {
+            journal_to(rel);
+            let err = recover(&root).unwrap_err().to_string();
+            assert!(err.contains("未补写任何文件"), "{rel}: {err}");
+        }
+        assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0, "nothing written outside");
+        // A journal that is a link, or too large to be one, is refused without being read.
+        std::fs::remove_file(&path).unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", &path).unwrap();
+        assert!(recover(&root).unwrap_err().to_string().contains("不是 qinqing 写的日志"));
+        std::fs::remove_file(&path).unwrap();
+        std::fs::File::create(&path).unwrap().set_len(MAX_JOURNAL_BYTES + 1).unwrap();
+        assert!(recover(&root).unwrap_err().to_string().contains("过大"));
     }
 }
