@@ -177,6 +177,27 @@ fn office_clocks_are_reported_to_the_office_and_never_supervised() {
     assert!(!run.stdout.contains("营商办"), "{}", run.stdout);
 }
 
+#[test]
+fn a_document_that_fails_is_not_issued_and_says_why() {
+    let (_dir, repo) = demo();
+    let before = case_text(&repo, "第23期恳谈会/HZ-2026-0132.yaml");
+    // Without any Chinese font the PDF cannot be made: no number is taken, nothing is recorded.
+    let out = Command::new(env!("CARGO_BIN_EXE_qinqing"))
+        .arg("--repo")
+        .arg(&repo)
+        .args(["render", "supervision", "--as-of", "2026-11-20", "--issue"])
+        .env("QINQING_NO_SYSTEM_FONTS", "1")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("没有找到中文字体"), "the problem is shown: {stderr}");
+    assert!(stderr.contains("未登记文号，也未记入案件"), "{stderr}");
+    assert!(!repo.join("issued.yaml").exists());
+    assert_eq!(case_text(&repo, "第23期恳谈会/HZ-2026-0132.yaml"), before);
+}
+
 /// Numbers the register gave to supervision notices, and those recorded in the cases.
 fn numbers(repo: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
     let registered = register(repo)

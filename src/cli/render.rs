@@ -90,7 +90,7 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let snapshot = repository.as_of(as_of);
     let out_dir = args.out.unwrap_or_else(|| repository.root.join("output").join(args.kind.key()));
     let job = Job { kind: args.kind, sel: &sel, as_of, formats: &args.format, out_dir: &out_dir, issue: args.issue };
-    let Some(Generated { named, results, already, recorded }) = generate(&snapshot, &job, None)? else {
+    let Some(Generated { named, results, already, recorded, withheld }) = generate(&snapshot, &job, None)? else {
         eprintln!("截至 {as_of}，没有需要生成的{}。", args.kind.zh());
         if args.kind == DocKind::Supervision {
             covered_by_notices(&snapshot);
@@ -112,6 +112,10 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     }
     if named.is_empty() {
         return Ok(0);
+    }
+    if withheld {
+        eprintln!("有文书未能生成（见上），未登记文号，也未记入案件；改正后重新运行（文号不变）。");
+        return Ok(2);
     }
     let count: usize = results.iter().map(|w| w.files.len()).sum();
     eprintln!(

@@ -4,8 +4,6 @@
 use std::io::IsTerminal;
 use std::path::Path;
 
-use std::collections::HashMap;
-
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::{Datelike, NaiveDate};
 
@@ -33,6 +31,8 @@ pub(crate) struct Generated {
     pub(crate) already: Vec<(String, String, String)>,
     /// Cases whose timelines now record the issued documents.
     pub(crate) recorded: Vec<String>,
+    /// Issuing was withheld because a document failed: no number taken, nothing recorded.
+    pub(crate) withheld: bool,
 }
 
 /// One batch of documents to write.
@@ -120,7 +120,13 @@ pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) ->
             }
         }
         if keep.is_empty() {
-            return Ok(Some(Generated { named: Vec::new(), results: Vec::new(), already, recorded: Vec::new() }));
+            return Ok(Some(Generated {
+                named: Vec::new(),
+                results: Vec::new(),
+                already,
+                recorded: Vec::new(),
+                withheld: false,
+            }));
         }
         (docs, planned) = keep.into_iter().unzip();
         let used: Vec<String> = repository
@@ -146,7 +152,13 @@ pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) ->
         if let Some(d) = problems.first() {
             bail!("把发文记入案件会带来错误，未发文：{}:{}:{} [{}] {}", d.file, d.line, d.column, d.code, d.message);
         }
-        let recorded: Vec<String> = edits.iter().map(|e| e.rel.clone()).collect();
+        let mut recorded: Vec<String> = planned
+            .iter()
+            .flat_map(|p| &p.records)
+            .filter_map(|(i, _)| repository.cases.get(*i).map(|c| c.id.value.clone()))
+            .collect();
+        recorded.sort();
+        recorded.dedup();
         edits.push(Edit {
             root: repository.root.clone(),
             rel: register::FILE.to_string(),
@@ -194,16 +206,17 @@ pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) ->
         b.finish_and_clear();
     }
     let mut recorded = Vec::new();
-    if let Some((edits, files)) = recording {
-        if results.iter().flat_map(|w| &w.problems).any(|p| p.is_fatal()) {
-            bail!("有文书未能生成（见上），未登记文号，也未记入案件；改正后重新运行");
+    let mut withheld = false;
+    if let Some((edits, ids)) = recording {
+        // A document that failed is not issued: its number is not taken, nothing is recorded, and the
+        // caller reports the problems (a rerun gives the same numbers).
+        withheld = results.iter().flat_map(|w| &w.problems).any(|p| p.is_fatal());
+        if !withheld {
+            crate::edit::write(&edits)?;
+            recorded = ids;
         }
-        crate::edit::write(&edits)?;
-        let by_file: HashMap<&str, &str> =
-            repository.cases.iter().map(|c| (c.file.as_str(), c.id.value.as_str())).collect();
-        recorded = files.iter().filter_map(|f| by_file.get(f.as_str()).map(|id| id.to_string())).collect();
     }
-    Ok(Some(Generated { named, results, already, recorded }))
+    Ok(Some(Generated { named, results, already, recorded, withheld }))
 }
 
 /// The case-file edits that record issued documents: for each document, the

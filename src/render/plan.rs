@@ -218,6 +218,8 @@ fn supervision(snapshot: &Snapshot, sel: &Selection) -> Vec<Planned> {
                 .iter()
                 .map(|c| (c.case_index, Recorded::Supervised { to: dept.to_string(), due: new_due }))
                 .collect();
+            // A case with two clocks in the notice records it once.
+            records.sort_by_key(|(i, _)| *i);
             records.dedup();
             let about = items.iter().map(|c| format!("{} {}", c.case.id.value, c.rule.id)).collect::<Vec<_>>();
             let items: Vec<Value> = items
