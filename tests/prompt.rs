@@ -94,4 +94,24 @@ fn the_description_can_be_written_in_the_editor() {
         .filter(|e| e.file_name().to_string_lossy().starts_with("描述-"))
         .collect();
     assert!(left.is_empty());
+    // An editor that leaves bytes that are not text, or far too many, writes nothing.
+    for (name, script, said) in [
+        ("binary.sh", "#!/bin/sh\nprintf '\\377\\376bad' > \"$1\"\n", "须为 UTF-8"),
+        ("huge.sh", "#!/bin/sh\nhead -c 5000000 /dev/zero | tr '\\0' 'a' > \"$1\"\n", "编辑后的文字过大"),
+    ] {
+        let editor = dir.path().join(name);
+        std::fs::write(&editor, script).unwrap();
+        let run = Command::new(env!("CARGO_BIN_EXE_qinqing"))
+            .arg("--repo")
+            .arg(&repo)
+            .args(["new", "--title", "另一件", "--channel", "visit", "--received", "2026-11-21", "--editor"])
+            .env("EDITOR", format!("sh {}", editor.display()))
+            .env_remove("VISUAL")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(2), "{name}: {stderr}");
+        assert!(stderr.contains(said), "{name}: {stderr}");
+        assert!(!repo.join("cases/2026/走访/HZ-2026-0177.yaml").exists(), "{name}");
+    }
 }

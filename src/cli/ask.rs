@@ -96,6 +96,9 @@ pub(crate) fn in_editor(root: &Path, label: &str) -> Result<Option<String>> {
     if !status.success() {
         bail!("编辑器 {editor} 异常退出，未写入");
     }
+    if std::fs::metadata(draft.path())?.len() > crate::load::MAX_FILE_BYTES {
+        bail!("编辑后的文字过大，案件文件不超过 {} MB，未写入", crate::load::MAX_FILE_BYTES >> 20);
+    }
     let text = std::fs::read_to_string(draft.path()).context("编辑后的文字须为 UTF-8")?;
     let kept: Vec<&str> = text.lines().filter(|l| !l.trim_start().starts_with('#')).collect();
     let kept = kept.join("\n").trim().to_string();
