@@ -198,6 +198,20 @@ fn a_document_that_fails_is_not_issued_and_says_why() {
     assert_eq!(case_text(&repo, "第23期恳谈会/HZ-2026-0132.yaml"), before);
 }
 
+#[cfg(unix)]
+#[test]
+fn a_register_that_is_a_link_is_never_read_or_written() {
+    let (dir, repo) = demo();
+    let elsewhere = dir.path().join("elsewhere.yaml");
+    std::fs::write(&elsewhere, "# 别处的文件\n").unwrap();
+    std::os::unix::fs::symlink(&elsewhere, repo.join("issued.yaml")).unwrap();
+    let run = qinqing(&repo, &["render", "supervision", "--as-of", "2026-11-20", "--format", "md", "--issue"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("不是普通文件"), "{}", run.stderr);
+    assert_eq!(std::fs::read_to_string(&elsewhere).unwrap(), "# 别处的文件\n");
+    assert!(!case_text(&repo, "第23期恳谈会/HZ-2026-0132.yaml").contains("湖营商督〔2026〕7号"));
+}
+
 /// Numbers the register gave to supervision notices, and those recorded in the cases.
 fn numbers(repo: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
     let registered = register(repo)

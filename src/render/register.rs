@@ -247,6 +247,7 @@ mod tests {
     fn a_damaged_register_stops_issuing() {
         assert!(read("- { kind: supervision, year: abc, seq: 1, number: x }\n").is_err());
         assert!(read("not: a list\n").is_err());
+        assert!(read("- { kind: supervision, year: 2026, seq: 1, number: x, about: [a, b] }\n").is_err());
         assert!(read("# only comments\n").unwrap().is_empty());
     }
 }
