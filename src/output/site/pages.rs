@@ -426,12 +426,14 @@ pub(crate) fn case(
     }
     b.push_str("</ol>\n</section>\n");
     if !clocks.is_empty() {
-        b.push_str("<section><h2>时限</h2>\n<table>\n<thead><tr><th>时限</th><th>起算</th><th>到期</th><th>状态</th><th>责任单位</th></tr></thead>\n<tbody>\n");
+        b.push_str("<section><h2>时限</h2>\n<table>\n<thead><tr><th>时限</th><th>起算</th><th>到期</th><th>状态</th><th>责任单位</th><th>督办通报</th></tr></thead>\n<tbody>\n");
         for c in clocks {
             let dept = c.responsible.map(dept_link).unwrap_or_else(|| "—".into());
+            let ladder = crate::output::text::ladder(c);
+            let ladder = if ladder.is_empty() { "—".to_string() } else { escape(&ladder.join("；")) };
             let _ = writeln!(
                 b,
-                "<tr{}><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td><td>{dept}</td></tr>",
+                "<tr{}><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td><td>{dept}</td><td>{ladder}</td></tr>",
                 if c.status == ClockStatus::Overdue { " class=\"overdue\"" } else { "" },
                 escape(&c.rule.title),
                 c.start,
