@@ -132,6 +132,16 @@ fn init_writes_a_repository_that_checks_clean_and_never_clobbers() {
     assert_eq!(again.code, 2);
     assert!(again.stderr.contains("qinqing.yaml"));
     assert_eq!(std::fs::read_to_string(repo.join("qinqing.yaml")).unwrap(), "organization: { name: 已改过的设置 }\n");
+
+    // Given the office's names, the red mark shows the full name unless told otherwise, never the short one.
+    let county = dir.path().join("县库");
+    let args = ["init", county.to_str().unwrap(), "--name", "长兴县优化营商环境工作领导小组办公室", "--short", "县营商办"];
+    assert_eq!(qinqing(dir.path(), &args).code, 0);
+    let settings = std::fs::read_to_string(county.join("qinqing.yaml")).unwrap();
+    assert!(settings.contains("  short: 县营商办 "), "{settings}");
+    assert!(settings.contains("  mark: 长兴县优化营商环境工作领导小组办公室 "), "{settings}");
+    let (report, code) = check_json(&county, "2026-11-20", &["--all"]);
+    assert_eq!((code, &report["diagnostics"]), (0, &serde_json::json!([])));
 }
 
 #[test]

@@ -115,3 +115,18 @@ fn the_description_can_be_written_in_the_editor() {
         assert!(!repo.join("cases/2026/走访/HZ-2026-0177.yaml").exists(), "{name}");
     }
 }
+
+#[test]
+fn init_asks_for_the_office_and_which_name_the_red_mark_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let new = dir.path().join("县库");
+    // Full name; short name; ↓ picks the short name for the mark.
+    let (code, screen) =
+        at_terminal(dir.path(), &format!("init '{}'", new.display()), "长兴县优化营商环境工作领导小组办公室\r县营商办\r\x1b[B\r");
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.contains("发文机关全称") && screen.contains("红头"), "{screen}");
+    let settings = std::fs::read_to_string(new.join("qinqing.yaml")).unwrap();
+    assert!(settings.contains("  name: 长兴县优化营商环境工作领导小组办公室\n"), "{settings}");
+    assert!(settings.contains("  short: 县营商办 "), "{settings}");
+    assert!(settings.contains("  mark: 县营商办 "), "{settings}");
+}

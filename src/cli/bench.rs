@@ -173,7 +173,7 @@ pub(crate) fn run_render(args: RenderArgs) -> Result<u8> {
         Document {
             layout: "standard",
             draft: false,
-            mark: "湖州市营商办文件".into(),
+            mark: "湖州市优化营商环境工作领导小组办公室文件".into(),
             number: format!("湖营商督〔2026〕{}号", i + 1),
             title: "关于督促办理企业反映问题的通知".into(),
             title_lines: vec!["关于督促办理企业反映问题的通知".into()],
@@ -185,6 +185,7 @@ pub(crate) fn run_render(args: RenderArgs) -> Result<u8> {
             cc: None,
             printed_by: "湖州市优化营商环境工作领导小组办公室".into(),
             printed_date: "2026年11月20日印发".into(),
+            single_sided: false,
             markdown: md,
         }
     };

@@ -15,6 +15,12 @@ pub(crate) const SETTINGS_FIELDS: &[Field] = &[
     field("levels", false, Ty::Dict, "层级及其中文名，如 { city: 市级, county: 区县 }"),
     field("fonts", false, Ty::TextOrList, "额外的字体目录（相对案件库），公文 PDF 从中查找仿宋_GB2312 等字体"),
     field("report", false, Ty::Map(REPORT_FIELDS), "统计与通报：比率的小数位数、取舍方式、排名的最少案件数"),
+    field(
+        "printing",
+        false,
+        Ty::Enum(|| vec!["double-sided", "single-sided"]),
+        "公文的印刷方式：double-sided（双面，默认，版记在最后一个偶数页）或 single-sided（单面，版记在最后一页）",
+    ),
     field("ids", false, Ty::Map(ID_FIELDS), "新案件与新恳谈会的编号格式，{year} 与 {seq}（或补零的 {seq:04}）自动填写"),
 ];
 
@@ -32,7 +38,7 @@ const REPORT_FIELDS: &[Field] = &[
 const ORGANIZATION_FIELDS: &[Field] = &[
     field("name", true, Ty::Text, "发文机关全称"),
     field("short", false, Ty::Text, "发文机关简称"),
-    field("mark", false, Ty::Text, "发文机关标志（红头），默认为简称加「文件」"),
+    field("mark", false, Ty::Text, "红头（发文机关标志）用的名称：全称或规范化简称，默认全称；通知、通报加「文件」"),
 ];
 
 /// The keys of one entry of `departments.yaml`.
@@ -112,6 +118,16 @@ pub(crate) fn read_settings(root: &Node, sink: &mut Sink) -> Settings {
     }
     if let Some(report) = m.get("report").and_then(|n| MapReader::open(n, "report", REPORT_FIELDS, sink)) {
         read_report(&report, &mut s, sink);
+    }
+    if let Some(t) = m.spanned_text("printing", sink) {
+        match t.value.as_str() {
+            "double-sided" | "双面" => s.single_sided = false,
+            "single-sided" | "单面" => s.single_sided = true,
+            other => {
+                sink.error("invalid-value", t.pos, format!("printing 不能为「{other}」"))
+                    .hint("可选：double-sided（双面印刷）、single-sided（单面印刷）");
+            }
+        }
     }
     if let Some(levels) = m.get("levels") {
         match &levels.value {

@@ -294,10 +294,13 @@ pub(crate) struct Settings {
     pub(crate) numbering: Vec<(String, String)>,
     /// Level keys and their Chinese labels, in order.
     pub(crate) levels: Vec<(String, String)>,
-    /// Issuing-office mark of standard documents; default: short name + 文件.
+    /// The name in the issuing-office mark (全称 or 规范化简称), the office's
+    /// explicit choice; default: the full name. Never derived from `short`.
     pub(crate) organization_mark: Option<String>,
     /// Extra font folders, relative to the repository.
     pub(crate) fonts: Vec<String>,
+    /// Documents are printed on one side: the 版记 goes on the last page, odd or even.
+    pub(crate) single_sided: bool,
     /// Id patterns of new cases and meetings, with `{year}` and `{seq}` or `{seq:04}`.
     pub(crate) ids: IdPatterns,
     /// How figures are printed and ranked.
@@ -348,6 +351,7 @@ impl Default for Settings {
             levels: vec![("city".into(), "市级".into()), ("county".into(), "区县".into())],
             organization_mark: None,
             fonts: Vec::new(),
+            single_sided: false,
             ids: IdPatterns::default(),
             report: ReportSettings::default(),
         }
@@ -355,9 +359,18 @@ impl Default for Settings {
 }
 
 impl Settings {
-    /// The issuing-office mark (发文机关标志) of standard documents.
+    /// The name the issuing-office mark (发文机关标志) shows: `organization.mark`
+    /// without a trailing 文件 (older repositories wrote the whole mark), else the full name.
+    pub(crate) fn mark_name(&self) -> &str {
+        match self.organization_mark.as_deref() {
+            Some(mark) => mark.strip_suffix("文件").filter(|m| !m.is_empty()).unwrap_or(mark),
+            None => &self.organization_name,
+        }
+    }
+
+    /// The mark of a standard document (name + 文件); a letter's mark is the name alone.
     pub(crate) fn mark(&self) -> String {
-        self.organization_mark.clone().unwrap_or_else(|| format!("{}文件", self.organization_short))
+        format!("{}文件", self.mark_name())
     }
 
     /// The Chinese label of a level key (市级 for city); the key itself if it has none.
@@ -390,6 +403,22 @@ pub(crate) fn derive_status<'a>(events: impl IntoIterator<Item = &'a Event>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_red_mark_is_the_offices_choice_never_its_short_name() {
+        let mut s = Settings {
+            organization_name: "长兴县优化营商环境工作领导小组办公室".into(),
+            organization_short: "县营商办".into(),
+            ..Settings::default()
+        };
+        assert_eq!(s.mark_name(), "长兴县优化营商环境工作领导小组办公室");
+        assert_eq!(s.mark(), "长兴县优化营商环境工作领导小组办公室文件");
+        s.organization_mark = Some("长兴县营商办".into());
+        assert_eq!((s.mark_name(), s.mark().as_str()), ("长兴县营商办", "长兴县营商办文件"));
+        // Older repositories wrote the whole mark: the letter's mark is the name without 文件.
+        s.organization_mark = Some("长兴县营商办文件".into());
+        assert_eq!((s.mark_name(), s.mark().as_str()), ("长兴县营商办", "长兴县营商办文件"));
+    }
 
     fn ev(kind: EventType) -> Event {
         Event::new(Pos::start(), NaiveDate::from_ymd_opt(2026, 6, 3).unwrap(), kind)

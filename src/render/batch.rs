@@ -84,7 +84,7 @@ pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) ->
             layout: kind.spec().layout.key(),
             draft: !job.issue,
             mark: match kind.spec().layout {
-                Layout::Letter => s.organization_name.clone(),
+                Layout::Letter => s.mark_name().to_string(),
                 Layout::Standard => s.mark(),
             },
             number: pattern.draft(p.date.year()),
@@ -98,6 +98,7 @@ pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) ->
             cc: r.cc,
             printed_by: s.organization_name.clone(),
             printed_date: format!("{}印发", date_cn(p.date)),
+            single_sided: s.single_sided,
             markdown: r.markdown,
         });
     }

@@ -35,6 +35,8 @@ pub(crate) struct Document {
     pub(crate) printed_by: String,
     /// Printing date, e.g. 2026年6月20日印发.
     pub(crate) printed_date: String,
+    /// Printed on one side: the 版记 goes on the last page rather than the last even one.
+    pub(crate) single_sided: bool,
     /// The Markdown the body was parsed from.
     #[serde(skip)]
     pub(crate) markdown: String,
@@ -291,18 +293,20 @@ fn chinese_number(n: usize) -> String {
     }
 }
 
-/// Columns of ids, dates and counts fit their content; every other column
-/// shares the rest of the line in proportion to its average display width.
+/// Columns of ids, dates and counts (at most 14 half-width characters, as
+/// 2026年11月18日) fit their content; every other column shares the rest of the
+/// line in proportion to the average display width of its cells (the header
+/// only when there are no rows).
 fn column_widths(head: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>]) -> Vec<u32> {
     // Display width in full-width characters: ASCII counts half.
     let width = |c: &Vec<Inline>| plain(c).chars().map(|ch| if ch.is_ascii() { 1 } else { 2 }).sum::<usize>();
     (0..head.len())
         .map(|i| {
-            let cells: Vec<usize> =
-                rows.iter().filter_map(|r| r.get(i)).map(width).chain(head.get(i).map(width)).collect();
-            let longest = cells.iter().copied().max().unwrap_or(0);
-            let average = cells.iter().sum::<usize>() / cells.len().max(1);
-            if longest <= 19 {
+            let body: Vec<usize> = rows.iter().filter_map(|r| r.get(i)).map(width).collect();
+            let header = head.get(i).map(width).unwrap_or(0);
+            let longest = body.iter().copied().max().unwrap_or(0).max(header);
+            let average = if body.is_empty() { header } else { body.iter().sum::<usize>() / body.len() };
+            if longest <= 14 {
                 0
             } else {
                 (average / 2).clamp(4, 30) as u32
