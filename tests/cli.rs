@@ -135,7 +135,8 @@ fn init_writes_a_repository_that_checks_clean_and_never_clobbers() {
 
     // Given the office's names, the red mark shows the full name unless told otherwise, never the short one.
     let county = dir.path().join("县库");
-    let args = ["init", county.to_str().unwrap(), "--name", "长兴县优化营商环境工作领导小组办公室", "--short", "县营商办"];
+    let args =
+        ["init", county.to_str().unwrap(), "--name", "长兴县优化营商环境工作领导小组办公室", "--short", "县营商办"];
     assert_eq!(qinqing(dir.path(), &args).code, 0);
     let settings = std::fs::read_to_string(county.join("qinqing.yaml")).unwrap();
     assert!(settings.contains("  short: 县营商办 "), "{settings}");
@@ -194,7 +195,15 @@ fn cache_gives_the_same_answer_and_notices_changes() {
     copy_tree(&root(), dir.path());
     let repo = dir.path();
     // Files written within the last two seconds are never cached (a change in the
-    // same clock tick could go unseen); copied files are that new, so nothing is stored.
+    // same clock tick could go unseen). Copied files are that new, and dated ahead
+    // here so that a slow copy on a busy machine cannot age them: nothing is stored.
+    let ahead = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
+    for entry in walkdir::WalkDir::new(repo.join("cases")) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            std::fs::File::options().write(true).open(entry.path()).unwrap().set_modified(ahead).unwrap();
+        }
+    }
     let _ = qinqing(repo, &["check", "--format", "json", "--as-of", DEMO_DATE]);
     assert!(!repo.join(".qinqing-cache/parse.bin").exists());
     let old = std::time::SystemTime::now() - std::time::Duration::from_secs(60);

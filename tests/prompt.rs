@@ -121,8 +121,11 @@ fn init_asks_for_the_office_and_which_name_the_red_mark_shows() {
     let dir = tempfile::tempdir().unwrap();
     let new = dir.path().join("县库");
     // Full name; short name; ↓ picks the short name for the mark.
-    let (code, screen) =
-        at_terminal(dir.path(), &format!("init '{}'", new.display()), "长兴县优化营商环境工作领导小组办公室\r县营商办\r\x1b[B\r");
+    let (code, screen) = at_terminal(
+        dir.path(),
+        &format!("init '{}'", new.display()),
+        "长兴县优化营商环境工作领导小组办公室\r县营商办\r\x1b[B\r",
+    );
     assert_eq!(code, 0, "{screen}");
     assert!(screen.contains("发文机关全称") && screen.contains("红头"), "{screen}");
     let settings = std::fs::read_to_string(new.join("qinqing.yaml")).unwrap();

@@ -57,10 +57,17 @@ fn office(args: &Args) -> Result<Office> {
         Some(m) => m.trim().to_string(),
         None if interactive && !example && short != name => {
             let full = format!("全称：{name}");
-            let choice = inquire::Select::new("红头（发文机关标志）用全称还是规范化简称？", vec![full.clone(), format!("简称：{short}")])
-                .prompt()
-                .context("已取消")?;
-            if choice == full { name.clone() } else { short.clone() }
+            let choice = inquire::Select::new(
+                "红头（发文机关标志）用全称还是规范化简称？",
+                vec![full.clone(), format!("简称：{short}")],
+            )
+            .prompt()
+            .context("已取消")?;
+            if choice == full {
+                name.clone()
+            } else {
+                short.clone()
+            }
         }
         None => name.clone(),
     };

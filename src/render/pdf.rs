@@ -116,6 +116,13 @@ pub(crate) fn render(doc: &Document, fonts: &Fonts, date: NaiveDate) -> Result<V
         let text: Vec<String> = errors.iter().map(|e| e.message.to_string()).collect();
         anyhow!("排版失败：{}", text.join("；"))
     })?;
+    // The frame places the closing and the 版记 by where the body ends; a layout
+    // that did not settle could put a page number or the 版记 in the wrong place.
+    if let Some(w) =
+        compiled.warnings.iter().find(|w| w.message.contains("converge") || w.message.contains("stabilize"))
+    {
+        return Err(anyhow!("排版未能稳定（{}），没有生成这份 PDF；请把这份文书的 Markdown 报告给维护者", w.message));
+    }
     let options = PdfOptions {
         ident: Smart::Custom(format!("qinqing/{}/{}", doc.number, doc.title)),
         creator: Smart::Custom(Some("qinqing".to_string())),
