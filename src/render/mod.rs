@@ -6,6 +6,7 @@ pub(crate) mod document;
 pub(crate) mod docx;
 pub(crate) mod fonts;
 pub(crate) mod html;
+pub(crate) mod md;
 pub(crate) mod pdf;
 pub(crate) mod plan;
 pub(crate) mod register;
@@ -136,7 +137,7 @@ pub(crate) fn write_all(
             for format in formats {
                 let path = out_dir.join(format!("{stem}.{}", format.ext()));
                 let bytes: Result<Vec<u8>> = match format {
-                    Format::Md => Ok(html::markdown(doc).into_bytes()),
+                    Format::Md => Ok(md::markdown(doc).into_bytes()),
                     Format::Html => Ok(html::render(doc).into_bytes()),
                     Format::Docx => docx::render(doc, &date.to_string()),
                     Format::Pdf => match fonts {
