@@ -25,7 +25,7 @@ const MM: f64 = 72.0 / 25.4;
 const LEFT: f64 = 28.0 * MM;
 const RIGHT: f64 = 595.276 - 26.0 * MM;
 /// One character's advance on the grid: 156 mm holds 28.
-const ADVANCE: f64 = 16.0 - 0.21;
+const ADVANCE: f64 = 16.0 - 0.25;
 
 fn tool(cmd: &str, args: &[&str]) -> Vec<u8> {
     let out = Command::new(cmd).args(args).output().unwrap_or_else(|e| panic!("{cmd}: {e}"));

@@ -320,14 +320,16 @@ fn the_bulletin_carries_figures_and_the_trend_chart_in_every_format() {
     // Lines wrap where the layout wraps them; compare without white space.
     let text: String = pdf_text(pdf).chars().filter(|c| !c.is_whitespace()).collect();
     // The same figures as `report --period 2026 --as-of 2026-11-20`.
-    for expected in ["共收集企业反映问题21个", "办结率38.89%", "按时答复率64.71%", "超期未办3个", "典型案例"]
+    for expected in
+        ["共收集企业反映问题21个", "交办件办结7个，交办件办结率38.89%", "按时答复率64.71%", "超期未办3个", "典型案例"]
     {
         assert!(text.contains(expected), "{expected} missing from the PDF");
     }
-    // 市住房和城乡建设局 has 4 cases assigned in 2026: the only department ranked (minimum 3).
-    assert!(text.contains("1市住房和城乡建设局4300100.00%"), "ranked first: {text}");
+    // 市住房和城乡建设局 has 4 cases assigned in 2026: the only department numbered (minimum 3);
+    // its row shows the measures ranked on first: 0 overdue, 100% on time, 0 late, 100% satisfied, 4 assigned.
+    assert!(text.contains("1市住房和城乡建设局0100.00%0100.00%4"), "ranked: {text}");
     // The chart's own labels, drawn as text in the PDF.
-    for label in ["收集", "满意率%", "2025年12月至2026年11月", "各月收集、办结、逾期件数及满意率"]
+    for label in ["收集", "满意率%", "2025年12月至2026年11月", "各月收集、本期办结、逾期件数及满意率"]
     {
         assert!(text.contains(label), "chart label {label} missing");
     }

@@ -37,6 +37,7 @@ fn json_follows_the_contract() {
             "replied",
             "resolved",
             "closed",
+            "assigned_closed",
             "overdue_now",
             "closure_rate",
             "resolution_rate",

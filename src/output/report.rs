@@ -10,10 +10,16 @@ use crate::report::percent::{percent, with_counts};
 /// The version of the JSON format.
 pub(crate) const VERSION: u32 = 1;
 
-/// The figures' columns, in order, with their Chinese names.
-pub(crate) const COUNT_COLUMNS: [&str; 7] = ["收集", "即刻解", "交办", "答复", "解决", "办结", "超期未办"];
+/// The figures' columns, in order, with their Chinese names (one word per figure, everywhere).
+pub(crate) const COUNT_COLUMNS: [&str; 7] = {
+    let c = crate::report::figures::COUNTS;
+    [c[0].1, c[1].1, c[2].1, c[3].1, c[4].1, c[5].1, c[6].1]
+};
 /// The rates' columns.
-pub(crate) const RATE_COLUMNS: [&str; 4] = ["办结率", "解决率", "按时答复率", "满意率"];
+pub(crate) const RATE_COLUMNS: [&str; 4] = {
+    let r = crate::report::figures::RATES;
+    [r[0].1, r[1].1, r[2].1, r[3].1]
+};
 
 /// The counts of a group, in column order.
 pub(crate) fn counts(f: &Figures) -> [u64; 7] {

@@ -272,7 +272,8 @@ fn bulletin(snapshot: &Snapshot, sel: &Selection) -> Result<Planned> {
                     "due": c.due.to_string(), "due_cn": date_cn(c.due), "days": c.days })
         })
         .collect();
-    let table: Vec<Value> = ranking::departments(&report, settings.min_cases)
+    let (basis, ranked_on) = ranking::rank(snapshot, &report, settings.min_cases);
+    let table: Vec<Value> = ranking::departments(&ranked_on, settings.min_cases)
         .iter()
         .map(|r| {
             let f = r.figures;
@@ -305,6 +306,7 @@ fn bulletin(snapshot: &Snapshot, sel: &Selection) -> Result<Planned> {
                 "from_cn": date_cn(from), "to_cn": date_cn(to.min(as_of)),
                 "figures": figures_value(&report.totals, settings),
                 "department_table": table, "min_cases": settings.min_cases, "unranked": unranked,
+                "ranking_basis": basis.words(), "ranked_on_year": basis != ranking::Basis::Period,
                 "overdue": rows, "departments": departments, "typical": typical }),
     );
     let mut charts = Charts::new();
@@ -334,7 +336,8 @@ fn rate_value(r: &Rate, s: &ReportSettings) -> Value {
 /// The figures of a group for templates: counts, and each rate as [`rate_value`].
 fn figures_value(f: &Figures, s: &ReportSettings) -> Value {
     json!({ "collected": f.collected, "answered": f.answered, "assigned": f.assigned, "replied": f.replied,
-            "resolved": f.resolved, "closed": f.closed, "overdue_now": f.overdue_now,
+            "resolved": f.resolved, "closed": f.closed, "assigned_closed": f.assigned_closed,
+            "overdue_now": f.overdue_now,
             "closure_rate": rate_value(&f.closure_rate, s), "resolution_rate": rate_value(&f.resolution_rate, s),
             "on_time_reply_rate": rate_value(&f.on_time_reply_rate, s),
             "satisfaction_rate": rate_value(&f.satisfaction_rate, s) })

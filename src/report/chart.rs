@@ -36,11 +36,7 @@ pub(crate) fn trend_svg(months: &[Month]) -> Result<String> {
 fn draw(months: &[Month], svg: &mut String) -> Result<(), Box<dyn std::error::Error>> {
     let n = months.len().max(1) as i32;
     let labels: Vec<String> = months.iter().map(|m| format!("{}月", m.start.month())).collect();
-    let span = match (months.first(), months.last()) {
-        (Some(a), Some(b)) if a.start != b.start => format!("{}至{}", a.label(true), b.label(true)),
-        (Some(a), _) => a.label(true),
-        _ => String::new(),
-    };
+    let span = span(months);
     let peak =
         months.iter().map(|m| m.figures.collected.max(m.figures.closed).max(m.overdue())).max().unwrap_or(0).max(4);
     let top = peak + peak.div_ceil(8);
@@ -80,7 +76,7 @@ fn draw(months: &[Month], svg: &mut String) -> Result<(), Box<dyn std::error::Er
     let at = |i: usize| SegmentValue::CenterOf(i as i32);
     let counts: [Series; 3] = [
         ("收集", RECEIVED, |m| m.figures.collected),
-        ("办结", CLOSED, |m| m.figures.closed),
+        ("本期办结", CLOSED, |m| m.figures.closed),
         ("逾期", OVERDUE, Month::overdue),
     ];
     for (name, color, value) in counts {
@@ -110,6 +106,20 @@ fn draw(months: &[Month], svg: &mut String) -> Result<(), Box<dyn std::error::Er
         .draw()?;
     root.present()?;
     Ok(())
+}
+
+/// The months a trend covers, in words. A trend shorter than a year starts at
+/// the first case: the months before it are not zeros of the office's work,
+/// and the chart says where it starts.
+pub(crate) fn span(months: &[Month]) -> String {
+    match (months.first(), months.last()) {
+        (Some(a), Some(b)) if months.len() < 12 && a.start != b.start => {
+            format!("自{}（收到第一个问题）起至{}", a.label(true), b.label(true))
+        }
+        (Some(a), _) if months.len() < 12 => format!("{}（收到第一个问题）", a.label(true)),
+        (Some(a), Some(b)) => format!("{}至{}", a.label(true), b.label(true)),
+        _ => String::new(),
+    }
 }
 
 /// A bar series: legend, colour, upper half of the row, value of a row.

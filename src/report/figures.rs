@@ -40,8 +40,11 @@ pub(crate) struct Figures {
     pub(crate) replied: u64,
     /// Cases collected in the period whose latest reply or on-the-spot answer (as of the date) is `resolved`.
     pub(crate) resolved: u64,
-    /// Cases with a `closed` event in the period.
+    /// Cases with a `closed` event in the period (本期办结).
     pub(crate) closed: u64,
+    /// Of the cases assigned in the period, those closed as of the date
+    /// (交办件办结): the numerator of `closure_rate`, not the same as `closed`.
+    pub(crate) assigned_closed: u64,
     /// Clocks overdue as of the date.
     pub(crate) overdue_now: u64,
     /// Of the cases assigned in the period, those closed as of the date.
@@ -51,7 +54,8 @@ pub(crate) struct Figures {
     /// Department clocks due in the period: met ÷ (met + late + overdue); a clock
     /// ended by a transfer after its due date is late.
     pub(crate) on_time_reply_rate: Rate,
-    /// Evaluations in the period: (satisfied + basically satisfied) ÷ all.
+    /// Cases rated in the period, each by its latest rating there:
+    /// (satisfied + basically satisfied) ÷ cases rated.
     pub(crate) satisfaction_rate: Rate,
     #[serde(skip)]
     tally: Tally,
@@ -87,6 +91,7 @@ impl Figures {
 
     fn finish(&mut self) {
         let t = self.tally;
+        self.assigned_closed = t.assigned_closed;
         self.closure_rate = Rate::of(t.assigned_closed, self.assigned);
         self.resolution_rate = Rate::of(self.resolved, self.collected);
         self.on_time_reply_rate = Rate::of(t.clocks_met, t.clocks_counted);
@@ -94,6 +99,26 @@ impl Figures {
     }
 }
 
+/// Every count's JSON key and the one word it is printed under, in every
+/// output (report, Excel, bulletin, site, chart): the same word is always the
+/// same number. 本期办结 (closed in the period) and 交办件办结 (assigned in the
+/// period and closed by the date) are two figures, named apart.
+pub(crate) const COUNTS: [(&str, &str); 7] = [
+    ("collected", "收集"),
+    ("answered", "即刻解"),
+    ("assigned", "交办"),
+    ("replied", "答复"),
+    ("resolved", "解决"),
+    ("closed", "本期办结"),
+    ("overdue_now", "超期未办"),
+];
+/// Every rate's JSON key and word.
+pub(crate) const RATES: [(&str, &str); 4] = [
+    ("closure_rate", "交办件办结率"),
+    ("resolution_rate", "解决率"),
+    ("on_time_reply_rate", "按时答复率"),
+    ("satisfaction_rate", "满意率"),
+];
 /// All figures of a period.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub(crate) struct Report {
@@ -185,9 +210,11 @@ pub(crate) fn compute(snapshot: &Snapshot, from: NaiveDate, to: NaiveDate) -> Re
                 f.tally.assigned_closed += u64::from(assigned && closed_by_date);
             });
         }
-        // An evaluation counts for the lead department as it stood then.
-        for (e, lead) in
-            events.iter().zip(case.leads()).filter(|(e, _)| e.kind == EventType::Evaluated && in_period(e.date))
+        // Satisfaction is over cases: a case's latest rating in the period counts
+        // once (a 不满意 followed by a 满意 after the redo is one satisfied case),
+        // for the lead department as it stood when the enterprise rated it.
+        if let Some((e, lead)) =
+            events.iter().zip(case.leads()).filter(|(e, _)| e.kind == EventType::Evaluated && in_period(e.date)).last()
         {
             let good = matches!(e.rating, Some(Rating::Satisfied | Rating::BasicallySatisfied));
             r.each(&Keys { department: None, ..keys(case) }, lead, |f| {

@@ -1,9 +1,14 @@
-//! The departments of a period, worst first, never ranking one on fewer
-//! assigned cases than the configured minimum.
+//! The departments of a period, worst first, never numbering one on fewer
+//! assigned cases than the configured minimum; ranked on the year to date
+//! when the period alone gives no department enough cases.
 
 use std::cmp::Ordering;
 
-use crate::report::figures::{Figures, Report};
+use chrono::{Datelike, NaiveDate};
+
+use crate::check::Snapshot;
+use crate::report::figures::{compute, Figures, Report};
+use crate::text::date_cn;
 
 /// One department's row of the bulletin's table.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,15 +34,66 @@ fn worse_first(a: &(&String, &Figures), b: &(&String, &Figures)) -> Ordering {
         .then(a.0.cmp(b.0))
 }
 
-/// Every department with something in the period: the ranked ones worst
-/// first, then those below `min_cases` assigned cases, unranked, in the same order.
+/// Every department with something in the figures, worst first. Those with
+/// at least `min_cases` assigned cases are numbered 1, 2, …; the others keep
+/// their place in the order, unnumbered, so the table never shows a better
+/// department above a worse one.
 pub(crate) fn departments(report: &Report, min_cases: u32) -> Vec<Row<'_>> {
     let mut all: Vec<(&String, &Figures)> = report.by_department.iter().collect();
     all.sort_by(worse_first);
-    let (ranked, unranked): (Vec<_>, Vec<_>) = all.into_iter().partition(|(_, f)| f.assigned >= u64::from(min_cases));
-    let ranked = ranked.into_iter().enumerate().map(|(i, (d, f))| Row { department: d, figures: f, rank: Some(i + 1) });
-    let unranked = unranked.into_iter().map(|(d, f)| Row { department: d, figures: f, rank: None });
-    ranked.chain(unranked).collect()
+    let mut place = 0;
+    all.into_iter()
+        .map(|(d, f)| {
+            let rank = (f.assigned >= u64::from(min_cases)).then(|| {
+                place += 1;
+                place
+            });
+            Row { department: d, figures: f, rank }
+        })
+        .collect()
+}
+
+/// What a ranking was computed on.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Basis {
+    /// The period itself: some department had enough assigned cases in it.
+    Period,
+    /// The year to date (1 January to the period's end): the period alone had
+    /// no department with enough cases, as in a small office's monthly bulletin.
+    YearToDate {
+        /// 1 January of the period's last year.
+        from: NaiveDate,
+        /// The period's last day.
+        to: NaiveDate,
+    },
+}
+
+impl Basis {
+    /// How a table says what it ranks on: "本期" or "本年累计（2026年1月1日至2026年9月30日）".
+    pub(crate) fn words(&self) -> String {
+        match self {
+            Basis::Period => "本期".to_string(),
+            Basis::YearToDate { from, to } => format!("本年累计（{}至{}）", date_cn(*from), date_cn(*to)),
+        }
+    }
+}
+
+/// The departments ranked on the period when some department has at least
+/// `min_cases` cases assigned in it, else on the year to date, so that a small
+/// office still ranks; the figures shown are those ranked on.
+pub(crate) fn rank(snapshot: &Snapshot, period: &Report, min_cases: u32) -> (Basis, Report) {
+    let enough = |r: &Report| r.by_department.values().any(|f| f.assigned >= u64::from(min_cases));
+    let year_start = NaiveDate::from_ymd_opt(period.to.year(), 1, 1).unwrap_or(period.from);
+    if enough(period) || period.from <= year_start {
+        return (Basis::Period, period.clone());
+    }
+    let to = period.to.min(period.as_of);
+    let year = compute(snapshot, year_start, to);
+    if enough(&year) {
+        (Basis::YearToDate { from: year_start, to }, year)
+    } else {
+        (Basis::Period, period.clone())
+    }
 }
 
 #[cfg(test)]
@@ -59,9 +115,9 @@ mod tests {
         r.by_department.insert("丁局".into(), figures(4, 2));
         let rows = departments(&r, 3);
         let order: Vec<(&str, Option<usize>)> = rows.iter().map(|r| (r.department, r.rank)).collect();
-        // 丙局 has the most overdue but only 2 cases: listed, never ranked.
+        // 丙局 has the most overdue but only 2 cases: listed first, never numbered.
         // 丁局 and 乙局 tie on everything measured; the name decides (Unicode order: 丁 < 乙).
-        assert_eq!(order, vec![("丁局", Some(1)), ("乙局", Some(2)), ("甲局", Some(3)), ("丙局", None)]);
+        assert_eq!(order, vec![("丙局", None), ("丁局", Some(1)), ("乙局", Some(2)), ("甲局", Some(3))]);
         let rows = departments(&r, 1);
         assert_eq!(rows[0].department, "丙局");
         assert!(rows.iter().all(|r| r.rank.is_some()));

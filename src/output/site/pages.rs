@@ -62,21 +62,7 @@ pub(crate) fn page(ctx: &Context, depth: usize, title: &str, body: &str) -> Stri
     )
 }
 
-const FIGURES: [(&str, &str); 7] = [
-    ("collected", "收集"),
-    ("answered", "即刻解"),
-    ("assigned", "交办"),
-    ("replied", "答复"),
-    ("resolved", "解决"),
-    ("closed", "办结"),
-    ("overdue_now", "超期未办"),
-];
-const RATES: [(&str, &str); 4] = [
-    ("closure_rate", "办结率"),
-    ("resolution_rate", "解决率"),
-    ("on_time_reply_rate", "按时答复率"),
-    ("satisfaction_rate", "满意率"),
-];
+use crate::report::figures::{COUNTS as FIGURES, RATES};
 
 /// The headline figures as a definition list, each value with a `data-`
 /// attribute naming it (the browser test reads them back).
@@ -182,8 +168,8 @@ pub(crate) fn index(
         figures_block(ctx, &report.totals)
     );
     let _ =
-        write!(b, "<section id=\"trend\"><h2>月度趋势</h2>\n<figure class=\"chart\">{}</figure>\n", chart_svg.trim());
-    b.push_str("<table>\n<thead><tr><th>月份</th><th class=\"n\">收集</th><th class=\"n\">办结</th><th class=\"n\">逾期</th><th class=\"n\">满意率</th></tr></thead>\n<tbody>\n");
+        write!(b, "<section id=\"trend\"><h2>月度趋势</h2>\n<p class=\"note\">{}。最近 12 个月；案件库启用不满一年的，从收到第一个问题的月份画起。</p>\n<figure class=\"chart\">{}</figure>\n", escape(&crate::report::chart::span(trend)), chart_svg.trim());
+    b.push_str("<table>\n<thead><tr><th>月份</th><th class=\"n\">收集</th><th class=\"n\">本期办结</th><th class=\"n\">逾期</th><th class=\"n\">满意率</th></tr></thead>\n<tbody>\n");
     for m in trend {
         let _ = writeln!(
             b,
@@ -201,11 +187,18 @@ pub(crate) fn index(
     let _ = write!(b, "<section id=\"levels\"><h2>分层级</h2>\n{}</section>\n", figures_table(ctx, &levels));
 
     let min = ctx.settings.report.min_cases;
+    // Ranked on the period, or on the year to date when no department had enough cases in it.
+    let (basis, ranked_on) = ranking::rank(site.snapshot, report, min);
+    let basis_note = match basis {
+        ranking::Basis::Period => String::new(),
+        _ => format!("本期各单位交办都不足{min}件，按{}排名，表中为本年累计数。", basis.words()),
+    };
     let _ = write!(
         b,
-        "<section id=\"departments\"><h2>各单位办理情况</h2>\n<p class=\"note\">问题较多的单位在前（超期未办、按时答复率、逾期答复、满意率）；本期交办不足{min}件的单位不排名。</p>\n<table>\n<thead><tr><th>排名</th><th>单位</th><th class=\"n\">交办</th><th class=\"n\">按时答复</th><th class=\"n\">逾期答复</th><th class=\"n\">超期未办</th><th class=\"n\">按时答复率</th><th class=\"n\">满意率</th></tr></thead>\n<tbody>\n"
+        "<section id=\"departments\"><h2>各单位办理情况</h2>\n<p class=\"note\">{}按超期未办件数（多者在前）、按时答复率（低者在前）、逾期答复件数、满意率依次排序，问题较多的单位在前；交办不足{min}件的单位不排名次（记「—」），仍按同样顺序列出。</p>\n<table>\n<thead><tr><th>排名</th><th>单位</th><th class=\"n\">超期未办</th><th class=\"n\">按时答复率</th><th class=\"n\">逾期答复</th><th class=\"n\">满意率</th><th class=\"n\">交办</th><th class=\"n\">按时答复</th></tr></thead>\n<tbody>\n",
+        escape(&basis_note)
     );
-    for r in ranking::departments(report, min) {
+    for r in ranking::departments(&ranked_on, min) {
         let f = r.figures;
         let name = if departments_with_page.contains(r.department) {
             format!("<a href=\"departments/{}.html\">{}</a>", escape(&slug(r.department)), escape(r.department))
@@ -216,12 +209,12 @@ pub(crate) fn index(
             b,
             "<tr><td>{}</td><td>{name}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             r.rank.map_or_else(|| "—".to_string(), |n| n.to_string()),
-            f.assigned,
-            f.replied_on_time(),
-            f.replied_late(),
             f.overdue_now,
             escape(&with_counts(&f.on_time_reply_rate, &ctx.settings.report)),
+            f.replied_late(),
             escape(&with_counts(&f.satisfaction_rate, &ctx.settings.report)),
+            f.assigned,
+            f.replied_on_time(),
         );
     }
     b.push_str("</tbody>\n</table>\n");
