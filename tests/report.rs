@@ -45,8 +45,8 @@ fn json_follows_the_contract() {
             "satisfaction_rate"
         ]
     );
-    let counts: Vec<u64> = figure_keys[..7].iter().map(|k| t[*k].as_u64().unwrap()).collect();
-    assert_eq!(counts, [3, 1, 2, 2, 1, 2, 1], "hand-computed totals");
+    let counts: Vec<u64> = figure_keys[..8].iter().map(|k| t[*k].as_u64().unwrap()).collect();
+    assert_eq!(counts, [3, 1, 2, 3, 1, 2, 1, 1], "hand-computed totals");
     assert_eq!(t["resolution_rate"], serde_json::json!({ "num": 1, "den": 3, "value": 1.0 / 3.0 }), "value unrounded");
     assert_eq!(
         v["by_department"]["乙局"]["satisfaction_rate"],
@@ -134,7 +134,7 @@ fn csv_and_an_excel_ledger() {
     assert_eq!(&header[..4], ["分组", "名称", "收集", "即刻解"]);
     assert_eq!(header.len(), 2 + 7 + 4 * 3);
     let total: Vec<String> = rows.records().next().unwrap().unwrap().iter().map(str::to_string).collect();
-    assert_eq!(&total[..9], ["合计与层级", "合计", "3", "1", "2", "2", "1", "2", "1"]);
+    assert_eq!(&total[..9], ["合计与层级", "合计", "3", "1", "2", "3", "1", "2", "1"]);
     assert_eq!(&total[9..12], ["50.00%", "1", "2"], "closure rate, numerator, denominator");
 
     let tmp = tempfile::tempdir().unwrap();
@@ -165,7 +165,7 @@ fn csv_and_an_excel_ledger() {
         assert!(workbook.contains(sheet), "sheet {sheet}");
     }
     let strings = unzip("xl/sharedStrings.xml");
-    assert!(strings.contains("甲局") && strings.contains("办结率（分子/分母）") && strings.contains("1/2"));
+    assert!(strings.contains("甲局") && strings.contains("交办件办结率（分子/分母）") && strings.contains("1/2"));
     assert!(unzip("xl/styles.xml").contains("0.00%"), "rates formatted with the configured decimals");
     assert!(unzip("docProps/core.xml").contains("2026-06-30"), "dated by the as-of date, not the clock");
 

@@ -281,12 +281,15 @@ mod tests {
         let t = &r.totals;
         assert_eq!(
             (t.collected, t.answered, t.assigned, t.replied, t.resolved, t.closed, t.overdue_now),
-            (3, 1, 2, 2, 1, 2, 1)
+            (3, 1, 2, 3, 1, 2, 1)
         );
-        assert_eq!(t.closure_rate, Rate::of(1, 2));
+        assert_eq!((t.assigned_closed, t.closure_rate), (1, Rate::of(1, 2)));
         assert_eq!(t.resolution_rate, Rate::of(1, 3));
-        assert_eq!(t.on_time_reply_rate, Rate::of(2, 3));
-        assert_eq!(t.satisfaction_rate, Rate::of(1, 2));
+        assert_eq!(t.on_time_reply_rate, Rate::of(3, 4));
+        // Over cases: R-1 satisfied, R-3 unsatisfied, R-6 unsatisfied then satisfied (counts once, satisfied).
+        assert_eq!(t.satisfaction_rate, Rate::of(2, 3));
+        let c = &r.by_department["丙局"];
+        assert_eq!((c.replied, c.on_time_reply_rate, c.satisfaction_rate), (1, Rate::of(1, 1), Rate::of(1, 1)));
 
         let a = &r.by_department["甲局"];
         assert_eq!((a.collected, a.assigned, a.replied, a.resolved, a.closed, a.overdue_now), (1, 1, 2, 1, 1, 0));

@@ -132,7 +132,17 @@ mod tests {
         let snapshot = repo.as_of(d("2026-06-30"));
         let report = crate::report::figures::compute(&snapshot, d("2026-06-01"), d("2026-06-30"));
         let order = |min| departments(&report, min).iter().map(|r| (r.department, r.rank)).collect::<Vec<_>>();
-        assert_eq!(order(3), vec![("乙局", None), ("甲局", None)]);
-        assert_eq!(order(1), vec![("乙局", Some(1)), ("甲局", Some(2))]);
+        assert_eq!(order(3), vec![("乙局", None), ("甲局", None), ("丙局", None)]);
+        assert_eq!(order(1), vec![("乙局", Some(1)), ("甲局", Some(2)), ("丙局", None)]);
+
+        // No department has 2 cases assigned in June; 甲局 has 2 in the year to date (R-3 in May, R-1 in June).
+        let (basis, year) = rank(&snapshot, &report, 2);
+        assert_eq!(basis, Basis::YearToDate { from: d("2026-01-01"), to: d("2026-06-30") });
+        assert_eq!(basis.words(), "本年累计（2026年1月1日至2026年6月30日）");
+        let order: Vec<_> = departments(&year, 2).iter().map(|r| (r.department, r.rank)).collect();
+        assert_eq!(order, vec![("乙局", None), ("甲局", Some(1)), ("丙局", None)]);
+        // Enough in the period: ranked on the period. Nobody has 3 even in the year: the period, unranked.
+        assert_eq!(rank(&snapshot, &report, 1).0, Basis::Period);
+        assert_eq!(rank(&snapshot, &report, 3).0, Basis::Period);
     }
 }

@@ -93,19 +93,21 @@ mod tests {
         let as_of = d("2026-06-30");
         let snapshot = repo.as_of(as_of);
         let ms = months(&repo, d("2026-06-01"), d("2026-06-30"), as_of);
-        // The first case was received in May; July is after the date.
-        assert_eq!(ms, vec![d("2026-05-01"), d("2026-06-01")]);
+        // The first case was received in April; July is after the date.
+        assert_eq!(ms, vec![d("2026-04-01"), d("2026-05-01"), d("2026-06-01")]);
         let trend = monthly(&snapshot, &ms);
-        let june = &trend[1];
+        let june = &trend[2];
         let whole = compute(&snapshot, d("2026-06-01"), d("2026-06-30")).totals;
         assert_eq!(june.figures, whole);
         assert_eq!(
             (june.key(), june.label(false), trend[0].label(true)),
-            ("2026-06".into(), "6月".into(), "2026年5月".into())
+            ("2026-06".into(), "6月".into(), "2026年4月".into())
         );
         // Due in June and not met: R-2's reply, overdue.
         assert_eq!(june.overdue(), 1);
-        assert_eq!(trend[0].figures.collected, 1);
+        assert_eq!((trend[0].figures.collected, trend[1].figures.collected), (1, 1));
+        // Shorter than a year: the chart says it starts at the first case.
+        assert_eq!(crate::report::chart::span(&trend), "自2026年4月（收到第一个问题）起至2026年6月");
     }
 
     #[test]
