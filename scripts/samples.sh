@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Regenerates docs/samples/: every page of the demo's three kinds of document
+# (an assignment letter, a supervision notice, the year's bulletin) as small
+# PNGs, so a reader of the docs sees what qinqing prints.
+#
+#   bash scripts/samples.sh            # uses target/release/qinqing, building it if needed
+#   QINQING=target/debug/qinqing bash scripts/samples.sh
+#
+# Needs pdftoppm (poppler-utils) and the fonts of scripts/install-test-deps.sh.
+# Only the repository's own fonts and the system's are used; the pictures
+# change only when the layout does.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin="${QINQING:-target/release/qinqing}"
+if [ ! -x "$bin" ]; then
+  cargo build --release --locked
+fi
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+# A copy of the demo repository: rendering never writes into the project.
+for part in cases rules templates departments.yaml qinqing.yaml; do
+  [ -e "$part" ] && cp -r "$part" "$work/"
+done
+"$bin" --repo "$work" render assignment --case HZ-2026-0131 --as-of 2026-10-15 --format pdf --out "$work/out/assignment" >/dev/null
+"$bin" --repo "$work" render supervision --as-of 2026-11-20 --format pdf --out "$work/out/supervision" >/dev/null
+"$bin" --repo "$work" render bulletin --period 2026 --as-of 2026-11-20 --format pdf --out "$work/out/bulletin" >/dev/null
+rm -rf docs/samples
+mkdir -p docs/samples
+for kind in assignment supervision bulletin; do
+  pdf="$(ls "$work/out/$kind"/*.pdf | head -n 1)"
+  # 50 dpi: a page is about 410 × 585 pixels, readable as a page, small in git.
+  pdftoppm -r 50 -png "$pdf" "docs/samples/$kind"
+done
+ls -l docs/samples
