@@ -7,81 +7,14 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use common::{copy_tree, fixture, qinqing, root};
-
-/// One line of text on a page, as poppler reads it back.
-#[derive(Debug, Clone)]
-struct Line {
-    top: f64,
-    height: f64,
-    left: f64,
-    right: f64,
-    text: String,
-}
+use common::{copy_tree, demo_copy, fixture, pages, qinqing, root, tool, Line};
 
 const MM: f64 = 72.0 / 25.4;
 const LEFT: f64 = 28.0 * MM;
 const RIGHT: f64 = 595.276 - 26.0 * MM;
 /// One character's advance on the grid: 156 mm holds 28.
 const ADVANCE: f64 = 16.0 - 0.25;
-
-fn tool(cmd: &str, args: &[&str]) -> Vec<u8> {
-    let out = Command::new(cmd).args(args).output().unwrap_or_else(|e| panic!("{cmd}: {e}"));
-    assert!(out.status.success(), "{cmd} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    out.stdout
-}
-
-/// The pages' lines, top to bottom; pieces poppler splits at one height are joined.
-fn pages(pdf: &Path) -> Vec<Vec<Line>> {
-    let xml = String::from_utf8(tool("pdftotext", &["-bbox-layout", pdf.to_str().unwrap(), "-"])).unwrap();
-    let attr = |tag: &str, name: &str| -> f64 {
-        let key = format!("{name}=\"");
-        tag.split(&key).nth(1).and_then(|r| r.split('"').next()).and_then(|v| v.parse().ok()).unwrap_or(0.0)
-    };
-    xml.split("<page ")
-        .skip(1)
-        .map(|page| {
-            let mut pieces: Vec<Line> = page
-                .split("<line ")
-                .skip(1)
-                .map(|l| {
-                    let head = l.split('>').next().unwrap_or("");
-                    let text: String = l
-                        .split("<word ")
-                        .skip(1)
-                        .map(|w| w.split_once('>').map(|(_, t)| t.split("</word>").next().unwrap_or("")).unwrap_or(""))
-                        .collect::<String>()
-                        .replace("&amp;", "&")
-                        .replace("&lt;", "<")
-                        .replace("&gt;", ">")
-                        .replace("&quot;", "\"");
-                    let top = attr(head, "yMin");
-                    Line {
-                        top,
-                        height: attr(head, "yMax") - top,
-                        left: attr(head, "xMin"),
-                        right: attr(head, "xMax"),
-                        text,
-                    }
-                })
-                .collect();
-            pieces.sort_by(|a, b| a.top.total_cmp(&b.top).then(a.left.total_cmp(&b.left)));
-            let mut lines: Vec<Line> = Vec::new();
-            for p in pieces {
-                match lines.last_mut() {
-                    Some(l) if (l.top - p.top).abs() < 0.5 && (l.height - p.height).abs() < 0.5 => {
-                        l.right = l.right.max(p.right);
-                        l.text.push_str(&p.text);
-                    }
-                    _ => lines.push(p),
-                }
-            }
-            lines
-        })
-        .collect()
-}
 
 /// Lines in the body's 3号 type: body text, headings, signature (not tables, title, page numbers or 版记).
 fn body(page: &[Line]) -> Vec<&Line> {
@@ -343,11 +276,7 @@ fn a_long_document_keeps_the_grid_its_headings_and_its_signature_with_the_body()
 
 /// The demo repository with the supervision template replaced by a short one.
 fn short_notice_repo(dir: &Path, printing: Option<&str>) -> PathBuf {
-    let repo = dir.join(format!("repo-{}", printing.unwrap_or("default")));
-    for part in ["cases", "rules"] {
-        copy_tree(&root().join(part), &repo.join(part));
-    }
-    std::fs::copy(root().join("departments.yaml"), repo.join("departments.yaml")).unwrap();
+    let repo = demo_copy(&dir.join(format!("repo-{}", printing.unwrap_or("default"))));
     let mut settings = std::fs::read_to_string(root().join("qinqing.yaml")).unwrap();
     if let Some(p) = printing {
         settings.push_str(&format!("printing: {p}\n"));

@@ -9,17 +9,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use common::{copy_tree, qinqing, root};
+use common::{demo_copy, qinqing};
 
 fn demo() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
-    let repo = dir.path().join("repo");
-    for part in ["cases", "rules"] {
-        copy_tree(&root().join(part), &repo.join(part));
-    }
-    for file in ["qinqing.yaml", "departments.yaml"] {
-        std::fs::copy(root().join(file), repo.join(file)).unwrap();
-    }
+    let repo = demo_copy(&dir.path().join("repo"));
     (dir, repo)
 }
 

@@ -103,26 +103,10 @@ fn docx_paragraphs(xml: &str) -> String {
     out
 }
 
-/// Lines of a page as (y, x_min, x_max, text) from `pdftotext -bbox-layout`.
+/// Lines of a page as (y, x_min, x_max, text).
 fn page_lines(pdf: &Path, page: u32) -> Vec<(f64, f64, f64, String)> {
-    let p = page.to_string();
-    let xml = tool("pdftotext", &["-bbox-layout", "-f", &p, "-l", &p, pdf.to_str().unwrap(), "-"]);
-    let attr = |tag: &str, name: &str| -> f64 {
-        let key = format!("{name}=\"");
-        tag.split(&key).nth(1).and_then(|r| r.split('"').next()).and_then(|v| v.parse().ok()).unwrap_or(0.0)
-    };
-    xml.split("<line ")
-        .skip(1)
-        .map(|l| {
-            let head = l.split('>').next().unwrap_or("");
-            let text: String = l
-                .split("<word ")
-                .skip(1)
-                .map(|w| w.split_once('>').map(|(_, t)| t.split("</word>").next().unwrap_or("")).unwrap_or(""))
-                .collect();
-            (attr(head, "yMin"), attr(head, "xMin"), attr(head, "xMax"), text)
-        })
-        .collect()
+    let all = common::pages(pdf);
+    all[page as usize - 1].iter().map(|l| (l.top, l.left, l.right, l.text.clone())).collect()
 }
 
 #[test]

@@ -68,3 +68,81 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A copy of the demonstration repository's cases, rules, settings and registry at `repo`.
+pub fn demo_copy(repo: &Path) -> PathBuf {
+    for part in ["cases", "rules"] {
+        copy_tree(&root().join(part), &repo.join(part));
+    }
+    for file in ["qinqing.yaml", "departments.yaml"] {
+        std::fs::copy(root().join(file), repo.join(file)).expect("copy");
+    }
+    repo.to_path_buf()
+}
+
+/// One line of text on a page, as poppler reads it back.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub top: f64,
+    pub height: f64,
+    pub left: f64,
+    pub right: f64,
+    pub text: String,
+}
+
+/// Runs a tool and returns its output; panics with its error when it fails.
+pub fn tool(cmd: &str, args: &[&str]) -> Vec<u8> {
+    let out = Command::new(cmd).args(args).output().unwrap_or_else(|e| panic!("{cmd}: {e}"));
+    assert!(out.status.success(), "{cmd} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    out.stdout
+}
+
+/// The pages' lines, top to bottom; pieces poppler splits at one height are joined.
+pub fn pages(pdf: &Path) -> Vec<Vec<Line>> {
+    let xml = String::from_utf8(tool("pdftotext", &["-bbox-layout", pdf.to_str().unwrap(), "-"])).unwrap();
+    let attr = |tag: &str, name: &str| -> f64 {
+        let key = format!("{name}=\"");
+        tag.split(&key).nth(1).and_then(|r| r.split('"').next()).and_then(|v| v.parse().ok()).unwrap_or(0.0)
+    };
+    xml.split("<page ")
+        .skip(1)
+        .map(|page| {
+            let mut pieces: Vec<Line> = page
+                .split("<line ")
+                .skip(1)
+                .map(|l| {
+                    let head = l.split('>').next().unwrap_or("");
+                    let text: String = l
+                        .split("<word ")
+                        .skip(1)
+                        .map(|w| w.split_once('>').map(|(_, t)| t.split("</word>").next().unwrap_or("")).unwrap_or(""))
+                        .collect::<String>()
+                        .replace("&amp;", "&")
+                        .replace("&lt;", "<")
+                        .replace("&gt;", ">")
+                        .replace("&quot;", "\"");
+                    let top = attr(head, "yMin");
+                    Line {
+                        top,
+                        height: attr(head, "yMax") - top,
+                        left: attr(head, "xMin"),
+                        right: attr(head, "xMax"),
+                        text,
+                    }
+                })
+                .collect();
+            pieces.sort_by(|a, b| a.top.total_cmp(&b.top).then(a.left.total_cmp(&b.left)));
+            let mut lines: Vec<Line> = Vec::new();
+            for p in pieces {
+                match lines.last_mut() {
+                    Some(l) if (l.top - p.top).abs() < 0.5 && (l.height - p.height).abs() < 0.5 => {
+                        l.right = l.right.max(p.right);
+                        l.text.push_str(&p.text);
+                    }
+                    _ => lines.push(p),
+                }
+            }
+            lines
+        })
+        .collect()
+}
