@@ -268,8 +268,12 @@ fn as_of(given: Option<NaiveDate>, repo: &Ledger) -> NaiveDate {
 
 /// Parses `--as-of` and other date arguments.
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    crate::load::reader::parse_date(s.trim()).map_err(|iso| match iso {
-        Some(iso) => format!("日期请写作 {iso}"),
-        None => "日期请写作 2026-06-20 的形式".to_string(),
-    })
+    use chrono::Datelike;
+    let years = crate::load::reader::YEARS;
+    match crate::load::reader::parse_date(s.trim()) {
+        Ok(d) if !years.contains(&d.year()) => Err(format!("日期应在 {} 年至 {} 年之间", years.start(), years.end())),
+        Ok(d) => Ok(d),
+        Err(Some(iso)) => Err(format!("日期请写作 {iso}")),
+        Err(None) => Err("日期请写作 2026-06-20 的形式".to_string()),
+    }
 }

@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 use crate::load::ParsedFile;
 
 // Bumped whenever a cached type changes shape (3: events gained reason, from, decision, participants;
-// meetings organiser and session).
-const FORMAT: &str = concat!("qinqing-parse-cache/4-slim/", env!("CARGO_PKG_VERSION"));
+// meetings organiser and session; 5: dates outside 1949–2100 are errors, so older results are stale).
+const FORMAT: &str = concat!("qinqing-parse-cache/5-years/", env!("CARGO_PKG_VERSION"));
 const CHUNK: usize = 2048;
 
 /// What identifies a file's contents without reading it.

@@ -3,7 +3,7 @@
 //! Each kind of mapping is described by a table of [`Field`]s (`model::field`);
 //! the same tables drive the unknown-key check here and the JSON Schema.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::diag::{closest, did_you_mean, Pos, Sink};
 use crate::load::yaml::{Node, Value};
@@ -147,6 +147,11 @@ pub(crate) fn date(node: &Node, sink: &mut Sink) -> Option<NaiveDate> {
     let t = text(node, sink)?;
     let t = t.trim();
     match parse_date(t) {
+        Ok(d) if !YEARS.contains(&d.year()) => {
+            sink.error("invalid-date", node.pos, format!("日期「{t}」超出 {} 年至 {} 年", YEARS.start(), YEARS.end()))
+                .hint("请检查年份：案件、事件和日历的日期都在这个范围内");
+            None
+        }
         Ok(d) => Some(d),
         Err(suggestion) => {
             let message = if suggestion.is_none() && looks_iso(t) {
@@ -163,6 +168,10 @@ pub(crate) fn date(node: &Node, sink: &mut Sink) -> Option<NaiveDate> {
         }
     }
 }
+
+/// The years a date in a repository or on the command line may have: a year
+/// like 0000 or -001 is a typing slip, and would make a clock thousands of years overdue.
+pub(crate) const YEARS: std::ops::RangeInclusive<i32> = 1949..=2100;
 
 fn looks_iso(t: &str) -> bool {
     t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-'
@@ -197,5 +206,24 @@ mod tests {
         assert_eq!(parse_date("2026.06.03").unwrap_err().as_deref(), Some("2026-06-03"));
         assert_eq!(parse_date("2026-02-30").unwrap_err(), None);
         assert_eq!(parse_date("六月三日").unwrap_err(), None);
+    }
+
+    #[test]
+    fn dates_outside_1949_to_2100_are_errors_at_their_place() {
+        let read = |text: &str| {
+            let node = crate::load::yaml::parse("c.yaml", text).unwrap().unwrap();
+            let crate::load::yaml::Value::Map(entries) = &node.value else { panic!("{text}") };
+            let mut sink = Sink::new("c.yaml");
+            let found = date(&entries[0].1, &mut sink);
+            (found, sink.diagnostics)
+        };
+        for bad in ["-001-06-01", "0000-01-01", "1948-12-31", "2101-01-01"] {
+            let (found, diagnostics) = read(&format!("received: {bad}\n"));
+            assert_eq!(found, None, "{bad}");
+            let d = &diagnostics[0];
+            assert_eq!((d.code.as_str(), d.line, d.column), ("invalid-date", 1, 11), "{bad}");
+        }
+        assert!(read("received: 2100-12-31\n").0.is_some());
+        assert!(read("received: 1949-10-01\n").0.is_some());
     }
 }
