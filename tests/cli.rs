@@ -251,3 +251,36 @@ fn cache_gives_the_same_answer_and_notices_changes() {
     let damaged = qinqing(repo, &["check", "--format", "json", "--as-of", DEMO_DATE]);
     assert_eq!(damaged.stdout, removed.stdout);
 }
+
+#[test]
+fn a_key_with_no_value_is_an_error_at_its_line_never_an_absent_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = common::demo_copy(&dir.path().join("repo"));
+    // Old behaviour: the blank id made the 22-day overdue case vanish and check exit 0.
+    let case = repo.join("cases/2026/第23期恳谈会/HZ-2026-0131.yaml");
+    let text = std::fs::read_to_string(&case).unwrap().replacen("id: HZ-2026-0131", "id:", 1);
+    std::fs::write(&case, text).unwrap();
+    let settings = std::fs::read_to_string(repo.join("qinqing.yaml")).unwrap();
+    std::fs::write(repo.join("qinqing.yaml"), format!("{settings}printing:\n")).unwrap();
+    let (report, code) = check_json(&repo, DEMO_DATE, &[]);
+    assert_eq!(code, 2, "{report}");
+    let empty: Vec<(String, u64, u64)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "empty-value" || d["code"] == "missing-field")
+        .map(|d| (d["file"].as_str().unwrap().to_string(), d["line"].as_u64().unwrap(), d["column"].as_u64().unwrap()))
+        .collect();
+    let settings_line = settings.lines().count() as u64 + 1;
+    // The blank id is a required key without a value (missing-field, at its line); printing is optional (empty-value).
+    assert_eq!(
+        empty,
+        [
+            ("cases/2026/第23期恳谈会/HZ-2026-0131.yaml".to_string(), 1, 1),
+            ("qinqing.yaml".to_string(), settings_line, 1)
+        ]
+    );
+    let codes: Vec<&str> =
+        report["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"missing-field") && codes.contains(&"empty-value"), "{codes:?}");
+}

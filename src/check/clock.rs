@@ -387,6 +387,8 @@ mod tests {
     }
 
     fn case(timeline: &str) -> Case {
+        // An empty timeline is written as one: a key with no value is an error.
+        let timeline = if timeline.is_empty() { " []\n" } else { timeline };
         let text = format!("id: T-1\ntitle: 测试\nreceived: 2026-06-03\nhandling: coordinated\ntimeline:\n{timeline}");
         let mut sink = Sink::new("cases/T-1.yaml");
         let node = yaml::parse("cases/T-1.yaml", &text).unwrap().unwrap();

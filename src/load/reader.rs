@@ -27,7 +27,17 @@ impl<'n> MapReader<'n> {
             return None;
         };
         let mut seen: Vec<&str> = Vec::new();
-        for (key, _) in entries {
+        for (key, value) in entries {
+            // A key with no value is never read as absent: someone meant to write something.
+            if let (Value::Null, Some(name)) = (&value.value, key.as_str()) {
+                let field = fields.iter().find(|f| f.name == name);
+                let (code, hint) = match field {
+                    Some(f) if f.required => ("missing-field", format!("必填：{name}：{}", f.doc)),
+                    Some(f) => ("empty-value", format!("请填写，或不需要时删掉这一行（{name}：{}）", f.doc)),
+                    None => ("empty-value", "不需要时删掉这一行".to_string()),
+                };
+                sink.error(code, key.pos, format!("{what}的字段「{name}」没有值")).hint(hint);
+            }
             let Some(name) = key.as_str() else {
                 sink.error("wrong-type", key.pos, "字段名应为文本");
                 continue;
@@ -54,7 +64,8 @@ impl<'n> MapReader<'n> {
         Some(MapReader { entries, pos: node.pos })
     }
 
-    /// The value of a key (the first, if repeated), unless it is null.
+    /// The value of a key (the first, if repeated), unless it is null (which
+    /// `open` reported as `empty-value`).
     pub(crate) fn get(&self, name: &str) -> Option<&'n Node<'n>> {
         self.entries.iter().find(|(k, _)| k.as_str() == Some(name)).map(|(_, v)| v).filter(|v| v.value != Value::Null)
     }
