@@ -84,35 +84,34 @@ enum Place {
 
 fn inlines(nodes: &[Inline], place: Place) -> String {
     let mut out = String::new();
-    for (i, n) in nodes.iter().enumerate() {
-        let here = if i == 0 {
-            place
-        } else if place == Place::Cell {
-            Place::Cell
-        } else {
-            Place::Inline
-        };
+    let mut here = place;
+    for n in nodes {
         match n {
             Inline::Text { v } | Inline::Code { v } => out.push_str(&text(v, here)),
             Inline::Strong { c } => {
-                let _ = write!(out, "**{}**", inlines(c, inner(place)));
+                let _ = write!(out, "**{}**", inlines(c, place.within()));
             }
             Inline::Emph { c } => {
-                let _ = write!(out, "*{}*", inlines(c, inner(place)));
+                let _ = write!(out, "*{}*", inlines(c, place.within()));
             }
             // A table cell holds one line: a break there is a space.
             Inline::Br if place == Place::Cell => out.push(' '),
             Inline::Br => out.push_str("  \n"),
         }
+        // After a line break the text starts a line: "# …" there would open a heading.
+        here = if matches!(n, Inline::Br) && place != Place::Cell { Place::LineStart } else { place.within() };
     }
     out
 }
 
-fn inner(place: Place) -> Place {
-    if place == Place::Cell {
-        Place::Cell
-    } else {
-        Place::Inline
+impl Place {
+    /// The place of what follows inside the same line.
+    fn within(self) -> Place {
+        if self == Place::Cell {
+            Place::Cell
+        } else {
+            Place::Inline
+        }
     }
 }
 
@@ -203,6 +202,13 @@ mod tests {
             let want = s.trim_start();
             assert_eq!(back, vec![paragraph(want)], "{s:?} → {m:?}");
         }
+        // After a line break, text that would open a heading or a quote stays text.
+        let broken = Block::P {
+            c: vec![Inline::Text { v: "甲".into() }, Inline::Br, Inline::Text { v: "# 乙 > 丙".into() }],
+        };
+        let mut m = String::new();
+        write_block(&mut m, &broken);
+        assert_eq!(parse_markdown(&m), vec![broken], "{m:?}");
         // In a table a | stays inside its cell.
         let table = Block::Table {
             head: vec![vec![Inline::Text { v: "单位".into() }], vec![Inline::Text { v: "问题".into() }]],
