@@ -296,3 +296,20 @@ fn demo_values(key: &str) -> Vec<String> {
         })
         .collect()
 }
+
+#[test]
+fn a_young_repositorys_trend_starts_at_its_first_case_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    common::copy_tree(&common::fixture("report/basic"), &repo);
+    let run = qinqing(&repo, &["build", "--period", "2026-06", "--as-of", "2026-06-30", "--format", "html"]);
+    assert!(run.code <= 1, "{}", run.stderr);
+    let index = std::fs::read_to_string(repo.join("output/site/index.html")).unwrap();
+    // The first case came in April: three months drawn, not twelve with nine invented zeros.
+    assert!(index.contains("自2026年4月（收到第一个问题）起至2026年6月"), "{index}");
+    let months: Vec<&str> = ["2025-07", "2026-03", "2026-04", "2026-06"]
+        .into_iter()
+        .filter(|m| index.contains(&format!("<tr><td>{m}</td>")))
+        .collect();
+    assert_eq!(months, ["2026-04", "2026-06"]);
+}

@@ -2,6 +2,7 @@
 //! assigned cases than the configured minimum; ranked on the year to date
 //! when the period alone gives no department enough cases.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use chrono::{Datelike, NaiveDate};
@@ -81,18 +82,18 @@ impl Basis {
 /// The departments ranked on the period when some department has at least
 /// `min_cases` cases assigned in it, else on the year to date, so that a small
 /// office still ranks; the figures shown are those ranked on.
-pub(crate) fn rank(snapshot: &Snapshot, period: &Report, min_cases: u32) -> (Basis, Report) {
+pub(crate) fn rank<'r>(snapshot: &Snapshot, period: &'r Report, min_cases: u32) -> (Basis, Cow<'r, Report>) {
     let enough = |r: &Report| r.by_department.values().any(|f| f.assigned >= u64::from(min_cases));
     let year_start = NaiveDate::from_ymd_opt(period.to.year(), 1, 1).unwrap_or(period.from);
     if enough(period) || period.from <= year_start {
-        return (Basis::Period, period.clone());
+        return (Basis::Period, Cow::Borrowed(period));
     }
     let to = period.to.min(period.as_of);
     let year = compute(snapshot, year_start, to);
     if enough(&year) {
-        (Basis::YearToDate { from: year_start, to }, year)
+        (Basis::YearToDate { from: year_start, to }, Cow::Owned(year))
     } else {
-        (Basis::Period, period.clone())
+        (Basis::Period, Cow::Borrowed(period))
     }
 }
 

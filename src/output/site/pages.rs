@@ -168,7 +168,7 @@ pub(crate) fn index(
         figures_block(ctx, &report.totals)
     );
     let _ =
-        write!(b, "<section id=\"trend\"><h2>月度趋势</h2>\n<p class=\"note\">{}。最近 12 个月；案件库启用不满一年的，从收到第一个问题的月份画起。</p>\n<figure class=\"chart\">{}</figure>\n", escape(&crate::report::chart::span(trend)), chart_svg.trim());
+        write!(b, "<section id=\"trend\"><h2>月度趋势</h2>\n<p class=\"note\">{}。画到本期末的至少 12 个月（期间更长时画整个期间），但不早于收到第一个问题的月份。</p>\n<figure class=\"chart\">{}</figure>\n", escape(&crate::report::chart::span(trend)), chart_svg.trim());
     b.push_str("<table>\n<thead><tr><th>月份</th><th class=\"n\">收集</th><th class=\"n\">本期办结</th><th class=\"n\">逾期</th><th class=\"n\">满意率</th></tr></thead>\n<tbody>\n");
     for m in trend {
         let _ = writeln!(
