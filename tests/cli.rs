@@ -143,6 +143,19 @@ fn init_writes_a_repository_that_checks_clean_and_never_clobbers() {
     assert!(settings.contains("  mark: 长兴县优化营商环境工作领导小组办公室 "), "{settings}");
     let (report, code) = check_json(&county, "2026-11-20", &["--all"]);
     assert_eq!((code, &report["diagnostics"]), (0, &serde_json::json!([])));
+
+    // An empty or multi-line name is refused before anything is written.
+    for (option, bad) in [("--name", ""), ("--short", "  "), ("--mark", "县营商办\n文件")] {
+        let empty = dir.path().join(format!("空{}", option.trim_start_matches('-')));
+        let mut args = vec!["init", empty.to_str().unwrap(), option, bad];
+        if option != "--name" {
+            args.extend(["--name", "某县营商办"]);
+        }
+        let run = qinqing(dir.path(), &args);
+        assert_eq!(run.code, 2, "{option} {bad:?}: {}", run.stderr);
+        assert!(run.stderr.contains(&format!("{option} 不能")), "{}", run.stderr);
+        assert!(!empty.join("qinqing.yaml").exists(), "nothing written for {option} {bad:?}");
+    }
 }
 
 #[test]

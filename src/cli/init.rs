@@ -75,6 +75,10 @@ fn office(args: &Args) -> Result<Office> {
         if value.is_empty() {
             bail!("{option} 不能为空");
         }
+        // A name is one line of print: the red mark, the signature, every table.
+        if value.chars().any(char::is_control) {
+            bail!("{option} 不能含换行或控制字符");
+        }
     }
     Ok(Office { name, short, mark })
 }
