@@ -56,10 +56,8 @@ pub(crate) fn lines(title: &str) -> Vec<String> {
     }
     let fewest = (min_lines..=min_lines + 3).find_map(|n| best_breaks(&chars, &prefix, n));
     let Some(mut best) = fewest else { return greedy(&chars) };
-    let splits = |breaks: &[usize]| -> usize {
-        let depth = depths(&chars);
-        breaks.iter().filter_map(|&b| break_cost(&chars, b, &depth)).sum()
-    };
+    let depth = depths(&chars);
+    let splits = |breaks: &[usize]| -> usize { breaks.iter().filter_map(|&b| break_cost(&chars, b, &depth)).sum() };
     if splits(&best.1) > 0 {
         if let Some(more) = best_breaks(&chars, &prefix, best.1.len() + 2) {
             if splits(&more.1) < splits(&best.1) {
@@ -242,5 +240,27 @@ mod tests {
         let out = lines(&huge);
         assert_eq!(out.concat(), huge);
         assert!(out.iter().all(|l| l.chars().map(width).sum::<usize>() <= LINE_UNITS));
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// Any title, however odd (brackets unbalanced, all punctuation, very long),
+        /// comes back whole, cut into lines that each fit unless a single character cannot.
+        #[test]
+        fn any_title_is_cut_without_losing_a_character(t in "[ 关于政企恳谈会（第二十三期）《》“”、，。a-zA-Z0-9·—]{0,120}") {
+            let lines = lines(&t);
+            prop_assert!(!lines.is_empty());
+            prop_assert_eq!(lines.concat(), t.trim().to_string());
+            for l in &lines {
+                let w: usize = l.chars().map(width).sum();
+                prop_assert!(w <= LINE_UNITS || l.chars().count() == 1 || t.trim().chars().count() > MAX_SEARCHED, "{:?}", lines);
+            }
+        }
     }
 }
