@@ -301,7 +301,9 @@ fn a_reply_text_file_must_be_text_of_a_case_file_s_size() {
     std::fs::write(&huge, "很".repeat(2_000_000)).unwrap();
     let binary = dir.path().join("答复.bin");
     std::fs::write(&binary, [0xff, 0xfe, 0x00, 0x41]).unwrap();
-    for file in [&huge, &binary] {
+    // A device without a size (old code: read until memory ran out).
+    let endless = std::path::PathBuf::from("/dev/zero");
+    for file in [&huge, &binary, &endless] {
         let run = qinqing(&root, &["reply", "E-2", "--by", "供电公司", "--text-file", file.to_str().unwrap()]);
         assert_eq!(run.code, 2, "{}", run.stderr);
         assert!(run.stderr.contains("过大") || run.stderr.contains("UTF-8"), "{}", run.stderr);

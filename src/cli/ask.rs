@@ -96,10 +96,14 @@ pub(crate) fn in_editor(root: &Path, label: &str) -> Result<Option<String>> {
     if !status.success() {
         bail!("编辑器 {editor} 异常退出，未写入");
     }
-    if std::fs::metadata(draft.path())?.len() > crate::load::MAX_FILE_BYTES {
-        bail!("编辑后的文字过大，案件文件不超过 {} MB，未写入", crate::load::MAX_FILE_BYTES >> 20);
-    }
-    let text = std::fs::read_to_string(draft.path()).context("编辑后的文字须为 UTF-8")?;
+    // The same limits as a --text-file: a case file's size, UTF-8.
+    let text = super::read_text(draft.path()).map_err(|problem| match problem {
+        super::TextProblem::Unreadable(e) => anyhow::anyhow!("无法读取编辑后的文字：{e}"),
+        super::TextProblem::TooLarge => {
+            anyhow::anyhow!("编辑后的文字过大，案件文件不超过 {} MB，未写入", crate::load::MAX_FILE_BYTES >> 20)
+        }
+        super::TextProblem::NotUtf8 => anyhow::anyhow!("编辑后的文字须为 UTF-8，未写入"),
+    })?;
     let kept: Vec<&str> = text.lines().filter(|l| !l.trim_start().starts_with('#')).collect();
     let kept = kept.join("\n").trim().to_string();
     Ok(Some(kept).filter(|t| !t.is_empty()))

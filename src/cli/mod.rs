@@ -178,11 +178,34 @@ fn parse_doc_format(s: &str) -> Result<DocFormat, String> {
 /// A text file named on the command line (a reply, a description): UTF-8, and no
 /// larger than a case file may be.
 fn read_text_file(path: &Path) -> Result<String> {
-    let size = std::fs::metadata(path).with_context(|| format!("无法读取 {}", path.display()))?.len();
-    if size > load::MAX_FILE_BYTES {
-        anyhow::bail!("{} 过大（{} 字节），案件文件不超过 {} MB", path.display(), size, load::MAX_FILE_BYTES >> 20);
+    let mb = load::MAX_FILE_BYTES >> 20;
+    read_text(path).map_err(|problem| match problem {
+        TextProblem::Unreadable(e) => anyhow::anyhow!("无法读取 {}：{e}", path.display()),
+        TextProblem::TooLarge => anyhow::anyhow!("{} 过大（超过 {mb} MB），案件文件不超过 {mb} MB", path.display()),
+        TextProblem::NotUtf8 => anyhow::anyhow!("无法读取 {}（须为 UTF-8 文本）", path.display()),
+    })
+}
+
+/// Why a text file given to a writing command was not taken.
+enum TextProblem {
+    Unreadable(std::io::Error),
+    TooLarge,
+    NotUtf8,
+}
+
+/// UTF-8 text of at most a case file's size. At most one byte past the limit
+/// is read: a device or a pipe (/dev/zero) has no size to check first.
+fn read_text(path: &Path) -> Result<String, TextProblem> {
+    use std::io::Read;
+    let limit = load::MAX_FILE_BYTES;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(TextProblem::Unreadable)?;
+    if bytes.len() as u64 > limit {
+        return Err(TextProblem::TooLarge);
     }
-    std::fs::read_to_string(path).with_context(|| format!("无法读取 {}（须为 UTF-8 文本）", path.display()))
+    String::from_utf8(bytes).map_err(|_| TextProblem::NotUtf8)
 }
 
 /// A flag that must say something.
