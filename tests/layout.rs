@@ -81,6 +81,20 @@ fn grid_errors(name: &str, pages: &[Vec<Line>]) -> Vec<String> {
     errors
 }
 
+/// Lines of body type never crowd each other: at least 1.25 × 16 pt apart (the
+/// closest a squeezed closing may set them), so nothing is printed over anything.
+fn crowded_lines(name: &str, pages: &[Vec<Line>]) -> Vec<String> {
+    let mut errors = Vec::new();
+    for (p, page) in pages.iter().enumerate() {
+        for pair in body(page).windows(2) {
+            if pair[1].top - pair[0].top < 1.25 * 16.0 - 0.5 {
+                errors.push(format!("{name} p{}: {:?} over {:?}", p + 1, pair[1].text, pair[0].text));
+            }
+        }
+    }
+    errors
+}
+
 /// A heading has at least two lines of what follows below it on its page.
 fn stranded_headings(name: &str, pages: &[Vec<Line>]) -> Vec<String> {
     let mut errors = Vec::new();
@@ -176,6 +190,8 @@ fn synthetic(dir: &Path, tail: usize, printing: &str) -> PathBuf {
         }
     }
     md.push_str(&format!("{}\n\n", prose(28 * tail + 20, 99)));
+    // A list right before the closing: its last line has no space below of its own.
+    md.push_str(&format!("1. {}\n2. {}\n\n", prose(40, 3), prose(30, 5)));
     md.push_str("# 工作要求\n\n请各单位认真对照检查，于5个工作日内报送整改情况。\n");
     std::fs::write(repo.join("templates/bulletin.md.tera"), md).unwrap();
     let out = dir.join(format!("out-{tail}-{printing}"));
@@ -196,6 +212,7 @@ fn every_demo_document_keeps_the_grid_and_no_heading_stands_at_a_page_foot() {
         let pages = pages(pdf);
         errors.extend(grid_errors(&name, &pages));
         errors.extend(stranded_headings(&name, &pages));
+        errors.extend(crowded_lines(&name, &pages));
         indented_lines +=
             pages.iter().flat_map(|p| body(p)).filter(|l| (l.left - LEFT - 2.0 * ADVANCE).abs() < 1.0).count();
         headings += pages.iter().flatten().filter(|l| is_heading(&l.text)).count();
@@ -217,6 +234,7 @@ fn a_long_document_keeps_the_grid_its_headings_and_its_signature_with_the_body()
         let pages = pages(&pdf);
         let mut errors = grid_errors(&name, &pages);
         errors.extend(stranded_headings(&name, &pages));
+        errors.extend(crowded_lines(&name, &pages));
         assert!(errors.is_empty(), "{errors:#?}");
 
         // After page 1, body lines sit on the 22-line grid from the type area's top;
