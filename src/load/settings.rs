@@ -68,9 +68,19 @@ pub(crate) fn read_settings(root: &Node, sink: &mut Sink) -> Settings {
     let Some(m) = MapReader::open(root, "qinqing.yaml", SETTINGS_FIELDS, sink) else { return s };
     if let Some(org) = m.get("organization").and_then(|n| MapReader::open(n, "organization", ORGANIZATION_FIELDS, sink))
     {
-        s.organization_name = org.text("name", sink).unwrap_or_default();
-        s.organization_short = org.text("short", sink).unwrap_or_else(|| s.organization_name.clone());
-        s.organization_mark = org.text("mark", sink);
+        // The office's names are printed as one line (the red mark, the signature, tables).
+        let mut one_line = |key: &str| {
+            let t = org.spanned_text(key, sink)?;
+            if t.value.chars().any(char::is_control) {
+                sink.error("invalid-value", t.pos, format!("organization.{key} 不能含换行或控制字符"))
+                    .hint("发文机关的名称写在一行里");
+                return None;
+            }
+            Some(t.value)
+        };
+        s.organization_name = one_line("name").unwrap_or_default();
+        s.organization_short = one_line("short").unwrap_or_else(|| s.organization_name.clone());
+        s.organization_mark = one_line("mark");
     }
     if let Some(tz) = m.spanned_text("timezone", sink) {
         if tz.value.parse::<chrono_tz::Tz>().is_err() {
@@ -219,4 +229,29 @@ pub(crate) fn read_meeting(file: &str, root: &Node, sink: &mut Sink) -> Option<M
         hosts: m.texts("hosts", sink).into_iter().map(|t| t.value).collect(),
         enterprises: m.texts("enterprises", sink).into_iter().map(|t| t.value).collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> (Settings, Vec<(String, u32, u32)>) {
+        let node = crate::load::yaml::parse("qinqing.yaml", text).unwrap().unwrap();
+        let mut sink = Sink::new("qinqing.yaml");
+        let s = read_settings(&node, &mut sink);
+        (s, sink.diagnostics.iter().map(|d| (d.code.clone(), d.line, d.column)).collect())
+    }
+
+    #[test]
+    fn printing_and_the_offices_names_are_read_or_reported_at_their_place() {
+        let (s, problems) = read("organization: { name: 某办 }\nprinting: 单面\n");
+        assert!(s.single_sided && problems.is_empty(), "{problems:?}");
+        let (s, _) = read("organization: { name: 某办 }\nprinting: double-sided\n");
+        assert!(!s.single_sided);
+        let (s, problems) = read("organization: { name: 某办 }\nprinting: 三面\n");
+        assert_eq!((s.single_sided, problems), (false, vec![("invalid-value".to_string(), 2, 11)]));
+        // A mark on two lines would print the red mark on two lines.
+        let (s, problems) = read("organization:\n  name: 某办\n  mark: \"某办\\n文件\"\n");
+        assert_eq!((s.mark_name(), problems), ("某办", vec![("invalid-value".to_string(), 3, 9)]));
+    }
 }
