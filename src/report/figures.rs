@@ -64,7 +64,6 @@ pub(crate) struct Figures {
 /// Numerators and denominators before they become rates.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 struct Tally {
-    assigned_closed: u64,
     clocks_met: u64,
     clocks_late: u64,
     clocks_counted: u64,
@@ -91,8 +90,7 @@ impl Figures {
 
     fn finish(&mut self) {
         let t = self.tally;
-        self.assigned_closed = t.assigned_closed;
-        self.closure_rate = Rate::of(t.assigned_closed, self.assigned);
+        self.closure_rate = Rate::of(self.assigned_closed, self.assigned);
         self.resolution_rate = Rate::of(self.resolved, self.collected);
         self.on_time_reply_rate = Rate::of(t.clocks_met, t.clocks_counted);
         self.satisfaction_rate = Rate::of(t.evaluations_good, t.evaluations);
@@ -207,7 +205,7 @@ pub(crate) fn compute(snapshot: &Snapshot, from: NaiveDate, to: NaiveDate) -> Re
                 f.replied += u64::from(replied);
                 f.resolved += u64::from(resolved);
                 f.closed += u64::from(closed);
-                f.tally.assigned_closed += u64::from(assigned && closed_by_date);
+                f.assigned_closed += u64::from(assigned && closed_by_date);
             });
         }
         // Satisfaction is over cases: a case's latest rating in the period counts
