@@ -78,6 +78,11 @@ impl World for DocWorld<'_> {
 pub(crate) fn frame_data(doc: &Document, fonts: &Fonts) -> serde_json::Value {
     let family = |r: Role| fonts.family(r).map(|c| c.family.clone()).unwrap_or_default();
     let mut value = serde_json::to_value(doc).unwrap_or_default();
+    let mut budget = PUNCTUATION_SPLITS;
+    // The title's lines as inline nodes too: 《…》、《…》 in a title keeps its width.
+    value["title_lines"] = json!(doc.title_lines.iter().map(|l| json!([{ "t": "text", "v": l }])).collect::<Vec<_>>());
+    keep_punctuation_apart(&mut value["title_lines"], &mut budget);
+    keep_punctuation_apart(&mut value["body"], &mut budget);
     value["keep_last"] = json!(doc.keep_last());
     value["fonts"] = json!({
         "xbs": family(Role::XiaoBiaoSong), "fang": family(Role::FangSong), "hei": family(Role::Hei),
@@ -87,6 +92,61 @@ pub(crate) fn frame_data(doc: &Document, fonts: &Fonts) -> serde_json::Value {
         "xbs_weight": if fonts.family(Role::XiaoBiaoSong).is_some_and(|c| c.substitute) { "bold" } else { "regular" },
     });
     value
+}
+
+/// Full-width marks that typst squeezes when two are shaped side by side.
+const CJK_PUNCTUATION: &str = "，。、；：？！）》」』”’〕】（《「『“‘〔【";
+
+/// How many adjacent marks a document keeps apart. Prose has a few dozen; a
+/// flood of marks in user text would otherwise cost a text run each (slow,
+/// and memory grows with it), so past this it is printed as typst sets it.
+const PUNCTUATION_SPLITS: usize = 2000;
+
+/// Adjacent CJK marks ("）、") keep their full width: typst squeezes a pair it
+/// shapes together, so the second mark of each pair goes in an `alt` node (set
+/// in a style that changes nothing visible, and so shaped on its own).
+fn keep_punctuation_apart(value: &mut serde_json::Value, budget: &mut usize) {
+    use serde_json::Value;
+    match value {
+        Value::Array(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for mut item in std::mem::take(items) {
+                match (item.get("t").and_then(Value::as_str), item.get("v").and_then(Value::as_str)) {
+                    (Some("text"), Some(text)) if *budget > 0 => out.extend(split_marks(text, budget)),
+                    _ => {
+                        keep_punctuation_apart(&mut item, budget);
+                        out.push(item);
+                    }
+                }
+            }
+            *items = out;
+        }
+        Value::Object(map) => map.values_mut().for_each(|v| keep_punctuation_apart(v, budget)),
+        _ => {}
+    }
+}
+
+/// A text node as text and `alt` nodes, alternating inside each run of marks.
+fn split_marks(text: &str, budget: &mut usize) -> Vec<serde_json::Value> {
+    let mut nodes = Vec::new();
+    let (mut piece, mut alt, mut previous_mark) = (String::new(), false, false);
+    for c in text.chars() {
+        let mark = CJK_PUNCTUATION.contains(c);
+        if mark && previous_mark && *budget > 0 {
+            *budget -= 1;
+            nodes.push(json!({ "t": if alt { "alt" } else { "text" }, "v": std::mem::take(&mut piece) }));
+            alt = !alt;
+        } else if !mark && alt {
+            // Back to the plain style once the run of marks ends.
+            nodes.push(json!({ "t": "alt", "v": std::mem::take(&mut piece) }));
+            alt = false;
+        }
+        piece.push(c);
+        previous_mark = mark;
+    }
+    nodes.push(json!({ "t": if alt { "alt" } else { "text" }, "v": piece }));
+    nodes.retain(|n| n["v"].as_str().is_some_and(|v| !v.is_empty()));
+    nodes
 }
 
 /// Renders a document to PDF bytes.
@@ -133,4 +193,32 @@ pub(crate) fn render(doc: &Document, fonts: &Fonts, date: NaiveDate) -> Result<V
         let text: Vec<String> = errors.iter().map(|e| e.message.to_string()).collect();
         anyhow!("生成 PDF 失败：{}", text.join("；"))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adjacent_marks_are_set_apart_within_a_budget() {
+        let parts = |text: &str, budget: usize| -> Vec<(String, String)> {
+            let mut b = budget;
+            split_marks(text, &mut b)
+                .iter()
+                .map(|n| (n["t"].as_str().unwrap().to_string(), n["v"].as_str().unwrap().to_string()))
+                .collect()
+        };
+        let p = |t: &str, v: &str| (t.to_string(), v.to_string());
+        assert_eq!(parts("甲（乙）、丙", 10), [p("text", "甲（乙）"), p("alt", "、"), p("text", "丙")]);
+        // A run of three: the middle one apart from both neighbours.
+        assert_eq!(parts("甲）、“乙", 10), [p("text", "甲）"), p("alt", "、"), p("text", "“乙")]);
+        assert_eq!(parts("没有相邻的标点，照旧。", 10), [p("text", "没有相邻的标点，照旧。")]);
+        // Past the budget, text stays whole: a flood of marks costs no more than text.
+        assert_eq!(parts("，。，。", 1), [p("text", "，"), p("alt", "。，。")]);
+        let mut value = json!([{ "t": "p", "c": [{ "t": "text", "v": "，。".repeat(50_000) }] }]);
+        let mut budget = PUNCTUATION_SPLITS;
+        keep_punctuation_apart(&mut value, &mut budget);
+        assert_eq!(budget, 0);
+        assert!(value[0]["c"].as_array().unwrap().len() <= PUNCTUATION_SPLITS + 1);
+    }
 }
