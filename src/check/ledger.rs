@@ -35,6 +35,8 @@ pub(crate) struct Ledger {
     pub(crate) files: usize,
     /// Case positions sorted by id, for lookups by id.
     by_id: Vec<u32>,
+    /// Whether personal data is masked: the copy [`Ledger::published`] makes.
+    pub(crate) public: bool,
 }
 
 impl Ledger {
@@ -43,7 +45,23 @@ impl Ledger {
         let Repository { root, settings, departments, meetings, cases, rules, calendar, files, .. } = repo;
         let mut by_id: Vec<u32> = (0..cases.len() as u32).collect();
         by_id.par_sort_by(|&a, &b| cases[a as usize].id.value.cmp(&cases[b as usize].id.value));
-        Ledger { root, settings, departments, meetings, cases, rules, calendar, files, by_id }
+        Ledger { root, settings, departments, meetings, cases, rules, calendar, files, by_id, public: false }
+    }
+
+    /// The same ledger with other cases and meetings in the same order (ids unchanged).
+    pub(super) fn with_cases(&self, cases: Vec<Case>, meetings: Vec<Meeting>, public: bool) -> Ledger {
+        Ledger {
+            root: self.root.clone(),
+            settings: self.settings.clone(),
+            departments: self.departments.clone(),
+            meetings,
+            cases,
+            rules: self.rules.clone(),
+            calendar: self.calendar.clone(),
+            files: self.files,
+            by_id: self.by_id.clone(),
+            public,
+        }
     }
 
     /// The case with an id (the first, if the id is duplicated).

@@ -5,6 +5,7 @@
 pub(crate) mod clock;
 pub(crate) mod due;
 pub(crate) mod ledger;
+mod publish;
 mod validate;
 
 use chrono::NaiveDate;

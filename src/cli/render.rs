@@ -87,7 +87,15 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         sel.to.get_or_insert(to);
         sel.period_label = Some(label);
     }
-    let snapshot = repository.as_of(as_of);
+    // Only a document that may show contacts reads the ledger itself; any other, the published copy.
+    let published;
+    let ledger = if args.kind.spec().shows_contacts {
+        repository
+    } else {
+        published = repository.published();
+        &published
+    };
+    let snapshot = ledger.as_of(as_of);
     let out_dir = args.out.unwrap_or_else(|| repository.root.join("output").join(args.kind.key()));
     let job = Job { kind: args.kind, sel: &sel, as_of, formats: &args.format, out_dir: &out_dir, issue: args.issue };
     let Some(Generated { named, results, already, recorded, withheld }) = generate(&snapshot, &job, None)? else {

@@ -44,6 +44,10 @@ pub(crate) struct DocSpec {
     pub(crate) template: &'static str,
     /// Its entry in `numbering:` of qinqing.yaml.
     pub(crate) numbering: Field,
+    /// Whether it may show enterprises' contacts and phones: only a document
+    /// that goes to the department that must call the enterprise back. Any
+    /// other is made from the published ledger (`Ledger::published`).
+    pub(crate) shows_contacts: bool,
 }
 
 impl DocKind {
@@ -58,6 +62,7 @@ impl DocKind {
                     layout: Layout::Letter,
                     template: "assignment.md.tera",
                     numbering: field("assignment", false, Ty::Text, "交办函字号，如 湖营商交〔{year}〕{seq}号"),
+                    shows_contacts: true,
                 };
                 &S
             }
@@ -66,6 +71,7 @@ impl DocKind {
                     layout: Layout::Standard,
                     template: "supervision.md.tera",
                     numbering: field("supervision", false, Ty::Text, "督办通知字号"),
+                    shows_contacts: false,
                 };
                 &S
             }
@@ -74,6 +80,7 @@ impl DocKind {
                     layout: Layout::Standard,
                     template: "bulletin.md.tera",
                     numbering: field("bulletin", false, Ty::Text, "通报字号"),
+                    shows_contacts: false,
                 };
                 &S
             }

@@ -63,6 +63,9 @@ pub(crate) struct Job<'a> {
 /// cases written as one step — or, if a document failed, nothing.
 pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) -> Result<Option<Generated>> {
     let (kind, as_of, repository) = (job.kind, job.as_of, snapshot.ledger);
+    if !kind.spec().shows_contacts && !repository.public {
+        bail!("内部错误：{}须由脱敏后的案件库生成", kind.zh());
+    }
     let planned = plan(snapshot, kind, job.sel)?;
     if planned.is_empty() {
         return Ok(None);

@@ -146,6 +146,9 @@ fn assignment(snapshot: &Snapshot, sel: &Selection) -> Result<Vec<Planned>> {
             "description": case.description.trim(), "co": if co.is_empty() { "—".to_string() } else { co.join("、") },
             "due": due.map(|d| d.to_string()), "due_cn": due.map(date_cn).unwrap_or_else(|| "—".into()),
             "note": assigned.text, "assigned": assigned.date.to_string(),
+            // The department calls the enterprise back: this letter alone shows whom to call.
+            "contact": case.enterprise.as_ref().and_then(|e| e.contact.clone()),
+            "phone": case.enterprise.as_ref().and_then(|e| e.phone.clone()),
         }));
     }
     // Who held the meeting: its organiser, else the office; and who attended for the government.
@@ -160,7 +163,10 @@ fn assignment(snapshot: &Snapshot, sel: &Selection) -> Result<Vec<Planned>> {
             let mut cc = co_all.remove(&(lead.clone(), date)).unwrap_or_default();
             cc.sort();
             cc.dedup();
-            let described = cases.iter().filter(|c| c["description"].as_str().is_some_and(|d| !d.is_empty())).count();
+            let described = cases
+                .iter()
+                .filter(|c| c["description"].as_str().is_some_and(|d| !d.is_empty()) || c["contact"].is_string())
+                .count();
             let context = merge(
                 common(repo, date),
                 json!({ "department": lead, "cases": cases, "meeting": meeting_value, "cc": cc.join("、"),

@@ -1,5 +1,6 @@
 //! The dashboard's pages: plain HTML and one CSS file, no script, no external
-//! request. Every user text is escaped, and personal data masked (`mask`).
+//! request. Every user text is escaped; personal data is masked before, in
+//! the published ledger the site is made from (`check::publish`).
 
 use std::fmt::Write;
 
@@ -10,7 +11,7 @@ use crate::model::{Case, Named, Piece, Settings};
 use crate::report::figures::Figures;
 use crate::report::percent::with_counts;
 use crate::report::ranking;
-use crate::text::{date_cn, escape_html as escape, mask};
+use crate::text::{date_cn, escape_html as escape};
 
 /// A case on a list: the case, where it stands, and its place in the ledger.
 pub(crate) type Row<'l> = (&'l Case, CaseState<'l>, usize);
@@ -127,7 +128,7 @@ fn overdue_table(clocks: &[&Clock], depth: usize) -> String {
             "<tr class=\"overdue\"><td><a href=\"{up}cases/{}.html\">{}</a></td><td>{}</td><td>{}</td><td><a href=\"{up}departments/{}.html\">{}</a></td><td>{}</td><td class=\"n\">{}</td></tr>",
             escape(&slug(&c.case.id.value)),
             escape(&c.case.id.value),
-            escape(&mask::phones_in(&c.case.title)),
+            escape(&c.case.title),
             escape(&c.rule.title),
             escape(&slug(dept)),
             escape(dept),
@@ -290,7 +291,7 @@ pub(crate) fn case_rows(cases: &[&Row], depth: usize) -> String {
             if state.overdue { " class=\"overdue\"" } else { "" },
             escape(&slug(&case.id.value)),
             escape(&case.id.value),
-            escape(&mask::phones_in(&case.title)),
+            escape(&case.title),
             state.status.zh(),
             if state.overdue { "（超期）" } else { "" },
             state.next_due.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
@@ -338,15 +339,8 @@ pub(crate) fn case(
     known_cases: &(dyn Fn(&str) -> bool + Sync),
 ) -> String {
     let dept_link = |d: &str| format!("<a href=\"../departments/{}.html\">{}</a>", escape(&slug(d)), escape(d));
-    // The contact's name is hidden wherever the case's own texts mention it.
-    let contact = case.enterprise.as_ref().and_then(|e| e.contact.as_deref()).map(str::trim).filter(|c| !c.is_empty());
-    let text = |t: &str| {
-        let t = mask::phones_in(t);
-        escape(&match contact {
-            Some(c) => t.replace(c, &mask::name(c)),
-            None => t,
-        })
-    };
+    // Personal data is already masked: the site is made from the published ledger.
+    let text = |t: &str| escape(t);
     let mut b = String::from("<section><h2>基本情况</h2>\n<table>\n");
     let mut row = |k: &str, v: String| {
         let _ = writeln!(b, "<tr><th>{k}</th><td>{v}</td></tr>");
@@ -358,10 +352,10 @@ pub(crate) fn case(
             row("统一社会信用代码", escape(c));
         }
         if let Some(c) = &e.contact {
-            row("联系人", escape(&mask::name(c)));
+            row("联系人", escape(c));
         }
         if let Some(p) = &e.phone {
-            row("联系电话", escape(&mask::phone(p)));
+            row("联系电话", escape(p));
         }
     }
     if let Some(r) = &case.received {
@@ -437,7 +431,7 @@ pub(crate) fn case(
         }
         b.push_str("</tbody>\n</table>\n</section>\n");
     }
-    page(ctx, 1, &format!("{} {}", case.id.value, mask::phones_in(&case.title)), &b)
+    page(ctx, 1, &format!("{} {}", case.id.value, case.title), &b)
 }
 
 #[cfg(test)]
@@ -446,7 +440,7 @@ mod tests {
 
     #[test]
     fn a_case_page_reads_each_event_as_show_does_with_departments_linked_and_personal_data_masked() {
-        let ledger = crate::check::fixture("");
+        let ledger = crate::check::fixture("").published();
         let as_of = "2026-11-20".parse().unwrap();
         let snapshot = ledger.as_of(as_of);
         let index = ledger.cases.iter().position(|c| c.id.value == "HZ-2026-0131").unwrap();

@@ -1,0 +1,191 @@
+//! Personal data never leaves in anything published: a contact's name and
+//! every phone and ID format typed anywhere in a case is masked in the
+//! bulletin, the supervision notices (PDF, DOCX, HTML, Markdown), the site
+//! and the copies `build` puts in it; the assignment letter, which goes to
+//! the department that must call back, still shows them.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{demo_copy, qinqing, tool};
+use qinqing::text::mask;
+
+/// What the hostile-input probe typed: 17 forms of phone and ID number.
+const TYPED: [&str; 17] = [
+    "13912345678",
+    "139 1234 5678",
+    "139-1234-5678",
+    "+86 13912345670",
+    "0572-2345678",
+    "(0572)2345671",
+    "（0572）3456789",
+    "2345672",
+    "23456783",
+    "１３７００１３７００１",
+    "Tel13700137000",
+    "136.0013.6000",
+    "+86-572-7654321",
+    "0086-13912345679",
+    "33050119900307123X",
+    "330501199003071234",
+    "330501900307123",
+];
+
+const CONTACT: &str = "钱多多";
+const OTHER_CONTACT: &str = "孙晓梅";
+
+/// The demo with a contact's name in a typical case's title and every form in its reply,
+/// and the overdue case's title naming its own contact.
+fn hostile_demo(dir: &Path) -> PathBuf {
+    let repo = demo_copy(dir);
+    let typical = repo.join("cases/2026/第21期恳谈会/HZ-2026-0101.yaml");
+    let text = std::fs::read_to_string(&typical).unwrap();
+    let reply = format!("请联系{CONTACT}，电话 {}。", TYPED.join("、"));
+    let text = text
+        .replace("title: 园区公交线路延伸至智能装备产业园", &format!("title: {CONTACT}反映园区公交线路延伸"))
+        .replace("contact: 王某", &format!("contact: {CONTACT}"))
+        .replace("text: 已安排4路和12路延伸至园区，", &format!("text: {reply}已安排4路和12路延伸至园区，"));
+    std::fs::write(&typical, text).unwrap();
+    let overdue = repo.join("cases/2026/第23期恳谈会/HZ-2026-0131.yaml");
+    let text = std::fs::read_to_string(&overdue).unwrap();
+    let text = text.replacen("contact: 周某", &format!("contact: {OTHER_CONTACT}"), 1);
+    let text = text.replacen("title: ", &format!("title: {OTHER_CONTACT}（身份证330501198512240019）反映"), 1);
+    std::fs::write(&overdue, text).unwrap();
+    let check = qinqing(&repo, &["check", "--no-cache", "--as-of", "2026-11-20"]);
+    assert!(!check.stderr.contains("error") && check.code != 2, "{}{}", check.stdout, check.stderr);
+    repo
+}
+
+/// A file's text as a reader sees it, whatever the format.
+fn text_of(file: &Path) -> String {
+    let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let raw = match ext {
+        "pdf" => String::from_utf8(tool("pdftotext", &[file.to_str().unwrap(), "-"])).unwrap(),
+        "docx" => {
+            let xml = String::from_utf8(tool("unzip", &["-p", file.to_str().unwrap(), "word/document.xml"])).unwrap();
+            tags_out(&xml)
+        }
+        "html" | "htm" => tags_out(&std::fs::read_to_string(file).unwrap()),
+        "md" => std::fs::read_to_string(file).unwrap().replace('\\', ""),
+        _ => return String::new(),
+    };
+    raw.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
+}
+
+fn tags_out(xml: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in xml.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Every personal datum the published file shows, reading its text whole
+/// (line breaks removed, so a number a PDF wrapped is still found).
+fn leaks(file: &Path) -> Vec<String> {
+    let text = text_of(file);
+    let joined: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut found = Vec::new();
+    for secret in [CONTACT, OTHER_CONTACT, "13800000101", "13800000131"].iter().chain(&TYPED) {
+        let secret: String = secret.chars().filter(|c| !c.is_whitespace()).collect();
+        if joined.contains(&secret) {
+            found.push(secret);
+        }
+    }
+    for line in text.lines() {
+        if mask::has_phone(line) {
+            found.push(format!("a number in «{line}»"));
+        }
+    }
+    found
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect()
+}
+
+#[test]
+fn nothing_published_shows_a_contact_a_phone_or_an_id() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = hostile_demo(tmp.path());
+
+    // Positive control: the assignment letter goes to the department and shows the contact,
+    // so the reader below does see personal data where it is.
+    let letters = tmp.path().join("letters");
+    let run = qinqing(
+        &repo,
+        &[
+            "render",
+            "assignment",
+            "--case",
+            "HZ-2026-0131",
+            "--as-of",
+            "2026-11-20",
+            "--format",
+            "pdf,md",
+            "--out",
+            letters.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let letter_leaks: Vec<String> = files(&letters).iter().flat_map(|f| leaks(f)).collect();
+    assert!(letter_leaks.iter().any(|l| l == OTHER_CONTACT), "{letter_leaks:?}");
+    assert!(letter_leaks.iter().any(|l| l == "13800000131"), "{letter_leaks:?}");
+
+    // The bulletin and the notices, in every format, through `render`.
+    for (kind, period) in [("bulletin", "2026"), ("supervision", "2026-11")] {
+        let out = tmp.path().join(kind);
+        let run = qinqing(
+            &repo,
+            &[
+                "render",
+                kind,
+                "--as-of",
+                "2026-11-20",
+                "--period",
+                period,
+                "--format",
+                "pdf,docx,html,md",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let written = files(&out);
+        assert!(written.len() >= 4, "{kind}: {written:?}");
+        for f in written {
+            assert_eq!(leaks(&f), Vec::<String>::new(), "{}", f.display());
+        }
+    }
+    // The bulletin names the typical case, masked, so the reply really went through.
+    let bulletin_md = files(&tmp.path().join("bulletin")).into_iter().find(|f| f.extension().unwrap() == "md").unwrap();
+    let md = std::fs::read_to_string(bulletin_md).unwrap().replace('\\', "");
+    assert!(md.contains("钱**反映园区公交线路延伸") && md.contains("139****5678"), "{md}");
+    assert!(md.contains("**************123X"), "{md}");
+
+    // `build`: documents, the site, its pages' titles and the copies in it.
+    let run = qinqing(&repo, &["build", "--as-of", "2026-11-20", "--period", "2026"]);
+    assert!(run.code <= 1, "{}", run.stderr);
+    let published = files(&repo.join("output"));
+    assert!(published.iter().any(|f| f.starts_with(repo.join("output/site/documents"))));
+    let mut checked = 0;
+    for f in &published {
+        assert_eq!(leaks(f), Vec::<String>::new(), "{}", f.display());
+        checked += 1;
+    }
+    assert!(checked > 40, "{checked}");
+    let case_page = std::fs::read_to_string(repo.join("output/site/cases/HZ-2026-0131.html")).unwrap();
+    assert!(case_page.contains("<title>HZ-2026-0131 孙**（身份证**************0019）反映"), "{case_page}");
+}
