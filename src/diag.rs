@@ -143,7 +143,101 @@ pub(crate) fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a s
     best.map(|(c, _)| c)
 }
 
+/// Ids to suggest from when a repository may hold any number of them: a hint
+/// is looked up, never searched for, so a pull request full of typos costs the
+/// same in a repository of 100 cases or 100,000.
+pub(crate) struct IdIndex<'a> {
+    ids: rustc_hash::FxHashSet<&'a str>,
+    /// The characters ids are written with (at most [`IdIndex::ALPHABET`]).
+    alphabet: Vec<char>,
+}
+
+impl<'a> IdIndex<'a> {
+    /// How many distinct characters variants are made from.
+    const ALPHABET: usize = 64;
+    /// Ids longer than this get no hint: the variants would be too many.
+    const LONGEST: usize = 64;
+
+    /// An index of ids.
+    pub(crate) fn new(ids: impl IntoIterator<Item = &'a str>) -> IdIndex<'a> {
+        let ids: rustc_hash::FxHashSet<&str> = ids.into_iter().collect();
+        let mut counts: std::collections::BTreeMap<char, usize> = std::collections::BTreeMap::new();
+        for c in ids.iter().flat_map(|id| id.chars()) {
+            *counts.entry(c).or_default() += 1;
+        }
+        let mut alphabet: Vec<(char, usize)> = counts.into_iter().collect();
+        alphabet.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let alphabet = alphabet.into_iter().take(Self::ALPHABET).map(|(c, _)| c).collect();
+        IdIndex { ids, alphabet }
+    }
+
+    /// Whether an id is known.
+    pub(crate) fn contains(&self, id: &str) -> bool {
+        self.ids.contains(id)
+    }
+
+    /// The known id one typing slip away (a character left out, added, changed,
+    /// or two swapped), the smallest if several are.
+    pub(crate) fn closest(&self, word: &str) -> Option<&'a str> {
+        let chars: Vec<char> = word.chars().collect();
+        if chars.is_empty() || chars.len() > Self::LONGEST {
+            return None;
+        }
+        let mut best: Option<&'a str> = None;
+        let mut consider = |v: Vec<char>| {
+            let v: String = v.into_iter().collect();
+            if let Some(&id) = self.ids.get(v.as_str()) {
+                if id != word && best.is_none_or(|b| id < b) {
+                    best = Some(id);
+                }
+            }
+        };
+        for i in 0..chars.len() {
+            let mut v = chars.clone();
+            v.remove(i);
+            consider(v);
+            if i + 1 < chars.len() {
+                let mut v = chars.clone();
+                v.swap(i, i + 1);
+                consider(v);
+            }
+            for &c in &self.alphabet {
+                if c != chars[i] {
+                    let mut v = chars.clone();
+                    v[i] = c;
+                    consider(v);
+                }
+            }
+        }
+        for i in 0..=chars.len() {
+            for &c in &self.alphabet {
+                let mut v = chars.clone();
+                v.insert(i, c);
+                consider(v);
+            }
+        }
+        best
+    }
+}
+
 /// The usual hint for a likely typo.
 pub(crate) fn did_you_mean(name: &str) -> String {
     format!("是否为「{name}」？")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_id_index_suggests_the_id_one_slip_away() {
+        let index = IdIndex::new(["HZ-2026-0131", "HZ-2026-0132", "HZ-2026-0101"]);
+        assert!(index.contains("HZ-2026-0131") && !index.contains("HZ-2026-013"));
+        assert_eq!(index.closest("HZ-2026-013"), Some("HZ-2026-0131"), "left out");
+        assert_eq!(index.closest("HZ-2026-01311"), Some("HZ-2026-0131"), "added");
+        assert_eq!(index.closest("HZ-2026-0139"), Some("HZ-2026-0131"), "changed: the smallest of two");
+        assert_eq!(index.closest("HZ-2026-1031"), Some("HZ-2026-0131"), "swapped");
+        assert_eq!(index.closest("ZZ-1999-9999"), None);
+        assert_eq!(index.closest(""), None);
+    }
 }

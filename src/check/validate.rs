@@ -4,7 +4,7 @@
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use crate::diag::{closest, did_you_mean, Diagnostic, Pos};
+use crate::diag::{closest, did_you_mean, Diagnostic, IdIndex, Pos};
 use crate::load::Repository;
 use crate::model::event::Step;
 use crate::model::{Case, Department, Named, Rating, Spanned};
@@ -16,10 +16,16 @@ pub(super) fn validate(repo: &mut Repository) -> Vec<Diagnostic> {
     duplicate_ids(repo.cases.iter().map(|c| (&c.id, c.file.as_str())), "案件编号", &mut out);
     duplicate_ids(repo.meetings.iter().map(|m| (&m.id, m.file.as_str())), "会议编号", &mut out);
     let departments = repo.departments.as_deref().map(DepartmentIndex::new);
-    let meeting_ids: Vec<&str> = repo.meetings.iter().map(|m| m.id.value.as_str()).collect();
-    let case_ids: HashSet<&str> = repo.cases.iter().map(|c| c.id.value.as_str()).collect();
-    let rule_ids: Vec<&str> = repo.rules.iter().map(|r| r.id.as_str()).collect();
+    let meeting_ids = IdIndex::new(repo.meetings.iter().map(|m| m.id.value.as_str()));
     let settings = &repo.settings;
+    // A meeting's level is checked once, in its own file; its cases inherit it unreported.
+    for m in &repo.meetings {
+        if let Some(level) = &m.level {
+            out.extend(invalid_level(settings, level, &m.file));
+        }
+    }
+    let case_ids = IdIndex::new(repo.cases.iter().map(|c| c.id.value.as_str()));
+    let rule_ids: Vec<&str> = repo.rules.iter().map(|r| r.id.as_str()).collect();
     let found: Vec<Vec<Diagnostic>> = repo
         .cases
         .par_iter()
@@ -27,27 +33,21 @@ pub(super) fn validate(repo: &mut Repository) -> Vec<Diagnostic> {
             let mut d = Vec::new();
             let at = |pos: Pos, code: &str, msg: String| Diagnostic::error(code, &case.file, pos, msg);
             if let Some(m) = &case.meeting {
-                if !meeting_ids.contains(&m.value.as_str()) {
+                if !meeting_ids.contains(&m.value) {
                     d.push(
                         at(m.pos, "unknown-meeting", format!("未知会议「{}」", m.value))
-                            .with_hint_opt(closest(&m.value, meeting_ids.iter().copied()).map(did_you_mean)),
+                            .with_hint_opt(meeting_ids.closest(&m.value).map(did_you_mean)),
                     );
                 }
             }
             for r in &case.related {
-                if !case_ids.contains(r.value.as_str()) {
-                    let hint = closest(&r.value, case_ids.iter().copied()).map(did_you_mean);
+                if !case_ids.contains(&r.value) {
+                    let hint = case_ids.closest(&r.value).map(did_you_mean);
                     d.push(at(r.pos, "unknown-case", format!("关联案件「{}」不存在", r.value)).with_hint_opt(hint));
                 }
             }
-            if let Some(level) = &case.level {
-                if settings.level_key(&level.value).is_none() {
-                    let keys: Vec<String> = settings.levels.iter().map(|(k, l)| format!("{k}（{l}）")).collect();
-                    d.push(
-                        at(level.pos, "invalid-value", format!("层级「{}」无效", level.value))
-                            .with_hint(format!("可选：{}", keys.join("、"))),
-                    );
-                }
+            if let Some(level) = case.level.as_ref().filter(|_| !case.level_from_meeting) {
+                d.extend(invalid_level(settings, level, &case.file));
             }
             if case.received.is_none() && !case.received_written {
                 d.push(
@@ -78,6 +78,15 @@ pub(super) fn validate(repo: &mut Repository) -> Vec<Diagnostic> {
         .collect();
     out.extend(canonical.into_iter().flatten());
     out
+}
+
+/// A level that is neither a key nor a label of `levels` in the settings.
+fn invalid_level(settings: &crate::model::Settings, level: &Spanned<String>, file: &str) -> Option<Diagnostic> {
+    settings.level_key(&level.value).is_none().then(|| {
+        let keys: Vec<String> = settings.levels.iter().map(|(k, l)| format!("{k}（{l}）")).collect();
+        Diagnostic::error("invalid-value", file, level.pos, format!("层级「{}」无效", level.value))
+            .with_hint(format!("可选：{}", keys.join("、")))
+    })
 }
 
 fn duplicate_ids<'a>(

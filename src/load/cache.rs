@@ -18,7 +18,7 @@ use crate::load::ParsedFile;
 // Bumped whenever a cached type changes shape (3: events gained reason, from, decision, participants;
 // meetings organiser and session; 5: dates outside 1949–2100 are errors; 6: a key with no value is an
 // error: older results are stale).
-const FORMAT: &str = concat!("qinqing-parse-cache/6-empty-values/", env!("CARGO_PKG_VERSION"));
+const FORMAT: &str = concat!("qinqing-parse-cache/7-empty-lists/", env!("CARGO_PKG_VERSION"));
 const CHUNK: usize = 2048;
 
 /// What identifies a file's contents without reading it.

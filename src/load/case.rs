@@ -57,6 +57,7 @@ pub(crate) fn read_case(file: &str, root: &Node, sink: &mut Sink) -> Option<Case
         enterprise,
         received: m.date("received", sink),
         received_written: m.key_pos("received").is_some(),
+        level_from_meeting: false,
         channel: m.named("channel", sink),
         meeting: m.spanned_text("meeting", sink),
         level: m.spanned_text("level", sink),
@@ -93,9 +94,15 @@ fn read_event(node: &Node, sink: &mut Sink) -> Option<Event> {
             .hint("例如：- { date: 2026-06-04, event: assigned, lead: 市交通运输局 }");
         return None;
     };
-    let kind_node = entries.iter().find(|(k, _)| k.as_str() == Some("event")).map(|(_, v)| v);
-    let kind = match kind_node {
-        Some(n) => crate::load::reader::named::<EventType>(n, sink)?,
+    let kind_entry = entries.iter().find(|(k, _)| k.as_str() == Some("event"));
+    let kind = match kind_entry {
+        // `event: ~` names no kind: the entry is not a kind-less event to drop.
+        Some((key, n)) if n.value == Value::Null => {
+            sink.error("missing-field", key.pos, "事件的字段「event」没有值")
+                .hint(format!("可选：{}", crate::model::enums::spellings::<EventType>()));
+            return None;
+        }
+        Some((_, n)) => crate::load::reader::named::<EventType>(n, sink)?,
         None => {
             sink.error("missing-field", node.pos, "事件缺少必填字段「event」")
                 .hint(format!("可选：{}", crate::model::enums::spellings::<EventType>()));

@@ -507,6 +507,7 @@ fn apply_meeting_defaults(cases: &mut [Case], meetings: &[Meeting]) {
         }
         if case.level.is_none() {
             case.level = meeting.level.clone();
+            case.level_from_meeting = case.level.is_some();
         }
     }
 }

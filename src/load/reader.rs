@@ -5,10 +5,12 @@
 
 use chrono::{Datelike, NaiveDate};
 
+use rustc_hash::FxHashSet;
+
 use crate::diag::{closest, did_you_mean, Pos, Sink};
 use crate::load::yaml::{Node, Value};
 use crate::model::enums::spellings;
-use crate::model::field::Field;
+use crate::model::field::{Field, Ty};
 use crate::model::{Named, Spanned};
 
 /// A mapping whose keys were checked against a field table.
@@ -26,11 +28,23 @@ impl<'n> MapReader<'n> {
                 .hint("请写成「字段: 值」的形式，每个字段一行");
             return None;
         };
-        let mut seen: Vec<&str> = Vec::new();
+        // A set, not a list: a file of 300,000 keys must not take minutes.
+        let mut seen: FxHashSet<&str> = FxHashSet::default();
         for (key, value) in entries {
-            // A key with no value is never read as absent: someone meant to write something.
-            if let (Value::Null, Some(name)) = (&value.value, key.as_str()) {
-                let field = fields.iter().find(|f| f.name == name);
+            // A key with no value (or an empty list or mapping) is never read as absent: someone
+            // meant to write something.
+            let field = key.as_str().and_then(|name| fields.iter().find(|f| f.name == name));
+            // A required list left empty (`start: []`) has no value either; an optional one says
+            // "none", and `timeline: []` or a calendar's `years: []` say there is nothing yet.
+            let may_be_empty =
+                field.is_none_or(|f| !f.required || matches!(f.ty, Ty::Timeline | Ty::List(_) | Ty::Any));
+            let empty = match &value.value {
+                Value::Null => true,
+                Value::Seq(items) => items.is_empty() && !may_be_empty,
+                Value::Map(items) => items.is_empty() && !may_be_empty,
+                _ => false,
+            };
+            if let (true, Some(name)) = (empty, key.as_str()) {
                 let (code, hint) = match field {
                     Some(f) if f.required => ("missing-field", format!("必填：{name}：{}", f.doc)),
                     Some(f) => ("empty-value", format!("请填写，或不需要时删掉这一行（{name}：{}）", f.doc)),
@@ -42,11 +56,10 @@ impl<'n> MapReader<'n> {
                 sink.error("wrong-type", key.pos, "字段名应为文本");
                 continue;
             };
-            if seen.contains(&name) {
+            if !seen.insert(name) {
                 sink.error("duplicate-key", key.pos, format!("字段「{name}」重复出现"))
                     .hint("同一层只能写一次，请删除或合并重复的字段");
             }
-            seen.push(name);
             if !fields.iter().any(|f| f.name == name) {
                 let hint = match closest(name, fields.iter().map(|f| f.name)) {
                     Some(near) => did_you_mean(near),
@@ -65,7 +78,7 @@ impl<'n> MapReader<'n> {
     }
 
     /// The value of a key (the first, if repeated), unless it is null (which
-    /// `open` reported as `empty-value`).
+    /// `open` reported; an empty list reads as no items, and was reported too).
     pub(crate) fn get(&self, name: &str) -> Option<&'n Node<'n>> {
         self.entries.iter().find(|(k, _)| k.as_str() == Some(name)).map(|(_, v)| v).filter(|v| v.value != Value::Null)
     }
@@ -122,7 +135,11 @@ fn names(fields: &[Field]) -> String {
 pub(crate) fn text(node: &Node, sink: &mut Sink) -> Option<String> {
     match &node.value {
         Value::Str(s) => Some(s.to_string()),
-        Value::Null => None,
+        // `event: ~`, an empty list item: never read as absent.
+        Value::Null => {
+            sink.error("empty-value", node.pos, "这里没有值").hint("请填写，或删掉这一项");
+            None
+        }
         _ => {
             sink.error("wrong-type", node.pos, format!("应为文本，实为{}", node.kind_name()));
             None

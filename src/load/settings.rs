@@ -1,6 +1,8 @@
 //! `qinqing.yaml`, `departments.yaml` and `meeting.yaml` files.
 
-use crate::diag::Sink;
+use rustc_hash::FxHashMap as HashMap;
+
+use crate::diag::{Pos, Sink};
 use crate::load::reader::MapReader;
 use crate::load::yaml::{Node, Value};
 use crate::model::field::{field, Field, Ty};
@@ -199,14 +201,33 @@ pub(crate) fn read_departments(root: &Node, sink: &mut Sink) -> Vec<Department> 
             .hint("每个部门以「- name: 市交通运输局」开头");
         return Vec::new();
     };
+    // Each name, short name and alias names one department: a second claim is an error at it.
+    let mut claimed: HashMap<String, (usize, String, Pos)> = HashMap::default();
     items
         .iter()
-        .filter_map(|node| {
+        .enumerate()
+        .filter_map(|(index, node)| {
             let m = MapReader::open(node, "部门", DEPARTMENT_FIELDS, sink)?;
+            let name = m.spanned_text("name", sink)?;
+            let short = m.spanned_text("short", sink);
+            let aliases = m.texts("aliases", sink);
+            for n in std::iter::once(&name).chain(&short).chain(&aliases) {
+                let key = n.value.trim().to_string();
+                match claimed.get(&key) {
+                    Some((other, owner, at)) if *other != index => {
+                        sink.error("duplicate-department", n.pos, format!("「{key}」已是{owner}的名称或简称"))
+                            .hint(format!("见第{}行；一个名称只能指一个部门，案件里写它时无法确定是哪个部门", at.line));
+                    }
+                    Some(_) => {}
+                    None => {
+                        claimed.insert(key, (index, name.value.clone(), n.pos));
+                    }
+                }
+            }
             Some(Department {
-                name: m.text("name", sink)?,
-                short: m.text("short", sink),
-                aliases: m.texts("aliases", sink).into_iter().map(|a| a.value).collect(),
+                name: name.value,
+                short: short.map(|s| s.value),
+                aliases: aliases.into_iter().map(|a| a.value).collect(),
                 level: m.text("level", sink),
                 pos: node.pos,
             })

@@ -53,6 +53,8 @@ pub(crate) struct Case {
     pub(crate) meeting: Option<Spanned<String>>,
     /// `city` or `county` (a key of `levels` in the settings).
     pub(crate) level: Option<Spanned<String>>,
+    /// Whether `level` is the meeting's: a wrong one is reported once, at `meeting.yaml`.
+    pub(crate) level_from_meeting: bool,
     /// Free category, e.g. 交通出行.
     pub(crate) category: Option<String>,
     /// How it is to be solved.
@@ -438,6 +440,7 @@ mod tests {
             enterprise: None,
             received: None,
             received_written: false,
+            level_from_meeting: false,
             channel: None,
             meeting: None,
             level: None,

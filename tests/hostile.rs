@@ -1,0 +1,102 @@
+//! A repository is edited by many hands and checked in CI: whatever a pull
+//! request writes, nothing is dropped without a word, every problem lands at
+//! its own file, line and column, and nothing reaches outside the repository
+//! or exhausts the machine.
+
+mod common;
+
+use std::path::Path;
+
+use common::{check_json, demo_copy};
+
+const CASE: &str = "cases/2026/第23期恳谈会/HZ-2026-0131.yaml";
+const MEETING: &str = "cases/2026/第23期恳谈会/meeting.yaml";
+const RULES: &str = "rules/deadlines.yaml";
+
+/// Replaces the first `old` in a repository file.
+fn edit(repo: &Path, file: &str, old: &str, new: &str) {
+    let path = repo.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(old), "{file} has no «{old}»");
+    std::fs::write(&path, text.replacen(old, new, 1)).unwrap();
+}
+
+/// (file, line, column, code) of every diagnostic.
+fn diagnostics(value: &serde_json::Value) -> Vec<(String, u64, u64, String)> {
+    value["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+                d["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_key_left_empty_is_reported_at_its_line_never_dropped() {
+    // (file, written, made, expected line, column, code)
+    let table: &[(&str, &str, &str, u64, u64, &str)] = &[
+        (CASE, "id: HZ-2026-0131", "id:", 1, 1, "missing-field"),
+        (CASE, "title: 新建厂房", "title: ~\nx: 新建厂房", 2, 1, "missing-field"),
+        (CASE, "    event: acknowledged", "    event: ~", 21, 5, "missing-field"),
+        (CASE, "  - date: 2026-10-16", "  - date:", 20, 5, "missing-field"),
+        (CASE, "    lead: 国网湖州供电公司", "    lead:", 17, 5, "missing-field"),
+        (CASE, "    due: 2026-11-09", "    due:", 27, 5, "empty-value"),
+        (CASE, "  name: 湖州某某电子有限公司", "  name: ~", 4, 3, "missing-field"),
+        (
+            CASE,
+            "    co: [市发展和改革委员会, 市自然资源和规划局]",
+            "    co: [市发展和改革委员会, ~]",
+            18,
+            21,
+            "empty-value",
+        ),
+        (RULES, "    within: 2 workdays", "    within:", 17, 5, "missing-field"),
+        (RULES, "    start: [received, returned]", "    start: []", 15, 5, "missing-field"),
+        (RULES, "  - id: assign", "  - id:", 13, 5, "missing-field"),
+        (MEETING, "level: city", "level:", 5, 1, "empty-value"),
+        ("qinqing.yaml", "organization:", "organization: ~\nx_organization:", 2, 1, "missing-field"),
+    ];
+    for (file, written, made, line, column, code) in table {
+        let tmp = tempfile::tempdir().unwrap();
+        let repo = demo_copy(tmp.path());
+        edit(&repo, file, written, made);
+        let (value, exit) = check_json(&repo, "2026-11-20", &[]);
+        assert_eq!(exit, 2, "{made}: {value}");
+        let found = diagnostics(&value);
+        let expected = (file.to_string(), *line, *column, code.to_string());
+        assert!(found.contains(&expected), "{made}: expected {expected:?}, found {found:?}");
+    }
+}
+
+#[test]
+fn a_meetings_bad_level_is_reported_once_in_the_meeting_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(tmp.path());
+    edit(&repo, MEETING, "level: city", "level: 火星");
+    let (value, exit) = check_json(&repo, "2026-11-20", &[]);
+    assert_eq!(exit, 2);
+    assert_eq!(diagnostics(&value), vec![(MEETING.to_string(), 5, 8, "invalid-value".to_string())]);
+}
+
+#[test]
+fn a_name_two_departments_claim_is_reported_where_it_is_claimed_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(tmp.path());
+    // The 2nd department takes the 1st's alias; the 4th is written again at the end.
+    edit(&repo, "departments.yaml", "  aliases: [经信局]", "  aliases: [经信局, 发改委]");
+    let text = std::fs::read_to_string(repo.join("departments.yaml")).unwrap();
+    std::fs::write(repo.join("departments.yaml"), format!("{text}- name: 市教育局\n")).unwrap();
+    let lines = text.lines().count() as u64;
+    let (value, exit) = check_json(&repo, "2026-11-20", &[]);
+    assert_eq!(exit, 2);
+    let found = diagnostics(&value);
+    assert!(found.contains(&("departments.yaml".into(), 8, 18, "duplicate-department".into())), "{found:?}");
+    assert!(found.contains(&("departments.yaml".into(), lines + 1, 9, "duplicate-department".into())), "{found:?}");
+}
