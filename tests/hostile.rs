@@ -100,3 +100,47 @@ fn a_name_two_departments_claim_is_reported_where_it_is_claimed_again() {
     assert!(found.contains(&("departments.yaml".into(), 8, 18, "duplicate-department".into())), "{found:?}");
     assert!(found.contains(&("departments.yaml".into(), lines + 1, 9, "duplicate-department".into())), "{found:?}");
 }
+
+#[test]
+fn links_are_read_when_they_stay_inside_and_reported_when_they_do_not() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(&tmp.path().join("repo"));
+    let outside = tmp.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    let dir = repo.join("cases/2026/第23期恳谈会");
+
+    // Inside the repository: the overdue case moved to a folder of its own and linked back.
+    std::fs::create_dir_all(repo.join("archive")).unwrap();
+    std::fs::rename(dir.join("HZ-2026-0131.yaml"), repo.join("archive/HZ-2026-0131.yaml")).unwrap();
+    symlink(repo.join("archive/HZ-2026-0131.yaml"), dir.join("HZ-2026-0131.yaml")).unwrap();
+    // A file named in capitals by a Windows tool.
+    std::fs::rename(dir.join("HZ-2026-0132.yaml"), dir.join("HZ-2026-0132.YAML")).unwrap();
+    let (value, exit) = check_json(&repo, "2026-11-20", &[]);
+    assert_eq!(exit, 1, "{value}");
+    assert_eq!(value["summary"]["cases"], 22, "both are read");
+    assert!(diagnostics(&value).is_empty(), "{value}");
+
+    // Outside the repository, or nowhere: reported, not read.
+    std::fs::copy(repo.join("archive/HZ-2026-0131.yaml"), outside.join("HZ-2026-0131.yaml")).unwrap();
+    std::fs::remove_file(dir.join("HZ-2026-0131.yaml")).unwrap();
+    symlink(outside.join("HZ-2026-0131.yaml"), dir.join("HZ-2026-0131.yaml")).unwrap();
+    symlink(outside.join("gone.yaml"), dir.join("HZ-2026-0199.yaml")).unwrap();
+    std::fs::rename(repo.join(RULES), outside.join("deadlines.yaml")).unwrap();
+    symlink(outside.join("deadlines.yaml"), repo.join(RULES)).unwrap();
+    std::fs::rename(repo.join("departments.yaml"), outside.join("departments.yaml")).unwrap();
+    symlink(outside.join("departments.yaml"), repo.join("departments.yaml")).unwrap();
+    let (value, exit) = check_json(&repo, "2026-11-20", &[]);
+    assert_eq!(exit, 2);
+    let found = diagnostics(&value);
+    for (file, code) in [
+        (format!("{}/HZ-2026-0131.yaml", CASE.rsplit_once('/').unwrap().0), "link-outside-repository"),
+        (format!("{}/HZ-2026-0199.yaml", CASE.rsplit_once('/').unwrap().0), "broken-link"),
+        (RULES.to_string(), "link-outside-repository"),
+        ("departments.yaml".to_string(), "link-outside-repository"),
+    ] {
+        assert!(found.contains(&(file.clone(), 1, 1, code.to_string())), "{file} {code}: {found:?}");
+    }
+    // The built-in rules are not put in place of the unread file: no clock is evaluated by rules nobody wrote.
+    assert_eq!(value["summary"]["overdue"], 0, "{value}");
+}

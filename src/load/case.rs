@@ -36,7 +36,8 @@ pub(crate) const ENTERPRISE_FIELDS: &[Field] = &[
 pub(crate) fn read_case(file: &str, root: &Node, sink: &mut Sink) -> Option<Case> {
     let m = MapReader::open(root, "案件文件", CASE_FIELDS, sink)?;
     let id = m.spanned_text("id", sink)?;
-    let stem = file.rsplit('/').next().unwrap_or(file).trim_end_matches(".yaml").trim_end_matches(".yml");
+    let name = file.rsplit('/').next().unwrap_or(file);
+    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
     if stem != id.value {
         sink.error("file-name-mismatch", id.pos, format!("编号「{}」与文件名「{stem}」不一致", id.value))
             .hint(format!("请把文件改名为 {}.yaml，或改正编号", id.value));

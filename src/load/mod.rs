@@ -8,6 +8,7 @@ pub(crate) mod decode;
 pub(crate) mod reader;
 pub(crate) mod rule_file;
 pub(crate) mod settings;
+mod walk;
 pub(crate) mod yaml;
 
 use std::collections::HashMap;
@@ -106,14 +107,14 @@ pub(crate) fn find_root(start: &Path) -> Result<PathBuf> {
 pub(crate) fn load(root: &Path, opts: LoadOptions) -> Result<Repository> {
     let mut diagnostics = Vec::new();
     let settings = read_yaml_file(root, SETTINGS_FILE, &mut diagnostics, settings::read_settings).unwrap_or_default();
-    let departments = root.join("departments.yaml").is_file().then(|| {
+    let departments = std::fs::symlink_metadata(root.join("departments.yaml")).is_ok().then(|| {
         read_yaml_file(root, "departments.yaml", &mut diagnostics, settings::read_departments).unwrap_or_default()
     });
     let calendar = load_calendar(root, &settings, &mut diagnostics)?;
     let rules = load_rules(root, &settings, &mut diagnostics)?;
 
     let cache = opts.cache && opts.detail == Detail::Slim && opts.overlay.is_empty();
-    let parsed = parse_cases(root, LoadOptions { cache, ..opts })?;
+    let parsed = parse_cases(root, LoadOptions { cache, ..opts }, &mut diagnostics)?;
     let files = parsed.len();
     let mut cases = Vec::new();
     let mut meetings = Vec::new();
@@ -149,6 +150,10 @@ fn read_yaml_file<T>(
     out: &mut Vec<Diagnostic>,
     read: impl FnOnce(&yaml::Node, &mut Sink) -> T,
 ) -> Option<T> {
+    if let Some(d) = walk::leads_outside(root, rel) {
+        out.push(d);
+        return None;
+    }
     let bytes = match read_file(&root.join(rel), None) {
         Ok(b) => b,
         Err(e) => {
@@ -177,46 +182,6 @@ fn parse_text<'a>(rel: &str, bytes: &'a [u8], sink: &mut Sink) -> Option<yaml::N
     }
 }
 
-fn yaml_files(dir: &Path, recursive: bool) -> Vec<PathBuf> {
-    let walker =
-        walkdir::WalkDir::new(dir).min_depth(1).max_depth(if recursive { usize::MAX } else { 1 }).sort_by_file_name();
-    walker
-        .into_iter()
-        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'))
-        .filter_map(|e| e.ok())
-        .filter(|e| {
-            e.file_type().is_file() && matches!(e.path().extension().and_then(|x| x.to_str()), Some("yaml" | "yml"))
-        })
-        .map(|e| e.into_path())
-        .collect()
-}
-
-/// Every YAML file below `dir` (hidden entries skipped) with its stamp, in
-/// name order. Folders are read in parallel and files are stat'ed relative to
-/// their folder, which is what makes a warm `check` on 100,000 files quick.
-fn walk_with_stamps(dir: &Path) -> Vec<(PathBuf, Option<cache::Stamp>)> {
-    let Ok(read) = std::fs::read_dir(dir) else { return Vec::new() };
-    let mut entries: Vec<std::fs::DirEntry> =
-        read.filter_map(|e| e.ok()).filter(|e| !e.file_name().to_string_lossy().starts_with('.')).collect();
-    entries.sort_by_key(|e| e.file_name());
-    entries
-        .par_iter()
-        .flat_map_iter(|entry| {
-            let kind = entry.file_type().ok();
-            let path = entry.path();
-            if kind.is_some_and(|k| k.is_dir()) {
-                walk_with_stamps(&path)
-            } else if kind.is_some_and(|k| k.is_file())
-                && matches!(path.extension().and_then(|x| x.to_str()), Some("yaml" | "yml"))
-            {
-                vec![(path, entry.metadata().ok().map(|m| cache::Stamp::of(&m)))]
-            } else {
-                Vec::new()
-            }
-        })
-        .collect()
-}
-
 /// The path of a file relative to the root, with `/`.
 pub(crate) fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
@@ -227,7 +192,9 @@ fn load_calendar(root: &Path, settings: &Settings, out: &mut Vec<Diagnostic>) ->
     let dir = root.join("rules/calendars");
     let mut base = None;
     let mut additions = Vec::new();
-    for path in yaml_files(&dir, false) {
+    let walked = walk::yaml_files(root, &dir, false);
+    out.extend(walked.problems);
+    for (path, _) in walked.files {
         let rel = relative(root, &path);
         let Some(file) = read_yaml_file(root, &rel, out, calendar_file::read_calendar) else { continue };
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
@@ -261,8 +228,12 @@ fn load_calendar(root: &Path, settings: &Settings, out: &mut Vec<Diagnostic>) ->
 
 fn load_rules(root: &Path, settings: &Settings, out: &mut Vec<Diagnostic>) -> Result<Vec<Rule>> {
     let mut rules: Vec<Rule> = Vec::new();
-    let paths = yaml_files(&root.join("rules"), false);
-    if paths.is_empty() {
+    let walked = walk::yaml_files(root, &root.join("rules"), false);
+    // A rules file that cannot be read is reported, and the built-in rules are not put in its place.
+    let unread = !walked.problems.is_empty();
+    out.extend(walked.problems);
+    let paths: Vec<PathBuf> = walked.files.into_iter().map(|(p, _)| p).collect();
+    if paths.is_empty() && !unread {
         let mut sink = Sink::new("<内置>/rules/deadlines.yaml");
         if let Ok(Some(node)) = yaml::parse(sink.file, BUILTIN_RULES) {
             rules = rule_file::read_rules(sink.file, &node, settings, &mut sink);
@@ -288,10 +259,11 @@ fn load_rules(root: &Path, settings: &Settings, out: &mut Vec<Diagnostic>) -> Re
 }
 
 /// Reads every case and meeting file under `cases/`, in parallel, reusing cached results.
-fn parse_cases(root: &Path, opts: LoadOptions) -> Result<Vec<(String, ParsedFile)>> {
+fn parse_cases(root: &Path, opts: LoadOptions, out: &mut Vec<Diagnostic>) -> Result<Vec<(String, ParsedFile)>> {
     crate::timing::mark("start");
-    let (mut paths, stamps): (Vec<PathBuf>, Vec<Option<cache::Stamp>>) =
-        walk_with_stamps(&root.join("cases")).into_iter().unzip();
+    let walked = walk::yaml_files(root, &root.join("cases"), true);
+    out.extend(walked.problems);
+    let (mut paths, stamps): (Vec<PathBuf>, Vec<Option<cache::Stamp>>) = walked.files.into_iter().unzip();
     let mut stamps: Vec<(String, Option<cache::Stamp>)> =
         paths.iter().zip(stamps).map(|(path, stamp)| (relative(root, path), stamp)).collect();
     // New files checked before they are written are read from the overlay.
@@ -463,8 +435,7 @@ fn parse_bytes(rel: &str, path: &Path, read: Result<Vec<u8>, ReadError>) -> Pars
         Ok(bytes) => match parse_text(rel, &bytes, &mut sink) {
             None => Content::None,
             Some(node) => {
-                let is_meeting =
-                    matches!(path.file_name().and_then(|n| n.to_str()), Some("meeting.yaml" | "meeting.yml"));
+                let is_meeting = path.file_stem().is_some_and(|n| n.eq_ignore_ascii_case("meeting"));
                 if is_meeting {
                     settings::read_meeting(rel, &node, &mut sink)
                         .map_or(Content::None, |m| Content::Meeting(Box::new(m)))
