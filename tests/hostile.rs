@@ -144,3 +144,41 @@ fn links_are_read_when_they_stay_inside_and_reported_when_they_do_not() {
     // The built-in rules are not put in place of the unread file: no clock is evaluated by rules nobody wrote.
     assert_eq!(value["summary"]["overdue"], 0, "{value}");
 }
+
+/// Dates every case file an hour back, so the parse cache trusts and stores them.
+fn age(repo: &Path) {
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for entry in walkdir::WalkDir::new(repo.join("cases")) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            std::fs::File::options().write(true).open(entry.path()).unwrap().set_modified(old).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_damaged_parse_cache_is_discarded_and_rebuilt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(tmp.path());
+    age(&repo);
+    let truth = common::qinqing(&repo, &["check", "--no-cache", "--format", "json", "--as-of", "2026-11-20"]);
+    let first = common::qinqing(&repo, &["check", "--format", "json", "--as-of", "2026-11-20"]);
+    assert_eq!(first.stdout, truth.stdout);
+    let cache = repo.join(".qinqing-cache/parse.bin");
+    let good = std::fs::read(&cache).unwrap();
+    // One byte of a department's name changed, as a bad disk or a stray write would: 市教育局 → 市教耲局.
+    let name = "教育局".as_bytes();
+    let at = good.windows(name.len()).position(|w| w == name).expect("the cache holds the name");
+    let mut bad = good.clone();
+    bad[at + 3] ^= 0x01;
+    std::fs::write(&cache, &bad).unwrap();
+    let after = common::qinqing(&repo, &["check", "--format", "json", "--as-of", "2026-11-20"]);
+    assert_eq!(after.stdout, truth.stdout, "no invented diagnostic, the same overdue count");
+    assert_eq!(std::fs::read(&cache).unwrap(), good, "rebuilt");
+    // Cut short, or garbage: the same.
+    for damaged in [good[..good.len() / 2].to_vec(), vec![0xff; 64], Vec::new()] {
+        std::fs::write(&cache, damaged).unwrap();
+        let run = common::qinqing(&repo, &["check", "--format", "json", "--as-of", "2026-11-20"]);
+        assert_eq!(run.stdout, truth.stdout);
+    }
+}

@@ -17,8 +17,8 @@ use crate::load::ParsedFile;
 
 // Bumped whenever a cached type changes shape (3: events gained reason, from, decision, participants;
 // meetings organiser and session; 5: dates outside 1949–2100 are errors; 6: a key with no value is an
-// error: older results are stale).
-const FORMAT: &str = concat!("qinqing-parse-cache/7-empty-lists/", env!("CARGO_PKG_VERSION"));
+// error: older results are stale; 8: each chunk carries a CRC-32).
+const FORMAT: &str = concat!("qinqing-parse-cache/8-checksummed/", env!("CARGO_PKG_VERSION"));
 const CHUNK: usize = 2048;
 
 /// What identifies a file's contents without reading it.
@@ -78,7 +78,10 @@ pub(crate) struct Cached {
     pub(crate) base_len: usize,
 }
 
-/// Reads the cache; a missing, foreign or damaged part is simply empty.
+/// Reads the cache; a missing, foreign or damaged part is simply empty, so
+/// its files are parsed again and the cache rebuilt. A damaged file must not
+/// be decoded: postcard reads flipped bytes as other valid text (an unknown
+/// department that is no typo of anyone's), so every chunk is checksummed.
 pub(crate) fn read(root: &Path) -> Cached {
     let mut entries = read_file(&base_file(root));
     let base_len = entries.len();
@@ -90,20 +93,27 @@ pub(crate) fn read(root: &Path) -> Cached {
 
 fn read_file(path: &Path) -> Vec<Entry> {
     let Ok(bytes) = std::fs::read(path) else { return Vec::new() };
-    let Ok((header, rest)) = postcard::take_from_bytes::<(String, Vec<u32>)>(&bytes) else { return Vec::new() };
+    let Ok((header, rest)) = postcard::take_from_bytes::<(String, Vec<(u32, u32)>)>(&bytes) else {
+        return Vec::new();
+    };
     if header.0 != FORMAT {
         return Vec::new();
     }
     let mut chunks = Vec::with_capacity(header.1.len());
     let mut at = 0usize;
-    for len in &header.1 {
-        let end = at + *len as usize;
+    for (len, crc) in &header.1 {
+        let end = at.saturating_add(*len as usize);
         let Some(chunk) = rest.get(at..end) else { return Vec::new() };
-        chunks.push(chunk);
+        chunks.push((chunk, *crc));
         at = end;
     }
-    let decoded: Option<Vec<Vec<Entry>>> =
-        chunks.par_iter().map(|c| postcard::from_bytes::<Vec<Entry>>(c).ok()).collect();
+    if at != rest.len() {
+        return Vec::new();
+    }
+    let decoded: Option<Vec<Vec<Entry>>> = chunks
+        .par_iter()
+        .map(|(c, crc)| (crc32fast::hash(c) == *crc).then(|| postcard::from_bytes::<Vec<Entry>>(c).ok()).flatten())
+        .collect();
     decoded.unwrap_or_default().into_iter().flatten().collect()
 }
 
@@ -154,7 +164,7 @@ fn write_file(root: &Path, target: &Path, entries: &[Store]) -> anyhow::Result<(
             postcard::to_stdvec(&owned).unwrap_or_default()
         })
         .collect();
-    let lens: Vec<u32> = blobs.iter().map(|b| b.len() as u32).collect();
+    let lens: Vec<(u32, u32)> = blobs.iter().map(|b| (b.len() as u32, crc32fast::hash(b))).collect();
     let header = postcard::to_stdvec(&(FORMAT, &lens)).map_err(std::io::Error::other)?;
     crate::fsx::write_with(target, crate::fsx::Mode::Replace, |f| {
         f.write_all(&header)?;
