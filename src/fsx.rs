@@ -5,8 +5,11 @@
 //!   over its name: a reader sees the old file or the new one, never half.
 //! - A file that existed keeps its permissions; a new one gets the permissions
 //!   any program's new file gets (0666 less the umask).
-//! - A symbolic link is never followed: a link where a file is to be written is
-//!   refused, and lock files are opened with `O_NOFOLLOW`.
+//! - A symbolic link is never followed: a link where a file is to be written,
+//!   or in any folder of its path inside the repository ([`confine`]), is
+//!   refused, and lock files are opened with `O_NOFOLLOW`. Files the tool reads
+//!   for itself (cache, register, journal, templates) are read through [`read`],
+//!   which refuses a path that leads outside the repository.
 //! - A whole folder (the site) is written as a fresh [`Tree`] and swapped in at once.
 
 use std::fs::{File, OpenOptions, Permissions};
@@ -14,6 +17,58 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
+
+/// The repository whose paths are checked for links: set once the command knows it.
+static CONFINED: std::sync::Mutex<Option<(PathBuf, PathBuf)>> = std::sync::Mutex::new(None);
+
+/// From now on, paths inside `root` are written only through real folders
+/// and read only where they lead inside it.
+pub(crate) fn confine(root: &Path) {
+    let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    if let Ok(mut c) = CONFINED.lock() {
+        *c = Some((root.to_path_buf(), canonical));
+    }
+}
+
+fn confined() -> Option<(PathBuf, PathBuf)> {
+    CONFINED.lock().ok().and_then(|c| c.clone())
+}
+
+/// Refuses a path inside the repository with a link in one of its folders or itself.
+fn refuse_links(path: &Path) -> Result<()> {
+    let Some((root, _)) = confined() else { return Ok(()) };
+    let Ok(rel) = path.strip_prefix(&root) else { return Ok(()) };
+    let mut at = root;
+    for part in rel.components() {
+        at.push(part);
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if m.file_type().is_symlink() => {
+                bail!("{} 是符号链接，qinqing 不会通过链接写入文件；请换成普通文件夹或文件", at.display())
+            }
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    Ok(())
+}
+
+/// Reads a file the tool keeps in the repository, unless its path leads outside it.
+pub(crate) fn read(path: &Path) -> std::io::Result<Vec<u8>> {
+    if let Some((root, canonical)) = confined() {
+        if path.starts_with(&root) {
+            if let Ok(target) = path.canonicalize() {
+                if !target.starts_with(&canonical) {
+                    return Err(std::io::Error::other(format!(
+                        "{} 经符号链接指向案件库以外（{}），未读取",
+                        path.display(),
+                        target.display()
+                    )));
+                }
+            }
+        }
+    }
+    std::fs::read(path)
+}
 
 /// Whether an existing file may be replaced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,6 +121,7 @@ pub(crate) fn write_with(path: &Path, mode: Mode, fill: impl FnOnce(&mut File) -
 
 /// Creates a folder and its parents.
 pub(crate) fn create_dir_all(dir: &Path) -> Result<()> {
+    refuse_links(dir)?;
     std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))
 }
 
@@ -137,7 +193,7 @@ impl Tree {
 
     /// Copies a file into the tree.
     pub(crate) fn copy_in(&self, rel: &str, from: &Path) -> Result<()> {
-        let bytes = std::fs::read(from).with_context(|| format!("无法读取 {}", from.display()))?;
+        let bytes = read(from).with_context(|| format!("无法读取 {}", from.display()))?;
         self.put(rel, &bytes)
     }
 

@@ -182,3 +182,80 @@ fn a_damaged_parse_cache_is_discarded_and_rebuilt() {
         assert_eq!(run.stdout, truth.stdout);
     }
 }
+
+/// Every file below a folder, with its contents.
+fn snapshot_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().display().to_string(), std::fs::read(e.path()).unwrap()))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_cloned_repository_cannot_make_a_run_write_or_read_outside_it() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(&tmp.path().join("repo"));
+    age(&repo);
+    let outside = tmp.path().join("outside");
+    std::fs::create_dir_all(outside.join("cache")).unwrap();
+    std::fs::write(outside.join("victim"), "precious").unwrap();
+    let before = snapshot_of(&outside);
+    let run = |args: &[&str]| common::qinqing(&repo, args);
+
+    // The lock file of the register, and the cache's .gitignore, as links a clone can carry.
+    std::fs::create_dir_all(repo.join(".qinqing-cache")).unwrap();
+    symlink(outside.join("victim"), repo.join(".qinqing-cache/issued.lock")).unwrap();
+    symlink(outside.join("new-gitignore"), repo.join(".qinqing-cache/.gitignore")).unwrap();
+    let issued = run(&["render", "supervision", "--as-of", "2026-11-20", "--issue", "--format", "md"]);
+    assert_ne!(issued.code, 0, "{}", issued.stderr);
+    let _ = run(&["check", "--as-of", "2026-11-20"]);
+    assert_eq!(snapshot_of(&outside), before);
+
+    // The cache folder and the output folder as links to outside folders.
+    std::fs::remove_dir_all(repo.join(".qinqing-cache")).unwrap();
+    symlink(outside.join("cache"), repo.join(".qinqing-cache")).unwrap();
+    symlink(&outside, repo.join("output")).unwrap();
+    let checked = run(&["check", "--format", "json", "--as-of", "2026-11-20"]);
+    assert_eq!(checked.code, 1, "the check itself still runs: {}", checked.stderr);
+    let refused = run(&["note", "HZ-2026-0131", "--date", "2026-11-20", "--text", "催办"]);
+    assert_ne!(refused.code, 0, "the write side takes its lock in the cache folder: refused");
+    std::fs::remove_file(repo.join(".qinqing-cache")).unwrap();
+    let rendered = run(&["render", "bulletin", "--as-of", "2026-11-20", "--format", "md"]);
+    assert_ne!(rendered.code, 0);
+    assert!(rendered.stderr.contains("符号链接"), "{}", rendered.stderr);
+    let built = run(&["build", "--as-of", "2026-11-20"]);
+    assert_ne!(built.code, 0);
+    assert_eq!(snapshot_of(&outside), before, "nothing written outside the repository");
+
+    // A register linked to a file outside is not read either.
+    std::fs::remove_file(repo.join("output")).unwrap();
+    std::fs::write(outside.join("issued.yaml"), "- {number: 湖营商督〔2026〕99号}\n").unwrap();
+    symlink(outside.join("issued.yaml"), repo.join("issued.yaml")).unwrap();
+    let rendered = run(&["render", "bulletin", "--as-of", "2026-11-20", "--issue", "--format", "md"]);
+    assert_ne!(rendered.code, 0);
+    assert!(rendered.stderr.contains("链接"), "{}", rendered.stderr);
+    assert_eq!(snapshot_of(&outside).len(), before.len() + 1, "only the file the test put there");
+}
+
+#[test]
+fn a_template_that_includes_itself_is_refused_at_its_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(tmp.path());
+    std::fs::create_dir_all(repo.join("templates")).unwrap();
+    let text = std::fs::read_to_string(common::root().join("src/render/templates/bulletin.md.tera")).unwrap();
+    let lines = text.lines().count();
+    std::fs::write(repo.join("templates/bulletin.md.tera"), format!("{text}\n{{%- include \"bulletin.md.tera\" %}}\n"))
+        .unwrap();
+    let run = common::qinqing(&repo, &["render", "bulletin", "--as-of", "2026-11-20", "--format", "md"]);
+    assert_eq!(run.code, 2, "refused, not a crash: {}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!("templates/bulletin.md.tera 第{}行用了「include」", lines + 2)),
+        "{}",
+        run.stderr
+    );
+}

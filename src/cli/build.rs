@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use crate::diag::Severity;
 use crate::load::LoadOptions;
@@ -94,8 +94,8 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let departments_svg = chart::departments_svg(&bars, 15)?;
     crate::timing::mark("figures");
     let register_path = repository.root.join(register::FILE);
-    let issued = match std::fs::read_to_string(&register_path) {
-        Ok(text) => register::read(&text)?,
+    let issued = match crate::fsx::read(&register_path) {
+        Ok(bytes) => register::read(&String::from_utf8(bytes).context("issued.yaml 不是 UTF-8 编码")?)?,
         Err(_) => Vec::new(),
     };
     // Files `render --issue` wrote for a registered number, if they are still in output/.

@@ -268,7 +268,9 @@ fn root(repo: Option<&Path>) -> Result<std::path::PathBuf> {
         Some(p) => p.to_path_buf(),
         None => std::env::current_dir().context("无法读取当前目录")?,
     };
-    load::find_root(&start)
+    let root = load::find_root(&start)?;
+    crate::fsx::confine(&root);
+    Ok(root)
 }
 
 fn open(repo: Option<&Path>, opts: LoadOptions) -> Result<Checked> {

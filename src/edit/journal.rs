@@ -96,7 +96,7 @@ fn finish(root: &Path) -> Result<usize> {
     if !meta.is_file() || meta.len() > MAX_JOURNAL_BYTES {
         bail!("{}/{FILE} 不是 qinqing 写的日志（是链接、目录或过大），未补写任何文件；请核对后删除它", cache::DIR);
     }
-    let bytes = std::fs::read(&path).with_context(|| format!("无法读取 {}", path.display()))?;
+    let bytes = crate::fsx::read(&path).with_context(|| format!("无法读取 {}", path.display()))?;
     let Ok(journal) = serde_json::from_slice::<Journal>(&bytes) else {
         // The journal is written atomically, so a damaged one was never complete: nothing was applied.
         std::fs::remove_file(&path)?;
@@ -148,7 +148,7 @@ fn inside(root: &Path, rel: &str) -> Result<()> {
 }
 
 fn read(root: &Path, rel: &str) -> Result<Option<Vec<u8>>> {
-    match std::fs::read(root.join(rel)) {
+    match crate::fsx::read(&root.join(rel)) {
         Ok(b) => Ok(Some(b)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e).with_context(|| format!("无法读取 {rel}")),
@@ -169,7 +169,7 @@ mod tests {
     use super::*;
 
     fn edit(root: &Path, rel: &str, after: &str) -> Edit {
-        let before = std::fs::read(root.join(rel)).unwrap_or_default();
+        let before = crate::fsx::read(&root.join(rel)).unwrap_or_default();
         let new = !root.join(rel).exists();
         Edit { root: root.to_path_buf(), rel: rel.into(), before, after: after.into(), new }
     }

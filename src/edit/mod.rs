@@ -69,7 +69,7 @@ impl Edit {
 
 /// Plans the addition of an event to a case's file.
 pub(crate) fn add_event(root: &Path, rel: &str, event: &NewEvent) -> Result<Edit> {
-    let before = std::fs::read(root.join(rel)).with_context(|| format!("无法读取 {rel}"))?;
+    let before = crate::fsx::read(&root.join(rel)).with_context(|| format!("无法读取 {rel}"))?;
     let text = std::str::from_utf8(&before).with_context(|| format!("{rel} 不是 UTF-8 文本"))?;
     let after = append::append_event(text, event).map_err(|e| anyhow::anyhow!("{rel}：{e}"))?;
     Ok(Edit { root: root.to_path_buf(), rel: rel.to_string(), before, after, new: false })

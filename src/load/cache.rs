@@ -92,7 +92,7 @@ pub(crate) fn read(root: &Path) -> Cached {
 }
 
 fn read_file(path: &Path) -> Vec<Entry> {
-    let Ok(bytes) = std::fs::read(path) else { return Vec::new() };
+    let Ok(bytes) = crate::fsx::read(path) else { return Vec::new() };
     let Ok((header, rest)) = postcard::take_from_bytes::<(String, Vec<(u32, u32)>)>(&bytes) else {
         return Vec::new();
     };

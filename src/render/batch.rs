@@ -113,7 +113,7 @@ pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) ->
         if std::fs::symlink_metadata(&register_path).is_ok_and(|m| !m.is_file()) {
             bail!("{} 不是普通文件（是链接或目录），不从中取号", register::FILE);
         }
-        let existing = match std::fs::read(&register_path) {
+        let existing = match crate::fsx::read(&register_path) {
             Ok(b) => Some(b),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(e).context("无法读取发文登记簿 issued.yaml"),

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 
 use crate::model::{DocKind, Named};
 use crate::render::document::{escape_markdown, parse_markdown, parse_markdown_with, plain, Block, Charts};
@@ -49,7 +49,14 @@ impl Templates {
             let name = kind.spec().template;
             let path = root.join("templates").join(name);
             let text = if path.is_file() {
-                std::fs::read_to_string(&path).with_context(|| format!("无法读取模板 {}", path.display()))?
+                let bytes = crate::fsx::read(&path).with_context(|| format!("无法读取模板 {}", path.display()))?;
+                let text = String::from_utf8(bytes).map_err(|_| anyhow!("模板 templates/{name} 不是 UTF-8 编码"))?;
+                if let Some((line, tag)) = composing_tag(&text) {
+                    bail!(
+                        "模板 templates/{name} 第{line}行用了「{tag}」：模板只能是一个文件，不能包含、继承或导入模板，也不能定义宏（一个调用自己的模板会让程序崩溃）"
+                    );
+                }
+                text
             } else {
                 builtin(kind).to_string()
             };
@@ -92,6 +99,22 @@ impl Templates {
             markdown: markdown.trim().to_string() + "\n",
         })
     }
+}
+
+/// The first tag that brings in another template or defines a macro, with its
+/// line: Tera follows an include of itself, or a macro calling itself, until
+/// the stack overflows, so a template is one self-contained file.
+fn composing_tag(text: &str) -> Option<(usize, &'static str)> {
+    for (at, _) in text.match_indices("{%") {
+        let rest = text[at + 2..].trim_start_matches('-').trim_start();
+        for tag in ["include", "extends", "import", "macro"] {
+            let after = rest.strip_prefix(tag);
+            if after.is_some_and(|a| a.starts_with(|c: char| c.is_whitespace() || c == '"' || c == '\'')) {
+                return Some((text[..at].matches('\n').count() + 1, tag));
+            }
+        }
+    }
+    None
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {
