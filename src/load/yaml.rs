@@ -15,6 +15,10 @@ use crate::diag::{Diagnostic, Pos};
 pub(crate) const MAX_DEPTH: usize = 64;
 /// Most nodes one file may expand to, aliases included.
 pub(crate) const MAX_NODES: usize = 100_000;
+/// Most bytes of text one file may expand to, aliases included: every
+/// expanded scalar is copied when it is read, so a 100 KB scalar aliased
+/// 20,000 times would cost gigabytes though it is only one node each time.
+pub(crate) const MAX_EXPANDED_BYTES: usize = 16 * 1024 * 1024;
 
 /// A YAML node and where it starts; scalars borrow from the text when they can.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,9 +71,10 @@ enum Frame<'a> {
 pub(crate) fn parse<'a>(file: &str, text: &'a str) -> Result<Option<Node<'a>>, Diagnostic> {
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame<'a>> = Vec::new();
-    let mut anchors: HashMap<usize, (Node<'a>, usize)> = HashMap::new();
+    let mut anchors: HashMap<usize, (Node<'a>, Cost)> = HashMap::new();
     let mut root: Option<Node<'a>> = None;
     let mut nodes = 0usize;
+    let mut bytes = text.len();
     let mut documents = 0;
     let mut last_end = Pos::start();
 
@@ -124,15 +129,21 @@ pub(crate) fn parse<'a>(file: &str, text: &'a str) -> Result<Option<Node<'a>>, D
                 let Some((node, size)) = anchors.get(&id) else {
                     return Err(Diagnostic::error("yaml-syntax", file, pos, "引用了未定义的锚点"));
                 };
-                nodes += size;
-                if nodes > MAX_NODES {
+                nodes = nodes.saturating_add(size.nodes);
+                bytes = bytes.saturating_add(size.bytes);
+                if nodes > MAX_NODES || bytes > MAX_EXPANDED_BYTES {
+                    let what = if nodes > MAX_NODES {
+                        format!("{MAX_NODES} 个节点")
+                    } else {
+                        format!("{} MB 文字", MAX_EXPANDED_BYTES >> 20)
+                    };
                     return Err(Diagnostic::error(
                         "yaml-alias-bomb",
                         file,
                         pos,
-                        format!("别名展开后超过 {MAX_NODES} 个节点，已停止读取"),
+                        format!("别名展开后超过 {what}，已停止读取"),
                     )
-                    .with_hint("文件中的锚点（&）与别名（*）层层嵌套，疑似恶意构造；请删除别名"));
+                    .with_hint("文件中的锚点（&）与别名（*）反复引用，疑似恶意构造；请删除别名"));
                 }
                 let mut node = node.clone();
                 node.pos = pos;
@@ -141,7 +152,7 @@ pub(crate) fn parse<'a>(file: &str, text: &'a str) -> Result<Option<Node<'a>>, D
         };
         let Some((node, anchor)) = complete else { continue };
         if anchor != 0 {
-            anchors.insert(anchor, (node.clone(), count_nodes(&node)));
+            anchors.insert(anchor, (node.clone(), cost(&node)));
         }
         match stack.last_mut() {
             None => root = Some(node),
@@ -155,12 +166,30 @@ pub(crate) fn parse<'a>(file: &str, text: &'a str) -> Result<Option<Node<'a>>, D
     Ok(root)
 }
 
-fn count_nodes(node: &Node) -> usize {
-    1 + match &node.value {
-        Value::Seq(items) => items.iter().map(count_nodes).sum(),
-        Value::Map(entries) => entries.iter().map(|(k, v)| count_nodes(k) + count_nodes(v)).sum(),
-        _ => 0,
+/// What expanding a node once costs.
+#[derive(Debug, Clone, Copy, Default)]
+struct Cost {
+    nodes: usize,
+    bytes: usize,
+}
+
+fn cost(node: &Node) -> Cost {
+    let mut c = Cost { nodes: 1, bytes: 0 };
+    let mut add = |n: &Node| {
+        let d = cost(n);
+        c.nodes = c.nodes.saturating_add(d.nodes);
+        c.bytes = c.bytes.saturating_add(d.bytes);
+    };
+    match &node.value {
+        Value::Str(s) => return Cost { nodes: 1, bytes: s.len() },
+        Value::Seq(items) => items.iter().for_each(&mut add),
+        Value::Map(entries) => entries.iter().for_each(|(k, v)| {
+            add(k);
+            add(v);
+        }),
+        Value::Null => {}
     }
+    c
 }
 
 fn pos_of(span: &Span) -> Pos {
@@ -272,6 +301,20 @@ mod tests {
         }
         let d = parse("t.yaml", &text).unwrap_err();
         assert_eq!(d.code, "yaml-alias-bomb");
+    }
+
+    #[test]
+    fn a_long_text_aliased_many_times_is_bounded_by_bytes() {
+        // 100 KB aliased 20,000 times: 20,000 nodes, under the node budget, but 2 GB of text.
+        let mut text = format!("a: &big \"{}\"\nb: [", "x".repeat(100_000));
+        text.push_str(&vec!["*big"; 20_000].join(", "));
+        text.push_str("]\n");
+        let d = parse("t.yaml", &text).unwrap_err();
+        assert_eq!((d.code.as_str(), d.line), ("yaml-alias-bomb", 2));
+        assert!(d.message.contains("16 MB"), "{}", d.message);
+        // A modest reuse is fine.
+        let text = format!("a: &t \"{}\"\nb: [*t, *t, *t]\n", "x".repeat(1000));
+        assert!(parse("t.yaml", &text).is_ok());
     }
 
     #[test]
