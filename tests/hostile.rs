@@ -259,3 +259,63 @@ fn a_template_that_includes_itself_is_refused_at_its_line() {
         run.stderr
     );
 }
+
+#[test]
+fn three_hundred_pdfs_in_one_call_are_all_written() {
+    // 300 letters: ten departments, each assigned a case on thirty working days.
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(tmp.path());
+    let departments = [
+        "市发展和改革委员会",
+        "市经济和信息化局",
+        "市交通运输局",
+        "市教育局",
+        "市人力资源和社会保障局",
+        "市自然资源和规划局",
+        "市住房和城乡建设局",
+        "市文化广电旅游局",
+        "市商务局",
+        "市科学技术局",
+    ];
+    let dir = repo.join("cases/2025");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut day = chrono::NaiveDate::from_ymd_opt(2025, 3, 3).unwrap();
+    let mut n = 0;
+    for _ in 0..30 {
+        while chrono::Datelike::weekday(&day).number_from_monday() > 5 {
+            day = day.succ_opt().unwrap();
+        }
+        for lead in departments {
+            n += 1;
+            let id = format!("HZ-2025-{n:04}");
+            let text = format!(
+                "id: {id}\ntitle: 测试问题{n}\nenterprise:\n  name: 湖州某某公司{n}\nreceived: {day}\nchannel: online\n\
+                 timeline:\n  - date: {day}\n    event: assigned\n    lead: {lead}\n"
+            );
+            std::fs::write(dir.join(format!("{id}.yaml")), text).unwrap();
+        }
+        day = day.succ_opt().unwrap();
+    }
+    let out = tmp.path().join("letters");
+    let run = common::qinqing(
+        &repo,
+        &[
+            "render",
+            "assignment",
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2025-12-31",
+            "--as-of",
+            "2025-12-31",
+            "--format",
+            "pdf",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "not aborted: {}", run.stderr);
+    let pdfs: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(pdfs.len(), 300);
+    assert!(pdfs.iter().all(|p| std::fs::read(p).unwrap().starts_with(b"%PDF")));
+}

@@ -148,8 +148,6 @@ fn rss_mb() -> u64 {
 }
 
 pub(crate) fn run_render(args: RenderArgs) -> Result<u8> {
-    use rayon::prelude::*;
-
     use crate::render::document::{parse_markdown, Document};
     use crate::render::fonts::Fonts;
 
@@ -190,18 +188,21 @@ pub(crate) fn run_render(args: RenderArgs) -> Result<u8> {
         }
     };
     let t = std::time::Instant::now();
-    let mut done = 0usize;
-    let mut bytes = 0usize;
-    while done < args.count {
-        let n = (args.count - done).min(200);
-        let sizes: Vec<usize> = (done..done + n)
-            .into_par_iter()
-            .map(|i| crate::render::pdf::render(&doc(i), &fonts, date).map(|b| b.len()))
-            .collect::<Result<_>>()?;
-        bytes += sizes.iter().sum::<usize>();
-        done += n;
-        eprintln!("{done:>6} 份  {:>7.1} 份/秒  内存 {} MB", done as f64 / t.elapsed().as_secs_f64(), rss_mb());
-    }
+    // All in one call, on the executor `render` and `build` use: no batches that would hide
+    // a cost that grows with the number of documents.
+    let finished = std::sync::atomic::AtomicUsize::new(0);
+    let sizes: Vec<usize> = crate::render::each_document(args.count, |i| {
+        let size = crate::render::pdf::render(&doc(i), &fonts, date).map(|b| b.len());
+        let n = finished.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        if n % 200 == 0 {
+            eprintln!("{n:>6} 份  {:>7.1} 份/秒  内存 {} MB", n as f64 / t.elapsed().as_secs_f64(), rss_mb());
+        }
+        size
+    })
+    .into_iter()
+    .collect::<Result<_>>()?;
+    let done = sizes.len();
+    let bytes: usize = sizes.iter().sum();
     let secs = t.elapsed().as_secs_f64();
     println!(
         "{} 份一页 PDF，{:.2} s，{:.1} 份/秒，平均 {:.1} ms/份（{} 线程），平均 {} KB",

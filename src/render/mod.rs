@@ -17,7 +17,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use chrono::NaiveDate;
-use rayon::prelude::*;
 
 use crate::render::document::Document;
 use crate::render::fonts::Fonts;
@@ -121,6 +120,38 @@ impl std::fmt::Display for Problem {
     }
 }
 
+/// Runs `work` for each of `count` items on plain worker threads, one item
+/// at a time each, and gives the results in order.
+///
+/// Not on rayon's pool: typst lays out and writes a PDF with rayon, and a
+/// rayon worker waiting for that work steals other queued jobs onto its own
+/// stack; with documents queued on the same pool, about 95 renders nested on
+/// one stack overflowed it at 250 PDFs, and every unfinished render kept its
+/// memory. A plain thread waiting on rayon just waits.
+pub(crate) fn each_document<T: Send>(count: usize, work: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).min(count.max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, T)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if i >= count {
+                            break mine;
+                        }
+                        mine.push((i, work(i)));
+                    }
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, t)| t).collect()
+}
+
 /// Writes every format of every document, in parallel. Fonts are loaded once,
 /// by the caller; `tick` is called after each document (progress bar).
 pub(crate) fn write_all(
@@ -131,8 +162,9 @@ pub(crate) fn write_all(
     date: NaiveDate,
     tick: &(dyn Fn() + Sync),
 ) -> Vec<Written> {
-    docs.par_iter()
-        .map(|(doc, stem)| {
+    each_document(docs.len(), |i| {
+        let (doc, stem) = &docs[i];
+        {
             let mut written = Written { files: Vec::new(), problems: Vec::new() };
             for format in formats {
                 let path = out_dir.join(format!("{stem}.{}", format.ext()));
@@ -163,8 +195,8 @@ pub(crate) fn write_all(
             }
             tick();
             written
-        })
-        .collect()
+        }
+    })
 }
 
 /// All the text a document shows, for the glyph check.
