@@ -194,7 +194,7 @@ pub(crate) fn run_render(args: RenderArgs) -> Result<u8> {
     let sizes: Vec<usize> = crate::render::each_document(args.count, |i| {
         let size = crate::render::pdf::render(&doc(i), &fonts, date).map(|b| b.len());
         let n = finished.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        if n % 200 == 0 {
+        if n.is_multiple_of(200) {
             eprintln!("{n:>6} 份  {:>7.1} 份/秒  内存 {} MB", n as f64 / t.elapsed().as_secs_f64(), rss_mb());
         }
         size
