@@ -319,3 +319,18 @@ fn three_hundred_pdfs_in_one_call_are_all_written() {
     assert_eq!(pdfs.len(), 300);
     assert!(pdfs.iter().all(|p| std::fs::read(p).unwrap().starts_with(b"%PDF")));
 }
+
+#[test]
+fn font_paths_outside_the_repository_are_refused_not_scanned() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(tmp.path());
+    let settings = std::fs::read_to_string(repo.join("qinqing.yaml")).unwrap();
+    let lines = settings.lines().count() as u64;
+    std::fs::write(repo.join("qinqing.yaml"), format!("{settings}fonts: [/, ../.., fonts/公文]\n")).unwrap();
+    let (value, exit) = check_json(&repo, "2026-11-20", &[]);
+    assert_eq!(exit, 2);
+    let found = diagnostics(&value);
+    assert!(found.contains(&("qinqing.yaml".into(), lines + 1, 9, "invalid-value".into())), "{found:?}");
+    assert!(found.contains(&("qinqing.yaml".into(), lines + 1, 12, "invalid-value".into())), "{found:?}");
+    assert_eq!(found.len(), 2, "fonts/公文 is fine: {found:?}");
+}

@@ -11,7 +11,7 @@ use crate::load::LoadOptions;
 use crate::model::{DocKind, Named};
 use crate::output::site::{self, Site};
 use crate::render::batch::{generate, Job};
-use crate::render::fonts::{font_dirs, Fonts};
+use crate::render::fonts::{font_files, Fonts};
 use crate::render::plan::Selection;
 use crate::render::{file_stem, register, Format};
 use crate::report::{chart, figures, trend};
@@ -52,7 +52,7 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let fonts = args
         .format
         .contains(&Format::Pdf)
-        .then(|| Fonts::discover(&font_dirs(&repository.root, &repository.settings.fonts)));
+        .then(|| Fonts::discover(&font_files(&repository.root, &repository.settings.fonts)));
     if let Some(f) = &fonts {
         eprintln!("字体：{}", f.report());
     }

@@ -15,7 +15,12 @@ pub(crate) const SETTINGS_FIELDS: &[Field] = &[
     field("calendar", false, Ty::Text, "节假日日历：rules/calendars/<名称>.yaml 或内置的 cn"),
     field("numbering", false, Ty::Map(&DocKind::NUMBERING_FIELDS), "发文字号格式，{year} 与 {seq} 自动填写"),
     field("levels", false, Ty::Dict, "层级及其中文名，如 { city: 市级, county: 区县 }"),
-    field("fonts", false, Ty::TextOrList, "额外的字体目录（相对案件库），公文 PDF 从中查找仿宋_GB2312 等字体"),
+    field(
+        "fonts",
+        false,
+        Ty::TextOrList,
+        "额外的字体文件夹或字体文件（案件库内的相对路径），公文 PDF 从中查找仿宋_GB2312 等字体",
+    ),
     field("report", false, Ty::Map(REPORT_FIELDS), "统计与通报：比率的小数位数、取舍方式、排名的最少案件数"),
     field(
         "printing",
@@ -91,7 +96,25 @@ pub(crate) fn read_settings(root: &Node, sink: &mut Sink) -> Settings {
             s.timezone = tz.value;
         }
     }
-    s.fonts = m.texts("fonts", sink).into_iter().map(|f| f.value).collect();
+    s.fonts = m
+        .texts("fonts", sink)
+        .into_iter()
+        .filter(|f| {
+            // Fonts come from the repository: `/` or `../..` would scan the machine's disks.
+            let path = std::path::Path::new(f.value.trim());
+            let outside = path.is_absolute()
+                || path.has_root()
+                || path
+                    .components()
+                    .any(|c| matches!(c, std::path::Component::ParentDir | std::path::Component::Prefix(_)));
+            if outside {
+                sink.error("invalid-value", f.pos, format!("字体路径「{}」不在案件库内", f.value))
+                    .hint("fonts 写案件库内的文件夹或字体文件，如 fonts/公文字体；系统字体不必写，会自动使用");
+            }
+            !outside
+        })
+        .map(|f| f.value)
+        .collect();
     if let Some(c) = m.spanned_text("calendar", sink) {
         s.calendar = c.value;
         s.calendar_pos = c.pos;

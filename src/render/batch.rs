@@ -14,7 +14,7 @@ use crate::model::document::Layout;
 use crate::model::EventType;
 use crate::model::{DocKind, Named};
 use crate::render::document::Document;
-use crate::render::fonts::{font_dirs, Fonts};
+use crate::render::fonts::{font_files, Fonts};
 use crate::render::plan::{plan, Planned, Recorded, Selection};
 use crate::render::register::{self, Pattern};
 use crate::render::template::Templates;
@@ -193,7 +193,7 @@ pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) ->
     let fonts = match fonts {
         Some(f) => Some(f),
         None if job.formats.contains(&Format::Pdf) => {
-            discovered = Fonts::discover(&font_dirs(&repository.root, &repository.settings.fonts));
+            discovered = Fonts::discover(&font_files(&repository.root, &repository.settings.fonts));
             eprintln!("字体：{}", discovered.report());
             Some(&discovered)
         }

@@ -1,11 +1,11 @@
 //! Fonts for official documents: loaded once per process, mapped to the four
 //! roles of GB/T 9704 (and 宋体 for page numbers), with free substitutes.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use typst::text::FontInfo;
-use typst_kit::fonts::FontStore;
+use typst_kit::fonts::{FontPath, FontStore};
 
 /// A typographic role of the standard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,12 +92,17 @@ pub(crate) struct Fonts {
 const FALLBACK: &[&str] = &["Noto Sans CJK SC", "Noto Serif CJK SC", "Noto Color Emoji", "DejaVu Sans"];
 
 impl Fonts {
-    /// Finds fonts in the given folders and, unless `QINQING_NO_SYSTEM_FONTS`
-    /// is set (to pin fonts for byte-identical PDFs on every machine), on the system.
-    pub(crate) fn discover(extra_dirs: &[PathBuf]) -> Fonts {
+    /// Takes the given font files and, unless `QINQING_NO_SYSTEM_FONTS` is set
+    /// (to pin fonts for byte-identical PDFs on every machine), the system's.
+    pub(crate) fn discover(files: &[PathBuf]) -> Fonts {
         let mut store = FontStore::new();
-        for dir in extra_dirs.iter().filter(|d| d.is_dir()) {
-            store.extend(typst_kit::fonts::scan(dir));
+        for path in files {
+            let Ok(data) = std::fs::read(path) else { continue };
+            let faces: Vec<(FontPath, FontInfo)> = typst::text::Font::iter(typst::foundations::Bytes::new(data))
+                .enumerate()
+                .map(|(index, font)| (FontPath { path: path.clone(), index: index as u32 }, font.info().clone()))
+                .collect();
+            store.extend(faces);
         }
         if std::env::var_os("QINQING_NO_SYSTEM_FONTS").is_none_or(|v| v.is_empty()) {
             store.extend(typst_kit::fonts::system());
@@ -171,7 +176,67 @@ fn is_joiner(c: char) -> bool {
     matches!(c, '\u{200D}' | '\u{FE0E}' | '\u{FE0F}')
 }
 
-/// The fonts to look in besides the system's: the repository's `fonts/` and configured folders.
-pub(crate) fn font_dirs(root: &std::path::Path, configured: &[String]) -> Vec<PathBuf> {
-    std::iter::once(root.join("fonts")).chain(configured.iter().map(|p| root.join(p))).collect()
+/// Most font files taken from the repository, and the largest one read: a
+/// `fonts:` entry is a folder of a few fonts, not a disk to scan.
+const MAX_FONT_FILES: usize = 200;
+const MAX_FONT_BYTES: u64 = 256 * 1024 * 1024;
+/// How deep below a fonts folder files are looked for.
+const MAX_FONT_DEPTH: usize = 3;
+
+/// The font files to use besides the system's: those in the repository's
+/// `fonts/` and in the configured folders or files, which must lie inside the
+/// repository (links are not followed out of it), at most [`MAX_FONT_FILES`].
+pub(crate) fn font_files(root: &Path, configured: &[String]) -> Vec<PathBuf> {
+    let inside = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut files = Vec::new();
+    for start in std::iter::once(root.join("fonts")).chain(configured.iter().map(|p| root.join(p))) {
+        // `load` refuses absolute paths and `..`; a link could still lead out.
+        if !start.canonicalize().is_ok_and(|c| c.starts_with(&inside)) {
+            continue;
+        }
+        let walker = walkdir::WalkDir::new(&start).follow_links(false).max_depth(MAX_FONT_DEPTH).sort_by_file_name();
+        for entry in walker.into_iter().filter_map(Result::ok) {
+            if files.len() >= MAX_FONT_FILES {
+                return files;
+            }
+            let is_font = entry
+                .path()
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| ["ttf", "otf", "ttc", "otc"].iter().any(|x| e.eq_ignore_ascii_case(x)));
+            if is_font && entry.file_type().is_file() && entry.metadata().is_ok_and(|m| m.len() <= MAX_FONT_BYTES) {
+                files.push(entry.into_path());
+            }
+        }
+    }
+    files
+}
+
+#[cfg(test)]
+mod font_file_tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn font_files_stay_inside_the_repository_and_are_bounded() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("repo");
+        let outside = tmp.path().join("outside");
+        std::fs::create_dir_all(root.join("fonts/deep/er/still/more")).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(root.join("fonts/仿宋_GB2312.TTF"), b"x").unwrap();
+        std::fs::write(root.join("fonts/readme.txt"), b"x").unwrap();
+        std::fs::write(root.join("fonts/deep/er/still/more/too-deep.ttf"), b"x").unwrap();
+        std::fs::write(outside.join("outside.ttf"), b"x").unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("fonts/linked")).unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("more-fonts")).unwrap();
+        std::fs::create_dir_all(root.join("公文字体")).unwrap();
+        for i in 0..(MAX_FONT_FILES + 5) {
+            std::fs::write(root.join(format!("公文字体/{i:03}.otf")), b"x").unwrap();
+        }
+        let found = font_files(&root, &["more-fonts".into()]);
+        assert_eq!(found, vec![root.join("fonts/仿宋_GB2312.TTF")]);
+        let many = font_files(&root, &["公文字体".into()]);
+        assert_eq!(many.len(), MAX_FONT_FILES);
+    }
 }

@@ -304,7 +304,7 @@ fn bulletin(snapshot: &Snapshot, sel: &Selection) -> Result<Planned> {
         .collect();
     let trend = trend::monthly(snapshot, &trend::months(repo, from, to, as_of));
     let svg = chart::trend_svg(&trend)?;
-    let png = chart::png(&svg, &crate::render::fonts::font_dirs(&repo.root, &repo.settings.fonts), 2.0)?;
+    let png = chart::png(&svg, &crate::render::fonts::font_files(&repo.root, &repo.settings.fonts), 2.0)?;
     let unranked = table.iter().filter(|r| r["ranked"] == json!(false)).count();
     let context = merge(
         common(repo, as_of),

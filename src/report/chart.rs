@@ -201,14 +201,14 @@ fn draw_departments(
 /// The chart as a PNG at `scale` times its size, for Word. Text is drawn with
 /// the fonts in `dirs` (the repository's and the configured ones) and, unless
 /// `QINQING_NO_SYSTEM_FONTS` is set, the system's.
-pub(crate) fn png(svg: &str, dirs: &[std::path::PathBuf], scale: f32) -> Result<Vec<u8>> {
+pub(crate) fn png(svg: &str, font_files: &[std::path::PathBuf], scale: f32) -> Result<Vec<u8>> {
     let mut options = resvg::usvg::Options::default();
     let db = options.fontdb_mut();
     if std::env::var_os("QINQING_NO_SYSTEM_FONTS").is_none() {
         db.load_system_fonts();
     }
-    for d in dirs.iter().filter(|d| d.is_dir()) {
-        db.load_fonts_dir(d);
+    for f in font_files {
+        let _ = db.load_font_file(f);
     }
     let tree = resvg::usvg::Tree::from_str(svg, &options).map_err(|e| anyhow!("趋势图无法解析：{e}"))?;
     let size = tree.size().to_int_size().scale_by(scale).ok_or_else(|| anyhow!("趋势图尺寸无效"))?;
