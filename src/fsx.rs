@@ -119,6 +119,24 @@ pub(crate) fn write_with(path: &Path, mode: Mode, fill: impl FnOnce(&mut File) -
     })
 }
 
+/// Longest file name (in bytes, before the extension) qinqing makes from a
+/// name: file systems allow 255 bytes, and a Chinese character takes three.
+pub(crate) const MAX_NAME_BYTES: usize = 160;
+
+/// A name made short enough for a file name: cut at a character boundary and
+/// ended with a checksum of the whole, so two long names that begin alike
+/// still get different files, and the same name always the same file.
+pub(crate) fn short_name(name: String) -> String {
+    if name.len() <= MAX_NAME_BYTES {
+        return name;
+    }
+    let mut cut = MAX_NAME_BYTES - 9;
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}-{:08x}", &name[..cut], crc32fast::hash(name.as_bytes()))
+}
+
 /// Creates a folder and its parents.
 pub(crate) fn create_dir_all(dir: &Path) -> Result<()> {
     refuse_links(dir)?;
@@ -220,6 +238,17 @@ impl Tree {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_names_are_cut_at_a_character_and_stay_distinct() {
+        assert_eq!(short_name("国网湖州供电公司".into()), "国网湖州供电公司");
+        let a = short_name(format!("{}甲", "很长的部门名称".repeat(20)));
+        let b = short_name(format!("{}乙", "很长的部门名称".repeat(20)));
+        assert!(a.len() <= MAX_NAME_BYTES && b.len() <= MAX_NAME_BYTES, "{a}");
+        assert_ne!(a, b);
+        assert!(a.starts_with("很长的部门名称很长"));
+        assert_eq!(a, short_name(format!("{}甲", "很长的部门名称".repeat(20))), "the same name, the same file");
+    }
 
     #[cfg(unix)]
     fn mode(p: &Path) -> u32 {

@@ -334,3 +334,48 @@ fn font_paths_outside_the_repository_are_refused_not_scanned() {
     assert!(found.contains(&("qinqing.yaml".into(), lines + 1, 12, "invalid-value".into())), "{found:?}");
     assert_eq!(found.len(), 2, "fonts/公文 is fine: {found:?}");
 }
+
+#[test]
+fn names_longer_than_a_file_name_allows_give_shortened_distinct_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(tmp.path());
+    // 120 characters, 360 bytes: longer than any file system allows in one name.
+    let long = format!("国网湖州供电公司{}", "配电网运行维护与客户服务中心".repeat(8));
+    edit(&repo, "departments.yaml", "- name: 国网湖州供电公司", &format!("- name: {long}"));
+    edit(&repo, "departments.yaml", "  aliases: [供电公司]", "  aliases: [供电公司, 国网湖州供电公司]");
+    let office = format!("湖州市{}", "优化营商环境工作领导小组办公室".repeat(8));
+    edit(&repo, "qinqing.yaml", "  name: 湖州市优化营商环境工作领导小组办公室", &format!("  name: {office}"));
+    let run = common::qinqing(&repo, &["build", "--as-of", "2026-11-20", "--format", "md,html"]);
+    assert!(run.code <= 1, "{}", run.stderr);
+    let files: Vec<_> = walkdir::WalkDir::new(repo.join("output")).into_iter().map(|e| e.unwrap()).collect();
+    for f in &files {
+        assert!(f.file_name().len() <= 255, "{}", f.path().display());
+    }
+    let letters = tmp.path().join("letters");
+    let run = common::qinqing(
+        &repo,
+        &[
+            "render",
+            "assignment",
+            "--case",
+            "HZ-2026-0131",
+            "--as-of",
+            "2026-11-20",
+            "--format",
+            "md,html",
+            "--out",
+            letters.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let written: Vec<String> =
+        std::fs::read_dir(&letters).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+    assert_eq!(written.len(), 2, "{written:?}");
+    assert!(written.iter().all(|n| n.contains("国网湖州供电公司配电网") && n.len() <= 255), "{written:?}");
+    let page = std::fs::read_dir(repo.join("output/site/departments"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .find(|n| n.starts_with("国网湖州供电公司配电网"))
+        .expect("the department's page");
+    assert!(page.len() < 200, "{page}");
+}

@@ -49,9 +49,10 @@ impl Format {
     }
 }
 
-/// A file name a clerk can read, without characters file systems refuse.
+/// A file name a clerk can read, without characters file systems refuse, and
+/// not longer than they allow (`fsx::short_name`).
 pub(crate) fn file_stem(parts: &[&str]) -> String {
-    parts
+    let stem = parts
         .iter()
         .filter(|p| !p.is_empty())
         .map(|p| {
@@ -66,7 +67,8 @@ pub(crate) fn file_stem(parts: &[&str]) -> String {
                 .collect::<String>()
         })
         .collect::<Vec<_>>()
-        .join("-")
+        .join("-");
+    crate::fsx::short_name(stem)
 }
 
 /// What happened to one document.

@@ -39,17 +39,14 @@ pub(crate) struct Context<'a> {
     pub(crate) period_label: &'a str,
 }
 
-/// A file name for a name or id: no characters a file system or a URL treats specially.
+/// A file name for a name or id: no characters a file system or a URL treats
+/// specially, and short enough for any file system.
 pub(crate) fn slug(s: &str) -> String {
     let out: String = s
         .chars()
         .map(|c| if c.is_control() || c.is_whitespace() || "/\\:*?\"<>|#%&'".contains(c) { '_' } else { c })
         .collect();
-    if out.is_empty() || out.starts_with('.') {
-        format!("_{out}")
-    } else {
-        out
-    }
+    crate::fsx::short_name(if out.is_empty() || out.starts_with('.') { format!("_{out}") } else { out })
 }
 
 /// A page: `depth` is how many folders below the site root it lives.
