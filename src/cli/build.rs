@@ -44,7 +44,7 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     }
     crate::timing::mark("load and validate");
     // Everything build writes is published: documents, the site, their copies.
-    let repository = &repository.published();
+    let repository = &checked.ledger.into_published();
     let snapshot = repository.as_of(as_of);
     let out = args.out.unwrap_or_else(|| repository.root.join("output"));
 
