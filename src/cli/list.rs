@@ -7,15 +7,25 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::Format;
-use crate::check::exists;
+use crate::check::{exists, Snapshot};
 use crate::model::{Named, Status};
 use crate::output::{emit, table};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
+    #[command(flatten)]
+    filter: Filter,
+    /// 输出格式
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+/// Which cases: the filters `list` and `export ledger` share.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct Filter {
     /// 截至哪天（默认：今天）
     #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
-    as_of: Option<NaiveDate>,
+    pub(crate) as_of: Option<NaiveDate>,
     /// 按状态筛选：received 待交办、assigned 办理中、replied 待评价、evaluated 已评价、reopened 重办中、returned 待重新交办、answered 现场答复、closed 办结
     #[arg(long)]
     status: Option<String>,
@@ -31,9 +41,38 @@ pub(crate) struct Args {
     /// 按恳谈会编号筛选
     #[arg(long)]
     meeting: Option<String>,
-    /// 输出格式
-    #[arg(long, value_enum, default_value = "text")]
-    format: Format,
+}
+
+impl Filter {
+    /// The indexes of the cases that exist as of the snapshot's date and pass every filter, by id.
+    pub(crate) fn select(&self, snapshot: &Snapshot) -> Result<Vec<usize>> {
+        let ledger = snapshot.ledger;
+        let status = match &self.status {
+            Some(s) => match Status::parse(s) {
+                Some(st) => Some(st),
+                None => bail!("未知状态「{s}」；可选：{}", crate::model::enums::spellings::<Status>()),
+            },
+            None => None,
+        };
+        let level = self.level.as_deref().map(|l| ledger.settings.level_key(l).unwrap_or(l).to_string());
+        let dept = self.dept.as_deref().map(|d| ledger.department_name(d));
+        let mut out: Vec<usize> = (0..ledger.cases.len())
+            .filter(|&index| {
+                let case = &ledger.cases[index];
+                if !exists(case, snapshot.as_of) {
+                    return false;
+                }
+                let state = snapshot.state(index);
+                status.is_none_or(|s| s == state.status)
+                    && dept.as_deref().is_none_or(|d| state.lead == Some(d))
+                    && (!self.overdue || state.overdue)
+                    && level.as_deref().is_none_or(|l| case.level.as_ref().is_some_and(|x| x.value == l))
+                    && self.meeting.as_deref().is_none_or(|m| case.meeting.as_ref().is_some_and(|x| x.value == m))
+            })
+            .collect();
+        out.sort_by(|&a, &b| ledger.cases[a].id.value.cmp(&ledger.cases[b].id.value));
+        Ok(out)
+    }
 }
 
 #[derive(Serialize)]
@@ -52,27 +91,16 @@ struct Row<'a> {
 pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let checked = super::open(repo, super::slim(true))?;
     let ledger = &checked.ledger;
-    let as_of = super::as_of(args.as_of, ledger);
-    let status = match &args.status {
-        Some(s) => match Status::parse(s) {
-            Some(st) => Some(st),
-            None => bail!("未知状态「{s}」；可选：{}", crate::model::enums::spellings::<Status>()),
-        },
-        None => None,
-    };
-    let level = args.level.as_deref().map(|l| ledger.settings.level_key(l).unwrap_or(l).to_string());
-    let dept = args.dept.as_deref().map(|d| ledger.department_name(d));
+    let as_of = super::as_of(args.filter.as_of, ledger);
     let snapshot = ledger.as_of(as_of);
-    let mut out = Vec::new();
-    for (index, case) in ledger.cases.iter().enumerate().filter(|(_, c)| exists(c, as_of)) {
-        let state = snapshot.state(index);
-        let keep = status.is_none_or(|s| s == state.status)
-            && dept.as_deref().is_none_or(|d| state.lead == Some(d))
-            && (!args.overdue || state.overdue)
-            && level.as_deref().is_none_or(|l| case.level.as_ref().is_some_and(|x| x.value == l))
-            && args.meeting.as_deref().is_none_or(|m| case.meeting.as_ref().is_some_and(|x| x.value == m));
-        if keep {
-            out.push(Row {
+    let out: Vec<Row> = args
+        .filter
+        .select(&snapshot)?
+        .into_iter()
+        .map(|index| {
+            let case = &ledger.cases[index];
+            let state = snapshot.state(index);
+            Row {
                 id: &case.id.value,
                 title: &case.title,
                 status: state.status,
@@ -82,10 +110,9 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
                 level: case.level.as_ref().map(|l| l.value.as_str()),
                 meeting: case.meeting.as_ref().map(|m| m.value.as_str()),
                 file: &case.file,
-            });
-        }
-    }
-    out.sort_by(|a, b| a.id.cmp(b.id));
+            }
+        })
+        .collect();
     match args.format {
         Format::Json => emit(&(serde_json::to_string_pretty(&out)? + "\n"))?,
         Format::Text => {
