@@ -5,6 +5,7 @@ mod bench;
 mod build;
 mod check;
 mod create;
+mod export;
 mod init;
 mod list;
 mod record;
@@ -68,6 +69,9 @@ enum Command {
         after_help = "示例：\n  qinqing build --as-of 2026-11-20\n  qinqing build --period 2026 --as-of 2026-11-20 --format html\n\n网站在 output/site/index.html，可直接用浏览器打开，或放到任何静态网站服务器上。"
     )]
     Build(build::Args),
+    /// 导出：案件台账（Excel、CSV）
+    #[command(subcommand)]
+    Export(export::ExportCommand),
     /// 输出各类文件的 JSON Schema，供编辑器（YAML 语言服务）提示与校验
     #[command(after_help = "示例：\n  qinqing schema case > schema/case.json\n  qinqing schema --all --out schema")]
     Schema(schema::Args),
@@ -241,6 +245,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Render(a) => render::run(repo, a),
         Command::Report(a) => report::run(repo, a),
         Command::Build(a) => build::run(repo, a),
+        Command::Export(c) => export::run(repo, c),
         Command::Schema(a) => schema::run(a),
         Command::Meeting(c) => create::meeting(repo, c),
         Command::New(a) => create::case(repo, a),

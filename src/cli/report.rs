@@ -77,7 +77,7 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
 }
 
 /// Writes atomically; an existing file is kept unless `--force`.
-fn write(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
+pub(super) fn write(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
     if force {
         crate::fsx::replace(path, bytes)
     } else {

@@ -2,6 +2,7 @@
 //! the check report in each format, the figures as tables, CSV and Excel, the
 //! JSON Schemas and the static site. One small module per format.
 
+pub(crate) mod casebook;
 pub(crate) mod github;
 pub(crate) mod json;
 pub(crate) mod junit;

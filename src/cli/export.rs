@@ -1,0 +1,84 @@
+//! `qinqing export`: what other tools read — the case ledger (台账) as Excel or CSV.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Result};
+
+use crate::load::LoadOptions;
+use crate::output::casebook;
+use crate::report::casebook::rows;
+
+/// What to export.
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum ExportCommand {
+    /// 案件台账：每件一行（编号、收到日期、渠道……督办文号、备注），Excel 或 CSV
+    #[command(
+        after_help = "示例：\n  qinqing export ledger --as-of 2026-11-20\n  qinqing export ledger --overdue --format csv --out 超期台账.csv\n  qinqing export ledger --dept 市交通运输局 --with-contacts --out 交通局台账.xlsx"
+    )]
+    Ledger(LedgerArgs),
+}
+
+/// A ledger's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum LedgerFormat {
+    /// Excel 工作簿
+    Xlsx,
+    /// CSV（UTF-8，带 BOM，Excel 可直接打开）
+    Csv,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct LedgerArgs {
+    #[command(flatten)]
+    filter: super::list::Filter,
+    /// 格式（默认按 --out 的扩展名，否则 xlsx）
+    #[arg(long, value_enum)]
+    format: Option<LedgerFormat>,
+    /// 输出文件（默认 output/台账-截至<日期>.xlsx）
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// 包含企业联系人和联系电话（个人信息：台账只给需要回访的人）
+    #[arg(long)]
+    with_contacts: bool,
+    /// 文件已存在时覆盖
+    #[arg(long)]
+    force: bool,
+}
+
+pub(crate) fn run(repo: Option<&Path>, command: ExportCommand) -> Result<u8> {
+    match command {
+        ExportCommand::Ledger(a) => ledger(repo, a),
+    }
+}
+
+fn ledger(repo: Option<&Path>, args: LedgerArgs) -> Result<u8> {
+    let checked = super::open(repo, LoadOptions::default())?;
+    let errors = checked.errors().count();
+    if errors > 0 {
+        bail!("案件库有 {errors} 处错误，为免台账出错，未导出。请先运行 qinqing check 并改正");
+    }
+    let as_of = super::as_of(args.filter.as_of, &checked.ledger);
+    let format = args.format.unwrap_or_else(|| match args.out.as_ref().and_then(|p| p.extension()) {
+        Some(e) if e.eq_ignore_ascii_case("csv") => LedgerFormat::Csv,
+        _ => LedgerFormat::Xlsx,
+    });
+    // Without --with-contacts the ledger is the published one: no contact, phone or ID in any column.
+    let ledger = if args.with_contacts { checked.ledger } else { checked.ledger.into_published() };
+    let snapshot = ledger.as_of(as_of);
+    let chosen = args.filter.select(&snapshot)?;
+    let rows = rows(&snapshot, &chosen);
+    let bytes = match format {
+        LedgerFormat::Xlsx => casebook::xlsx(&rows, &ledger.settings.organization_name, as_of, args.with_contacts)?,
+        LedgerFormat::Csv => casebook::csv(&rows, args.with_contacts)?,
+    };
+    let ext = match format {
+        LedgerFormat::Xlsx => "xlsx",
+        LedgerFormat::Csv => "csv",
+    };
+    let path = args.out.unwrap_or_else(|| ledger.root.join("output").join(format!("台账-截至{as_of}.{ext}")));
+    super::report::write(&path, &bytes, args.force)?;
+    let shown = path.strip_prefix(&ledger.root).unwrap_or(&path);
+    let overdue = rows.iter().filter(|r| r.overdue_days.is_some()).count();
+    eprintln!("已写入 {}：{} 件（截至 {as_of}，其中有超期的 {overdue} 件）", shown.display(), rows.len());
+    Ok(0)
+}

@@ -1,0 +1,127 @@
+//! `qinqing export ledger`: the 台账 read back with calamine says what `list`
+//! says, dates are Excel dates, personal data only on request, the same bytes
+//! twice, and a user's file is never overwritten without `--force`.
+
+mod common;
+
+use std::path::Path;
+
+use calamine::{open_workbook, Data, Reader, Xlsx};
+use common::{demo_copy, qinqing};
+
+const AS_OF: &str = "2026-11-20";
+
+fn sheet(path: &Path) -> Vec<Vec<Data>> {
+    let mut wb: Xlsx<_> = open_workbook(path).expect("the workbook opens");
+    let range = wb.worksheet_range("台账").expect("the 台账 sheet");
+    range.rows().map(|r| r.to_vec()).collect()
+}
+
+fn text(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.clone(),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Empty => String::new(),
+        // Excel's serial day: days since 1899-12-30.
+        Data::DateTime(dt) => (chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap()
+            + chrono::Duration::days(dt.as_f64() as i64))
+        .to_string(),
+        other => format!("{other:?}"),
+    }
+}
+
+fn list(repo: &Path, extra: &[&str]) -> Vec<serde_json::Value> {
+    let mut args = vec!["list", "--as-of", AS_OF, "--format", "json"];
+    args.extend_from_slice(extra);
+    let run = qinqing(repo, &args);
+    serde_json::from_str::<Vec<serde_json::Value>>(&run.stdout).unwrap()
+}
+
+#[test]
+fn the_ledger_read_back_says_what_list_says() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(tmp.path());
+    let out = tmp.path().join("台账.xlsx");
+    let run = qinqing(&repo, &["export", "ledger", "--as-of", AS_OF, "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows = sheet(&out);
+    assert!(text(&rows[0][0]).ends_with("企业反映问题台账"));
+    assert!(text(&rows[1][0]).starts_with("截至2026年11月20日"));
+    let head: Vec<String> = rows[2].iter().map(text).collect();
+    assert_eq!(head[..6], ["编号", "收到日期", "渠道", "恳谈会", "企业", "反映问题"]);
+    assert!(!head.contains(&"联系人".to_string()) && head.len() == 19);
+    let col = |name: &str| head.iter().position(|h| h == name).unwrap();
+    let listed = list(&repo, &[]);
+    let data: Vec<&Vec<Data>> = rows[3..].iter().filter(|r| text(&r[0]).starts_with("HZ-")).collect();
+    assert_eq!(data.len(), listed.len());
+    let zh = |status: &str| match status {
+        "closed" => "办结",
+        "assigned" => "办理中",
+        "replied" => "待评价",
+        "evaluated" => "已评价",
+        "reopened" => "重办中",
+        "returned" => "待重新交办",
+        "answered" => "现场答复",
+        "received" => "待交办",
+        other => panic!("{other}"),
+    };
+    for (row, case) in data.iter().zip(&listed) {
+        assert_eq!(text(&row[0]), case["id"].as_str().unwrap());
+        assert_eq!(text(&row[col("状态")]), zh(case["status"].as_str().unwrap()), "{}", case["id"]);
+        assert_eq!(text(&row[col("主办")]), case["lead"].as_str().unwrap_or(""), "{}", case["id"]);
+        let overdue = !matches!(row[col("超期天数")], Data::Empty);
+        assert_eq!(overdue, case["overdue"].as_bool().unwrap(), "{}", case["id"]);
+    }
+    // Dates are dates, not text; the overdue case's figures as `show` gives them.
+    let c131 = data.iter().find(|r| text(&r[0]) == "HZ-2026-0131").unwrap();
+    assert!(matches!(c131[col("收到日期")], Data::DateTime(_)), "{:?}", c131[col("收到日期")]);
+    assert_eq!(text(&c131[col("收到日期")]), "2026-10-14");
+    assert_eq!(text(&c131[col("交办日期")]), "2026-10-15");
+    assert_eq!(text(&c131[col("答复期限")]), "2026-10-29");
+    assert_eq!(text(&c131[col("超期天数")]), "22", "past its reply deadline, the longest of its overdue clocks");
+    assert_eq!(text(&c131[col("督办文号")]), "湖营商督〔2026〕5号");
+    assert_eq!(text(&c131[col("协办")]), "市发展和改革委员会、市自然资源和规划局");
+    assert!(text(&c131[col("反映问题")]).starts_with("新建厂房专用电力线路接入进度滞后\n企业新建厂房"));
+    // No personal data without --with-contacts, even in the notes.
+    let all: String = data.iter().flat_map(|r| r.iter().map(text)).collect();
+    assert!(!all.contains("周某") && !all.contains("13800000131") && all.contains("139****0131"), "{all}");
+    // Filters are list's: --overdue gives list --overdue's cases.
+    let overdue_out = tmp.path().join("超期.csv");
+    let run =
+        qinqing(&repo, &["export", "ledger", "--as-of", AS_OF, "--overdue", "--out", overdue_out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let csv = std::fs::read_to_string(&overdue_out).unwrap();
+    assert!(csv.starts_with('\u{feff}'), "a byte-order mark for Excel");
+    let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let ids: Vec<String> = reader.records().map(|r| r.unwrap()[0].to_string()).collect();
+    let expected: Vec<String> =
+        list(&repo, &["--overdue"]).iter().map(|c| c["id"].as_str().unwrap().to_string()).collect();
+    assert_eq!(ids, expected);
+}
+
+#[test]
+fn contacts_only_on_request_same_bytes_twice_never_clobbers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(tmp.path());
+    let out = tmp.path().join("回访.xlsx");
+    let args = ["export", "ledger", "--as-of", AS_OF, "--with-contacts", "--out", out.to_str().unwrap()];
+    assert_eq!(qinqing(&repo, &args).code, 0);
+    let rows = sheet(&out);
+    let head: Vec<String> = rows[2].iter().map(text).collect();
+    assert_eq!(head[5..7], ["联系人", "联系电话"]);
+    let c131 = rows.iter().find(|r| text(&r[0]) == "HZ-2026-0131").unwrap();
+    assert_eq!((text(&c131[5]), text(&c131[6])), ("周某".to_string(), "13800000131".to_string()));
+    let first = std::fs::read(&out).unwrap();
+
+    // Without --force an existing file is kept as it is.
+    std::fs::write(&out, b"the user's own work").unwrap();
+    let refused = qinqing(&repo, &args);
+    assert_ne!(refused.code, 0);
+    assert!(refused.stderr.contains("--force"), "{}", refused.stderr);
+    assert_eq!(std::fs::read(&out).unwrap(), b"the user's own work");
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    assert_eq!(qinqing(&repo, &forced).code, 0);
+    assert_eq!(std::fs::read(&out).unwrap(), first, "the same ledger, the same bytes");
+}
