@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What the document and dashboard tests need besides Rust: Chromium (headless), CJK fonts (Noto CJK, and the Fandol
-# family, the only free 仿宋), an emoji font, and poppler-utils (pdftotext, pdfinfo).
+# family, the only free 仿宋), an emoji font, poppler-utils (pdftotext, pdfinfo) and Python's icalendar.
 # Fandol ships inside texlive-lang-chinese; only its font files are extracted,
 # TeX itself is not installed. Safe to run again.
 set -euo pipefail
@@ -10,6 +10,8 @@ fc-list 2>/dev/null | grep -q "Noto Color Emoji" || need+=(fonts-noto-color-emoj
 command -v pdftotext >/dev/null || need+=(poppler-utils)
 command -v script >/dev/null || need+=(bsdutils)   # script: a pseudo-terminal for the prompt tests
 command -v fc-list >/dev/null || need+=(fontconfig)
+# The calendar test reads the exported .ics with an independent parser (Debian's Python, not a pyenv one).
+/usr/bin/python3 -c "import icalendar" 2>/dev/null || need+=(python3-icalendar)
 # The dashboard test opens the built site in headless Chromium.
 command -v chromium >/dev/null || command -v chromium-browser >/dev/null || need+=(chromium)
 sudo=""

@@ -125,3 +125,99 @@ fn contacts_only_on_request_same_bytes_twice_never_clobbers() {
     assert_eq!(qinqing(&repo, &forced).code, 0);
     assert_eq!(std::fs::read(&out).unwrap(), first, "the same ledger, the same bytes");
 }
+
+/// The events of a feed as an independent reader (Python's icalendar package) sees them.
+fn read_ics(path: &Path) -> Vec<serde_json::Value> {
+    let script = r#"
+import icalendar, json, sys
+cal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())
+out = []
+for e in cal.walk('VEVENT'):
+    out.append({
+        'uid': str(e['UID']), 'summary': str(e['SUMMARY']),
+        'start': e.decoded('DTSTART').isoformat(), 'end': e.decoded('DTEND').isoformat(),
+        'sequence': int(e['SEQUENCE']), 'stamp': e.decoded('DTSTAMP').isoformat(),
+        'alarms': [str(a.decoded('TRIGGER')) for a in e.walk('VALARM')],
+    })
+print(json.dumps(out, ensure_ascii=False))
+"#;
+    let out = common::tool("/usr/bin/python3", &["-c", script, path.to_str().unwrap()]);
+    serde_json::from_slice(&out).expect("the reader's JSON")
+}
+
+/// The VEVENT blocks of a feed, by UID, as written.
+fn blocks(text: &str) -> std::collections::BTreeMap<String, String> {
+    text.split("BEGIN:VEVENT")
+        .skip(1)
+        .map(|b| {
+            let uid = b.lines().find_map(|l| l.strip_prefix("UID:")).unwrap().to_string();
+            (uid, b.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn the_calendar_holds_every_open_deadline_and_a_second_export_changes_only_what_changed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(tmp.path());
+    let feed = tmp.path().join("时限.ics");
+    let export = |force: bool| {
+        let mut args = vec!["export", "ics", "--as-of", AS_OF, "--out", feed.to_str().unwrap()];
+        if force {
+            args.push("--force");
+        }
+        let run = qinqing(&repo, &args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        std::fs::read_to_string(&feed).unwrap()
+    };
+    let first = export(false);
+    let events = read_ics(&feed);
+    let (checked, _) = common::check_json(&repo, AS_OF, &["--all"]);
+    let open: Vec<&serde_json::Value> = checked["clocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| matches!(c["status"].as_str().unwrap(), "pending" | "due_soon" | "overdue"))
+        .collect();
+    assert_eq!(events.len(), open.len());
+    for (e, c) in events.iter().zip(&open) {
+        let uid = format!(
+            "{}/{}/{}@qinqing",
+            c["case"].as_str().unwrap(),
+            c["rule"].as_str().unwrap(),
+            c["start"].as_str().unwrap()
+        );
+        assert_eq!(e["uid"], uid.as_str());
+        assert_eq!(e["start"], c["due"], "an all-day event on the due date");
+        let next =
+            chrono::NaiveDate::parse_from_str(c["due"].as_str().unwrap(), "%Y-%m-%d").unwrap().succ_opt().unwrap();
+        assert_eq!(e["end"], next.to_string().as_str(), "ending, exclusively, the next day");
+        assert!(e["summary"].as_str().unwrap().starts_with(c["case"].as_str().unwrap()));
+    }
+    // The reply rule warns three days ahead: a reminder at 09:00 three days before.
+    let reply = events.iter().find(|e| e["uid"].as_str().unwrap().contains("/reply/")).unwrap();
+    assert_eq!(reply["alarms"][0], "-3 days, 9:00:00", "{reply}");
+
+    // The same day again: the same bytes. One more event in one case: only its events change.
+    assert_eq!(export(true), first);
+    let run = qinqing(&repo, &["note", "HZ-2026-0131", "--date", AS_OF, "--text", "电话催办"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let second = export(true);
+    let (before, after) = (blocks(&first), blocks(&second));
+    assert_eq!(before.keys().collect::<Vec<_>>(), after.keys().collect::<Vec<_>>(), "the same UIDs");
+    let changed: Vec<&String> = before.keys().filter(|k| before[*k] != after[*k]).collect();
+    assert!(!changed.is_empty() && changed.iter().all(|k| k.starts_with("HZ-2026-0131/")), "{changed:?}");
+    let seq = |text: &str, uid: &str| {
+        blocks(text)[uid].lines().find_map(|l| l.strip_prefix("SEQUENCE:")).unwrap().parse::<u32>().unwrap()
+    };
+    assert_eq!(seq(&second, changed[0]), seq(&first, changed[0]) + 1, "a calendar sees the newer version");
+
+    // A department's feed holds its clocks only; a file is kept without --force.
+    let dept = tmp.path().join("供电.ics");
+    let run =
+        qinqing(&repo, &["export", "ics", "--as-of", AS_OF, "--dept", "供电公司", "--out", dept.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mine = read_ics(&dept);
+    assert!(!mine.is_empty() && mine.iter().all(|e| e["summary"].as_str().unwrap().ends_with("（国网湖州供电公司）")));
+    assert_ne!(qinqing(&repo, &["export", "ics", "--as-of", AS_OF, "--out", dept.to_str().unwrap()]).code, 0);
+}

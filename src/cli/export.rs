@@ -1,4 +1,5 @@
-//! `qinqing export`: what other tools read — the case ledger (台账) as Excel or CSV.
+//! `qinqing export`: what other tools read — the case ledger (台账) as Excel or
+//! CSV, and open deadlines as an iCalendar feed.
 
 use std::path::{Path, PathBuf};
 
@@ -16,6 +17,27 @@ pub(crate) enum ExportCommand {
         after_help = "示例：\n  qinqing export ledger --as-of 2026-11-20\n  qinqing export ledger --overdue --format csv --out 超期台账.csv\n  qinqing export ledger --dept 市交通运输局 --with-contacts --out 交通局台账.xlsx"
     )]
     Ledger(LedgerArgs),
+    /// 日历：未办结时限的 iCalendar 订阅（每个时限一个到期日的全天事件，临近到期时提醒）
+    #[command(
+        after_help = "示例：\n  qinqing export ics --dept 市交通运输局 --out 交通局时限.ics\n  qinqing export ics --as-of 2026-11-20 --out 全部时限.ics --force"
+    )]
+    Ics(IcsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct IcsArgs {
+    /// 截至哪天（默认：今天）
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
+    as_of: Option<chrono::NaiveDate>,
+    /// 只要这个部门负责的时限（全称或别名）；不写则全部
+    #[arg(long)]
+    dept: Option<String>,
+    /// 输出文件（默认 output/时限-<部门或全部>.ics）
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// 文件已存在时覆盖（订阅用的文件每天重新导出时要加）
+    #[arg(long)]
+    force: bool,
 }
 
 /// A ledger's format.
@@ -48,7 +70,37 @@ pub(crate) struct LedgerArgs {
 pub(crate) fn run(repo: Option<&Path>, command: ExportCommand) -> Result<u8> {
     match command {
         ExportCommand::Ledger(a) => ledger(repo, a),
+        ExportCommand::Ics(a) => ics(repo, a),
     }
+}
+
+fn ics(repo: Option<&Path>, args: IcsArgs) -> Result<u8> {
+    let checked = super::open(repo, LoadOptions::default())?;
+    let errors = checked.errors().count();
+    if errors > 0 {
+        bail!("案件库有 {errors} 处错误，为免日历出错，未导出。请先运行 qinqing check 并改正");
+    }
+    let as_of = super::as_of(args.as_of, &checked.ledger);
+    // A calendar is shared: made from the published ledger, like the site.
+    let ledger = checked.ledger.into_published();
+    let dept = args.dept.as_deref().map(|d| ledger.department_name(d));
+    if let (Some(d), Some(known)) = (&dept, &ledger.departments) {
+        if !known.iter().any(|k| &k.name == d) {
+            bail!("未知部门「{d}」");
+        }
+    }
+    let snapshot = ledger.as_of(as_of);
+    let clocks = crate::output::ics::open_clocks(&snapshot, dept.as_deref());
+    let who = dept.clone().unwrap_or_else(|| "全部".to_string());
+    let name = format!("{}：{who}的办理时限", ledger.settings.organization_short);
+    let text = crate::output::ics::feed(&snapshot, &clocks, &name);
+    let path = args.out.unwrap_or_else(|| {
+        ledger.root.join("output").join(format!("{}.ics", crate::render::file_stem(&["时限", &who])))
+    });
+    super::report::write(&path, text.as_bytes(), args.force)?;
+    let shown = path.strip_prefix(&ledger.root).unwrap_or(&path);
+    eprintln!("已写入 {}：{who}未办结的时限 {} 项（截至 {as_of}）", shown.display(), clocks.len());
+    Ok(0)
 }
 
 fn ledger(repo: Option<&Path>, args: LedgerArgs) -> Result<u8> {

@@ -4,6 +4,7 @@
 
 pub(crate) mod casebook;
 pub(crate) mod github;
+pub(crate) mod ics;
 pub(crate) mod json;
 pub(crate) mod junit;
 pub(crate) mod report;
