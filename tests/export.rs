@@ -221,3 +221,64 @@ fn the_calendar_holds_every_open_deadline_and_a_second_export_changes_only_what_
     assert!(!mine.is_empty() && mine.iter().all(|e| e["summary"].as_str().unwrap().ends_with("（国网湖州供电公司）")));
     assert_ne!(qinqing(&repo, &["export", "ics", "--as-of", AS_OF, "--out", dept.to_str().unwrap()]).code, 0);
 }
+
+#[test]
+fn open311_output_has_the_specifications_fields_and_types() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(tmp.path());
+    let dir = tmp.path().join("open311");
+    let run = qinqing(&repo, &["export", "open311", "--as-of", AS_OF, "--out-dir", dir.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let read = |name: &str| -> Vec<serde_json::Value> {
+        serde_json::from_str(&std::fs::read_to_string(dir.join(name)).unwrap()).unwrap()
+    };
+    let is_text = |v: &serde_json::Value| v.is_string();
+    let is_time = |v: &serde_json::Value| {
+        v.is_null() || v.as_str().is_some_and(|t| chrono::DateTime::parse_from_rfc3339(t).is_ok())
+    };
+    // GeoReport v2, GET services: service_code, service_name, description, metadata (true/false),
+    // type (realtime/batch/blackbox), keywords, group.
+    let services = read("services.json");
+    assert!(!services.is_empty());
+    for s in &services {
+        for key in ["service_code", "service_name", "description", "keywords", "group"] {
+            assert!(is_text(&s[key]), "{key}: {s}");
+        }
+        assert!(s["metadata"].is_boolean());
+        assert!(matches!(s["type"].as_str(), Some("realtime" | "batch" | "blackbox")));
+    }
+    // GET requests: every field of the specification, typed as it says.
+    let requests = read("requests.json");
+    let listed = list(&repo, &[]);
+    assert_eq!(requests.len(), listed.len());
+    let codes: Vec<&str> = services.iter().map(|s| s["service_code"].as_str().unwrap()).collect();
+    for (r, case) in requests.iter().zip(&listed) {
+        assert_eq!(r["service_request_id"], case["id"]);
+        let closed = case["status"] == "closed";
+        assert_eq!(r["status"], if closed { "closed" } else { "open" });
+        for key in [
+            "status_notes",
+            "service_name",
+            "service_code",
+            "description",
+            "agency_responsible",
+            "service_notice",
+            "address",
+            "zipcode",
+            "media_url",
+        ] {
+            assert!(is_text(&r[key]), "{key}: {r}");
+        }
+        for key in ["requested_datetime", "updated_datetime", "expected_datetime"] {
+            assert!(is_time(&r[key]), "{key}: {r}");
+        }
+        assert!(r["lat"].is_null() && r["long"].is_null());
+        assert!(codes.contains(&r["service_code"].as_str().unwrap()), "a request's service is listed");
+        assert_eq!(r["agency_responsible"], case["lead"].as_str().map_or("", |l| l));
+        assert_eq!(r["expected_datetime"].is_null(), closed || case["next_due"].is_null());
+    }
+    let c131 = requests.iter().find(|r| r["service_request_id"] == "HZ-2026-0131").unwrap();
+    assert_eq!(c131["requested_datetime"], "2026-10-14T00:00:00+08:00");
+    let all = serde_json::to_string(&requests).unwrap();
+    assert!(!all.contains("周某") && !all.contains("13800000131"), "published: no contact, no phone");
+}

@@ -22,6 +22,21 @@ pub(crate) enum ExportCommand {
         after_help = "示例：\n  qinqing export ics --dept 市交通运输局 --out 交通局时限.ics\n  qinqing export ics --as-of 2026-11-20 --out 全部时限.ics --force"
     )]
     Ics(IcsArgs),
+    /// Open311 GeoReport v2：services.json（问题类别）与 requests.json（每件案件一个请求），供热线平台读取
+    #[command(after_help = "示例：\n  qinqing export open311 --as-of 2026-11-20 --out-dir output/open311")]
+    Open311(Open311Args),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Open311Args {
+    #[command(flatten)]
+    filter: super::list::Filter,
+    /// 输出目录（默认 output/open311/），写 services.json 与 requests.json
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+    /// 文件已存在时覆盖
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -71,7 +86,33 @@ pub(crate) fn run(repo: Option<&Path>, command: ExportCommand) -> Result<u8> {
     match command {
         ExportCommand::Ledger(a) => ledger(repo, a),
         ExportCommand::Ics(a) => ics(repo, a),
+        ExportCommand::Open311(a) => open311(repo, a),
     }
+}
+
+fn open311(repo: Option<&Path>, args: Open311Args) -> Result<u8> {
+    let checked = super::open(repo, LoadOptions::default())?;
+    let errors = checked.errors().count();
+    if errors > 0 {
+        bail!("案件库有 {errors} 处错误，未导出。请先运行 qinqing check 并改正");
+    }
+    let as_of = super::as_of(args.filter.as_of, &checked.ledger);
+    // Another system reads it: the published ledger, as for the site.
+    let ledger = checked.ledger.into_published();
+    let snapshot = ledger.as_of(as_of);
+    let chosen = args.filter.select(&snapshot)?;
+    let services = crate::output::open311::services(&snapshot);
+    let requests = crate::output::open311::requests(&snapshot, &chosen);
+    let dir = args.out_dir.unwrap_or_else(|| ledger.root.join("output").join("open311"));
+    for (name, json) in [
+        ("services.json", serde_json::to_string_pretty(&services)?),
+        ("requests.json", serde_json::to_string_pretty(&requests)?),
+    ] {
+        super::report::write(&dir.join(name), (json + "\n").as_bytes(), args.force)?;
+    }
+    let shown = dir.strip_prefix(&ledger.root).unwrap_or(&dir);
+    eprintln!("已写入 {}：{} 类服务，{} 件请求（截至 {as_of}）", shown.display(), services.len(), requests.len());
+    Ok(0)
 }
 
 fn ics(repo: Option<&Path>, args: IcsArgs) -> Result<u8> {

@@ -7,6 +7,7 @@ pub(crate) mod github;
 pub(crate) mod ics;
 pub(crate) mod json;
 pub(crate) mod junit;
+pub(crate) mod open311;
 pub(crate) mod report;
 pub(crate) mod schema;
 pub(crate) mod site;
