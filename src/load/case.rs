@@ -4,7 +4,7 @@ use crate::diag::{Pos, Sink};
 use crate::load::reader::MapReader;
 use crate::load::yaml::{Node, Value};
 use crate::model::field::{enum_values, field, Field, Ty};
-use crate::model::{Case, Channel, Enterprise, Event, EventDetails, EventType, Handling, Named};
+use crate::model::{Case, Channel, Enterprise, Event, EventDetails, EventType, Handling, Named, Source};
 
 /// The keys of a case file.
 pub(crate) const CASE_FIELDS: &[Field] = &[
@@ -20,6 +20,7 @@ pub(crate) const CASE_FIELDS: &[Field] = &[
     field("tags", false, Ty::TextOrList, "标签，如 共性问题、典型案例"),
     field("related", false, Ty::TextOrList, "举一反三：类似案件的编号"),
     field("description", false, Ty::Text, "问题描述"),
+    field("source", false, Ty::Map(SOURCE_FIELDS), "从表格导入的案件：来自哪个文件的哪一行（qinqing import 写，重新导入时据此不重复建案）"),
     field("timeline", false, Ty::Timeline, "办理过程，按日期先后排列"),
     field("extra", false, Ty::Any, "本地自定义字段，原样保留、不做检查"),
 ];
@@ -30,6 +31,12 @@ pub(crate) const ENTERPRISE_FIELDS: &[Field] = &[
     field("credit_code", false, Ty::Text, "统一社会信用代码（18位，按 GB 32100-2015 校验）"),
     field("contact", false, Ty::Text, "联系人（个人信息，公开时脱敏）"),
     field("phone", false, Ty::Text, "联系电话（个人信息，公开时脱敏）"),
+];
+
+/// The keys of the `source` mapping.
+pub(crate) const SOURCE_FIELDS: &[Field] = &[
+    field("file", true, Ty::Text, "导入的表格文件名，如 问题清单.xlsx"),
+    field("key", true, Ty::Text, "表格中的行：序号列的值，没有序号列时为企业名称与问题的摘要"),
 ];
 
 /// Reads a case from its parsed file. `None` when it is too broken to use.
@@ -67,6 +74,10 @@ pub(crate) fn read_case(file: &str, root: &Node, sink: &mut Sink) -> Option<Case
         tags: m.texts("tags", sink).into_iter().map(|t| t.value).collect(),
         related: m.texts("related", sink),
         description: m.text("description", sink).unwrap_or_default(),
+        source: m.get("source").and_then(|n| {
+            let s = MapReader::open(n, "source", SOURCE_FIELDS, sink)?;
+            Some(Source { file: s.text("file", sink)?, key: s.text("key", sink)? })
+        }),
         timeline,
         id,
     })

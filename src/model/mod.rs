@@ -65,8 +65,19 @@ pub(crate) struct Case {
     pub(crate) related: Vec<Spanned<String>>,
     /// The problem as described.
     pub(crate) description: String,
+    /// The sheet row it was imported from.
+    pub(crate) source: Option<Source>,
     /// What happened, in order.
     pub(crate) timeline: Vec<Event>,
+}
+
+/// Where an imported case came from: the sheet's file name and the row's key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Source {
+    /// The file's name, without its folder.
+    pub(crate) file: String,
+    /// The row: its 序号, or a digest of its enterprise and problem.
+    pub(crate) key: String,
 }
 
 /// The enterprise behind a case.
@@ -449,6 +460,7 @@ mod tests {
             tags: Vec::new(),
             related: Vec::new(),
             description: String::new(),
+            source: None,
             timeline: vec![
                 ev(EventType::Note),
                 with_lead(EventType::Assigned, "甲局"),
