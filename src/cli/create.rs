@@ -113,7 +113,7 @@ pub(crate) struct CaseArgs {
     dry_run: bool,
 }
 
-fn parse_key<T: Named>(s: &str) -> Result<&'static str, String> {
+pub(super) fn parse_key<T: Named>(s: &str) -> Result<&'static str, String> {
     super::parse_named::<T>(s).map(|(en, _)| en)
 }
 
@@ -208,6 +208,8 @@ pub(crate) fn case(repo: Option<&Path>, a: CaseArgs) -> Result<u8> {
         handling: a.handling,
         tags: a.tags,
         description,
+        source: None,
+        assigned: None,
     };
     let edit = edit::new_file(&ledger.root, &format!("{folder}/{id}.yaml"), case_text(&c))?;
     finish(&edit, a.dry_run, &format!("案件 {id}"))

@@ -6,6 +6,7 @@ mod build;
 mod check;
 mod create;
 mod export;
+mod import;
 mod init;
 mod list;
 mod record;
@@ -69,7 +70,12 @@ enum Command {
         after_help = "示例：\n  qinqing build --as-of 2026-11-20\n  qinqing build --period 2026 --as-of 2026-11-20 --format html\n\n网站在 output/site/index.html，可直接用浏览器打开，或放到任何静态网站服务器上。"
     )]
     Build(build::Args),
-    /// 导出：案件台账（Excel、CSV）
+    /// 导入问题清单（Excel、WPS/LibreOffice 表格或 CSV）为案件；每处问题指出单元格，重新导入不会重复建案
+    #[command(
+        after_help = "示例：\n  qinqing import 第26期问题清单.xlsx --meeting HZ-M-2026-26 --dry-run\n  qinqing import 热线转办.csv --channel hotline --received 2026-11-20\n  qinqing import 清单.xlsx --meeting HZ-M-2026-26 --map 诉求描述=反映问题 --skip-bad"
+    )]
+    Import(import::Args),
+    /// 导出：案件台账（Excel、CSV）、时限日历（iCalendar）、Open311
     #[command(subcommand)]
     Export(export::ExportCommand),
     /// 输出各类文件的 JSON Schema，供编辑器（YAML 语言服务）提示与校验
@@ -246,6 +252,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Report(a) => report::run(repo, a),
         Command::Build(a) => build::run(repo, a),
         Command::Export(c) => export::run(repo, c),
+        Command::Import(a) => import::run(repo, a),
         Command::Schema(a) => schema::run(a),
         Command::Meeting(c) => create::meeting(repo, c),
         Command::New(a) => create::case(repo, a),

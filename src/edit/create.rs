@@ -19,6 +19,19 @@ pub(crate) struct NewCase {
     pub(crate) handling: Option<&'static str>,
     pub(crate) tags: Vec<String>,
     pub(crate) description: Option<String>,
+    /// The sheet row it is imported from.
+    pub(crate) source: Option<crate::model::Source>,
+    /// An assignment the sheet already records.
+    pub(crate) assigned: Option<NewAssignment>,
+}
+
+/// The first timeline entry of an imported case: an assignment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NewAssignment {
+    pub(crate) date: NaiveDate,
+    pub(crate) lead: String,
+    pub(crate) co: Vec<String>,
+    pub(crate) due: Option<NaiveDate>,
 }
 
 /// A new meeting.
@@ -92,6 +105,21 @@ pub(crate) fn case_text(c: &NewCase) -> String {
     l.raw("handling", c.handling.map(str::to_string));
     l.list("tags", &c.tags);
     l.long("description", c.description.as_deref());
+    if let Some(s) = &c.source {
+        l.0.push_str("source:\n");
+        l.text("  ", "file", Some(&s.file));
+        l.text("  ", "key", Some(&s.key));
+    }
+    if let Some(a) = &c.assigned {
+        l.0.push_str(&format!("timeline:\n  - date: {}\n    event: assigned\n", a.date));
+        l.text("    ", "lead", Some(&a.lead));
+        if !a.co.is_empty() {
+            l.0.push_str(&format!("    co: {}\n", flow_list(&a.co)));
+        }
+        if let Some(d) = a.due {
+            l.0.push_str(&format!("    due: {d}\n"));
+        }
+    }
     l.0
 }
 

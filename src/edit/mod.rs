@@ -5,6 +5,7 @@
 
 pub(crate) mod append;
 pub(crate) mod create;
+pub(crate) mod import;
 pub(crate) mod journal;
 pub(crate) mod scalar;
 

@@ -20,7 +20,12 @@ pub(crate) const CASE_FIELDS: &[Field] = &[
     field("tags", false, Ty::TextOrList, "标签，如 共性问题、典型案例"),
     field("related", false, Ty::TextOrList, "举一反三：类似案件的编号"),
     field("description", false, Ty::Text, "问题描述"),
-    field("source", false, Ty::Map(SOURCE_FIELDS), "从表格导入的案件：来自哪个文件的哪一行（qinqing import 写，重新导入时据此不重复建案）"),
+    field(
+        "source",
+        false,
+        Ty::Map(SOURCE_FIELDS),
+        "从表格导入的案件：来自哪个文件的哪一行（qinqing import 写，重新导入时据此不重复建案）",
+    ),
     field("timeline", false, Ty::Timeline, "办理过程，按日期先后排列"),
     field("extra", false, Ty::Any, "本地自定义字段，原样保留、不做检查"),
 ];

@@ -8,6 +8,7 @@ pub(crate) mod decode;
 pub(crate) mod reader;
 pub(crate) mod rule_file;
 pub(crate) mod settings;
+pub(crate) mod sheet;
 mod walk;
 pub(crate) mod yaml;
 

@@ -1,0 +1,182 @@
+//! `qinqing import FILE`: a problem list (问题清单) from Excel, OpenDocument or
+//! CSV into case files, every problem at its cell; a sheet imported again
+//! creates nothing twice.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, bail, Result};
+use chrono::{Datelike, NaiveDate};
+
+use crate::edit::create::{case_text, NewCase};
+use crate::edit::import::{find_header, plan, Column, Defaults, Planned, Problem};
+use crate::edit::{self, Edit};
+use crate::load::{sheet, LoadOptions};
+use crate::model::ids::Pattern;
+use crate::model::{Case, Channel, Named};
+use crate::output::{self, Paint};
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// 问题清单：.xlsx、.xls、.ods 或 .csv（UTF-8 或 GBK）
+    file: PathBuf,
+    /// 导入到这期恳谈会（案件放进它的文件夹，收到日期和渠道随会议）
+    #[arg(long, value_name = "ID")]
+    meeting: Option<String>,
+    /// 表中没有收到日期时用这个日期
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
+    received: Option<NaiveDate>,
+    /// 不属于恳谈会的问题的来源渠道：online 线上、written 书面、hotline 热线、visit 走访
+    #[arg(long, value_parser = super::create::parse_key::<Channel>)]
+    channel: Option<&'static str>,
+    /// 表头与字段的对应，如 --map 诉求描述=反映问题（可写多次；字段用模板里的列名）
+    #[arg(long = "map", value_name = "表头=字段", value_parser = parse_map)]
+    maps: Vec<(String, Column)>,
+    /// 有问题的行跳过，其余照常导入（默认：有一行有问题就什么也不写）
+    #[arg(long)]
+    skip_bad: bool,
+    /// 只列出将要新建的案件，不写入
+    #[arg(long)]
+    dry_run: bool,
+}
+
+fn parse_map(s: &str) -> Result<(String, Column), String> {
+    let (header, field) = s.split_once(['=', '＝']).ok_or("请写成 表头=字段，如 诉求描述=反映问题")?;
+    let column = Column::parse(field)
+        .ok_or_else(|| format!("「{field}」不是问题清单的字段；可用模板里的列名，如 反映问题、牵头单位"))?;
+    Ok((header.trim().to_string(), column))
+}
+
+pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
+    let checked = super::open(repo, LoadOptions::default())?;
+    let ledger = &checked.ledger;
+    let sheet = sheet::read(&args.file)?;
+    if let Some(enc) = sheet.encoding {
+        eprintln!("{} 不是 UTF-8 编码，已按 {enc} 读取。", sheet.file);
+    }
+    let header = find_header(&sheet, &args.maps).map_err(|e| anyhow!(e))?;
+    let meeting = match &args.meeting {
+        Some(id) => Some(ledger.meeting(id).ok_or_else(|| {
+            anyhow!("找不到恳谈会「{id}」；请先用 qinqing meeting new 新建这期恳谈会，再导入它的问题清单")
+        })?),
+        None => None,
+    };
+    let defaults = Defaults {
+        received: args.received.or(meeting.and_then(|m| m.date)),
+        in_meeting: meeting.is_some(),
+        channel: args.channel,
+    };
+    let (planned, problems) = plan(&sheet, &header, ledger, &defaults);
+    // Rows already imported, found by the source their cases recorded.
+    let sources: HashMap<(&str, &str), &Case> =
+        ledger.cases.iter().filter_map(|c| c.source.as_ref().map(|s| ((s.file.as_str(), s.key.as_str()), c))).collect();
+    let imported = |p: &Planned| -> Option<&Case> {
+        let s = p.case.source.as_ref()?;
+        sources.get(&(s.file.as_str(), s.key.as_str())).copied()
+    };
+    let (new, known): (Vec<Planned>, Vec<Planned>) = planned.into_iter().partition(|p| imported(p).is_none());
+    for p in &known {
+        let Some(case) = imported(p) else { continue };
+        let differences = differences(case, &p.case);
+        if differences.is_empty() {
+            eprintln!("第{}行已导入为 {}，无变化。", p.row + 1, case.id.value);
+        } else {
+            eprintln!(
+                "第{}行已导入为 {}，表中与案件不同（未改动案件）：{}",
+                p.row + 1,
+                case.id.value,
+                differences.join("；")
+            );
+        }
+    }
+    if !problems.is_empty() {
+        output::emit(&problem_lines(&problems))?;
+        let rows: std::collections::BTreeSet<&str> = problems.iter().map(|p| p.cell.as_str()).collect();
+        if !args.skip_bad {
+            eprintln!(
+                "{} 有 {} 处问题（见上），未导入任何一行。改正后重新导入，或加 --skip-bad 只导入没有问题的行。",
+                sheet.file,
+                rows.len()
+            );
+            return Ok(2);
+        }
+    }
+    let edits = new_files(ledger, meeting, &args, new)?;
+    let found = edit::check_edits(&edits)?;
+    if !found.is_empty() {
+        output::emit(&output::text::diagnostics(&found, Paint(output::colour_wanted())))?;
+        eprintln!("导入的案件会带来 {} 处错误（见上），未写入。", found.len());
+        return Ok(2);
+    }
+    let skipped =
+        if problems.is_empty() { String::new() } else { "；有问题的行已跳过（见上）".to_string() };
+    if args.dry_run {
+        for e in &edits {
+            println!("{}", e.rel);
+        }
+        eprintln!("（--dry-run：将新建 {} 件案件，未写入{skipped}）", edits.len());
+        return Ok(0);
+    }
+    edit::write(&edits)?;
+    for e in &edits {
+        println!("{}", e.rel);
+    }
+    eprintln!("已从 {} 新建 {} 件案件{skipped}。", sheet.file, edits.len());
+    Ok(if problems.is_empty() { 0 } else { 1 })
+}
+
+/// What the sheet says differently from the case it became.
+fn differences(case: &Case, row: &NewCase) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut differ = |what: &str, was: &str, now: &str| {
+        if was.trim() != now.trim() {
+            out.push(format!("{what}「{}」→「{}」", was.trim(), now.trim()));
+        }
+    };
+    differ("问题标题", &case.title, &row.title);
+    differ("问题描述", &case.description, row.description.as_deref().unwrap_or(""));
+    let name = |e: Option<&crate::model::Enterprise>| e.map(|e| e.name.clone()).unwrap_or_default();
+    differ("企业", &name(case.enterprise.as_ref()), &name(row.enterprise.as_ref()));
+    differ("类别", case.category.as_deref().unwrap_or(""), row.category.as_deref().unwrap_or(""));
+    out
+}
+
+fn problem_lines(problems: &[Problem]) -> String {
+    let mut out = String::new();
+    for p in problems {
+        out.push_str(&format!("{}: {} [{}]\n", p.cell, p.message, p.code));
+        if let Some(h) = &p.hint {
+            out.push_str(&format!("    提示：{h}\n"));
+        }
+    }
+    out
+}
+
+/// Numbers the new cases after every id in use and places each file.
+fn new_files(
+    ledger: &crate::check::Ledger,
+    meeting: Option<&crate::model::Meeting>,
+    args: &Args,
+    new: Vec<Planned>,
+) -> Result<Vec<Edit>> {
+    let pattern = Pattern::parse(&ledger.settings.ids.case)
+        .ok_or_else(|| anyhow!("编号格式「{}」无效", ledger.settings.ids.case))?;
+    let mut taken: Vec<String> = ledger.cases.iter().map(|c| c.id.value.clone()).collect();
+    let mut edits = Vec::with_capacity(new.len());
+    for p in new {
+        let mut case = p.case;
+        let Some(received) = case.received.or(meeting.and_then(|m| m.date)) else {
+            bail!("第{}行没有收到日期", p.row + 1);
+        };
+        let year = received.year();
+        case.id = pattern.next(year, taken.iter().map(String::as_str));
+        taken.push(case.id.clone());
+        let folder = match (meeting, args.channel) {
+            (Some(m), _) => m.folder().to_string(),
+            (None, Some(c)) => format!("cases/{year}/{}", Channel::parse(c).map_or(c, Named::zh)),
+            (None, None) => format!("cases/{year}/其他渠道"),
+        };
+        edits.push(edit::new_file(&ledger.root, &format!("{folder}/{}.yaml", case.id), case_text(&case))?);
+    }
+    Ok(edits)
+}

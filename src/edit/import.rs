@@ -1,0 +1,356 @@
+//! A problem list (问题清单) to new cases: columns found by their Chinese
+//! headers, each row checked as `check` would check the case it becomes, and
+//! every problem placed at its cell. Pure: the sheet is read by `load::sheet`
+//! and the cases are written by the caller.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::check::Ledger;
+use crate::diag::{closest, did_you_mean};
+use crate::edit::create::{NewAssignment, NewCase};
+use crate::load::case::check_credit_code;
+use crate::load::reader::{parse_date, YEARS};
+use crate::load::sheet::Sheet;
+use crate::model::{Enterprise, Source};
+
+/// What a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Column {
+    Seq,
+    Enterprise,
+    CreditCode,
+    Title,
+    Problem,
+    Category,
+    Contact,
+    Phone,
+    Lead,
+    Co,
+    Assigned,
+    Due,
+    Received,
+    Note,
+}
+
+/// Each column's name (the one the template writes first) and the other
+/// headers offices use for it. Compared after spaces, `*` and bracketed
+/// remarks are taken out (「反映问题（必填）」 is 反映问题).
+pub(crate) const HEADERS: &[(Column, &[&str])] = &[
+    (Column::Seq, &["序号", "问题序号", "编号"]),
+    (Column::Enterprise, &["企业名称", "企业", "单位名称", "公司名称", "反映企业", "反映主体"]),
+    (Column::CreditCode, &["统一社会信用代码", "信用代码", "社会信用代码"]),
+    (Column::Title, &["问题标题", "标题", "问题概述"]),
+    (Column::Problem, &["反映问题", "诉求内容", "问题内容", "问题描述", "反映内容", "企业诉求", "具体问题", "问题"]),
+    (Column::Category, &["问题类别", "类别", "问题类型", "诉求类别", "问题分类"]),
+    (Column::Contact, &["联系人", "企业联系人"]),
+    (Column::Phone, &["联系电话", "电话", "手机", "联系方式"]),
+    (Column::Lead, &["牵头单位", "责任单位", "主办单位", "承办单位", "牵头部门", "责任部门"]),
+    (Column::Co, &["配合单位", "协办单位", "配合部门", "协办部门"]),
+    (Column::Assigned, &["交办日期", "交办时间"]),
+    (Column::Due, &["办理时限", "办结时限", "答复时限", "完成时限"]),
+    (Column::Received, &["收到日期", "反映日期", "登记日期", "收集日期"]),
+    (Column::Note, &["备注"]),
+];
+
+impl Column {
+    /// The name the template uses.
+    pub(crate) fn name(self) -> &'static str {
+        HEADERS.iter().find(|(c, _)| *c == self).map_or("", |(_, names)| names[0])
+    }
+
+    /// The column a header names, after the user's own names (`--map`, `import:`).
+    fn of(header: &str, map: &[(String, Column)]) -> Option<Column> {
+        let h = normalise(header);
+        if h.is_empty() {
+            return None;
+        }
+        map.iter()
+            .find(|(name, _)| normalise(name) == h)
+            .map(|(_, c)| *c)
+            .or_else(|| HEADERS.iter().find(|(_, names)| names.contains(&h.as_str())).map(|(c, _)| *c))
+    }
+
+    /// The column a user's word names (for `--map 诉求描述=反映问题`).
+    pub(crate) fn parse(word: &str) -> Option<Column> {
+        Column::of(word, &[])
+    }
+}
+
+/// 「* 反映问题（必填）」 → 反映问题.
+fn normalise(header: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0;
+    for c in header.chars() {
+        match c {
+            '(' | '（' | '[' | '【' => depth += 1,
+            ')' | '）' | ']' | '】' => depth -= 1,
+            _ if depth > 0 || c.is_whitespace() || c == '*' || c == '＊' || c == ':' || c == '：' => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Where the header row is and which column holds what.
+#[derive(Debug)]
+pub(crate) struct Header {
+    /// The header's row (from 0).
+    pub(crate) row: usize,
+    /// Each recognised column's position.
+    pub(crate) columns: Vec<(usize, Column)>,
+}
+
+/// Rows looked at for the header: a title and a note or two may come first.
+const HEADER_SEARCH: usize = 20;
+
+/// Finds the header: the first row (among the first twenty) naming the
+/// problem column and at least one other.
+pub(crate) fn find_header(sheet: &Sheet, map: &[(String, Column)]) -> Result<Header, String> {
+    for (row, cells) in sheet.rows.iter().take(HEADER_SEARCH).enumerate() {
+        let mut columns: Vec<(usize, Column)> = Vec::new();
+        for (col, text) in cells.iter().enumerate() {
+            if let Some(c) = Column::of(text, map) {
+                if !columns.iter().any(|(_, k)| *k == c) {
+                    columns.push((col, c));
+                }
+            }
+        }
+        if columns.len() >= 2 && columns.iter().any(|(_, c)| *c == Column::Problem) {
+            return Ok(Header { row, columns });
+        }
+    }
+    Err(format!(
+        "{} 的前{HEADER_SEARCH}行中没有找到表头：需要一行写有「反映问题」（或 诉求内容、问题描述 等）及至少一个其他列名，如「企业名称」",
+        sheet.file
+    ))
+}
+
+/// A problem with a row, at its cell, in `check`'s words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Problem {
+    /// 问题清单.xlsx 第1张表!C12
+    pub(crate) cell: String,
+    pub(crate) code: &'static str,
+    pub(crate) message: String,
+    pub(crate) hint: Option<String>,
+}
+
+/// One row as a case to be: everything but its id.
+#[derive(Debug, Clone)]
+pub(crate) struct Planned {
+    /// The row (from 0).
+    pub(crate) row: usize,
+    /// The case, with its source; `id` is left empty.
+    pub(crate) case: NewCase,
+}
+
+/// What the caller adds to every row.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Defaults {
+    /// The received date when the sheet has none (a meeting's date, `--received`).
+    pub(crate) received: Option<NaiveDate>,
+    /// Whether the rows go into a meeting's folder (which gives the date and channel).
+    pub(crate) in_meeting: bool,
+    /// `--channel`, for rows not in a meeting.
+    pub(crate) channel: Option<&'static str>,
+}
+
+/// Every data row below the header: planned cases, and the problems of the rows that cannot be.
+pub(crate) fn plan(
+    sheet: &Sheet,
+    header: &Header,
+    ledger: &Ledger,
+    defaults: &Defaults,
+) -> (Vec<Planned>, Vec<Problem>) {
+    let mut planned = Vec::new();
+    let mut problems = Vec::new();
+    for (row, cells) in sheet.rows.iter().enumerate().skip(header.row + 1) {
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let mut found = Vec::new();
+        if let Some(p) = plan_row(sheet, header, ledger, defaults, row, cells, &mut found) {
+            if found.is_empty() {
+                planned.push(p);
+            }
+        }
+        problems.extend(found);
+    }
+    (planned, problems)
+}
+
+fn plan_row(
+    sheet: &Sheet,
+    header: &Header,
+    ledger: &Ledger,
+    defaults: &Defaults,
+    row: usize,
+    cells: &[String],
+    problems: &mut Vec<Problem>,
+) -> Option<Planned> {
+    let at = |c: Column| header.columns.iter().find(|(_, k)| *k == c).map(|(col, _)| *col);
+    let value =
+        |c: Column| at(c).and_then(|col| cells.get(col)).map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+    let cell_of = |c: Column| sheet.cell(row, at(c).unwrap_or(0));
+    let mut problem = |c: Column, code: &'static str, message: String, hint: Option<String>| {
+        problems.push(Problem { cell: cell_of(c), code, message, hint });
+    };
+
+    let Some(text) = value(Column::Problem) else {
+        problem(
+            Column::Problem,
+            "missing-field",
+            "这一行没有写反映的问题".into(),
+            Some("请填写问题内容，或删掉这一行".into()),
+        );
+        return None;
+    };
+    let date = |c: Column, problem: &mut dyn FnMut(Column, &'static str, String, Option<String>)| {
+        let t = value(c)?;
+        let parsed = match parse_date(&t) {
+            Ok(d) => Some(d),
+            Err(Some(iso)) => NaiveDate::parse_from_str(&iso, "%Y-%m-%d").ok(),
+            Err(None) => None,
+        };
+        match parsed {
+            Some(d) if YEARS.contains(&d.year()) => Some(d),
+            Some(_) => {
+                problem(c, "invalid-date", format!("{}「{t}」超出 1949 年至 2100 年", c.name()), None);
+                None
+            }
+            None => {
+                problem(
+                    c,
+                    "invalid-date",
+                    format!("{}「{t}」不是日期", c.name()),
+                    Some("日期请写作 2026-06-03".into()),
+                );
+                None
+            }
+        }
+    };
+    let received = date(Column::Received, &mut problem).or(defaults.received);
+    if received.is_none() && !defaults.in_meeting {
+        problem(
+            Column::Problem,
+            "missing-field",
+            "这一行没有收到日期".into(),
+            Some("请在表中加「收到日期」列，或用 --received 给出，或用 --meeting 导入到一期恳谈会".into()),
+        );
+    }
+    let credit_code = value(Column::CreditCode);
+    if let Some(code) = &credit_code {
+        if let Err(why) = check_credit_code(code) {
+            problem(Column::CreditCode, "invalid-credit-code", format!("统一社会信用代码「{code}」无效：{why}"), None);
+        }
+    }
+    let department = |c: Column, name: &str, problem: &mut dyn FnMut(Column, &'static str, String, Option<String>)| {
+        let full = ledger.department_name(name);
+        let known = ledger.departments.as_ref().is_none_or(|ds| ds.iter().any(|d| d.name == full));
+        if !known {
+            let names = ledger.departments.iter().flatten().flat_map(|d| d.names());
+            let hint = closest(name, names).map(|n| did_you_mean(&ledger.department_name(n)));
+            problem(c, "unknown-department", format!("未知部门「{name}」"), hint);
+        }
+        full
+    };
+    let lead = value(Column::Lead).map(|l| department(Column::Lead, &l, &mut problem));
+    let co: Vec<String> = value(Column::Co)
+        .map(|t| {
+            t.split(['、', ',', '，', ';', '；', '/', '\n'])
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(|n| department(Column::Co, n, &mut problem))
+                .collect()
+        })
+        .unwrap_or_default();
+    let assigned_on = date(Column::Assigned, &mut problem);
+    let due = date(Column::Due, &mut problem);
+    let assigned = match (lead, assigned_on) {
+        (Some(lead), Some(date)) => Some(NewAssignment { date, lead, co, due }),
+        (Some(_), None) if at(Column::Assigned).is_none() || value(Column::Assigned).is_none() => {
+            problem(
+                Column::Lead,
+                "missing-field",
+                "写了牵头单位，却没有交办日期".into(),
+                Some("请填写「交办日期」；尚未交办的，删去牵头单位，交办时用 qinqing assign".into()),
+            );
+            None
+        }
+        _ => None,
+    };
+    let enterprise = value(Column::Enterprise);
+    let key = match value(Column::Seq) {
+        Some(seq) => seq,
+        None => digest(enterprise.as_deref().unwrap_or(""), &text),
+    };
+    let title = value(Column::Title).unwrap_or_else(|| title_of(&text));
+    let note = value(Column::Note);
+    let description = match note {
+        Some(n) => format!("{text}\n备注：{n}"),
+        None => text,
+    };
+    Some(Planned {
+        row,
+        case: NewCase {
+            id: String::new(),
+            title,
+            enterprise: enterprise.map(|name| Enterprise {
+                name,
+                credit_code,
+                contact: value(Column::Contact),
+                phone: value(Column::Phone),
+            }),
+            received: if defaults.in_meeting { value(Column::Received).and(received) } else { received },
+            channel: if defaults.in_meeting { None } else { defaults.channel },
+            category: value(Column::Category),
+            description: Some(description),
+            source: Some(Source { file: sheet.file.clone(), key }),
+            assigned,
+            ..NewCase::default()
+        },
+    })
+}
+
+/// A row's key when the sheet has no 序号: its enterprise and the start of its problem.
+fn digest(enterprise: &str, problem: &str) -> String {
+    let start: String = problem.chars().filter(|c| !c.is_whitespace()).take(24).collect();
+    if enterprise.is_empty() {
+        start
+    } else {
+        format!("{enterprise}：{start}")
+    }
+}
+
+/// A title from the problem text: its first clause, at most thirty characters.
+pub(crate) fn title_of(text: &str) -> String {
+    let first: String =
+        text.trim().chars().take_while(|c| !matches!(c, '。' | '；' | ';' | '，' | ',' | '\n' | '！' | '？')).collect();
+    let first = first.trim();
+    if first.chars().count() <= 30 {
+        first.to_string()
+    } else {
+        format!("{}…", first.chars().take(29).collect::<String>())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_are_found_by_their_names_and_synonyms() {
+        assert_eq!(Column::of("反映问题（必填）", &[]), Some(Column::Problem));
+        assert_eq!(Column::of(" * 诉求内容 ", &[]), Some(Column::Problem));
+        assert_eq!(Column::of("责任单位", &[]), Some(Column::Lead));
+        assert_eq!(Column::of("协办单位", &[]), Some(Column::Co));
+        assert_eq!(Column::of("诉求描述", &[("诉求描述".into(), Column::Problem)]), Some(Column::Problem));
+        assert_eq!(Column::of("金额", &[]), None);
+    }
+
+    #[test]
+    fn a_title_is_the_first_clause() {
+        assert_eq!(title_of("园区公交线路未延伸，员工通勤不便。"), "园区公交线路未延伸");
+        assert_eq!(title_of(&"长".repeat(40)), format!("{}…", "长".repeat(29)));
+    }
+}

@@ -1,0 +1,142 @@
+//! `qinqing import`: problem lists as offices get them — an .xlsx, .xls and
+//! .ods written by LibreOffice from one CSV (committed in
+//! tests/fixtures/import), a GBK CSV — become the same cases; every problem is
+//! reported at its cell and nothing is written; a sheet imported again creates
+//! nothing twice.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{demo_copy, fixture, qinqing};
+
+const MEETING: &str = "HZ-M-2026-25";
+
+/// Every file below `cases/` with its contents.
+fn tree(repo: &Path) -> Vec<(PathBuf, String)> {
+    let mut out: Vec<(PathBuf, String)> = walkdir::WalkDir::new(repo.join("cases"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().to_path_buf(), std::fs::read_to_string(e.path()).unwrap()))
+        .collect();
+    out.sort();
+    out
+}
+
+fn import(repo: &Path, file: &str, extra: &[&str]) -> common::Run {
+    let path = fixture("import").join(file);
+    let mut args = vec!["import", path.to_str().unwrap(), "--meeting", MEETING];
+    args.extend_from_slice(extra);
+    qinqing(repo, &args)
+}
+
+#[test]
+fn every_sheet_format_gives_the_same_cases_and_a_second_import_adds_nothing() {
+    let mut written: Vec<Vec<String>> = Vec::new();
+    for file in ["问题清单.xlsx", "问题清单.xls", "问题清单.ods", "问题清单.csv", "问题清单-GBK.csv"]
+    {
+        let tmp = tempfile::tempdir().unwrap();
+        let repo = demo_copy(tmp.path());
+        let before = tree(&repo);
+        let run = import(&repo, file, &[]);
+        assert_eq!(run.code, 0, "{file}: {}", run.stderr);
+        let files: Vec<&str> = run.stdout.lines().collect();
+        assert_eq!(files.len(), 3, "{file}: {}", run.stdout);
+        if file.contains("GBK") {
+            assert!(run.stderr.contains("已按 GBK/GB18030 读取"), "{}", run.stderr);
+        }
+        // The repository checks without an error, and the cases are what the sheet says.
+        let (checked, code) = common::check_json(&repo, "2026-11-24", &[]);
+        assert_ne!(code, 2, "{checked}");
+        let first = std::fs::read_to_string(repo.join(files[0])).unwrap();
+        for line in [
+            "title: 园区道路破损严重",
+            "  contact: 李某",
+            "  phone: \"13900000001\"",
+            "    lead: 市交通运输局",
+            "    co: [市住房和城乡建设局]",
+            "    due: 2026-12-07",
+            "  - date: 2026-11-23",
+            "  key: \"1\"",
+        ] {
+            assert!(first.lines().any(|l| l == line), "{file}: no «{line}» in\n{first}");
+        }
+        assert!(files[0].starts_with("cases/2026/第25期恳谈会/"), "in the meeting's folder");
+        let third = std::fs::read_to_string(repo.join(files[2])).unwrap();
+        assert!(third.contains("    lead: 市人力资源和社会保障局"), "an alias written as the full name:\n{third}");
+        let second = std::fs::read_to_string(repo.join(files[1])).unwrap();
+        assert!(!second.contains("timeline"), "a row with no department is not assigned:\n{second}");
+        assert!(second.contains("备注：企业希望年底前解决"));
+        // The sheet's own name is what differs between formats.
+        written.push(
+            files
+                .iter()
+                .map(|f| {
+                    let text = std::fs::read_to_string(repo.join(f)).unwrap();
+                    text.lines().filter(|l| !l.starts_with("  file: ")).collect::<Vec<_>>().join("\n")
+                })
+                .collect(),
+        );
+
+        // Again: nothing new, each row said to be there already, not a byte changed.
+        let after = tree(&repo);
+        assert_ne!(before, after);
+        let again = import(&repo, file, &[]);
+        assert_eq!(again.code, 0, "{}", again.stderr);
+        assert_eq!(again.stdout, "", "nothing created");
+        assert_eq!(again.stderr.matches("无变化").count(), 3, "{}", again.stderr);
+        assert_eq!(tree(&repo), after);
+    }
+    assert!(written.windows(2).all(|w| w[0] == w[1]), "{written:#?}");
+}
+
+#[test]
+fn a_corrected_row_is_reported_not_applied() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(tmp.path());
+    let sheet = tmp.path().join("问题清单.csv");
+    std::fs::copy(fixture("import").join("问题清单.csv"), &sheet).unwrap();
+    let run = qinqing(&repo, &["import", sheet.to_str().unwrap(), "--meeting", MEETING]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let after = tree(&repo);
+    let text = std::fs::read_to_string(&sheet).unwrap().replace("货车通行困难", "大货车无法通行");
+    std::fs::write(&sheet, text).unwrap();
+    let again = qinqing(&repo, &["import", sheet.to_str().unwrap(), "--meeting", MEETING]);
+    assert_eq!(again.code, 0);
+    assert!(
+        again.stderr.contains("第3行已导入为 HZ-2026-0176，表中与案件不同（未改动案件）：问题描述"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(tree(&repo), after);
+}
+
+#[test]
+fn every_problem_is_reported_at_its_cell_and_nothing_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(tmp.path());
+    let before = tree(&repo);
+    let run = import(&repo, "有问题的清单.csv", &[]);
+    assert_eq!(run.code, 2);
+    for (cell, code, words) in [
+        ("C2", "invalid-credit-code", "校验位应为「L」"),
+        ("D3", "missing-field", "没有写反映的问题"),
+        ("E4", "unknown-department", "未知部门「市交通局」"),
+        ("F4", "invalid-date", "2026-02-30"),
+    ] {
+        let line = run.stdout.lines().find(|l| l.starts_with(&format!("有问题的清单.csv 第1张表!{cell}: ")));
+        let line = line.unwrap_or_else(|| panic!("nothing at {cell}: {}", run.stdout));
+        assert!(line.contains(&format!("[{code}]")) && line.contains(words), "{cell}: {line}");
+    }
+    assert!(run.stdout.contains("提示：是否为「市交通运输局」？"));
+    assert_eq!(tree(&repo), before, "nothing written");
+
+    // --skip-bad: the one good row is written, the others listed, and the exit code says so.
+    let run = import(&repo, "有问题的清单.csv", &["--skip-bad"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.stdout.lines().filter(|l| l.ends_with(".yaml")).count(), 1, "{}", run.stdout);
+    let created = tree(&repo).into_iter().filter(|(p, _)| !before.iter().any(|(q, _)| q == p)).collect::<Vec<_>>();
+    assert_eq!(created.len(), 1);
+    assert!(created[0].1.contains("湖州庚公司"), "{}", created[0].1);
+}
