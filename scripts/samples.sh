@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates docs/samples/: every page of the demo's three kinds of document
 # (an assignment letter, a supervision notice, the year's bulletin) as small
-# PNGs, so a reader of the docs sees what qinqing prints.
+# PNGs, so a reader of the docs sees what qinqing prints, and the problem-list
+# template filled in (问题清单示例.xlsx).
 #
 #   bash scripts/samples.sh            # uses target/release/qinqing, building it if needed
 #   QINQING=target/debug/qinqing bash scripts/samples.sh
@@ -26,6 +27,8 @@ done
 "$bin" --repo "$work" render bulletin --period 2026 --as-of 2026-11-20 --format pdf --out "$work/out/bulletin" >/dev/null
 rm -rf docs/samples
 mkdir -p docs/samples
+# The problem-list template, filled with three rows (tests/import.rs keeps it equal to what the command writes).
+"$bin" --repo "$work" import --template docs/samples/问题清单示例.xlsx --with-examples 2>/dev/null
 for kind in assignment supervision bulletin; do
   pdf="$(ls "$work/out/$kind"/*.pdf | head -n 1)"
   # 50 dpi: a page is about 410 × 585 pixels, readable as a page, small in git.

@@ -140,3 +140,47 @@ fn every_problem_is_reported_at_its_cell_and_nothing_is_written() {
     assert_eq!(created.len(), 1);
     assert!(created[0].1.contains("湖州庚公司"), "{}", created[0].1);
 }
+
+#[test]
+fn the_template_has_the_headers_import_reads_and_drop_down_lists_and_the_shipped_sample_imports() {
+    use calamine::{open_workbook, Reader, Xlsx};
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(tmp.path());
+    let blank = tmp.path().join("模板.xlsx");
+    let run = qinqing(&repo, &["import", "--template", blank.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut wb: Xlsx<_> = open_workbook(&blank).unwrap();
+    assert_eq!(wb.sheet_names(), ["问题清单", "选项"]);
+    let sheet = wb.worksheet_range("问题清单").unwrap();
+    let head: Vec<String> = sheet.rows().nth(1).unwrap().iter().map(|d| d.to_string()).collect();
+    assert_eq!(head[..4], ["序号", "企业名称", "统一社会信用代码", "反映问题"]);
+    assert!(head.contains(&"牵头单位".to_string()) && head.contains(&"交办日期".to_string()));
+    let options = wb.worksheet_range("选项").unwrap();
+    let departments: Vec<String> = options.rows().skip(1).map(|r| r[0].to_string()).filter(|d| !d.is_empty()).collect();
+    let registry = std::fs::read_to_string(repo.join("departments.yaml")).unwrap();
+    assert_eq!(departments.len(), registry.matches("- name: ").count());
+    assert!(departments.contains(&"市交通运输局".to_string()));
+    // The drop-down lists point at the 选项 sheet; the header row is frozen.
+    let xml =
+        String::from_utf8(common::tool("unzip", &["-p", blank.to_str().unwrap(), "xl/worksheets/sheet1.xml"])).unwrap();
+    let n = departments.len() + 1;
+    assert!(xml.contains(&format!("<formula1>选项!$A$2:$A${n}</formula1>")), "{xml}");
+    assert!(xml.contains("<formula1>选项!$B$2:$B$5</formula1>"), "four channels besides meetings");
+    assert!(xml.contains("state=\"frozen\""));
+    // Never over the user's file without --force.
+    assert_ne!(qinqing(&repo, &["import", "--template", blank.to_str().unwrap()]).code, 0);
+
+    // The sample in docs/samples is this template filled in, and imports as it is.
+    let sample = common::root().join("docs/samples/问题清单示例.xlsx");
+    let fresh = tmp.path().join("示例.xlsx");
+    let run = qinqing(&common::root(), &["import", "--template", fresh.to_str().unwrap(), "--with-examples"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        std::fs::read(&fresh).unwrap(),
+        std::fs::read(&sample).unwrap(),
+        "docs/samples is stale: bash scripts/samples.sh"
+    );
+    let run = qinqing(&repo, &["import", sample.to_str().unwrap(), "--meeting", MEETING]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.lines().count(), 3);
+}

@@ -14,12 +14,23 @@ use crate::edit::{self, Edit};
 use crate::load::{sheet, LoadOptions};
 use crate::model::ids::Pattern;
 use crate::model::{Case, Channel, Named};
+use crate::output::template_sheet::{self, ExampleRow};
 use crate::output::{self, Paint};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     /// 问题清单：.xlsx、.xls、.ods 或 .csv（UTF-8 或 GBK）
-    file: PathBuf,
+    #[arg(required_unless_present = "template")]
+    file: Option<PathBuf>,
+    /// 不导入，写一份空白的问题清单模板（表头、冻结首行、部门/渠道/类别下拉列表）到这个 .xlsx 文件
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["meeting", "received", "channel", "maps", "skip_bad", "dry_run"])]
+    template: Option<PathBuf>,
+    /// 与 --template 同用：文件已存在时覆盖
+    #[arg(long, requires = "template")]
+    force: bool,
+    /// 与 --template 同用：填入三行示例（docs/samples 里的示例文件由此生成）
+    #[arg(long, requires = "template", hide = true)]
+    with_examples: bool,
     /// 导入到这期恳谈会（案件放进它的文件夹，收到日期和渠道随会议）
     #[arg(long, value_name = "ID")]
     meeting: Option<String>,
@@ -50,7 +61,11 @@ fn parse_map(s: &str) -> Result<(String, Column), String> {
 pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let checked = super::open(repo, LoadOptions::default())?;
     let ledger = &checked.ledger;
-    let sheet = sheet::read(&args.file)?;
+    if let Some(path) = &args.template {
+        return template(ledger, path, args.force, args.with_examples);
+    }
+    let Some(file) = &args.file else { bail!("请给出要导入的问题清单文件") };
+    let sheet = sheet::read(file)?;
     if let Some(enc) = sheet.encoding {
         eprintln!("{} 不是 UTF-8 编码，已按 {enc} 读取。", sheet.file);
     }
@@ -123,6 +138,88 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     }
     eprintln!("已从 {} 新建 {} 件案件{skipped}。", sheet.file, edits.len());
     Ok(if problems.is_empty() { 0 } else { 1 })
+}
+
+/// Three rows in the demonstration's words, for the shipped sample.
+const EXAMPLES: [ExampleRow; 3] = [
+    [
+        "1",
+        "湖州甲科技有限公司",
+        "91350100M000100Y43",
+        "园区道路破损严重，货车通行困难，雨天积水。",
+        "基础设施",
+        "李某",
+        "13900000001",
+        "",
+        "",
+        "市交通运输局",
+        "市住房和城乡建设局",
+        "2026-11-23",
+        "2026-12-07",
+        "",
+    ],
+    [
+        "2",
+        "湖州乙食品有限公司",
+        "",
+        "出口退税办理周期长，资金占用大。",
+        "惠企政策",
+        "赵某",
+        "13900000002",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "企业希望年底前解决",
+    ],
+    [
+        "3",
+        "湖州丙机械有限公司",
+        "91110000600037341L",
+        "招工难，希望举办专场招聘会。",
+        "人才用工",
+        "",
+        "",
+        "",
+        "",
+        "人社局",
+        "",
+        "2026-11-23",
+        "",
+        "",
+    ],
+];
+
+fn template(ledger: &crate::check::Ledger, path: &Path, force: bool, examples: bool) -> Result<u8> {
+    let departments: Vec<String> = match &ledger.departments {
+        Some(ds) => ds.iter().map(|d| d.name.clone()).collect(),
+        None => {
+            let mut seen: Vec<String> =
+                ledger.cases.iter().filter_map(|c| c.lead_as_of(NaiveDate::MAX)).map(str::to_string).collect();
+            seen.sort();
+            seen.dedup();
+            seen
+        }
+    };
+    let channels: Vec<&str> =
+        Channel::ALL.iter().map(|(c, _, _)| c.zh()).filter(|c| *c != Channel::Meeting.zh()).collect();
+    let mut categories: Vec<String> = ledger.cases.iter().filter_map(|c| c.category.clone()).collect();
+    categories.sort();
+    categories.dedup();
+    let rows: &[ExampleRow] = if examples { &EXAMPLES } else { &[] };
+    let bytes =
+        template_sheet::template(&ledger.settings.organization_name, &departments, &channels, &categories, rows)?;
+    super::report::write(path, &bytes, force)?;
+    eprintln!(
+        "已写入问题清单模板 {}（牵头单位 {} 个、类别 {} 个可从下拉列表选）。填好后：qinqing import {} --meeting 恳谈会编号",
+        path.display(),
+        departments.len(),
+        categories.len(),
+        path.display()
+    );
+    Ok(0)
 }
 
 /// What the sheet says differently from the case it became.

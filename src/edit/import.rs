@@ -11,7 +11,7 @@ use crate::edit::create::{NewAssignment, NewCase};
 use crate::load::case::check_credit_code;
 use crate::load::reader::{parse_date, YEARS};
 use crate::load::sheet::Sheet;
-use crate::model::{Enterprise, Source};
+use crate::model::{Enterprise, Named, Source};
 
 /// What a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -29,6 +29,7 @@ pub(crate) enum Column {
     Assigned,
     Due,
     Received,
+    Channel,
     Note,
 }
 
@@ -49,6 +50,7 @@ pub(crate) const HEADERS: &[(Column, &[&str])] = &[
     (Column::Assigned, &["交办日期", "交办时间"]),
     (Column::Due, &["办理时限", "办结时限", "答复时限", "完成时限"]),
     (Column::Received, &["收到日期", "反映日期", "登记日期", "收集日期"]),
+    (Column::Channel, &["来源渠道", "渠道", "反映渠道"]),
     (Column::Note, &["备注"]),
 ];
 
@@ -279,6 +281,14 @@ fn plan_row(
         }
         _ => None,
     };
+    let channel = value(Column::Channel).and_then(|t| match crate::model::Channel::parse(&t) {
+        Some(c) => Some(c.key()),
+        None => {
+            let all = crate::model::enums::spellings::<crate::model::Channel>();
+            problem(Column::Channel, "invalid-value", format!("来源渠道「{t}」无效"), Some(format!("可选：{all}")));
+            None
+        }
+    });
     let enterprise = value(Column::Enterprise);
     let key = match value(Column::Seq) {
         Some(seq) => seq,
@@ -302,7 +312,7 @@ fn plan_row(
                 phone: value(Column::Phone),
             }),
             received: if defaults.in_meeting { value(Column::Received).and(received) } else { received },
-            channel: if defaults.in_meeting { None } else { defaults.channel },
+            channel: if defaults.in_meeting { None } else { channel.or(defaults.channel) },
             category: value(Column::Category),
             description: Some(description),
             source: Some(Source { file: sheet.file.clone(), key }),

@@ -56,6 +56,7 @@ impl Paint {
 }
 
 pub(crate) mod table;
+pub(crate) mod template_sheet;
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.
 pub(crate) fn emit(text: &str) -> std::io::Result<()> {
