@@ -184,3 +184,56 @@ fn the_template_has_the_headers_import_reads_and_drop_down_lists_and_the_shipped
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout.lines().count(), 3);
 }
+
+#[test]
+fn a_citys_own_headers_are_mapped_on_the_command_line_or_in_the_settings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(&tmp.path().join("repo"));
+    let sheet = tmp.path().join("本市清单.csv");
+    std::fs::write(
+        &sheet,
+        "编号,企业,诉求描述,责任处室,交办日期\n1,湖州辛公司,厂区周边路灯不亮。,市住房和城乡建设局,2026-11-23\n",
+    )
+    .unwrap();
+    let file = sheet.to_str().unwrap();
+    let refused = qinqing(&repo, &["import", file, "--meeting", MEETING, "--dry-run"]);
+    assert_ne!(refused.code, 0);
+    assert!(refused.stderr.contains("没有找到表头"), "{}", refused.stderr);
+    let mapped = qinqing(
+        &repo,
+        &[
+            "import",
+            file,
+            "--meeting",
+            MEETING,
+            "--dry-run",
+            "--map",
+            "诉求描述=反映问题",
+            "--map",
+            "责任处室=牵头单位",
+        ],
+    );
+    assert_eq!(mapped.code, 0, "{}", mapped.stderr);
+    let settings = std::fs::read_to_string(repo.join("qinqing.yaml")).unwrap();
+    std::fs::write(
+        repo.join("qinqing.yaml"),
+        format!("{settings}import:\n  columns: {{ 诉求描述: 反映问题, 责任处室: 牵头单位 }}\n"),
+    )
+    .unwrap();
+    let run = qinqing(&repo, &["import", file, "--meeting", MEETING]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let case = std::fs::read_to_string(repo.join(run.stdout.trim())).unwrap();
+    assert!(case.contains("    lead: 市住房和城乡建设局") && case.contains("厂区周边路灯不亮"), "{case}");
+    // A field that does not exist is an error where it is written.
+    let lines = settings.lines().count() as u64;
+    std::fs::write(repo.join("qinqing.yaml"), format!("{settings}import:\n  columns: {{ 诉求描述: 问题详情 }}\n"))
+        .unwrap();
+    let (value, code) = common::check_json(&repo, "2026-11-24", &[]);
+    assert_eq!(code, 2);
+    let d = &value["diagnostics"][0];
+    assert_eq!(
+        (d["code"].as_str(), d["line"].as_u64(), d["column"].as_u64()),
+        (Some("invalid-value"), Some(lines + 2), Some(20)),
+        "{d}"
+    );
+}

@@ -9,10 +9,11 @@ use anyhow::{anyhow, bail, Result};
 use chrono::{Datelike, NaiveDate};
 
 use crate::edit::create::{case_text, NewCase};
-use crate::edit::import::{find_header, plan, Column, Defaults, Planned, Problem};
+use crate::edit::import::{find_header, plan, Defaults, Planned, Problem};
 use crate::edit::{self, Edit};
 use crate::load::{sheet, LoadOptions};
 use crate::model::ids::Pattern;
+use crate::model::sheet::Column;
 use crate::model::{Case, Channel, Named};
 use crate::output::template_sheet::{self, ExampleRow};
 use crate::output::{self, Paint};
@@ -69,7 +70,10 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     if let Some(enc) = sheet.encoding {
         eprintln!("{} 不是 UTF-8 编码，已按 {enc} 读取。", sheet.file);
     }
-    let header = find_header(&sheet, &args.maps).map_err(|e| anyhow!(e))?;
+    // The command line's names first, then the repository's own (`import: columns:`).
+    let mut maps = args.maps.clone();
+    maps.extend(ledger.settings.import_columns.iter().filter_map(|(h, c)| Some((h.clone(), Column::parse(c)?))));
+    let header = find_header(&sheet, &maps).map_err(|e| anyhow!(e))?;
     let meeting = match &args.meeting {
         Some(id) => Some(ledger.meeting(id).ok_or_else(|| {
             anyhow!("找不到恳谈会「{id}」；请先用 qinqing meeting new 新建这期恳谈会，再导入它的问题清单")

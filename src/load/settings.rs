@@ -29,7 +29,15 @@ pub(crate) const SETTINGS_FIELDS: &[Field] = &[
         "公文的印刷方式：double-sided（双面，默认，版记在最后一个偶数页）或 single-sided（单面，版记在最后一页）",
     ),
     field("ids", false, Ty::Map(ID_FIELDS), "新案件与新恳谈会的编号格式，{year} 与 {seq}（或补零的 {seq:04}）自动填写"),
+    field("import", false, Ty::Map(IMPORT_FIELDS), "导入问题清单（qinqing import）：本市表格自己的表头"),
 ];
+
+const IMPORT_FIELDS: &[Field] = &[field(
+    "columns",
+    false,
+    Ty::Dict,
+    "表头与字段的对应，字段用模板里的列名，如 { 诉求描述: 反映问题, 责任处室: 牵头单位 }",
+)];
 
 const ID_FIELDS: &[Field] = &[
     field("case", false, Ty::Text, "案件编号格式，如 HZ-{year}-{seq:04}"),
@@ -162,6 +170,31 @@ pub(crate) fn read_settings(root: &Node, sink: &mut Sink) -> Settings {
                 sink.error("invalid-value", t.pos, format!("printing 不能为「{other}」"))
                     .hint("可选：double-sided（双面印刷）、single-sided（单面印刷）");
             }
+        }
+    }
+    if let Some(import) = m.get("import").and_then(|n| MapReader::open(n, "import", IMPORT_FIELDS, sink)) {
+        match import.get("columns").map(|n| (n.pos, &n.value)) {
+            Some((_, Value::Map(entries))) => {
+                for (k, v) in entries {
+                    let (Some(header), Some(field)) =
+                        (crate::load::reader::text(k, sink), crate::load::reader::text(v, sink))
+                    else {
+                        continue;
+                    };
+                    match crate::model::sheet::Column::parse(&field) {
+                        Some(c) => s.import_columns.push((header, c.name().to_string())),
+                        None => {
+                            let names: Vec<&str> = crate::model::sheet::HEADERS.iter().map(|(c, _)| c.name()).collect();
+                            sink.error("invalid-value", v.pos, format!("「{field}」不是问题清单的字段"))
+                                .hint(format!("可选：{}", names.join("、")));
+                        }
+                    }
+                }
+            }
+            Some((pos, _)) => {
+                sink.error("wrong-type", pos, "import.columns 应为映射").hint("例如：columns: { 诉求描述: 反映问题 }");
+            }
+            None => {}
         }
     }
     if let Some(levels) = m.get("levels") {

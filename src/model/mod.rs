@@ -6,6 +6,7 @@ pub(crate) mod event;
 pub(crate) mod field;
 pub(crate) mod ids;
 pub(crate) mod rule;
+pub(crate) mod sheet;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -318,6 +319,8 @@ pub(crate) struct Settings {
     pub(crate) ids: IdPatterns,
     /// How figures are printed and ranked.
     pub(crate) report: ReportSettings,
+    /// A city's own problem-list headers and the columns they are (`import: columns:`).
+    pub(crate) import_columns: Vec<(String, String)>,
 }
 
 /// `ids:` in qinqing.yaml: how new cases and meetings are numbered.
@@ -367,6 +370,7 @@ impl Default for Settings {
             single_sided: false,
             ids: IdPatterns::default(),
             report: ReportSettings::default(),
+            import_columns: Vec::new(),
         }
     }
 }
