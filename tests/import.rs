@@ -237,3 +237,38 @@ fn a_citys_own_headers_are_mapped_on_the_command_line_or_in_the_settings() {
         "{d}"
     );
 }
+
+#[test]
+fn hotline_requests_come_in_once_as_hotline_cases() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(&tmp.path().join("repo"));
+    let file = tmp.path().join("requests.json");
+    let requests = r#"[
+      {"service_request_id": "12345-001", "status": "open", "service_name": "交通出行", "service_code": "交通出行",
+       "description": "企业门口公交站台被占，员工候车不便。", "requested_datetime": "2026-11-19T22:30:00-00:00"},
+      {"service_request_id": 98765, "status": "open", "description": "用电报装进度慢。",
+       "requested_datetime": "2026-11-20T09:00:00+08:00"}
+    ]"#;
+    std::fs::write(&file, requests).unwrap();
+    let run = qinqing(&repo, &["import", "--open311", file.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let created: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(created.len(), 2);
+    let first = std::fs::read_to_string(repo.join(created[0])).unwrap();
+    for line in
+        ["channel: hotline", "category: 交通出行", "  file: open311", "  key: \"12345-001\"", "received: 2026-11-20"]
+    {
+        assert!(first.lines().any(|l| l == line), "no «{line}» in\n{first}");
+    }
+    assert!(created[0].starts_with("cases/2026/热线/"));
+    // Tomorrow's file carries the same requests: nothing new.
+    let again = qinqing(&repo, &["import", "--open311", file.to_str().unwrap()]);
+    assert_eq!((again.code, again.stdout.as_str()), (0, ""), "{}", again.stderr);
+    assert_eq!(again.stderr.matches("无变化").count(), 2);
+    // A request without its problem, or with a time that is not one, is named, and nothing is written.
+    std::fs::write(&file, r#"[{"service_request_id": "x-1", "description": " "}, {"service_request_id": "x-2", "description": "噪音", "requested_datetime": "昨天"}]"#).unwrap();
+    let bad = qinqing(&repo, &["import", "--open311", file.to_str().unwrap()]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stdout.contains("requests.json 第1个请求 description: 请求没有 description"), "{}", bad.stdout);
+    assert!(bad.stdout.contains("requests.json 第2个请求 requested_datetime:"), "{}", bad.stdout);
+}

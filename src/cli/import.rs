@@ -18,7 +18,7 @@ use crate::model::{Case, Channel, Named};
 use crate::output::template_sheet::{self, ExampleRow};
 use crate::output::{self, Paint};
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub(crate) struct Args {
     /// 问题清单：.xlsx、.xls、.ods 或 .csv（UTF-8 或 GBK）
     #[arg(required_unless_present = "template")]
@@ -50,6 +50,9 @@ pub(crate) struct Args {
     /// 只列出将要新建的案件，不写入
     #[arg(long)]
     dry_run: bool,
+    /// FILE 是热线平台的 Open311 GeoReport v2 requests.json：每个请求导入为一件热线（hotline）案件
+    #[arg(long, conflicts_with_all = ["meeting", "channel", "maps"])]
+    open311: bool,
 }
 
 fn parse_map(s: &str) -> Result<(String, Column), String> {
@@ -66,6 +69,9 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         return template(ledger, path, args.force, args.with_examples);
     }
     let Some(file) = &args.file else { bail!("请给出要导入的问题清单文件") };
+    if args.open311 {
+        return open311(ledger, file, &args);
+    }
     let sheet = sheet::read(file)?;
     if let Some(enc) = sheet.encoding {
         eprintln!("{} 不是 UTF-8 编码，已按 {enc} 读取。", sheet.file);
@@ -86,6 +92,18 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         channel: args.channel,
     };
     let (planned, problems) = plan(&sheet, &header, ledger, &defaults);
+    finish(ledger, meeting, &args, &sheet.file, planned, problems)
+}
+
+/// Creates what is new, says what was there, and writes all or nothing.
+fn finish(
+    ledger: &crate::check::Ledger,
+    meeting: Option<&crate::model::Meeting>,
+    args: &Args,
+    file: &str,
+    planned: Vec<Planned>,
+    problems: Vec<Problem>,
+) -> Result<u8> {
     // Rows already imported, found by the source their cases recorded.
     let sources: HashMap<(&str, &str), &Case> =
         ledger.cases.iter().filter_map(|c| c.source.as_ref().map(|s| ((s.file.as_str(), s.key.as_str()), c))).collect();
@@ -98,11 +116,11 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         let Some(case) = imported(p) else { continue };
         let differences = differences(case, &p.case);
         if differences.is_empty() {
-            eprintln!("第{}行已导入为 {}，无变化。", p.row + 1, case.id.value);
+            eprintln!("{}已导入为 {}，无变化。", row_name(args, p.row), case.id.value);
         } else {
             eprintln!(
-                "第{}行已导入为 {}，表中与案件不同（未改动案件）：{}",
-                p.row + 1,
+                "{}已导入为 {}，表中与案件不同（未改动案件）：{}",
+                row_name(args, p.row),
                 case.id.value,
                 differences.join("；")
             );
@@ -113,14 +131,13 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         let rows: std::collections::BTreeSet<&str> = problems.iter().map(|p| p.cell.as_str()).collect();
         if !args.skip_bad {
             eprintln!(
-                "{} 有 {} 处问题（见上），未导入任何一行。改正后重新导入，或加 --skip-bad 只导入没有问题的行。",
-                sheet.file,
+                "{file} 有 {} 处问题（见上），未导入任何一行。改正后重新导入，或加 --skip-bad 只导入没有问题的行。",
                 rows.len()
             );
             return Ok(2);
         }
     }
-    let edits = new_files(ledger, meeting, &args, new)?;
+    let edits = new_files(ledger, meeting, args, new)?;
     let found = edit::check_edits(&edits)?;
     if !found.is_empty() {
         output::emit(&output::text::diagnostics(&found, Paint(output::colour_wanted())))?;
@@ -140,8 +157,79 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     for e in &edits {
         println!("{}", e.rel);
     }
-    eprintln!("已从 {} 新建 {} 件案件{skipped}。", sheet.file, edits.len());
+    eprintln!("已从 {file} 新建 {} 件案件{skipped}。", edits.len());
     Ok(if problems.is_empty() { 0 } else { 1 })
+}
+
+/// How a row is named: a sheet's row, or a request's place in requests.json.
+fn row_name(args: &Args, row: usize) -> String {
+    if args.open311 {
+        format!("第{}个请求", row + 1)
+    } else {
+        format!("第{}行", row + 1)
+    }
+}
+
+/// Hotline requests (Open311 GeoReport v2 `requests.json`) as `hotline` cases, each
+/// recorded with the source `open311` and its `service_request_id`, so a request that comes
+/// again in tomorrow's file is recognised.
+fn open311(ledger: &crate::check::Ledger, path: &Path, args: &Args) -> Result<u8> {
+    let file = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let bytes = crate::fsx::read(path).map_err(|e| anyhow!("无法读取 {}：{e}", path.display()))?;
+    let requests: Vec<serde_json::Value> =
+        serde_json::from_slice(&bytes).map_err(|e| anyhow!("{file} 不是 Open311 请求列表（JSON 数组）：{e}"))?;
+    let tz: chrono_tz::Tz = ledger.settings.timezone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
+    let mut planned = Vec::new();
+    let mut problems = Vec::new();
+    for (i, r) in requests.iter().enumerate() {
+        let at = |field: &str| format!("{file} 第{}个请求 {field}", i + 1);
+        let text = |field: &str| r.get(field).and_then(|v| v.as_str()).map(str::trim).filter(|t| !t.is_empty());
+        let mut problem = |field: &str, code: &'static str, message: String| {
+            problems.push(Problem { cell: at(field), code, message, hint: None });
+        };
+        let id = match r.get("service_request_id") {
+            Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
+            Some(serde_json::Value::Number(n)) => n.to_string(),
+            _ => {
+                problem("service_request_id", "missing-field", "请求没有 service_request_id".into());
+                continue;
+            }
+        };
+        let Some(description) = text("description") else {
+            problem("description", "missing-field", "请求没有 description（问题内容）".into());
+            continue;
+        };
+        let received = match text("requested_datetime").map(chrono::DateTime::parse_from_rfc3339) {
+            Some(Ok(t)) => Some(t.with_timezone(&tz).date_naive()),
+            Some(Err(_)) => {
+                problem("requested_datetime", "invalid-date", "requested_datetime 不是 ISO 8601 时间".into());
+                continue;
+            }
+            None => args.received,
+        };
+        let Some(received) = received else {
+            problem(
+                "requested_datetime",
+                "missing-field",
+                "请求没有 requested_datetime，也没有用 --received 给出".into(),
+            );
+            continue;
+        };
+        planned.push(Planned {
+            row: i,
+            case: NewCase {
+                title: crate::edit::import::title_of(description),
+                received: Some(received),
+                channel: Some(Channel::Hotline.key()),
+                category: text("service_name").map(str::to_string),
+                description: Some(description.to_string()),
+                source: Some(crate::model::Source { file: "open311".to_string(), key: id }),
+                ..NewCase::default()
+            },
+        });
+    }
+    let args = Args { channel: Some(Channel::Hotline.key()), ..args.clone() };
+    finish(ledger, None, &args, &file, planned, problems)
 }
 
 /// Three rows in the demonstration's words, for the shipped sample.
