@@ -92,7 +92,7 @@ fn every_sheet_format_gives_the_same_cases_and_a_second_import_adds_nothing() {
 }
 
 #[test]
-fn a_corrected_row_is_reported_not_applied() {
+fn a_corrected_row_is_reported_and_applied_only_with_update() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = demo_copy(tmp.path());
     let sheet = tmp.path().join("问题清单.csv");
@@ -110,6 +110,20 @@ fn a_corrected_row_is_reported_not_applied() {
         again.stderr
     );
     assert_eq!(tree(&repo), after);
+
+    // --update: the case's own lines for what changed, and no other byte. A comment the office added stays.
+    let case = repo.join("cases/2026/第25期恳谈会/HZ-2026-0176.yaml");
+    let before = std::fs::read_to_string(&case)
+        .unwrap()
+        .replace("category: 基础设施\n", "category: 基础设施   # 区里另有台账\n");
+    std::fs::write(&case, &before).unwrap();
+    let updated = qinqing(&repo, &["import", sheet.to_str().unwrap(), "--meeting", MEETING, "--update"]);
+    assert_eq!(updated.code, 0, "{}", updated.stderr);
+    assert!(updated.stderr.contains("按表更新") && updated.stderr.contains("更新 1 件"), "{}", updated.stderr);
+    let now = std::fs::read_to_string(&case).unwrap();
+    assert_eq!(now, before.replace("货车通行困难", "大货车无法通行"));
+    let settled = qinqing(&repo, &["import", sheet.to_str().unwrap(), "--meeting", MEETING, "--update"]);
+    assert_eq!(settled.stderr.matches("无变化").count(), 3, "{}", settled.stderr);
 }
 
 #[test]

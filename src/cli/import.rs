@@ -47,6 +47,9 @@ pub(crate) struct Args {
     /// 有问题的行跳过，其余照常导入（默认：有一行有问题就什么也不写）
     #[arg(long)]
     skip_bad: bool,
+    /// 已导入过的行与案件不同时，把表中的问题标题、问题描述、企业名称、类别改进案件（只改这几行）
+    #[arg(long)]
+    update: bool,
     /// 只列出将要新建的案件，不写入
     #[arg(long)]
     dry_run: bool,
@@ -112,11 +115,15 @@ fn finish(
         sources.get(&(s.file.as_str(), s.key.as_str())).copied()
     };
     let (new, known): (Vec<Planned>, Vec<Planned>) = planned.into_iter().partition(|p| imported(p).is_none());
+    let mut updates = Vec::new();
     for p in &known {
         let Some(case) = imported(p) else { continue };
         let differences = differences(case, &p.case);
         if differences.is_empty() {
             eprintln!("{}已导入为 {}，无变化。", row_name(args, p.row), case.id.value);
+        } else if args.update {
+            eprintln!("{}已导入为 {}，按表更新：{}", row_name(args, p.row), case.id.value, differences.join("；"));
+            updates.push(edit::set_fields(&ledger.root, &case.file, &changed_fields(case, &p.case))?);
         } else {
             eprintln!(
                 "{}已导入为 {}，表中与案件不同（未改动案件）：{}",
@@ -137,7 +144,9 @@ fn finish(
             return Ok(2);
         }
     }
-    let edits = new_files(ledger, meeting, args, new)?;
+    let mut edits = new_files(ledger, meeting, args, new)?;
+    let created = edits.len();
+    edits.extend(updates);
     let found = edit::check_edits(&edits)?;
     if !found.is_empty() {
         output::emit(&output::text::diagnostics(&found, Paint(output::colour_wanted())))?;
@@ -150,14 +159,19 @@ fn finish(
         for e in &edits {
             println!("{}", e.rel);
         }
-        eprintln!("（--dry-run：将新建 {} 件案件，未写入{skipped}）", edits.len());
+        for e in edits.iter().filter(|e| !e.new) {
+            output::emit(&e.diff())?;
+        }
+        eprintln!("（--dry-run：将新建 {created} 件、更新 {} 件案件，未写入{skipped}）", edits.len() - created);
         return Ok(0);
     }
     edit::write(&edits)?;
     for e in &edits {
         println!("{}", e.rel);
     }
-    eprintln!("已从 {file} 新建 {} 件案件{skipped}。", edits.len());
+    let updated = edits.len() - created;
+    let also = if updated > 0 { format!("，更新 {updated} 件") } else { String::new() };
+    eprintln!("已从 {file} 新建 {created} 件案件{also}{skipped}。");
     Ok(if problems.is_empty() { 0 } else { 1 })
 }
 
@@ -327,6 +341,28 @@ fn differences(case: &Case, row: &NewCase) -> Vec<String> {
     let name = |e: Option<&crate::model::Enterprise>| e.map(|e| e.name.clone()).unwrap_or_default();
     differ("企业", &name(case.enterprise.as_ref()), &name(row.enterprise.as_ref()));
     differ("类别", case.category.as_deref().unwrap_or(""), row.category.as_deref().unwrap_or(""));
+    out
+}
+
+/// The fields of a case the sheet now says otherwise.
+fn changed_fields<'a>(case: &Case, row: &'a NewCase) -> Vec<crate::edit::update::SetField<'a>> {
+    use crate::edit::update::SetField;
+    let mut out = Vec::new();
+    if case.title.trim() != row.title.trim() {
+        out.push(SetField { parent: None, key: "title", value: &row.title });
+    }
+    let description = row.description.as_deref().unwrap_or("");
+    if case.description.trim() != description.trim() {
+        out.push(SetField { parent: None, key: "description", value: description });
+    }
+    if let (Some(was), Some(now)) = (&case.enterprise, &row.enterprise) {
+        if was.name.trim() != now.name.trim() {
+            out.push(SetField { parent: Some("enterprise"), key: "name", value: &now.name });
+        }
+    }
+    if let Some(now) = row.category.as_deref().filter(|c| case.category.as_deref() != Some(*c)) {
+        out.push(SetField { parent: None, key: "category", value: now });
+    }
     out
 }
 

@@ -8,6 +8,7 @@ pub(crate) mod create;
 pub(crate) mod import;
 pub(crate) mod journal;
 pub(crate) mod scalar;
+pub(crate) mod update;
 
 use std::path::{Path, PathBuf};
 
@@ -73,6 +74,14 @@ pub(crate) fn add_event(root: &Path, rel: &str, event: &NewEvent) -> Result<Edit
     let before = crate::fsx::read(&root.join(rel)).with_context(|| format!("无法读取 {rel}"))?;
     let text = std::str::from_utf8(&before).with_context(|| format!("{rel} 不是 UTF-8 文本"))?;
     let after = append::append_event(text, event).map_err(|e| anyhow::anyhow!("{rel}：{e}"))?;
+    Ok(Edit { root: root.to_path_buf(), rel: rel.to_string(), before, after, new: false })
+}
+
+/// Plans setting fields of a case file (`import --update`), changing only their lines.
+pub(crate) fn set_fields(root: &Path, rel: &str, fields: &[update::SetField]) -> Result<Edit> {
+    let before = crate::fsx::read(&root.join(rel)).with_context(|| format!("无法读取 {rel}"))?;
+    let text = std::str::from_utf8(&before).with_context(|| format!("{rel} 不是 UTF-8 文本"))?;
+    let after = update::set_fields(text, fields).map_err(|e| anyhow::anyhow!("{rel}：{e}"))?;
     Ok(Edit { root: root.to_path_buf(), rel: rel.to_string(), before, after, new: false })
 }
 
