@@ -38,10 +38,22 @@ pub(crate) struct Args {
     /// 不读写解析缓存（.qinqing-cache/）
     #[arg(long)]
     no_cache: bool,
+    /// 检查 git 历史中的某个版本（提交号、分支、标签，如 HEAD~3），不改动工作区
+    #[arg(long, value_name = "REV")]
+    rev: Option<String>,
 }
 
 pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
-    let checked = Box::leak(Box::new(super::open(repo, super::slim(!args.no_cache))?));
+    // A past revision is unpacked into a temporary folder and checked there, without a cache.
+    let revision = match &args.rev {
+        Some(rev) => Some(crate::load::git::checkout(&super::root(repo)?, rev)?),
+        None => None,
+    };
+    let (repo, cache) = match &revision {
+        Some(r) => (Some(r.dir.path()), false),
+        None => (repo, !args.no_cache),
+    };
+    let checked = Box::leak(Box::new(super::open(repo, super::slim(cache))?));
     // Leaked on purpose: the process ends right after the report, and freeing
     // a hundred thousand cases one by one would only delay the exit.
     let as_of = super::as_of(args.as_of, &checked.ledger);

@@ -5,6 +5,7 @@ pub(crate) mod cache;
 pub(crate) mod calendar_file;
 pub(crate) mod case;
 pub(crate) mod decode;
+pub(crate) mod git;
 pub(crate) mod reader;
 pub(crate) mod rule_file;
 pub(crate) mod settings;

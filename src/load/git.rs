@@ -1,0 +1,82 @@
+//! A repository as it was at a git revision, read without touching the work
+//! tree or the index: `git archive` of the revision's tree (below the folder
+//! the repository lives in) unpacked into a temporary folder, which `load`
+//! then reads like any repository.
+//!
+//! The git command rather than a library (gix): every machine that has the
+//! repository's history has git, the command's behaviour is what users and CI
+//! already know, and reading a revision is two plumbing calls.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use anyhow::{anyhow, bail, Context, Result};
+
+/// A revision unpacked in a temporary folder (removed when dropped).
+pub(crate) struct Revision {
+    /// The folder holding the repository as it was.
+    pub(crate) dir: tempfile::TempDir,
+    /// The full commit id.
+    pub(crate) commit: String,
+}
+
+/// Runs git in a folder and gives its standard output.
+pub(crate) fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .context("无法运行 git：请安装 git")?;
+    if !out.status.success() {
+        bail!("{}", String::from_utf8_lossy(&out.stderr).trim());
+    }
+    Ok(out.stdout)
+}
+
+/// The commit a revision names, checked to be one.
+pub(crate) fn commit_of(root: &Path, rev: &str) -> Result<String> {
+    // A revision that looks like an option is not passed on as one.
+    if rev.starts_with('-') || rev.trim().is_empty() {
+        bail!("版本「{rev}」无效");
+    }
+    let out = git(root, &["rev-parse", "--verify", "--quiet", "--end-of-options", &format!("{rev}^{{commit}}")])
+        .map_err(|_| anyhow!("在 git 历史中找不到版本「{rev}」"))?;
+    Ok(String::from_utf8_lossy(&out).trim().to_string())
+}
+
+/// The repository's folder relative to the top of its git work tree ("" at the top), with `/`.
+pub(crate) fn prefix(root: &Path) -> Result<String> {
+    let out = git(root, &["rev-parse", "--show-prefix"]).map_err(|e| anyhow!("{} 不在 git 仓库中：{e}", root.display()))?;
+    Ok(String::from_utf8_lossy(&out).trim().to_string())
+}
+
+/// The repository as it was at `rev`.
+pub(crate) fn checkout(root: &Path, rev: &str) -> Result<Revision> {
+    let commit = commit_of(root, rev)?;
+    let prefix = prefix(root)?;
+    let tree = if prefix.is_empty() { commit.clone() } else { format!("{commit}:{}", prefix.trim_end_matches('/')) };
+    let tar = git(root, &["archive", "--format=tar", &tree])?;
+    let dir = tempfile::Builder::new().prefix("qinqing-rev-").tempdir()?;
+    let mut child = Command::new("tar")
+        .arg("-x")
+        .arg("-C")
+        .arg(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("无法运行 tar")?;
+    if let Some(mut stdin) = child.stdin.take() {
+        std::io::Write::write_all(&mut stdin, &tar)?;
+    }
+    let done = child.wait_with_output()?;
+    if !done.status.success() {
+        bail!("无法展开版本 {rev}：{}", String::from_utf8_lossy(&done.stderr).trim());
+    }
+    if !dir.path().join(crate::load::SETTINGS_FILE).is_file() {
+        bail!("版本 {rev} 中没有 {}：那时这里还不是案件库", crate::load::SETTINGS_FILE);
+    }
+    Ok(Revision { dir, commit })
+}
