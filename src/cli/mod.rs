@@ -5,6 +5,7 @@ mod bench;
 mod build;
 mod check;
 mod create;
+mod diff;
 mod export;
 mod import;
 mod init;
@@ -70,6 +71,11 @@ enum Command {
         after_help = "示例：\n  qinqing build --as-of 2026-11-20\n  qinqing build --period 2026 --as-of 2026-11-20 --format html\n\n网站在 output/site/index.html，可直接用浏览器打开，或放到任何静态网站服务器上。"
     )]
     Build(build::Args),
+    /// 审阅一次改动：对比两个版本（默认对比工作区），列出新增案件、记入的事件、停止与开始的时限、新出现与解除的超期、新增的检查问题
+    #[command(
+        after_help = "示例：\n  qinqing diff origin/main                     # 工作区相对 main 的改动\n  qinqing diff HEAD~1 HEAD --format json\n  qinqing diff $CI_MERGE_REQUEST_DIFF_BASE_SHA --as-of 2026-11-20 > comment.md"
+    )]
+    Diff(diff::Args),
     /// 导入问题清单（Excel、WPS/LibreOffice 表格或 CSV）为案件；每处问题指出单元格，重新导入不会重复建案
     #[command(
         after_help = "示例：\n  qinqing import 第26期问题清单.xlsx --meeting HZ-M-2026-26 --dry-run\n  qinqing import 热线转办.csv --channel hotline --received 2026-11-20\n  qinqing import 清单.xlsx --meeting HZ-M-2026-26 --map 诉求描述=反映问题 --skip-bad"
@@ -253,6 +259,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Build(a) => build::run(repo, a),
         Command::Export(c) => export::run(repo, c),
         Command::Import(a) => import::run(repo, a),
+        Command::Diff(a) => diff::run(repo, a),
         Command::Schema(a) => schema::run(a),
         Command::Meeting(c) => create::meeting(repo, c),
         Command::New(a) => create::case(repo, a),

@@ -48,7 +48,8 @@ pub(crate) fn commit_of(root: &Path, rev: &str) -> Result<String> {
 
 /// The repository's folder relative to the top of its git work tree ("" at the top), with `/`.
 pub(crate) fn prefix(root: &Path) -> Result<String> {
-    let out = git(root, &["rev-parse", "--show-prefix"]).map_err(|e| anyhow!("{} 不在 git 仓库中：{e}", root.display()))?;
+    let out =
+        git(root, &["rev-parse", "--show-prefix"]).map_err(|e| anyhow!("{} 不在 git 仓库中：{e}", root.display()))?;
     Ok(String::from_utf8_lossy(&out).trim().to_string())
 }
 

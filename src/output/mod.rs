@@ -3,6 +3,7 @@
 //! JSON Schemas and the static site. One small module per format.
 
 pub(crate) mod casebook;
+pub(crate) mod change;
 pub(crate) mod github;
 pub(crate) mod ics;
 pub(crate) mod json;

@@ -2,6 +2,7 @@
 //! read by every output (terminal table, JSON, CSV, XLSX, the bulletin, the site).
 
 pub(crate) mod casebook;
+pub(crate) mod change;
 pub(crate) mod chart;
 pub(crate) mod figures;
 pub(crate) mod percent;

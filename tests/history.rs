@@ -1,0 +1,125 @@
+//! The repository's git history: `check --rev` checks a past revision as a
+//! checkout of it would be checked, and `diff` reports what a change did, on
+//! a fixture history committed step by step in the test.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{demo_copy, qinqing};
+
+fn git(repo: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args([
+            "-c",
+            "user.name=张三",
+            "-c",
+            "user.email=zhang@example.org",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "core.quotepath=false",
+        ])
+        .args(args)
+        .env("GIT_AUTHOR_DATE", "2026-11-20T10:00:00+08:00")
+        .env("GIT_COMMITTER_DATE", "2026-11-20T10:00:00+08:00")
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The demo committed once (tag `base`), then a change: a reply recorded, a note added,
+/// a new case, an assignment date rewritten, and a typo that is an error.
+fn history(dir: &Path) -> std::path::PathBuf {
+    let repo = demo_copy(dir);
+    git(&repo, &["init", "-q", "-b", "main"]);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "演示案件库"]);
+    git(&repo, &["tag", "base"]);
+    let ok = |args: &[&str]| {
+        let run = qinqing(&repo, args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+    };
+    ok(&[
+        "reply",
+        "HZ-2026-0175",
+        "--by",
+        "市商务局",
+        "--date",
+        "2026-11-19",
+        "--result",
+        "resolved",
+        "--text",
+        "已协调物流配套",
+    ]);
+    ok(&["note", "HZ-2026-0131", "--date", "2026-11-20", "--text", "电话催办"]);
+    ok(&[
+        "new",
+        "--received",
+        "2026-11-20",
+        "--channel",
+        "hotline",
+        "--title",
+        "用电增容审批慢",
+        "--enterprise",
+        "湖州庚公司",
+    ]);
+    let file = repo.join("cases/2026/第23期恳谈会/HZ-2026-0132.yaml");
+    let text = std::fs::read_to_string(&file).unwrap().replacen(
+        "- date: 2026-10-15\n    event: assigned",
+        "- date: 2026-10-16\n    event: assigned",
+        1,
+    );
+    std::fs::write(&file, text).unwrap();
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "记录答复与备注"]);
+    let meeting = repo.join("cases/2026/第23期恳谈会/HZ-2026-0133.yaml");
+    let text = std::fs::read_to_string(&meeting).unwrap().replacen("lead: ", "lead: 市交通局X", 1);
+    std::fs::write(&meeting, text).unwrap();
+    repo
+}
+
+#[test]
+fn check_of_a_past_revision_equals_check_of_its_checkout() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = history(&tmp.path().join("repo"));
+    let at_rev = qinqing(&repo, &["check", "--rev", "base", "--as-of", "2026-11-20", "--format", "json", "--all"]);
+    let checkout = tmp.path().join("checkout");
+    Command::new("git").args(["clone", "-q", "--branch", "base"]).arg(&repo).arg(&checkout).output().unwrap();
+    let there = qinqing(&checkout, &["check", "--no-cache", "--as-of", "2026-11-20", "--format", "json", "--all"]);
+    assert_eq!(at_rev.code, there.code);
+    assert_eq!(at_rev.stdout, there.stdout);
+    // The work tree was not touched: its uncommitted typo is still there, and git sees no other change.
+    assert_eq!(git(&repo, &["status", "--porcelain"]).trim(), "M cases/2026/第23期恳谈会/HZ-2026-0133.yaml");
+    let bad = qinqing(&repo, &["check", "--rev", "--upload-pack=touch /tmp/x"]);
+    assert_eq!(bad.code, 2, "an option is not a revision");
+}
+
+#[test]
+fn diff_reports_what_the_change_did() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = history(&tmp.path().join("repo"));
+    // The committed change, base to HEAD, as a comment and as JSON.
+    let markdown = qinqing(&repo, &["diff", "base", "HEAD", "--as-of", "2026-11-20"]);
+    assert_eq!(markdown.code, 0, "{}", markdown.stderr);
+    let commits: Vec<String> =
+        ["base", "HEAD"].iter().map(|r| git(&repo, &["rev-parse", "--short=7", r]).trim().to_string()).collect();
+    let text = markdown.stdout.replace(&commits[0], "BASE").replace(&commits[1], "HEAD");
+    insta::assert_snapshot!("diff_markdown", text);
+    let json = qinqing(&repo, &["diff", "base", "HEAD", "--as-of", "2026-11-20", "--format", "json"]);
+    let json = json.stdout.replace(&commits[0], "BASE").replace(&commits[1], "HEAD");
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    insta::assert_json_snapshot!("diff_json", value);
+    // The work tree against HEAD: the typo is a new error, and the exit code says so.
+    let work = qinqing(&repo, &["diff", "HEAD", "--as-of", "2026-11-20", "--format", "json"]);
+    assert_eq!(work.code, 1);
+    let value: serde_json::Value = serde_json::from_str(&work.stdout).unwrap();
+    assert_eq!(value["head"], "工作区");
+    assert_eq!(value["diagnostics_introduced"][0]["code"], "unknown-department");
+    // Changing the lead of a recorded assignment is a rewrite of history, and said so.
+    assert_eq!(value["events_removed"][0]["case"], "HZ-2026-0133");
+}
