@@ -10,19 +10,17 @@ use std::process::Command;
 use common::{demo_copy, qinqing};
 
 fn git(repo: &Path, args: &[&str]) -> String {
+    git_as(repo, "张三", args)
+}
+
+/// Runs git as an author, on a fixed date, so histories are the same on every run.
+fn git_as(repo: &Path, author: &str, args: &[&str]) -> String {
+    let name = format!("user.name={author}");
     let out = Command::new("git")
         .arg("-C")
         .arg(repo)
-        .args([
-            "-c",
-            "user.name=张三",
-            "-c",
-            "user.email=zhang@example.org",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "core.quotepath=false",
-        ])
+        .args(["-c", &name, "-c", "user.email=office@example.org", "-c", "commit.gpgsign=false"])
+        .args(["-c", "core.quotepath=false"])
         .args(args)
         .env("GIT_AUTHOR_DATE", "2026-11-20T10:00:00+08:00")
         .env("GIT_COMMITTER_DATE", "2026-11-20T10:00:00+08:00")
@@ -76,7 +74,7 @@ fn history(dir: &Path) -> std::path::PathBuf {
     );
     std::fs::write(&file, text).unwrap();
     git(&repo, &["add", "-A"]);
-    git(&repo, &["commit", "-q", "-m", "记录答复与备注"]);
+    git_as(&repo, "李四", &["commit", "-q", "-m", "记录答复与备注"]);
     let meeting = repo.join("cases/2026/第23期恳谈会/HZ-2026-0133.yaml");
     let text = std::fs::read_to_string(&meeting).unwrap().replacen("lead: ", "lead: 市交通局X", 1);
     std::fs::write(&meeting, text).unwrap();
@@ -122,4 +120,49 @@ fn diff_reports_what_the_change_did() {
     assert_eq!(value["diagnostics_introduced"][0]["code"], "unknown-department");
     // Changing the lead of a recorded assignment is a rewrite of history, and said so.
     assert_eq!(value["events_removed"][0]["case"], "HZ-2026-0133");
+}
+
+#[test]
+fn log_names_who_recorded_each_entry_and_flags_rewritten_history() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = history(&tmp.path().join("repo"));
+    let run = qinqing(&repo, &["log", "HZ-2026-0132", "--format", "json"]);
+    assert_eq!(run.code, 1, "a rewrite is flagged in the exit code: {}", run.stderr);
+    let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let entries = value["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 2, "{value}");
+    assert_eq!(entries[0]["commit"]["author"], "张三");
+    assert_eq!(entries[0]["steps"][0]["what"], "created");
+    assert_eq!(entries[1]["commit"]["author"], "李四");
+    let steps = entries[1]["steps"].as_array().unwrap();
+    assert!(
+        steps.iter().any(|s| s["what"] == "rewritten" && s["date"] == "2026-10-15" && s["kind"] == "交办"),
+        "{value}"
+    );
+    assert!(steps.iter().any(|s| s["what"] == "recorded" && s["date"] == "2026-10-16"), "{value}");
+    assert_eq!(value["flagged"], 2, "the rewrite, and the new entry dated 35 days before its commit");
+
+    // Every entry of a case, with who recorded it; a late entry is flagged.
+    let run = qinqing(&repo, &["log", "HZ-2026-0175"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("李四") && run.stdout.contains("记入 2026-11-19 答复：市商务局；已解决；已协调物流配套"),
+        "{}",
+        run.stdout
+    );
+    let show = qinqing(&repo, &["show", "HZ-2026-0175", "--who", "--format", "json", "--as-of", "2026-11-20"]);
+    let value: serde_json::Value = serde_json::from_str(&show.stdout).unwrap();
+    let timeline = value["timeline"].as_array().unwrap();
+    let (last, first) = (timeline.last().unwrap(), &timeline[0]);
+    assert_eq!(last["recorded_by"], "李四 2026-11-20");
+    assert_eq!(first["recorded_by"], "张三 2026-11-20");
+    let ok = qinqing(&repo, &["note", "HZ-2025-0210", "--date", "2025-03-20", "--text", "补记：三月已电话回访"]);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    git(&repo, &["add", "-A"]);
+    git_as(&repo, "王五", &["commit", "-q", "-m", "补记"]);
+    let run = qinqing(&repo, &["log", "HZ-2025-0210"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("王五") && run.stdout.contains("⚠ 事件日期早于提交 610 天"), "{}", run.stdout);
+    let show = qinqing(&repo, &["show", "HZ-2025-0210", "--who", "--as-of", "2026-11-20"]);
+    assert!(show.stdout.contains("记录人") && show.stdout.contains("王五 2026-11-20"), "{}", show.stdout);
 }

@@ -23,6 +23,9 @@ pub(crate) struct Args {
     /// 输出格式
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
+    /// 从 git 历史查出每条事件的记录人和提交日期
+    #[arg(long)]
+    who: bool,
 }
 
 pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
@@ -37,6 +40,16 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let snapshot = ledger.one_case_as_of(index, as_of);
     let clocks = snapshot.clocks_of(index);
     let state = snapshot.state(index);
+    // Who recorded each entry: the commit that first had it (none for entries not yet committed).
+    let versions = if args.who { super::log::versions(&ledger.root, &case.file)? } else { Vec::new() };
+    let recorders: Vec<Option<String>> = if args.who {
+        crate::report::audit::recorders(&versions, &case.timeline)
+            .into_iter()
+            .map(|c| c.map(|c| format!("{} {}", c.author, c.date.get(..10).unwrap_or(&c.date))))
+            .collect()
+    } else {
+        Vec::new()
+    };
     match args.format {
         Format::Json => {
             let doc = json!({
@@ -47,12 +60,18 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
                 "meeting": case.meeting.as_ref().map(|m| &m.value), "level": case.level.as_ref().map(|l| &l.value),
                 "category": case.category, "handling": case.handling.map(Named::key), "tags": case.tags,
                 "related": case.related.iter().map(|r| &r.value).collect::<Vec<_>>(), "description": case.description,
-                "timeline": case.timeline.iter().map(|e| json!({ "date": e.date, "event": e.kind.key(), "line": e.pos.line, "summary": summary(e) })).collect::<Vec<_>>(),
+                "timeline": case.timeline.iter().enumerate().map(|(i, e)| {
+                    let mut entry = json!({ "date": e.date, "event": e.kind.key(), "line": e.pos.line, "summary": summary(e) });
+                    if args.who {
+                        entry["recorded_by"] = json!(recorders.get(i).cloned().flatten());
+                    }
+                    entry
+                }).collect::<Vec<_>>(),
                 "clocks": clocks.iter().map(ClockJson::of).collect::<Vec<_>>(),
             });
             emit(&(serde_json::to_string_pretty(&doc)? + "\n"))?;
         }
-        Format::Text => emit(&text(case, &ledger.settings, &state, clocks, as_of))?,
+        Format::Text => emit(&text(case, &ledger.settings, &state, clocks, as_of, args.who.then_some(&recorders[..])))?,
     }
     Ok(0)
 }
@@ -63,6 +82,7 @@ fn text(
     state: &crate::check::CaseState,
     clocks: &[crate::check::Clock],
     as_of: NaiveDate,
+    recorders: Option<&[Option<String>]>,
 ) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{}  {}", case.id.value, case.title);
@@ -95,12 +115,22 @@ fn text(
     let rows: Vec<Vec<String>> = case
         .timeline
         .iter()
-        .map(|e| {
+        .enumerate()
+        .map(|(i, e)| {
             let later = if e.date > as_of { "（尚未发生）" } else { "" };
-            vec![e.date.to_string(), format!("{}{later}", e.kind.zh()), summary(e)]
+            let mut row = vec![e.date.to_string(), format!("{}{later}", e.kind.zh()), summary(e)];
+            if let Some(r) = recorders {
+                row.push(r.get(i).cloned().flatten().unwrap_or_else(|| "未提交".to_string()));
+            }
+            row
         })
         .collect();
-    s.push_str(&table::render(&["日期", "事件", "内容"], &rows));
+    let header: &[&str] = if recorders.is_some() {
+        &["日期", "事件", "内容", "记录人"]
+    } else {
+        &["日期", "事件", "内容"]
+    };
+    s.push_str(&table::render(header, &rows));
     let _ = writeln!(s, "\n时限");
     let rows: Vec<Vec<String>> = clocks
         .iter()

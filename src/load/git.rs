@@ -81,3 +81,53 @@ pub(crate) fn checkout(root: &Path, rev: &str) -> Result<Revision> {
     }
     Ok(Revision { dir, commit })
 }
+
+/// Who committed a version of a file, and when.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub(crate) struct Commit {
+    pub(crate) id: String,
+    pub(crate) author: String,
+    pub(crate) email: String,
+    /// The commit date, as git records it (ISO 8601 with its offset).
+    pub(crate) date: String,
+}
+
+/// Every committed version of a file, oldest first, following renames: the
+/// commit and the file's text then (`None` where the commit deleted it).
+pub(crate) fn file_history(root: &Path, rel: &str) -> Result<Vec<(Commit, Option<String>)>> {
+    let log = git(
+        root,
+        &[
+            "-c",
+            "core.quotepath=false",
+            "log",
+            "--follow",
+            "--name-status",
+            "--format=%x1e%H%x1f%an%x1f%ae%x1f%cI",
+            "--",
+            rel,
+        ],
+    )?;
+    let log = String::from_utf8_lossy(&log);
+    let mut out = Vec::new();
+    for record in log.split('\u{1e}').filter(|r| !r.trim().is_empty()) {
+        let mut lines = record.lines();
+        let head: Vec<&str> = lines.next().unwrap_or("").split('\u{1f}').collect();
+        let [id, author, email, date] = head[..] else { continue };
+        // The path at that commit (relative to the top of the work tree) and whether it was deleted there.
+        let status = lines.find(|l| !l.trim().is_empty()).unwrap_or("");
+        let mut fields = status.split('\t');
+        let code = fields.next().unwrap_or("");
+        let path = fields.last().unwrap_or("").to_string();
+        let commit =
+            Commit { id: id.to_string(), author: author.to_string(), email: email.to_string(), date: date.to_string() };
+        if code.starts_with('D') || path.is_empty() {
+            out.push((commit, None));
+            continue;
+        }
+        let text = git(root, &["show", &format!("{id}:{path}")]).ok().map(|b| String::from_utf8_lossy(&b).into_owned());
+        out.push((commit, text));
+    }
+    out.reverse();
+    Ok(out)
+}

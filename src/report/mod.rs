@@ -1,6 +1,7 @@
 //! Statistics for a period (reports.md): every figure computed once, here, and
 //! read by every output (terminal table, JSON, CSV, XLSX, the bulletin, the site).
 
+pub(crate) mod audit;
 pub(crate) mod casebook;
 pub(crate) mod change;
 pub(crate) mod chart;
