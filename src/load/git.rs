@@ -116,9 +116,9 @@ pub(crate) fn file_history(root: &Path, rel: &str) -> Result<Vec<(Commit, Option
         let [id, author, email, date] = head[..] else { continue };
         // The path at that commit (relative to the top of the work tree) and whether it was deleted there.
         let status = lines.find(|l| !l.trim().is_empty()).unwrap_or("");
-        let mut fields = status.split('\t');
-        let code = fields.next().unwrap_or("");
-        let path = fields.last().unwrap_or("").to_string();
+        let code = status.split('\t').next().unwrap_or("");
+        // A rename lists the old path then the new one: the file's path is the last.
+        let path = status.rsplit('\t').next().filter(|p| *p != code).unwrap_or("").to_string();
         let commit =
             Commit { id: id.to_string(), author: author.to_string(), email: email.to_string(), date: date.to_string() };
         if code.starts_with('D') || path.is_empty() {
