@@ -6,6 +6,10 @@ use crate::diag::{Pos, Sink};
 use crate::load::reader::MapReader;
 use crate::load::yaml::{Node, Value};
 use crate::model::field::{field, Field, Ty};
+use crate::model::notify::{
+    Channel as NotifyChannel, NotifySettings, Smtp, CHANNEL_FIELDS, EMAIL_FIELDS, NOTIFY_FIELDS, SIGNED_FIELDS, SMTP_FIELDS,
+    URL_FIELDS,
+};
 use crate::model::{Department, DocKind, Meeting, Named, Settings};
 
 /// The keys of `qinqing.yaml`.
@@ -30,6 +34,7 @@ pub(crate) const SETTINGS_FIELDS: &[Field] = &[
     ),
     field("ids", false, Ty::Map(ID_FIELDS), "新案件与新恳谈会的编号格式，{year} 与 {seq}（或补零的 {seq:04}）自动填写"),
     field("import", false, Ty::Map(IMPORT_FIELDS), "导入问题清单（qinqing import）：本市表格自己的表头"),
+    field("notify", false, Ty::Map(NOTIFY_FIELDS), "提醒（qinqing notify）：各部门与本办的企业微信、钉钉、飞书、webhook、邮件渠道"),
 ];
 
 const IMPORT_FIELDS: &[Field] = &[field(
@@ -76,6 +81,100 @@ pub(crate) const MEETING_FIELDS: &[Field] = &[
     field("hosts", false, Ty::TextOrList, "主持或出席的领导"),
     field("enterprises", false, Ty::TextOrList, "参会企业"),
 ];
+
+/// Reads `notify:`.
+fn read_notify(n: &MapReader, sink: &mut Sink) -> NotifySettings {
+    let mut out = NotifySettings::default();
+    let channels = |node: &Node, what: &str, sink: &mut Sink| -> Vec<NotifyChannel> {
+        let Some(m) = MapReader::open(node, what, CHANNEL_FIELDS, sink) else { return Vec::new() };
+        let mut list = Vec::new();
+        if let Some(c) = m.get("wecom").and_then(|c| MapReader::open(c, "wecom", URL_FIELDS, sink)) {
+            if let Some(url_env) = c.text("url_env", sink) {
+                list.push(NotifyChannel::WeCom { url_env });
+            }
+        }
+        for (key, signed) in [("dingtalk", true), ("feishu", false)] {
+            if let Some(c) = m.get(key).and_then(|c| MapReader::open(c, key, SIGNED_FIELDS, sink)) {
+                if let Some(url_env) = c.text("url_env", sink) {
+                    let secret_env = c.text("secret_env", sink);
+                    list.push(if signed {
+                        NotifyChannel::DingTalk { url_env, secret_env }
+                    } else {
+                        NotifyChannel::Feishu { url_env, secret_env }
+                    });
+                }
+            }
+        }
+        if let Some(c) = m.get("webhook").and_then(|c| MapReader::open(c, "webhook", URL_FIELDS, sink)) {
+            if let Some(url_env) = c.text("url_env", sink) {
+                list.push(NotifyChannel::Webhook { url_env });
+            }
+        }
+        if let Some(c) = m.get("email").and_then(|c| MapReader::open(c, "email", EMAIL_FIELDS, sink)) {
+            let to: Vec<String> = c.texts("to", sink).into_iter().map(|t| t.value).collect();
+            if !to.is_empty() {
+                list.push(NotifyChannel::Email { to });
+            }
+        }
+        list
+    };
+    if let Some(d) = n.get("default") {
+        out.default = channels(d, "default", sink);
+    }
+    if let Some(o) = n.get("office") {
+        out.office = channels(o, "office", sink);
+    }
+    if let Some(node) = n.get("departments") {
+        match &node.value {
+            Value::Map(entries) => {
+                for (k, v) in entries {
+                    if let Some(name) = crate::load::reader::text(k, sink) {
+                        out.departments.push((name.clone(), channels(v, &name, sink)));
+                    }
+                }
+            }
+            _ => {
+                sink.error("wrong-type", node.pos, "notify.departments 应为映射：部门名称 → 渠道");
+            }
+        }
+    }
+    if let Some(s) = n.get("smtp").and_then(|s| MapReader::open(s, "smtp", SMTP_FIELDS, sink)) {
+        let security = s.text("security", sink).unwrap_or_else(|| "starttls".to_string());
+        if !matches!(security.as_str(), "starttls" | "tls" | "none") {
+            if let Some(p) = s.key_pos("security") {
+                sink.error("invalid-value", p, format!("security 不能为「{security}」")).hint("可选：starttls、tls、none");
+            }
+        }
+        let default_port = match security.as_str() {
+            "tls" => 465,
+            "none" => 25,
+            _ => 587,
+        };
+        let port = match s.text("port", sink) {
+            Some(p) => match p.trim().parse::<u16>() {
+                Ok(p) => p,
+                Err(_) => {
+                    if let Some(pos) = s.key_pos("port") {
+                        sink.error("invalid-value", pos, format!("端口「{p}」无效"));
+                    }
+                    default_port
+                }
+            },
+            None => default_port,
+        };
+        if let (Some(host), Some(from)) = (s.text("host", sink), s.text("from", sink)) {
+            out.smtp = Some(Smtp {
+                host,
+                port,
+                security,
+                from,
+                user_env: s.text("user_env", sink),
+                password_env: s.text("password_env", sink),
+            });
+        }
+    }
+    out
+}
 
 /// Reads the settings; missing optional keys take their defaults.
 pub(crate) fn read_settings(root: &Node, sink: &mut Sink) -> Settings {
@@ -196,6 +295,9 @@ pub(crate) fn read_settings(root: &Node, sink: &mut Sink) -> Settings {
             }
             None => {}
         }
+    }
+    if let Some(n) = m.get("notify").and_then(|n| MapReader::open(n, "notify", NOTIFY_FIELDS, sink)) {
+        s.notify = read_notify(&n, sink);
     }
     if let Some(levels) = m.get("levels") {
         match &levels.value {

@@ -5,6 +5,7 @@ pub(crate) mod enums;
 pub(crate) mod event;
 pub(crate) mod field;
 pub(crate) mod ids;
+pub(crate) mod notify;
 pub(crate) mod rule;
 pub(crate) mod sheet;
 
@@ -321,6 +322,8 @@ pub(crate) struct Settings {
     pub(crate) report: ReportSettings,
     /// A city's own problem-list headers and the columns they are (`import: columns:`).
     pub(crate) import_columns: Vec<(String, String)>,
+    /// Where reminders go (`notify:`).
+    pub(crate) notify: notify::NotifySettings,
 }
 
 /// `ids:` in qinqing.yaml: how new cases and meetings are numbered.
@@ -371,6 +374,7 @@ impl Default for Settings {
             ids: IdPatterns::default(),
             report: ReportSettings::default(),
             import_columns: Vec::new(),
+            notify: notify::NotifySettings::default(),
         }
     }
 }

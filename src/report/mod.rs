@@ -5,6 +5,7 @@ pub(crate) mod audit;
 pub(crate) mod casebook;
 pub(crate) mod change;
 pub(crate) mod chart;
+pub(crate) mod digest;
 pub(crate) mod figures;
 pub(crate) mod percent;
 pub(crate) mod period;
