@@ -11,6 +11,7 @@ mod import;
 mod init;
 mod list;
 mod log;
+mod notify;
 mod record;
 mod render;
 mod report;
@@ -80,6 +81,11 @@ enum Command {
     /// 一件案件的修改记录：每次提交记入或改动了哪条事件、哪个字段，提交人和日期；改写已提交事件、事件日期远早于提交的会标出
     #[command(after_help = "示例：\n  qinqing log HZ-2026-0131\n  qinqing log HZ-2026-0131 --format json")]
     Log(log::Args),
+    /// 提醒：给各部门和本办发送即将到期、今天到期和已超期的时限（企业微信、钉钉、飞书、webhook、邮件）；同一天不重复发送
+    #[command(
+        after_help = "示例：\n  qinqing notify --as-of 2026-11-20            # 预览将发送的内容\n  qinqing notify --send                         # 发送（CI 中默认发送）"
+    )]
+    Notify(notify::Args),
     /// 导入问题清单（Excel、WPS/LibreOffice 表格或 CSV）为案件；每处问题指出单元格，重新导入不会重复建案
     #[command(
         after_help = "示例：\n  qinqing import 第26期问题清单.xlsx --meeting HZ-M-2026-26 --dry-run\n  qinqing import 热线转办.csv --channel hotline --received 2026-11-20\n  qinqing import 清单.xlsx --meeting HZ-M-2026-26 --map 诉求描述=反映问题 --skip-bad"
@@ -265,6 +271,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Import(a) => import::run(repo, a),
         Command::Diff(a) => diff::run(repo, a),
         Command::Log(a) => log::run(repo, a),
+        Command::Notify(a) => notify::run(repo, a),
         Command::Schema(a) => schema::run(a),
         Command::Meeting(c) => create::meeting(repo, c),
         Command::New(a) => create::case(repo, a),

@@ -8,6 +8,7 @@ pub(crate) mod github;
 pub(crate) mod ics;
 pub(crate) mod json;
 pub(crate) mod junit;
+pub(crate) mod notify;
 pub(crate) mod open311;
 pub(crate) mod report;
 pub(crate) mod schema;

@@ -1,0 +1,158 @@
+//! `qinqing notify`: the day's reminders to each department and the office,
+//! on their configured channels; safe to run from a daily CI job.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Result};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::load::LoadOptions;
+use crate::model::notify::Channel;
+use crate::output::notify::{send, Patience};
+use crate::report::digest::{digests, Digest};
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// 截至哪天（默认：案件库时区的今天）
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
+    as_of: Option<NaiveDate>,
+    /// 真正发送（在 CI 中是默认）
+    #[arg(long, conflicts_with = "dry_run")]
+    send: bool,
+    /// 只显示将要发送的内容（不在 CI 中时是默认）
+    #[arg(long)]
+    dry_run: bool,
+    /// 已发送记录（默认 .qinqing-cache/notify-sent.json；CI 应缓存它）
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+}
+
+/// What has been sent: one entry per recipient, channel and day, with the clocks and stages it covered.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Sent {
+    version: u32,
+    sent: Vec<SentEntry>,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
+struct SentEntry {
+    date: NaiveDate,
+    recipient: String,
+    channel: String,
+    /// `case/rule/start@stage`.
+    items: Vec<String>,
+}
+
+/// How many days of the record are kept.
+const KEEP_DAYS: i64 = 31;
+
+fn channel_name(c: &Channel) -> &'static str {
+    match c {
+        Channel::WeCom { .. } => "企业微信",
+        Channel::DingTalk { .. } => "钉钉",
+        Channel::Feishu { .. } => "飞书",
+        Channel::Webhook { .. } => "webhook",
+        Channel::Email { .. } => "邮件",
+    }
+}
+
+pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
+    let checked = super::open(repo, LoadOptions::default())?;
+    let errors = checked.errors().count();
+    if errors > 0 {
+        bail!("案件库有 {errors} 处错误，为免提醒出错，未发送。请先运行 qinqing check 并改正");
+    }
+    let as_of = super::as_of(args.as_of, &checked.ledger);
+    // Digests name enterprises, never contacts: made from the published ledger.
+    let ledger = checked.ledger.into_published();
+    let settings = &ledger.settings;
+    let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
+    let sending = args.send || (in_ci && !args.dry_run);
+    for (name, _) in &settings.notify.departments {
+        let full = ledger.department_name(name);
+        if ledger.departments.as_ref().is_some_and(|ds| !ds.iter().any(|d| d.name == full)) {
+            bail!("qinqing.yaml 的 notify.departments 中有未知部门「{name}」");
+        }
+    }
+    let snapshot = ledger.as_of(as_of);
+    let all = digests(&snapshot);
+    let state_path = args.state.unwrap_or_else(|| crate::load::cache::dir(&ledger.root).join("notify-sent.json"));
+    let mut state: Sent = match crate::fsx::read(&state_path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_default(),
+        Err(_) => Sent::default(),
+    };
+    state.version = 1;
+    state.sent.retain(|e| (as_of - e.date).num_days() < KEEP_DAYS);
+    let patience = Patience::from_env();
+    let office = settings.organization_short.as_str();
+    let (mut delivered, mut failed, mut unchanged, mut unconfigured) = (0, 0, 0, Vec::new());
+    for digest in &all {
+        let channels: &[Channel] = if digest.office {
+            &settings.notify.office
+        } else {
+            settings
+                .notify
+                .departments
+                .iter()
+                .find(|(name, _)| ledger.department_name(name) == digest.recipient)
+                .map_or(&settings.notify.default[..], |(_, c)| &c[..])
+        };
+        if channels.is_empty() {
+            unconfigured.push(digest.recipient.clone());
+            continue;
+        }
+        for channel in channels {
+            let key = channel.key().to_string();
+            let done: Vec<&String> = state
+                .sent
+                .iter()
+                .filter(|e| e.date == as_of && e.recipient == digest.recipient && e.channel == key)
+                .flat_map(|e| &e.items)
+                .collect();
+            let tag = |i: &crate::report::digest::Item| format!("{}@{:?}", i.key, i.stage);
+            let new: Vec<_> = digest.items.iter().filter(|i| !done.contains(&&tag(i))).cloned().collect();
+            // The office's digest is sent when anything changed anywhere today.
+            let nothing_new = if digest.office { !done.is_empty() } else { new.is_empty() };
+            if nothing_new {
+                unchanged += 1;
+                continue;
+            }
+            let part = Digest { items: if digest.office { digest.items.clone() } else { new }, ..digest.clone() };
+            let text = part.text(office, as_of, digest.office.then_some(&all[..]));
+            let subject = format!("【{office}】{}：办理时限提醒（截至{as_of}）", digest.recipient);
+            if !sending {
+                println!("→ {}（{}）\n{text}", digest.recipient, channel_name(channel));
+                continue;
+            }
+            let extra = serde_json::json!({ "recipient": digest.recipient, "as_of": as_of, "items": part.items });
+            let outcome = send(channel, settings.notify.smtp.as_ref(), &subject, &text, &extra, patience);
+            match outcome.error {
+                None => {
+                    delivered += 1;
+                    eprintln!("已发送：{}（{}）{}项", digest.recipient, channel_name(channel), part.items.len());
+                    let mut items: Vec<String> = part.items.iter().map(tag).collect();
+                    items.push(format!("digest@{as_of}"));
+                    state.sent.push(SentEntry { date: as_of, recipient: digest.recipient.clone(), channel: key, items });
+                }
+                Some(e) => {
+                    failed += 1;
+                    eprintln!("发送失败：{}（{}），试了{}次：{e}", digest.recipient, channel_name(channel), outcome.attempts);
+                }
+            }
+        }
+    }
+    for r in &unconfigured {
+        eprintln!("未发送：{r} 没有配置提醒渠道（qinqing.yaml 的 notify.departments 或 notify.default）");
+    }
+    if !sending {
+        eprintln!("（预览：未发送。加 --send 发送；在 CI 中默认发送）");
+        return Ok(0);
+    }
+    crate::fsx::replace(&state_path, (serde_json::to_string_pretty(&state)? + "\n").as_bytes())?;
+    eprintln!(
+        "截至 {as_of}：送达 {delivered}，失败 {failed}，今天已发过 {unchanged}，未配置渠道 {}。",
+        unconfigured.len()
+    );
+    Ok(u8::from(failed > 0 || !unconfigured.is_empty()))
+}
