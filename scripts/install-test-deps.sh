@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What the document and dashboard tests need besides Rust: Chromium (headless), CJK fonts (Noto CJK, and the Fandol
-# family, the only free 仿宋), an emoji font, poppler-utils (pdftotext, pdfinfo) and Python's icalendar.
+# family, the only free 仿宋), an emoji font, poppler-utils (pdftotext, pdfinfo), Python's icalendar and aiosmtpd (an SMTP server for the notify test).
 # Fandol ships inside texlive-lang-chinese; only its font files are extracted,
 # TeX itself is not installed. Safe to run again.
 set -euo pipefail
@@ -12,6 +12,8 @@ command -v script >/dev/null || need+=(bsdutils)   # script: a pseudo-terminal f
 command -v fc-list >/dev/null || need+=(fontconfig)
 # The calendar test reads the exported .ics with an independent parser (Debian's Python, not a pyenv one).
 /usr/bin/python3 -c "import icalendar" 2>/dev/null || need+=(python3-icalendar)
+# The notify test sends mail to a real SMTP server on the loopback interface.
+/usr/bin/python3 -c "import aiosmtpd" 2>/dev/null || need+=(python3-aiosmtpd)
 # The dashboard test opens the built site in headless Chromium.
 command -v chromium >/dev/null || command -v chromium-browser >/dev/null || need+=(chromium)
 sudo=""

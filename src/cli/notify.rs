@@ -133,11 +133,21 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
                     eprintln!("已发送：{}（{}）{}项", digest.recipient, channel_name(channel), part.items.len());
                     let mut items: Vec<String> = part.items.iter().map(tag).collect();
                     items.push(format!("digest@{as_of}"));
-                    state.sent.push(SentEntry { date: as_of, recipient: digest.recipient.clone(), channel: key, items });
+                    state.sent.push(SentEntry {
+                        date: as_of,
+                        recipient: digest.recipient.clone(),
+                        channel: key,
+                        items,
+                    });
                 }
                 Some(e) => {
                     failed += 1;
-                    eprintln!("发送失败：{}（{}），试了{}次：{e}", digest.recipient, channel_name(channel), outcome.attempts);
+                    eprintln!(
+                        "发送失败：{}（{}），试了{}次：{e}",
+                        digest.recipient,
+                        channel_name(channel),
+                        outcome.attempts
+                    );
                 }
             }
         }

@@ -7,8 +7,8 @@ use crate::load::reader::MapReader;
 use crate::load::yaml::{Node, Value};
 use crate::model::field::{field, Field, Ty};
 use crate::model::notify::{
-    Channel as NotifyChannel, NotifySettings, Smtp, CHANNEL_FIELDS, EMAIL_FIELDS, NOTIFY_FIELDS, SIGNED_FIELDS, SMTP_FIELDS,
-    URL_FIELDS,
+    Channel as NotifyChannel, NotifySettings, Smtp, CHANNEL_FIELDS, EMAIL_FIELDS, NOTIFY_FIELDS, SIGNED_FIELDS,
+    SMTP_FIELDS, URL_FIELDS,
 };
 use crate::model::{Department, DocKind, Meeting, Named, Settings};
 
@@ -34,7 +34,12 @@ pub(crate) const SETTINGS_FIELDS: &[Field] = &[
     ),
     field("ids", false, Ty::Map(ID_FIELDS), "新案件与新恳谈会的编号格式，{year} 与 {seq}（或补零的 {seq:04}）自动填写"),
     field("import", false, Ty::Map(IMPORT_FIELDS), "导入问题清单（qinqing import）：本市表格自己的表头"),
-    field("notify", false, Ty::Map(NOTIFY_FIELDS), "提醒（qinqing notify）：各部门与本办的企业微信、钉钉、飞书、webhook、邮件渠道"),
+    field(
+        "notify",
+        false,
+        Ty::Map(NOTIFY_FIELDS),
+        "提醒（qinqing notify）：各部门与本办的企业微信、钉钉、飞书、webhook、邮件渠道",
+    ),
 ];
 
 const IMPORT_FIELDS: &[Field] = &[field(
@@ -142,7 +147,8 @@ fn read_notify(n: &MapReader, sink: &mut Sink) -> NotifySettings {
         let security = s.text("security", sink).unwrap_or_else(|| "starttls".to_string());
         if !matches!(security.as_str(), "starttls" | "tls" | "none") {
             if let Some(p) = s.key_pos("security") {
-                sink.error("invalid-value", p, format!("security 不能为「{security}」")).hint("可选：starttls、tls、none");
+                sink.error("invalid-value", p, format!("security 不能为「{security}」"))
+                    .hint("可选：starttls、tls、none");
             }
         }
         let default_port = match security.as_str() {

@@ -61,14 +61,20 @@ pub(crate) struct NotifySettings {
 /// The keys of a set of channels (`default`, `office`, each department).
 pub(crate) const CHANNEL_FIELDS: &[Field] = &[
     field("wecom", false, Ty::Map(URL_FIELDS), "企业微信群机器人：url_env 为存放 webhook 地址的环境变量名"),
-    field("dingtalk", false, Ty::Map(SIGNED_FIELDS), "钉钉群机器人：url_env 为 webhook 地址的环境变量名，secret_env 为加签密钥的环境变量名"),
+    field(
+        "dingtalk",
+        false,
+        Ty::Map(SIGNED_FIELDS),
+        "钉钉群机器人：url_env 为 webhook 地址的环境变量名，secret_env 为加签密钥的环境变量名",
+    ),
     field("feishu", false, Ty::Map(SIGNED_FIELDS), "飞书群机器人：url_env、secret_env（开启签名校验时）"),
     field("webhook", false, Ty::Map(URL_FIELDS), "通用 JSON webhook：url_env"),
     field("email", false, Ty::Map(EMAIL_FIELDS), "电子邮件：to 为收件地址（部门公共邮箱），经 smtp 发送"),
 ];
 
 /// `url_env` only.
-pub(crate) const URL_FIELDS: &[Field] = &[field("url_env", true, Ty::Text, "存放 webhook 地址的环境变量名（地址含密钥，不写进案件库）")];
+pub(crate) const URL_FIELDS: &[Field] =
+    &[field("url_env", true, Ty::Text, "存放 webhook 地址的环境变量名（地址含密钥，不写进案件库）")];
 
 /// `url_env` and `secret_env`.
 pub(crate) const SIGNED_FIELDS: &[Field] = &[
@@ -83,7 +89,12 @@ pub(crate) const EMAIL_FIELDS: &[Field] = &[field("to", true, Ty::TextOrList, "�
 pub(crate) const SMTP_FIELDS: &[Field] = &[
     field("host", true, Ty::Text, "SMTP 服务器"),
     field("port", false, Ty::Int, "端口，默认 starttls 为 587、tls 为 465、none 为 25"),
-    field("security", false, Ty::Enum(|| vec!["starttls", "tls", "none"]), "starttls（默认）、tls 或 none（仅限本机中继）"),
+    field(
+        "security",
+        false,
+        Ty::Enum(|| vec!["starttls", "tls", "none"]),
+        "starttls（默认）、tls 或 none（仅限本机中继）",
+    ),
     field("from", true, Ty::Text, "发件地址"),
     field("user_env", false, Ty::Text, "存放登录用户名的环境变量名"),
     field("password_env", false, Ty::Text, "存放登录密码的环境变量名"),

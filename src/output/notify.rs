@@ -27,7 +27,11 @@ impl Patience {
         let ms = |name: &str, default: u64| {
             Duration::from_millis(std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default))
         };
-        Patience { attempts: 3, pause: ms("QINQING_NOTIFY_PAUSE_MS", 2000), timeout: ms("QINQING_NOTIFY_TIMEOUT_MS", 10_000) }
+        Patience {
+            attempts: 3,
+            pause: ms("QINQING_NOTIFY_PAUSE_MS", 2000),
+            timeout: ms("QINQING_NOTIFY_TIMEOUT_MS", 10_000),
+        }
     }
 }
 
@@ -52,7 +56,12 @@ fn sign(key: &[u8], message: &[u8]) -> Result<String, String> {
 }
 
 /// The body and address of a robot message, signed as the platform requires.
-fn request(channel: &Channel, text: &str, extra: &serde_json::Value, now_ms: i64) -> Result<(String, serde_json::Value), String> {
+fn request(
+    channel: &Channel,
+    text: &str,
+    extra: &serde_json::Value,
+    now_ms: i64,
+) -> Result<(String, serde_json::Value), String> {
     use serde_json::json;
     match channel {
         Channel::WeCom { url_env } => Ok((env(url_env)?, json!({ "msgtype": "text", "text": { "content": text } }))),
@@ -99,11 +108,8 @@ fn urlencode(s: &str) -> String {
 
 /// One attempt at a webhook: a 2xx answer whose JSON, if any, does not report an error code.
 fn post(url: &str, body: &serde_json::Value, timeout: Duration) -> Result<(), String> {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(timeout))
-        .http_status_as_error(false)
-        .build()
-        .into();
+    let agent: ureq::Agent =
+        ureq::Agent::config_builder().timeout_global(Some(timeout)).http_status_as_error(false).build().into();
     let mut response = agent
         .post(url)
         .header("Content-Type", "application/json; charset=utf-8")

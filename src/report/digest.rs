@@ -122,7 +122,9 @@ pub(crate) fn digests(snapshot: &Snapshot) -> Vec<Digest> {
             _ => office_items.push(it),
         }
     }
-    let order = |items: &mut Vec<Item>| items.sort_by(|a, b| a.stage.cmp(&b.stage).then(b.days.cmp(&a.days)).then(a.key.cmp(&b.key)));
+    let order = |items: &mut Vec<Item>| {
+        items.sort_by(|a, b| a.stage.cmp(&b.stage).then(b.days.cmp(&a.days)).then(a.key.cmp(&b.key)))
+    };
     let mut out: Vec<Digest> = by_recipient
         .into_iter()
         .map(|(recipient, mut items)| {

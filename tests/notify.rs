@@ -1,0 +1,278 @@
+//! `qinqing notify --send` against real receivers on the loopback interface,
+//! started by the test: an HTTP server that records every request (and checks
+//! DingTalk's signature), and a real SMTP server (Python's aiosmtpd), with
+//! failures injected — a 500 then success, a receiver that never answers in
+//! time, a refused connection.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use base64::Engine;
+use common::demo_copy;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+const SECRET: &str = "SECtest0123456789";
+
+#[derive(Debug, Clone)]
+struct Received {
+    path: String,
+    body: String,
+}
+
+/// An HTTP receiver: `/ok` answers errcode 0, `/flaky` fails its first request with a 500,
+/// `/slow` answers after two seconds, `/ding` checks DingTalk's signature.
+fn http_receiver() -> (u16, Arc<Mutex<Vec<Received>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let log: Arc<Mutex<Vec<Received>>> = Arc::default();
+    let seen = log.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let seen = seen.clone();
+            std::thread::spawn(move || answer(stream, &seen));
+        }
+    });
+    (port, log)
+}
+
+fn answer(mut stream: TcpStream, seen: &Mutex<Vec<Received>>) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut first = String::new();
+    if reader.read_line(&mut first).is_err() {
+        return;
+    }
+    let path = first.split_whitespace().nth(1).unwrap_or("").to_string();
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        }
+    }
+    let mut body = vec![0; length];
+    let _ = reader.read_exact(&mut body);
+    let body = String::from_utf8_lossy(&body).to_string();
+    let earlier = {
+        let mut s = seen.lock().unwrap();
+        let n = s.iter().filter(|r| r.path.split('?').next() == path.split('?').next()).count();
+        s.push(Received { path: path.clone(), body });
+        n
+    };
+    let (status, reply) = if path.starts_with("/flaky") && earlier == 0 {
+        ("500 Internal Server Error", r#"{"errcode":-1,"errmsg":"busy"}"#.to_string())
+    } else if path.starts_with("/slow") {
+        std::thread::sleep(Duration::from_secs(2));
+        ("200 OK", r#"{"code":0}"#.to_string())
+    } else if path.starts_with("/ding") {
+        if dingtalk_signed(&path) {
+            ("200 OK", r#"{"errcode":0,"errmsg":"ok"}"#.to_string())
+        } else {
+            ("200 OK", r#"{"errcode":310000,"errmsg":"sign not match"}"#.to_string())
+        }
+    } else {
+        ("200 OK", r#"{"errcode":0,"errmsg":"ok"}"#.to_string())
+    };
+    let _ = write!(
+        stream,
+        "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
+        reply.len()
+    );
+}
+
+/// DingTalk's check: sign = urlencode(base64(HmacSHA256(secret, "timestamp\nsecret"))).
+fn dingtalk_signed(path: &str) -> bool {
+    let query = path.split_once('?').map_or("", |(_, q)| q);
+    let param = |k: &str| query.split('&').find_map(|p| p.strip_prefix(&format!("{k}="))).unwrap_or("");
+    let (timestamp, sign) = (param("timestamp"), param("sign"));
+    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+    mac.update(format!("{timestamp}\n{SECRET}").as_bytes());
+    let expected = base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes());
+    let decoded = sign.replace("%2B", "+").replace("%2F", "/").replace("%3D", "=");
+    !timestamp.is_empty() && decoded == expected
+}
+
+/// A free port nothing listens on.
+fn refused_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A real SMTP server (aiosmtpd) writing every message it accepts into a maildir.
+struct Smtp {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn smtp_server(maildir: &Path) -> Smtp {
+    let port = refused_port();
+    let mut child = Command::new("/usr/bin/python3")
+        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+        .arg(maildir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("aiosmtpd (python3-aiosmtpd) runs");
+    for _ in 0..100 {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Smtp { child, port };
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("the SMTP server did not start");
+}
+
+fn mails(maildir: &Path) -> Vec<String> {
+    let Ok(dir) = std::fs::read_dir(maildir.join("new")) else { return Vec::new() };
+    dir.map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap()).collect()
+}
+
+fn notify(repo: &Path, env: &[(&str, String)]) -> common::Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_qinqing"));
+    cmd.arg("--repo").arg(repo).args(["notify", "--send", "--as-of", "2026-11-20"]);
+    cmd.env("NO_COLOR", "1").env("QINQING_NOTIFY_PAUSE_MS", "20").env("QINQING_NOTIFY_TIMEOUT_MS", "500");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    common::Run {
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+#[test]
+fn each_recipient_gets_one_digest_failures_are_retried_and_reported_and_a_second_run_sends_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(&tmp.path().join("repo"));
+    let maildir = tmp.path().join("mail");
+    let smtp = smtp_server(&maildir);
+    let (port, received) = http_receiver();
+    let settings = std::fs::read_to_string(repo.join("qinqing.yaml")).unwrap();
+    let config = format!(
+        "{settings}notify:
+  default:
+    wecom: {{ url_env: QQ_WECOM }}
+  office:
+    email: {{ to: [yingshang@example.org] }}
+  departments:
+    供电公司: {{ dingtalk: {{ url_env: QQ_DING, secret_env: QQ_DING_SECRET }} }}
+    市商务局: {{ webhook: {{ url_env: QQ_FLAKY }} }}
+    市自然资源和规划局: {{ feishu: {{ url_env: QQ_SLOW }} }}
+    市交通运输局: {{ wecom: {{ url_env: QQ_REFUSED }} }}
+  smtp: {{ host: 127.0.0.1, port: {}, security: none, from: qinqing@example.org }}
+",
+        smtp.port
+    );
+    std::fs::write(repo.join("qinqing.yaml"), config).unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let env = [
+        ("QQ_WECOM", format!("{base}/ok?key=abc")),
+        ("QQ_DING", format!("{base}/ding?access_token=t")),
+        ("QQ_DING_SECRET", SECRET.to_string()),
+        ("QQ_FLAKY", format!("{base}/flaky")),
+        ("QQ_SLOW", format!("{base}/slow")),
+        ("QQ_REFUSED", format!("http://127.0.0.1:{}/x", refused_port())),
+    ];
+    let run = notify(&repo, &env);
+    assert_eq!(run.code, 1, "two recipients were not reached: {}", run.stderr);
+    let calls = |prefix: &str| {
+        received.lock().unwrap().iter().filter(|r| r.path.starts_with(prefix)).cloned().collect::<Vec<_>>()
+    };
+    // Exactly one digest each where delivery worked: the signed DingTalk robot, the default robot, the mail.
+    let ding = calls("/ding");
+    assert_eq!(ding.len(), 1, "{ding:?}");
+    assert!(dingtalk_signed(&ding[0].path));
+    assert!(ding[0].body.contains("国网湖州供电公司") && ding[0].body.contains("已超期"), "{}", ding[0].body);
+    assert_eq!(calls("/ok").len(), 1, "市住房和城乡建设局 by the default channel");
+    // A 500 is retried: two requests, one digest delivered, with its items as data.
+    let flaky = calls("/flaky");
+    assert_eq!(flaky.len(), 2);
+    let webhook: serde_json::Value = serde_json::from_str(&flaky[1].body).unwrap();
+    assert_eq!(webhook["recipient"], "市商务局");
+    assert_eq!(webhook["items"][0]["case"], "HZ-2026-0175");
+    // A receiver that never answers in time is tried three times and reported; so is a refused connection.
+    assert_eq!(calls("/slow").len(), 3);
+    assert!(run.stderr.contains("发送失败：市自然资源和规划局（飞书），试了3次"), "{}", run.stderr);
+    assert!(run.stderr.contains("发送失败：市交通运输局（企业微信），试了3次"), "{}", run.stderr);
+    let mail = mails(&maildir);
+    assert_eq!(mail.len(), 1, "the office's digest by mail");
+    assert!(mail[0].contains("To: yingshang@example.org"), "{}", mail[0]);
+    // No contact or phone in anything sent.
+    let everything: String = received.lock().unwrap().iter().map(|r| r.body.clone()).chain(mail.clone()).collect();
+    for secret in ["周某", "13800000131", "139 0572 0131"] {
+        assert!(!everything.contains(secret), "{secret} was sent");
+    }
+
+    // The same day again: what was delivered is not sent again; what failed is tried again.
+    let again = notify(&repo, &env);
+    assert_eq!(again.code, 1);
+    assert_eq!(calls("/ding").len(), 1);
+    assert_eq!(calls("/ok").len(), 1);
+    assert_eq!(calls("/flaky").len(), 2);
+    assert_eq!(mails(&maildir).len(), 1);
+    assert_eq!(calls("/slow").len(), 6);
+    assert!(again.stderr.contains("今天已发过 4"), "{}", again.stderr);
+}
+
+#[test]
+fn without_send_outside_ci_it_only_shows_what_it_would_send() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(tmp.path());
+    let settings = std::fs::read_to_string(repo.join("qinqing.yaml")).unwrap();
+    std::fs::write(
+        repo.join("qinqing.yaml"),
+        format!("{settings}notify:\n  default:\n    wecom: {{ url_env: QQ_NOWHERE }}\n"),
+    )
+    .unwrap();
+    // Outside CI (whatever the machine running the tests says).
+    let out = Command::new(env!("CARGO_BIN_EXE_qinqing"))
+        .arg("--repo")
+        .arg(&repo)
+        .args(["notify", "--as-of", "2026-11-20"])
+        .env_remove("CI")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap());
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stdout.contains("→ 市商务局（企业微信）"), "{stdout}");
+    assert!(stderr.contains("预览：未发送"));
+    // In CI the default is to send; --dry-run keeps it a preview there too.
+    let ci = Command::new(env!("CARGO_BIN_EXE_qinqing"))
+        .arg("--repo")
+        .arg(&repo)
+        .args(["notify", "--as-of", "2026-11-20"])
+        .env("CI", "true")
+        .output()
+        .unwrap();
+    assert_eq!(ci.status.code(), Some(1), "sending, and the robot's address is not set");
+    assert!(String::from_utf8_lossy(&ci.stderr).contains("环境变量 QQ_NOWHERE 未设置"));
+    let _ = std::fs::remove_file(repo.join(".qinqing-cache/notify-sent.json"));
+    let preview = Command::new(env!("CARGO_BIN_EXE_qinqing"))
+        .arg("--repo")
+        .arg(&repo)
+        .args(["notify", "--as-of", "2026-11-20", "--dry-run"])
+        .env("CI", "true")
+        .output()
+        .unwrap();
+    assert_eq!(preview.status.code(), Some(0));
+    assert!(!repo.join(".qinqing-cache/notify-sent.json").exists(), "a preview records nothing");
+}
