@@ -144,6 +144,12 @@ fn mails(maildir: &Path) -> Vec<String> {
     dir.map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap()).collect()
 }
 
+/// The demo's settings without its own `notify:` section, which the tests replace.
+fn without_notify(settings: &str) -> String {
+    let at = settings.find("\nnotify:").map_or(settings.len(), |i| i + 1);
+    settings[..at].to_string()
+}
+
 fn notify(repo: &Path, env: &[(&str, String)]) -> common::Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_qinqing"));
     cmd.arg("--repo").arg(repo).args(["notify", "--send", "--as-of", "2026-11-20"]);
@@ -166,7 +172,7 @@ fn each_recipient_gets_one_digest_failures_are_retried_and_reported_and_a_second
     let maildir = tmp.path().join("mail");
     let smtp = smtp_server(&maildir);
     let (port, received) = http_receiver();
-    let settings = std::fs::read_to_string(repo.join("qinqing.yaml")).unwrap();
+    let settings = without_notify(&std::fs::read_to_string(repo.join("qinqing.yaml")).unwrap());
     let config = format!(
         "{settings}notify:
   default:
@@ -237,7 +243,7 @@ fn each_recipient_gets_one_digest_failures_are_retried_and_reported_and_a_second
 fn without_send_outside_ci_it_only_shows_what_it_would_send() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = demo_copy(tmp.path());
-    let settings = std::fs::read_to_string(repo.join("qinqing.yaml")).unwrap();
+    let settings = without_notify(&std::fs::read_to_string(repo.join("qinqing.yaml")).unwrap());
     std::fs::write(
         repo.join("qinqing.yaml"),
         format!("{settings}notify:\n  default:\n    wecom: {{ url_env: QQ_NOWHERE }}\n"),
