@@ -153,6 +153,7 @@ fn log_names_who_recorded_each_entry_and_flags_rewritten_history() {
     let show = qinqing(&repo, &["show", "HZ-2026-0175", "--who", "--format", "json", "--as-of", "2026-11-20"]);
     let value: serde_json::Value = serde_json::from_str(&show.stdout).unwrap();
     let timeline = value["timeline"].as_array().unwrap();
+    assert!(timeline.iter().all(|e| e["recorded_by"].is_string()), "every committed entry has its recorder: {value}");
     let (last, first) = (timeline.last().unwrap(), &timeline[0]);
     assert_eq!(last["recorded_by"], "李四 2026-11-20");
     assert_eq!(first["recorded_by"], "张三 2026-11-20");

@@ -282,3 +282,24 @@ fn without_send_outside_ci_it_only_shows_what_it_would_send() {
     assert_eq!(preview.status.code(), Some(0));
     assert!(!repo.join(".qinqing-cache/notify-sent.json").exists(), "a preview records nothing");
 }
+
+#[test]
+fn the_readme_shows_what_the_demo_sends_on_2026_11_20() {
+    let out = Command::new(env!("CARGO_BIN_EXE_qinqing"))
+        .arg("--repo")
+        .arg(common::root())
+        .args(["notify", "--as-of", "2026-11-20"])
+        .env_remove("CI")
+        .output()
+        .unwrap();
+    let preview = String::from_utf8(out.stdout).unwrap();
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let shown: Vec<&str> = preview.lines().take(14).collect();
+    assert!(readme.contains(&shown.join("\n")), "README's notify example is stale:\n{}", shown.join("\n"));
+    // Every department with a clock to act on gets one, and the office its own with the overall count.
+    for who in ["国网湖州供电公司（钉钉）", "市商务局（企业微信）", "湖州市营商办（邮件）"]
+    {
+        assert!(preview.contains(&format!("→ {who}")), "{preview}");
+    }
+    assert!(preview.contains("各部门超期：国网湖州供电公司2项、市商务局2项、市自然资源和规划局1项。"));
+}
