@@ -352,6 +352,19 @@ pub(crate) enum Piece<'a> {
 
 impl Event {
     /// What the event records, piece by piece, in reading order.
+    /// The entry as one line of plain text, as `show` reads it (departments listed, free text trimmed).
+    pub(crate) fn reading_text(&self) -> String {
+        self.reading()
+            .into_iter()
+            .map(|p| match p {
+                Piece::Departments(label, names) => format!("{label} {}", names.join("、")),
+                Piece::Words(w) => w,
+                Piece::FreeText(t) => t.trim().to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("；")
+    }
+
     pub(crate) fn reading(&self) -> Vec<Piece<'_>> {
         fn names(list: &[crate::model::Spanned<String>]) -> Vec<&str> {
             list.iter().map(|n| n.value.as_str()).collect()

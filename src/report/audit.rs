@@ -42,15 +42,7 @@ fn unplaced(e: &Event) -> Event {
 }
 
 fn reading(e: &Event) -> String {
-    e.reading()
-        .into_iter()
-        .map(|p| match p {
-            crate::model::Piece::Departments(label, names) => format!("{label} {}", names.join("、")),
-            crate::model::Piece::Words(w) => w,
-            crate::model::Piece::FreeText(t) => t.trim().to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("；")
+    e.reading_text()
 }
 
 /// The commit's date (its own calendar day).

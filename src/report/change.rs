@@ -107,16 +107,7 @@ fn clock_ref(c: &crate::check::Clock) -> ClockRef {
 }
 
 fn event_ref(case: &str, e: &Event) -> EventRef {
-    let reading: Vec<String> = e
-        .reading()
-        .into_iter()
-        .map(|p| match p {
-            crate::model::Piece::Departments(label, names) => format!("{label} {}", names.join("、")),
-            crate::model::Piece::Words(w) => w,
-            crate::model::Piece::FreeText(t) => t.trim().to_string(),
-        })
-        .collect();
-    EventRef { case: case.to_string(), date: e.date, kind: e.kind.zh().to_string(), reading: reading.join("；") }
+    EventRef { case: case.to_string(), date: e.date, kind: e.kind.zh().to_string(), reading: e.reading_text() }
 }
 
 /// An entry without its place in the file: a line moved is not a change.
