@@ -119,18 +119,15 @@ fn finish(
     for p in &known {
         let Some(case) = imported(p) else { continue };
         let differences = differences(case, &p.case);
+        let words = differences.iter().map(Difference::words).collect::<Vec<_>>().join("；");
         if differences.is_empty() {
             eprintln!("{}已导入为 {}，无变化。", row_name(args, p.row), case.id.value);
         } else if args.update {
-            eprintln!("{}已导入为 {}，按表更新：{}", row_name(args, p.row), case.id.value, differences.join("；"));
-            updates.push(edit::set_fields(&ledger.root, &case.file, &changed_fields(case, &p.case))?);
+            eprintln!("{}已导入为 {}，按表更新：{words}", row_name(args, p.row), case.id.value);
+            let fields: Vec<_> = differences.iter().map(|d| d.field).collect();
+            updates.push(edit::set_fields(&ledger.root, &case.file, &fields)?);
         } else {
-            eprintln!(
-                "{}已导入为 {}，表中与案件不同（未改动案件）：{}",
-                row_name(args, p.row),
-                case.id.value,
-                differences.join("；")
-            );
+            eprintln!("{}已导入为 {}，表中与案件不同（未改动案件）：{}", row_name(args, p.row), case.id.value, words);
         }
     }
     if !problems.is_empty() {
@@ -328,42 +325,37 @@ fn template(ledger: &crate::check::Ledger, path: &Path, force: bool, examples: b
     Ok(0)
 }
 
-/// What the sheet says differently from the case it became.
-fn differences(case: &Case, row: &NewCase) -> Vec<String> {
+/// A field the sheet says otherwise than the case it became: the words for the
+/// report, and the edit `--update` makes. A field the sheet leaves empty says nothing.
+struct Difference<'a> {
+    what: &'static str,
+    was: String,
+    field: crate::edit::update::SetField<'a>,
+}
+
+fn differences<'a>(case: &Case, row: &'a NewCase) -> Vec<Difference<'a>> {
+    use crate::edit::update::SetField;
     let mut out = Vec::new();
-    let mut differ = |what: &str, was: &str, now: &str| {
-        if was.trim() != now.trim() {
-            out.push(format!("{what}「{}」→「{}」", was.trim(), now.trim()));
+    let mut differ = |what: &'static str, was: Option<&str>, now: Option<&'a str>, parent, key| {
+        let (was, now) = (was.unwrap_or("").trim(), now.map(str::trim).filter(|n| !n.is_empty()));
+        if let Some(now) = now.filter(|n| *n != was) {
+            out.push(Difference { what, was: was.to_string(), field: SetField { parent, key, value: now } });
         }
     };
-    differ("问题标题", &case.title, &row.title);
-    differ("问题描述", &case.description, row.description.as_deref().unwrap_or(""));
-    let name = |e: Option<&crate::model::Enterprise>| e.map(|e| e.name.clone()).unwrap_or_default();
-    differ("企业", &name(case.enterprise.as_ref()), &name(row.enterprise.as_ref()));
-    differ("类别", case.category.as_deref().unwrap_or(""), row.category.as_deref().unwrap_or(""));
+    differ("问题标题", Some(&case.title), Some(&row.title), None, "title");
+    differ("问题描述", Some(&case.description), row.description.as_deref(), None, "description");
+    // Only an enterprise the case already has is renamed: the file has its `enterprise:` block.
+    if let Some(e) = &case.enterprise {
+        differ("企业", Some(&e.name), row.enterprise.as_ref().map(|e| e.name.as_str()), Some("enterprise"), "name");
+    }
+    differ("类别", case.category.as_deref(), row.category.as_deref(), None, "category");
     out
 }
 
-/// The fields of a case the sheet now says otherwise.
-fn changed_fields<'a>(case: &Case, row: &'a NewCase) -> Vec<crate::edit::update::SetField<'a>> {
-    use crate::edit::update::SetField;
-    let mut out = Vec::new();
-    if case.title.trim() != row.title.trim() {
-        out.push(SetField { parent: None, key: "title", value: &row.title });
+impl Difference<'_> {
+    fn words(&self) -> String {
+        format!("{}「{}」→「{}」", self.what, self.was, self.field.value)
     }
-    let description = row.description.as_deref().unwrap_or("");
-    if case.description.trim() != description.trim() {
-        out.push(SetField { parent: None, key: "description", value: description });
-    }
-    if let (Some(was), Some(now)) = (&case.enterprise, &row.enterprise) {
-        if was.name.trim() != now.name.trim() {
-            out.push(SetField { parent: Some("enterprise"), key: "name", value: &now.name });
-        }
-    }
-    if let Some(now) = row.category.as_deref().filter(|c| case.category.as_deref() != Some(*c)) {
-        out.push(SetField { parent: None, key: "category", value: now });
-    }
-    out
 }
 
 fn problem_lines(problems: &[Problem]) -> String {
@@ -386,7 +378,8 @@ fn new_files(
 ) -> Result<Vec<Edit>> {
     let pattern = Pattern::parse(&ledger.settings.ids.case)
         .ok_or_else(|| anyhow!("编号格式「{}」无效", ledger.settings.ids.case))?;
-    let mut taken: Vec<String> = ledger.cases.iter().map(|c| c.id.value.clone()).collect();
+    // The last number of each year is looked up once; new ids count on from it.
+    let mut last: HashMap<i32, u32> = HashMap::new();
     let mut edits = Vec::with_capacity(new.len());
     for p in new {
         let mut case = p.case;
@@ -394,8 +387,10 @@ fn new_files(
             bail!("第{}行没有收到日期", p.row + 1);
         };
         let year = received.year();
-        case.id = pattern.next(year, taken.iter().map(String::as_str));
-        taken.push(case.id.clone());
+        let seq =
+            last.entry(year).or_insert_with(|| pattern.last(year, ledger.cases.iter().map(|c| c.id.value.as_str())));
+        *seq += 1;
+        case.id = pattern.id(year, *seq);
         let folder = match (meeting, args.channel) {
             (Some(m), _) => m.folder().to_string(),
             (None, Some(c)) => format!("cases/{year}/{}", Channel::parse(c).map_or(c, Named::zh)),

@@ -191,7 +191,8 @@ fn plan_row(
     let due = date(Column::Due, &mut problem);
     let assigned = match (lead, assigned_on) {
         (Some(lead), Some(date)) => Some(NewAssignment { date, lead, co, due }),
-        (Some(_), None) if at(Column::Assigned).is_none() || value(Column::Assigned).is_none() => {
+        // A date that is there but wrong was reported as such above.
+        (Some(_), None) if value(Column::Assigned).is_none() => {
             problem(
                 Column::Lead,
                 "missing-field",

@@ -44,12 +44,17 @@ impl Pattern {
 
     /// The next id of a year, after every id in `existing` written with this pattern.
     pub(crate) fn next<'a>(&self, year: i32, existing: impl Iterator<Item = &'a str>) -> String {
+        self.id(year, self.last(year, existing) + 1)
+    }
+
+    /// The highest sequence number of a year among `existing` (0 when none): a caller numbering
+    /// many new ids counts on from it instead of searching every id again for each.
+    pub(crate) fn last<'a>(&self, year: i32, existing: impl Iterator<Item = &'a str>) -> u32 {
         let (prefix, suffix) = self.parts(year);
-        let last = existing
+        existing
             .filter_map(|id| id.strip_prefix(&prefix)?.strip_suffix(&suffix)?.parse::<u32>().ok())
             .max()
-            .unwrap_or(0);
-        self.id(year, last + 1)
+            .unwrap_or(0)
     }
 }
 
