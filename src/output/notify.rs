@@ -44,13 +44,24 @@ pub(crate) struct Outcome {
     pub(crate) error: Option<String>,
 }
 
-fn env(name: &str) -> Result<String, String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty()).ok_or_else(|| format!("环境变量 {name} 未设置"))
+/// Why a send failed: a setting that is wrong will be wrong on the next attempt too; a
+/// receiver that failed may answer the next one.
+#[derive(Debug)]
+enum Failure {
+    Setting(String),
+    Delivery(String),
+}
+
+fn env(name: &str) -> Result<String, Failure> {
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .ok_or_else(|| Failure::Setting(format!("环境变量 {name} 未设置")))
 }
 
 /// HMAC-SHA256 of a message, base64.
-fn sign(key: &[u8], message: &[u8]) -> Result<String, String> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).map_err(|e| e.to_string())?;
+fn sign(key: &[u8], message: &[u8]) -> Result<String, Failure> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).map_err(|e| Failure::Setting(format!("签名密钥无效：{e}")))?;
     mac.update(message);
     Ok(base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes()))
 }
@@ -61,7 +72,7 @@ fn request(
     text: &str,
     extra: &serde_json::Value,
     now_ms: i64,
-) -> Result<(String, serde_json::Value), String> {
+) -> Result<(String, serde_json::Value), Failure> {
     use serde_json::json;
     match channel {
         Channel::WeCom { url_env } => Ok((env(url_env)?, json!({ "msgtype": "text", "text": { "content": text } }))),
@@ -93,7 +104,7 @@ fn request(
             body["text"] = json!(text);
             Ok((env(url_env)?, body))
         }
-        Channel::Email { .. } => Err("email is not a webhook".to_string()),
+        Channel::Email { .. } => Err(Failure::Setting("邮件不经 webhook 发送".to_string())),
     }
 }
 
@@ -107,25 +118,25 @@ fn urlencode(s: &str) -> String {
 }
 
 /// One attempt at a webhook: a 2xx answer whose JSON, if any, does not report an error code.
-fn post(url: &str, body: &serde_json::Value, timeout: Duration) -> Result<(), String> {
+fn post(url: &str, body: &serde_json::Value, timeout: Duration) -> Result<(), Failure> {
     let agent: ureq::Agent =
         ureq::Agent::config_builder().timeout_global(Some(timeout)).http_status_as_error(false).build().into();
     let mut response = agent
         .post(url)
         .header("Content-Type", "application/json; charset=utf-8")
         .send(body.to_string())
-        .map_err(|e| format!("无法送达：{e}"))?;
+        .map_err(|e| Failure::Delivery(format!("无法送达：{e}")))?;
     let status = response.status().as_u16();
     let text = response.body_mut().read_to_string().unwrap_or_default();
     if !(200..300).contains(&status) {
-        return Err(format!("HTTP {status}：{}", text.chars().take(200).collect::<String>()));
+        return Err(Failure::Delivery(format!("HTTP {status}：{}", text.chars().take(200).collect::<String>())));
     }
     // WeCom and DingTalk answer errcode, Feishu code; 0 is success.
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
         for key in ["errcode", "code", "StatusCode"] {
             if let Some(code) = v.get(key).and_then(|c| c.as_i64()).filter(|c| *c != 0) {
                 let message = v.get("errmsg").or(v.get("msg")).and_then(|m| m.as_str()).unwrap_or("");
-                return Err(format!("{key} {code}：{message}"));
+                return Err(Failure::Delivery(format!("{key} {code}：{message}")));
             }
         }
     }
@@ -133,27 +144,28 @@ fn post(url: &str, body: &serde_json::Value, timeout: Duration) -> Result<(), St
 }
 
 /// One attempt at an email.
-fn mail(smtp: &Smtp, to: &[String], subject: &str, text: &str, timeout: Duration) -> Result<(), String> {
+fn mail(smtp: &Smtp, to: &[String], subject: &str, text: &str, timeout: Duration) -> Result<(), Failure> {
     use lettre::message::{header::ContentType, Mailbox};
     use lettre::transport::smtp::authentication::Credentials;
     use lettre::{Message, SmtpTransport, Transport};
-    let from: Mailbox = smtp.from.parse().map_err(|e| format!("发件地址「{}」无效：{e}", smtp.from))?;
+    let setting = |m: String| Failure::Setting(m);
+    let from: Mailbox = smtp.from.parse().map_err(|e| setting(format!("发件地址「{}」无效：{e}", smtp.from)))?;
     let mut builder = Message::builder().from(from).subject(subject).header(ContentType::TEXT_PLAIN);
     for t in to {
-        builder = builder.to(t.parse().map_err(|e| format!("收件地址「{t}」无效：{e}"))?);
+        builder = builder.to(t.parse().map_err(|e| setting(format!("收件地址「{t}」无效：{e}")))?);
     }
-    let message = builder.body(text.to_string()).map_err(|e| e.to_string())?;
+    let message = builder.body(text.to_string()).map_err(|e| setting(e.to_string()))?;
     let transport = match smtp.security.as_str() {
         "tls" => SmtpTransport::relay(&smtp.host),
         "none" => Ok(SmtpTransport::builder_dangerous(&smtp.host)),
         _ => SmtpTransport::starttls_relay(&smtp.host),
     }
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| setting(format!("SMTP 服务器「{}」无效：{e}", smtp.host)))?;
     let mut transport = transport.port(smtp.port).timeout(Some(timeout));
     if let (Some(u), Some(p)) = (&smtp.user_env, &smtp.password_env) {
         transport = transport.credentials(Credentials::new(env(u)?, env(p)?));
     }
-    transport.build().send(&message).map(drop).map_err(|e| format!("邮件未送达：{e}"))
+    transport.build().send(&message).map(drop).map_err(|e| Failure::Delivery(format!("邮件未送达：{e}")))
 }
 
 /// Sends a digest on one channel, retrying with a growing pause.
@@ -171,7 +183,7 @@ pub(crate) fn send(
         let result = match channel {
             Channel::Email { to } => match smtp {
                 Some(s) => mail(s, to, subject, text, patience.timeout),
-                None => Err("notify.smtp 未配置，无法发邮件".to_string()),
+                None => Err(Failure::Setting("notify.smtp 未配置，无法发邮件".to_string())),
             },
             _ => {
                 let now_ms = chrono::Utc::now().timestamp_millis();
@@ -180,11 +192,8 @@ pub(crate) fn send(
         };
         match result {
             Ok(()) => return Outcome { attempts: attempt, error: None },
-            // A setting that is missing will be missing on the next attempt too.
-            Err(e) if e.starts_with("环境变量") || e.contains("无效") || e.contains("未配置") => {
-                return Outcome { attempts: attempt, error: Some(e) }
-            }
-            Err(e) => last = Some(e),
+            Err(Failure::Setting(e)) => return Outcome { attempts: attempt, error: Some(e) },
+            Err(Failure::Delivery(e)) => last = Some(e),
         }
         if attempt < patience.attempts {
             std::thread::sleep(pause);
@@ -212,6 +221,9 @@ mod tests {
         assert!(url.ends_with(&urlencode(&s)));
         assert_eq!(body["text"]["content"], "你好");
         let missing = Channel::WeCom { url_env: "QQ_TEST_NOT_SET".into() };
-        assert!(request(&missing, "x", &serde_json::json!({}), 0).unwrap_err().contains("QQ_TEST_NOT_SET"));
+        match request(&missing, "x", &serde_json::json!({}), 0) {
+            Err(Failure::Setting(e)) => assert!(e.contains("QQ_TEST_NOT_SET"), "{e}"),
+            _ => panic!("a missing variable is a setting, not tried again"),
+        }
     }
 }
