@@ -270,7 +270,9 @@ fn without_send_outside_ci_it_only_shows_what_it_would_send() {
         .output()
         .unwrap();
     assert_eq!(ci.status.code(), Some(1), "sending, and the robot's address is not set");
-    assert!(String::from_utf8_lossy(&ci.stderr).contains("环境变量 QQ_NOWHERE 未设置"));
+    let said = String::from_utf8_lossy(&ci.stderr);
+    assert!(said.contains("环境变量 QQ_NOWHERE 未设置"), "{said}");
+    assert!(said.contains("试了1次"), "a missing setting is not tried again: {said}");
     let _ = std::fs::remove_file(repo.join(".qinqing-cache/notify-sent.json"));
     let preview = Command::new(env!("CARGO_BIN_EXE_qinqing"))
         .arg("--repo")
