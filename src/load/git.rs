@@ -58,23 +58,33 @@ pub(crate) fn checkout(root: &Path, rev: &str) -> Result<Revision> {
     let commit = commit_of(root, rev)?;
     let prefix = prefix(root)?;
     let tree = if prefix.is_empty() { commit.clone() } else { format!("{commit}:{}", prefix.trim_end_matches('/')) };
-    let tar = git(root, &["archive", "--format=tar", &tree])?;
     let dir = tempfile::Builder::new().prefix("qinqing-rev-").tempdir()?;
-    let mut child = Command::new("tar")
+    // git's archive streams straight into tar: a large repository is never held in memory.
+    let mut archive = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["archive", "--format=tar", &tree])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("无法运行 git：请安装 git")?;
+    let stream = archive.stdout.take().ok_or_else(|| anyhow!("无法读取 git archive 的输出"))?;
+    let unpacked = Command::new("tar")
         .arg("-x")
         .arg("-C")
         .arg(dir.path())
-        .stdin(Stdio::piped())
+        .stdin(Stdio::from(stream))
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
-        .spawn()
+        .output()
         .context("无法运行 tar")?;
-    if let Some(mut stdin) = child.stdin.take() {
-        std::io::Write::write_all(&mut stdin, &tar)?;
+    let archived = archive.wait_with_output()?;
+    if !archived.status.success() {
+        bail!("无法读出版本 {rev}：{}", String::from_utf8_lossy(&archived.stderr).trim());
     }
-    let done = child.wait_with_output()?;
-    if !done.status.success() {
-        bail!("无法展开版本 {rev}：{}", String::from_utf8_lossy(&done.stderr).trim());
+    if !unpacked.status.success() {
+        bail!("无法展开版本 {rev}：{}", String::from_utf8_lossy(&unpacked.stderr).trim());
     }
     if !dir.path().join(crate::load::SETTINGS_FILE).is_file() {
         bail!("版本 {rev} 中没有 {}：那时这里还不是案件库", crate::load::SETTINGS_FILE);
