@@ -130,6 +130,9 @@ fn links_are_read_when_they_stay_inside_and_reported_when_they_do_not() {
     symlink(outside.join("deadlines.yaml"), repo.join(RULES)).unwrap();
     std::fs::rename(repo.join("departments.yaml"), outside.join("departments.yaml")).unwrap();
     symlink(outside.join("departments.yaml"), repo.join("departments.yaml")).unwrap();
+    // Folders: one inside (not followed: its files would be read twice), one outside.
+    symlink(repo.join("cases/2026/第23期恳谈会"), repo.join("cases/2026/同一期")).unwrap();
+    symlink(&outside, repo.join("cases/外部")).unwrap();
     let (value, exit) = check_json(&repo, "2026-11-20", &[]);
     assert_eq!(exit, 2);
     let found = diagnostics(&value);
@@ -138,6 +141,8 @@ fn links_are_read_when_they_stay_inside_and_reported_when_they_do_not() {
         (format!("{}/HZ-2026-0199.yaml", CASE.rsplit_once('/').unwrap().0), "broken-link"),
         (RULES.to_string(), "link-outside-repository"),
         ("departments.yaml".to_string(), "link-outside-repository"),
+        ("cases/2026/同一期".to_string(), "linked-folder"),
+        ("cases/外部".to_string(), "link-outside-repository"),
     ] {
         assert!(found.contains(&(file.clone(), 1, 1, code.to_string())), "{file} {code}: {found:?}");
     }

@@ -74,47 +74,43 @@ fn walk(root: &Path, inside: &Path, dir: &Path, recursive: bool) -> Vec<Entry> {
         .collect()
 }
 
-/// A link: read when it leads to a YAML file inside the repository.
+/// Where a link leads, when that is a file or folder inside the repository;
+/// otherwise the problem to report (a link that leads nowhere, or outside).
+fn link_target(inside: &Path, path: &Path, rel: &str) -> Result<PathBuf, Diagnostic> {
+    match path.canonicalize() {
+        Ok(target) if target.starts_with(inside) => Ok(target),
+        Ok(target) => Err(Diagnostic::error(
+            "link-outside-repository",
+            rel,
+            Pos::start(),
+            format!("符号链接指向案件库以外（{}），未读取", target.display()),
+        )
+        .with_hint("案件库只读自己目录中的文件；请把文件复制进来")),
+        Err(_) => Err(Diagnostic::error("broken-link", rel, Pos::start(), "符号链接指向的文件不存在，未读取")
+            .with_hint("请删除这个链接，或让它指向案件库中的文件")),
+    }
+}
+
+/// A link: read when it leads to a YAML file inside the repository. A link to
+/// a file that is not YAML is passed over like the file would be.
 fn link(root: &Path, inside: &Path, path: PathBuf, recursive: bool) -> Option<Entry> {
     let rel = relative(root, &path);
-    let problem = |code: &str, message: String, hint: &str| {
-        Some(Entry::Problem(Diagnostic::error(code, &rel, Pos::start(), message).with_hint(hint)))
-    };
-    let target = match path.canonicalize() {
-        Ok(t) => t,
-        Err(_) if is_yaml(&path) => {
-            return problem(
-                "broken-link",
-                "符号链接指向的文件不存在，未读取".into(),
-                "请删除这个链接，或让它指向案件库中的文件",
-            );
-        }
-        Err(_) => return None,
-    };
-    if !target.starts_with(inside) {
-        if !is_yaml(&path) && !target.is_dir() {
-            return None;
-        }
-        return problem(
-            "link-outside-repository",
-            format!("符号链接指向案件库以外（{}），未读取", target.display()),
-            "案件库只读自己目录中的文件；请把文件复制进来",
-        );
-    }
-    if target.is_dir() {
+    match link_target(inside, &path, &rel) {
+        Err(_) if !is_yaml(&path) && !path.is_dir() => None,
+        Err(problem) => Some(Entry::Problem(problem)),
         // Following a folder link could read a folder twice or loop; the files belong where they are.
-        return recursive.then(|| {
+        Ok(target) if target.is_dir() => recursive.then(|| {
             Entry::Problem(
                 Diagnostic::error("linked-folder", &rel, Pos::start(), "符号链接指向文件夹，未读取其中的文件")
                     .with_hint("请把案件放在这个文件夹本身里，不要用链接"),
             )
-        });
+        }),
+        Ok(_) if !is_yaml(&path) => None,
+        Ok(_) => {
+            let stamp = std::fs::metadata(&path).ok().map(|m| cache::Stamp::of(&m));
+            Some(Entry::File(path, stamp))
+        }
     }
-    if !is_yaml(&path) {
-        return None;
-    }
-    let stamp = std::fs::metadata(&path).ok().map(|m| cache::Stamp::of(&m));
-    Some(Entry::File(path, stamp))
 }
 
 /// A problem when a file named directly (`qinqing.yaml`, `departments.yaml`)
@@ -126,20 +122,5 @@ pub(crate) fn leads_outside(root: &Path, rel: &str) -> Option<Diagnostic> {
         return None;
     }
     let inside = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    match path.canonicalize() {
-        Ok(target) if target.starts_with(&inside) => None,
-        Ok(target) => Some(
-            Diagnostic::error(
-                "link-outside-repository",
-                rel,
-                Pos::start(),
-                format!("符号链接指向案件库以外（{}），未读取", target.display()),
-            )
-            .with_hint("案件库只读自己目录中的文件；请把文件复制进来"),
-        ),
-        Err(_) => Some(
-            Diagnostic::error("broken-link", rel, Pos::start(), "符号链接指向的文件不存在，未读取")
-                .with_hint("请删除这个链接，或让它指向案件库中的文件"),
-        ),
-    }
+    link_target(&inside, &path, rel).err()
 }
