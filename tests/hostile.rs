@@ -384,3 +384,35 @@ fn names_longer_than_a_file_name_allows_give_shortened_distinct_files() {
         .expect("the department's page");
     assert!(page.len() < 200, "{page}");
 }
+
+#[test]
+fn reminder_settings_are_checked_where_they_are_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(tmp.path());
+    let settings = std::fs::read_to_string(repo.join("qinqing.yaml")).unwrap();
+    let settings = &settings[..settings.find("\nnotify:").map_or(settings.len(), |i| i + 1)];
+    let n = settings.lines().count() as u64;
+    let write = |notify: &str| std::fs::write(repo.join("qinqing.yaml"), format!("{settings}{notify}")).unwrap();
+    let found = || diagnostics(&check_json(&repo, "2026-11-20", &[]).0);
+    let at = |line: u64, column: u64, code: &str| ("qinqing.yaml".to_string(), n + line, column, code.to_string());
+
+    // A department nobody registered, with the registered one suggested; aliases are fine.
+    write(
+        "notify:\n  departments:\n    市交通局: { wecom: { url_env: A } }\n    供电公司: { wecom: { url_env: B } }\n",
+    );
+    let (value, exit) = check_json(&repo, "2026-11-20", &[]);
+    assert_eq!(exit, 2);
+    assert_eq!(diagnostics(&value), vec![at(3, 5, "unknown-department")]);
+    assert_eq!(value["diagnostics"][0]["hint"], "是否为「市交通运输局」？");
+    // A security that does not exist, a port that is not one, an address variable left empty.
+    write("notify:\n  smtp: { host: h, from: a@b, security: ssl, port: 九九 }\n  office:\n    wecom: { url_env: }\n");
+    let found_now = found();
+    for expected in [at(2, 31, "invalid-value"), at(2, 46, "invalid-value"), at(4, 14, "missing-field")] {
+        assert!(found_now.contains(&expected), "{expected:?} in {found_now:?}");
+    }
+    // Channels written as a list, departments as a list: wrong types, not silence.
+    write("notify:\n  default: [wecom]\n  departments: [市商务局]\n");
+    let found_now = found();
+    assert!(found_now.contains(&at(2, 12, "wrong-type")), "{found_now:?}");
+    assert!(found_now.contains(&at(3, 16, "wrong-type")), "{found_now:?}");
+}

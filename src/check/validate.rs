@@ -17,6 +17,12 @@ pub(super) fn validate(repo: &mut Repository) -> Vec<Diagnostic> {
     duplicate_ids(repo.meetings.iter().map(|m| (&m.id, m.file.as_str())), "会议编号", &mut out);
     let departments = repo.departments.as_deref().map(DepartmentIndex::new);
     let meeting_ids = IdIndex::new(repo.meetings.iter().map(|m| m.id.value.as_str()));
+    // The departments reminders go to (`notify:`) are departments too.
+    if let Some(index) = &departments {
+        for (name, _) in repo.settings.notify.departments.iter_mut() {
+            index.canonicalise_name(name, crate::load::SETTINGS_FILE, &mut out);
+        }
+    }
     let settings = &repo.settings;
     // A meeting's level is checked once, in its own file; its cases inherit it unreported.
     for m in &repo.meetings {
@@ -245,27 +251,27 @@ impl<'a> DepartmentIndex<'a> {
                 .chain(e.by.iter_mut().filter(|_| by_is_department))
                 .chain(e.details.iter_mut().flat_map(|d| d.to.iter_mut().chain(d.from.iter_mut())));
             for name in names {
-                match self.canonical.get(name.value.trim()) {
-                    Some(full) => {
-                        if name.value != *full {
-                            name.value = full.to_string();
-                        }
-                    }
-                    None => out.push(
-                        Diagnostic::error(
-                            "unknown-department",
-                            &case.file,
-                            name.pos,
-                            format!("未知部门「{}」", name.value),
-                        )
-                        .with_hint(
-                            self.suggest(&name.value)
-                                .map(did_you_mean)
-                                .unwrap_or_else(|| "请在 departments.yaml 中登记该部门，或改用已登记的名称".into()),
-                        ),
-                    ),
+                self.canonicalise_name(name, &case.file, out);
+            }
+        }
+    }
+
+    /// One name written as a department, in `file`: made the full name, or reported.
+    fn canonicalise_name(&self, name: &mut Spanned<String>, file: &str, out: &mut Vec<Diagnostic>) {
+        match self.canonical.get(name.value.trim()) {
+            Some(full) => {
+                if name.value != *full {
+                    name.value = full.to_string();
                 }
             }
+            None => out.push(
+                Diagnostic::error("unknown-department", file, name.pos, format!("未知部门「{}」", name.value))
+                    .with_hint(
+                        self.suggest(&name.value)
+                            .map(did_you_mean)
+                            .unwrap_or_else(|| "请在 departments.yaml 中登记该部门，或改用已登记的名称".into()),
+                    ),
+            ),
         }
     }
 }

@@ -69,12 +69,6 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let settings = &ledger.settings;
     let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
     let sending = args.send || (in_ci && !args.dry_run);
-    for (name, _) in &settings.notify.departments {
-        let full = ledger.department_name(name);
-        if ledger.departments.as_ref().is_some_and(|ds| !ds.iter().any(|d| d.name == full)) {
-            bail!("qinqing.yaml 的 notify.departments 中有未知部门「{name}」");
-        }
-    }
     let snapshot = ledger.as_of(as_of);
     let all = digests(&snapshot);
     let state_path = args.state.unwrap_or_else(|| crate::load::cache::dir(&ledger.root).join("notify-sent.json"));
@@ -95,7 +89,8 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
                 .notify
                 .departments
                 .iter()
-                .find(|(name, _)| ledger.department_name(name) == digest.recipient)
+                // `check` made each name the department's full name (or reported it).
+                .find(|(name, _)| name.value == digest.recipient)
                 .map_or(&settings.notify.default[..], |(_, c)| &c[..])
         };
         if channels.is_empty() {

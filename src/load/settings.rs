@@ -134,7 +134,8 @@ fn read_notify(n: &MapReader, sink: &mut Sink) -> NotifySettings {
             Value::Map(entries) => {
                 for (k, v) in entries {
                     if let Some(name) = crate::load::reader::text(k, sink) {
-                        out.departments.push((name.clone(), channels(v, &name, sink)));
+                        let channels = channels(v, &name, sink);
+                        out.departments.push((crate::model::Spanned::new(name, k.pos), channels));
                     }
                 }
             }

@@ -53,8 +53,8 @@ pub(crate) struct NotifySettings {
     pub(crate) default: Vec<Channel>,
     /// The office's own channels (its clocks, and the overall count).
     pub(crate) office: Vec<Channel>,
-    /// Each department's channels, by full name.
-    pub(crate) departments: Vec<(String, Vec<Channel>)>,
+    /// Each department's channels, by name where it was written (made the full name by `check`).
+    pub(crate) departments: Vec<(crate::model::Spanned<String>, Vec<Channel>)>,
     pub(crate) smtp: Option<Smtp>,
 }
 
