@@ -237,6 +237,12 @@ fn each_recipient_gets_one_digest_failures_are_retried_and_reported_and_a_second
     assert_eq!(mails(&maildir).len(), 1);
     assert_eq!(calls("/slow").len(), 6);
     assert!(again.stderr.contains("今天已发过 4"), "{}", again.stderr);
+
+    // A damaged record is set aside with a word, not trusted in part: today's reminders go again.
+    std::fs::write(repo.join(".qinqing-cache/notify-sent.json"), "{\"version\": 1, \"sent\": [ {").unwrap();
+    let damaged = notify(&repo, &env);
+    assert!(damaged.stderr.contains("发送记录") && damaged.stderr.contains("已损坏"), "{}", damaged.stderr);
+    assert_eq!(calls("/ding").len(), 2);
 }
 
 #[test]

@@ -57,6 +57,27 @@ fn channel_name(c: &Channel) -> &'static str {
     }
 }
 
+/// The record of what was sent. A missing one is empty; a damaged or oversized one is set
+/// aside with a word (reminders may then be sent again today), never trusted in part.
+fn read_state(path: &Path) -> Sent {
+    const MAX_BYTES: u64 = 4 * 1024 * 1024;
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.len() > MAX_BYTES) {
+        eprintln!("注意：{} 超过 4 MB，不是 qinqing 写的发送记录，按今天尚未发送处理。", path.display());
+        return Sent::default();
+    }
+    match crate::fsx::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+            eprintln!("注意：发送记录 {} 已损坏（{e}），按今天尚未发送处理。", path.display());
+            Sent::default()
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Sent::default(),
+        Err(e) => {
+            eprintln!("注意：无法读取发送记录 {}（{e}），按今天尚未发送处理。", path.display());
+            Sent::default()
+        }
+    }
+}
+
 pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let checked = super::open(repo, LoadOptions::default())?;
     let errors = checked.errors().count();
@@ -72,10 +93,7 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let snapshot = ledger.as_of(as_of);
     let all = digests(&snapshot);
     let state_path = args.state.unwrap_or_else(|| crate::load::cache::dir(&ledger.root).join("notify-sent.json"));
-    let mut state: Sent = match crate::fsx::read(&state_path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_default(),
-        Err(_) => Sent::default(),
-    };
+    let mut state = read_state(&state_path);
     state.version = 1;
     state.sent.retain(|e| (as_of - e.date).num_days() < KEEP_DAYS);
     let patience = Patience::from_env();
@@ -107,7 +125,7 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
                 .collect();
             let tag = |i: &crate::report::digest::Item| format!("{}@{:?}", i.key, i.stage);
             let new: Vec<_> = digest.items.iter().filter(|i| !done.contains(&&tag(i))).cloned().collect();
-            // The office's digest is sent when anything changed anywhere today.
+            // The office's digest goes once a day, whole; a department's carries what it has not had today.
             let nothing_new = if digest.office { !done.is_empty() } else { new.is_empty() };
             if nothing_new {
                 unchanged += 1;
