@@ -282,3 +282,29 @@ fn open311_output_has_the_specifications_fields_and_types() {
     let all = serde_json::to_string(&requests).unwrap();
     assert!(!all.contains("周某") && !all.contains("13800000131"), "published: no contact, no phone");
 }
+
+#[test]
+fn a_repository_with_errors_is_refused_and_the_errors_are_named_where_they_are() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(tmp.path());
+    let file = repo.join("cases/2026/第23期恳谈会/HZ-2026-0131.yaml");
+    let text = std::fs::read_to_string(&file).unwrap().replacen("lead: 国网湖州供电公司", "lead: 国网湖州供电", 1);
+    std::fs::write(&file, text).unwrap();
+    for args in [
+        vec!["export", "ledger", "--as-of", AS_OF],
+        vec!["export", "ics", "--as-of", AS_OF],
+        vec!["export", "open311", "--as-of", AS_OF],
+        vec!["notify", "--as-of", AS_OF],
+    ] {
+        let run = qinqing(&repo, &args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(
+            run.stderr.contains(
+                "cases/2026/第23期恳谈会/HZ-2026-0131.yaml:17:11: 未知部门「国网湖州供电」 [unknown-department]"
+            ),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(!repo.join("output").exists(), "nothing written");
+    }
+}

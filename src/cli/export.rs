@@ -92,10 +92,7 @@ pub(crate) fn run(repo: Option<&Path>, command: ExportCommand) -> Result<u8> {
 
 fn open311(repo: Option<&Path>, args: Open311Args) -> Result<u8> {
     let checked = super::open(repo, LoadOptions::default())?;
-    let errors = checked.errors().count();
-    if errors > 0 {
-        bail!("案件库有 {errors} 处错误，未导出。请先运行 qinqing check 并改正");
-    }
+    super::require_no_errors(&checked, "未导出")?;
     let as_of = super::as_of(args.filter.as_of, &checked.ledger);
     // Another system reads it: the published ledger, as for the site.
     let ledger = checked.ledger.into_published();
@@ -117,10 +114,7 @@ fn open311(repo: Option<&Path>, args: Open311Args) -> Result<u8> {
 
 fn ics(repo: Option<&Path>, args: IcsArgs) -> Result<u8> {
     let checked = super::open(repo, LoadOptions::default())?;
-    let errors = checked.errors().count();
-    if errors > 0 {
-        bail!("案件库有 {errors} 处错误，为免日历出错，未导出。请先运行 qinqing check 并改正");
-    }
+    super::require_no_errors(&checked, "为免日历出错，未导出")?;
     let as_of = super::as_of(args.as_of, &checked.ledger);
     // A calendar is shared: made from the published ledger, like the site.
     let ledger = checked.ledger.into_published();
@@ -146,10 +140,7 @@ fn ics(repo: Option<&Path>, args: IcsArgs) -> Result<u8> {
 
 fn ledger(repo: Option<&Path>, args: LedgerArgs) -> Result<u8> {
     let checked = super::open(repo, LoadOptions::default())?;
-    let errors = checked.errors().count();
-    if errors > 0 {
-        bail!("案件库有 {errors} 处错误，为免台账出错，未导出。请先运行 qinqing check 并改正");
-    }
+    super::require_no_errors(&checked, "为免台账出错，未导出")?;
     let as_of = super::as_of(args.filter.as_of, &checked.ledger);
     let format = args.format.unwrap_or_else(|| match args.out.as_ref().and_then(|p| p.extension()) {
         Some(e) if e.eq_ignore_ascii_case("csv") => LedgerFormat::Csv,

@@ -304,6 +304,22 @@ fn root(repo: Option<&Path>) -> Result<std::path::PathBuf> {
     Ok(root)
 }
 
+/// Refuses to go on with a repository that has errors, naming the first few
+/// where they are: a document, sheet or reminder made from it could be wrong.
+fn require_no_errors(checked: &Checked, refusal: &str) -> Result<()> {
+    let errors: Vec<_> = checked.errors().collect();
+    if errors.is_empty() {
+        return Ok(());
+    }
+    for d in errors.iter().take(5) {
+        eprintln!("{}:{}:{}: {} [{}]", d.file, d.line, d.column, d.message, d.code);
+    }
+    if errors.len() > 5 {
+        eprintln!("……另有 {} 处", errors.len() - 5);
+    }
+    anyhow::bail!("案件库有 {} 处错误，{refusal}。请先运行 qinqing check 并改正", errors.len())
+}
+
 fn open(repo: Option<&Path>, opts: LoadOptions) -> Result<Checked> {
     let root = root(repo)?;
     // A write a killed run left half done is finished before anything is read.

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -80,10 +80,7 @@ fn read_state(path: &Path) -> Sent {
 
 pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let checked = super::open(repo, LoadOptions::default())?;
-    let errors = checked.errors().count();
-    if errors > 0 {
-        bail!("案件库有 {errors} 处错误，为免提醒出错，未发送。请先运行 qinqing check 并改正");
-    }
+    super::require_no_errors(&checked, "为免提醒出错，未发送")?;
     let as_of = super::as_of(args.as_of, &checked.ledger);
     // Digests name enterprises, never contacts: made from the published ledger.
     let ledger = checked.ledger.into_published();

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{anyhow, bail, Result};
+use anyhow::{anyhow, Result};
 use chrono::NaiveDate;
 
 use crate::load::LoadOptions;
@@ -63,10 +63,7 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let repository = &checked.ledger;
     let today = super::as_of(None, repository);
     let mut as_of = args.as_of.unwrap_or(today);
-    let errors = checked.errors().count();
-    if errors > 0 {
-        bail!("案件库有 {errors} 处错误，为免公文出错，未生成任何文书。请先运行 qinqing check 并改正");
-    }
+    super::require_no_errors(&checked, "为免公文出错，未生成任何文书")?;
     let mut sel = Selection {
         meeting: args.meeting,
         case: args.case,

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 
 use crate::output::{self, report as out};
 use crate::report::figures;
@@ -39,10 +39,7 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let checked = super::open(repo, super::slim(true))?;
     let repository = &checked.ledger;
     let p = args.period.resolve(repository)?;
-    let errors = checked.errors().count();
-    if errors > 0 {
-        bail!("案件库有 {errors} 处错误，统计数字会不完整，未输出。请先运行 qinqing check 并改正");
-    }
+    super::require_no_errors(&checked, "统计数字会不完整，未输出")?;
     crate::timing::mark("validate");
     let report = figures::compute(&repository.as_of(p.as_of), p.from, p.to);
     crate::timing::mark("figures");
