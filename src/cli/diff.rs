@@ -39,9 +39,9 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         Some(h) => Some(git::checkout(&root, h)?),
         None => None,
     };
-    let head_label =
-        head_rev.as_ref().map_or_else(|| "工作区".to_string(), |r| r.commit[..7.min(r.commit.len())].to_string());
-    let base_label = base_rev.commit[..7.min(base_rev.commit.len())].to_string();
+    let short = |r: &git::Revision| r.commit.chars().take(7).collect::<String>();
+    let head_label = head_rev.as_ref().map_or_else(|| "工作区".to_string(), short);
+    let base_label = short(&base_rev);
     // Full detail: an entry whose text was rewritten is a change too.
     let head = match &head_rev {
         Some(r) => super::open(Some(r.dir.path()), LoadOptions::default())?,

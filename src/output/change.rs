@@ -6,7 +6,7 @@ use std::fmt::Write;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::report::change::{Change, ClockRef};
+use crate::report::change::{Change, ClockRef, EventRef};
 use crate::text::escape_html;
 
 /// The JSON document.
@@ -63,21 +63,13 @@ pub(crate) fn markdown(change: &Change, base: &str, head: &str, as_of: NaiveDate
         format!("删除案件 {} 件", change.cases_removed.len()),
         change.cases_removed.iter().map(|c| format!("- {} {}\n", md(&c.id), md(&c.title))).collect(),
     );
-    section(
-        format!("记入事件 {} 条", change.events_recorded.len()),
-        change
-            .events_recorded
-            .iter()
-            .map(|e| format!("- {} {} {}：{}\n", md(&e.case), e.date, md(&e.kind), md(&e.reading)))
-            .collect(),
-    );
+    let events = |list: &[EventRef]| -> Vec<String> {
+        list.iter().map(|e| format!("- {} {} {}：{}\n", md(&e.case), e.date, md(&e.kind), md(&e.reading))).collect()
+    };
+    section(format!("记入事件 {} 条", change.events_recorded.len()), events(&change.events_recorded));
     section(
         format!("⚠️ 改动或删除了已记录的事件 {} 条（办理记录不应改写）", change.events_removed.len()),
-        change
-            .events_removed
-            .iter()
-            .map(|e| format!("- {} {} {}：{}\n", md(&e.case), e.date, md(&e.kind), md(&e.reading)))
-            .collect(),
+        events(&change.events_removed),
     );
     section(
         format!("停止计时 {} 项", change.clocks_stopped.len()),
