@@ -286,3 +286,41 @@ fn hotline_requests_come_in_once_as_hotline_cases() {
     assert!(bad.stdout.contains("requests.json 第1个请求 description: 请求没有 description"), "{}", bad.stdout);
     assert!(bad.stdout.contains("requests.json 第2个请求 requested_datetime:"), "{}", bad.stdout);
 }
+
+#[test]
+fn sheets_that_are_not_problem_lists_are_refused_with_their_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(&tmp.path().join("repo"));
+    let before = tree(&repo);
+    let refused = |name: &str, bytes: &[u8], says: &str| {
+        let path = tmp.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let run = qinqing(&repo, &["import", path.to_str().unwrap(), "--meeting", MEETING]);
+        assert_eq!(run.code, 2, "{name}");
+        assert!(run.stderr.contains(says), "{name}: {}", run.stderr);
+    };
+    // Not a workbook at all; an empty file; a sheet with no header; a sheet too long to be a problem list.
+    refused("坏的.xlsx", b"PK\x03\x04 not really a zip", "坏的.xlsx 无法作为表格打开");
+    refused("空的.csv", b"", "空的.csv 的前20行中没有找到表头");
+    refused("无表头.csv", "甲,乙\n1,2\n".as_bytes(), "没有找到表头");
+    refused("太长.csv", "序号,反映问题\n".repeat(100_001).as_bytes(), "超过 100000 行");
+    refused("清单.pdf", b"%PDF-1.7", "只能导入 .xlsx、.xls、.ods 或 .csv 文件");
+    assert_eq!(tree(&repo), before);
+}
+
+#[test]
+fn a_list_from_outside_a_meeting_takes_the_channel_and_date_given() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(&tmp.path().join("repo"));
+    let sheet = tmp.path().join("来信.csv");
+    std::fs::write(&sheet, "序号,企业名称,反映问题\n1,湖州壬公司,厂区周边道路积水。\n2,湖州癸公司,水电报装进度慢。\n").unwrap();
+    let without = qinqing(&repo, &["import", sheet.to_str().unwrap(), "--channel", "written"]);
+    assert_eq!(without.code, 2, "no received date: {}", without.stderr);
+    assert!(without.stdout.contains("来信.csv 第1张表!C2: 这一行没有收到日期"), "{}", without.stdout);
+    let run = qinqing(&repo, &["import", sheet.to_str().unwrap(), "--channel", "written", "--received", "2026-11-21"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let files: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(files, ["cases/2026/书面/HZ-2026-0176.yaml", "cases/2026/书面/HZ-2026-0177.yaml"]);
+    let case = std::fs::read_to_string(repo.join(files[0])).unwrap();
+    assert!(case.contains("received: 2026-11-21\nchannel: written\n"), "{case}");
+}
