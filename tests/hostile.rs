@@ -188,18 +188,6 @@ fn a_damaged_parse_cache_is_discarded_and_rebuilt() {
     }
 }
 
-/// Every file below a folder, with its contents.
-fn snapshot_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().display().to_string(), std::fs::read(e.path()).unwrap()))
-        .collect();
-    out.sort();
-    out
-}
-
 #[test]
 fn a_cloned_repository_cannot_make_a_run_write_or_read_outside_it() {
     use std::os::unix::fs::symlink;
@@ -209,7 +197,7 @@ fn a_cloned_repository_cannot_make_a_run_write_or_read_outside_it() {
     let outside = tmp.path().join("outside");
     std::fs::create_dir_all(outside.join("cache")).unwrap();
     std::fs::write(outside.join("victim"), "precious").unwrap();
-    let before = snapshot_of(&outside);
+    let before = common::contents(&outside);
     let run = |args: &[&str]| common::qinqing(&repo, args);
 
     // The lock file of the register, and the cache's .gitignore, as links a clone can carry.
@@ -219,7 +207,7 @@ fn a_cloned_repository_cannot_make_a_run_write_or_read_outside_it() {
     let issued = run(&["render", "supervision", "--as-of", "2026-11-20", "--issue", "--format", "md"]);
     assert_ne!(issued.code, 0, "{}", issued.stderr);
     let _ = run(&["check", "--as-of", "2026-11-20"]);
-    assert_eq!(snapshot_of(&outside), before);
+    assert_eq!(common::contents(&outside), before);
 
     // The cache folder and the output folder as links to outside folders.
     std::fs::remove_dir_all(repo.join(".qinqing-cache")).unwrap();
@@ -235,7 +223,7 @@ fn a_cloned_repository_cannot_make_a_run_write_or_read_outside_it() {
     assert!(rendered.stderr.contains("符号链接"), "{}", rendered.stderr);
     let built = run(&["build", "--as-of", "2026-11-20"]);
     assert_ne!(built.code, 0);
-    assert_eq!(snapshot_of(&outside), before, "nothing written outside the repository");
+    assert_eq!(common::contents(&outside), before, "nothing written outside the repository");
 
     // A register linked to a file outside is not read either.
     std::fs::remove_file(repo.join("output")).unwrap();
@@ -244,7 +232,7 @@ fn a_cloned_repository_cannot_make_a_run_write_or_read_outside_it() {
     let rendered = run(&["render", "bulletin", "--as-of", "2026-11-20", "--issue", "--format", "md"]);
     assert_ne!(rendered.code, 0);
     assert!(rendered.stderr.contains("链接"), "{}", rendered.stderr);
-    assert_eq!(snapshot_of(&outside).len(), before.len() + 1, "only the file the test put there");
+    assert_eq!(common::contents(&outside).len(), before.len() + 1, "only the file the test put there");
 }
 
 #[test]

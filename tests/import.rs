@@ -13,15 +13,8 @@ use common::{demo_copy, fixture, qinqing};
 const MEETING: &str = "HZ-M-2026-25";
 
 /// Every file below `cases/` with its contents.
-fn tree(repo: &Path) -> Vec<(PathBuf, String)> {
-    let mut out: Vec<(PathBuf, String)> = walkdir::WalkDir::new(repo.join("cases"))
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().to_path_buf(), std::fs::read_to_string(e.path()).unwrap()))
-        .collect();
-    out.sort();
-    out
+fn tree(repo: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    common::contents(&repo.join("cases"))
 }
 
 fn import(repo: &Path, file: &str, extra: &[&str]) -> common::Run {
@@ -152,7 +145,8 @@ fn every_problem_is_reported_at_its_cell_and_nothing_is_written() {
     assert_eq!(run.stdout.lines().filter(|l| l.ends_with(".yaml")).count(), 1, "{}", run.stdout);
     let created = tree(&repo).into_iter().filter(|(p, _)| !before.iter().any(|(q, _)| q == p)).collect::<Vec<_>>();
     assert_eq!(created.len(), 1);
-    assert!(created[0].1.contains("湖州庚公司"), "{}", created[0].1);
+    let text = String::from_utf8_lossy(&created[0].1);
+    assert!(text.contains("湖州庚公司"), "{text}");
 }
 
 #[test]
@@ -313,7 +307,8 @@ fn a_list_from_outside_a_meeting_takes_the_channel_and_date_given() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = demo_copy(&tmp.path().join("repo"));
     let sheet = tmp.path().join("来信.csv");
-    std::fs::write(&sheet, "序号,企业名称,反映问题\n1,湖州壬公司,厂区周边道路积水。\n2,湖州癸公司,水电报装进度慢。\n").unwrap();
+    std::fs::write(&sheet, "序号,企业名称,反映问题\n1,湖州壬公司,厂区周边道路积水。\n2,湖州癸公司,水电报装进度慢。\n")
+        .unwrap();
     let without = qinqing(&repo, &["import", sheet.to_str().unwrap(), "--channel", "written"]);
     assert_eq!(without.code, 2, "no received date: {}", without.stderr);
     assert!(without.stdout.contains("来信.csv 第1张表!C2: 这一行没有收到日期"), "{}", without.stdout);

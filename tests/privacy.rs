@@ -8,7 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{demo_copy, qinqing, tool};
+use common::{demo_copy, files, qinqing, tool};
 use qinqing::text::mask;
 
 /// What the hostile-input probe typed: 17 forms of phone and ID number.
@@ -105,15 +105,6 @@ fn leaks(file: &Path) -> Vec<String> {
         }
     }
     found
-}
-
-fn files(dir: &Path) -> Vec<PathBuf> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .collect()
 }
 
 #[test]

@@ -146,3 +146,20 @@ pub fn pages(pdf: &Path) -> Vec<Vec<Line>> {
         })
         .collect()
 }
+
+/// Every file below a folder, in path order.
+pub fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    out.sort();
+    out
+}
+
+/// Every file below a folder with its bytes: to see that a run changed nothing there.
+pub fn contents(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    files(dir).into_iter().map(|f| (f.clone(), std::fs::read(&f).expect("read"))).collect()
+}
