@@ -182,16 +182,13 @@ pub(crate) fn compare(base: (&Checked, &Snapshot), head: (&Checked, &Snapshot)) 
             change.overdue_cleared.push(now);
         }
     }
-    let same = |a: &Diagnostic, b: &Diagnostic| a.file == b.file && a.code == b.code && a.message == b.message;
-    for d in &head_checked.diagnostics {
-        if !base_checked.diagnostics.iter().any(|b| same(b, d)) {
-            change.diagnostics_introduced.push(diagnostic_ref(d));
-        }
-    }
-    for b in &base_checked.diagnostics {
-        if !head_checked.diagnostics.iter().any(|d| same(b, d)) {
-            change.diagnostics_cleared.push(diagnostic_ref(b));
-        }
-    }
+    // A diagnostic is the same one when its file, code and message are: its line may move.
+    let key = |d: &Diagnostic| (d.file.clone(), d.code.clone(), d.message.clone());
+    let before: rustc_hash::FxHashSet<_> = base_checked.diagnostics.iter().map(key).collect();
+    let after: rustc_hash::FxHashSet<_> = head_checked.diagnostics.iter().map(key).collect();
+    change.diagnostics_introduced =
+        head_checked.diagnostics.iter().filter(|d| !before.contains(&key(d))).map(diagnostic_ref).collect();
+    change.diagnostics_cleared =
+        base_checked.diagnostics.iter().filter(|d| !after.contains(&key(d))).map(diagnostic_ref).collect();
     change
 }
