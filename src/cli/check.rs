@@ -6,6 +6,7 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use clap::ValueEnum;
 
+use crate::load::Detail;
 use crate::output::{self, Paint};
 
 /// Output formats of `check`.
@@ -44,16 +45,11 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
-    // A past revision is unpacked into a temporary folder and checked there, without a cache.
-    let revision = match &args.rev {
-        Some(rev) => Some(crate::load::git::checkout(&super::root(repo)?, rev)?),
-        None => None,
-    };
-    let (repo, cache) = match &revision {
-        Some(r) => (Some(r.dir.path()), false),
-        None => (repo, !args.no_cache),
-    };
-    let checked = Box::leak(Box::new(super::open(repo, super::slim(cache))?));
+    // A past revision is unpacked into a temporary folder and checked there.
+    let checked = Box::leak(Box::new(match &args.rev {
+        Some(rev) => super::open_revision(&crate::load::git::checkout(&super::root(repo)?, rev)?, Detail::Slim)?,
+        None => super::open(repo, super::slim(!args.no_cache))?,
+    }));
     // Leaked on purpose: the process ends right after the report, and freeing
     // a hundred thousand cases one by one would only delay the exit.
     let as_of = super::as_of(args.as_of, &checked.ledger);

@@ -5,7 +5,7 @@ use std::path::Path;
 use anyhow::Result;
 use chrono::NaiveDate;
 
-use crate::load::{git, LoadOptions};
+use crate::load::{git, Detail, LoadOptions};
 use crate::output;
 use crate::report::change::compare;
 
@@ -44,12 +44,10 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let base_label = short(&base_rev);
     // Full detail: an entry whose text was rewritten is a change too.
     let head = match &head_rev {
-        Some(r) => super::open(Some(r.dir.path()), LoadOptions::default())?,
+        Some(r) => super::open_revision(r, Detail::Full)?,
         None => super::open(Some(&root), LoadOptions::default())?,
     };
-    let base = super::open(Some(base_rev.dir.path()), LoadOptions::default())?;
-    // `open` confines writes to the last repository it opened; the work tree is the one that matters.
-    crate::fsx::confine(&root);
+    let base = super::open_revision(&base_rev, Detail::Full)?;
     let as_of = super::as_of(args.as_of, &head.ledger);
     let (base_snap, head_snap) = (base.ledger.as_of(as_of), head.ledger.as_of(as_of));
     let change = compare((&base, &base_snap), (&head, &head_snap));

@@ -330,6 +330,13 @@ fn open(repo: Option<&Path>, opts: LoadOptions) -> Result<Checked> {
     Ok(crate::check::check(load::load(&root, opts)?))
 }
 
+/// A past revision, unpacked by `load::git`: read as it is, uncached, with no
+/// interrupted write to finish and no change to where this run may write.
+fn open_revision(revision: &load::git::Revision, detail: load::Detail) -> Result<Checked> {
+    let opts = LoadOptions { cache: false, detail, ..LoadOptions::default() };
+    Ok(crate::check::check(load::load(revision.dir.path(), opts)?))
+}
+
 /// The date to look at: `--as-of`, or today in the repository's time zone.
 fn as_of(given: Option<NaiveDate>, repo: &Ledger) -> NaiveDate {
     given.unwrap_or_else(|| {
