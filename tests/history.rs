@@ -95,6 +95,16 @@ fn check_of_a_past_revision_equals_check_of_its_checkout() {
     assert_eq!(git(&repo, &["status", "--porcelain"]).trim(), "M cases/2026/第23期恳谈会/HZ-2026-0133.yaml");
     let bad = qinqing(&repo, &["check", "--rev", "--upload-pack=touch /tmp/x"]);
     assert_eq!(bad.code, 2, "an option is not a revision");
+    let unknown = qinqing(&repo, &["check", "--rev", "no-such-tag"]);
+    assert_eq!(unknown.code, 2);
+    assert!(unknown.stderr.contains("在 git 历史中找不到版本「no-such-tag」"), "{}", unknown.stderr);
+    // A repository that is not under git says so, for diff and log alike.
+    let plain = demo_copy(&tmp.path().join("plain"));
+    for args in [&["diff", "HEAD"][..], &["log", "HZ-2026-0131"][..]] {
+        let run = qinqing(&plain, args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(run.stderr.contains("git"), "{args:?}: {}", run.stderr);
+    }
 }
 
 #[test]

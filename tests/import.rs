@@ -279,6 +279,16 @@ fn hotline_requests_come_in_once_as_hotline_cases() {
     assert_eq!(bad.code, 2);
     assert!(bad.stdout.contains("requests.json 第1个请求 description: 请求没有 description"), "{}", bad.stdout);
     assert!(bad.stdout.contains("requests.json 第2个请求 requested_datetime:"), "{}", bad.stdout);
+    // Not a list, or far too large: refused with the file's name.
+    std::fs::write(&file, r#"{"service_request_id": "x-1"}"#).unwrap();
+    let not_list = qinqing(&repo, &["import", "--open311", file.to_str().unwrap()]);
+    assert_eq!(not_list.code, 2);
+    assert!(not_list.stderr.contains("requests.json 不是 Open311 请求列表"), "{}", not_list.stderr);
+    let huge = std::fs::File::create(&file).unwrap();
+    huge.set_len(33 * 1024 * 1024).unwrap();
+    let too_big = qinqing(&repo, &["import", "--open311", file.to_str().unwrap()]);
+    assert_eq!(too_big.code, 2);
+    assert!(too_big.stderr.contains("requests.json 过大"), "{}", too_big.stderr);
 }
 
 #[test]

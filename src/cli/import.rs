@@ -186,6 +186,11 @@ fn row_name(args: &Args, row: usize) -> String {
 /// again in tomorrow's file is recognised.
 fn open311(ledger: &crate::check::Ledger, path: &Path, args: &Args) -> Result<u8> {
     let file = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    // The same bound as a sheet: a hotline's day is kilobytes, not gigabytes.
+    let size = std::fs::metadata(path).map_err(|e| anyhow!("无法读取 {}：{e}", path.display()))?.len();
+    if size > sheet::MAX_BYTES {
+        bail!("{file} 过大（{:.1} MB），不超过 {} MB 才导入", size as f64 / 1_048_576.0, sheet::MAX_BYTES >> 20);
+    }
     let bytes = crate::fsx::read(path).map_err(|e| anyhow!("无法读取 {}：{e}", path.display()))?;
     let requests: Vec<serde_json::Value> =
         serde_json::from_slice(&bytes).map_err(|e| anyhow!("{file} 不是 Open311 请求列表（JSON 数组）：{e}"))?;

@@ -8,7 +8,7 @@ use anyhow::{bail, Context, Result};
 use calamine::{open_workbook_auto, Data, Reader};
 
 /// Largest sheet file read, and most rows: a problem list is hundreds of rows.
-const MAX_BYTES: u64 = 32 * 1024 * 1024;
+pub(crate) const MAX_BYTES: u64 = 32 * 1024 * 1024;
 const MAX_ROWS: usize = 100_000;
 
 /// The first sheet of a file, every cell as text.
