@@ -2,7 +2,7 @@
 //! and the Excel file) and the dashboard print each figure of the demo's 2026
 //! under one word, with the value `report --format json` gives.
 
-mod common;
+use crate::common;
 
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use common::{demo_copy, qinqing};

@@ -1,7 +1,7 @@
 //! The real binary on the demonstration repository and on fresh ones:
 //! output snapshots in every format, exit codes, init, list, show, schema, cache.
 
-mod common;
+use crate::common;
 
 use common::{check_json, copy_tree, qinqing, root};
 

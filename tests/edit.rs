@@ -2,7 +2,7 @@
 //! values and odd quoting: only the new lines are added, every other byte stays;
 //! bad records are refused with the diagnostics `check` prints, and nothing is written.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -2,7 +2,7 @@
 //! says, dates are Excel dates, personal data only on request, the same bytes
 //! twice, and a user's file is never overwritten without `--force`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

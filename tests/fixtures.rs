@@ -1,7 +1,7 @@
 //! Fixture repositories: invalid ones carry their expected diagnostics in
 //! `expected.txt`; the run must report exactly those, no more, no fewer.
 
-mod common;
+use crate::common;
 
 use common::{check_json, fixture};
 

@@ -2,7 +2,7 @@
 //! checkout of it would be checked, and `diff` reports what a change did, on
 //! a fixture history committed step by step in the test.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

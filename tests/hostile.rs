@@ -3,7 +3,7 @@
 //! its own file, line and column, and nothing reaches outside the repository
 //! or exhausts the machine.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

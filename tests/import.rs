@@ -4,7 +4,7 @@
 //! reported at its cell and nothing is written; a sheet imported again creates
 //! nothing twice.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -3,7 +3,7 @@
 //! the notice's own deadline is a clock that calls for a bulletin when it
 //! passes; and a run killed at any point leaves register and cases agreeing.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -4,7 +4,7 @@
 //! and the letter's red double line as two strokes with a gap. Every demo
 //! document and long synthetic ones (many headings at every position) are checked.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

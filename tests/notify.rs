@@ -4,7 +4,7 @@
 //! failures injected — a 500 then success, a receiver that never answers in
 //! time, a refused connection.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};

@@ -4,7 +4,7 @@
 //! and the copies `build` puts in it; the assignment letter, which goes to
 //! the department that must call back, still shows them.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -3,7 +3,7 @@
 //! option is missing. The terminal is a real pseudo-terminal (`script`, from
 //! util-linux) fed with keystrokes.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

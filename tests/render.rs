@@ -2,7 +2,7 @@
 //! injection, reproducibility, numbering and missing fonts.
 //! Needs the fonts and poppler-utils that `scripts/install-test-deps.sh` installs.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

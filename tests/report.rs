@@ -1,7 +1,7 @@
 //! `qinqing report` end to end, on the hand-computed fixture
 //! (tests/fixtures/report/basic/README.md shows every computation) and the demo.
 
-mod common;
+use crate::common;
 
 use common::{copy_tree, fixture, qinqing, root};
 use unicode_width::UnicodeWidthStr;

@@ -3,7 +3,7 @@
 //! must resolve, no page may request anything outside the site, and no page
 //! may show a phone number or a contact's name unmasked.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

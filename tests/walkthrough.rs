@@ -3,7 +3,7 @@
 //! the spot, 7 solved, 1 explained, the unsatisfied one supervised, all closed —
 //! in fewer than 40 command lines and no YAML typed.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 
