@@ -6,7 +6,7 @@
 //! - A file that existed keeps its permissions; a new one gets the permissions
 //!   any program's new file gets (0666 less the umask).
 //! - A symbolic link is never followed: a link where a file is to be written,
-//!   or in any folder of its path inside the repository ([`confine`]), is
+//!   or in any folder of its path inside the repository ([`Scope`]), is
 //!   refused, and lock files are opened with `O_NOFOLLOW`. Files the tool reads
 //!   for itself (cache, register, journal, templates) are read through [`read`],
 //!   which refuses a path that leads outside the repository.
@@ -18,46 +18,50 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
-/// The repository whose paths are checked for links: set once the command knows it.
-static CONFINED: std::sync::Mutex<Option<(PathBuf, PathBuf)>> = std::sync::Mutex::new(None);
+/// Where a run may write: below a folder (the repository, or the folder a
+/// command was told to write into), through real folders only, and read the
+/// tool's own files only where they lead inside it. A value the session
+/// holds and passes to every writer, not a setting of the process.
+#[derive(Debug, Clone)]
+pub(crate) struct Scope {
+    root: PathBuf,
+    canonical: PathBuf,
+}
 
-/// From now on, paths inside `root` are written only through real folders
-/// and read only where they lead inside it.
-pub(crate) fn confine(root: &Path) {
-    let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    if let Ok(mut c) = CONFINED.lock() {
-        *c = Some((root.to_path_buf(), canonical));
+impl Scope {
+    /// Writes below `root` go through no link; reads below it stay inside it.
+    pub(crate) fn new(root: &Path) -> Scope {
+        let canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        Scope { root: root.to_path_buf(), canonical }
     }
-}
 
-fn confined() -> Option<(PathBuf, PathBuf)> {
-    CONFINED.lock().ok().and_then(|c| c.clone())
-}
+    /// The folder this scope guards.
+    pub(crate) fn root(&self) -> &Path {
+        &self.root
+    }
 
-/// Refuses a path inside the repository with a link in one of its folders or itself.
-fn refuse_links(path: &Path) -> Result<()> {
-    let Some((root, _)) = confined() else { return Ok(()) };
-    let Ok(rel) = path.strip_prefix(&root) else { return Ok(()) };
-    let mut at = root;
-    for part in rel.components() {
-        at.push(part);
-        match std::fs::symlink_metadata(&at) {
-            Ok(m) if m.file_type().is_symlink() => {
-                bail!("{} 是符号链接，qinqing 不会通过链接写入文件；请换成普通文件夹或文件", at.display())
+    /// Refuses a path inside the scope with a link in one of its folders or itself.
+    fn refuse_links(&self, path: &Path) -> Result<()> {
+        let Ok(rel) = path.strip_prefix(&self.root) else { return Ok(()) };
+        let mut at = self.root.clone();
+        for part in rel.components() {
+            at.push(part);
+            match std::fs::symlink_metadata(&at) {
+                Ok(m) if m.file_type().is_symlink() => {
+                    bail!("{} 是符号链接，qinqing 不会通过链接写入文件；请换成普通文件夹或文件", at.display())
+                }
+                Ok(_) => {}
+                Err(_) => break,
             }
-            Ok(_) => {}
-            Err(_) => break,
         }
+        Ok(())
     }
-    Ok(())
-}
 
-/// Reads a file the tool keeps in the repository, unless its path leads outside it.
-pub(crate) fn read(path: &Path) -> std::io::Result<Vec<u8>> {
-    if let Some((root, canonical)) = confined() {
-        if path.starts_with(&root) {
+    /// Reads a file the tool keeps in the repository, unless its path leads outside it.
+    pub(crate) fn read(&self, path: &Path) -> std::io::Result<Vec<u8>> {
+        if path.starts_with(&self.root) {
             if let Ok(target) = path.canonicalize() {
-                if !target.starts_with(&canonical) {
+                if !target.starts_with(&self.canonical) {
                     return Err(std::io::Error::other(format!(
                         "{} 经符号链接指向案件库以外（{}），未读取",
                         path.display(),
@@ -66,8 +70,87 @@ pub(crate) fn read(path: &Path) -> std::io::Result<Vec<u8>> {
                 }
             }
         }
+        std::fs::read(path)
     }
-    std::fs::read(path)
+
+    /// Writes a new file atomically; fails if the file already exists.
+    pub(crate) fn write_new(&self, path: &Path, contents: &[u8]) -> Result<()> {
+        self.write_with(path, Mode::New, |f| f.write_all(contents))
+    }
+
+    /// Replaces a file atomically, keeping its permissions.
+    pub(crate) fn replace(&self, path: &Path, contents: &[u8]) -> Result<()> {
+        self.write_with(path, Mode::Replace, |f| f.write_all(contents))
+    }
+
+    /// Writes a file atomically with a writer callback (for streamed contents).
+    pub(crate) fn write_with(
+        &self,
+        path: &Path,
+        mode: Mode,
+        fill: impl FnOnce(&mut File) -> std::io::Result<()>,
+    ) -> Result<()> {
+        let dir = folder_of(path);
+        self.create_dir_all(dir)?;
+        let existing = match std::fs::symlink_metadata(path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                bail!("{} 是符号链接，qinqing 不会通过链接写入文件；请换成普通文件或删除它", path.display())
+            }
+            Ok(meta) if meta.is_dir() => bail!("{} 是一个目录，无法写成文件", path.display()),
+            Ok(_) if mode == Mode::New => bail!("{} 已存在，未覆盖", path.display()),
+            Ok(meta) => Some(meta.permissions()),
+            Err(_) => None,
+        };
+        let mut tmp =
+            temp_builder().tempfile_in(dir).with_context(|| format!("无法在 {} 中写入临时文件", dir.display()))?;
+        fill(tmp.as_file_mut()).with_context(|| format!("无法写入 {}", path.display()))?;
+        if let Some(permissions) = existing {
+            tmp.as_file().set_permissions(permissions)?;
+        }
+        tmp.as_file().sync_all()?;
+        let persisted = match mode {
+            Mode::New => tmp.persist_noclobber(path).map(drop),
+            Mode::Replace => tmp.persist(path).map(drop),
+        };
+        persisted.map_err(|e| e.error).with_context(|| match mode {
+            Mode::New => format!("无法写入 {}（文件已存在则不会覆盖）", path.display()),
+            Mode::Replace => format!("无法写入 {}", path.display()),
+        })
+    }
+
+    /// Creates a folder and its parents.
+    pub(crate) fn create_dir_all(&self, dir: &Path) -> Result<()> {
+        self.refuse_links(dir)?;
+        std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))
+    }
+
+    /// Opens a lock file, creating it; a symbolic link there is refused, never followed.
+    pub(crate) fn lock_file(&self, path: &Path) -> Result<File> {
+        self.create_dir_all(folder_of(path))?;
+        let mut options = OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.custom_flags(libc::O_NOFOLLOW);
+        }
+        options.open(path).with_context(|| format!("无法打开锁文件 {}（不能是符号链接）", path.display()))
+    }
+
+    /// A fresh, empty folder beside where a tree will go (see [`Tree`]).
+    pub(crate) fn tree_beside(&self, dest: &Path, prefix: &str) -> Result<Tree> {
+        let parent = folder_of(dest);
+        self.create_dir_all(parent)?;
+        let mut b = tempfile::Builder::new();
+        b.prefix(prefix);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            b.permissions(Permissions::from_mode(0o777));
+        }
+        let dir = b.tempdir_in(parent).with_context(|| format!("无法在 {} 中建立目录", parent.display()))?;
+        Ok(Tree { dir, scope: self.clone() })
+    }
 }
 
 /// Whether an existing file may be replaced.
@@ -77,46 +160,6 @@ pub(crate) enum Mode {
     New,
     /// Replace the file if it exists.
     Replace,
-}
-
-/// Writes a new file atomically; fails if the file already exists.
-pub(crate) fn write_new(path: &Path, contents: &[u8]) -> Result<()> {
-    write_with(path, Mode::New, |f| f.write_all(contents))
-}
-
-/// Replaces a file atomically, keeping its permissions.
-pub(crate) fn replace(path: &Path, contents: &[u8]) -> Result<()> {
-    write_with(path, Mode::Replace, |f| f.write_all(contents))
-}
-
-/// Writes a file atomically with a writer callback (for streamed contents).
-pub(crate) fn write_with(path: &Path, mode: Mode, fill: impl FnOnce(&mut File) -> std::io::Result<()>) -> Result<()> {
-    let dir = folder_of(path);
-    create_dir_all(dir)?;
-    let existing = match std::fs::symlink_metadata(path) {
-        Ok(meta) if meta.file_type().is_symlink() => {
-            bail!("{} 是符号链接，qinqing 不会通过链接写入文件；请换成普通文件或删除它", path.display())
-        }
-        Ok(meta) if meta.is_dir() => bail!("{} 是一个目录，无法写成文件", path.display()),
-        Ok(_) if mode == Mode::New => bail!("{} 已存在，未覆盖", path.display()),
-        Ok(meta) => Some(meta.permissions()),
-        Err(_) => None,
-    };
-    let mut tmp =
-        temp_builder().tempfile_in(dir).with_context(|| format!("无法在 {} 中写入临时文件", dir.display()))?;
-    fill(tmp.as_file_mut()).with_context(|| format!("无法写入 {}", path.display()))?;
-    if let Some(permissions) = existing {
-        tmp.as_file().set_permissions(permissions)?;
-    }
-    tmp.as_file().sync_all()?;
-    let persisted = match mode {
-        Mode::New => tmp.persist_noclobber(path).map(drop),
-        Mode::Replace => tmp.persist(path).map(drop),
-    };
-    persisted.map_err(|e| e.error).with_context(|| match mode {
-        Mode::New => format!("无法写入 {}（文件已存在则不会覆盖）", path.display()),
-        Mode::Replace => format!("无法写入 {}", path.display()),
-    })
 }
 
 /// Longest file name (in bytes, before the extension) qinqing makes from a
@@ -135,25 +178,6 @@ pub(crate) fn short_name(name: String) -> String {
         cut -= 1;
     }
     format!("{}-{:08x}", &name[..cut], crc32fast::hash(name.as_bytes()))
-}
-
-/// Creates a folder and its parents.
-pub(crate) fn create_dir_all(dir: &Path) -> Result<()> {
-    refuse_links(dir)?;
-    std::fs::create_dir_all(dir).with_context(|| format!("无法创建目录 {}", dir.display()))
-}
-
-/// Opens a lock file, creating it; a symbolic link there is refused, never followed.
-pub(crate) fn lock_file(path: &Path) -> Result<File> {
-    create_dir_all(folder_of(path))?;
-    let mut options = OpenOptions::new();
-    options.read(true).write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NOFOLLOW);
-    }
-    options.open(path).with_context(|| format!("无法打开锁文件 {}（不能是符号链接）", path.display()))
 }
 
 fn folder_of(path: &Path) -> &Path {
@@ -177,27 +201,13 @@ fn temp_builder() -> tempfile::Builder<'static, 'static> {
 /// reader never sees half of it and nothing of an older one lingers.
 pub(crate) struct Tree {
     dir: tempfile::TempDir,
+    scope: Scope,
 }
 
 impl Tree {
-    /// A fresh, empty folder beside where the tree will go.
-    pub(crate) fn new_beside(dest: &Path, prefix: &str) -> Result<Tree> {
-        let parent = folder_of(dest);
-        create_dir_all(parent)?;
-        let mut b = tempfile::Builder::new();
-        b.prefix(prefix);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            b.permissions(Permissions::from_mode(0o777));
-        }
-        let dir = b.tempdir_in(parent).with_context(|| format!("无法在 {} 中建立目录", parent.display()))?;
-        Ok(Tree { dir })
-    }
-
     /// Creates a folder inside the tree.
     pub(crate) fn mkdir(&self, rel: &str) -> Result<()> {
-        create_dir_all(&self.dir.path().join(rel))
+        self.scope.create_dir_all(&self.dir.path().join(rel))
     }
 
     /// Writes a new file inside the tree. The tree is fresh and ours, so the
@@ -211,7 +221,7 @@ impl Tree {
 
     /// Copies a file into the tree.
     pub(crate) fn copy_in(&self, rel: &str, from: &Path) -> Result<()> {
-        let bytes = read(from).with_context(|| format!("无法读取 {}", from.display()))?;
+        let bytes = self.scope.read(from).with_context(|| format!("无法读取 {}", from.display()))?;
         self.put(rel, &bytes)
     }
 
@@ -262,13 +272,14 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("issued.yaml");
-        write_new(&file, b"a\n").unwrap();
+        let scope = Scope::new(dir.path());
+        scope.write_new(&file, b"a\n").unwrap();
         assert_eq!(mode(&file) & 0o044, 0o044, "a new file is readable like the user's own");
         std::fs::set_permissions(&file, Permissions::from_mode(0o640)).unwrap();
-        replace(&file, b"b\n").unwrap();
+        scope.replace(&file, b"b\n").unwrap();
         assert_eq!(std::fs::read(&file).unwrap(), b"b\n");
         assert_eq!(mode(&file), 0o640, "the register keeps its mode after an issue");
-        assert!(write_new(&file, b"c\n").is_err(), "never clobbers");
+        assert!(scope.write_new(&file, b"c\n").is_err(), "never clobbers");
         assert_eq!(std::fs::read(&file).unwrap(), b"b\n");
         let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(left.len(), 1, "no temporary file is left behind");
@@ -280,13 +291,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let outside = dir.path().join("outside.txt");
         std::fs::write(&outside, "keep").unwrap();
+        let scope = Scope::new(dir.path());
         let link = dir.path().join("link.yaml");
         std::os::unix::fs::symlink(&outside, &link).unwrap();
-        assert!(replace(&link, b"x").is_err());
-        assert!(lock_file(&link).is_err());
+        assert!(scope.replace(&link, b"x").is_err());
+        assert!(scope.lock_file(&link).is_err());
         let dangling = dir.path().join("dangling");
         std::os::unix::fs::symlink(dir.path().join("nowhere"), &dangling).unwrap();
-        assert!(write_new(&dangling, b"x").is_err());
+        assert!(scope.write_new(&dangling, b"x").is_err());
         assert!(!dir.path().join("nowhere").exists());
         assert_eq!(std::fs::read_to_string(&outside).unwrap(), "keep");
     }
@@ -296,7 +308,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let dest = dir.path().join("site");
         for round in ["one", "two"] {
-            let tree = Tree::new_beside(&dest, ".site-").unwrap();
+            let tree = Scope::new(dir.path()).tree_beside(&dest, ".site-").unwrap();
             tree.mkdir("cases").unwrap();
             tree.put(&format!("cases/{round}.html"), round.as_bytes()).unwrap();
             assert!(tree.put(&format!("cases/{round}.html"), b"again").is_err());

@@ -2,15 +2,17 @@
 //! against deadline rules, and turned into official documents.
 //!
 //! Stages, each importing only from the ones before it (docs/architecture.md):
-//! foundations (`diag`, `calendar`, `text`, `fsx`, `timing`) → `model` →
-//! `load` → `check` → `edit` → `report` → `render` → `output` → `cli`.
+//! foundations (`diag`, `calendar`, `text`, `fsx`, `git`, `timing`) → `model` →
+//! `load` → `check` → `edit` → `report` → `render` → `output` → `command` → `cli`.
 
 pub(crate) mod calendar;
 pub(crate) mod check;
 pub mod cli;
+pub(crate) mod command;
 pub(crate) mod diag;
 pub(crate) mod edit;
 pub(crate) mod fsx;
+pub(crate) mod git;
 pub(crate) mod load;
 pub(crate) mod model;
 pub(crate) mod output;

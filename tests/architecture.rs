@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 /// The stages in pipeline order; a module may use its own stage and earlier ones.
 const STAGES: &[&[&str]] = &[
-    &["diag", "calendar", "text", "fsx", "timing"],
+    &["diag", "calendar", "text", "fsx", "git", "timing"],
     &["model"],
     &["load"],
     &["check"],
@@ -13,6 +13,7 @@ const STAGES: &[&[&str]] = &[
     &["report"],
     &["render"],
     &["output"],
+    &["command"],
     &["cli"],
 ];
 
@@ -83,4 +84,37 @@ fn clap_stays_in_the_command_line() {
             assert!(!code(&file).contains("clap"), "{} mentions clap", file.display());
         }
     }
+}
+
+/// The command line parses flags, calls the command stage, prints and maps
+/// outcomes to exit codes: it writes no file, checks no repository and runs no git.
+#[test]
+fn the_command_line_only_wires() {
+    let forbidden = [
+        "std::fs::write",
+        "fsx::",
+        "Scope::new",
+        "write_new(",
+        ".replace(&",
+        "load::load(",
+        "check::check(",
+        "check_edits",
+        "edit::write",
+        "journal::",
+        "\"git\"",
+        "git::Git",
+    ];
+    let mut wrong = Vec::new();
+    for file in sources() {
+        if module_of(&file) != "cli" {
+            continue;
+        }
+        let text = code(&file);
+        for f in forbidden {
+            if text.contains(f) {
+                wrong.push(format!("{}: {f}", file.strip_prefix(src()).unwrap().display()));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "src/cli does what the command stage should:\n{}", wrong.join("\n"));
 }

@@ -66,8 +66,19 @@ impl Ledger {
 
     /// The case with an id (the first, if the id is duplicated).
     pub(crate) fn case(&self, id: &str) -> Option<&Case> {
+        self.position(id).map(|i| &self.cases[i])
+    }
+
+    /// Where the case with an id is in `cases` (the first, if the id is duplicated).
+    pub(crate) fn position(&self, id: &str) -> Option<usize> {
         let at = self.by_id.partition_point(|&i| self.cases[i as usize].id.value.as_str() < id);
-        self.by_id.get(at).map(|&i| &self.cases[i as usize]).filter(|c| c.id.value == id)
+        self.by_id.get(at).map(|&i| i as usize).filter(|&i| self.cases[i].id.value == id)
+    }
+
+    /// Every case with an id (more than one when the id is duplicated).
+    pub(crate) fn cases_with_id<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Case> + 'a {
+        let at = self.by_id.partition_point(|&i| self.cases[i as usize].id.value.as_str() < id);
+        self.by_id[at..].iter().map(|&i| &self.cases[i as usize]).take_while(move |c| c.id.value == id)
     }
 
     /// The meeting with an id.

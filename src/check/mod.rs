@@ -4,6 +4,7 @@
 
 pub(crate) mod clock;
 pub(crate) mod due;
+mod incremental;
 pub(crate) mod ledger;
 mod publish;
 mod validate;
@@ -15,6 +16,7 @@ use crate::diag::{Diagnostic, Pos, Severity};
 use crate::load::Repository;
 
 pub(crate) use clock::{Clock, ClockStatus};
+pub(crate) use incremental::{reread, verdict};
 pub(crate) use ledger::{exists, CaseState, Ledger, Snapshot};
 
 /// The ledger and every problem with the input, sorted by file, line, column.

@@ -7,7 +7,53 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use crate::diag::{closest, did_you_mean, Diagnostic, IdIndex, Pos};
 use crate::load::Repository;
 use crate::model::event::Step;
-use crate::model::{Case, Department, Named, Rating, Spanned};
+use crate::model::rule::Rule;
+use crate::model::{Case, Department, Meeting, Named, Rating, Settings, Spanned};
+
+/// How case ids are looked up: every id of a repository, or the ids of a
+/// ledger with a few files edited (`check::incremental`).
+pub(super) trait CaseIds {
+    /// Whether a case has this id.
+    fn contains(&self, id: &str) -> bool;
+    /// The id one typing slip away, for a hint.
+    fn closest(&self, id: &str) -> Option<&str>;
+}
+
+impl CaseIds for IdIndex<'_> {
+    fn contains(&self, id: &str) -> bool {
+        IdIndex::contains(self, id)
+    }
+
+    fn closest(&self, id: &str) -> Option<&str> {
+        IdIndex::closest(self, id)
+    }
+}
+
+/// What a case is checked against besides itself: settings, departments,
+/// meetings and rules.
+pub(super) struct Context<'a> {
+    settings: &'a Settings,
+    departments: Option<DepartmentIndex<'a>>,
+    meeting_ids: IdIndex<'a>,
+    rule_ids: Vec<&'a str>,
+}
+
+impl<'a> Context<'a> {
+    /// The indexes of a repository's settings, departments, meetings and rules.
+    pub(super) fn new(
+        settings: &'a Settings,
+        departments: Option<&'a [Department]>,
+        meetings: &[&'a Meeting],
+        rules: &'a [Rule],
+    ) -> Context<'a> {
+        Context {
+            settings,
+            departments: departments.map(DepartmentIndex::new),
+            meeting_ids: IdIndex::new(meetings.iter().map(|m| m.id.value.as_str())),
+            rule_ids: rules.iter().map(|r| r.id.as_str()).collect(),
+        }
+    }
+}
 
 /// Every cross-file problem in the repository, and the cases made canonical
 /// (department names and aliases to full names, level labels to keys).
@@ -15,79 +61,82 @@ pub(super) fn validate(repo: &mut Repository) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     duplicate_ids(repo.cases.iter().map(|c| (&c.id, c.file.as_str())), "案件编号", &mut out);
     duplicate_ids(repo.meetings.iter().map(|m| (&m.id, m.file.as_str())), "会议编号", &mut out);
-    let departments = repo.departments.as_deref().map(DepartmentIndex::new);
-    let meeting_ids = IdIndex::new(repo.meetings.iter().map(|m| m.id.value.as_str()));
     // The departments reminders go to (`notify:`) are departments too.
-    if let Some(index) = &departments {
+    if let Some(departments) = repo.departments.as_deref() {
+        let index = DepartmentIndex::new(departments);
         for (name, _) in repo.settings.notify.departments.iter_mut() {
             index.canonicalise_name(name, crate::load::SETTINGS_FILE, &mut out);
         }
     }
-    let settings = &repo.settings;
+    let meetings: Vec<&Meeting> = repo.meetings.iter().collect();
+    let context = Context::new(&repo.settings, repo.departments.as_deref(), &meetings, &repo.rules);
     // A meeting's level is checked once, in its own file; its cases inherit it unreported.
     for m in &repo.meetings {
-        if let Some(level) = &m.level {
-            out.extend(invalid_level(settings, level, &m.file));
-        }
+        out.extend(meeting_problems(&context, m));
     }
     let case_ids = IdIndex::new(repo.cases.iter().map(|c| c.id.value.as_str()));
-    let rule_ids: Vec<&str> = repo.rules.iter().map(|r| r.id.as_str()).collect();
-    let found: Vec<Vec<Diagnostic>> = repo
-        .cases
-        .par_iter()
-        .map(|case| {
-            let mut d = Vec::new();
-            let at = |pos: Pos, code: &str, msg: String| Diagnostic::error(code, &case.file, pos, msg);
-            if let Some(m) = &case.meeting {
-                if !meeting_ids.contains(&m.value) {
-                    d.push(
-                        at(m.pos, "unknown-meeting", format!("未知会议「{}」", m.value))
-                            .with_hint_opt(meeting_ids.closest(&m.value).map(did_you_mean)),
-                    );
-                }
-            }
-            for r in &case.related {
-                if !case_ids.contains(&r.value) {
-                    let hint = case_ids.closest(&r.value).map(did_you_mean);
-                    d.push(at(r.pos, "unknown-case", format!("关联案件「{}」不存在", r.value)).with_hint_opt(hint));
-                }
-            }
-            if let Some(level) = case.level.as_ref().filter(|_| !case.level_from_meeting) {
-                d.extend(invalid_level(settings, level, &case.file));
-            }
-            if case.received.is_none() && !case.received_written {
-                d.push(
-                    at(case.id.pos, "missing-field", "案件缺少收到日期「received」".into())
-                        .with_hint("请写 received: 2026-06-03，或把案件放在有 meeting.yaml 的会议文件夹下"),
-                );
-            }
-            timeline_sense(case, &rule_ids, &mut d);
-            d
-        })
-        .collect();
+    let found: Vec<Vec<Diagnostic>> =
+        repo.cases.par_iter().map(|case| case_problems(&context, &case_ids, case)).collect();
     out.extend(found.into_iter().flatten());
-    let canonical: Vec<Vec<Diagnostic>> = repo
-        .cases
-        .par_iter_mut()
-        .map(|case| {
-            let mut d = Vec::new();
-            if let Some(level) = case.level.as_mut() {
-                if let Some(key) = settings.level_key(&level.value).filter(|k| *k != level.value) {
-                    level.value = key.to_string();
-                }
-            }
-            if let Some(index) = &departments {
-                index.canonicalise(case, &mut d);
-            }
-            d
-        })
-        .collect();
+    let canonical: Vec<Vec<Diagnostic>> = repo.cases.par_iter_mut().map(|case| canonicalise(&context, case)).collect();
     out.extend(canonical.into_iter().flatten());
     out
 }
 
+/// What is wrong with a meeting file beyond reading it: its level.
+pub(super) fn meeting_problems(context: &Context, meeting: &Meeting) -> Option<Diagnostic> {
+    meeting.level.as_ref().and_then(|level| invalid_level(context.settings, level, &meeting.file))
+}
+
+/// What is wrong with a case beyond reading it: a meeting, related case or
+/// level that does not exist, no received date, a timeline that makes no sense.
+pub(super) fn case_problems(context: &Context, case_ids: &dyn CaseIds, case: &Case) -> Vec<Diagnostic> {
+    let mut d = Vec::new();
+    let at = |pos: Pos, code: &str, msg: String| Diagnostic::error(code, &case.file, pos, msg);
+    if let Some(m) = &case.meeting {
+        if !context.meeting_ids.contains(&m.value) {
+            d.push(
+                at(m.pos, "unknown-meeting", format!("未知会议「{}」", m.value))
+                    .with_hint_opt(context.meeting_ids.closest(&m.value).map(did_you_mean)),
+            );
+        }
+    }
+    for r in &case.related {
+        if !case_ids.contains(&r.value) {
+            let hint = case_ids.closest(&r.value).map(did_you_mean);
+            d.push(at(r.pos, "unknown-case", format!("关联案件「{}」不存在", r.value)).with_hint_opt(hint));
+        }
+    }
+    if let Some(level) = case.level.as_ref().filter(|_| !case.level_from_meeting) {
+        d.extend(invalid_level(context.settings, level, &case.file));
+    }
+    if case.received.is_none() && !case.received_written {
+        d.push(
+            at(case.id.pos, "missing-field", "案件缺少收到日期「received」".into())
+                .with_hint("请写 received: 2026-06-03，或把案件放在有 meeting.yaml 的会议文件夹下"),
+        );
+    }
+    timeline_sense(case, &context.rule_ids, &mut d);
+    d
+}
+
+/// Makes a case canonical: its level label a key, its department names full
+/// names; names that are not departments are reported.
+pub(super) fn canonicalise(context: &Context, case: &mut Case) -> Vec<Diagnostic> {
+    let mut d = Vec::new();
+    if let Some(level) = case.level.as_mut() {
+        if let Some(key) = context.settings.level_key(&level.value).filter(|k| *k != level.value) {
+            level.value = key.to_string();
+        }
+    }
+    if let Some(index) = &context.departments {
+        index.canonicalise(case, &mut d);
+    }
+    d
+}
+
 /// A level that is neither a key nor a label of `levels` in the settings.
-fn invalid_level(settings: &crate::model::Settings, level: &Spanned<String>, file: &str) -> Option<Diagnostic> {
+fn invalid_level(settings: &Settings, level: &Spanned<String>, file: &str) -> Option<Diagnostic> {
     settings.level_key(&level.value).is_none().then(|| {
         let keys: Vec<String> = settings.levels.iter().map(|(k, l)| format!("{k}（{l}）")).collect();
         Diagnostic::error("invalid-value", file, level.pos, format!("层级「{}」无效", level.value))
@@ -95,7 +144,7 @@ fn invalid_level(settings: &crate::model::Settings, level: &Spanned<String>, fil
     })
 }
 
-fn duplicate_ids<'a>(
+pub(super) fn duplicate_ids<'a>(
     items: impl Iterator<Item = (&'a Spanned<String>, &'a str)>,
     what: &str,
     out: &mut Vec<Diagnostic>,
@@ -242,16 +291,12 @@ impl<'a> DepartmentIndex<'a> {
 
     /// Replaces aliases by full names; reports names that are not departments.
     fn canonicalise(&self, case: &mut Case, out: &mut Vec<Diagnostic>) {
+        // The kind's declaration says which of its fields name departments.
         for e in case.timeline.iter_mut() {
-            let by_is_department = e.kind.spec().by_is_department;
-            let names = e
-                .lead
-                .iter_mut()
-                .chain(e.co.iter_mut())
-                .chain(e.by.iter_mut().filter(|_| by_is_department))
-                .chain(e.details.iter_mut().flat_map(|d| d.to.iter_mut().chain(d.from.iter_mut())));
-            for name in names {
-                self.canonicalise_name(name, &case.file, out);
+            for field in e.kind.spec().fields.iter().filter(|f| f.ty.names_departments()) {
+                for name in e.names_mut(field.name) {
+                    self.canonicalise_name(name, &case.file, out);
+                }
             }
         }
     }

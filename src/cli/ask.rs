@@ -4,7 +4,6 @@
 //! it gets an error naming the option instead.
 
 use std::io::IsTerminal;
-use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
@@ -73,18 +72,14 @@ pub(crate) fn date(given: Option<NaiveDate>, option: &str, label: &str, default:
 
 /// Text written in the user's editor (`$VISUAL`, `$EDITOR`, else `vi`): lines
 /// starting with `#` are instructions and are dropped; empty text is `None`.
-pub(crate) fn in_editor(root: &Path, label: &str) -> Result<Option<String>> {
+pub(crate) fn in_editor(session: &crate::command::Session, label: &str) -> Result<Option<String>> {
     let editor = std::env::var("VISUAL")
         .ok()
         .or_else(|| std::env::var("EDITOR").ok())
         .filter(|e| !e.trim().is_empty())
         .unwrap_or_else(|| "vi".to_string());
-    // The draft lives in the repository's cache folder, never beside the user's files.
-    let dir = crate::load::cache::dir(root);
-    crate::fsx::create_dir_all(&dir)?;
-    let mut draft = tempfile::Builder::new().prefix("描述-").suffix(".txt").tempfile_in(&dir)?;
     let header = format!("\n# 请在上面写{label}。以 # 开头的行不会写入；保存并退出编辑器即完成，留空则不写。\n");
-    std::io::Write::write_all(draft.as_file_mut(), header.as_bytes())?;
+    let draft = session.draft(&header)?;
     // The editor may be a command with arguments ("code --wait"): run it through the shell.
     let status = std::process::Command::new("sh")
         .arg("-c")

@@ -6,6 +6,7 @@ use anyhow::Result;
 use chrono::NaiveDate;
 use clap::ValueEnum;
 
+use crate::command::{Open, Session};
 use crate::load::Detail;
 use crate::output::{self, Paint};
 
@@ -46,14 +47,14 @@ pub(crate) struct Args {
 
 pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     // A past revision is unpacked into a temporary folder and checked there.
-    let checked = Box::leak(Box::new(match &args.rev {
-        Some(rev) => super::open_revision(&crate::load::git::checkout(&super::root(repo)?, rev)?, Detail::Slim)?,
-        None => super::open(repo, super::slim(!args.no_cache))?,
-    }));
+    let session = match &args.rev {
+        Some(rev) => super::revision(repo, rev, Detail::Slim)?,
+        None => super::session(repo, Open { cache: !args.no_cache, ..Open::slim() })?,
+    };
     // Leaked on purpose: the process ends right after the report, and freeing
     // a hundred thousand cases one by one would only delay the exit.
-    let as_of = super::as_of(args.as_of, &checked.ledger);
-    let report = crate::check::report(checked, as_of);
+    let session: &Session = Box::leak(Box::new(session));
+    let report = crate::command::check(session, args.as_of);
     let text = match args.format {
         Format::Text => output::text::render(&report, args.all, Paint(output::colour_wanted())),
         Format::Json => output::json::render(&report, args.all),

@@ -4,16 +4,12 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use super::ask;
-use crate::edit::create::{case_text, meeting_text, NewCase, NewMeeting};
-use crate::edit::{self, Edit};
-use crate::load::LoadOptions;
-use crate::model::ids::Pattern;
-use crate::model::{Channel, Handling, Named};
-use crate::output::{self, Paint};
-use crate::render::file_stem;
+use crate::command::create::{self, CaseRequest, Created, MeetingRequest};
+use crate::command::Open;
+use crate::model::{Channel, Enterprise, Handling};
 
 #[derive(Debug, clap::Subcommand)]
 pub(crate) enum MeetingCommand {
@@ -82,8 +78,8 @@ pub(crate) struct CaseArgs {
     #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
     received: Option<NaiveDate>,
     /// 来源渠道：meeting 恳谈会、online 线上、written 书面、hotline 热线、visit 走访
-    #[arg(long, value_parser = parse_key::<Channel>)]
-    channel: Option<&'static str>,
+    #[arg(long, value_parser = super::parse_enum::<Channel>)]
+    channel: Option<Channel>,
     /// 所属恳谈会编号（案件文件放在会议文件夹下）
     #[arg(long)]
     meeting: Option<String>,
@@ -94,8 +90,8 @@ pub(crate) struct CaseArgs {
     #[arg(long)]
     category: Option<String>,
     /// 办理方式：immediate 即刻解、coordinated 协同解、closed_loop 闭环解、joint 联席会议
-    #[arg(long, value_parser = parse_key::<Handling>)]
-    handling: Option<&'static str>,
+    #[arg(long, value_parser = super::parse_enum::<Handling>)]
+    handling: Option<Handling>,
     /// 标签，逗号分隔
     #[arg(long, value_delimiter = ',')]
     tags: Vec<String>,
@@ -113,127 +109,92 @@ pub(crate) struct CaseArgs {
     dry_run: bool,
 }
 
-pub(super) fn parse_key<T: Named>(s: &str) -> Result<&'static str, String> {
-    super::parse_named::<T>(s).map(|(en, _)| en)
-}
-
-/// A folder name that stays one folder.
-fn folder_name(s: &str) -> String {
-    let name = file_stem(&[s.trim()]).replace("..", "_");
-    if name.is_empty() || name.starts_with('.') {
-        format!("_{name}")
-    } else {
-        name
-    }
-}
-
 pub(crate) fn meeting(repo: Option<&Path>, command: MeetingCommand) -> Result<u8> {
     let MeetingCommand::New(a) = command;
-    let checked = super::open(repo, LoadOptions::default())?;
-    let ledger = &checked.ledger;
-    let id = match a.id {
-        Some(id) => id,
-        None => pattern(&ledger.settings.ids.meeting)?
-            .next(a.date.year(), ledger.meetings.iter().map(|m| m.id.value.as_str())),
-    };
-    let folder = folder_name(&a.folder.unwrap_or_else(|| match a.session {
-        Some(n) => format!("第{n}期恳谈会"),
-        None => id.clone(),
-    }));
-    let m = NewMeeting {
-        id: id.clone(),
+    let mut session = super::session(repo, Open::slim())?;
+    let request = MeetingRequest {
         title: a.title,
-        theme: a.theme,
         date: Some(a.date),
+        theme: a.theme,
         level: a.level,
         organiser: a.organiser,
-        session: a.session.map(|n| n.to_string()),
+        session: a.session,
         hosts: a.hosts,
         enterprises: a.enterprises,
+        id: a.id,
+        folder: a.folder,
+        dry_run: a.dry_run,
     };
-    let rel = format!("cases/{}/{folder}/meeting.yaml", a.date.year());
-    let edit = edit::new_file(&ledger.root, &rel, meeting_text(&m))?;
-    finish(&edit, a.dry_run, &format!("恳谈会 {id}"))
+    finish(create::meeting(&mut session, request), "恳谈会")
 }
 
 pub(crate) fn case(repo: Option<&Path>, a: CaseArgs) -> Result<u8> {
-    let checked = super::open(repo, LoadOptions::default())?;
-    let ledger = &checked.ledger;
+    let mut session = super::session(repo, Open::slim())?;
     let meeting = match &a.meeting {
-        Some(id) => match ledger.meeting(id) {
-            Some(m) => Some(m),
-            None => bail!("找不到恳谈会「{id}」"),
+        Some(id) => match create::find_meeting(&session, id) {
+            Ok(m) => Some(m.clone()),
+            Err(n) => return super::failed(n.into(), |_| String::new()),
         },
         None => None,
     };
     // Missing values are asked for at a terminal; categories complete from those the repository uses.
     let title = ask::required(a.title, "--title", "问题标题", &[])?;
-    let received = match a.received.or(meeting.and_then(|m| m.date)) {
+    let received = match a.received.or(meeting.as_ref().and_then(|m| m.date)) {
         Some(d) => d,
-        None if ask::interactive() => ask::date(None, "--received", "收到日期", super::as_of(None, ledger))?,
+        None if ask::interactive() => ask::date(None, "--received", "收到日期", session.date(None))?,
         None => bail!("请用 --received 写收到日期（或用 --meeting 放进一期恳谈会）"),
     };
     let enterprise = ask::optional(a.enterprise, "企业名称", &[])?;
-    let mut categories: Vec<String> = ledger.cases.iter().filter_map(|c| c.category.clone()).collect();
+    let mut categories: Vec<String> = session.ledger().cases.iter().filter_map(|c| c.category.clone()).collect();
     categories.sort();
     categories.dedup();
     let category = ask::optional(a.category, "问题类别", &categories)?;
     let description = match (a.description_file, a.editor) {
         (Some(f), _) => Some(super::read_text_file(&f)?),
-        (None, true) => ask::in_editor(&ledger.root, "问题描述")?,
+        (None, true) => ask::in_editor(&session, "问题描述")?,
         (None, false) => ask::optional(a.description, "问题描述", &[])?,
     };
-    let id =
-        pattern(&ledger.settings.ids.case)?.next(received.year(), ledger.cases.iter().map(|c| c.id.value.as_str()));
-    let folder = match (meeting, a.channel) {
-        (Some(m), _) => m.folder().to_string(),
-        (None, Some(c)) => format!("cases/{}/{}", received.year(), Channel::parse(c).map_or(c, Named::zh)),
-        (None, None) => format!("cases/{}/其他渠道", received.year()),
-    };
-    let c = NewCase {
-        id: id.clone(),
+    let request = CaseRequest {
         title,
-        enterprise: enterprise.map(|name| crate::model::Enterprise {
+        enterprise: enterprise.map(|name| Enterprise {
             name,
             credit_code: a.credit_code,
             contact: a.contact,
             phone: a.phone,
         }),
-        // A case in a meeting's folder takes the meeting's date unless told otherwise.
         received: if meeting.is_some() { a.received } else { Some(received) },
-        channel: a.channel.filter(|_| meeting.is_none()),
-        meeting: None,
+        channel: a.channel,
+        meeting: a.meeting,
         level: a.level,
         category,
         handling: a.handling,
         tags: a.tags,
         description,
-        source: None,
-        assigned: None,
+        dry_run: a.dry_run,
     };
-    let edit = edit::new_file(&ledger.root, &format!("{folder}/{id}.yaml"), case_text(&c))?;
-    finish(&edit, a.dry_run, &format!("案件 {id}"))
+    finish(create::case(&mut session, request), "案件")
 }
 
-fn pattern(text: &str) -> Result<Pattern> {
-    Pattern::parse(text).ok_or_else(|| anyhow::anyhow!("编号格式「{text}」无效"))
-}
-
-/// Checks the repository with the new file in place, then writes it (or shows it).
-fn finish(edit: &Edit, dry_run: bool, what: &str) -> Result<u8> {
-    let problems = edit::check_edits(std::slice::from_ref(edit))?;
-    if !problems.is_empty() {
-        output::emit(&output::text::diagnostics(&problems, Paint(output::colour_wanted())))?;
-        eprintln!("新建 {} 会带来 {} 处错误（见上），未写入。", edit.rel, problems.len());
-        return Ok(2);
-    }
-    if dry_run {
-        output::emit(&edit.diff())?;
+/// Prints the new file (or its diff for a dry run), or why it was refused.
+fn finish(outcome: crate::command::Outcome<Created>, what: &str) -> Result<u8> {
+    let Created { id, written } = match outcome {
+        Ok(c) => c,
+        Err(f) => {
+            // The file that would have been made, for the message.
+            let rel = match &f {
+                crate::command::Failure::Refused(crate::command::Refusal::Invalid { files, .. }) => files.join("、"),
+                _ => String::new(),
+            };
+            return super::failed(f, |n| format!("新建 {rel} 会带来 {n} 处错误（见上），未写入。"));
+        }
+    };
+    let Some(edit) = written.edits.first() else { return Ok(0) };
+    if !written.applied {
+        crate::output::emit(&edit.diff())?;
         eprintln!("（--dry-run：未写入）");
         return Ok(0);
     }
-    edit::write(std::slice::from_ref(edit))?;
     println!("{}", edit.rel);
-    eprintln!("已新建{what}");
+    eprintln!("已新建{what} {id}");
     Ok(0)
 }

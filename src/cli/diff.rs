@@ -5,9 +5,8 @@ use std::path::Path;
 use anyhow::Result;
 use chrono::NaiveDate;
 
-use crate::load::{git, Detail, LoadOptions};
+use crate::command::review::diff;
 use crate::output;
-use crate::report::change::compare;
 
 /// Output formats of `diff`.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -33,28 +32,18 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
-    let root = super::root(repo)?;
-    let base_rev = git::checkout(&root, &args.base)?;
-    let head_rev = match &args.head {
-        Some(h) => Some(git::checkout(&root, h)?),
-        None => None,
+    let start = match repo {
+        Some(p) => p.to_path_buf(),
+        None => std::env::current_dir()?,
     };
-    let short = |r: &git::Revision| r.commit.chars().take(7).collect::<String>();
-    let head_label = head_rev.as_ref().map_or_else(|| "工作区".to_string(), short);
-    let base_label = short(&base_rev);
-    // Full detail: an entry whose text was rewritten is a change too.
-    let head = match &head_rev {
-        Some(r) => super::open_revision(r, Detail::Full)?,
-        None => super::open(Some(&root), LoadOptions::default())?,
+    let r = match diff(&start, &args.base, args.head.as_deref(), args.as_of) {
+        Ok(r) => r,
+        Err(f) => return super::failed(f, |_| String::new()),
     };
-    let base = super::open_revision(&base_rev, Detail::Full)?;
-    let as_of = super::as_of(args.as_of, &head.ledger);
-    let (base_snap, head_snap) = (base.ledger.as_of(as_of), head.ledger.as_of(as_of));
-    let change = compare((&base, &base_snap), (&head, &head_snap));
     let text = match args.format {
-        Format::Markdown => output::change::markdown(&change, &base_label, &head_label, as_of),
-        Format::Json => output::change::json(&change, &base_label, &head_label, as_of),
+        Format::Markdown => output::change::markdown(&r.change, &r.base, &r.head, r.as_of),
+        Format::Json => output::change::json(&r.change, &r.base, &r.head, r.as_of),
     };
     output::emit(&text)?;
-    Ok(u8::from(change.introduces_errors()))
+    Ok(u8::from(r.change.introduces_errors()))
 }

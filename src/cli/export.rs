@@ -3,11 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 
-use crate::load::LoadOptions;
-use crate::output::casebook;
-use crate::report::casebook::rows;
+use crate::command::export::{self, SheetFormat};
+use crate::command::Open;
 
 /// What to export.
 #[derive(Debug, clap::Subcommand)]
@@ -91,78 +90,42 @@ pub(crate) fn run(repo: Option<&Path>, command: ExportCommand) -> Result<u8> {
 }
 
 fn open311(repo: Option<&Path>, args: Open311Args) -> Result<u8> {
-    let checked = super::open(repo, LoadOptions::default())?;
-    super::require_no_errors(&checked, "未导出")?;
-    let as_of = super::as_of(args.filter.as_of, &checked.ledger);
-    // Another system reads it: the published ledger, as for the site.
-    let ledger = checked.ledger.into_published();
-    let snapshot = ledger.as_of(as_of);
-    let chosen = args.filter.select(&snapshot)?;
-    let services = crate::output::open311::services(&snapshot);
-    let requests = crate::output::open311::requests(&snapshot, &chosen);
-    let dir = args.out_dir.unwrap_or_else(|| ledger.root.join("output").join("open311"));
-    for (name, json) in [
-        ("services.json", serde_json::to_string_pretty(&services)?),
-        ("requests.json", serde_json::to_string_pretty(&requests)?),
-    ] {
-        super::report::write(&dir.join(name), (json + "\n").as_bytes(), args.force)?;
+    let session = super::session(repo, Open::full())?;
+    match export::open311(session, &args.filter.request(), args.filter.as_of, args.out_dir, args.force) {
+        Ok(e) => {
+            eprintln!("已写入 {}：{} 类服务，{} 件请求（截至 {}）", e.shown.display(), e.other, e.count, e.as_of);
+            Ok(0)
+        }
+        Err(f) => super::failed(f, |_| String::new()),
     }
-    let shown = dir.strip_prefix(&ledger.root).unwrap_or(&dir);
-    eprintln!("已写入 {}：{} 类服务，{} 件请求（截至 {as_of}）", shown.display(), services.len(), requests.len());
-    Ok(0)
 }
 
 fn ics(repo: Option<&Path>, args: IcsArgs) -> Result<u8> {
-    let checked = super::open(repo, LoadOptions::default())?;
-    super::require_no_errors(&checked, "为免日历出错，未导出")?;
-    let as_of = super::as_of(args.as_of, &checked.ledger);
-    // A calendar is shared: made from the published ledger, like the site.
-    let ledger = checked.ledger.into_published();
-    let dept = args.dept.as_deref().map(|d| ledger.department_name(d));
-    if let (Some(d), Some(known)) = (&dept, &ledger.departments) {
-        if !known.iter().any(|k| &k.name == d) {
-            bail!("未知部门「{d}」");
+    let session = super::session(repo, Open::full())?;
+    match export::ics(session, args.dept.as_deref(), args.as_of, args.out, args.force) {
+        Ok(e) => {
+            eprintln!("已写入 {}：{}未办结的时限 {} 项（截至 {}）", e.shown.display(), e.who, e.count, e.as_of);
+            Ok(0)
         }
+        Err(f) => super::failed(f, |_| String::new()),
     }
-    let snapshot = ledger.as_of(as_of);
-    let clocks = crate::output::ics::open_clocks(&snapshot, dept.as_deref());
-    let who = dept.clone().unwrap_or_else(|| "全部".to_string());
-    let name = format!("{}：{who}的办理时限", ledger.settings.organization_short);
-    let text = crate::output::ics::feed(&snapshot, &clocks, &name);
-    let path = args.out.unwrap_or_else(|| {
-        ledger.root.join("output").join(format!("{}.ics", crate::render::file_stem(&["时限", &who])))
-    });
-    super::report::write(&path, text.as_bytes(), args.force)?;
-    let shown = path.strip_prefix(&ledger.root).unwrap_or(&path);
-    eprintln!("已写入 {}：{who}未办结的时限 {} 项（截至 {as_of}）", shown.display(), clocks.len());
-    Ok(0)
 }
 
 fn ledger(repo: Option<&Path>, args: LedgerArgs) -> Result<u8> {
-    let checked = super::open(repo, LoadOptions::default())?;
-    super::require_no_errors(&checked, "为免台账出错，未导出")?;
-    let as_of = super::as_of(args.filter.as_of, &checked.ledger);
-    let format = args.format.unwrap_or_else(|| match args.out.as_ref().and_then(|p| p.extension()) {
+    let session = super::session(repo, Open::full())?;
+    let format = match args.format.unwrap_or_else(|| match args.out.as_ref().and_then(|p| p.extension()) {
         Some(e) if e.eq_ignore_ascii_case("csv") => LedgerFormat::Csv,
         _ => LedgerFormat::Xlsx,
-    });
-    // Without --with-contacts the ledger is the published one: no contact, phone or ID in any column.
-    let ledger = if args.with_contacts { checked.ledger } else { checked.ledger.into_published() };
-    let snapshot = ledger.as_of(as_of);
-    let chosen = args.filter.select(&snapshot)?;
-    let rows = rows(&snapshot, &chosen);
-    let bytes = match format {
-        LedgerFormat::Xlsx => casebook::xlsx(&rows, &ledger.settings.organization_name, as_of, args.with_contacts)?,
-        LedgerFormat::Csv => casebook::csv(&rows, args.with_contacts)?,
+    }) {
+        LedgerFormat::Xlsx => SheetFormat::Xlsx,
+        LedgerFormat::Csv => SheetFormat::Csv,
     };
-    let ext = match format {
-        LedgerFormat::Xlsx => "xlsx",
-        LedgerFormat::Csv => "csv",
-    };
-    let path = args.out.unwrap_or_else(|| ledger.root.join("output").join(format!("台账-截至{as_of}.{ext}")));
-    super::report::write(&path, &bytes, args.force)?;
-    let shown = path.strip_prefix(&ledger.root).unwrap_or(&path);
-    let overdue = rows.iter().filter(|r| r.overdue_days.is_some()).count();
-    eprintln!("已写入 {}：{} 件（截至 {as_of}，其中有超期的 {overdue} 件）", shown.display(), rows.len());
-    Ok(0)
+    let filter = args.filter.request();
+    match export::ledger(session, &filter, args.filter.as_of, format, args.out, args.with_contacts, args.force) {
+        Ok(e) => {
+            eprintln!("已写入 {}：{} 件（截至 {}，其中有超期的 {} 件）", e.shown.display(), e.count, e.as_of, e.other);
+            Ok(0)
+        }
+        Err(f) => super::failed(f, |_| String::new()),
+    }
 }

@@ -4,11 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 
-use crate::calendar::BUILTIN_CN;
-use crate::fsx::write_new;
-use crate::model::rule::BUILTIN_RULES;
-use crate::model::DocKind;
-use crate::render::template;
+use crate::command::init::{self, Office, EXAMPLE_NAME, EXAMPLE_SHORT};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -24,16 +20,6 @@ pub(crate) struct Args {
     #[arg(long, value_name = "名称")]
     mark: Option<String>,
 }
-
-/// The office's names, as given or asked for; the skeleton's examples otherwise.
-struct Office {
-    name: String,
-    short: String,
-    mark: String,
-}
-
-const EXAMPLE_NAME: &str = "某某市优化营商环境工作领导小组办公室";
-const EXAMPLE_SHORT: &str = "某某市营商办";
 
 /// The names: from the options, else asked at a terminal, else the examples.
 /// The mark is the office's explicit choice, never derived from the short name.
@@ -83,51 +69,10 @@ fn office(args: &Args) -> Result<Office> {
     Ok(Office { name, short, mark })
 }
 
-/// The settings file with the office's names in place of the examples.
-fn settings(office: &Office) -> String {
-    let quoted = |t: &str| crate::edit::scalar::scalar(t, false);
-    include_str!("../../init/qinqing.yaml")
-        .replacen(&format!("name: {EXAMPLE_NAME}"), &format!("name: {}", quoted(&office.name)), 1)
-        .replacen(&format!("short: {EXAMPLE_SHORT}"), &format!("short: {}", quoted(&office.short)), 1)
-        .replacen(&format!("mark: {EXAMPLE_NAME}"), &format!("mark: {}", quoted(&office.mark)), 1)
-}
-
-/// What `init` writes besides the templates, relative to the new repository.
-const SKELETON: &[(&str, &str)] = &[
-    ("departments.yaml", include_str!("../../init/departments.yaml")),
-    ("rules/deadlines.yaml", BUILTIN_RULES),
-    ("rules/calendars/cn.yaml", BUILTIN_CN),
-    ("rules/calendars/local.yaml", include_str!("../../init/calendar-local.yaml")),
-    ("cases/README.md", include_str!("../../init/cases-README.md")),
-    (".gitignore", include_str!("../../init/gitignore")),
-    ("templates/README.md", include_str!("../../init/templates-README.md")),
-];
-
-/// Every file `init` writes: the settings, the skeleton and each kind's built-in template.
-fn files(settings: String) -> Vec<(String, String)> {
-    let mut all: Vec<(String, String)> = vec![("qinqing.yaml".to_string(), settings)];
-    all.extend(SKELETON.iter().map(|(p, t)| (p.to_string(), t.to_string())));
-    let templates =
-        DocKind::ALL_KINDS.map(|k| (format!("templates/{}", k.spec().template), template::builtin(k).to_string()));
-    // The templates' README comes after the templates, as before.
-    let readme = all.pop();
-    all.extend(templates);
-    all.extend(readme);
-    all
-}
-
 pub(crate) fn run(args: Args) -> Result<u8> {
-    // Refuse before asking anything: the paths do not depend on the answers.
-    let paths: Vec<String> = files(String::new()).into_iter().map(|(p, _)| p).collect();
-    let existing: Vec<&str> = paths.iter().map(String::as_str).filter(|p| args.dir.join(p).exists()).collect();
-    if !existing.is_empty() {
-        bail!("{} 中已有以下文件，为免覆盖，未写入任何文件：{}", args.dir.display(), existing.join("、"));
-    }
+    init::refuse_existing(&args.dir)?;
     let office = office(&args)?;
-    let files = files(settings(&office));
-    for (path, text) in &files {
-        write_new(&args.dir.join(path), text.as_bytes())?;
-    }
+    init::init(&args.dir, &office)?;
     eprintln!("已在 {} 建立案件库。下一步：", args.dir.display());
     if office.name == EXAMPLE_NAME {
         eprintln!("  1. 修改 qinqing.yaml 中的发文机关（全称、简称、红头用的名称）与字号，departments.yaml 中的部门；");

@@ -2,12 +2,13 @@
 
 use std::path::Path;
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::Format;
-use crate::check::{exists, Snapshot};
+use crate::command::list::list;
+use crate::command::Open;
 use crate::model::{Named, Status};
 use crate::output::{emit, table};
 
@@ -44,34 +45,15 @@ pub(crate) struct Filter {
 }
 
 impl Filter {
-    /// The indexes of the cases that exist as of the snapshot's date and pass every filter, by id.
-    pub(crate) fn select(&self, snapshot: &Snapshot) -> Result<Vec<usize>> {
-        let ledger = snapshot.ledger;
-        let status = match &self.status {
-            Some(s) => match Status::parse(s) {
-                Some(st) => Some(st),
-                None => bail!("未知状态「{s}」；可选：{}", crate::model::enums::spellings::<Status>()),
-            },
-            None => None,
-        };
-        let level = self.level.as_deref().map(|l| ledger.settings.level_key(l).unwrap_or(l).to_string());
-        let dept = self.dept.as_deref().map(|d| ledger.department_name(d));
-        let mut out: Vec<usize> = (0..ledger.cases.len())
-            .filter(|&index| {
-                let case = &ledger.cases[index];
-                if !exists(case, snapshot.as_of) {
-                    return false;
-                }
-                let state = snapshot.state(index);
-                status.is_none_or(|s| s == state.status)
-                    && dept.as_deref().is_none_or(|d| state.lead == Some(d))
-                    && (!self.overdue || state.overdue)
-                    && level.as_deref().is_none_or(|l| case.level.as_ref().is_some_and(|x| x.value == l))
-                    && self.meeting.as_deref().is_none_or(|m| case.meeting.as_ref().is_some_and(|x| x.value == m))
-            })
-            .collect();
-        out.sort_by(|&a, &b| ledger.cases[a].id.value.cmp(&ledger.cases[b].id.value));
-        Ok(out)
+    /// The filter as the command stage takes it.
+    pub(crate) fn request(&self) -> crate::command::list::Filter {
+        crate::command::list::Filter {
+            status: self.status.clone(),
+            dept: self.dept.clone(),
+            overdue: self.overdue,
+            level: self.level.clone(),
+            meeting: self.meeting.clone(),
+        }
     }
 }
 
@@ -89,13 +71,13 @@ struct Row<'a> {
 }
 
 pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
-    let checked = super::open(repo, super::slim(true))?;
-    let ledger = &checked.ledger;
-    let as_of = super::as_of(args.filter.as_of, ledger);
-    let snapshot = ledger.as_of(as_of);
-    let out: Vec<Row> = args
-        .filter
-        .select(&snapshot)?
+    let session = super::session(repo, Open::slim())?;
+    let (snapshot, chosen) = match list(&session, &args.filter.request(), args.filter.as_of) {
+        Ok(found) => found,
+        Err(f) => return super::failed(f, |_| String::new()),
+    };
+    let (ledger, as_of) = (session.ledger(), snapshot.as_of);
+    let out: Vec<Row> = chosen
         .into_iter()
         .map(|index| {
             let case = &ledger.cases[index];
@@ -133,7 +115,7 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
                 })
                 .collect();
             emit(&table::render(&["编号", "状态", "主办部门", "下一期限", "标题"], &cells))?;
-            let errors = checked.errors().count();
+            let errors = session.checked().errors().count();
             let note = if errors > 0 {
                 format!("；案件库有 {errors} 处问题，请运行 qinqing check")
             } else {

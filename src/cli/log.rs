@@ -4,13 +4,12 @@
 
 use std::path::Path;
 
-use anyhow::{anyhow, bail, Result};
+use anyhow::Result;
 
-use crate::diag::Sink;
-use crate::load::git::{self, Commit};
-use crate::load::{case::read_case, yaml};
-use crate::model::Case;
-use crate::report::audit::{trail, Step, LATE_RECORDING_DAYS};
+use crate::command::show::{log, Trail};
+use crate::command::Open;
+use crate::git::Commit;
+use crate::report::audit::{Step, LATE_RECORDING_DAYS};
 
 /// Output formats of `log`.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -30,45 +29,24 @@ pub(crate) struct Args {
     format: Format,
 }
 
-/// Every committed version of a case's file, parsed (`None` where it was deleted or unreadable).
-pub(crate) fn versions(root: &Path, rel: &str) -> Result<Vec<(Commit, Option<Case>)>> {
-    Ok(git::file_history(root, rel)?
-        .into_iter()
-        .map(|(commit, text)| {
-            let case = text.and_then(|t| {
-                let node = yaml::parse(rel, &t).ok().flatten()?;
-                read_case(rel, &node, &mut Sink::new(rel))
-            });
-            (commit, case)
-        })
-        .collect())
-}
-
 fn who(c: &Commit) -> String {
     format!("{} {} {}", c.date.get(..10).unwrap_or(&c.date), c.author, &c.id[..7.min(c.id.len())])
 }
 
 pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
-    let checked = super::open(repo, super::slim(true))?;
-    let ledger = &checked.ledger;
-    let case = ledger.case(&args.id).ok_or_else(|| anyhow!("找不到案件「{}」", args.id))?;
-    let versions = versions(&ledger.root, &case.file)?;
-    if versions.is_empty() {
-        bail!("{} 还没有提交到 git，没有历史可查", case.file);
-    }
-    let entries = trail(&versions);
-    let flagged = entries
-        .iter()
-        .flat_map(|e| &e.steps)
-        .filter(|s| matches!(s, Step::Rewritten { .. } | Step::Recorded { late: true, .. }))
-        .count();
+    let session = super::session(repo, Open::slim())?;
+    let Trail { id, file, entries, flagged } = match log(&session, &args.id) {
+        Ok(t) => t,
+        Err(f) => return super::failed(f, |_| String::new()),
+    };
     match args.format {
         Format::Json => {
-            let doc = serde_json::json!({ "version": 1, "case": case.id.value, "file": case.file, "entries": entries, "flagged": flagged });
+            let doc =
+                serde_json::json!({ "version": 1, "case": id, "file": file, "entries": entries, "flagged": flagged });
             crate::output::emit(&(serde_json::to_string_pretty(&doc)? + "\n"))?;
         }
         Format::Text => {
-            let mut out = format!("{} 的修改记录（{}）\n", case.id.value, case.file);
+            let mut out = format!("{id} 的修改记录（{file}）\n");
             for e in &entries {
                 out.push_str(&format!("\n{}\n", who(&e.commit)));
                 for s in &e.steps {

@@ -24,9 +24,10 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
-use crate::check::{Checked, Ledger};
-use crate::load::{self, Detail, LoadOptions};
+use crate::command::{Failure, Open, Refusal, Session};
+use crate::load;
 use crate::model::{DocKind, Named};
+use crate::output::{self, Paint};
 use crate::render::Format as DocFormat;
 
 /// 亲清 qinqing：政企恳谈会问题的台账、时限检查与公文生成。
@@ -105,56 +106,9 @@ enum Command {
         after_help = "示例：\n  qinqing new --meeting HZ-M-2026-25 --title 园区断头路打通 --enterprise 湖州甲公司 --contact 王某 --phone 13800000000 --category 交通出行 --handling 协同解\n  qinqing new --received 2026-11-21 --channel 热线 --title 用电增容 --description-file 问题.txt\n  qinqing new --meeting HZ-M-2026-25 --editor          # 在终端中逐项提问，问题描述在编辑器中写"
     )]
     New(create::CaseArgs),
-    /// 记一笔备注
-    #[command(after_help = "示例：\n  qinqing note HZ-2026-0131 --text 电话催办，供电公司称通道仍在协调")]
-    Note(record::NoteArgs),
-    /// 交办（或重新交办）：主办、协办、交办意见、时限；可一次交办多件，或一期恳谈会全部尚未交办的
-    #[command(
-        after_help = "示例：\n  qinqing assign HZ-2026-0131 --lead 国网湖州供电公司 --co 市发展和改革委员会,市自然资源和规划局 --note 请两周内答复企业\n  qinqing assign --meeting HZ-M-2026-23 --lead 市交通运输局 --date 2026-06-04"
-    )]
-    Assign(record::AssignArgs),
-    /// 部门签收
-    #[command(
-        after_help = "示例：\n  qinqing ack HZ-2026-0131 --by 供电公司\n  qinqing ack HZ-2026-0101 HZ-2026-0102 --by 交通局"
-    )]
-    Ack(record::ByArgs),
-    /// 部门退回（不属本单位职责）
-    #[command(after_help = "示例：\n  qinqing return HZ-2026-0131 --by 市交通运输局 --reason 属住建部门职责")]
-    Return(record::ReturnArgs),
-    /// 转办：转给新的主办部门，原部门的时限结束（已逾期的照计）
-    #[command(after_help = "示例：\n  qinqing transfer HZ-2026-0131 --to 市住房和城乡建设局 --reason 属住建部门职责")]
-    Transfer(record::TransferArgs),
-    /// 延期：把某条规则正在计时的期限改为新日期
-    #[command(
-        after_help = "示例：\n  qinqing extend HZ-2026-0133 --rule reply --due 2026-12-15 --approved-by 张主任 --reason 需跨年度资金"
-    )]
-    Extend(record::ExtendArgs),
-    /// 部门答复：办理结果与答复内容
-    #[command(
-        after_help = "示例：\n  qinqing reply HZ-2026-0131 --by 国网湖州供电公司 --result 已解决 --text 线路已于12月1日接入\n  qinqing reply HZ-2026-0131 --by 供电公司 --result planned --text-file 答复.txt"
-    )]
-    Reply(record::ReplyArgs),
-    /// 现场答复（即刻解）
-    #[command(after_help = "示例：\n  qinqing answer HZ-2026-0161 --by 市长 --result 已解决 --text 会上当场协调解决")]
-    Answer(record::AnswerArgs),
-    /// 预回访：正式答复前先问企业的意见
-    #[command(after_help = "示例：\n  qinqing pre-visit HZ-2026-0131 --by 营商办 --text 企业认可接电时间表")]
-    PreVisit(record::PreVisitArgs),
-    /// 企业评价：满意、基本满意、不满意
-    #[command(
-        after_help = "示例：\n  qinqing evaluate HZ-2026-0131 --rating 满意\n  qinqing evaluate HZ-2026-0101 HZ-2026-0102 HZ-2026-0103 --rating 满意\n  qinqing evaluate HZ-2026-0132 --rating 不满意 --comment 用地指标仍未落实"
-    )]
-    Evaluate(record::EvaluateArgs),
-    /// 联席会议：提交联席会议研究及其决定
-    #[command(
-        after_help = "示例：\n  qinqing joint HZ-2026-0132 --decision 纳入明年用地计划 --participants 市自然资源和规划局,市发展和改革委员会"
-    )]
-    Joint(record::JointArgs),
-    /// 办结；企业不满意仍办结时须写理由
-    #[command(
-        after_help = "示例：\n  qinqing close HZ-2026-0131 --note 企业确认已通电\n  qinqing close HZ-2026-0101 HZ-2026-0102 HZ-2026-0103\n  qinqing close HZ-2026-0132 --reason 经联席会议研究，企业诉求不符合政策"
-    )]
-    Close(record::CloseArgs),
+    /// 记录办理过程：交办、签收、答复、评价、办结……（由事件的声明生成，见 model/event.rs）
+    #[command(flatten)]
+    Record(record::RecordCommand),
     /// 生成合成案件库，供性能测试（开发用）
     #[command(hide = true)]
     BenchGen(bench::Args),
@@ -191,8 +145,8 @@ pub(crate) struct PeriodArgs {
 
 impl PeriodArgs {
     /// The period asked for, and the date it is looked at.
-    fn resolve(&self, ledger: &Ledger) -> Result<crate::report::period::Period> {
-        crate::report::period::resolve(self.period.as_deref(), self.from, self.to, self.as_of, as_of(None, ledger))
+    fn resolve(&self, session: &Session) -> Result<crate::report::period::Period> {
+        crate::report::period::resolve(self.period.as_deref(), self.from, self.to, self.as_of, session.date(None))
     }
 }
 
@@ -239,21 +193,14 @@ fn non_empty(s: &str) -> Result<String, String> {
     Some(s.trim()).filter(|t| !t.is_empty()).map(str::to_string).ok_or_else(|| "不能为空".to_string())
 }
 
-/// An enumerated value in English or Chinese, as (English, Chinese).
-fn parse_named<T: Named>(s: &str) -> Result<(&'static str, &'static str), String> {
-    T::parse(s.trim())
-        .map(|v| (v.key(), v.zh()))
-        .ok_or_else(|| format!("可选：{}", crate::model::enums::spellings::<T>()))
+/// An enumerated value in English or Chinese.
+fn parse_enum<T: Named>(s: &str) -> Result<T, String> {
+    T::parse(s.trim()).ok_or_else(|| format!("可选：{}", crate::model::enums::spellings::<T>()))
 }
 
 /// Reads a document kind in English or Chinese.
 fn parse_doc_kind(s: &str) -> Result<DocKind, String> {
     DocKind::parse(s.trim()).ok_or_else(|| format!("可选：{}", crate::model::enums::spellings::<DocKind>()))
-}
-
-/// A slim, cached load: what `check` and `list` need.
-fn slim(cache: bool) -> LoadOptions {
-    LoadOptions { cache, detail: Detail::Slim, overlay: Vec::new() }
 }
 
 /// Runs the command line; returns the process exit code.
@@ -275,74 +222,58 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Schema(a) => schema::run(a),
         Command::Meeting(c) => create::meeting(repo, c),
         Command::New(a) => create::case(repo, a),
-        Command::Note(a) => record::note(repo, a),
-        Command::Assign(a) => record::assign(repo, a),
-        Command::Ack(a) => record::ack(repo, a),
-        Command::Return(a) => record::send_back(repo, a),
-        Command::Transfer(a) => record::transfer(repo, a),
-        Command::Extend(a) => record::extend(repo, a),
-        Command::Reply(a) => record::reply(repo, a),
-        Command::Answer(a) => record::answer(repo, a),
-        Command::PreVisit(a) => record::pre_visit(repo, a),
-        Command::Evaluate(a) => record::evaluate(repo, a),
-        Command::Joint(a) => record::joint(repo, a),
-        Command::Close(a) => record::close(repo, a),
+        Command::Record(c) => record::run(repo, c),
         Command::BenchGen(a) => bench::run(a),
         Command::BenchRender(a) => bench::run_render(a),
     }
 }
 
-/// Finds, reads and checks the repository.
-/// The repository's root: `--repo`, or the folder holding `qinqing.yaml` from here up.
-fn root(repo: Option<&Path>) -> Result<std::path::PathBuf> {
+/// Opens the repository (`--repo`, or the folder holding `qinqing.yaml` from
+/// here up) for one command, saying when a killed run's write was finished first.
+fn session(repo: Option<&Path>, open: Open) -> Result<Session> {
     let start = match repo {
         Some(p) => p.to_path_buf(),
         None => std::env::current_dir().context("无法读取当前目录")?,
     };
-    let root = load::find_root(&start)?;
-    crate::fsx::confine(&root);
-    Ok(root)
+    let session = Session::open(&start, open)?;
+    if session.recovered() > 0 {
+        eprintln!("已补完上次中断的写入（{} 个文件）。", session.recovered());
+    }
+    Ok(session)
 }
 
-/// Refuses to go on with a repository that has errors, naming the first few
-/// where they are: a document, sheet or reminder made from it could be wrong.
-fn require_no_errors(checked: &Checked, refusal: &str) -> Result<()> {
-    let errors: Vec<_> = checked.errors().collect();
-    if errors.is_empty() {
-        return Ok(());
-    }
-    for d in errors.iter().take(5) {
-        eprintln!("{}:{}:{}: {} [{}]", d.file, d.line, d.column, d.message, d.code);
-    }
-    if errors.len() > 5 {
-        eprintln!("……另有 {} 处", errors.len() - 5);
-    }
-    anyhow::bail!("案件库有 {} 处错误，{refusal}。请先运行 qinqing check 并改正", errors.len())
+/// The repository as it was at a git revision, for one command.
+fn revision(repo: Option<&Path>, rev: &str, detail: load::Detail) -> Result<Session> {
+    let start = match repo {
+        Some(p) => p.to_path_buf(),
+        None => std::env::current_dir().context("无法读取当前目录")?,
+    };
+    Session::at_revision(&start, rev, detail)
 }
 
-fn open(repo: Option<&Path>, opts: LoadOptions) -> Result<Checked> {
-    let root = root(repo)?;
-    // A write a killed run left half done is finished before anything is read.
-    let finished = crate::edit::journal::recover(&root)?;
-    if finished > 0 {
-        eprintln!("已补完上次中断的写入（{finished} 个文件）。");
+/// Prints why a command did not complete and gives its exit code (2): the
+/// diagnostics a refused write would have brought, with `invalid` saying so
+/// for `n` of them; anything else as the one-line error `main` prints.
+fn failed(failure: Failure, invalid: impl Fn(usize) -> String) -> Result<u8> {
+    match failure {
+        Failure::Failed(e) => Err(e),
+        Failure::Refused(Refusal::NotFound(n)) => Err(anyhow::anyhow!("{n}")),
+        Failure::Refused(Refusal::Request { message, .. }) => Err(anyhow::anyhow!(message)),
+        Failure::Refused(Refusal::Invalid { diagnostics, .. }) => {
+            output::emit(&output::text::diagnostics(&diagnostics, Paint(output::colour_wanted())))?;
+            eprintln!("{}", invalid(diagnostics.len()));
+            Ok(2)
+        }
+        Failure::Refused(Refusal::RepositoryErrors { doing, diagnostics }) => {
+            for d in diagnostics.iter().take(5) {
+                eprintln!("{}:{}:{}: {} [{}]", d.file, d.line, d.column, d.message, d.code);
+            }
+            if diagnostics.len() > 5 {
+                eprintln!("……另有 {} 处", diagnostics.len() - 5);
+            }
+            Err(anyhow::anyhow!("案件库有 {} 处错误，{doing}。请先运行 qinqing check 并改正", diagnostics.len()))
+        }
     }
-    Ok(crate::check::check(load::load(&root, opts)?))
-}
-
-/// A past revision, unpacked by `load::git`: read as it is, uncached, with no
-/// interrupted write to finish and no change to where this run may write.
-fn open_revision(revision: &load::git::Revision, detail: load::Detail) -> Result<Checked> {
-    let opts = LoadOptions { cache: false, detail, ..LoadOptions::default() };
-    Ok(crate::check::check(load::load(revision.dir.path(), opts)?))
-}
-
-/// The date to look at: `--as-of`, or today in the repository's time zone.
-fn as_of(given: Option<NaiveDate>, repo: &Ledger) -> NaiveDate {
-    given.unwrap_or_else(|| {
-        let tz: chrono_tz::Tz = repo.settings.timezone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
-        chrono::Utc::now().with_timezone(&tz).date_naive()
-    })
 }
 
 /// Parses `--as-of` and other date arguments.

@@ -1,476 +1,286 @@
-//! The commands that record a timeline entry: `note`, `assign`, `ack`,
+//! The commands that record a timeline entry (`note`, `assign`, `ack`,
 //! `return`, `transfer`, `extend`, `reply`, `answer`, `pre-visit`,
-//! `evaluate`, `joint`, `close`. Each turns its flags into one entry; the rest
-//! (checking before writing, the diff, the write, the commit) is shared.
+//! `evaluate`, `joint`, `close`), generated from the event declarations
+//! (`model/event.rs`): a kind's `recording` names its subcommand, help and
+//! examples, its fields are the flags (with their help, type and whether they
+//! must be given). A new recordable kind needs nothing here.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
+use anyhow::Result;
 use chrono::NaiveDate;
+use clap::{Arg, ArgAction, ArgMatches, Command};
 
-use crate::check::Ledger;
-use crate::diag::closest;
-use crate::edit::{self, FieldValue, NewEvent};
-use crate::load::LoadOptions;
-use crate::model::{EventType, Named, Rating, ReplyResult, Status};
-use crate::output::{self, Paint};
+use super::{ask, non_empty, parse_date};
+use crate::command::record::{self, Cases, Record, Recorded};
+use crate::command::{Failure, Open, Refusal, Session};
+use crate::edit::FieldValue;
+use crate::model::event::{Recording, Targets};
+use crate::model::field::{parse_named, Field, Need, Ty};
+use crate::model::{EventType, Named};
 
-/// What every recording command takes.
-#[derive(Debug, clap::Args)]
-pub(crate) struct Common {
-    /// 事件日期（默认：案件库时区的今天），如 2026-06-04
-    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
-    date: Option<NaiveDate>,
-    /// 只显示将要添加的内容（diff），不写入
-    #[arg(long)]
-    dry_run: bool,
-    /// 写入后用 git 提交（作者为本机 git 配置的用户）
-    #[arg(long)]
-    commit: bool,
+/// One recording subcommand, as parsed: the kind and its flags.
+#[derive(Debug, Clone)]
+pub(crate) struct RecordCommand {
+    kind: EventType,
+    matches: ArgMatches,
 }
 
-/// One case id and the common flags.
-#[derive(Debug, clap::Args)]
-pub(crate) struct One {
-    /// 案件编号
-    id: String,
-    #[command(flatten)]
-    common: Common,
+/// The kinds people record, with their commands.
+fn recordable() -> impl Iterator<Item = (EventType, &'static Recording)> {
+    EventType::ALL.iter().filter_map(|(kind, _, _)| Some((*kind, kind.spec().recording.as_ref()?)))
 }
 
-/// One or more case ids (the same entry recorded in each, all or none) and the common flags.
-#[derive(Debug, clap::Args)]
-pub(crate) struct Several {
-    /// 案件编号（可以多个）
-    #[arg(required = true)]
-    ids: Vec<String>,
-    #[command(flatten)]
-    common: Common,
+/// The flag of a field: `approved_by` is `--approved-by`.
+fn flag(field: &Field) -> String {
+    field.name.replace('_', "-")
 }
 
-#[derive(Debug, clap::Args)]
-pub(crate) struct NoteArgs {
-    #[command(flatten)]
-    case: Several,
-    /// 备注内容
-    #[arg(long, value_parser = non_empty)]
-    text: String,
+/// The fields a command takes (every declared field but the date and kind).
+fn inputs(kind: EventType) -> impl Iterator<Item = &'static Field> {
+    kind.spec().fields.iter().filter(|f| !matches!(f.name, "date" | "event"))
 }
 
-#[derive(Debug, clap::Args)]
-pub(crate) struct AssignArgs {
-    /// 案件编号（可以多个）
-    ids: Vec<String>,
-    /// 交办这期恳谈会全部尚未交办的案件
-    #[arg(long, value_name = "ID")]
-    meeting: Option<String>,
-    /// 主办部门（全称、简称或别名；在终端中不写则提问，可补全）
-    #[arg(long, value_parser = non_empty)]
-    lead: Option<String>,
-    /// 协办部门，逗号分隔
-    #[arg(long, value_delimiter = ',')]
-    co: Vec<String>,
-    /// 交办意见
-    #[arg(long)]
-    note: Option<String>,
-    /// 本次交办的办理时限（覆盖规则计算的日期）
-    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
-    due: Option<NaiveDate>,
-    #[command(flatten)]
-    common: Common,
-}
-
-#[derive(Debug, clap::Args)]
-pub(crate) struct ByArgs {
-    #[command(flatten)]
-    case: Several,
-    /// 办理部门
-    #[arg(long, value_parser = non_empty)]
-    by: String,
-}
-
-#[derive(Debug, clap::Args)]
-pub(crate) struct ReturnArgs {
-    #[command(flatten)]
-    case: One,
-    /// 退回的部门
-    #[arg(long, value_parser = non_empty)]
-    by: String,
-    /// 退回理由
-    #[arg(long, value_parser = non_empty)]
-    reason: String,
-}
-
-#[derive(Debug, clap::Args)]
-pub(crate) struct TransferArgs {
-    #[command(flatten)]
-    case: One,
-    /// 新的主办部门
-    #[arg(long, value_parser = non_empty)]
-    to: String,
-    /// 原主办部门（默认不写）
-    #[arg(long)]
-    from: Option<String>,
-    /// 协办部门，逗号分隔
-    #[arg(long, value_delimiter = ',')]
-    co: Vec<String>,
-    /// 转办理由
-    #[arg(long)]
-    reason: Option<String>,
-}
-
-#[derive(Debug, clap::Args)]
-pub(crate) struct ExtendArgs {
-    #[command(flatten)]
-    case: One,
-    /// 延期的时限规则编号，如 reply
-    #[arg(long, value_parser = non_empty)]
-    rule: String,
-    /// 延期后的期限
-    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
-    due: NaiveDate,
-    /// 批准人
-    #[arg(long)]
-    approved_by: Option<String>,
-    /// 延期理由
-    #[arg(long)]
-    reason: Option<String>,
-}
-
-#[derive(Debug, clap::Args)]
-pub(crate) struct ReplyArgs {
-    #[command(flatten)]
-    case: One,
-    /// 答复的部门
-    #[arg(long, value_parser = non_empty)]
-    by: String,
-    /// 办理结果：resolved 已解决、in_progress 正在解决、planned 列入计划、explained 政策解释、unresolvable 无法解决
-    #[arg(long, value_parser = parse_named::<ReplyResult>)]
-    result: Option<(&'static str, &'static str)>,
-    /// 答复内容
-    #[arg(long, conflicts_with = "text_file")]
-    text: Option<String>,
-    /// 从文件读答复内容（UTF-8 文本）
-    #[arg(long, value_name = "FILE")]
-    text_file: Option<PathBuf>,
-}
-
-#[derive(Debug, clap::Args)]
-pub(crate) struct AnswerArgs {
-    #[command(flatten)]
-    case: One,
-    /// 现场答复人或部门（如 市长）
-    #[arg(long)]
-    by: Option<String>,
-    /// 办理结果（已解决的计入「解决」）
-    #[arg(long, value_parser = parse_named::<ReplyResult>)]
-    result: Option<(&'static str, &'static str)>,
-    /// 答复内容
-    #[arg(long)]
-    text: Option<String>,
-}
-
-#[derive(Debug, clap::Args)]
-pub(crate) struct PreVisitArgs {
-    #[command(flatten)]
-    case: One,
-    /// 预回访的人或部门
-    #[arg(long)]
-    by: Option<String>,
-    /// 企业的意见
-    #[arg(long)]
-    text: Option<String>,
-}
-
-#[derive(Debug, clap::Args)]
-pub(crate) struct EvaluateArgs {
-    #[command(flatten)]
-    case: Several,
-    /// 企业评价：satisfied 满意、basically_satisfied 基本满意、unsatisfied 不满意
-    #[arg(long, value_parser = parse_named::<Rating>)]
-    rating: (&'static str, &'static str),
-    /// 企业意见
-    #[arg(long)]
-    comment: Option<String>,
-}
-
-#[derive(Debug, clap::Args)]
-pub(crate) struct JointArgs {
-    #[command(flatten)]
-    case: One,
-    /// 联席会议的决定
-    #[arg(long, value_parser = non_empty)]
-    decision: String,
-    /// 参会单位，逗号分隔
-    #[arg(long, value_delimiter = ',')]
-    participants: Vec<String>,
-}
-
-#[derive(Debug, clap::Args)]
-pub(crate) struct CloseArgs {
-    #[command(flatten)]
-    case: Several,
-    /// 办结说明
-    #[arg(long)]
-    note: Option<String>,
-    /// 理由（企业不满意仍办结时必填），如 经联席会议研究
-    #[arg(long)]
-    reason: Option<String>,
-}
-
-use super::{non_empty, parse_named};
-
-type Fields = Vec<(&'static str, FieldValue)>;
-
-fn text(fields: &mut Fields, key: &'static str, value: Option<String>) {
-    if let Some(v) = value.filter(|v| !v.trim().is_empty()) {
-        fields.push((key, FieldValue::Text(v)));
-    }
-}
-
-fn list(fields: &mut Fields, key: &'static str, values: Vec<String>) {
-    let values: Vec<String> = values.into_iter().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
-    if !values.is_empty() {
-        fields.push((key, FieldValue::List(values)));
-    }
-}
-
-fn named(fields: &mut Fields, key: &'static str, value: Option<(&'static str, &'static str)>) {
-    if let Some((en, zh)) = value {
-        fields.push((key, FieldValue::Named(en, zh)));
-    }
-}
-
-pub(crate) fn note(repo: Option<&Path>, a: NoteArgs) -> Result<u8> {
-    let mut f = Fields::new();
-    text(&mut f, "text", Some(a.text));
-    record(repo, Cases::Ids(a.case.ids), &a.case.common, EventType::Note, f)
-}
-
-pub(crate) fn assign(repo: Option<&Path>, a: AssignArgs) -> Result<u8> {
-    let lead = match a.lead {
-        Some(lead) => lead,
-        None if super::ask::interactive() => {
-            let ledger = super::open(repo, LoadOptions::default())?.ledger;
-            let names: Vec<String> =
-                ledger.departments.iter().flatten().flat_map(|d| d.names().map(str::to_string)).collect();
-            super::ask::required(None, "--lead", "主办部门", &names)?
+/// The subcommand of a kind, built from its declaration.
+fn command(kind: EventType, recording: &Recording) -> Command {
+    let examples: Vec<String> = recording.examples.iter().map(|e| format!("  {e}")).collect();
+    let mut cmd =
+        Command::new(recording.command).about(recording.about).after_help(format!("示例：\n{}", examples.join("\n")));
+    cmd = match recording.targets {
+        Targets::One => cmd.arg(Arg::new("ids").value_name("ID").required(true).help("案件编号")),
+        Targets::Several => {
+            cmd.arg(Arg::new("ids").value_name("IDS").required(true).num_args(1..).help("案件编号（可以多个）"))
         }
-        None => bail!("缺少 --lead（主办部门）"),
-    };
-    let mut f = Fields::new();
-    text(&mut f, "lead", Some(lead));
-    list(&mut f, "co", a.co);
-    text(&mut f, "note", a.note);
-    if let Some(d) = a.due {
-        f.push(("due", FieldValue::Date(d)));
-    }
-    let cases = match (a.meeting, a.ids.is_empty()) {
-        (Some(m), true) => Cases::UnassignedOf(m),
-        (None, false) => Cases::Ids(a.ids),
-        (Some(_), false) => bail!("请只用一种方式指定案件：编号，或 --meeting"),
-        (None, true) => bail!("请写要交办的案件编号，或用 --meeting 交办一期恳谈会全部尚未交办的案件"),
-    };
-    record(repo, cases, &a.common, EventType::Assigned, f)
-}
-
-pub(crate) fn ack(repo: Option<&Path>, a: ByArgs) -> Result<u8> {
-    let mut f = Fields::new();
-    text(&mut f, "by", Some(a.by));
-    record(repo, Cases::Ids(a.case.ids), &a.case.common, EventType::Acknowledged, f)
-}
-
-pub(crate) fn send_back(repo: Option<&Path>, a: ReturnArgs) -> Result<u8> {
-    let mut f = Fields::new();
-    text(&mut f, "by", Some(a.by));
-    text(&mut f, "reason", Some(a.reason));
-    record(repo, Cases::Ids(vec![a.case.id]), &a.case.common, EventType::Returned, f)
-}
-
-pub(crate) fn transfer(repo: Option<&Path>, a: TransferArgs) -> Result<u8> {
-    let mut f = Fields::new();
-    text(&mut f, "from", a.from);
-    text(&mut f, "to", Some(a.to));
-    list(&mut f, "co", a.co);
-    text(&mut f, "reason", a.reason);
-    record(repo, Cases::Ids(vec![a.case.id]), &a.case.common, EventType::Transferred, f)
-}
-
-pub(crate) fn extend(repo: Option<&Path>, a: ExtendArgs) -> Result<u8> {
-    let mut f = Fields::new();
-    text(&mut f, "rule", Some(a.rule));
-    f.push(("due", FieldValue::Date(a.due)));
-    text(&mut f, "approved_by", a.approved_by);
-    text(&mut f, "reason", a.reason);
-    record(repo, Cases::Ids(vec![a.case.id]), &a.case.common, EventType::Extended, f)
-}
-
-pub(crate) fn reply(repo: Option<&Path>, a: ReplyArgs) -> Result<u8> {
-    let body = match a.text_file {
-        Some(file) => Some(super::read_text_file(&file)?),
-        None => a.text,
-    };
-    let mut f = Fields::new();
-    text(&mut f, "by", Some(a.by));
-    named(&mut f, "result", a.result);
-    text(&mut f, "text", body.map(|b| b.trim().to_string()));
-    record(repo, Cases::Ids(vec![a.case.id]), &a.case.common, EventType::Replied, f)
-}
-
-pub(crate) fn answer(repo: Option<&Path>, a: AnswerArgs) -> Result<u8> {
-    let mut f = Fields::new();
-    text(&mut f, "by", a.by);
-    named(&mut f, "result", a.result);
-    text(&mut f, "text", a.text);
-    record(repo, Cases::Ids(vec![a.case.id]), &a.case.common, EventType::Answered, f)
-}
-
-pub(crate) fn pre_visit(repo: Option<&Path>, a: PreVisitArgs) -> Result<u8> {
-    let mut f = Fields::new();
-    text(&mut f, "by", a.by);
-    text(&mut f, "text", a.text);
-    record(repo, Cases::Ids(vec![a.case.id]), &a.case.common, EventType::PreVisited, f)
-}
-
-pub(crate) fn evaluate(repo: Option<&Path>, a: EvaluateArgs) -> Result<u8> {
-    let mut f = Fields::new();
-    named(&mut f, "rating", Some(a.rating));
-    text(&mut f, "comment", a.comment);
-    record(repo, Cases::Ids(a.case.ids), &a.case.common, EventType::Evaluated, f)
-}
-
-pub(crate) fn joint(repo: Option<&Path>, a: JointArgs) -> Result<u8> {
-    let mut f = Fields::new();
-    text(&mut f, "decision", Some(a.decision));
-    list(&mut f, "participants", a.participants);
-    record(repo, Cases::Ids(vec![a.case.id]), &a.case.common, EventType::JointMeeting, f)
-}
-
-pub(crate) fn close(repo: Option<&Path>, a: CloseArgs) -> Result<u8> {
-    let mut f = Fields::new();
-    text(&mut f, "note", a.note);
-    text(&mut f, "reason", a.reason);
-    record(repo, Cases::Ids(a.case.ids), &a.case.common, EventType::Closed, f)
-}
-
-/// Which cases a command records in.
-enum Cases {
-    /// These ids (one named twice is recorded once).
-    Ids(Vec<String>),
-    /// Every case of this meeting not yet assigned as of the date.
-    UnassignedOf(String),
-}
-
-impl Cases {
-    fn ids(self, ledger: &Ledger, as_of: NaiveDate) -> Result<Vec<String>> {
-        match self {
-            Cases::Ids(mut ids) => {
-                let mut seen = std::collections::HashSet::new();
-                ids.retain(|id| seen.insert(id.clone()));
-                Ok(ids)
-            }
-            Cases::UnassignedOf(meeting) => unassigned_of_meeting(ledger, &meeting, as_of),
+        Targets::SeveralOrMeeting => {
+            cmd.arg(Arg::new("ids").value_name("IDS").num_args(0..).help("案件编号（可以多个）")).arg(
+                Arg::new("meeting")
+                    .long("meeting")
+                    .value_name("ID")
+                    .conflicts_with("ids")
+                    .help(format!("{}这期恳谈会全部尚未交办的案件", kind.zh())),
+            )
         }
-    }
-}
-
-/// The cases of a meeting not yet assigned as of the date.
-fn unassigned_of_meeting(ledger: &Ledger, meeting: &str, as_of: NaiveDate) -> Result<Vec<String>> {
-    if ledger.meeting(meeting).is_none() {
-        let near = closest(meeting, ledger.meetings.iter().map(|m| m.id.value.as_str()));
-        bail!("找不到恳谈会「{meeting}」{}", near.map(|n| format!("；是否为「{n}」？")).unwrap_or_default());
-    }
-    let ids: Vec<String> = ledger
-        .cases_as_of(as_of)
-        .filter(|c| c.meeting.as_ref().is_some_and(|m| m.value == meeting))
-        .filter(|c| matches!(c.status_as_of(as_of), Status::Received | Status::Returned))
-        .map(|c| c.id.value.clone())
-        .collect();
-    if ids.is_empty() {
-        bail!("恳谈会「{meeting}」没有尚未交办的案件");
-    }
-    Ok(ids)
-}
-
-/// Records one entry in each case: plans the edits, checks the repository with
-/// each in place, and writes them only if none brings an error.
-fn record(repo: Option<&Path>, cases: Cases, common: &Common, kind: EventType, fields: Fields) -> Result<u8> {
-    let checked = super::open(repo, LoadOptions::default())?;
-    let ledger = &checked.ledger;
-    let date = common.date.unwrap_or_else(|| super::as_of(None, ledger));
-    let ids = cases.ids(ledger, date)?;
-    // Departments are written by their full names, whatever short name or alias was typed.
-    let by_is_department = kind.spec().by_is_department;
-    let fields: Fields = fields
-        .into_iter()
-        .map(|(key, value)| {
-            let department = matches!(key, "lead" | "co" | "to" | "from") || (key == "by" && by_is_department);
-            let value = match value {
-                FieldValue::Text(t) if department => FieldValue::Text(ledger.department_name(&t)),
-                FieldValue::List(l) if department => {
-                    FieldValue::List(l.iter().map(|d| ledger.department_name(d)).collect())
-                }
-                other => other,
-            };
-            (key, value)
-        })
-        .collect();
-    let mut edits = Vec::new();
-    for id in &ids {
-        let Some(case) = ledger.case(id) else {
-            let near = closest(id, ledger.cases.iter().map(|c| c.id.value.as_str()));
-            bail!("找不到案件「{id}」{}", near.map(|n| format!("；是否为「{n}」？")).unwrap_or_default());
+    };
+    for field in inputs(kind) {
+        let mut arg = Arg::new(field.name).long(flag(field)).help(help(field));
+        arg = match field.ty {
+            Ty::Date => arg.value_name("DATE").value_parser(parse_date),
+            Ty::Named(values) => arg.value_parser(move |s: &str| {
+                parse_named(values, s).ok_or_else(|| {
+                    let all: Vec<String> = values().iter().map(|(en, zh)| format!("{en}（{zh}）")).collect();
+                    format!("可选：{}", all.join("、"))
+                })
+            }),
+            _ if field.ty.is_list() => arg.value_delimiter(',').action(ArgAction::Append),
+            _ => arg.value_parser(non_empty),
         };
-        let event = NewEvent { date, kind, fields: fields.clone() };
-        edits.push(edit::add_event(&ledger.root, &case.file, &event)?);
+        if field.when_recorded == Need::Required {
+            arg = arg.required(true);
+        }
+        cmd = cmd.arg(arg);
+        if field.long {
+            let file = format!("{}-file", flag(field));
+            cmd = cmd.arg(
+                Arg::new(format!("{}_file", field.name))
+                    .long(file)
+                    .value_name("FILE")
+                    .value_parser(clap::value_parser!(PathBuf))
+                    .conflicts_with(field.name)
+                    .help(format!("从文件读{}（UTF-8 文本）", field.doc)),
+            );
+        }
     }
-    let problems = edit::check_edits(&edits)?;
-    if !problems.is_empty() {
-        output::emit(&output::text::diagnostics(&problems, Paint(output::colour_wanted())))?;
-        eprintln!("这样记录会带来 {} 处错误（见上），未写入任何文件。", problems.len());
-        return Ok(2);
+    cmd.arg(
+        Arg::new("date")
+            .long("date")
+            .value_name("DATE")
+            .value_parser(parse_date)
+            .help("事件日期（默认：案件库时区的今天），如 2026-06-04"),
+    )
+    .arg(Arg::new("dry_run").long("dry-run").action(ArgAction::SetTrue).help("只显示将要添加的内容（diff），不写入"))
+    .arg(
+        Arg::new("commit")
+            .long("commit")
+            .action(ArgAction::SetTrue)
+            .help("写入后用 git 提交（作者为本机 git 配置的用户）"),
+    )
+}
+
+/// A field's help line: its description, and what a command line needs to know.
+fn help(field: &Field) -> String {
+    let mut help = field.doc.to_string();
+    match field.ty {
+        Ty::Department => help.push_str("（全称、简称或别名）"),
+        Ty::Named(values) => {
+            let all: Vec<String> = values().iter().map(|(en, zh)| format!("{en} {zh}")).collect();
+            help.push_str(&format!("：{}", all.join("、")));
+        }
+        _ => {}
     }
-    if common.dry_run {
-        for e in &edits {
-            output::emit(&e.diff())?;
+    if field.ty.is_list() {
+        help.push_str("，逗号分隔");
+    }
+    if field.when_recorded == Need::Asked {
+        help.push_str("（在终端中不写则提问，可补全）");
+    }
+    help
+}
+
+impl clap::FromArgMatches for RecordCommand {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        let Some((name, sub)) = matches.subcommand() else {
+            return Err(clap::Error::new(clap::error::ErrorKind::MissingSubcommand));
+        };
+        recordable()
+            .find(|(_, r)| r.command == name)
+            .map(|(kind, _)| RecordCommand { kind, matches: sub.clone() })
+            .ok_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidSubcommand))
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
+impl clap::Subcommand for RecordCommand {
+    fn augment_subcommands(cmd: Command) -> Command {
+        recordable().fold(cmd, |cmd, (kind, recording)| cmd.subcommand(command(kind, recording)))
+    }
+
+    fn augment_subcommands_for_update(cmd: Command) -> Command {
+        Self::augment_subcommands(cmd)
+    }
+
+    fn has_subcommand(name: &str) -> bool {
+        recordable().any(|(_, r)| r.command == name)
+    }
+}
+
+/// Records the entry: the flags become the request, the outcome is printed.
+pub(crate) fn run(repo: Option<&std::path::Path>, c: RecordCommand) -> Result<u8> {
+    let RecordCommand { kind, matches } = c;
+    let mut session = super::session(repo, Open::slim())?;
+    let mut values = Vec::new();
+    for field in inputs(kind) {
+        let value = match field.ty {
+            Ty::Date => matches.get_one::<NaiveDate>(field.name).map(|d| FieldValue::Date(*d)),
+            Ty::Named(_) => {
+                matches.get_one::<(&'static str, &'static str)>(field.name).map(|(en, zh)| FieldValue::Named(en, zh))
+            }
+            _ if field.ty.is_list() => {
+                matches.get_many::<String>(field.name).map(|v| FieldValue::List(v.cloned().collect()))
+            }
+            _ => {
+                let file = if field.long { matches.get_one::<PathBuf>(&format!("{}_file", field.name)) } else { None };
+                match file {
+                    Some(path) => Some(FieldValue::Text(super::read_text_file(path)?.trim().to_string())),
+                    None => matches.get_one::<String>(field.name).cloned().map(FieldValue::Text),
+                }
+            }
+        };
+        let value = match (value, field.when_recorded) {
+            (None, Need::Asked) => Some(FieldValue::Text(asked(&session, kind, field)?)),
+            (value, _) => value,
+        };
+        values.extend(value.map(|v| (field.name, v)));
+    }
+    let ids: Vec<String> = matches.get_many::<String>("ids").map(|v| v.cloned().collect()).unwrap_or_default();
+    let cases = match matches.try_get_one::<String>("meeting").ok().flatten() {
+        Some(m) => Cases::UnassignedOf(m.clone()),
+        None if ids.is_empty() => {
+            anyhow::bail!("请写要{}的案件编号，或用 --meeting {}一期恳谈会全部尚未交办的案件", kind.zh(), kind.zh())
+        }
+        None => Cases::Ids(ids),
+    };
+    let request = Record {
+        kind,
+        cases,
+        date: matches.get_one::<NaiveDate>("date").copied(),
+        values,
+        dry_run: matches.get_flag("dry_run"),
+        commit: matches.get_flag("commit"),
+    };
+    match record::record(&mut session, request) {
+        Ok(recorded) => printed(&recorded),
+        Err(Failure::Refused(Refusal::Request { field: Some(key), message })) => {
+            let flag = inputs(kind).find(|f| f.name == key).map(flag).unwrap_or_else(|| key.to_string());
+            Err(anyhow::anyhow!("{message}（--{flag}）"))
+        }
+        Err(f) => super::failed(f, |n| format!("这样记录会带来 {n} 处错误（见上），未写入任何文件。")),
+    }
+}
+
+/// A value a command must have and was not given: asked for at a terminal,
+/// with the repository's departments to complete from; else an error naming the flag.
+fn asked(session: &Session, kind: EventType, field: &Field) -> Result<String> {
+    let names: Vec<String> = if field.ty.names_departments() {
+        session.ledger().departments.iter().flatten().flat_map(|d| d.names().map(str::to_string)).collect()
+    } else {
+        Vec::new()
+    };
+    let _ = kind;
+    ask::required(None, &format!("--{}", flag(field)), field.doc, &names)
+}
+
+/// What was recorded, or the diff of a dry run.
+fn printed(recorded: &Recorded) -> Result<u8> {
+    let written = &recorded.written;
+    if !written.applied {
+        for e in &written.edits {
+            crate::output::emit(&e.diff())?;
         }
         eprintln!("（--dry-run：未写入）");
         return Ok(0);
     }
-    edit::write(&edits)?;
-    for (id, e) in ids.iter().zip(&edits) {
-        eprintln!("已记录 {id} {}（{}）", kind.zh(), e.rel);
+    for (id, e) in recorded.ids.iter().zip(&written.edits) {
+        eprintln!("已记录 {id} {}（{}）", recorded.kind.zh(), e.rel);
     }
-    if common.commit {
-        let files: Vec<&str> = edits.iter().map(|e| e.rel.as_str()).collect();
-        let what = fields.first().map(|(_, v)| v.words()).unwrap_or_default();
-        let subject = match ids.as_slice() {
-            [one] => {
-                format!("{one} {}{}", kind.zh(), if what.is_empty() { String::new() } else { format!("（{what}）") })
-            }
-            many => format!("{} 等 {} 件 {}（{what}）", many[0], many.len(), kind.zh()),
-        };
-        commit(&ledger.root, &files, &subject)?;
+    if let Some(c) = &written.commit {
+        eprintln!("已提交：{}", c.subject);
     }
     Ok(0)
 }
 
-/// Commits the files with a message a reviewer can read, as the configured git user.
-fn commit(root: &Path, files: &[&str], message: &str) -> Result<()> {
-    let git = |args: &[&str]| -> Result<()> {
-        let out = Command::new("git").arg("-C").arg(root).args(args).output().context("无法运行 git")?;
-        if !out.status.success() {
-            bail!("git {} 失败：{}", args[0], String::from_utf8_lossy(&out.stderr).trim());
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every recordable kind has its command, and each command's flags are
+    /// exactly its declared fields (and the flags every command shares).
+    #[test]
+    fn the_commands_are_the_declarations() {
+        let commands: Vec<&str> = recordable().map(|(_, r)| r.command).collect();
+        assert_eq!(
+            commands,
+            [
+                "answer",
+                "assign",
+                "ack",
+                "return",
+                "extend",
+                "reply",
+                "evaluate",
+                "close",
+                "note",
+                "pre-visit",
+                "joint",
+                "transfer"
+            ]
+        );
+        for (kind, recording) in recordable() {
+            let cmd = command(kind, recording);
+            let mut flags: Vec<String> = cmd.get_arguments().filter_map(|a| a.get_long().map(str::to_string)).collect();
+            flags.sort();
+            let mut expected: Vec<String> = inputs(kind).map(flag).collect();
+            expected.extend(inputs(kind).filter(|f| f.long).map(|f| format!("{}-file", flag(f))));
+            expected.extend(["date", "dry-run", "commit"].map(String::from));
+            if recording.targets == Targets::SeveralOrMeeting {
+                expected.push("meeting".into());
+            }
+            expected.sort();
+            assert_eq!(flags, expected, "{}", recording.command);
+            cmd.debug_assert();
         }
-        Ok(())
-    };
-    let mut add = vec!["add", "--"];
-    add.extend(files);
-    git(&add)?;
-    let mut commit = vec!["commit", "--quiet", "-m", message, "--"];
-    commit.extend(files);
-    git(&commit)?;
-    eprintln!("已提交：{message}");
-    Ok(())
+    }
 }

@@ -2,18 +2,13 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{anyhow, Result};
+use anyhow::Result;
 use chrono::NaiveDate;
 
-use crate::load::LoadOptions;
-use crate::model::rule::NoticeKind;
+use crate::command::documents::{render, Render, Rendered};
 use crate::model::{DocKind, Named};
-use crate::render::batch::{generate, Generated, Job};
-use crate::render::plan::Selection;
-use crate::render::register;
+use crate::render::batch::Generated;
 use crate::render::Format;
-use crate::report::period;
-use crate::report::period::parse_period;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -56,59 +51,43 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
-    // An issuing run holds the register from before it reads the repository until its numbers are
-    // recorded: a second run waits, then sees what the first issued.
-    let _lock = if args.issue { Some(register::Lock::take(&super::root(repo)?)?) } else { None };
-    let checked = super::open(repo, LoadOptions::default())?;
-    let repository = &checked.ledger;
-    let today = super::as_of(None, repository);
-    let mut as_of = args.as_of.unwrap_or(today);
-    super::require_no_errors(&checked, "为免公文出错，未生成任何文书")?;
-    let mut sel = Selection {
+    let start = match repo {
+        Some(p) => p.to_path_buf(),
+        None => std::env::current_dir()?,
+    };
+    let kind = args.kind;
+    let request = Render {
+        kind,
         meeting: args.meeting,
         case: args.case,
         from: args.from,
         to: args.to,
-        dept: args.dept.as_deref().map(|d| repository.department_name(d)),
-        period_label: None,
+        period: args.period,
+        dept: args.dept,
+        formats: args.format,
+        as_of: args.as_of,
+        issue: args.issue,
         reissue: args.reissue,
+        out: args.out,
     };
-    if args.kind == DocKind::Bulletin {
-        // A bulletin is about a period, looked at on its last day (or today if sooner), as `report` does.
-        let p = period::resolve(args.period.as_deref(), args.from, args.to, args.as_of, today)?;
-        (sel.from, sel.to, sel.period_label, as_of) = (Some(p.from), Some(p.to), Some(p.label), p.as_of);
-    } else if let Some(p) = &args.period {
-        let (from, to, label) =
-            parse_period(p).ok_or_else(|| anyhow!("期间「{p}」无法识别，请写 2026-06、2026-Q2 或 2026"))?;
-        sel.from.get_or_insert(from);
-        sel.to.get_or_insert(to);
-        sel.period_label = Some(label);
-    }
-    // Only a document that may show contacts reads the ledger itself; any other, the published copy.
-    let published;
-    let ledger = if args.kind.spec().shows_contacts {
-        repository
-    } else {
-        published = repository.published();
-        &published
+    let Rendered { as_of, root, generated, covered } = match render(&start, request) {
+        Ok(r) => r,
+        Err(f) => return super::failed(f, |_| String::new()),
     };
-    let snapshot = ledger.as_of(as_of);
-    let out_dir = args.out.unwrap_or_else(|| repository.root.join("output").join(args.kind.key()));
-    let job = Job { kind: args.kind, sel: &sel, as_of, formats: &args.format, out_dir: &out_dir, issue: args.issue };
-    let Some(Generated { named, results, already, recorded, withheld }) = generate(&snapshot, &job, None)? else {
-        eprintln!("截至 {as_of}，没有需要生成的{}。", args.kind.zh());
-        if args.kind == DocKind::Supervision {
-            covered_by_notices(&snapshot);
+    let Some(Generated { named, results, already, recorded, withheld }) = generated else {
+        eprintln!("截至 {as_of}，没有需要生成的{}。", kind.zh());
+        for line in covered {
+            eprintln!("{line}");
         }
         return Ok(0);
     };
     for (to, number, date) in &already {
-        eprintln!("{to}：同一{}已于 {date} 发文（{number}），未再取号；确需再发请加 --reissue", args.kind.zh());
+        eprintln!("{to}：同一{}已于 {date} 发文（{number}），未再取号；确需再发请加 --reissue", kind.zh());
     }
     let mut failed = false;
     for w in &results {
         for f in &w.files {
-            println!("{}", f.strip_prefix(&repository.root).unwrap_or(f).display());
+            println!("{}", f.strip_prefix(&root).unwrap_or(f).display());
         }
         for p in &w.problems {
             eprintln!("问题：{p}");
@@ -126,32 +105,11 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     eprintln!(
         "已生成 {} 份{}，{count} 个文件（{}）。",
         named.len(),
-        args.kind.zh(),
+        kind.zh(),
         if args.issue { "正式发文，已登记文号" } else { "草稿" }
     );
     if !recorded.is_empty() {
-        eprintln!("已在 {} 件案件中记入{}：{}", recorded.len(), args.kind.zh(), recorded.join("、"));
+        eprintln!("已在 {} 件案件中记入{}：{}", recorded.len(), kind.zh(), recorded.join("、"));
     }
     Ok(if failed { 2 } else { 0 })
-}
-
-/// Says which notices cover the overdue clocks that called for supervision.
-fn covered_by_notices(snapshot: &crate::check::Snapshot) {
-    for c in snapshot.overdue() {
-        if !c.called.contains(&NoticeKind::Supervision) {
-            continue;
-        }
-        for (kind, at) in &c.issued {
-            let Some(e) = c.case.timeline.get(*at) else { continue };
-            eprintln!(
-                "{} {}（超期 {} 天）已于 {} {}：{}；确需再发请加 --reissue",
-                c.case.id.value,
-                c.rule.title,
-                c.days.unwrap_or(0),
-                e.date,
-                kind.zh(),
-                e.doc().unwrap_or("未写文号")
-            );
-        }
-    }
 }

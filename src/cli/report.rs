@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
+use crate::command::Open;
 use crate::output::{self, report as out};
-use crate::report::figures;
 
 /// Output formats of `report`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -36,13 +36,13 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
-    let checked = super::open(repo, super::slim(true))?;
-    let repository = &checked.ledger;
-    let p = args.period.resolve(repository)?;
-    super::require_no_errors(&checked, "统计数字会不完整，未输出")?;
-    crate::timing::mark("validate");
-    let report = figures::compute(&repository.as_of(p.as_of), p.from, p.to);
-    crate::timing::mark("figures");
+    let session = super::session(repo, Open::slim())?;
+    let p = args.period.resolve(&session)?;
+    let report = match crate::command::figures(&session, &p) {
+        Ok(r) => r,
+        Err(f) => return super::failed(f, |_| String::new()),
+    };
+    let repository = session.ledger();
     let settings = &repository.settings;
     let bytes = match args.format {
         Format::Text => out::text(&report, settings).into_bytes(),
@@ -63,7 +63,7 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         Some((path, overwrite)) => {
             // Excel reads a CSV file as the local code page unless it starts with a byte-order mark.
             let bytes = if args.format == Format::Csv { [&b"\xEF\xBB\xBF"[..], &bytes].concat() } else { bytes };
-            write(&path, &bytes, overwrite)?;
+            crate::command::write_output(session.scope(), &path, &bytes, overwrite)?;
             let shown = path.strip_prefix(&repository.root).unwrap_or(&path);
             eprintln!("已写入 {}（{}）", shown.display(), out::period_line(&report));
         }
@@ -71,19 +71,4 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     }
     crate::timing::mark("write");
     Ok(0)
-}
-
-/// Writes atomically; an existing file is kept unless `--force`.
-pub(super) fn write(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
-    if force {
-        crate::fsx::replace(path, bytes)
-    } else {
-        crate::fsx::write_new(path, bytes).map_err(|e| {
-            if path.exists() {
-                anyhow::anyhow!("{} 已存在，未覆盖；如需覆盖请加 --force", path.display())
-            } else {
-                e
-            }
-        })
-    }
 }

@@ -34,7 +34,7 @@ pub(crate) fn run(args: Args) -> Result<u8> {
         };
         let text = serde_json::to_string_pretty(&value)? + "\n";
         match &args.out {
-            Some(dir) => crate::fsx::replace(&dir.join(format!("{kind}.json")), text.as_bytes())?,
+            Some(dir) => crate::command::write_into(dir, &format!("{kind}.json"), text.as_bytes())?,
             None => emit(&text)?,
         }
     }

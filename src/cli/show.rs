@@ -3,12 +3,13 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use chrono::NaiveDate;
 use serde_json::json;
 
 use super::Format;
-use crate::diag::closest;
+use crate::command::show::{show, Shown};
+use crate::command::Open;
 use crate::model::{Case, Event, Named, Piece};
 use crate::output::json::ClockJson;
 use crate::output::{emit, table};
@@ -29,27 +30,18 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
-    let checked = super::open(repo, crate::load::LoadOptions::default())?;
-    let ledger = &checked.ledger;
-    let as_of = super::as_of(args.as_of, ledger);
-    let Some(index) = ledger.cases.iter().position(|c| c.id.value == args.id) else {
-        let near = closest(&args.id, ledger.cases.iter().map(|c| c.id.value.as_str()));
-        bail!("找不到案件「{}」{}", args.id, near.map(|n| format!("；是否为「{n}」？")).unwrap_or_default());
+    let session = super::session(repo, Open::slim())?;
+    let shown = match show(&session, &args.id, args.as_of, args.who) {
+        Ok(s) => s,
+        Err(f) => return super::failed(f, |_| String::new()),
     };
-    let case = &ledger.cases[index];
-    let snapshot = ledger.one_case_as_of(index, as_of);
-    let clocks = snapshot.clocks_of(index);
-    let state = snapshot.state(index);
+    let Shown { case, index, snapshot, as_of, recorders } = &shown;
+    let clocks = snapshot.clocks_of(*index);
+    let state = snapshot.state(*index);
     // Who recorded each entry: the commit that first had it (none for entries not yet committed).
-    let versions = if args.who { super::log::versions(&ledger.root, &case.file)? } else { Vec::new() };
-    let recorders: Vec<Option<String>> = if args.who {
-        crate::report::audit::recorders(&versions, &case.timeline)
-            .into_iter()
-            .map(|c| c.map(|c| format!("{} {}", c.author, c.date.get(..10).unwrap_or(&c.date))))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let recorders: Option<Vec<Option<String>>> = recorders.as_ref().map(|r| {
+        r.iter().map(|c| c.as_ref().map(|c| format!("{} {}", c.author, c.date.get(..10).unwrap_or(&c.date)))).collect()
+    });
     match args.format {
         Format::Json => {
             let doc = json!({
@@ -62,8 +54,8 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
                 "related": case.related.iter().map(|r| &r.value).collect::<Vec<_>>(), "description": case.description,
                 "timeline": case.timeline.iter().enumerate().map(|(i, e)| {
                     let mut entry = json!({ "date": e.date, "event": e.kind.key(), "line": e.pos.line, "summary": summary(e) });
-                    if args.who {
-                        entry["recorded_by"] = json!(recorders.get(i).cloned().flatten());
+                    if let Some(r) = &recorders {
+                        entry["recorded_by"] = json!(r.get(i).cloned().flatten());
                     }
                     entry
                 }).collect::<Vec<_>>(),
@@ -71,7 +63,7 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
             });
             emit(&(serde_json::to_string_pretty(&doc)? + "\n"))?;
         }
-        Format::Text => emit(&text(case, &ledger.settings, &state, clocks, as_of, args.who.then_some(&recorders[..])))?,
+        Format::Text => emit(&text(case, &session.ledger().settings, &state, clocks, *as_of, recorders.as_deref()))?,
     }
     Ok(0)
 }

@@ -15,6 +15,7 @@ use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::edit::Edit;
+use crate::fsx::Scope;
 use crate::load::cache;
 
 const FILE: &str = "journal.json";
@@ -37,15 +38,16 @@ struct Entry {
 
 /// Writes every edit or none: under the repository's edit lock each file must
 /// still be what its edit was planned on; the whole change is journalled, then applied.
-pub(crate) fn apply(root: &Path, edits: &[Edit]) -> Result<()> {
-    let lock = crate::fsx::lock_file(&cache::dir(root).join(LOCK))?;
+pub(crate) fn apply(scope: &Scope, edits: &[Edit]) -> Result<()> {
+    let root = scope.root();
+    let lock = scope.lock_file(&cache::dir(root).join(LOCK))?;
     lock.lock().context("无法锁定案件库")?;
     let result = (|| {
-        finish(root)?;
+        finish(scope)?;
         let mut files = Vec::with_capacity(edits.len());
         for e in edits {
             inside(root, &e.rel)?;
-            let now = read(root, &e.rel)?;
+            let now = read(scope, &e.rel)?;
             let planned_on = if e.new { None } else { Some(e.before.as_slice()) };
             if now.as_deref() != planned_on {
                 if e.new {
@@ -61,9 +63,9 @@ pub(crate) fn apply(root: &Path, edits: &[Edit]) -> Result<()> {
         }
         let journal = Journal { files };
         let path = cache::dir(root).join(FILE);
-        crate::fsx::replace(&path, &serde_json::to_vec(&journal)?)?;
+        scope.replace(&path, &serde_json::to_vec(&journal)?)?;
         fault("journal");
-        replay(root, &journal)?;
+        replay(scope, &journal)?;
         std::fs::remove_file(&path).with_context(|| format!("无法删除 {}", path.display()))
     })();
     let _ = lock.unlock();
@@ -71,20 +73,22 @@ pub(crate) fn apply(root: &Path, edits: &[Edit]) -> Result<()> {
 }
 
 /// Finishes a change a killed run left half done; the number of files it wrote.
-pub(crate) fn recover(root: &Path) -> Result<usize> {
+pub(crate) fn recover(scope: &Scope) -> Result<usize> {
+    let root = scope.root();
     let path = cache::dir(root).join(FILE);
     if std::fs::symlink_metadata(&path).is_err() {
         return Ok(0);
     }
-    let lock = crate::fsx::lock_file(&cache::dir(root).join(LOCK))?;
+    let lock = scope.lock_file(&cache::dir(root).join(LOCK))?;
     lock.lock().context("无法锁定案件库")?;
-    let result = finish(root);
+    let result = finish(scope);
     let _ = lock.unlock();
     result
 }
 
 /// Replays a journal left behind, under the lock; the files written.
-fn finish(root: &Path) -> Result<usize> {
+fn finish(scope: &Scope) -> Result<usize> {
+    let root = scope.root();
     let path = cache::dir(root).join(FILE);
     let meta = match std::fs::symlink_metadata(&path) {
         Ok(m) => m,
@@ -96,33 +100,34 @@ fn finish(root: &Path) -> Result<usize> {
     if !meta.is_file() || meta.len() > MAX_JOURNAL_BYTES {
         bail!("{}/{FILE} 不是 qinqing 写的日志（是链接、目录或过大），未补写任何文件；请核对后删除它", cache::DIR);
     }
-    let bytes = crate::fsx::read(&path).with_context(|| format!("无法读取 {}", path.display()))?;
+    let bytes = scope.read(&path).with_context(|| format!("无法读取 {}", path.display()))?;
     let Ok(journal) = serde_json::from_slice::<Journal>(&bytes) else {
         // The journal is written atomically, so a damaged one was never complete: nothing was applied.
         std::fs::remove_file(&path)?;
         return Ok(0);
     };
-    let written = replay(root, &journal)?;
+    let written = replay(scope, &journal)?;
     std::fs::remove_file(&path).with_context(|| format!("无法删除 {}", path.display()))?;
     Ok(written)
 }
 
 /// Brings each file of the journal to its new contents; a file already there is
 /// left alone, and one that is neither before nor after stops the replay.
-fn replay(root: &Path, journal: &Journal) -> Result<usize> {
+fn replay(scope: &Scope, journal: &Journal) -> Result<usize> {
+    let root = scope.root();
     for entry in &journal.files {
         inside(root, &entry.rel)?;
     }
     let mut written = 0;
     for entry in &journal.files {
-        let now = read(root, &entry.rel)?;
+        let now = read(scope, &entry.rel)?;
         if now.as_deref() == Some(entry.after.as_bytes()) {
             continue;
         }
         if now.as_deref() != entry.before.as_ref().map(String::as_bytes) {
             bail!("无法补完上次中断的写入：{} 已被改动。请核对该文件，然后删除 {}/{FILE}", entry.rel, cache::DIR);
         }
-        crate::fsx::replace(&root.join(&entry.rel), entry.after.as_bytes())?;
+        scope.replace(&root.join(&entry.rel), entry.after.as_bytes())?;
         written += 1;
         fault(&written.to_string());
     }
@@ -147,8 +152,8 @@ fn inside(root: &Path, rel: &str) -> Result<()> {
     Ok(())
 }
 
-fn read(root: &Path, rel: &str) -> Result<Option<Vec<u8>>> {
-    match crate::fsx::read(&root.join(rel)) {
+fn read(scope: &Scope, rel: &str) -> Result<Option<Vec<u8>>> {
+    match scope.read(&scope.root().join(rel)) {
         Ok(b) => Ok(Some(b)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e).with_context(|| format!("无法读取 {rel}")),
@@ -169,9 +174,9 @@ mod tests {
     use super::*;
 
     fn edit(root: &Path, rel: &str, after: &str) -> Edit {
-        let before = crate::fsx::read(&root.join(rel)).unwrap_or_default();
+        let before = std::fs::read(root.join(rel)).unwrap_or_default();
         let new = !root.join(rel).exists();
-        Edit { root: root.to_path_buf(), rel: rel.into(), before, after: after.into(), new }
+        Edit { rel: rel.into(), before, after: after.into(), new }
     }
 
     #[test]
@@ -183,11 +188,11 @@ mod tests {
         let edits = [edit(root, "a.yaml", "a: 2\n"), edit(root, "b.yaml", "b: 2\n"), edit(root, "c/new.yaml", "c\n")];
         // b changes underneath: nothing is written.
         std::fs::write(root.join("b.yaml"), "b: changed\n").unwrap();
-        assert!(apply(root, &edits).is_err());
+        assert!(apply(&Scope::new(root), &edits).is_err());
         assert_eq!(std::fs::read_to_string(root.join("a.yaml")).unwrap(), "a: 1\n");
         assert!(!root.join("c/new.yaml").exists());
         let edits = [edit(root, "a.yaml", "a: 2\n"), edit(root, "b.yaml", "b: 2\n"), edit(root, "c/new.yaml", "c\n")];
-        apply(root, &edits).unwrap();
+        apply(&Scope::new(root), &edits).unwrap();
         assert_eq!(std::fs::read_to_string(root.join("b.yaml")).unwrap(), "b: 2\n");
         assert_eq!(std::fs::read_to_string(root.join("c/new.yaml")).unwrap(), "c\n");
         assert!(!cache::dir(root).join(FILE).exists());
@@ -206,15 +211,15 @@ mod tests {
             ],
         };
         let path = cache::dir(root).join(FILE);
-        crate::fsx::replace(&path, &serde_json::to_vec(&journal).unwrap()).unwrap();
-        assert_eq!(recover(root).unwrap(), 1);
+        Scope::new(root).replace(&path, &serde_json::to_vec(&journal).unwrap()).unwrap();
+        assert_eq!(recover(&Scope::new(root)).unwrap(), 1);
         assert_eq!(std::fs::read_to_string(root.join("b.yaml")).unwrap(), "b: 2\n");
         assert!(!path.exists());
-        assert_eq!(recover(root).unwrap(), 0);
+        assert_eq!(recover(&Scope::new(root)).unwrap(), 0);
         // A file that is neither: the journal stays for a person to look at.
         std::fs::write(root.join("b.yaml"), "b: 9\n").unwrap();
-        crate::fsx::replace(&path, &serde_json::to_vec(&journal).unwrap()).unwrap();
-        let err = recover(root).unwrap_err().to_string();
+        Scope::new(root).replace(&path, &serde_json::to_vec(&journal).unwrap()).unwrap();
+        let err = recover(&Scope::new(root)).unwrap_err().to_string();
         assert!(err.contains("b.yaml") && err.contains("已被改动"), "{err}");
         assert!(path.exists());
     }
@@ -230,20 +235,20 @@ mod tests {
         let path = cache::dir(&root).join(FILE);
         let journal_to = |rel: &str| {
             let j = Journal { files: vec![Entry { rel: rel.into(), before: None, after: "x: 1\n".into() }] };
-            crate::fsx::replace(&path, &serde_json::to_vec(&j).unwrap()).unwrap();
+            Scope::new(&root).replace(&path, &serde_json::to_vec(&j).unwrap()).unwrap();
         };
         for rel in ["../outside/a.yaml", "/tmp/a.yaml", "cases/link/a.yaml", "cases/a.sh", ""] {
             journal_to(rel);
-            let err = recover(&root).unwrap_err().to_string();
+            let err = recover(&Scope::new(&root)).unwrap_err().to_string();
             assert!(err.contains("未补写任何文件"), "{rel}: {err}");
         }
         assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0, "nothing written outside");
         // A journal that is a link, or too large to be one, is refused without being read.
         std::fs::remove_file(&path).unwrap();
         std::os::unix::fs::symlink("/etc/passwd", &path).unwrap();
-        assert!(recover(&root).unwrap_err().to_string().contains("不是 qinqing 写的日志"));
+        assert!(recover(&Scope::new(&root)).unwrap_err().to_string().contains("不是 qinqing 写的日志"));
         std::fs::remove_file(&path).unwrap();
         std::fs::File::create(&path).unwrap().set_len(MAX_JOURNAL_BYTES + 1).unwrap();
-        assert!(recover(&root).unwrap_err().to_string().contains("过大"));
+        assert!(recover(&Scope::new(&root)).unwrap_err().to_string().contains("过大"));
     }
 }

@@ -83,16 +83,17 @@ pub(crate) struct Cached {
 /// be decoded: postcard reads flipped bytes as other valid text (an unknown
 /// department that is no typo of anyone's), so every chunk is checksummed.
 pub(crate) fn read(root: &Path) -> Cached {
-    let mut entries = read_file(&base_file(root));
+    let scope = crate::fsx::Scope::new(root);
+    let mut entries = read_file(&scope, &base_file(root));
     let base_len = entries.len();
     if base_len > 0 {
-        entries.extend(read_file(&delta_file(root)));
+        entries.extend(read_file(&scope, &delta_file(root)));
     }
     Cached { entries, base_len }
 }
 
-fn read_file(path: &Path) -> Vec<Entry> {
-    let Ok(bytes) = crate::fsx::read(path) else { return Vec::new() };
+fn read_file(scope: &crate::fsx::Scope, path: &Path) -> Vec<Entry> {
+    let Ok(bytes) = scope.read(path) else { return Vec::new() };
     let Ok((header, rest)) = postcard::take_from_bytes::<(String, Vec<(u32, u32)>)>(&bytes) else {
         return Vec::new();
     };
@@ -153,7 +154,7 @@ fn write_file(root: &Path, target: &Path, entries: &[Store]) -> anyhow::Result<(
     let dir = dir(root);
     let ignore = dir.join(".gitignore");
     if std::fs::symlink_metadata(&ignore).is_err() {
-        crate::fsx::write_new(&ignore, "# qinqing 的解析缓存，可随时删除\n*\n".as_bytes())?;
+        crate::fsx::Scope::new(root).write_new(&ignore, "# qinqing 的解析缓存，可随时删除\n*\n".as_bytes())?;
     }
     let trusted: Vec<&Store> = entries.iter().filter(|(_, s, _)| !too_recent(s)).collect();
     let blobs: Vec<Vec<u8>> = trusted
@@ -166,7 +167,7 @@ fn write_file(root: &Path, target: &Path, entries: &[Store]) -> anyhow::Result<(
         .collect();
     let lens: Vec<(u32, u32)> = blobs.iter().map(|b| (b.len() as u32, crc32fast::hash(b))).collect();
     let header = postcard::to_stdvec(&(FORMAT, &lens)).map_err(std::io::Error::other)?;
-    crate::fsx::write_with(target, crate::fsx::Mode::Replace, |f| {
+    crate::fsx::Scope::new(root).write_with(target, crate::fsx::Mode::Replace, |f| {
         f.write_all(&header)?;
         blobs.iter().try_for_each(|b| f.write_all(b))
     })

@@ -5,7 +5,6 @@ pub(crate) mod cache;
 pub(crate) mod calendar_file;
 pub(crate) mod case;
 pub(crate) mod decode;
-pub(crate) mod git;
 pub(crate) mod reader;
 pub(crate) mod rule_file;
 pub(crate) mod settings;
@@ -131,7 +130,7 @@ pub(crate) fn load(root: &Path, opts: LoadOptions) -> Result<Repository> {
     // Reports list cases by file; sorting once here keeps every later stage in order.
     cases.par_sort_unstable_by(|a, b| a.file.cmp(&b.file));
     meetings.sort_by(|a, b| a.file.cmp(&b.file));
-    apply_meeting_defaults(&mut cases, &meetings);
+    apply_meeting_defaults(&mut cases, &meetings.iter().collect::<Vec<_>>());
     Ok(Repository {
         root: root.to_path_buf(),
         settings,
@@ -426,6 +425,11 @@ pub(crate) fn parse_file(rel: &str, path: &Path, size: Option<u64>) -> ParsedFil
     parse_bytes(rel, path, read_file(path, size))
 }
 
+/// Reads a case or meeting file from bytes (an edit not yet written), as a load would read it.
+pub(crate) fn parse_edited(rel: &str, bytes: &[u8]) -> ParsedFile {
+    parse_bytes(rel, Path::new(rel), Ok(bytes.to_vec()))
+}
+
 /// Reads one file's bytes under `cases/`.
 fn parse_bytes(rel: &str, path: &Path, read: Result<Vec<u8>, ReadError>) -> ParsedFile {
     let mut sink = Sink::new(rel);
@@ -451,9 +455,9 @@ fn parse_bytes(rel: &str, path: &Path, read: Result<Vec<u8>, ReadError>) -> Pars
 }
 
 /// Cases in a meeting's folder (or naming it) take its date, channel and level.
-fn apply_meeting_defaults(cases: &mut [Case], meetings: &[Meeting]) {
-    let by_id: HashMap<&str, &Meeting> = meetings.iter().map(|m| (m.id.value.as_str(), m)).collect();
-    let by_folder: HashMap<&str, &Meeting> = meetings.iter().map(|m| (m.folder(), m)).collect();
+pub(crate) fn apply_meeting_defaults(cases: &mut [Case], meetings: &[&Meeting]) {
+    let by_id: HashMap<&str, &Meeting> = meetings.iter().map(|m| (m.id.value.as_str(), *m)).collect();
+    let by_folder: HashMap<&str, &Meeting> = meetings.iter().map(|m| (m.folder(), *m)).collect();
     for case in cases.iter_mut() {
         let named = case.meeting.as_ref().and_then(|m| by_id.get(m.value.as_str()).copied());
         let folder = || {

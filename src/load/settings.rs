@@ -204,10 +204,12 @@ pub(crate) fn read_settings(root: &Node, sink: &mut Sink) -> Settings {
         s.organization_mark = one_line("mark");
     }
     if let Some(tz) = m.spanned_text("timezone", sink) {
-        if tz.value.parse::<chrono_tz::Tz>().is_err() {
-            sink.error("invalid-value", tz.pos, format!("未知时区「{}」", tz.value)).hint("中国大陆请写 Asia/Shanghai");
-        } else {
-            s.timezone = tz.value;
+        match tz.value.parse::<chrono_tz::Tz>() {
+            Ok(zone) => s.timezone = zone,
+            Err(_) => {
+                sink.error("invalid-value", tz.pos, format!("未知时区「{}」", tz.value))
+                    .hint("中国大陆请写 Asia/Shanghai");
+            }
         }
     }
     s.fonts = m

@@ -8,9 +8,9 @@
 //! is an exhaustive match: a new kind does not compile until it is declared.
 
 use crate::model::enums::Status;
-use crate::model::field::{enum_values, field, Field, Ty};
+use crate::model::field::{enum_values, field, named_values, Field, Ty};
 use crate::model::rule::NoticeKind;
-use crate::model::{named_enum, Event, Named, Rating, ReplyResult};
+use crate::model::{named_enum, Event, Named, Rating, ReplyResult, Spanned};
 
 named_enum!(
     /// The kind of a timeline entry.
@@ -103,20 +103,46 @@ pub(crate) struct EventSpec {
     pub(crate) needs: Step,
     /// Whether it may follow a closing without a warning.
     pub(crate) after_closing: bool,
-    /// Whether its `by` names a registered department (an on-the-spot answer's
-    /// `by` may be the leader who answered, 市长).
-    pub(crate) by_is_department: bool,
     /// For an event with a `due`: what the due date and the event's date are called,
     /// for the message when the due date is before the event.
     pub(crate) due_words: Option<(&'static str, &'static str)>,
     /// The notice it records as issued for the case's running department
     /// clocks (a 督办 or a 通报): a clock it covers calls for no further notice.
     pub(crate) records: Option<NoticeKind>,
+    /// The command that records it, when people record it (notices are
+    /// recorded by issuing them): its subcommand and form come from this and
+    /// the fields.
+    pub(crate) recording: Option<Recording>,
+}
+
+/// How people record an entry of a kind: the command line's subcommand (its
+/// flags are the kind's fields) and a form's title.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Recording {
+    /// The subcommand, `assign`.
+    pub(crate) command: &'static str,
+    /// What it does, one line (`--help`, a form's title).
+    pub(crate) about: &'static str,
+    /// Examples for `--help`.
+    pub(crate) examples: &'static [&'static str],
+    /// Which cases one command records in.
+    pub(crate) targets: Targets,
+}
+
+/// Which cases one recording command takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Targets {
+    /// Exactly one.
+    One,
+    /// One or more: the same entry in each, all or none.
+    Several,
+    /// One or more, or every case of a meeting not yet assigned (`--meeting`).
+    SeveralOrMeeting,
 }
 
 const DATE: Field = field("date", true, Ty::Date, "日期，写作 2026-06-03");
 const EVENT: Field = field("event", true, Ty::Enum(enum_values::<EventType>), "事件类型");
-const BY: Field = field("by", false, Ty::Text, "办理部门");
+const BY: Field = field("by", false, Ty::Department, "办理部门");
 
 /// The plain defaults a declaration starts from.
 const PLAIN: EventSpec = EventSpec {
@@ -127,9 +153,9 @@ const PLAIN: EventSpec = EventSpec {
     step: Step::None,
     needs: Step::None,
     after_closing: false,
-    by_is_department: true,
     due_words: None,
     records: None,
+    recording: None,
 };
 
 impl EventSpec {
@@ -149,12 +175,22 @@ impl EventType {
                         DATE,
                         EVENT,
                         field("by", false, Ty::Text, "现场答复人或部门"),
-                        field("result", false, Ty::Enum(enum_values::<ReplyResult>), "办理结果；已解决的计入「解决」"),
-                        field("text", false, Ty::Text, "答复内容"),
+                        field(
+                            "result",
+                            false,
+                            Ty::Named(named_values::<ReplyResult>),
+                            "办理结果；已解决的计入「解决」",
+                        ),
+                        field("text", false, Ty::Text, "答复内容").long(),
                     ],
                     status: StatusEffect::Sets(Status::Answered),
                     step: Step::Answer,
-                    by_is_department: false,
+                    recording: Some(Recording {
+                        command: "answer",
+                        about: "现场答复（即刻解）",
+                        examples: &["qinqing answer HZ-2026-0161 --by 市长 --result 已解决 --text 会上当场协调解决"],
+                        targets: Targets::One,
+                    }),
                     ..PLAIN
                 };
                 &S
@@ -164,8 +200,8 @@ impl EventType {
                     fields: &[
                         DATE,
                         EVENT,
-                        field("lead", true, Ty::Text, "主办部门"),
-                        field("co", false, Ty::TextOrList, "协办部门"),
+                        field("lead", true, Ty::Department, "主办部门").asked(),
+                        field("co", false, Ty::Departments, "协办部门"),
                         field("note", false, Ty::Text, "交办意见"),
                         field("due", false, Ty::Date, "本次交办的办理时限（覆盖规则计算的日期）"),
                     ],
@@ -174,24 +210,48 @@ impl EventType {
                     clock: ClockEffect::DueOfClocksItStarts,
                     step: Step::Assignment,
                     due_words: Some(("办理时限", "交办日期")),
+                    recording: Some(Recording {
+                        command: "assign",
+                        about: "交办（或重新交办）：主办、协办、交办意见、时限；可一次交办多件，或一期恳谈会全部尚未交办的",
+                        examples: &[
+                            "qinqing assign HZ-2026-0131 --lead 国网湖州供电公司 --co 市发展和改革委员会,市自然资源和规划局 --note 请两周内答复企业",
+                            "qinqing assign --meeting HZ-M-2026-23 --lead 市交通运输局 --date 2026-06-04",
+                        ],
+                        targets: Targets::SeveralOrMeeting,
+                    }),
                     ..PLAIN
                 };
                 &S
             }
             EventType::Acknowledged => {
                 const S: EventSpec = EventSpec {
-                    fields: &[DATE, EVENT, BY],
+                    fields: &[DATE, EVENT, BY.needed()],
                     status: StatusEffect::Sets(Status::Assigned),
                     needs: Step::Assignment,
+                    recording: Some(Recording {
+                        command: "ack",
+                        about: "部门签收",
+                        examples: &[
+                            "qinqing ack HZ-2026-0131 --by 供电公司",
+                            "qinqing ack HZ-2026-0101 HZ-2026-0102 --by 交通局",
+                        ],
+                        targets: Targets::Several,
+                    }),
                     ..PLAIN
                 };
                 &S
             }
             EventType::Returned => {
                 const S: EventSpec = EventSpec {
-                    fields: &[DATE, EVENT, BY, field("reason", false, Ty::Text, "退回理由")],
+                    fields: &[DATE, EVENT, BY.needed(), field("reason", false, Ty::Text, "退回理由").needed()],
                     status: StatusEffect::Sets(Status::Returned),
                     needs: Step::Assignment,
+                    recording: Some(Recording {
+                        command: "return",
+                        about: "部门退回（不属本单位职责）",
+                        examples: &["qinqing return HZ-2026-0131 --by 市交通运输局 --reason 属住建部门职责"],
+                        targets: Targets::One,
+                    }),
                     ..PLAIN
                 };
                 &S
@@ -201,7 +261,7 @@ impl EventType {
                     fields: &[
                         DATE,
                         EVENT,
-                        field("rule", true, Ty::Text, "延期的时限规则编号，如 reply"),
+                        field("rule", true, Ty::Rule, "延期的时限规则编号，如 reply"),
                         field("due", true, Ty::Date, "延期后的期限"),
                         field("approved_by", false, Ty::Text, "批准人"),
                         field("reason", false, Ty::Text, "延期理由"),
@@ -209,6 +269,12 @@ impl EventType {
                     status: StatusEffect::Sets(Status::Assigned),
                     clock: ClockEffect::MovesDueOfItsRule,
                     due_words: Some(("延期后的期限", "延期日期")),
+                    recording: Some(Recording {
+                        command: "extend",
+                        about: "延期：把某条规则正在计时的期限改为新日期",
+                        examples: &["qinqing extend HZ-2026-0133 --rule reply --due 2026-12-15 --approved-by 张主任 --reason 需跨年度资金"],
+                        targets: Targets::One,
+                    }),
                     ..PLAIN
                 };
                 &S
@@ -218,13 +284,22 @@ impl EventType {
                     fields: &[
                         DATE,
                         EVENT,
-                        BY,
-                        field("result", false, Ty::Enum(enum_values::<ReplyResult>), "办理结果"),
-                        field("text", false, Ty::Text, "答复内容"),
+                        BY.needed(),
+                        field("result", false, Ty::Named(named_values::<ReplyResult>), "办理结果"),
+                        field("text", false, Ty::Text, "答复内容").long(),
                     ],
                     status: StatusEffect::Sets(Status::Replied),
                     step: Step::Answer,
                     needs: Step::Assignment,
+                    recording: Some(Recording {
+                        command: "reply",
+                        about: "部门答复：办理结果与答复内容",
+                        examples: &[
+                            "qinqing reply HZ-2026-0131 --by 国网湖州供电公司 --result 已解决 --text 线路已于12月1日接入",
+                            "qinqing reply HZ-2026-0131 --by 供电公司 --result planned --text-file 答复.txt",
+                        ],
+                        targets: Targets::One,
+                    }),
                     ..PLAIN
                 };
                 &S
@@ -234,11 +309,21 @@ impl EventType {
                     fields: &[
                         DATE,
                         EVENT,
-                        field("rating", true, Ty::Enum(enum_values::<Rating>), "企业评价"),
+                        field("rating", true, Ty::Named(named_values::<Rating>), "企业评价"),
                         field("comment", false, Ty::Text, "企业意见"),
                     ],
                     status: StatusEffect::Rates,
                     needs: Step::Answer,
+                    recording: Some(Recording {
+                        command: "evaluate",
+                        about: "企业评价：满意、基本满意、不满意",
+                        examples: &[
+                            "qinqing evaluate HZ-2026-0131 --rating 满意",
+                            "qinqing evaluate HZ-2026-0101 HZ-2026-0102 HZ-2026-0103 --rating 满意",
+                            "qinqing evaluate HZ-2026-0132 --rating 不满意 --comment 用地指标仍未落实",
+                        ],
+                        targets: Targets::Several,
+                    }),
                     ..PLAIN
                 };
                 &S
@@ -249,7 +334,7 @@ impl EventType {
                         DATE,
                         EVENT,
                         field("doc", false, Ty::Text, "督办通知文号"),
-                        field("to", false, Ty::TextOrList, "督办对象"),
+                        field("to", false, Ty::Departments, "督办对象"),
                         field("due", false, Ty::Date, "督办通知限定的办结期限（请于…前办结）"),
                     ],
                     clock: ClockEffect::DueOfClocksItStarts,
@@ -277,14 +362,30 @@ impl EventType {
                     ],
                     status: StatusEffect::Closes,
                     step: Step::Closing,
+                    recording: Some(Recording {
+                        command: "close",
+                        about: "办结；企业不满意仍办结时须写理由",
+                        examples: &[
+                            "qinqing close HZ-2026-0131 --note 企业确认已通电",
+                            "qinqing close HZ-2026-0101 HZ-2026-0102 HZ-2026-0103",
+                            "qinqing close HZ-2026-0132 --reason 经联席会议研究，企业诉求不符合政策",
+                        ],
+                        targets: Targets::Several,
+                    }),
                     ..PLAIN
                 };
                 &S
             }
             EventType::Note => {
                 const S: EventSpec = EventSpec {
-                    fields: &[DATE, EVENT, field("text", false, Ty::Text, "备注内容")],
+                    fields: &[DATE, EVENT, field("text", false, Ty::Text, "备注内容").needed()],
                     after_closing: true,
+                    recording: Some(Recording {
+                        command: "note",
+                        about: "记一笔备注",
+                        examples: &["qinqing note HZ-2026-0131 --text 电话催办，供电公司称通道仍在协调"],
+                        targets: Targets::Several,
+                    }),
                     ..PLAIN
                 };
                 &S
@@ -294,9 +395,9 @@ impl EventType {
                     fields: &[
                         DATE,
                         EVENT,
-                        field("from", false, Ty::Text, "原主办部门"),
-                        field("to", true, Ty::Text, "新的主办部门"),
-                        field("co", false, Ty::TextOrList, "协办部门"),
+                        field("from", false, Ty::Department, "原主办部门"),
+                        field("to", true, Ty::Department, "新的主办部门"),
+                        field("co", false, Ty::Departments, "协办部门"),
                         field("reason", false, Ty::Text, "转办理由"),
                     ],
                     status: StatusEffect::Sets(Status::Assigned),
@@ -304,6 +405,12 @@ impl EventType {
                     clock: ClockEffect::EndsDepartmentClocks,
                     step: Step::Assignment,
                     needs: Step::Assignment,
+                    recording: Some(Recording {
+                        command: "transfer",
+                        about: "转办：转给新的主办部门，原部门的时限结束（已逾期的照计）",
+                        examples: &["qinqing transfer HZ-2026-0131 --to 市住房和城乡建设局 --reason 属住建部门职责"],
+                        targets: Targets::One,
+                    }),
                     ..PLAIN
                 };
                 &S
@@ -317,7 +424,12 @@ impl EventType {
                         field("text", false, Ty::Text, "企业的意见"),
                     ],
                     needs: Step::Assignment,
-                    by_is_department: false,
+                    recording: Some(Recording {
+                        command: "pre-visit",
+                        about: "预回访：正式答复前先问企业的意见",
+                        examples: &["qinqing pre-visit HZ-2026-0131 --by 营商办 --text 企业认可接电时间表"],
+                        targets: Targets::One,
+                    }),
                     ..PLAIN
                 };
                 &S
@@ -330,6 +442,12 @@ impl EventType {
                         field("decision", true, Ty::Text, "联席会议的决定"),
                         field("participants", false, Ty::TextOrList, "参会单位"),
                     ],
+                    recording: Some(Recording {
+                        command: "joint",
+                        about: "联席会议：提交联席会议研究及其决定",
+                        examples: &["qinqing joint HZ-2026-0132 --decision 纳入明年用地计划 --participants 市自然资源和规划局,市发展和改革委员会"],
+                        targets: Targets::One,
+                    }),
                     ..PLAIN
                 };
                 &S
@@ -351,7 +469,21 @@ pub(crate) enum Piece<'a> {
 }
 
 impl Event {
-    /// What the event records, piece by piece, in reading order.
+    /// The names an entry holds under a key, to be made full department names
+    /// where its kind declares the key a department (`Ty::Department(s)`).
+    pub(crate) fn names_mut(&mut self, key: &str) -> Vec<&mut Spanned<String>> {
+        if self.kind.spec().lead_key == Some(key) {
+            return self.lead.iter_mut().collect();
+        }
+        match key {
+            "co" => self.co.iter_mut().collect(),
+            "by" => self.by.iter_mut().collect(),
+            "to" => self.details.iter_mut().flat_map(|d| d.to.iter_mut()).collect(),
+            "from" => self.details.iter_mut().flat_map(|d| d.from.iter_mut()).collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The entry as one line of plain text, as `show` reads it (departments listed, free text trimmed).
     pub(crate) fn reading_text(&self) -> String {
         self.reading()
@@ -365,6 +497,7 @@ impl Event {
             .join("；")
     }
 
+    /// What the event records, piece by piece, in reading order.
     pub(crate) fn reading(&self) -> Vec<Piece<'_>> {
         fn names(list: &[crate::model::Spanned<String>]) -> Vec<&str> {
             list.iter().map(|n| n.value.as_str()).collect()

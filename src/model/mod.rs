@@ -299,8 +299,8 @@ pub(crate) struct Settings {
     pub(crate) organization_name: String,
     /// The issuing office's short name.
     pub(crate) organization_short: String,
-    /// IANA time zone that decides what "today" is.
-    pub(crate) timezone: String,
+    /// The IANA time zone that decides what "today" is, read once.
+    pub(crate) timezone: chrono_tz::Tz,
     /// Name of the base holiday calendar.
     pub(crate) calendar: String,
     /// Where the calendar is named (for messages).
@@ -363,7 +363,7 @@ impl Default for Settings {
         Settings {
             organization_name: String::new(),
             organization_short: String::new(),
-            timezone: "Asia/Shanghai".to_string(),
+            timezone: chrono_tz::Asia::Shanghai,
             calendar: "cn".to_string(),
             calendar_pos: Pos::start(),
             numbering: Vec::new(),

@@ -78,7 +78,7 @@ pub(crate) fn services(snapshot: &Snapshot) -> Vec<Service> {
 /// The requests: every case that exists on the date, by id.
 pub(crate) fn requests(snapshot: &Snapshot, chosen: &[usize]) -> Vec<Request> {
     let ledger = snapshot.ledger;
-    let tz: chrono_tz::Tz = ledger.settings.timezone.parse().unwrap_or(chrono_tz::Asia::Shanghai);
+    let tz = ledger.settings.timezone;
     chosen
         .iter()
         .map(|&i| {

@@ -59,12 +59,13 @@ fn ty(t: Ty) -> Value {
     let text_or_list =
         || json!({ "anyOf": [{ "type": "string" }, { "type": "array", "items": { "type": "string" } }] });
     match t {
-        Ty::Text => json!({ "type": ["string", "number", "boolean"] }),
+        Ty::Text | Ty::Department | Ty::Rule => json!({ "type": ["string", "number", "boolean"] }),
         Ty::Date => json!({ "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" }),
         Ty::Int => json!({ "type": "integer" }),
         Ty::Bool => json!({ "type": "boolean" }),
         Ty::Enum(values) => json!({ "enum": values() }),
-        Ty::TextOrList => text_or_list(),
+        Ty::Named(values) => json!({ "enum": values().into_iter().flat_map(|(en, zh)| [en, zh]).collect::<Vec<_>>() }),
+        Ty::TextOrList | Ty::Departments => text_or_list(),
         Ty::Map(fields) => object(fields),
         Ty::List(fields) => json!({ "type": "array", "items": object(fields) }),
         Ty::Dict => json!({ "type": "object", "additionalProperties": { "type": "string" } }),

@@ -10,6 +10,7 @@ use chrono::{Datelike, NaiveDate};
 use crate::check::{Ledger, Snapshot};
 use crate::edit::append::append_event;
 use crate::edit::{Edit, FieldValue, NewEvent};
+use crate::fsx::Scope;
 use crate::model::document::Layout;
 use crate::model::EventType;
 use crate::model::{DocKind, Named};
@@ -49,6 +50,8 @@ pub(crate) struct Job<'a> {
     pub(crate) out_dir: &'a Path,
     /// Take numbers from the register instead of writing drafts.
     pub(crate) issue: bool,
+    /// Where this run may write.
+    pub(crate) scope: &'a Scope,
 }
 
 /// Plans, fills the templates, numbers (when issuing) and writes the documents
@@ -70,7 +73,7 @@ pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) ->
     if planned.is_empty() {
         return Ok(None);
     }
-    let templates = Templates::load(&repository.root)?;
+    let templates = Templates::load(job.scope)?;
     let pattern = Pattern(
         repository
             .settings
@@ -113,7 +116,7 @@ pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) ->
         if std::fs::symlink_metadata(&register_path).is_ok_and(|m| !m.is_file()) {
             bail!("{} 不是普通文件（是链接或目录），不从中取号", register::FILE);
         }
-        let existing = match crate::fsx::read(&register_path) {
+        let existing = match job.scope.read(&register_path) {
             Ok(b) => Some(b),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(e).context("无法读取发文登记簿 issued.yaml"),
@@ -155,8 +158,10 @@ pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) ->
         for (d, n) in docs.iter_mut().zip(&numbers) {
             d.number = n.clone();
         }
-        let mut edits = record_in_cases(repository, &planned, &numbers, as_of)?;
-        let problems = crate::edit::check_edits(&edits)?;
+        let mut edits = record_in_cases(job.scope, repository, &planned, &numbers, as_of)?;
+        let files: Vec<(&str, &[u8])> = edits.iter().map(|e| (e.rel.as_str(), e.after.as_bytes())).collect();
+        // Documents are made from a repository without errors: only the new entries can bring one.
+        let problems = crate::check::verdict(repository, &[], &files);
         if let Some(d) = problems.first() {
             bail!("把发文记入案件会带来错误，未发文：{}:{}:{} [{}] {}", d.file, d.line, d.column, d.code, d.message);
         }
@@ -168,7 +173,6 @@ pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) ->
         recorded.sort();
         recorded.dedup();
         edits.push(Edit {
-            root: repository.root.clone(),
             rel: register::FILE.to_string(),
             new: existing.is_none(),
             before: existing.unwrap_or_default(),
@@ -209,7 +213,7 @@ pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) ->
             b.inc(1);
         }
     };
-    let results = write_all(&named, job.formats, fonts, job.out_dir, as_of, &tick);
+    let results = write_all(job.scope, &named, job.formats, fonts, job.out_dir, as_of, &tick);
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
@@ -220,7 +224,7 @@ pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) ->
         // caller reports the problems (a rerun gives the same numbers).
         withheld = results.iter().flat_map(|w| &w.problems).any(|p| p.is_fatal());
         if !withheld {
-            crate::edit::write(&edits)?;
+            crate::edit::write(job.scope, &edits)?;
             recorded = ids;
         }
     }
@@ -230,7 +234,13 @@ pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) ->
 /// The case-file edits that record issued documents: for each document, the
 /// entry (`supervised` or `bulletined`, dated on the issue day, with the number)
 /// appended to every case it covers; a case covered twice gets both entries.
-fn record_in_cases(repository: &Ledger, planned: &[Planned], numbers: &[String], date: NaiveDate) -> Result<Vec<Edit>> {
+fn record_in_cases(
+    scope: &Scope,
+    repository: &Ledger,
+    planned: &[Planned],
+    numbers: &[String],
+    date: NaiveDate,
+) -> Result<Vec<Edit>> {
     let mut edits: Vec<Edit> = Vec::new();
     for (p, number) in planned.iter().zip(numbers) {
         for (case_index, recorded) in &p.records {
@@ -248,7 +258,7 @@ fn record_in_cases(repository: &Ledger, planned: &[Planned], numbers: &[String],
                 Some(e) => {
                     e.after = append_event(&e.after, &event).map_err(|err| anyhow!("{}：{err}", e.rel))?;
                 }
-                None => edits.push(crate::edit::add_event(&repository.root, &case.file, &event)?),
+                None => edits.push(crate::edit::add_event(scope, &case.file, &event)?),
             }
         }
     }

@@ -157,6 +157,7 @@ pub(crate) fn each_document<T: Send>(count: usize, work: impl Fn(usize) -> T + S
 /// Writes every format of every document, in parallel. Fonts are loaded once,
 /// by the caller; `tick` is called after each document (progress bar).
 pub(crate) fn write_all(
+    scope: &crate::fsx::Scope,
     docs: &[(Document, String)],
     formats: &[Format],
     fonts: Option<&Fonts>,
@@ -188,7 +189,7 @@ pub(crate) fn write_all(
                         None => Err(anyhow::anyhow!("未加载字体")),
                     },
                 };
-                match bytes.and_then(|b| crate::fsx::replace(&path, &b)) {
+                match bytes.and_then(|b| scope.replace(&path, &b)) {
                     Ok(()) => written.files.push(path),
                     Err(error) => {
                         written.problems.push(Problem::Failed { file: format!("{stem}.{}", format.ext()), error })

@@ -4,8 +4,6 @@
 //! together with the cases the documents are recorded in (one `edit::write`),
 //! so two runs never take the same number and register and cases agree.
 
-use std::path::Path;
-
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 
@@ -71,8 +69,8 @@ pub(crate) struct Lock(std::fs::File);
 
 impl Lock {
     /// Waits for and takes the lock.
-    pub(crate) fn take(root: &Path) -> Result<Lock> {
-        let file = crate::fsx::lock_file(&crate::load::cache::dir(root).join("issued.lock"))?;
+    pub(crate) fn take(scope: &crate::fsx::Scope) -> Result<Lock> {
+        let file = scope.lock_file(&crate::load::cache::dir(scope.root()).join("issued.lock"))?;
         file.lock().context("无法锁定发文登记簿")?;
         Ok(Lock(file))
     }

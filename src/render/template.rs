@@ -2,8 +2,6 @@
 //! the same name in the repository's `templates/` overrides one. Every value is
 //! escaped for Markdown, so user text stays text.
 
-use std::path::Path;
-
 use anyhow::{anyhow, bail, Context, Result};
 
 use crate::model::{DocKind, Named};
@@ -41,7 +39,8 @@ pub(crate) struct Rendered {
 
 impl Templates {
     /// Loads the built-in templates and the repository's overrides.
-    pub(crate) fn load(root: &Path) -> Result<Templates> {
+    pub(crate) fn load(scope: &crate::fsx::Scope) -> Result<Templates> {
+        let root = scope.root();
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".md.tera"]);
         tera.set_escape_fn(escape_markdown);
@@ -49,7 +48,7 @@ impl Templates {
             let name = kind.spec().template;
             let path = root.join("templates").join(name);
             let text = if path.is_file() {
-                let bytes = crate::fsx::read(&path).with_context(|| format!("无法读取模板 {}", path.display()))?;
+                let bytes = scope.read(&path).with_context(|| format!("无法读取模板 {}", path.display()))?;
                 let text = String::from_utf8(bytes).map_err(|_| anyhow!("模板 templates/{name} 不是 UTF-8 编码"))?;
                 if let Some((line, tag)) = composing_tag(&text) {
                     bail!(

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::diag::Pos;
-use crate::load::git::Commit;
+use crate::git::Commit;
 use crate::model::{Case, Event, Named};
 
 /// An entry recorded long after its date is flagged: a note typed up a week
@@ -28,6 +28,13 @@ pub(crate) enum Step {
     Field { field: String },
     /// The file was deleted.
     Deleted,
+}
+
+impl Step {
+    /// Whether the office should look at it: a committed entry rewritten, an entry recorded late.
+    pub(crate) fn flagged(&self) -> bool {
+        matches!(self, Step::Rewritten { .. } | Step::Recorded { late: true, .. })
+    }
 }
 
 /// A commit and what it did.

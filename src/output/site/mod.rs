@@ -41,14 +41,14 @@ pub(crate) struct Site<'a> {
 }
 
 /// Writes the site to `dir`, replacing a previous one. Returns the number of pages.
-pub(crate) fn write(site: &Site, dir: &Path) -> Result<usize> {
+pub(crate) fn write(scope: &crate::fsx::Scope, site: &Site, dir: &Path) -> Result<usize> {
     if !site.snapshot.ledger.public {
         bail!("内部错误：网站须由脱敏后的案件库生成");
     }
     if dir.exists() && !dir.join(MARKER).exists() {
         bail!("{} 已存在且不是 qinqing 生成的网站，未覆盖；请换一个目录或先移走它", dir.display());
     }
-    let tree = Tree::new_beside(dir, ".site-")?;
+    let tree = scope.tree_beside(dir, ".site-")?;
     let pages = write_into(site, &tree)?;
     crate::timing::mark("site pages");
     tree.commit(dir, remove_tree)?;

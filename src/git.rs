@@ -1,16 +1,20 @@
-//! A repository as it was at a git revision, read without touching the work
-//! tree or the index: `git archive` of the revision's tree (below the folder
-//! the repository lives in) unpacked into a temporary folder, which `load`
-//! then reads like any repository.
+//! Every use of git, in one place: a repository as it was at a revision (read
+//! without touching the work tree or the index: `git archive` of the
+//! revision's tree below the folder the repository lives in, unpacked into a
+//! temporary folder that `load` then reads like any repository), a file's
+//! committed versions (`log`, `show --who`), and committing what a command wrote.
 //!
 //! The git command rather than a library (gix): every machine that has the
 //! repository's history has git, the command's behaviour is what users and CI
-//! already know, and reading a revision is two plumbing calls.
+//! already know, and each use is one or two plumbing calls.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
 
 use anyhow::{anyhow, bail, Context, Result};
+
+/// The file that marks a repository (as `load` names it; git comes before it).
+const SETTINGS_FILE: &str = "qinqing.yaml";
 
 /// A revision unpacked in a temporary folder (removed when dropped).
 pub(crate) struct Revision {
@@ -20,8 +24,53 @@ pub(crate) struct Revision {
     pub(crate) commit: String,
 }
 
+/// The git of a repository (the folder holding `qinqing.yaml`, anywhere in a work tree).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Git<'a> {
+    root: &'a Path,
+}
+
+/// A commit a command made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Committed {
+    /// Its id.
+    pub(crate) id: String,
+    /// Its subject.
+    pub(crate) subject: String,
+}
+
+impl<'a> Git<'a> {
+    /// The git of the repository at `root`.
+    pub(crate) fn new(root: &'a Path) -> Git<'a> {
+        Git { root }
+    }
+
+    /// The repository as it was at `rev`.
+    pub(crate) fn checkout(&self, rev: &str) -> Result<Revision> {
+        checkout(self.root, rev)
+    }
+
+    /// Every committed version of a file, oldest first (see [`file_history`]).
+    pub(crate) fn file_history(&self, rel: &str) -> Result<Vec<(Commit, Option<String>)>> {
+        file_history(self.root, rel)
+    }
+
+    /// Commits exactly these files (paths relative to the root) with a message,
+    /// as the configured git user; other staged changes stay staged, uncommitted.
+    pub(crate) fn commit(&self, files: &[&str], message: &str) -> Result<Committed> {
+        let mut add = vec!["add", "--"];
+        add.extend(files);
+        git(self.root, &add).map_err(|e| anyhow!("git add 失败：{e}"))?;
+        let mut commit = vec!["commit", "--quiet", "-m", message, "--"];
+        commit.extend(files);
+        git(self.root, &commit).map_err(|e| anyhow!("git commit 失败：{e}"))?;
+        let id = git(self.root, &["rev-parse", "HEAD"])?;
+        Ok(Committed { id: String::from_utf8_lossy(&id).trim().to_string(), subject: message.to_string() })
+    }
+}
+
 /// Runs git in a folder and gives its standard output.
-pub(crate) fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>> {
+fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>> {
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)
@@ -36,7 +85,7 @@ pub(crate) fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>> {
 }
 
 /// The commit a revision names, checked to be one.
-pub(crate) fn commit_of(root: &Path, rev: &str) -> Result<String> {
+fn commit_of(root: &Path, rev: &str) -> Result<String> {
     // A revision that looks like an option is not passed on as one.
     if rev.starts_with('-') || rev.trim().is_empty() {
         bail!("版本「{rev}」无效");
@@ -47,14 +96,14 @@ pub(crate) fn commit_of(root: &Path, rev: &str) -> Result<String> {
 }
 
 /// The repository's folder relative to the top of its git work tree ("" at the top), with `/`.
-pub(crate) fn prefix(root: &Path) -> Result<String> {
+fn prefix(root: &Path) -> Result<String> {
     let out =
         git(root, &["rev-parse", "--show-prefix"]).map_err(|e| anyhow!("{} 不在 git 仓库中：{e}", root.display()))?;
     Ok(String::from_utf8_lossy(&out).trim().to_string())
 }
 
 /// The repository as it was at `rev`.
-pub(crate) fn checkout(root: &Path, rev: &str) -> Result<Revision> {
+fn checkout(root: &Path, rev: &str) -> Result<Revision> {
     let commit = commit_of(root, rev)?;
     let prefix = prefix(root)?;
     let tree = if prefix.is_empty() { commit.clone() } else { format!("{commit}:{}", prefix.trim_end_matches('/')) };
@@ -86,8 +135,8 @@ pub(crate) fn checkout(root: &Path, rev: &str) -> Result<Revision> {
     if !unpacked.status.success() {
         bail!("无法展开版本 {rev}：{}", String::from_utf8_lossy(&unpacked.stderr).trim());
     }
-    if !dir.path().join(crate::load::SETTINGS_FILE).is_file() {
-        bail!("版本 {rev} 中没有 {}：那时这里还不是案件库", crate::load::SETTINGS_FILE);
+    if !dir.path().join(SETTINGS_FILE).is_file() {
+        bail!("版本 {rev} 中没有 {}：那时这里还不是案件库", SETTINGS_FILE);
     }
     Ok(Revision { dir, commit })
 }
@@ -104,7 +153,7 @@ pub(crate) struct Commit {
 
 /// Every committed version of a file, oldest first, following renames: the
 /// commit and the file's text then (`None` where the commit deleted it).
-pub(crate) fn file_history(root: &Path, rel: &str) -> Result<Vec<(Commit, Option<String>)>> {
+fn file_history(root: &Path, rel: &str) -> Result<Vec<(Commit, Option<String>)>> {
     let log = git(
         root,
         &[

@@ -1,0 +1,167 @@
+//! New meetings and cases: their ids from the patterns in `qinqing.yaml`,
+//! their files placed in the repository's folders, checked before they are written.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::{NotFound, Outcome, Refusal, Session, Thing, Written};
+use crate::diag::closest;
+use crate::edit::create::{case_text, meeting_text, NewCase, NewMeeting};
+use crate::edit::{self, Edit};
+use crate::model::ids::Pattern;
+use crate::model::{Channel, Enterprise, Handling, Meeting, Named};
+use crate::render::file_stem;
+
+/// A request for a new meeting.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct MeetingRequest {
+    pub(crate) title: String,
+    pub(crate) date: Option<NaiveDate>,
+    pub(crate) theme: Option<String>,
+    pub(crate) level: Option<String>,
+    pub(crate) organiser: Option<String>,
+    pub(crate) session: Option<u32>,
+    pub(crate) hosts: Vec<String>,
+    pub(crate) enterprises: Vec<String>,
+    /// Its id (default: the next of `ids.meeting`).
+    pub(crate) id: Option<String>,
+    /// Its folder's name (default: 第N期恳谈会, or the id).
+    pub(crate) folder: Option<String>,
+    pub(crate) dry_run: bool,
+}
+
+/// A request for a new case.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CaseRequest {
+    pub(crate) title: String,
+    pub(crate) enterprise: Option<Enterprise>,
+    /// When received (default: the meeting's date).
+    pub(crate) received: Option<NaiveDate>,
+    pub(crate) channel: Option<Channel>,
+    /// The meeting it was raised at: the case goes into its folder.
+    pub(crate) meeting: Option<String>,
+    pub(crate) level: Option<String>,
+    pub(crate) category: Option<String>,
+    pub(crate) handling: Option<Handling>,
+    pub(crate) tags: Vec<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) dry_run: bool,
+}
+
+/// A new file: what it holds and whether it was written.
+#[derive(Debug)]
+pub(crate) struct Created {
+    /// The new meeting's or case's id.
+    pub(crate) id: String,
+    /// The file.
+    pub(crate) written: Written,
+}
+
+/// Creates a meeting's folder and `meeting.yaml`.
+pub(crate) fn meeting(session: &mut Session, r: MeetingRequest) -> Outcome<Created> {
+    let Some(date) = r.date else { return Err(Refusal::field("date", "缺少会议日期").into()) };
+    if r.title.trim().is_empty() {
+        return Err(Refusal::field("title", "会议名称不能为空").into());
+    }
+    let ledger = session.ledger();
+    let id = match r.id {
+        Some(id) => id,
+        None => pattern(&ledger.settings.ids.meeting)?
+            .next(date.year(), ledger.meetings.iter().map(|m| m.id.value.as_str())),
+    };
+    let folder = folder_name(&r.folder.unwrap_or_else(|| match r.session {
+        Some(n) => format!("第{n}期恳谈会"),
+        None => id.clone(),
+    }));
+    let m = NewMeeting {
+        id: id.clone(),
+        title: r.title,
+        theme: r.theme,
+        date: Some(date),
+        level: r.level,
+        organiser: r.organiser,
+        session: r.session.map(|n| n.to_string()),
+        hosts: r.hosts,
+        enterprises: r.enterprises,
+    };
+    let rel = format!("cases/{}/{folder}/meeting.yaml", date.year());
+    let edit = edit::new_file(session.scope(), &rel, meeting_text(&m))?;
+    finish(session, id, edit, r.dry_run)
+}
+
+/// Creates a case file, numbered after every id in use that year.
+pub(crate) fn case(session: &mut Session, r: CaseRequest) -> Outcome<Created> {
+    if r.title.trim().is_empty() {
+        return Err(Refusal::field("title", "问题标题不能为空").into());
+    }
+    let meeting = match &r.meeting {
+        Some(id) => Some(find_meeting(session, id)?),
+        None => None,
+    };
+    let Some(received) = r.received.or(meeting.and_then(|m| m.date)) else {
+        return Err(Refusal::field("received", "请写收到日期（或放进一期恳谈会）").into());
+    };
+    let ledger = session.ledger();
+    let id =
+        pattern(&ledger.settings.ids.case)?.next(received.year(), ledger.cases.iter().map(|c| c.id.value.as_str()));
+    let folder = match (meeting, r.channel) {
+        (Some(m), _) => m.folder().to_string(),
+        (None, Some(c)) => format!("cases/{}/{}", received.year(), c.zh()),
+        (None, None) => format!("cases/{}/其他渠道", received.year()),
+    };
+    let in_meeting = meeting.is_some();
+    let c = NewCase {
+        id: id.clone(),
+        title: r.title,
+        enterprise: r.enterprise,
+        // A case in a meeting's folder takes the meeting's date unless told otherwise.
+        received: if in_meeting { r.received } else { Some(received) },
+        channel: r.channel.filter(|_| !in_meeting).map(Named::key),
+        meeting: None,
+        level: r.level,
+        category: r.category,
+        handling: r.handling.map(Named::key),
+        tags: r.tags,
+        description: r.description,
+        source: None,
+        assigned: None,
+    };
+    let edit = edit::new_file(session.scope(), &format!("{folder}/{id}.yaml"), case_text(&c))?;
+    finish(session, id, edit, r.dry_run)
+}
+
+/// The meeting with this id, or what it is not found as.
+pub(crate) fn find_meeting<'s>(session: &'s Session, id: &str) -> Result<&'s Meeting, NotFound> {
+    let ledger = session.ledger();
+    ledger.meeting(id).ok_or_else(|| NotFound {
+        thing: Thing::Meeting,
+        id: id.to_string(),
+        nearest: closest(id, ledger.meetings.iter().map(|m| m.id.value.as_str())).map(str::to_string),
+    })
+}
+
+pub(super) fn pattern(text: &str) -> Result<Pattern, Refusal> {
+    Pattern::parse(text).ok_or_else(|| Refusal::request(format!("编号格式「{text}」无效")))
+}
+
+/// A folder name that stays one folder.
+fn folder_name(s: &str) -> String {
+    let name = file_stem(&[s.trim()]).replace("..", "_");
+    if name.is_empty() || name.starts_with('.') {
+        format!("_{name}")
+    } else {
+        name
+    }
+}
+
+/// Checks the new file against the ledger, then writes it (unless a dry run).
+fn finish(session: &mut Session, id: String, edit: Edit, dry_run: bool) -> Outcome<Created> {
+    let edits = vec![edit];
+    let problems = session.verdict(&edits);
+    if !problems.is_empty() {
+        return Err(Refusal::Invalid { files: vec![edits[0].rel.clone()], diagnostics: problems }.into());
+    }
+    if !dry_run {
+        session.write(&edits)?;
+    }
+    Ok(Created { id, written: Written { edits, applied: !dry_run, commit: None } })
+}

@@ -1,0 +1,123 @@
+//! Documents (`render`): drafts, or issued with numbers from the register and
+//! recorded in the cases they cover.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::anyhow;
+use chrono::NaiveDate;
+
+use super::{require_no_errors, Open, Outcome, Session};
+use crate::model::rule::NoticeKind;
+use crate::model::{DocKind, Named};
+use crate::render::batch::{generate, Generated, Job};
+use crate::render::plan::Selection;
+use crate::render::{register, Format};
+use crate::report::period::{self, parse_period};
+
+/// A request for documents of one kind.
+#[derive(Debug, Clone)]
+pub(crate) struct Render {
+    pub(crate) kind: DocKind,
+    pub(crate) meeting: Option<String>,
+    pub(crate) case: Option<String>,
+    pub(crate) from: Option<NaiveDate>,
+    pub(crate) to: Option<NaiveDate>,
+    pub(crate) period: Option<String>,
+    pub(crate) dept: Option<String>,
+    pub(crate) formats: Vec<Format>,
+    pub(crate) as_of: Option<NaiveDate>,
+    pub(crate) issue: bool,
+    pub(crate) reissue: bool,
+    pub(crate) out: Option<PathBuf>,
+}
+
+/// What a render made.
+pub(crate) struct Rendered {
+    /// The date the documents are dated and looked at.
+    pub(crate) as_of: NaiveDate,
+    /// The repository root (files are shown relative to it).
+    pub(crate) root: PathBuf,
+    /// The documents, or `None` when the kind called for nothing.
+    pub(crate) generated: Option<Generated>,
+    /// When nothing was called for: the notices already covering overdue clocks, in words.
+    pub(crate) covered: Vec<String>,
+}
+
+/// Makes the documents of a request.
+pub(crate) fn render(start: &Path, r: Render) -> Outcome<Rendered> {
+    // An issuing run holds the register from before it reads the repository until its numbers are
+    // recorded: a second run waits, then sees what the first issued.
+    let root = crate::load::find_root(start)?;
+    let _lock = if r.issue { Some(register::Lock::take(&crate::fsx::Scope::new(&root))?) } else { None };
+    let session = Session::open(start, Open::full())?;
+    let repository = session.ledger();
+    let today = session.date(None);
+    let mut as_of = r.as_of.unwrap_or(today);
+    require_no_errors(session.checked(), "为免公文出错，未生成任何文书")?;
+    let mut sel = Selection {
+        meeting: r.meeting,
+        case: r.case,
+        from: r.from,
+        to: r.to,
+        dept: r.dept.as_deref().map(|d| repository.department_name(d)),
+        period_label: None,
+        reissue: r.reissue,
+    };
+    if r.kind == DocKind::Bulletin {
+        // A bulletin is about a period, looked at on its last day (or today if sooner), as `report` does.
+        let p = period::resolve(r.period.as_deref(), r.from, r.to, r.as_of, today)?;
+        (sel.from, sel.to, sel.period_label, as_of) = (Some(p.from), Some(p.to), Some(p.label), p.as_of);
+    } else if let Some(p) = &r.period {
+        let (from, to, label) =
+            parse_period(p).ok_or_else(|| anyhow!("期间「{p}」无法识别，请写 2026-06、2026-Q2 或 2026"))?;
+        sel.from.get_or_insert(from);
+        sel.to.get_or_insert(to);
+        sel.period_label = Some(label);
+    }
+    // Only a document that may show contacts reads the ledger itself; any other, the published copy.
+    let published;
+    let ledger = if r.kind.spec().shows_contacts {
+        repository
+    } else {
+        published = repository.published();
+        &published
+    };
+    let snapshot = ledger.as_of(as_of);
+    let out_dir = r.out.unwrap_or_else(|| repository.root.join("output").join(r.kind.key()));
+    let job = Job {
+        kind: r.kind,
+        sel: &sel,
+        as_of,
+        formats: &r.formats,
+        out_dir: &out_dir,
+        issue: r.issue,
+        scope: session.scope(),
+    };
+    let generated = generate(&snapshot, &job, None)?;
+    let covered =
+        if generated.is_none() && r.kind == DocKind::Supervision { covered_by_notices(&snapshot) } else { Vec::new() };
+    Ok(Rendered { as_of, root: repository.root.clone(), generated, covered })
+}
+
+/// Which notices cover the overdue clocks that called for supervision.
+fn covered_by_notices(snapshot: &crate::check::Snapshot) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in snapshot.overdue() {
+        if !c.called.contains(&NoticeKind::Supervision) {
+            continue;
+        }
+        for (kind, at) in &c.issued {
+            let Some(e) = c.case.timeline.get(*at) else { continue };
+            out.push(format!(
+                "{} {}（超期 {} 天）已于 {} {}：{}；确需再发请加 --reissue",
+                c.case.id.value,
+                c.rule.title,
+                c.days.unwrap_or(0),
+                e.date,
+                kind.zh(),
+                e.doc().unwrap_or("未写文号")
+            ));
+        }
+    }
+    out
+}

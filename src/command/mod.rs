@@ -1,0 +1,234 @@
+//! The command stage: every operation a front end offers — record an event,
+//! create a case or a meeting, import a list, issue documents, show a case —
+//! as a function of a typed request on a [`Session`], returning a typed
+//! outcome. The command line parses flags into requests, prints outcomes and
+//! maps them to exit codes; a server maps the same outcomes to HTTP.
+//!
+//! Nothing here prints: what a front end shows is in the outcome, and what
+//! happens while a command runs (progress, a font notice) reaches it through
+//! the [`Notices`] it passes in.
+
+pub(crate) mod bench;
+pub(crate) mod build;
+pub(crate) mod create;
+pub(crate) mod documents;
+pub(crate) mod export;
+pub(crate) mod import;
+pub(crate) mod init;
+pub(crate) mod list;
+pub(crate) mod notify;
+pub(crate) mod record;
+pub(crate) mod review;
+pub(crate) mod session;
+pub(crate) mod show;
+
+use anyhow::Error;
+
+use crate::diag::Diagnostic;
+use crate::edit::Edit;
+
+pub(crate) use session::{Open, Session};
+
+/// Why a command did not do what it was asked, in terms a front end can
+/// show at the right place: a not-found id with its nearest, a value at its
+/// field, the diagnostics the write would have brought.
+#[derive(Debug)]
+pub(crate) enum Refusal {
+    /// No case or meeting has this id.
+    NotFound(NotFound),
+    /// A value of the request is missing or makes no sense (a field, and why).
+    Request {
+        /// The request's field (a flag's or a form field's name), when there is one.
+        field: Option<&'static str>,
+        /// What is wrong, in Chinese.
+        message: String,
+    },
+    /// The repository has errors, and what the command makes could be wrong.
+    RepositoryErrors {
+        /// What is refused: 不生成公文.
+        doing: &'static str,
+        /// The errors, at their file, line and column.
+        diagnostics: Vec<Diagnostic>,
+    },
+    /// The edits would bring errors into the repository: nothing was written.
+    Invalid {
+        /// The files the refused write would have changed.
+        files: Vec<String>,
+        /// The errors, at their file, line and column.
+        diagnostics: Vec<Diagnostic>,
+    },
+}
+
+impl Refusal {
+    /// A request refused for one field.
+    pub(crate) fn field(field: &'static str, message: impl Into<String>) -> Refusal {
+        Refusal::Request { field: Some(field), message: message.into() }
+    }
+
+    /// A request refused as a whole.
+    pub(crate) fn request(message: impl Into<String>) -> Refusal {
+        Refusal::Request { field: None, message: message.into() }
+    }
+}
+
+/// What was looked for and not found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NotFound {
+    /// A case or a meeting.
+    pub(crate) thing: Thing,
+    /// The id asked for.
+    pub(crate) id: String,
+    /// The nearest id there is, for a hint.
+    pub(crate) nearest: Option<String>,
+}
+
+/// What kind of thing an id names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Thing {
+    /// A case.
+    Case,
+    /// A meeting.
+    Meeting,
+}
+
+impl std::fmt::Display for NotFound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let what = match self.thing {
+            Thing::Case => "案件",
+            Thing::Meeting => "恳谈会",
+        };
+        write!(f, "找不到{what}「{}」", self.id)?;
+        match &self.nearest {
+            Some(n) => write!(f, "；是否为「{n}」？"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A command that did not complete: refused (nothing written), or failed
+/// (the disk, git, a file that changed under it).
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// Refused before anything was written.
+    Refused(Refusal),
+    /// Failed; the message says why.
+    Failed(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Failure {
+        Failure::Failed(e)
+    }
+}
+
+impl From<Refusal> for Failure {
+    fn from(r: Refusal) -> Failure {
+        Failure::Refused(r)
+    }
+}
+
+impl From<NotFound> for Failure {
+    fn from(n: NotFound) -> Failure {
+        Failure::Refused(Refusal::NotFound(n))
+    }
+}
+
+/// What a command gives back, or why it did not.
+pub(crate) type Outcome<T> = Result<T, Failure>;
+
+/// A write: the edits planned, and whether they were written and committed.
+#[derive(Debug)]
+pub(crate) struct Written {
+    /// Each file's edit, in the order written.
+    pub(crate) edits: Vec<Edit>,
+    /// Whether the files were written (false for a dry run).
+    pub(crate) applied: bool,
+    /// The commit made, when one was asked for.
+    pub(crate) commit: Option<crate::git::Committed>,
+}
+
+/// Every clock as of a date, and the repository's problems: `check`.
+pub(crate) fn check(session: &Session, as_of: Option<chrono::NaiveDate>) -> crate::check::CheckReport<'_> {
+    crate::check::report(session.checked(), session.date(as_of))
+}
+
+/// The figures of a period (`report`); the repository must have no errors.
+pub(crate) fn figures(
+    session: &Session,
+    period: &crate::report::period::Period,
+) -> Outcome<crate::report::figures::Report> {
+    require_no_errors(session.checked(), "统计数字会不完整，未输出")?;
+    crate::timing::mark("validate");
+    let report = crate::report::figures::compute(&session.ledger().as_of(period.as_of), period.from, period.to);
+    crate::timing::mark("figures");
+    Ok(report)
+}
+
+/// Refuses to go on with a repository that has errors: a document, sheet or
+/// reminder made from it could be wrong.
+pub(crate) fn require_no_errors(checked: &crate::check::Checked, doing: &'static str) -> Result<(), Refusal> {
+    let errors: Vec<Diagnostic> = checked.errors().cloned().collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Refusal::RepositoryErrors { doing, diagnostics: errors })
+    }
+}
+
+/// What happens while a command runs, for the front end to show as it goes.
+pub(crate) trait Notices: Send {
+    /// A note for the user (an encoding detected, a font substituted).
+    fn note(&mut self, message: &str);
+    /// A piece of what the command produces, as it is produced (a preview).
+    fn output(&mut self, text: &str);
+}
+
+/// Notices printed as they come, to standard error (the command line).
+pub(crate) struct ToStderr;
+
+impl Notices for ToStderr {
+    fn note(&mut self, message: &str) {
+        eprintln!("{message}");
+    }
+
+    fn output(&mut self, text: &str) {
+        print!("{text}");
+    }
+}
+
+/// Notices nobody shows (tests, a server request that returns the outcome).
+#[cfg(test)]
+pub(crate) struct Quiet;
+
+#[cfg(test)]
+impl Notices for Quiet {
+    fn note(&mut self, _: &str) {}
+
+    fn output(&mut self, _: &str) {}
+}
+
+/// Writes a file into a folder a command was told to write into (`schema --out`).
+pub(crate) fn write_into(dir: &std::path::Path, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
+    crate::fsx::Scope::new(dir).replace(&dir.join(name), bytes)
+}
+
+/// Writes a file a command was told to write (a report, a template, a
+/// schema) atomically; an existing file is kept unless `force`.
+pub(crate) fn write_output(
+    scope: &crate::fsx::Scope,
+    path: &std::path::Path,
+    bytes: &[u8],
+    force: bool,
+) -> anyhow::Result<()> {
+    if force {
+        scope.replace(path, bytes)
+    } else {
+        scope.write_new(path, bytes).map_err(|e| {
+            if path.exists() {
+                anyhow::anyhow!("{} 已存在，未覆盖；如需覆盖请加 --force", path.display())
+            } else {
+                e
+            }
+        })
+    }
+}

@@ -1,0 +1,187 @@
+//! The day's reminders (`notify`) to each department and the office, on
+//! their configured channels, with a record of what was sent so a second run
+//! the same day sends nothing twice.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::{require_no_errors, Notices, Outcome, Session};
+use crate::fsx::Scope;
+use crate::model::notify::Channel;
+use crate::output::notify::{send, Patience};
+use crate::report::digest::{digests, Digest};
+
+/// A request to remind.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Notify {
+    /// The date the clocks are looked at.
+    pub(crate) as_of: Option<NaiveDate>,
+    /// Send (else only preview, through the notices' output).
+    pub(crate) send: bool,
+    /// The record of what was sent (default `.qinqing-cache/notify-sent.json`).
+    pub(crate) state: Option<PathBuf>,
+}
+
+/// What a run sent.
+#[derive(Debug)]
+pub(crate) struct Notified {
+    pub(crate) as_of: NaiveDate,
+    /// Whether it sent (else previewed).
+    pub(crate) sent: bool,
+    pub(crate) delivered: usize,
+    pub(crate) failed: usize,
+    /// Digests with nothing new today.
+    pub(crate) unchanged: usize,
+    /// Recipients without a channel.
+    pub(crate) unconfigured: Vec<String>,
+}
+
+/// What has been sent: one entry per recipient, channel and day, with the clocks and stages it covered.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Sent {
+    version: u32,
+    sent: Vec<SentEntry>,
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
+struct SentEntry {
+    date: NaiveDate,
+    recipient: String,
+    channel: String,
+    /// `case/rule/start@stage`.
+    items: Vec<String>,
+}
+
+/// How many days of the record are kept.
+const KEEP_DAYS: i64 = 31;
+
+fn channel_name(c: &Channel) -> &'static str {
+    match c {
+        Channel::WeCom { .. } => "企业微信",
+        Channel::DingTalk { .. } => "钉钉",
+        Channel::Feishu { .. } => "飞书",
+        Channel::Webhook { .. } => "webhook",
+        Channel::Email { .. } => "邮件",
+    }
+}
+
+/// The record of what was sent. A missing one is empty; a damaged or oversized one is set
+/// aside with a word (reminders may then be sent again today), never trusted in part.
+fn read_state(scope: &Scope, path: &Path, notices: &mut dyn Notices) -> Sent {
+    const MAX_BYTES: u64 = 4 * 1024 * 1024;
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.len() > MAX_BYTES) {
+        notices.note(&format!("注意：{} 超过 4 MB，不是 qinqing 写的发送记录，按今天尚未发送处理。", path.display()));
+        return Sent::default();
+    }
+    match scope.read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+            notices.note(&format!("注意：发送记录 {} 已损坏（{e}），按今天尚未发送处理。", path.display()));
+            Sent::default()
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Sent::default(),
+        Err(e) => {
+            notices.note(&format!("注意：无法读取发送记录 {}（{e}），按今天尚未发送处理。", path.display()));
+            Sent::default()
+        }
+    }
+}
+
+/// Sends (or previews) the day's digests; the repository must have no errors.
+pub(crate) fn notify(session: Session, request: Notify, notices: &mut dyn Notices) -> Outcome<Notified> {
+    require_no_errors(session.checked(), "为免提醒出错，未发送")?;
+    let as_of = session.date(request.as_of);
+    let scope = session.scope().clone();
+    // Digests name enterprises, never contacts: made from the published ledger.
+    let ledger = session.into_ledger().into_published();
+    let settings = &ledger.settings;
+    let sending = request.send;
+    let snapshot = ledger.as_of(as_of);
+    let all = digests(&snapshot);
+    let state_path = request.state.unwrap_or_else(|| crate::load::cache::dir(&ledger.root).join("notify-sent.json"));
+    let mut state = read_state(&scope, &state_path, notices);
+    state.version = 1;
+    state.sent.retain(|e| (as_of - e.date).num_days() < KEEP_DAYS);
+    let patience = Patience::from_env();
+    let office = settings.organization_short.as_str();
+    let (mut delivered, mut failed, mut unchanged, mut unconfigured) = (0, 0, 0, Vec::new());
+    for digest in &all {
+        let channels: &[Channel] = if digest.office {
+            &settings.notify.office
+        } else {
+            settings
+                .notify
+                .departments
+                .iter()
+                // `check` made each name the department's full name (or reported it).
+                .find(|(name, _)| name.value == digest.recipient)
+                .map_or(&settings.notify.default[..], |(_, c)| &c[..])
+        };
+        if channels.is_empty() {
+            unconfigured.push(digest.recipient.clone());
+            continue;
+        }
+        for channel in channels {
+            let key = channel.key().to_string();
+            let done: Vec<&String> = state
+                .sent
+                .iter()
+                .filter(|e| e.date == as_of && e.recipient == digest.recipient && e.channel == key)
+                .flat_map(|e| &e.items)
+                .collect();
+            let tag = |i: &crate::report::digest::Item| format!("{}@{:?}", i.key, i.stage);
+            let new: Vec<_> = digest.items.iter().filter(|i| !done.contains(&&tag(i))).cloned().collect();
+            // The office's digest goes once a day, whole; a department's carries what it has not had today.
+            let nothing_new = if digest.office { !done.is_empty() } else { new.is_empty() };
+            if nothing_new {
+                unchanged += 1;
+                continue;
+            }
+            let part = Digest { items: if digest.office { digest.items.clone() } else { new }, ..digest.clone() };
+            let text = part.text(office, as_of, digest.office.then_some(&all[..]));
+            let subject = format!("【{office}】{}：办理时限提醒（截至{as_of}）", digest.recipient);
+            if !sending {
+                notices.output(&format!("→ {}（{}）\n{text}\n", digest.recipient, channel_name(channel)));
+                continue;
+            }
+            let extra = serde_json::json!({ "recipient": digest.recipient, "as_of": as_of, "items": part.items });
+            let outcome = send(channel, settings.notify.smtp.as_ref(), &subject, &text, &extra, patience);
+            match outcome.error {
+                None => {
+                    delivered += 1;
+                    notices.note(&format!(
+                        "已发送：{}（{}）{}项",
+                        digest.recipient,
+                        channel_name(channel),
+                        part.items.len()
+                    ));
+                    let mut items: Vec<String> = part.items.iter().map(tag).collect();
+                    items.push(format!("digest@{as_of}"));
+                    state.sent.push(SentEntry {
+                        date: as_of,
+                        recipient: digest.recipient.clone(),
+                        channel: key,
+                        items,
+                    });
+                }
+                Some(e) => {
+                    failed += 1;
+                    notices.note(&format!(
+                        "发送失败：{}（{}），试了{}次：{e}",
+                        digest.recipient,
+                        channel_name(channel),
+                        outcome.attempts
+                    ));
+                }
+            }
+        }
+    }
+    if sending {
+        scope.replace(
+            &state_path,
+            (serde_json::to_string_pretty(&state).map_err(anyhow::Error::from)? + "\n").as_bytes(),
+        )?;
+    }
+    Ok(Notified { as_of, sent: sending, delivered, failed, unchanged, unconfigured })
+}

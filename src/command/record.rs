@@ -1,0 +1,193 @@
+//! Recording one timeline entry in one or more cases: the request names the
+//! kind, the cases and the values of the kind's declared fields; the entry is
+//! planned in each file, checked against the ledger, written all or none and
+//! committed when asked.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+
+use super::{NotFound, Outcome, Refusal, Session, Thing, Written};
+use crate::diag::closest;
+use crate::edit::{self, FieldValue, NewEvent};
+use crate::model::event::Targets;
+use crate::model::field::{Field, Need, Ty};
+use crate::model::{Case, EventType, Named, Status};
+
+/// Which cases an entry goes into.
+#[derive(Debug, Clone)]
+pub(crate) enum Cases {
+    /// These ids (one named twice is recorded once).
+    Ids(Vec<String>),
+    /// Every case of this meeting not yet assigned as of the date.
+    UnassignedOf(String),
+}
+
+/// A request to record an entry.
+#[derive(Debug, Clone)]
+pub(crate) struct Record {
+    /// The kind of entry.
+    pub(crate) kind: EventType,
+    /// The cases to record it in.
+    pub(crate) cases: Cases,
+    /// Its date (default: today).
+    pub(crate) date: Option<NaiveDate>,
+    /// The values of its fields, by key, as the front end read them.
+    pub(crate) values: Vec<(&'static str, FieldValue)>,
+    /// Only plan: nothing is written.
+    pub(crate) dry_run: bool,
+    /// Commit the written files with git.
+    pub(crate) commit: bool,
+}
+
+/// What was recorded.
+#[derive(Debug)]
+pub(crate) struct Recorded {
+    /// The cases, in the order written.
+    pub(crate) ids: Vec<String>,
+    /// The kind recorded.
+    pub(crate) kind: EventType,
+    /// The files and whether they were written.
+    pub(crate) written: Written,
+}
+
+/// Records the entry in each case: plans the edits, checks them against the
+/// ledger, and writes them only if none brings an error.
+pub(crate) fn record(session: &mut Session, request: Record) -> Outcome<Recorded> {
+    let Record { kind, cases, date, values, dry_run, commit } = request;
+    let spec = kind.spec();
+    let fields = declared_values(kind, values)?;
+    let date = session.date(date);
+    let ledger = session.ledger();
+    let ids = match cases {
+        Cases::Ids(mut ids) => {
+            let mut seen = HashSet::new();
+            ids.retain(|id| seen.insert(id.clone()));
+            if ids.is_empty() {
+                return Err(Refusal::field("ids", "请写案件编号").into());
+            }
+            if spec.recording.is_some_and(|r| r.targets == Targets::One) && ids.len() > 1 {
+                return Err(Refusal::field("ids", format!("「{}」一次只记一件案件", kind.zh())).into());
+            }
+            ids
+        }
+        Cases::UnassignedOf(meeting) => unassigned_of_meeting(session, &meeting, date)?,
+    };
+    // Departments are written by their full names, whatever short name or alias was typed.
+    let fields: Vec<(&'static str, FieldValue)> = fields
+        .into_iter()
+        .map(|(field, value)| {
+            let value = match (field.ty, value) {
+                (Ty::Department, FieldValue::Text(t)) => FieldValue::Text(ledger.department_name(&t)),
+                (Ty::Departments, FieldValue::List(l)) => {
+                    FieldValue::List(l.iter().map(|d| ledger.department_name(d)).collect())
+                }
+                (_, other) => other,
+            };
+            (field.name, value)
+        })
+        .collect();
+    let mut edits = Vec::with_capacity(ids.len());
+    for id in &ids {
+        let case = find_case(session, id)?;
+        let event = NewEvent { date, kind, fields: fields.clone() };
+        edits.push(edit::add_event(session.scope(), &case.file, &event)?);
+    }
+    let problems = session.verdict(&edits);
+    if !problems.is_empty() {
+        let files = edits.iter().map(|e| e.rel.clone()).collect();
+        return Err(Refusal::Invalid { files, diagnostics: problems }.into());
+    }
+    if dry_run {
+        return Ok(Recorded { ids, kind, written: Written { edits, applied: false, commit: None } });
+    }
+    session.write(&edits)?;
+    let commit = if commit {
+        let files: Vec<&str> = edits.iter().map(|e| e.rel.as_str()).collect();
+        Some(session.git().commit(&files, &subject(&ids, kind, &fields))?)
+    } else {
+        None
+    };
+    Ok(Recorded { ids, kind, written: Written { edits, applied: true, commit } })
+}
+
+/// The case with this id, or what it is not found as (with the nearest id).
+pub(crate) fn find_case<'s>(session: &'s Session, id: &str) -> Result<&'s Case, NotFound> {
+    let ledger = session.ledger();
+    ledger.case(id).ok_or_else(|| NotFound {
+        thing: Thing::Case,
+        id: id.to_string(),
+        nearest: closest(id, ledger.cases.iter().map(|c| c.id.value.as_str())).map(str::to_string),
+    })
+}
+
+/// The values given, each matched to its declared field; a value for a field
+/// the kind does not have is refused (a front end never drops what it was given),
+/// and a field the kind needs when recorded must have one.
+fn declared_values(
+    kind: EventType,
+    values: Vec<(&'static str, FieldValue)>,
+) -> Result<Vec<(&'static Field, FieldValue)>, Refusal> {
+    let spec = kind.spec();
+    let mut out = Vec::with_capacity(values.len());
+    for (key, value) in values {
+        let Some(field) = spec.fields.iter().find(|f| f.name == key && !matches!(f.name, "date" | "event")) else {
+            return Err(Refusal::field(key, format!("「{}」没有「{key}」这一项", kind.zh())));
+        };
+        let empty = match &value {
+            FieldValue::Text(t) => t.trim().is_empty(),
+            FieldValue::List(l) => l.iter().all(|v| v.trim().is_empty()),
+            FieldValue::Date(_) | FieldValue::Named(..) => false,
+        };
+        let value = match value {
+            FieldValue::List(l) => {
+                FieldValue::List(l.into_iter().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect())
+            }
+            other => other,
+        };
+        // A value given but empty is refused, never dropped.
+        if empty {
+            return Err(Refusal::field(field.name, format!("{}不能为空", field.doc)));
+        }
+        out.push((field, value));
+    }
+    if let Some(missing) = spec
+        .fields
+        .iter()
+        .filter(|f| !matches!(f.name, "date" | "event"))
+        .find(|f| f.when_recorded != Need::Optional && !out.iter().any(|(g, _)| g.name == f.name))
+    {
+        return Err(Refusal::field(missing.name, format!("缺少{}", missing.doc)));
+    }
+    // Written in the order the kind declares its fields.
+    out.sort_by_key(|(f, _)| spec.fields.iter().position(|g| g.name == f.name));
+    Ok(out)
+}
+
+/// The cases of a meeting not yet assigned as of the date.
+fn unassigned_of_meeting(session: &Session, meeting: &str, as_of: NaiveDate) -> Outcome<Vec<String>> {
+    let ledger = session.ledger();
+    if ledger.meeting(meeting).is_none() {
+        let nearest = closest(meeting, ledger.meetings.iter().map(|m| m.id.value.as_str())).map(str::to_string);
+        return Err(NotFound { thing: Thing::Meeting, id: meeting.to_string(), nearest }.into());
+    }
+    let ids: Vec<String> = ledger
+        .cases_as_of(as_of)
+        .filter(|c| c.meeting.as_ref().is_some_and(|m| m.value == meeting))
+        .filter(|c| matches!(c.status_as_of(as_of), Status::Received | Status::Returned))
+        .map(|c| c.id.value.clone())
+        .collect();
+    if ids.is_empty() {
+        return Err(Refusal::field("meeting", format!("恳谈会「{meeting}」没有尚未交办的案件")).into());
+    }
+    Ok(ids)
+}
+
+/// A commit subject a reviewer can read: the case, what was recorded, its first value.
+fn subject(ids: &[String], kind: EventType, fields: &[(&'static str, FieldValue)]) -> String {
+    let what = fields.first().map(|(_, v)| v.words()).unwrap_or_default();
+    match ids {
+        [one] => format!("{one} {}{}", kind.zh(), if what.is_empty() { String::new() } else { format!("（{what}）") }),
+        many => format!("{} 等 {} 件 {}（{what}）", many[0], many.len(), kind.zh()),
+    }
+}
