@@ -196,17 +196,6 @@ impl Notices for ToStderr {
     }
 }
 
-/// Notices nobody shows (tests, a server request that returns the outcome).
-#[cfg(test)]
-pub(crate) struct Quiet;
-
-#[cfg(test)]
-impl Notices for Quiet {
-    fn note(&mut self, _: &str) {}
-
-    fn output(&mut self, _: &str) {}
-}
-
 /// Writes a file into a folder a command was told to write into (`schema --out`).
 pub(crate) fn write_into(dir: &std::path::Path, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
     crate::fsx::Scope::new(dir).replace(&dir.join(name), bytes)

@@ -166,3 +166,223 @@ fn read(root: &Path, open: Open) -> Result<Checked> {
 fn today(ledger: &Ledger) -> NaiveDate {
     chrono::Utc::now().with_timezone(&ledger.settings.timezone).date_naive()
 }
+
+#[cfg(test)]
+mod tests {
+    //! The verdict a write gets from the ledger's indexes is the one a full
+    //! check of the edited tree gives: random edits, valid and invalid, on a
+    //! copy of the demonstration repository, judged both ways.
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::edit::create::{case_text, NewCase};
+    use crate::edit::{FieldValue, NewEvent};
+    use crate::model::{EventType, Named};
+
+    /// A copy of the demonstration repository, opened once for every case of the property.
+    fn demo() -> &'static (tempfile::TempDir, Session) {
+        static DEMO: std::sync::OnceLock<(tempfile::TempDir, Session)> = std::sync::OnceLock::new();
+        DEMO.get_or_init(|| {
+            let dir = tempfile::tempdir().expect("a temporary folder");
+            let from = Path::new(env!("CARGO_MANIFEST_DIR"));
+            for entry in
+                walkdir::WalkDir::new(from.join("cases")).into_iter().chain(walkdir::WalkDir::new(from.join("rules")))
+            {
+                let entry = entry.expect("walk");
+                let rel = entry.path().strip_prefix(from).expect("inside");
+                if entry.file_type().is_dir() {
+                    std::fs::create_dir_all(dir.path().join(rel)).expect("mkdir");
+                } else {
+                    std::fs::copy(entry.path(), dir.path().join(rel)).expect("copy");
+                }
+            }
+            for file in ["qinqing.yaml", "departments.yaml"] {
+                std::fs::copy(from.join(file), dir.path().join(file)).expect("copy");
+            }
+            let session = Session::open(dir.path(), Open { cache: false, ..Open::slim() }).expect("the demo opens");
+            (dir, session)
+        })
+    }
+
+    const DEPARTMENTS: &[&str] = &["市交通运输局", "交通局", "市教育局", "市交通局", "不存在的局", "发改委", ""];
+    const RULES: &[&str] = &["reply", "assign", "redo", "no-such-rule"];
+    const KEYS: &[&str] = &[
+        "lead",
+        "co",
+        "by",
+        "to",
+        "from",
+        "rule",
+        "due",
+        "text",
+        "note",
+        "reason",
+        "result",
+        "rating",
+        "comment",
+        "decision",
+        "participants",
+        "doc",
+        "approved_by",
+        "bogus",
+    ];
+
+    /// One random edit of the demo: an entry appended to a case, a new case, or a new meeting.
+    #[derive(Debug, Clone)]
+    enum Change {
+        Append { case: usize, kind: usize, day: i64, fields: Vec<(usize, usize, i64)> },
+        NewCase { id: u8, meeting: u8, related: u8, level: u8, received: Option<i64>, folder: u8 },
+        NewMeeting { id: u8, level: u8, folder: u8 },
+    }
+
+    fn change() -> impl Strategy<Value = Change> {
+        prop_oneof![
+            // Mostly after every entry of the demo (an entry that may stand), sometimes anywhere.
+            4 => (0usize..64, 0usize..64, prop_oneof![3 => 180i64..400, 1 => -400i64..400], prop::collection::vec((0usize..64, 0usize..64, -30i64..60), 0..5))
+                .prop_map(|(case, kind, day, fields)| Change::Append { case, kind, day, fields }),
+            2 => (any::<u8>(), any::<u8>(), any::<u8>(), any::<u8>(), prop::option::of(-200i64..200), any::<u8>())
+                .prop_map(|(id, meeting, related, level, received, folder)| Change::NewCase { id, meeting, related, level, received, folder }),
+            1 => (any::<u8>(), any::<u8>(), any::<u8>()).prop_map(|(id, level, folder)| Change::NewMeeting { id, level, folder }),
+        ]
+    }
+
+    fn day(offset: i64) -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(2026, 6, 1).expect("a date") + chrono::Duration::days(offset)
+    }
+
+    /// The edit a change makes (`None` when it cannot be planned, as a command would refuse it).
+    fn plan(session: &Session, change: &Change, n: usize) -> Option<Edit> {
+        let ledger = session.ledger();
+        let meetings: Vec<&str> = ledger.meetings.iter().map(|m| m.id.value.as_str()).collect();
+        match change {
+            Change::Append { case, kind, day: d, fields } => {
+                let case = &ledger.cases[case % ledger.cases.len()];
+                let kind = EventType::ALL[kind % EventType::ALL.len()].0;
+                let mut written = Vec::new();
+                // Mostly the kind's own fields (an entry that reads), sometimes any key.
+                let own: Vec<&str> =
+                    kind.spec().fields.iter().map(|f| f.name).filter(|k| !matches!(*k, "date" | "event")).collect();
+                for (key, value, offset) in fields {
+                    let key =
+                        if key % 5 != 0 && !own.is_empty() { own[key % own.len()] } else { KEYS[key % KEYS.len()] };
+                    if written.iter().any(|(k, _)| *k == key) {
+                        continue;
+                    }
+                    let value = match key {
+                        "due" => FieldValue::Date(day(d + offset)),
+                        "rule" => FieldValue::Text(RULES[value % RULES.len()].to_string()),
+                        "result" => FieldValue::Named(["resolved", "bogus"][value % 2], "已解决"),
+                        "rating" => FieldValue::Named(["unsatisfied", "satisfied", "meh"][value % 3], "满意"),
+                        "co" | "to" | "participants" => {
+                            FieldValue::List(vec![DEPARTMENTS[value % DEPARTMENTS.len()].to_string()])
+                        }
+                        _ => FieldValue::Text(DEPARTMENTS[value % DEPARTMENTS.len()].to_string()),
+                    };
+                    written.push((key, value));
+                }
+                let event = NewEvent { date: day(*d), kind, fields: written };
+                crate::edit::add_event(session.scope(), &case.file, &event).ok()
+            }
+            Change::NewCase { id, meeting, related, level, received, folder } => {
+                let id = if id % 3 == 0 {
+                    ledger.cases[*id as usize % ledger.cases.len()].id.value.clone()
+                } else {
+                    format!("P-2026-{n}{id}")
+                };
+                let meeting_id = match meeting % 3 {
+                    0 => None,
+                    1 => Some(meetings[*meeting as usize % meetings.len()].to_string()),
+                    _ => Some("HZ-M-2026-99".to_string()),
+                };
+                let folder = match folder % 3 {
+                    0 => ledger.meetings[*folder as usize % ledger.meetings.len()].folder().to_string(),
+                    1 => "cases/2026/其他渠道".to_string(),
+                    _ => "cases/2026/新文件夹".to_string(),
+                };
+                let mut text = case_text(&NewCase {
+                    id: id.clone(),
+                    title: "园区道路".into(),
+                    received: received.map(day),
+                    level: [None, Some("city".to_string()), Some("区县".to_string()), Some("省级".to_string())]
+                        [*level as usize % 4]
+                        .clone(),
+                    meeting: meeting_id,
+                    ..NewCase::default()
+                });
+                if related % 2 == 1 {
+                    let other = if related % 4 == 1 {
+                        ledger.cases[*related as usize % ledger.cases.len()].id.value.clone()
+                    } else {
+                        "HZ-2026-0999".to_string()
+                    };
+                    text.push_str(&format!("related: [{other}]\n"));
+                }
+                crate::edit::new_file(session.scope(), &format!("{folder}/{id}.yaml"), text).ok()
+            }
+            Change::NewMeeting { id, level, folder } => {
+                let id = if id % 2 == 0 {
+                    meetings[*id as usize % meetings.len()].to_string()
+                } else {
+                    format!("HZ-M-2026-{}", 50 + u32::from(*id))
+                };
+                let level = ["city", "county", "国家级"][*level as usize % 3];
+                let text = format!("id: {id}\ntitle: 恳谈会\ndate: 2026-07-0{}\nlevel: {level}\n", 1 + folder % 9);
+                crate::edit::new_file(
+                    session.scope(),
+                    &format!("cases/2026/新会议{}/meeting.yaml", u32::from(folder % 4) + n as u32 * 4),
+                    text,
+                )
+                .ok()
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+        #[test]
+        fn the_ledger_judges_an_edit_as_a_full_check_does(changes in prop::collection::vec(change(), 1..4)) {
+            let (dir, session) = demo();
+            let mut edits: Vec<Edit> = Vec::new();
+            for (n, change) in changes.iter().enumerate() {
+                if let Some(edit) = plan(session, change, n) {
+                    // One edit per file, as a command makes them.
+                    if !edits.iter().any(|e| e.rel == edit.rel) {
+                        edits.push(edit);
+                    }
+                }
+            }
+            let full = crate::edit::check_edits(dir.path(), &edits).expect("a full check");
+            prop_assert_eq!(session.verdict(&edits), full);
+        }
+    }
+
+    #[test]
+    fn a_kind_of_each_refusal_is_seen() {
+        // The property is only as good as what it tries: each of these comes up.
+        let (dir, session) = demo();
+        let case = &session.ledger().cases[0];
+        let edit = |fields: Vec<(&'static str, FieldValue)>, date| {
+            let event = NewEvent { date, kind: EventType::Assigned, fields };
+            crate::edit::add_event(session.scope(), &case.file, &event).expect("planned")
+        };
+        let cases = [
+            (vec![("lead", FieldValue::Text("市交通局".into()))], day(200), "unknown-department"),
+            (
+                vec![("lead", FieldValue::Text("交通局".into())), ("bogus", FieldValue::Text("x".into()))],
+                day(200),
+                "unknown-field",
+            ),
+            (vec![], day(200), "missing-field"),
+            (vec![("lead", FieldValue::Text("交通局".into()))], day(-2700), "event-out-of-order"),
+        ];
+        for (fields, date, code) in cases {
+            let edits = [edit(fields, date)];
+            let verdict = session.verdict(&edits);
+            assert!(verdict.iter().any(|d| d.code == code), "{code}: {verdict:?}");
+            assert_eq!(verdict, crate::edit::check_edits(dir.path(), &edits).expect("a full check"));
+        }
+        assert_eq!(EventType::Assigned.key(), "assigned");
+    }
+}
