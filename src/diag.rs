@@ -51,6 +51,14 @@ pub(crate) struct Diagnostic {
     pub(crate) hint: Option<String>,
 }
 
+/// A diagnostic on one line, as every one-line message prints it:
+/// `file:line:column: message [code]`.
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}: {} [{}]", self.file, self.line, self.column, self.message, self.code)
+    }
+}
+
 impl Diagnostic {
     /// An error at a position.
     pub(crate) fn error(code: &str, file: &str, pos: Pos, message: impl Into<String>) -> Diagnostic {

@@ -27,7 +27,8 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let session = super::session(repo, Open::full())?;
     let p = args.period.resolve(&session)?;
     crate::timing::mark("load and validate");
-    match build(session, &p, &args.format, args.out, &mut ToStderr) {
+    let bar = super::ProgressBar::default();
+    match build(session, &p, &args.format, args.out, &mut ToStderr, &|p| bar.show(p)) {
         Ok(b) => {
             eprintln!(
                 "已生成网站 {}（{} 页）与 {} 个公文文件；截至 {}，超期未办 {} 项。用时 {:.1} 秒。",
@@ -42,7 +43,7 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         }
         Err(Failure::Refused(Refusal::RepositoryErrors { diagnostics, .. })) => {
             for d in diagnostics.iter().take(20) {
-                eprintln!("{}:{}:{}: {}", d.file, d.line, d.column, d.message);
+                eprintln!("{d}");
             }
             eprintln!("案件库有 {} 处错误，未生成公文和网站。请先运行 qinqing check 并改正。", diagnostics.len());
             Ok(2)

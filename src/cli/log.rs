@@ -6,19 +6,11 @@ use std::path::Path;
 
 use anyhow::Result;
 
+use super::Format;
 use crate::command::show::{log, Trail};
 use crate::command::Open;
 use crate::git::Commit;
 use crate::report::audit::{Step, LATE_RECORDING_DAYS};
-
-/// Output formats of `log`.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub(crate) enum Format {
-    /// 给人看的文本
-    Text,
-    /// JSON（"version": 1）
-    Json,
-}
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {

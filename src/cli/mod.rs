@@ -117,7 +117,7 @@ enum Command {
     BenchRender(bench::RenderArgs),
 }
 
-/// Output formats of `list` and `show`.
+/// Output formats of `list`, `show` and `log` (the others have their own sets).
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub(crate) enum Format {
     /// 给人看的文本
@@ -266,12 +266,43 @@ fn failed(failure: Failure, invalid: impl Fn(usize) -> String) -> Result<u8> {
         }
         Failure::Refused(Refusal::RepositoryErrors { doing, diagnostics }) => {
             for d in diagnostics.iter().take(5) {
-                eprintln!("{}:{}:{}: {} [{}]", d.file, d.line, d.column, d.message, d.code);
+                eprintln!("{d}");
             }
             if diagnostics.len() > 5 {
                 eprintln!("……另有 {} 处", diagnostics.len() - 5);
             }
             Err(anyhow::anyhow!("案件库有 {} 处错误，{doing}。请先运行 qinqing check 并改正", diagnostics.len()))
+        }
+    }
+}
+
+/// Shows documents being made: the fonts, and a bar on a terminal when there are several.
+#[derive(Default)]
+struct ProgressBar(std::sync::Mutex<Option<indicatif::ProgressBar>>);
+
+impl ProgressBar {
+    fn show(&self, progress: crate::render::Progress) {
+        use crate::render::Progress;
+        use std::io::IsTerminal;
+        let Ok(mut bar) = self.0.lock() else { return };
+        match progress {
+            Progress::Fonts(report) => eprintln!("字体：{report}"),
+            Progress::Starting { kind, count } if count > 1 && std::io::stderr().is_terminal() => {
+                let b = indicatif::ProgressBar::new(count as u64);
+                b.set_message(kind);
+                *bar = Some(b);
+            }
+            Progress::Starting { .. } => {}
+            Progress::Made => {
+                if let Some(b) = bar.as_ref() {
+                    b.inc(1);
+                }
+            }
+            Progress::Finished => {
+                if let Some(b) = bar.take() {
+                    b.finish_and_clear();
+                }
+            }
         }
     }
 }

@@ -70,7 +70,8 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         reissue: args.reissue,
         out: args.out,
     };
-    let Rendered { as_of, root, generated, covered } = match render(&start, request) {
+    let bar = super::ProgressBar::default();
+    let Rendered { as_of, root, generated, covered } = match render(&start, request, &|p| bar.show(p)) {
         Ok(r) => r,
         Err(f) => return super::failed(f, |_| String::new()),
     };

@@ -12,7 +12,7 @@ use crate::output::site::{self, Site};
 use crate::render::batch::{generate, Generated, Job};
 use crate::render::fonts::{font_files, Fonts};
 use crate::render::plan::Selection;
-use crate::render::{file_stem, register, Format};
+use crate::render::{file_stem, register, Format, Progress};
 use crate::report::period::Period;
 use crate::report::{chart, figures, trend};
 
@@ -40,6 +40,7 @@ pub(crate) fn build(
     formats: &[Format],
     out: Option<PathBuf>,
     notices: &mut dyn Notices,
+    progress: &(dyn Fn(Progress) + Sync),
 ) -> Outcome<Built> {
     let errors: Vec<Diagnostic> = session.checked().errors().cloned().collect();
     if !errors.is_empty() {
@@ -56,7 +57,7 @@ pub(crate) fn build(
         .contains(&Format::Pdf)
         .then(|| Fonts::discover(&font_files(&repository.root, &repository.settings.fonts)));
     if let Some(f) = &fonts {
-        notices.note(&format!("字体：{}", f.report()));
+        progress(Progress::Fonts(&f.report()));
     }
     let mut documents = Vec::new();
     let mut failed = false;
@@ -70,7 +71,7 @@ pub(crate) fn build(
     let supervision_sel = Selection::default();
     for (kind, sel) in [(DocKind::Supervision, &supervision_sel), (DocKind::Bulletin, &bulletin_sel)] {
         let out_dir = out.join(kind.key());
-        let job = Job { kind, sel, as_of, formats, out_dir: &out_dir, issue: false, scope: &scope };
+        let job = Job { kind, sel, as_of, formats, out_dir: &out_dir, issue: false, scope: &scope, progress };
         let Some(Generated { named, results, .. }) = generate(&snapshot, &job, fonts.as_ref())? else {
             continue;
         };

@@ -11,7 +11,7 @@ use crate::model::rule::NoticeKind;
 use crate::model::{DocKind, Named};
 use crate::render::batch::{generate, Generated, Job};
 use crate::render::plan::Selection;
-use crate::render::{register, Format};
+use crate::render::{register, Format, Progress};
 use crate::report::period::{self, parse_period};
 
 /// A request for documents of one kind.
@@ -44,7 +44,7 @@ pub(crate) struct Rendered {
 }
 
 /// Makes the documents of a request.
-pub(crate) fn render(start: &Path, r: Render) -> Outcome<Rendered> {
+pub(crate) fn render(start: &Path, r: Render, progress: &(dyn Fn(Progress) + Sync)) -> Outcome<Rendered> {
     // An issuing run holds the register from before it reads the repository until its numbers are
     // recorded: a second run waits, then sees what the first issued.
     let root = crate::load::find_root(start)?;
@@ -92,6 +92,7 @@ pub(crate) fn render(start: &Path, r: Render) -> Outcome<Rendered> {
         out_dir: &out_dir,
         issue: r.issue,
         scope: session.scope(),
+        progress,
     };
     let generated = generate(&snapshot, &job, None)?;
     let covered =

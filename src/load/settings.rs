@@ -10,7 +10,7 @@ use crate::model::notify::{
     Channel as NotifyChannel, NotifySettings, Smtp, CHANNEL_FIELDS, EMAIL_FIELDS, NOTIFY_FIELDS, SIGNED_FIELDS,
     SMTP_FIELDS, URL_FIELDS,
 };
-use crate::model::{Department, DocKind, Meeting, Named, Settings};
+use crate::model::{Department, DocKind, Meeting, Named, Settings, Spanned};
 
 /// The keys of `qinqing.yaml`.
 pub(crate) const SETTINGS_FIELDS: &[Field] = &[
@@ -29,7 +29,7 @@ pub(crate) const SETTINGS_FIELDS: &[Field] = &[
     field(
         "printing",
         false,
-        Ty::Enum(|| vec!["double-sided", "single-sided"]),
+        Ty::Named(|| PRINTING.to_vec()),
         "公文的印刷方式：double-sided（双面，默认，版记在最后一个偶数页）或 single-sided（单面，版记在最后一页）",
     ),
     field("ids", false, Ty::Map(ID_FIELDS), "新案件与新恳谈会的编号格式，{year} 与 {seq}（或补零的 {seq:04}）自动填写"),
@@ -41,6 +41,27 @@ pub(crate) const SETTINGS_FIELDS: &[Field] = &[
         "提醒（qinqing notify）：各部门与本办的企业微信、钉钉、飞书、webhook、邮件渠道",
     ),
 ];
+
+/// `printing:` in English or Chinese: one list for the reader and the schema.
+const PRINTING: &[(&str, &str)] = &[("double-sided", "双面"), ("single-sided", "单面")];
+/// `report.rounding:` in English or Chinese.
+const ROUNDING: &[(&str, &str)] = &[("round", "四舍五入"), ("truncate", "截尾")];
+
+/// A value of one of these lists, by its English key; else reported at its place with the choices.
+fn choice(
+    values: &[(&'static str, &'static str)],
+    key: &str,
+    t: &Spanned<String>,
+    sink: &mut Sink,
+) -> Option<&'static str> {
+    let found = values.iter().find(|(en, zh)| t.value == *en || t.value == *zh).map(|(en, _)| *en);
+    if found.is_none() {
+        let all: Vec<String> = values.iter().map(|(en, zh)| format!("{en}（{zh}）")).collect();
+        sink.error("invalid-value", t.pos, format!("{key} 不能为「{}」", t.value))
+            .hint(format!("可选：{}", all.join("、")));
+    }
+    found
+}
 
 const IMPORT_FIELDS: &[Field] = &[field(
     "columns",
@@ -56,7 +77,7 @@ const ID_FIELDS: &[Field] = &[
 
 const REPORT_FIELDS: &[Field] = &[
     field("decimals", false, Ty::Int, "比率显示的小数位数（百分数），0 至 4，默认 2"),
-    field("rounding", false, Ty::Enum(|| vec!["round", "truncate"]), "round（四舍五入，默认）或 truncate（截尾）"),
+    field("rounding", false, Ty::Named(|| ROUNDING.to_vec()), "round（四舍五入，默认）或 truncate（截尾）"),
     field("min_cases", false, Ty::Int, "部门排名的最少交办案件数，少于此数不排名，默认 3"),
 ];
 
@@ -271,13 +292,8 @@ pub(crate) fn read_settings(root: &Node, sink: &mut Sink) -> Settings {
         read_report(&report, &mut s, sink);
     }
     if let Some(t) = m.spanned_text("printing", sink) {
-        match t.value.as_str() {
-            "double-sided" | "双面" => s.single_sided = false,
-            "single-sided" | "单面" => s.single_sided = true,
-            other => {
-                sink.error("invalid-value", t.pos, format!("printing 不能为「{other}」"))
-                    .hint("可选：double-sided（双面印刷）、single-sided（单面印刷）");
-            }
+        if let Some(en) = choice(PRINTING, "printing", &t, sink) {
+            s.single_sided = en == "single-sided";
         }
     }
     if let Some(import) = m.get("import").and_then(|n| MapReader::open(n, "import", IMPORT_FIELDS, sink)) {
@@ -350,13 +366,8 @@ fn read_report(m: &MapReader, s: &mut Settings, sink: &mut Sink) {
         s.report.min_cases = n;
     }
     if let Some(t) = m.spanned_text("rounding", sink) {
-        match t.value.as_str() {
-            "round" | "四舍五入" => s.report.truncate = false,
-            "truncate" | "截尾" => s.report.truncate = true,
-            other => {
-                sink.error("invalid-value", t.pos, format!("report.rounding 不能为「{other}」"))
-                    .hint("可选：round（四舍五入）、truncate（截尾）");
-            }
+        if let Some(en) = choice(ROUNDING, "report.rounding", &t, sink) {
+            s.report.truncate = en == "truncate";
         }
     }
 }

@@ -126,6 +126,19 @@ mod tests {
 
     /// docs/format.md is the users' reference: it must name every key and value the reader accepts.
     #[test]
+    fn the_settings_schema_takes_what_the_reader_takes() {
+        // 单面 and 截尾 are read; an editor checking against the schema must not flag them.
+        let settings = schema("settings").unwrap();
+        let printing = &settings["properties"]["printing"]["enum"];
+        let rounding = &settings["properties"]["report"]["properties"]["rounding"]["enum"];
+        for (values, spelling) in
+            [(printing, "单面"), (printing, "double-sided"), (rounding, "截尾"), (rounding, "round")]
+        {
+            assert!(values.as_array().unwrap().iter().any(|v| v == spelling), "{spelling}: {values}");
+        }
+    }
+
+    #[test]
     fn the_format_reference_names_every_field_and_value() {
         let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/format.md")).unwrap();
         let mut all = Vec::new();

@@ -1,7 +1,6 @@
 //! A batch of documents of one kind: planned, filled from the templates,
 //! numbered when issued, and written in every format asked for.
 
-use std::io::IsTerminal;
 use std::path::Path;
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -19,7 +18,7 @@ use crate::render::fonts::{font_files, Fonts};
 use crate::render::plan::{plan, Planned, Recorded, Selection};
 use crate::render::register::{self, Pattern};
 use crate::render::template::Templates;
-use crate::render::{file_stem, write_all, Format, Written};
+use crate::render::{file_stem, render_all, Format, Progress, Written};
 use crate::text::date_cn;
 
 /// What a job produced.
@@ -52,6 +51,8 @@ pub(crate) struct Job<'a> {
     pub(crate) issue: bool,
     /// Where this run may write.
     pub(crate) scope: &'a Scope,
+    /// Told what happens as the documents are made.
+    pub(crate) progress: &'a (dyn Fn(Progress) + Sync),
 }
 
 /// Plans, fills the templates, numbers (when issuing) and writes the documents
@@ -163,7 +164,7 @@ pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) ->
         // Documents are made from a repository without errors: only the new entries can bring one.
         let problems = crate::check::verdict(repository, &[], &files);
         if let Some(d) = problems.first() {
-            bail!("把发文记入案件会带来错误，未发文：{}:{}:{} [{}] {}", d.file, d.line, d.column, d.code, d.message);
+            bail!("把发文记入案件会带来错误，未发文：{d}");
         }
         let mut recorded: Vec<String> = planned
             .iter()
@@ -198,25 +199,19 @@ pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) ->
         Some(f) => Some(f),
         None if job.formats.contains(&Format::Pdf) => {
             discovered = Fonts::discover(&font_files(&repository.root, &repository.settings.fonts));
-            eprintln!("字体：{}", discovered.report());
+            (job.progress)(Progress::Fonts(&discovered.report()));
             Some(&discovered)
         }
         None => None,
     };
-    let bar = (std::io::stderr().is_terminal() && named.len() > 1).then(|| {
-        let b = indicatif::ProgressBar::new(named.len() as u64);
-        b.set_message(kind.zh());
-        b
-    });
-    let tick = || {
-        if let Some(b) = &bar {
-            b.inc(1);
-        }
+    (job.progress)(Progress::Starting { kind: kind.zh(), count: named.len() });
+    let store = |name: &str, bytes: &[u8]| -> Result<std::path::PathBuf> {
+        let path = job.out_dir.join(name);
+        job.scope.replace(&path, bytes)?;
+        Ok(path)
     };
-    let results = write_all(job.scope, &named, job.formats, fonts, job.out_dir, as_of, &tick);
-    if let Some(b) = &bar {
-        b.finish_and_clear();
-    }
+    let results = render_all(&named, job.formats, fonts, as_of, &store, job.progress);
+    (job.progress)(Progress::Finished);
     let mut recorded = Vec::new();
     let mut withheld = false;
     if let Some((edits, ids)) = recording {

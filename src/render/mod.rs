@@ -13,7 +13,7 @@ pub(crate) mod register;
 pub(crate) mod template;
 pub(crate) mod title;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -154,23 +154,40 @@ pub(crate) fn each_document<T: Send>(count: usize, work: impl Fn(usize) -> T + S
     done.into_iter().map(|(_, t)| t).collect()
 }
 
-/// Writes every format of every document, in parallel. Fonts are loaded once,
-/// by the caller; `tick` is called after each document (progress bar).
-pub(crate) fn write_all(
-    scope: &crate::fsx::Scope,
+/// What happens while documents are made, for the caller to show (a
+/// progress bar, the fonts found): rendering prints nothing itself.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Progress<'a> {
+    /// The fonts PDFs are set in.
+    Fonts(&'a str),
+    /// This many documents of a kind are about to be made.
+    Starting { kind: &'static str, count: usize },
+    /// One more is made.
+    Made,
+    /// All are made.
+    Finished,
+}
+
+/// Where a made file goes: its name (`stem.ext`) and bytes in, the path it
+/// was written to out. Rendering makes bytes; storing them is the caller's step.
+pub(crate) type Store<'a> = dyn Fn(&str, &[u8]) -> Result<PathBuf> + Sync + 'a;
+
+/// Makes every format of every document, in parallel, and hands each file to
+/// `store`. Fonts are loaded once, by the caller.
+pub(crate) fn render_all(
     docs: &[(Document, String)],
     formats: &[Format],
     fonts: Option<&Fonts>,
-    out_dir: &Path,
     date: NaiveDate,
-    tick: &(dyn Fn() + Sync),
+    store: &Store,
+    progress: &(dyn Fn(Progress) + Sync),
 ) -> Vec<Written> {
     each_document(docs.len(), |i| {
         let (doc, stem) = &docs[i];
         {
             let mut written = Written { files: Vec::new(), problems: Vec::new() };
             for format in formats {
-                let path = out_dir.join(format!("{stem}.{}", format.ext()));
+                let name = format!("{stem}.{}", format.ext());
                 let bytes: Result<Vec<u8>> = match format {
                     Format::Md => Ok(md::markdown(doc).into_bytes()),
                     Format::Html => Ok(html::render(doc).into_bytes()),
@@ -189,14 +206,12 @@ pub(crate) fn write_all(
                         None => Err(anyhow::anyhow!("未加载字体")),
                     },
                 };
-                match bytes.and_then(|b| scope.replace(&path, &b)) {
-                    Ok(()) => written.files.push(path),
-                    Err(error) => {
-                        written.problems.push(Problem::Failed { file: format!("{stem}.{}", format.ext()), error })
-                    }
+                match bytes.and_then(|b| store(&name, &b)) {
+                    Ok(path) => written.files.push(path),
+                    Err(error) => written.problems.push(Problem::Failed { file: name, error }),
                 }
             }
-            tick();
+            progress(Progress::Made);
             written
         }
     })
