@@ -54,22 +54,22 @@ pub(crate) struct IcsArgs {
     force: bool,
 }
 
-/// A ledger's format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub(crate) enum LedgerFormat {
-    /// Excel 工作簿
-    Xlsx,
-    /// CSV（UTF-8，带 BOM，Excel 可直接打开）
-    Csv,
+/// Reads `--format` of `export ledger`: xlsx or csv.
+fn parse_sheet_format(s: &str) -> Result<SheetFormat, String> {
+    match s.trim() {
+        "xlsx" => Ok(SheetFormat::Xlsx),
+        "csv" => Ok(SheetFormat::Csv),
+        _ => Err("可选：xlsx（Excel 工作簿）、csv（UTF-8，带 BOM，Excel 可直接打开）".to_string()),
+    }
 }
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct LedgerArgs {
     #[command(flatten)]
     filter: super::list::Filter,
-    /// 格式（默认按 --out 的扩展名，否则 xlsx）
-    #[arg(long, value_enum)]
-    format: Option<LedgerFormat>,
+    /// 格式：xlsx 或 csv（默认按 --out 的扩展名，否则 xlsx）
+    #[arg(long, value_parser = parse_sheet_format)]
+    format: Option<SheetFormat>,
     /// 输出文件（默认 output/台账-截至<日期>.xlsx）
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -113,13 +113,10 @@ fn ics(repo: Option<&Path>, args: IcsArgs) -> Result<u8> {
 
 fn ledger(repo: Option<&Path>, args: LedgerArgs) -> Result<u8> {
     let session = super::session(repo, Open::full())?;
-    let format = match args.format.unwrap_or_else(|| match args.out.as_ref().and_then(|p| p.extension()) {
-        Some(e) if e.eq_ignore_ascii_case("csv") => LedgerFormat::Csv,
-        _ => LedgerFormat::Xlsx,
-    }) {
-        LedgerFormat::Xlsx => SheetFormat::Xlsx,
-        LedgerFormat::Csv => SheetFormat::Csv,
-    };
+    let format = args.format.unwrap_or_else(|| match args.out.as_ref().and_then(|p| p.extension()) {
+        Some(e) if e.eq_ignore_ascii_case("csv") => SheetFormat::Csv,
+        _ => SheetFormat::Xlsx,
+    });
     let filter = args.filter.request();
     match export::ledger(session, &filter, args.filter.as_of, format, args.out, args.with_contacts, args.force) {
         Ok(e) => {

@@ -221,3 +221,25 @@ pub(crate) fn write_output(
         })
     }
 }
+
+/// A copy of the demonstration repository, for tests that write.
+#[cfg(test)]
+pub(crate) fn demo_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for part in ["cases", "rules"] {
+        for entry in walkdir::WalkDir::new(from.join(part)) {
+            let entry = entry.expect("walk");
+            let rel = entry.path().strip_prefix(from).expect("inside");
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(dir.path().join(rel)).expect("mkdir");
+            } else {
+                std::fs::copy(entry.path(), dir.path().join(rel)).expect("copy");
+            }
+        }
+    }
+    for file in ["qinqing.yaml", "departments.yaml"] {
+        std::fs::copy(from.join(file), dir.path().join(file)).expect("copy");
+    }
+    dir
+}

@@ -114,10 +114,11 @@ pub(crate) fn record(session: &mut Session, request: Record) -> Outcome<Recorded
 /// The case with this id, or what it is not found as (with the nearest id).
 pub(crate) fn find_case<'s>(session: &'s Session, id: &str) -> Result<&'s Case, NotFound> {
     let ledger = session.ledger();
-    ledger.case(id).ok_or_else(|| NotFound {
-        thing: Thing::Case,
-        id: id.to_string(),
-        nearest: closest(id, ledger.cases.iter().map(|c| c.id.value.as_str())).map(str::to_string),
+    ledger.case(id).ok_or_else(|| {
+        // An id one typing slip away (as `check` hints), else the most alike.
+        let ids = || ledger.cases.iter().map(|c| c.id.value.as_str());
+        let nearest = crate::diag::IdIndex::new(ids()).closest(id).or_else(|| closest(id, ids()));
+        NotFound { thing: Thing::Case, id: id.to_string(), nearest: nearest.map(str::to_string) }
     })
 }
 
@@ -189,5 +190,94 @@ fn subject(ids: &[String], kind: EventType, fields: &[(&'static str, FieldValue)
     match ids {
         [one] => format!("{one} {}{}", kind.zh(), if what.is_empty() { String::new() } else { format!("（{what}）") }),
         many => format!("{} 等 {} 件 {}（{what}）", many[0], many.len(), kind.zh()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The command as a library call: what a front end gets back.
+
+    use super::*;
+    use crate::command::{demo_copy, Failure, Open};
+
+    fn request(kind: EventType, ids: &[&str], values: Vec<(&'static str, FieldValue)>) -> Record {
+        Record {
+            kind,
+            cases: Cases::Ids(ids.iter().map(|s| s.to_string()).collect()),
+            date: Some("2026-11-25".parse().expect("a date")),
+            values,
+            dry_run: false,
+            commit: false,
+        }
+    }
+
+    fn text(s: &str) -> FieldValue {
+        FieldValue::Text(s.to_string())
+    }
+
+    #[test]
+    fn an_unknown_case_is_not_found_with_the_nearest_id() {
+        let dir = demo_copy();
+        let mut session = Session::open(dir.path(), Open::slim()).expect("opens");
+        let r = record(&mut session, request(EventType::Note, &["HZ-2026-013"], vec![("text", text("催办"))]));
+        match r {
+            Err(Failure::Refused(Refusal::NotFound(n))) => {
+                assert_eq!((n.thing, n.id.as_str()), (Thing::Case, "HZ-2026-013"));
+                // One typing slip away (a character left out), the smallest of those: 0103, 0131…0135.
+                assert_eq!(n.nearest.as_deref(), Some("HZ-2026-0103"));
+                assert_eq!(n.to_string(), "找不到案件「HZ-2026-013」；是否为「HZ-2026-0103」？");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_value_is_refused_at_its_field_and_nothing_is_written() {
+        let dir = demo_copy();
+        let mut session = Session::open(dir.path(), Open::slim()).expect("opens");
+        let file = dir.path().join(&session.ledger().case("HZ-2026-0131").expect("a demo case").file);
+        let before = std::fs::read(&file).expect("read");
+        let cases: [(Vec<(&'static str, FieldValue)>, &str); 3] = [
+            (vec![("lead", text("交通局")), ("rating", FieldValue::Named("satisfied", "满意"))], "rating"),
+            (vec![("co", FieldValue::List(vec!["交通局".into()]))], "lead"),
+            (vec![("lead", text("  "))], "lead"),
+        ];
+        for (values, field) in cases {
+            match record(&mut session, request(EventType::Assigned, &["HZ-2026-0131"], values)) {
+                Err(Failure::Refused(Refusal::Request { field: Some(f), .. })) => assert_eq!(f, field),
+                other => panic!("{field}: {other:?}"),
+            }
+        }
+        // A department that does not exist: refused with the diagnostic at its line and column.
+        match record(&mut session, request(EventType::Assigned, &["HZ-2026-0131"], vec![("lead", text("市交通局"))]))
+        {
+            Err(Failure::Refused(Refusal::Invalid { files, diagnostics })) => {
+                assert_eq!(files, [session.ledger().case("HZ-2026-0131").expect("case").file.clone()]);
+                assert!(diagnostics.iter().any(|d| d.code == "unknown-department" && d.line > 1), "{diagnostics:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(std::fs::read(&file).expect("read"), before, "nothing written");
+    }
+
+    #[test]
+    fn a_dry_run_plans_and_a_write_keeps_a_long_lived_session_current() {
+        let dir = demo_copy();
+        let open = Open { follow_writes: true, ..Open::slim() };
+        let mut session = Session::open(dir.path(), open).expect("opens");
+        let entries = |s: &Session| s.ledger().case("HZ-2026-0131").expect("case").timeline.len();
+        let before = entries(&session);
+        let mut dry = request(EventType::Note, &["HZ-2026-0131"], vec![("text", text("电话催办"))]);
+        dry.dry_run = true;
+        let planned = record(&mut session, dry).expect("planned");
+        assert!(!planned.written.applied && planned.written.edits[0].diff().contains("+    text: 电话催办"));
+        assert_eq!(entries(&session), before);
+        // An alias is written as the department's full name.
+        let done =
+            record(&mut session, request(EventType::Acknowledged, &["HZ-2026-0131"], vec![("by", text("供电公司"))]))
+                .expect("recorded");
+        assert!(done.written.applied);
+        assert!(done.written.edits[0].after.ends_with("    by: 国网湖州供电公司\n"), "{}", done.written.edits[0].after);
+        assert_eq!(entries(&session), before + 1, "the session's ledger has the new entry");
     }
 }
