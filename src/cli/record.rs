@@ -62,8 +62,7 @@ fn command(kind: EventType, recording: &Recording) -> Command {
         }
     };
     for field in inputs(kind) {
-        let mut arg =
-            Arg::new(field.name).long(flag(field)).value_name(field.name.to_uppercase()).help(help(field));
+        let mut arg = Arg::new(field.name).long(flag(field)).value_name(field.name.to_uppercase()).help(help(field));
         arg = match field.ty {
             Ty::Date => arg.value_name("DATE").value_parser(parse_date),
             Ty::Named(values) => arg.value_parser(move |s: &str| {
