@@ -45,11 +45,8 @@ pub(crate) fn ledger(
     with_contacts: bool,
     force: bool,
 ) -> Outcome<Exported> {
-    require_no_errors(session.checked(), "为免台账出错，未导出")?;
-    let as_of = session.date(as_of);
-    let scope = session.scope().clone();
     // Without contacts the ledger is the published one: no contact, phone or ID in any column.
-    let ledger = if with_contacts { session.into_ledger() } else { session.into_ledger().into_published() };
+    let (scope, ledger, as_of) = opened(session, "为免台账出错，未导出", as_of, !with_contacts)?;
     let snapshot = ledger.as_of(as_of);
     let chosen = filter.select(&snapshot)?;
     let rows = rows(&snapshot, &chosen);
@@ -71,11 +68,8 @@ pub(crate) fn ics(
     out: Option<PathBuf>,
     force: bool,
 ) -> Outcome<Exported> {
-    require_no_errors(session.checked(), "为免日历出错，未导出")?;
-    let as_of = session.date(as_of);
-    let scope = session.scope().clone();
     // A calendar is shared: made from the published ledger, like the site.
-    let ledger = session.into_ledger().into_published();
+    let (scope, ledger, as_of) = opened(session, "为免日历出错，未导出", as_of, true)?;
     let dept = dept.map(|d| ledger.department_name(d));
     if let (Some(d), Some(known)) = (&dept, &ledger.departments) {
         if !known.iter().any(|k| &k.name == d) {
@@ -102,11 +96,8 @@ pub(crate) fn open311(
     out_dir: Option<PathBuf>,
     force: bool,
 ) -> Outcome<Exported> {
-    require_no_errors(session.checked(), "未导出")?;
-    let as_of = session.date(as_of);
-    let scope = session.scope().clone();
     // Another system reads it: the published ledger, as for the site.
-    let ledger = session.into_ledger().into_published();
+    let (scope, ledger, as_of) = opened(session, "未导出", as_of, true)?;
     let snapshot = ledger.as_of(as_of);
     let chosen = filter.select(&snapshot)?;
     let services = crate::output::open311::services(&snapshot);
@@ -125,6 +116,21 @@ pub(crate) fn open311(
         other: services.len(),
         who: String::new(),
     })
+}
+
+/// What every export starts from: a repository without errors, its ledger
+/// (published, unless contacts are asked for), where to write, and the date.
+fn opened(
+    session: Session,
+    refusal: &'static str,
+    as_of: Option<NaiveDate>,
+    published: bool,
+) -> Result<(crate::fsx::Scope, crate::check::Ledger, NaiveDate), Refusal> {
+    require_no_errors(session.checked(), refusal)?;
+    let as_of = session.date(as_of);
+    let scope = session.scope().clone();
+    let ledger = session.into_ledger();
+    Ok((scope, if published { ledger.into_published() } else { ledger }, as_of))
 }
 
 /// A path as people read it: relative to the root when inside it.

@@ -184,22 +184,7 @@ mod tests {
     fn demo() -> &'static (tempfile::TempDir, Session) {
         static DEMO: std::sync::OnceLock<(tempfile::TempDir, Session)> = std::sync::OnceLock::new();
         DEMO.get_or_init(|| {
-            let dir = tempfile::tempdir().expect("a temporary folder");
-            let from = Path::new(env!("CARGO_MANIFEST_DIR"));
-            for entry in
-                walkdir::WalkDir::new(from.join("cases")).into_iter().chain(walkdir::WalkDir::new(from.join("rules")))
-            {
-                let entry = entry.expect("walk");
-                let rel = entry.path().strip_prefix(from).expect("inside");
-                if entry.file_type().is_dir() {
-                    std::fs::create_dir_all(dir.path().join(rel)).expect("mkdir");
-                } else {
-                    std::fs::copy(entry.path(), dir.path().join(rel)).expect("copy");
-                }
-            }
-            for file in ["qinqing.yaml", "departments.yaml"] {
-                std::fs::copy(from.join(file), dir.path().join(file)).expect("copy");
-            }
+            let dir = crate::command::demo_copy();
             let session = Session::open(dir.path(), Open { cache: false, ..Open::slim() }).expect("the demo opens");
             (dir, session)
         })
