@@ -345,3 +345,111 @@ fn assigning_a_meeting_takes_only_its_unassigned_cases_and_a_bad_batch_writes_no
     let run = qinqing(&root, &["assign", "--meeting", "M-1", "--lead", "交通局", "--date", "2026-06-03"]);
     assert!(run.code == 2 && run.stderr.contains("没有尚未交办的案件"), "{}", run.stderr);
 }
+
+/// Every option of `new` and `meeting new` reaches the file; a channel given
+/// inside a meeting is written, and one that contradicts the meeting is refused.
+#[test]
+fn every_option_of_new_and_meeting_new_reaches_the_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = common::demo_copy(&tmp.path().join("repo"));
+    let meeting = qinqing(
+        &repo,
+        &[
+            "meeting",
+            "new",
+            "--title",
+            "第九十九期恳谈会",
+            "--date",
+            "2026-12-10",
+            "--theme",
+            "稳岗",
+            "--level",
+            "county",
+            "--organiser",
+            "某县营商办",
+            "--session",
+            "99",
+            "--hosts",
+            "县长,副县长",
+            "--enterprises",
+            "甲公司,乙公司",
+            "--id",
+            "HZ-M-2026-99",
+            "--folder",
+            "九十九期",
+        ],
+    );
+    assert_eq!(meeting.code, 0, "{}", meeting.stderr);
+    let text = std::fs::read_to_string(repo.join("cases/2026/九十九期/meeting.yaml")).unwrap();
+    for line in [
+        "id: HZ-M-2026-99",
+        "title: 第九十九期恳谈会",
+        "theme: 稳岗",
+        "date: 2026-12-10",
+        "level: county",
+        "organiser: 某县营商办",
+        "session: 99",
+        "hosts: [县长, 副县长]",
+        "enterprises: [甲公司, 乙公司]",
+    ] {
+        assert!(text.lines().any(|l| l == line), "no «{line}» in\n{text}");
+    }
+    let run = qinqing(
+        &repo,
+        &[
+            "new",
+            "--meeting",
+            "HZ-M-2026-99",
+            "--channel",
+            "线上",
+            "--title",
+            "线上提交的问题",
+            "--enterprise",
+            "丙公司",
+            "--credit-code",
+            "91110000600037341L",
+            "--contact",
+            "赵某",
+            "--phone",
+            "13900000009",
+            "--received",
+            "2026-12-08",
+            "--level",
+            "city",
+            "--category",
+            "用工",
+            "--handling",
+            "协同解",
+            "--tags",
+            "共性问题,会前",
+            "--description",
+            "会前在线上提交",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let file = repo.join(run.stdout.trim());
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(file.starts_with(repo.join("cases/2026/九十九期")), "{}", file.display());
+    for line in [
+        "title: 线上提交的问题",
+        "  name: 丙公司",
+        "  credit_code: 91110000600037341L",
+        "  contact: 赵某",
+        "  phone: \"13900000009\"",
+        "received: 2026-12-08",
+        "channel: online",
+        "level: city",
+        "category: 用工",
+        "handling: coordinated",
+        "tags: [共性问题, 会前]",
+        "description: 会前在线上提交",
+    ] {
+        assert!(text.lines().any(|l| l == line), "no «{line}» in\n{text}");
+    }
+    // A hotline call is not a meeting's question: refused, saying why, nothing written.
+    let before = std::fs::read_dir(repo.join("cases/2026/九十九期")).unwrap().count();
+    let run = qinqing(&repo, &["new", "--meeting", "HZ-M-2026-99", "--channel", "热线", "--title", "热线来电"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("与恳谈会「HZ-M-2026-99」矛盾") && run.stderr.contains("--channel"), "{}", run.stderr);
+    assert_eq!(std::fs::read_dir(repo.join("cases/2026/九十九期")).unwrap().count(), before);
+}

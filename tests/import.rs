@@ -44,7 +44,7 @@ fn every_sheet_format_gives_the_same_cases_and_a_second_import_adds_nothing() {
         assert_ne!(code, 2, "{checked}");
         let first = std::fs::read_to_string(repo.join(files[0])).unwrap();
         for line in [
-            "title: 园区道路破损严重",
+            "title: 园区道路破损严重，货车通行困难",
             "  contact: 李某",
             "  phone: \"13900000001\"",
             "    lead: 市交通运输局",
@@ -98,7 +98,8 @@ fn a_corrected_row_is_reported_and_applied_only_with_update() {
     let again = qinqing(&repo, &["import", sheet.to_str().unwrap(), "--meeting", MEETING]);
     assert_eq!(again.code, 0);
     assert!(
-        again.stderr.contains("第3行已导入为 HZ-2026-0176，表中与案件不同（未改动案件）：问题描述"),
+        again.stderr.contains("第3行已导入为 HZ-2026-0176，表中与案件不同（未改动案件）：问题标题")
+            && again.stderr.contains("问题描述「"),
         "{}",
         again.stderr
     );

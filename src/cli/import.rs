@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use crate::command::import::{import, template, Import, ImportResult, Imported};
 use crate::command::Open;
 use crate::edit::import::Problem;
-use crate::model::sheet::Column;
+use crate::model::sheet::{Column, ValueMap};
 use crate::model::Channel;
 use crate::output::{self, Paint};
 
@@ -40,6 +40,9 @@ pub(crate) struct Args {
     /// 表头与字段的对应，如 --map 诉求描述=反映问题（可写多次；字段用模板里的列名）
     #[arg(long = "map", value_name = "表头=字段", value_parser = parse_map)]
     maps: Vec<(String, Column)>,
+    /// 单元格的值与含义的对应，如 --map-value 来源渠道:12345热线=热线（可写多次；常见写法已内置）
+    #[arg(long = "map-value", value_name = "列:写法=含义", value_parser = ValueMap::parse)]
+    map_values: Vec<ValueMap>,
     /// 有问题的行跳过，其余照常导入（默认：有一行有问题就什么也不写）
     #[arg(long)]
     skip_bad: bool,
@@ -84,6 +87,7 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         received: args.received,
         channel: args.channel,
         maps: args.maps.clone(),
+        values: args.map_values.clone(),
         skip_bad: args.skip_bad,
         update: args.update,
         dry_run: args.dry_run,

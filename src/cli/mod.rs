@@ -258,7 +258,11 @@ fn failed(failure: Failure, invalid: impl Fn(usize) -> String) -> Result<u8> {
     match failure {
         Failure::Failed(e) => Err(e),
         Failure::Refused(Refusal::NotFound(n)) => Err(anyhow::anyhow!("{n}")),
-        Failure::Refused(Refusal::Request { message, .. }) => Err(anyhow::anyhow!(message)),
+        // A request's field is the flag of the same name.
+        Failure::Refused(Refusal::Request { field: Some(f), message }) => {
+            Err(anyhow::anyhow!("{message}（--{}）", f.replace('_', "-")))
+        }
+        Failure::Refused(Refusal::Request { field: None, message }) => Err(anyhow::anyhow!(message)),
         Failure::Refused(Refusal::Invalid { diagnostics, .. }) => {
             output::emit(&output::text::diagnostics(&diagnostics, Paint(output::colour_wanted())))?;
             eprintln!("{}", invalid(diagnostics.len()));

@@ -13,7 +13,7 @@ use clap::{Arg, ArgAction, ArgMatches, Command};
 
 use super::{ask, non_empty, parse_date};
 use crate::command::record::{self, Cases, Record, Recorded};
-use crate::command::{Failure, Open, Refusal, Session};
+use crate::command::{Open, Session};
 use crate::edit::FieldValue;
 use crate::model::event::{Recording, Targets};
 use crate::model::field::{parse_named, Field, Need, Ty};
@@ -159,8 +159,18 @@ impl clap::Subcommand for RecordCommand {
 
 /// Records the entry: the flags become the request, the outcome is printed.
 pub(crate) fn run(repo: Option<&std::path::Path>, c: RecordCommand) -> Result<u8> {
-    let RecordCommand { kind, matches } = c;
     let mut session = super::session(repo, Open::slim())?;
+    let request = request(&session, &c)?;
+    match record::record(&mut session, request) {
+        Ok(recorded) => printed(&recorded),
+        Err(f) => super::failed(f, |n| format!("这样记录会带来 {n} 处错误（见上），未写入任何文件。")),
+    }
+}
+
+/// The request the flags make: every flag given becomes a value of its field.
+fn request(session: &Session, c: &RecordCommand) -> Result<Record> {
+    let RecordCommand { kind, matches } = c;
+    let kind = *kind;
     let mut values = Vec::new();
     for field in inputs(kind) {
         let value = match field.ty {
@@ -180,7 +190,7 @@ pub(crate) fn run(repo: Option<&std::path::Path>, c: RecordCommand) -> Result<u8
             }
         };
         let value = match (value, field.when_recorded) {
-            (None, Need::Asked) => Some(FieldValue::Text(asked(&session, kind, field)?)),
+            (None, Need::Asked) => Some(FieldValue::Text(asked(session, field)?)),
             (value, _) => value,
         };
         values.extend(value.map(|v| (field.name, v)));
@@ -193,33 +203,24 @@ pub(crate) fn run(repo: Option<&std::path::Path>, c: RecordCommand) -> Result<u8
         }
         None => Cases::Ids(ids),
     };
-    let request = Record {
+    Ok(Record {
         kind,
         cases,
         date: matches.get_one::<NaiveDate>("date").copied(),
         values,
         dry_run: matches.get_flag("dry_run"),
         commit: matches.get_flag("commit"),
-    };
-    match record::record(&mut session, request) {
-        Ok(recorded) => printed(&recorded),
-        Err(Failure::Refused(Refusal::Request { field: Some(key), message })) => {
-            let flag = inputs(kind).find(|f| f.name == key).map(flag).unwrap_or_else(|| key.to_string());
-            Err(anyhow::anyhow!("{message}（--{flag}）"))
-        }
-        Err(f) => super::failed(f, |n| format!("这样记录会带来 {n} 处错误（见上），未写入任何文件。")),
-    }
+    })
 }
 
 /// A value a command must have and was not given: asked for at a terminal,
 /// with the repository's departments to complete from; else an error naming the flag.
-fn asked(session: &Session, kind: EventType, field: &Field) -> Result<String> {
+fn asked(session: &Session, field: &Field) -> Result<String> {
     let names: Vec<String> = if field.ty.names_departments() {
         session.ledger().departments.iter().flatten().flat_map(|d| d.names().map(str::to_string)).collect()
     } else {
         Vec::new()
     };
-    let _ = kind;
     ask::required(None, &format!("--{}", flag(field)), field.doc, &names)
 }
 
@@ -281,6 +282,49 @@ mod tests {
             expected.sort();
             assert_eq!(flags, expected, "{}", recording.command);
             cmd.debug_assert();
+        }
+    }
+
+    /// Every flag of every recording command reaches the file: each command
+    /// is run (as a dry run) with every flag given, and each value is in the entry.
+    #[test]
+    fn every_flag_reaches_the_file() {
+        use clap::{FromArgMatches, Subcommand};
+        let dir = crate::command::demo_copy();
+        let mut session = Session::open(dir.path(), Open::slim()).expect("opens");
+        for (kind, recording) in recordable() {
+            let mut argv: Vec<String> = vec!["qinqing".into(), recording.command.into(), "HZ-2026-0101".into()];
+            let mut expected: Vec<String> = Vec::new();
+            for field in inputs(kind) {
+                let (given, written) = match field.ty {
+                    Ty::Date => ("2026-12-31".to_string(), "2026-12-31".to_string()),
+                    Ty::Department => ("交通局".to_string(), "市交通运输局".to_string()),
+                    Ty::Departments => ("交通局,教育局".to_string(), "[市交通运输局, 市教育局]".to_string()),
+                    Ty::Rule => ("reply".to_string(), "reply".to_string()),
+                    Ty::Named(values) => {
+                        let (en, zh) = values()[0];
+                        (zh.to_string(), en.to_string())
+                    }
+                    Ty::TextOrList => ("甲,乙".to_string(), "[甲, 乙]".to_string()),
+                    _ => (format!("写给{}的话", field.name), format!("写给{}的话", field.name)),
+                };
+                argv.push(format!("--{}", flag(field)));
+                argv.push(given);
+                expected.push(format!("{}: {written}", field.name));
+            }
+            argv.extend(["--date", "2026-12-01", "--dry-run"].map(String::from));
+            let cli = clap::Command::new("qinqing");
+            let matches = RecordCommand::augment_subcommands(cli).try_get_matches_from(&argv).expect("parses");
+            let command = RecordCommand::from_arg_matches(&matches).expect("a recording command");
+            let request = request(&session, &command).expect("a request");
+            assert!(request.dry_run);
+            let recorded =
+                record::record(&mut session, request).unwrap_or_else(|f| panic!("{}: {f:?}", recording.command));
+            let entry = &recorded.written.edits[0].after;
+            for line in &expected {
+                assert!(entry.contains(line), "{}: no «{line}» in\n{entry}", recording.command);
+            }
+            assert!(!recorded.written.applied, "a dry run writes nothing");
         }
     }
 }

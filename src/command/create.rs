@@ -100,6 +100,22 @@ pub(crate) fn case(session: &mut Session, r: CaseRequest) -> Outcome<Created> {
     let Some(received) = r.received.or(meeting.and_then(|m| m.date)) else {
         return Err(Refusal::field("received", "请写收到日期（或放进一期恳谈会）").into());
     };
+    // A meeting's online and written questions are its cases with their own channel;
+    // a hotline call or a visit is not a meeting's case.
+    if let (Some(m), Some(c)) = (meeting, r.channel) {
+        if !c.may_be_of_a_meeting() {
+            return Err(Refusal::field(
+                "channel",
+                format!(
+                    "来源渠道「{}」与恳谈会「{}」矛盾：恳谈会的问题来自会上、线上或书面，{}的问题请不要放进恳谈会",
+                    c.zh(),
+                    m.id.value,
+                    c.zh()
+                ),
+            )
+            .into());
+        }
+    }
     let ledger = session.ledger();
     let id =
         pattern(&ledger.settings.ids.case)?.next(received.year(), ledger.cases.iter().map(|c| c.id.value.as_str()));
@@ -115,7 +131,8 @@ pub(crate) fn case(session: &mut Session, r: CaseRequest) -> Outcome<Created> {
         enterprise: r.enterprise,
         // A case in a meeting's folder takes the meeting's date unless told otherwise.
         received: if in_meeting { r.received } else { Some(received) },
-        channel: r.channel.filter(|_| !in_meeting).map(Named::key),
+        // Given, it is written: inside a meeting too (a question sent in online for it).
+        channel: r.channel.map(Named::key),
         meeting: None,
         level: r.level,
         category: r.category,

@@ -17,7 +17,7 @@ use crate::edit::import::{find_header, plan, Defaults, Planned, Problem};
 use crate::edit::update::SetField;
 use crate::edit::{self, Edit};
 use crate::load::sheet;
-use crate::model::sheet::Column;
+use crate::model::sheet::{Column, ValueMap};
 use crate::model::{Case, Channel, Meeting, Named};
 use crate::output::template_sheet::{self, ExampleRow};
 
@@ -34,6 +34,8 @@ pub(crate) struct Import {
     pub(crate) channel: Option<Channel>,
     /// Headers mapped to fields, before the repository's own (`import: columns:`).
     pub(crate) maps: Vec<(String, Column)>,
+    /// Values mapped to what they mean, before the repository's own (`import: values:`).
+    pub(crate) values: Vec<ValueMap>,
     /// Import the good rows when some are bad.
     pub(crate) skip_bad: bool,
     /// Write a corrected row's differences into its case.
@@ -108,10 +110,24 @@ pub(crate) fn import(session: &mut Session, request: Import) -> Outcome<Imported
         })?),
         None => None,
     };
+    if let (Some(m), Some(c)) = (meeting, request.channel) {
+        if !c.may_be_of_a_meeting() {
+            return Err(super::Refusal::field(
+                "channel",
+                format!("来源渠道「{}」与恳谈会「{}」矛盾：恳谈会的问题来自会上、线上或书面", c.zh(), m.id.value),
+            )
+            .into());
+        }
+    }
+    let mut values = request.values.clone();
+    values.extend(ledger.settings.import_values.iter().cloned());
+    let received = request.received.or(meeting.and_then(|m| m.date));
     let defaults = Defaults {
-        received: request.received.or(meeting.and_then(|m| m.date)),
+        received,
         in_meeting: meeting.is_some(),
         channel: request.channel.map(Named::key),
+        year: meeting.and_then(|m| m.date).or(request.received).map(|d| d.year()),
+        values,
     };
     let (planned, problems) = plan(&sheet, &header, ledger, &defaults);
     let meeting = meeting.cloned();

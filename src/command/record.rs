@@ -64,10 +64,10 @@ pub(crate) fn record(session: &mut Session, request: Record) -> Outcome<Recorded
             let mut seen = HashSet::new();
             ids.retain(|id| seen.insert(id.clone()));
             if ids.is_empty() {
-                return Err(Refusal::field("ids", "请写案件编号").into());
+                return Err(Refusal::request("请写案件编号").into());
             }
             if spec.recording.is_some_and(|r| r.targets == Targets::One) && ids.len() > 1 {
-                return Err(Refusal::field("ids", format!("「{}」一次只记一件案件", kind.zh())).into());
+                return Err(Refusal::request(format!("「{}」一次只记一件案件", kind.zh())).into());
             }
             ids
         }

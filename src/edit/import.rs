@@ -74,8 +74,12 @@ pub(crate) struct Defaults {
     pub(crate) received: Option<NaiveDate>,
     /// Whether the rows go into a meeting's folder (which gives the date and channel).
     pub(crate) in_meeting: bool,
-    /// `--channel`, for rows not in a meeting.
+    /// `--channel`: the rows' channel where the sheet says none.
     pub(crate) channel: Option<&'static str>,
+    /// The year of a date written without one (8月14日): the meeting's, or `--received`'s.
+    pub(crate) year: Option<i32>,
+    /// What the office's own values mean (`--map-value`, `import: values:`).
+    pub(crate) values: Vec<crate::model::sheet::ValueMap>,
 }
 
 /// Every data row below the header: planned cases, and the problems of the rows that cannot be.
@@ -130,11 +134,16 @@ fn plan_row(
     };
     let date = |c: Column, problem: &mut dyn FnMut(Column, &'static str, String, Option<String>)| {
         let t = value(c)?;
-        let parsed = match parse_date(&t) {
-            Ok(d) => Some(d),
-            Err(Some(iso)) => NaiveDate::parse_from_str(&iso, "%Y-%m-%d").ok(),
-            Err(None) => None,
-        };
+        let parsed = sheet_date(&t, defaults.year);
+        if parsed.is_none() && month_day(&t).is_some() {
+            problem(
+                c,
+                "invalid-date",
+                format!("{}「{t}」没有年份", c.name()),
+                Some("请写完整的日期，或用 --meeting、--received 给出年份".into()),
+            );
+            return None;
+        }
         match parsed {
             Some(d) if YEARS.contains(&d.year()) => Some(d),
             Some(_) => {
@@ -146,7 +155,7 @@ fn plan_row(
                     c,
                     "invalid-date",
                     format!("{}「{t}」不是日期", c.name()),
-                    Some("日期请写作 2026-06-03".into()),
+                    Some("日期请写作 2026-06-03、2026年6月3日、2026/6/3 或 6月3日".into()),
                 );
                 None
             }
@@ -177,16 +186,17 @@ fn plan_row(
         }
         full
     };
-    let lead = value(Column::Lead).map(|l| department(Column::Lead, &l, &mut problem));
-    let co: Vec<String> = value(Column::Co)
-        .map(|t| {
-            t.split(['、', ',', '，', ';', '；', '/', '\n'])
-                .map(str::trim)
-                .filter(|n| !n.is_empty())
-                .map(|n| department(Column::Co, n, &mut problem))
-                .collect()
-        })
-        .unwrap_or_default();
+    // A cell may name several units: the first leads, the others help (县交通运输局、县林业局).
+    let units = |c: Column| -> Vec<String> { value(c).map(|t| split_units(&t)).unwrap_or_default() };
+    let mut named_leads = units(Column::Lead).into_iter();
+    let lead = named_leads.next().map(|l| department(Column::Lead, &l, &mut problem));
+    let mut co: Vec<String> = named_leads.map(|n| department(Column::Lead, &n, &mut problem)).collect();
+    for n in units(Column::Co) {
+        let full = department(Column::Co, &n, &mut problem);
+        if !co.contains(&full) && lead.as_ref() != Some(&full) {
+            co.push(full);
+        }
+    }
     let assigned_on = date(Column::Assigned, &mut problem);
     let due = date(Column::Due, &mut problem);
     let assigned = match (lead, assigned_on) {
@@ -203,12 +213,28 @@ fn plan_row(
         }
         _ => None,
     };
-    let channel = value(Column::Channel).and_then(|t| match crate::model::Channel::parse(&t) {
-        Some(c) => Some(c.key()),
-        None => {
-            let all = crate::model::enums::spellings::<crate::model::Channel>();
-            problem(Column::Channel, "invalid-value", format!("来源渠道「{t}」无效"), Some(format!("可选：{all}")));
-            None
+    let channel = value(Column::Channel).and_then(|t| {
+        match crate::model::sheet::value_of::<crate::model::Channel>(Column::Channel, &t, &defaults.values) {
+            Some(c) if defaults.in_meeting && !c.may_be_of_a_meeting() => {
+                problem(
+                    Column::Channel,
+                    "invalid-value",
+                    format!("来源渠道「{t}」与恳谈会矛盾：恳谈会的问题来自会上、线上或书面"),
+                    Some("这一行不属于这期恳谈会的，请分开导入（不用 --meeting）".into()),
+                );
+                None
+            }
+            Some(c) => Some(c.key()),
+            None => {
+                let all = crate::model::enums::spellings::<crate::model::Channel>();
+                problem(
+                    Column::Channel,
+                    "invalid-value",
+                    format!("来源渠道「{t}」无效"),
+                    Some(format!("可选：{all}；本办自己的写法可用 --map-value 来源渠道:{t}=热线 对应，或写进 qinqing.yaml 的 import: values:")),
+                );
+                None
+            }
         }
     });
     let enterprise = value(Column::Enterprise);
@@ -234,7 +260,8 @@ fn plan_row(
                 phone: value(Column::Phone),
             }),
             received: if defaults.in_meeting { value(Column::Received).and(received) } else { received },
-            channel: if defaults.in_meeting { None } else { channel.or(defaults.channel) },
+            // A meeting's case records a channel only when it came otherwise than at the meeting.
+            channel: channel.or(defaults.channel).filter(|c| !(defaults.in_meeting && *c == "meeting")),
             category: value(Column::Category),
             description: Some(description),
             source: Some(Source { file: sheet.file.clone(), key }),
@@ -254,16 +281,80 @@ fn digest(enterprise: &str, problem: &str) -> String {
     }
 }
 
-/// A title from the problem text: its first clause, at most thirty characters.
+/// The longest title made from a problem's text.
+const TITLE_CHARS: usize = 30;
+
+/// A title from the problem text: its first sentence (up to 。；！？ or a line
+/// break) when it fits in thirty characters; else cut at the last comma or
+/// pause within the thirty, else at a word boundary (jieba), never mid-word.
 pub(crate) fn title_of(text: &str) -> String {
-    let first: String =
-        text.trim().chars().take_while(|c| !matches!(c, '。' | '；' | ';' | '，' | ',' | '\n' | '！' | '？')).collect();
-    let first = first.trim();
-    if first.chars().count() <= 30 {
-        first.to_string()
-    } else {
-        format!("{}…", first.chars().take(29).collect::<String>())
+    let sentence: String =
+        text.trim().chars().take_while(|c| !matches!(c, '。' | '；' | ';' | '\n' | '！' | '？' | '!' | '?')).collect();
+    let sentence = sentence.trim();
+    if sentence.chars().count() <= TITLE_CHARS {
+        return sentence.trim_end_matches(['，', ',', '、']).to_string();
     }
+    let head: String = sentence.chars().take(TITLE_CHARS).collect();
+    // The last clause boundary that leaves a title of some length.
+    if let Some((at, _)) = head.char_indices().filter(|(_, c)| matches!(c, '，' | ',' | '、' | '：' | ':')).last() {
+        if head[..at].chars().count() >= 8 {
+            return head[..at].to_string();
+        }
+    }
+    // A word boundary within the limit (one character for the ellipsis).
+    let mut title = String::new();
+    for token in jieba().cut(sentence, false) {
+        if title.chars().count() + token.word.chars().count() > TITLE_CHARS - 1 {
+            break;
+        }
+        title.push_str(token.word);
+    }
+    if title.is_empty() {
+        title = sentence.chars().take(TITLE_CHARS - 1).collect();
+    }
+    format!("{}…", title.trim_end())
+}
+
+/// The word segmenter, loaded once (its dictionary takes a moment).
+fn jieba() -> &'static jieba_rs::Jieba {
+    static JIEBA: std::sync::OnceLock<jieba_rs::Jieba> = std::sync::OnceLock::new();
+    JIEBA.get_or_init(jieba_rs::Jieba::new)
+}
+
+/// The units a cell names: split on 、，,；;／/ and line breaks.
+pub(crate) fn split_units(cell: &str) -> Vec<String> {
+    cell.split(['、', ',', '，', ';', '；', '/', '／', '\n'])
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// `8月14日` (month and day) as numbers.
+fn month_day(t: &str) -> Option<(u32, u32)> {
+    let (m, rest) = t.trim().split_once('月')?;
+    let d = rest.trim().trim_end_matches(['日', '号']);
+    Some((m.trim().parse().ok()?, d.trim().parse().ok()?))
+}
+
+/// A date as offices write it in a sheet: 2026-06-03, 2026年6月3日, 2026/6/3,
+/// 2026.6.3, an Excel serial number (45810), or 6月3日 in `year`.
+pub(crate) fn sheet_date(t: &str, year: Option<i32>) -> Option<NaiveDate> {
+    let t = t.trim();
+    match parse_date(t) {
+        Ok(d) => return Some(d),
+        Err(Some(iso)) => return NaiveDate::parse_from_str(&iso, "%Y-%m-%d").ok(),
+        Err(None) => {}
+    }
+    if let Some((m, d)) = month_day(t) {
+        return NaiveDate::from_ymd_opt(year?, m, d);
+    }
+    // An Excel date stored as a number shows as five digits (1954 to 2173).
+    if t.len() == 5 && t.bytes().all(|b| b.is_ascii_digit()) {
+        let days: i64 = t.parse().ok()?;
+        return NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_signed(chrono::Duration::days(days));
+    }
+    None
 }
 
 #[cfg(test)]
@@ -281,8 +372,50 @@ mod tests {
     }
 
     #[test]
-    fn a_title_is_the_first_clause() {
-        assert_eq!(title_of("园区公交线路未延伸，员工通勤不便。"), "园区公交线路未延伸");
-        assert_eq!(title_of(&"长".repeat(40)), format!("{}…", "长".repeat(29)));
+    fn a_title_is_the_first_sentence_cut_at_a_clause_or_a_word() {
+        // A short sentence whole, commas and all: not cut at the first comma.
+        assert_eq!(title_of("园区公交线路未延伸，员工通勤不便。另有一事"), "园区公交线路未延伸，员工通勤不便");
+        // A long one at its last pause within thirty characters.
+        let long = "企业新建厂房的专用电力线路接入进度严重滞后，已经影响到设备调试和投产计划，希望供电公司加快办理";
+        assert_eq!(title_of(long), "企业新建厂房的专用电力线路接入进度严重滞后");
+        // No pause: at a word boundary, never inside a word.
+        let title = title_of("关于加快推进高新技术产业园区配套基础设施建设和公共交通线路延伸工作的建议");
+        assert!(title.ends_with('…') && title.chars().count() <= TITLE_CHARS, "{title}");
+        assert!(title.starts_with("关于加快推进高新技术产业园区"), "{title}");
+        let n = title_of(&"长".repeat(40)).chars().count();
+        assert!((20..=TITLE_CHARS).contains(&n), "{n}");
+    }
+
+    #[test]
+    fn dates_and_units_as_offices_write_them() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
+        assert_eq!(sheet_date("2024年8月14日", None), d(2024, 8, 14));
+        assert_eq!(sheet_date("2024/8/14", None), d(2024, 8, 14));
+        assert_eq!(sheet_date("2024.8.14", None), d(2024, 8, 14));
+        assert_eq!(sheet_date("8月14日", Some(2024)), d(2024, 8, 14));
+        assert_eq!(sheet_date("8月14日", None), None);
+        assert_eq!(sheet_date("45518", None), d(2024, 8, 14));
+        assert_eq!(sheet_date("2024", None), None);
+        assert_eq!(sheet_date("下周", Some(2024)), None);
+        assert_eq!(
+            split_units("县交通运输局、县林业局／县水利局\n县财政局"),
+            ["县交通运输局", "县林业局", "县水利局", "县财政局"]
+        );
+    }
+
+    #[test]
+    fn channel_values_as_offices_write_them() {
+        use crate::model::sheet::{value_of, ValueMap};
+        use crate::model::Channel;
+        let none: &[ValueMap] = &[];
+        assert_eq!(value_of::<Channel>(Column::Channel, "12345热线", none), Some(Channel::Hotline));
+        assert_eq!(value_of::<Channel>(Column::Channel, "政企恳谈会", none), Some(Channel::Meeting));
+        assert_eq!(value_of::<Channel>(Column::Channel, "企业服务码", none), Some(Channel::Online));
+        assert_eq!(value_of::<Channel>(Column::Channel, "大走访", none), Some(Channel::Visit));
+        assert_eq!(value_of::<Channel>(Column::Channel, "来信", none), Some(Channel::Written));
+        assert_eq!(value_of::<Channel>(Column::Channel, "两会建议", none), None);
+        let maps = [ValueMap::parse("来源渠道:两会建议=书面").unwrap()];
+        assert_eq!(value_of::<Channel>(Column::Channel, "两会建议", &maps), Some(Channel::Written));
+        assert!(ValueMap::parse("金额:1=2").is_err() && ValueMap::parse("来源渠道:=热线").is_err());
     }
 }

@@ -63,12 +63,20 @@ fn choice(
     found
 }
 
-const IMPORT_FIELDS: &[Field] = &[field(
-    "columns",
-    false,
-    Ty::Dict,
-    "表头与字段的对应，字段用模板里的列名，如 { 诉求描述: 反映问题, 责任处室: 牵头单位 }",
-)];
+const IMPORT_FIELDS: &[Field] = &[
+    field(
+        "columns",
+        false,
+        Ty::Dict,
+        "表头与字段的对应，字段用模板里的列名，如 { 诉求描述: 反映问题, 责任处室: 牵头单位 }",
+    ),
+    field(
+        "values",
+        false,
+        Ty::Dicts,
+        "各列中本办自己的写法与含义的对应，如 { 来源渠道: { 两会建议: 书面, 12345转办: 热线 } }",
+    ),
+];
 
 const ID_FIELDS: &[Field] = &[
     field("case", false, Ty::Text, "案件编号格式，如 HZ-{year}-{seq:04}"),
@@ -317,6 +325,35 @@ pub(crate) fn read_settings(root: &Node, sink: &mut Sink) -> Settings {
             }
             Some((pos, _)) => {
                 sink.error("wrong-type", pos, "import.columns 应为映射").hint("例如：columns: { 诉求描述: 反映问题 }");
+            }
+            None => {}
+        }
+        match import.get("values").map(|n| (n.pos, &n.value)) {
+            Some((_, Value::Map(columns))) => {
+                for (k, v) in columns {
+                    let Some(name) = crate::load::reader::text(k, sink) else { continue };
+                    let Some(column) = crate::model::sheet::Column::parse(&name) else {
+                        sink.error("invalid-value", k.pos, format!("「{name}」不是问题清单的列")).hint("如：来源渠道");
+                        continue;
+                    };
+                    let Value::Map(pairs) = &v.value else {
+                        sink.error("wrong-type", v.pos, format!("import.values.{name} 应为映射"))
+                            .hint("例如：来源渠道: { 两会建议: 书面 }");
+                        continue;
+                    };
+                    for (w, m) in pairs {
+                        let (Some(written), Some(means)) =
+                            (crate::load::reader::text(w, sink), crate::load::reader::text(m, sink))
+                        else {
+                            continue;
+                        };
+                        s.import_values.push(crate::model::sheet::ValueMap { column, written, means });
+                    }
+                }
+            }
+            Some((pos, _)) => {
+                sink.error("wrong-type", pos, "import.values 应为映射")
+                    .hint("例如：values: { 来源渠道: { 两会建议: 书面 } }");
             }
             None => {}
         }

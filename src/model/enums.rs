@@ -50,6 +50,14 @@ named_enum!(
     Visit = "visit" / "走访",
 });
 
+impl Channel {
+    /// Whether a meeting's case may have come this way: raised at the meeting,
+    /// or sent in online or in writing for it (见面 + 书面).
+    pub(crate) fn may_be_of_a_meeting(self) -> bool {
+        matches!(self, Channel::Meeting | Channel::Online | Channel::Written)
+    }
+}
+
 named_enum!(
     /// How the problem is to be solved.
     Handling, "办理方式", {

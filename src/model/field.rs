@@ -37,6 +37,8 @@ pub(crate) enum Ty {
     List(&'static [Field]),
     /// A mapping with free keys and text values (e.g. `levels`).
     Dict,
+    /// A mapping with free keys whose values are such mappings (`import: values:`).
+    Dicts,
     /// A case's timeline: a list of events, each of one event kind's table.
     Timeline,
     /// A rule's `start` or `stop`: a trigger, or a list of them.

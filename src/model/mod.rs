@@ -322,6 +322,8 @@ pub(crate) struct Settings {
     pub(crate) report: ReportSettings,
     /// A city's own problem-list headers and the columns they are (`import: columns:`).
     pub(crate) import_columns: Vec<(String, String)>,
+    /// `import: values:`: what the office's own values in a column mean.
+    pub(crate) import_values: Vec<crate::model::sheet::ValueMap>,
     /// Where reminders go (`notify:`).
     pub(crate) notify: notify::NotifySettings,
 }
@@ -374,6 +376,7 @@ impl Default for Settings {
             ids: IdPatterns::default(),
             report: ReportSettings::default(),
             import_columns: Vec::new(),
+            import_values: Vec::new(),
             notify: notify::NotifySettings::default(),
         }
     }

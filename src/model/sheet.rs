@@ -3,7 +3,7 @@
 //! importer and the template, so a column is declared once, here.
 
 /// What a column holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub(crate) enum Column {
     Seq,
     Enterprise,
@@ -80,4 +80,53 @@ fn normalise(header: &str) -> String {
         }
     }
     out
+}
+
+/// What offices write in an enumerated column for each value, besides the
+/// value's own English and Chinese names. Only sure synonyms: 非常满意 is not
+/// 满意 (ask with `--map-value`).
+pub(crate) const VALUE_SYNONYMS: &[(Column, &str, &[&str])] = &[
+    (Column::Channel, "hotline", &["12345", "12345热线", "热线电话", "政务热线", "12345政务服务热线", "市长热线"]),
+    (Column::Channel, "meeting", &["恳谈会", "政企恳谈会", "会上", "会议现场"]),
+    (Column::Channel, "online", &["网上", "线上", "企业服务码", "网络", "网上留言", "线上专栏"]),
+    (Column::Channel, "visit", &["走访", "大走访", "上门", "上门走访"]),
+    (Column::Channel, "written", &["来信", "书面", "信件", "书面材料"]),
+];
+
+/// A value an office writes in a column, and the value it means (`--map-value
+/// 来源渠道:12345热线=热线`, `import: values:` in qinqing.yaml).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct ValueMap {
+    pub(crate) column: Column,
+    pub(crate) written: String,
+    pub(crate) means: String,
+}
+
+impl ValueMap {
+    /// Reads `列:写法=含义`.
+    pub(crate) fn parse(s: &str) -> Result<ValueMap, String> {
+        let (column, rest) = s.split_once([':', '：']).ok_or("请写成 列:写法=含义，如 来源渠道:12345热线=热线")?;
+        let (written, means) = rest.split_once(['=', '＝']).ok_or("请写成 列:写法=含义，如 来源渠道:12345热线=热线")?;
+        let column = Column::parse(column)
+            .ok_or_else(|| format!("「{column}」不是问题清单的列；可用模板里的列名，如 来源渠道"))?;
+        let (written, means) = (written.trim(), means.trim());
+        if written.is_empty() || means.is_empty() {
+            return Err("写法和含义都不能为空".into());
+        }
+        Ok(ValueMap { column, written: written.to_string(), means: means.to_string() })
+    }
+}
+
+/// The value a cell means in an enumerated column: the user's own mapping
+/// first, then the value's names, then the synonyms offices write.
+pub(crate) fn value_of<T: crate::model::Named>(column: Column, cell: &str, maps: &[ValueMap]) -> Option<T> {
+    let cell: String = cell.chars().filter(|c| !c.is_whitespace()).collect();
+    let mapped = maps.iter().find(|m| m.column == column && m.written == cell).map(|m| m.means.as_str());
+    let word = mapped.unwrap_or(&cell);
+    T::parse(word).or_else(|| {
+        VALUE_SYNONYMS
+            .iter()
+            .find(|(c, _, words)| *c == column && words.contains(&word))
+            .and_then(|(_, key, _)| T::parse(key))
+    })
 }

@@ -69,6 +69,10 @@ fn ty(t: Ty) -> Value {
         Ty::Map(fields) => object(fields),
         Ty::List(fields) => json!({ "type": "array", "items": object(fields) }),
         Ty::Dict => json!({ "type": "object", "additionalProperties": { "type": "string" } }),
+        Ty::Dicts => json!({
+            "type": "object",
+            "additionalProperties": { "type": "object", "additionalProperties": { "type": "string" } }
+        }),
         Ty::Timeline => {
             let events: Vec<Value> = EventType::ALL
                 .iter()
