@@ -7,7 +7,7 @@
 //! defaults, and the same cross-file checks (`validate::case_problems`, the
 //! duplicate ids of the ids the edited files hold), asked of the ledger's
 //! indexes with the edited files in place of what they were. A property test
-//! (`tests` below) compares the two on random edits.
+//! (`command/session.rs`) compares the two on random edits.
 
 use rustc_hash::FxHashSet as HashSet;
 

@@ -40,6 +40,7 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         Ok(r) => r,
         Err(f) => return super::failed(f, |_| String::new()),
     };
+    super::recovered(r.recovered);
     let text = match args.format {
         Format::Markdown => output::change::markdown(&r.change, &r.base, &r.head, r.as_of),
         Format::Json => output::change::json(&r.change, &r.base, &r.head, r.as_of),

@@ -236,10 +236,15 @@ fn session(repo: Option<&Path>, open: Open) -> Result<Session> {
         None => std::env::current_dir().context("无法读取当前目录")?,
     };
     let session = Session::open(&start, open)?;
-    if session.recovered() > 0 {
-        eprintln!("已补完上次中断的写入（{} 个文件）。", session.recovered());
-    }
+    recovered(session.recovered());
     Ok(session)
+}
+
+/// Says that a write a killed run left half done was finished first.
+fn recovered(files: usize) {
+    if files > 0 {
+        eprintln!("已补完上次中断的写入（{files} 个文件）。");
+    }
 }
 
 /// The repository as it was at a git revision, for one command.

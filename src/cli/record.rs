@@ -13,7 +13,7 @@ use clap::{Arg, ArgAction, ArgMatches, Command};
 
 use super::{ask, non_empty, parse_date};
 use crate::command::record::{self, Cases, Record, Recorded};
-use crate::command::{Open, Session};
+use crate::command::{Failure, Open, Refusal, Session};
 use crate::edit::FieldValue;
 use crate::model::event::{Recording, Targets};
 use crate::model::field::{parse_named, Field, Need, Ty};
@@ -75,7 +75,11 @@ fn command(kind: EventType, recording: &Recording) -> Command {
             _ => arg.value_parser(non_empty),
         };
         if field.when_recorded == Need::Required {
-            arg = arg.required(true);
+            arg = if field.long {
+                arg.required_unless_present(format!("{}_file", field.name))
+            } else {
+                arg.required(true)
+            };
         }
         cmd = cmd.arg(arg);
         if field.long {
@@ -163,6 +167,12 @@ pub(crate) fn run(repo: Option<&std::path::Path>, c: RecordCommand) -> Result<u8
     let request = request(&session, &c)?;
     match record::record(&mut session, request) {
         Ok(recorded) => printed(&recorded),
+        // A value read from a file is named by the file's flag.
+        Err(Failure::Refused(Refusal::Request { field: Some(f), message }))
+            if c.matches.try_get_one::<PathBuf>(&format!("{f}_file")).ok().flatten().is_some() =>
+        {
+            Err(anyhow::anyhow!("{message}（--{}-file）", f.replace('_', "-")))
+        }
         Err(f) => super::failed(f, |n| format!("这样记录会带来 {n} 处错误（见上），未写入任何文件。")),
     }
 }

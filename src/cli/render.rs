@@ -71,10 +71,11 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         out: args.out,
     };
     let bar = super::ProgressBar::default();
-    let Rendered { as_of, root, generated, covered } = match render(&start, request, &|p| bar.show(p)) {
+    let Rendered { as_of, root, generated, covered, recovered } = match render(&start, request, &|p| bar.show(p)) {
         Ok(r) => r,
         Err(f) => return super::failed(f, |_| String::new()),
     };
+    super::recovered(recovered);
     let Some(Generated { named, results, already, recorded, withheld }) = generated else {
         eprintln!("截至 {as_of}，没有需要生成的{}。", kind.zh());
         for line in covered {

@@ -58,6 +58,10 @@ pub(crate) struct Created {
 
 /// Creates a meeting's folder and `meeting.yaml`.
 pub(crate) fn meeting(session: &mut Session, r: MeetingRequest) -> Outcome<Created> {
+    super::planned_afresh(session, |s| meeting_once(s, r.clone()))
+}
+
+fn meeting_once(session: &mut Session, r: MeetingRequest) -> Outcome<Created> {
     let Some(date) = r.date else { return Err(Refusal::field("date", "缺少会议日期").into()) };
     if r.title.trim().is_empty() {
         return Err(Refusal::field("title", "会议名称不能为空").into());
@@ -90,6 +94,10 @@ pub(crate) fn meeting(session: &mut Session, r: MeetingRequest) -> Outcome<Creat
 
 /// Creates a case file, numbered after every id in use that year.
 pub(crate) fn case(session: &mut Session, r: CaseRequest) -> Outcome<Created> {
+    super::planned_afresh(session, |s| case_once(s, r.clone()))
+}
+
+fn case_once(session: &mut Session, r: CaseRequest) -> Outcome<Created> {
     if r.title.trim().is_empty() {
         return Err(Refusal::field("title", "问题标题不能为空").into());
     }

@@ -41,6 +41,8 @@ pub(crate) struct Rendered {
     pub(crate) generated: Option<Generated>,
     /// When nothing was called for: the notices already covering overdue clocks, in words.
     pub(crate) covered: Vec<String>,
+    /// Files a killed run's write had left, written first.
+    pub(crate) recovered: usize,
 }
 
 /// Makes the documents of a request.
@@ -97,7 +99,7 @@ pub(crate) fn render(start: &Path, r: Render, progress: &(dyn Fn(Progress) + Syn
     let generated = generate(&snapshot, &job, None)?;
     let covered =
         if generated.is_none() && r.kind == DocKind::Supervision { covered_by_notices(&snapshot) } else { Vec::new() };
-    Ok(Rendered { as_of, root: repository.root.clone(), generated, covered })
+    Ok(Rendered { as_of, root: repository.root.clone(), generated, covered, recovered: session.recovered() })
 }
 
 /// Which notices cover the overdue clocks that called for supervision.

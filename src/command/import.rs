@@ -95,6 +95,10 @@ pub(crate) enum ImportResult {
 
 /// Imports a problem list or a hotline's requests.
 pub(crate) fn import(session: &mut Session, request: Import) -> Outcome<Imported> {
+    super::planned_afresh(session, |s| import_once(s, request.clone()))
+}
+
+fn import_once(session: &mut Session, request: Import) -> Outcome<Imported> {
     if request.open311 {
         return open311(session, request);
     }

@@ -147,6 +147,28 @@ pub(crate) struct Written {
     pub(crate) commit: Option<crate::git::Committed>,
 }
 
+/// Runs a write, planning it again on a fresh ledger when another write
+/// landed since the ledger was read (a colleague's `new` took the next id):
+/// a few times, then the refusal stands.
+pub(crate) fn planned_afresh<T>(
+    session: &mut Session,
+    mut attempt: impl FnMut(&mut Session) -> Outcome<T>,
+) -> Outcome<T> {
+    let mut tries = 0;
+    loop {
+        if session.stale() {
+            session.refresh()?;
+        }
+        match attempt(session) {
+            Err(Failure::Failed(e)) if e.downcast_ref::<crate::edit::journal::Stale>().is_some() && tries < 3 => {
+                tries += 1;
+                session.refresh()?;
+            }
+            other => return other,
+        }
+    }
+}
+
 /// Every clock as of a date, and the repository's problems: `check`.
 pub(crate) fn check(session: &Session, as_of: Option<chrono::NaiveDate>) -> crate::check::CheckReport<'_> {
     crate::check::report(session.checked(), session.date(as_of))

@@ -54,6 +54,10 @@ pub(crate) struct Recorded {
 /// Records the entry in each case: plans the edits, checks them against the
 /// ledger, and writes them only if none brings an error.
 pub(crate) fn record(session: &mut Session, request: Record) -> Outcome<Recorded> {
+    super::planned_afresh(session, |s| record_once(s, request.clone()))
+}
+
+fn record_once(session: &mut Session, request: Record) -> Outcome<Recorded> {
     let Record { kind, cases, date, values, dry_run, commit } = request;
     let spec = kind.spec();
     let fields = declared_values(kind, values)?;
@@ -279,5 +283,32 @@ mod tests {
         assert!(done.written.applied);
         assert!(done.written.edits[0].after.ends_with("    by: 国网湖州供电公司\n"), "{}", done.written.edits[0].after);
         assert_eq!(entries(&session), before + 1, "the session's ledger has the new entry");
+    }
+
+    #[test]
+    fn a_write_planned_before_another_write_is_planned_again() {
+        // Two sessions read the same repository; the first writes; the second, judged on what it
+        // read before, may not write as planned (a new case could take the first's id): it reads
+        // the repository again and plans again.
+        let dir = demo_copy();
+        let mut first = Session::open(dir.path(), Open::slim()).expect("opens");
+        let mut second = Session::open(dir.path(), Open::slim()).expect("opens");
+        let case = || crate::command::create::CaseRequest {
+            title: "用电增容".into(),
+            received: "2026-11-21".parse().ok(),
+            channel: Some(crate::model::Channel::Hotline),
+            ..Default::default()
+        };
+        let a = crate::command::create::case(&mut first, case()).expect("written");
+        let b = crate::command::create::case(&mut second, case()).expect("written");
+        assert_ne!(a.id, b.id, "the second took the next id, not the same");
+        // The stale write itself is refused by the journal, typed.
+        let edits =
+            [crate::edit::new_file(&crate::fsx::Scope::new(dir.path()), "cases/x.yaml", "id: X\n".into()).unwrap()];
+        let stale = crate::edit::write(&crate::fsx::Scope::new(dir.path()), &edits, Some(0)).unwrap_err();
+        assert!(
+            stale.downcast_ref::<crate::edit::journal::Stale>().is_some() && stale.to_string().contains("有其他写入")
+        );
+        assert!(!dir.path().join("cases/x.yaml").exists());
     }
 }

@@ -20,6 +20,8 @@ pub(crate) struct Reviewed {
     pub(crate) head: String,
     /// The date both were looked at.
     pub(crate) as_of: NaiveDate,
+    /// Files a killed run's write had left in the work tree, written first.
+    pub(crate) recovered: usize,
 }
 
 /// Compares `base` with `head` (default: the work tree) as of a date.
@@ -36,5 +38,5 @@ pub(crate) fn diff(start: &Path, base: &str, head: Option<&str>, as_of: Option<N
     let as_of = head.date(as_of);
     let (base_snap, head_snap) = (base.ledger().as_of(as_of), head.ledger().as_of(as_of));
     let change = compare((base.checked(), &base_snap), (head.checked(), &head_snap));
-    Ok(Reviewed { change, base: base_label, head: head_label, as_of })
+    Ok(Reviewed { change, base: base_label, head: head_label, as_of, recovered: head.recovered() })
 }

@@ -51,6 +51,8 @@ pub(crate) struct Session {
     open: Open,
     checked: Checked,
     recovered: usize,
+    /// The write generation the ledger was read at (see `edit::journal`).
+    generation: u64,
     /// A past revision's unpacked folder, kept while the session reads it.
     _revision: Option<crate::git::Revision>,
 }
@@ -63,8 +65,10 @@ impl Session {
         let scope = Scope::new(&root);
         // A write a killed run left half done is finished before anything is read.
         let recovered = crate::edit::journal::recover(&scope)?;
+        // Read before the files: a write in between is then seen as one, never missed.
+        let generation = crate::edit::journal::generation(&scope);
         let checked = read(&root, open)?;
-        Ok(Session { root, scope, open, checked, recovered, _revision: None })
+        Ok(Session { root, scope, open, checked, recovered, generation, _revision: None })
     }
 
     /// The repository found from `start` as it was at a git revision: read as
@@ -76,7 +80,15 @@ impl Session {
         let open = Open { cache: false, detail, follow_writes: false, today: None };
         let dir = revision.dir.path().to_path_buf();
         let checked = read(&dir, open)?;
-        Ok(Session { scope: Scope::new(&dir), root: dir, open, checked, recovered: 0, _revision: Some(revision) })
+        Ok(Session {
+            scope: Scope::new(&dir),
+            root: dir,
+            open,
+            checked,
+            recovered: 0,
+            generation: 0,
+            _revision: Some(revision),
+        })
     }
 
     /// The commit a revision session reads, when it is one.
@@ -146,12 +158,27 @@ impl Session {
         Ok(draft)
     }
 
-    /// Writes the edits all or none, and brings the ledger up to date when the session lives on.
+    /// Writes the edits all or none — refused if another write came since the
+    /// ledger they were judged on was read — and brings the ledger up to date
+    /// when the session lives on.
     pub(crate) fn write(&mut self, edits: &[Edit]) -> Result<()> {
-        crate::edit::write(&self.scope, edits)?;
+        crate::edit::write(&self.scope, edits, Some(self.generation))?;
+        self.generation += 1;
         if self.open.follow_writes {
-            self.checked = read(&self.root, self.open)?;
+            self.refresh()?;
         }
+        Ok(())
+    }
+
+    /// Whether another write landed since the ledger was read.
+    pub(crate) fn stale(&self) -> bool {
+        self._revision.is_none() && crate::edit::journal::generation(&self.scope) != self.generation
+    }
+
+    /// Reads the ledger again (a long-lived session, after writes of its own or of others).
+    pub(crate) fn refresh(&mut self) -> Result<()> {
+        self.generation = crate::edit::journal::generation(&self.scope);
+        self.checked = read(&self.root, self.open)?;
         Ok(())
     }
 }

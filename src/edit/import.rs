@@ -296,7 +296,7 @@ pub(crate) fn title_of(text: &str) -> String {
     }
     let head: String = sentence.chars().take(TITLE_CHARS).collect();
     // The last clause boundary that leaves a title of some length.
-    if let Some((at, _)) = head.char_indices().filter(|(_, c)| matches!(c, '，' | ',' | '、' | '：' | ':')).last() {
+    if let Some((at, _)) = head.char_indices().rfind(|(_, c)| matches!(c, '，' | ',' | '、' | '：' | ':')) {
         if head[..at].chars().count() >= 8 {
             return head[..at].to_string();
         }

@@ -20,6 +20,31 @@ use crate::load::cache;
 
 const FILE: &str = "journal.json";
 const LOCK: &str = "edit.lock";
+/// How many writes the repository has had: a writer planned on the ledger of
+/// one generation writes only if no other write came in between (its ids,
+/// duplicates and references were judged against that ledger).
+const GENERATION: &str = "generation";
+
+/// Another write came since the edits were planned: nothing was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Stale;
+
+impl std::fmt::Display for Stale {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "案件库在读取之后有其他写入（可能有人同时在写），为免编号重复或依据过时，未写入任何文件；请重新运行命令"
+        )
+    }
+}
+
+impl std::error::Error for Stale {}
+
+/// The repository's write generation (0 before the first write).
+pub(crate) fn generation(scope: &Scope) -> u64 {
+    let path = cache::dir(scope.root()).join(GENERATION);
+    scope.read(&path).ok().and_then(|b| String::from_utf8(b).ok()?.trim().parse().ok()).unwrap_or(0)
+}
 /// A journal holds whole case files and the register; anything larger is not one qinqing wrote.
 const MAX_JOURNAL_BYTES: u64 = 256 << 20;
 
@@ -37,13 +62,19 @@ struct Entry {
 }
 
 /// Writes every edit or none: under the repository's edit lock each file must
-/// still be what its edit was planned on; the whole change is journalled, then applied.
-pub(crate) fn apply(scope: &Scope, edits: &[Edit]) -> Result<()> {
+/// still be what its edit was planned on, and — when `planned_at` is given —
+/// no other write may have come since that generation; the whole change is
+/// journalled, then applied, and the generation counted on.
+pub(crate) fn apply(scope: &Scope, edits: &[Edit], planned_at: Option<u64>) -> Result<()> {
     let root = scope.root();
     let lock = scope.lock_file(&cache::dir(root).join(LOCK))?;
     lock.lock().context("无法锁定案件库")?;
     let result = (|| {
         finish(scope)?;
+        let now = generation(scope);
+        if planned_at.is_some_and(|g| g != now) {
+            return Err(anyhow::Error::new(Stale));
+        }
         let mut files = Vec::with_capacity(edits.len());
         for e in edits {
             inside(root, &e.rel)?;
@@ -66,7 +97,8 @@ pub(crate) fn apply(scope: &Scope, edits: &[Edit]) -> Result<()> {
         scope.replace(&path, &serde_json::to_vec(&journal)?)?;
         fault("journal");
         replay(scope, &journal)?;
-        std::fs::remove_file(&path).with_context(|| format!("无法删除 {}", path.display()))
+        std::fs::remove_file(&path).with_context(|| format!("无法删除 {}", path.display()))?;
+        scope.replace(&cache::dir(root).join(GENERATION), format!("{}\n", now + 1).as_bytes())
     })();
     let _ = lock.unlock();
     result
@@ -108,6 +140,9 @@ fn finish(scope: &Scope) -> Result<usize> {
     };
     let written = replay(scope, &journal)?;
     std::fs::remove_file(&path).with_context(|| format!("无法删除 {}", path.display()))?;
+    // The interrupted write landed: it counts as one.
+    let next = generation(scope) + 1;
+    scope.replace(&cache::dir(root).join(GENERATION), format!("{next}\n").as_bytes())?;
     Ok(written)
 }
 
@@ -188,11 +223,11 @@ mod tests {
         let edits = [edit(root, "a.yaml", "a: 2\n"), edit(root, "b.yaml", "b: 2\n"), edit(root, "c/new.yaml", "c\n")];
         // b changes underneath: nothing is written.
         std::fs::write(root.join("b.yaml"), "b: changed\n").unwrap();
-        assert!(apply(&Scope::new(root), &edits).is_err());
+        assert!(apply(&Scope::new(root), &edits, None).is_err());
         assert_eq!(std::fs::read_to_string(root.join("a.yaml")).unwrap(), "a: 1\n");
         assert!(!root.join("c/new.yaml").exists());
         let edits = [edit(root, "a.yaml", "a: 2\n"), edit(root, "b.yaml", "b: 2\n"), edit(root, "c/new.yaml", "c\n")];
-        apply(&Scope::new(root), &edits).unwrap();
+        apply(&Scope::new(root), &edits, None).unwrap();
         assert_eq!(std::fs::read_to_string(root.join("b.yaml")).unwrap(), "b: 2\n");
         assert_eq!(std::fs::read_to_string(root.join("c/new.yaml")).unwrap(), "c\n");
         assert!(!cache::dir(root).join(FILE).exists());

@@ -108,6 +108,6 @@ pub(crate) fn check_edits(root: &std::path::Path, edits: &[Edit]) -> Result<Vec<
 
 /// Writes every edit or none: under the repository's edit lock each file must
 /// still be what its edit was planned on, else nothing is written (see [`journal`]).
-pub(crate) fn write(scope: &Scope, edits: &[Edit]) -> Result<()> {
-    journal::apply(scope, edits)
+pub(crate) fn write(scope: &Scope, edits: &[Edit], planned_at: Option<u64>) -> Result<()> {
+    journal::apply(scope, edits, planned_at)
 }

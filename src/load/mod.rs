@@ -433,6 +433,11 @@ pub(crate) fn parse_edited(rel: &str, bytes: &[u8]) -> ParsedFile {
 /// Reads one file's bytes under `cases/`.
 fn parse_bytes(rel: &str, path: &Path, read: Result<Vec<u8>, ReadError>) -> ParsedFile {
     let mut sink = Sink::new(rel);
+    // Bytes not yet written (an edit) are held to the size a file on disk is.
+    let read =
+        read.and_then(
+            |b| if b.len() as u64 > MAX_FILE_BYTES { Err(ReadError::TooLarge(b.len() as u64)) } else { Ok(b) },
+        );
     let content = match read {
         Err(e) => {
             sink.diagnostics.push(e.diagnostic(rel));

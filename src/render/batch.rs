@@ -219,7 +219,7 @@ pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) ->
         // caller reports the problems (a rerun gives the same numbers).
         withheld = results.iter().flat_map(|w| &w.problems).any(|p| p.is_fatal());
         if !withheld {
-            crate::edit::write(job.scope, &edits)?;
+            crate::edit::write(job.scope, &edits, None)?;
             recorded = ids;
         }
     }
