@@ -453,3 +453,50 @@ fn every_option_of_new_and_meeting_new_reaches_the_file() {
     assert!(run.stderr.contains("与恳谈会「HZ-M-2026-99」矛盾") && run.stderr.contains("--channel"), "{}", run.stderr);
     assert_eq!(std::fs::read_dir(repo.join("cases/2026/九十九期")).unwrap().count(), before);
 }
+
+/// Two meetings with the same number in a year (the city's and a county's)
+/// get folders of their own; only the same id is a duplicate.
+#[test]
+fn meetings_with_the_same_number_get_their_own_folders() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = common::demo_copy(&tmp.path().join("repo"));
+    let new = |id: &str, level: &str| {
+        qinqing(
+            &repo,
+            &[
+                "meeting",
+                "new",
+                "--title",
+                "恳谈会",
+                "--date",
+                "2026-12-10",
+                "--session",
+                "1",
+                "--id",
+                id,
+                "--level",
+                level,
+            ],
+        )
+    };
+    let city = new("HZ-M-2026-C1", "city");
+    assert_eq!(city.code, 0, "{}", city.stderr);
+    assert_eq!(city.stdout.trim(), "cases/2026/第1期恳谈会/meeting.yaml");
+    let county = new("HZ-M-2026-X1", "county");
+    assert_eq!(county.code, 0, "{}", county.stderr);
+    assert_eq!(county.stdout.trim(), "cases/2026/第1期恳谈会-HZ-M-2026-X1/meeting.yaml");
+    assert!(
+        county.stderr.contains("已有另一期恳谈会，这一期放在 cases/2026/第1期恳谈会-HZ-M-2026-X1"),
+        "{}",
+        county.stderr
+    );
+    let again = new("HZ-M-2026-C1", "city");
+    assert_eq!(again.code, 2, "the same id twice is a duplicate: {}", again.stderr);
+    assert!(again.stdout.contains("duplicate-id"), "{}", again.stdout);
+    let asked = qinqing(&repo, &["meeting", "new", "--title", "x", "--date", "2026-12-11", "--folder", "第1期恳谈会"]);
+    assert!(
+        asked.code == 2 && asked.stderr.contains("已有另一期恳谈会") && asked.stderr.contains("--folder"),
+        "{}",
+        asked.stderr
+    );
+}

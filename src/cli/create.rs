@@ -177,7 +177,7 @@ pub(crate) fn case(repo: Option<&Path>, a: CaseArgs) -> Result<u8> {
 
 /// Prints the new file (or its diff for a dry run), or why it was refused.
 fn finish(outcome: crate::command::Outcome<Created>, what: &str) -> Result<u8> {
-    let Created { id, written } = match outcome {
+    let Created { id, written, note } = match outcome {
         Ok(c) => c,
         Err(f) => {
             // The file that would have been made, for the message.
@@ -189,6 +189,9 @@ fn finish(outcome: crate::command::Outcome<Created>, what: &str) -> Result<u8> {
         }
     };
     let Some(edit) = written.edits.first() else { return Ok(0) };
+    if let Some(n) = note {
+        eprintln!("{n}");
+    }
     if !written.applied {
         crate::output::emit(&edit.diff())?;
         eprintln!("（--dry-run：未写入）");

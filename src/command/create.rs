@@ -54,6 +54,8 @@ pub(crate) struct Created {
     pub(crate) id: String,
     /// The file.
     pub(crate) written: Written,
+    /// Something the user should know about where it went.
+    pub(crate) note: Option<String>,
 }
 
 /// Creates a meeting's folder and `meeting.yaml`.
@@ -72,10 +74,28 @@ fn meeting_once(session: &mut Session, r: MeetingRequest) -> Outcome<Created> {
         None => pattern(&ledger.settings.ids.meeting)?
             .next(date.year(), ledger.meetings.iter().map(|m| m.id.value.as_str())),
     };
-    let folder = folder_name(&r.folder.unwrap_or_else(|| match r.session {
+    let given = r.folder.is_some();
+    let mut folder = folder_name(&r.folder.unwrap_or_else(|| match r.session {
         Some(n) => format!("第{n}期恳谈会"),
         None => id.clone(),
     }));
+    // Two meetings may share a number in a year (the city's and a county's): the
+    // second gets a folder of its own, named with its id; a folder asked for is never shared.
+    let taken =
+        |f: &str| std::fs::symlink_metadata(session.root_dir().join(format!("cases/{}/{f}", date.year()))).is_ok();
+    let mut moved = None;
+    if taken(&folder) {
+        if given {
+            return Err(Refusal::field(
+                "folder",
+                format!("文件夹 cases/{}/{folder} 已有另一期恳谈会；请换一个文件夹名", date.year()),
+            )
+            .into());
+        }
+        let own = folder_name(&format!("{folder}-{id}"));
+        moved = Some(folder);
+        folder = own;
+    }
     let m = NewMeeting {
         id: id.clone(),
         title: r.title,
@@ -89,7 +109,10 @@ fn meeting_once(session: &mut Session, r: MeetingRequest) -> Outcome<Created> {
     };
     let rel = format!("cases/{}/{folder}/meeting.yaml", date.year());
     let edit = edit::new_file(session.scope(), &rel, meeting_text(&m))?;
-    finish(session, id, edit, r.dry_run)
+    let mut created = finish(session, id, edit, r.dry_run)?;
+    created.note =
+        moved.map(|f| format!("cases/{}/{f} 已有另一期恳谈会，这一期放在 cases/{}/{folder}", date.year(), date.year()));
+    Ok(created)
 }
 
 /// Creates a case file, numbered after every id in use that year.
@@ -188,5 +211,5 @@ fn finish(session: &mut Session, id: String, edit: Edit, dry_run: bool) -> Outco
     if !dry_run {
         session.write(&edits)?;
     }
-    Ok(Created { id, written: Written { edits, applied: !dry_run, commit: None } })
+    Ok(Created { id, written: Written { edits, applied: !dry_run, commit: None }, note: None })
 }

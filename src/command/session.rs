@@ -96,6 +96,11 @@ impl Session {
         self._revision.as_ref().map(|r| r.commit.as_str())
     }
 
+    /// The repository's root folder.
+    pub(crate) fn root_dir(&self) -> &Path {
+        &self.root
+    }
+
     /// Where this session may write: inside the repository, through no link.
     pub(crate) fn scope(&self) -> &Scope {
         &self.scope
