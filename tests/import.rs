@@ -98,7 +98,9 @@ fn a_corrected_row_is_reported_and_applied_only_with_update() {
     let again = qinqing(&repo, &["import", sheet.to_str().unwrap(), "--meeting", MEETING]);
     assert_eq!(again.code, 0);
     assert!(
-        again.stderr.contains("第3行已导入为 HZ-2026-0176，表中与案件不同（未改动案件）：问题标题")
+        again
+            .stderr
+            .contains("第3行已导入为 HZ-2026-0176（来自 问题清单.csv 第3行），表中与案件不同（未改动案件）：问题标题")
             && again.stderr.contains("问题描述「"),
         "{}",
         again.stderr
@@ -118,6 +120,40 @@ fn a_corrected_row_is_reported_and_applied_only_with_update() {
     assert_eq!(now, before.replace("货车通行困难", "大货车无法通行"));
     let settled = qinqing(&repo, &["import", sheet.to_str().unwrap(), "--meeting", MEETING, "--update"]);
     assert_eq!(settled.stderr.matches("无变化").count(), 3, "{}", settled.stderr);
+}
+
+#[test]
+fn a_renamed_copy_of_an_imported_list_creates_nothing_and_says_which_cases() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(tmp.path());
+    let sheet = tmp.path().join("问题清单-v4.csv");
+    std::fs::copy(fixture("import").join("问题清单.csv"), &sheet).unwrap();
+    let run = qinqing(&repo, &["import", sheet.to_str().unwrap(), "--meeting", MEETING]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let after = tree(&repo);
+    // The office renames the file (and would re-save it): the rows are the same rows.
+    let renamed = tmp.path().join("问题清单终稿.csv");
+    std::fs::rename(&sheet, &renamed).unwrap();
+    let again = qinqing(&repo, &["import", renamed.to_str().unwrap(), "--meeting", MEETING]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(tree(&repo), after, "nothing new");
+    assert_eq!(again.stderr.matches("无变化").count(), 3, "{}", again.stderr);
+    assert!(again.stderr.contains("已导入为 HZ-2026-0176（来自 问题清单-v4.csv 第3行），无变化"), "{}", again.stderr);
+    // Without a meeting the rows are known by their enterprise and problem, whatever the file's name.
+    let hotline = tmp.path().join("热线转办.csv");
+    std::fs::write(
+        &hotline,
+        "企业名称,反映问题,收到日期\n湖州丁公司,厂区门口路灯不亮\n湖州戊公司,申请用电增容,2026-11-20\n",
+    )
+    .unwrap();
+    let first = qinqing(&repo, &["import", hotline.to_str().unwrap(), "--channel", "热线", "--received", "2026-11-21"]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let copy = tmp.path().join("热线转办（复制）.csv");
+    std::fs::copy(&hotline, &copy).unwrap();
+    let second = qinqing(&repo, &["import", copy.to_str().unwrap(), "--channel", "热线", "--received", "2026-11-21"]);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert_eq!(second.stderr.matches("无变化").count(), 2, "{}", second.stderr);
+    assert!(second.stderr.contains("新建 0 件"), "{}", second.stderr);
 }
 
 #[test]

@@ -102,12 +102,13 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     }
     for k in &known {
         let words = k.differences.join("；");
+        let from = k.from.as_ref().map(|f| format!("（来自 {f}）")).unwrap_or_default();
         if k.differences.is_empty() {
-            eprintln!("{}已导入为 {}，无变化。", k.row, k.id);
+            eprintln!("{}已导入为 {}{from}，无变化。", k.row, k.id);
         } else if k.updated {
-            eprintln!("{}已导入为 {}，按表更新：{words}", k.row, k.id);
+            eprintln!("{}已导入为 {}{from}，按表更新：{words}", k.row, k.id);
         } else {
-            eprintln!("{}已导入为 {}，表中与案件不同（未改动案件）：{words}", k.row, k.id);
+            eprintln!("{}已导入为 {}{from}，表中与案件不同（未改动案件）：{words}", k.row, k.id);
         }
     }
     if !problems.is_empty() {

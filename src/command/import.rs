@@ -68,6 +68,8 @@ pub(crate) struct Known {
     pub(crate) row: String,
     /// The case it became.
     pub(crate) id: String,
+    /// Where that case was imported from: 问题清单-v4.xlsx 第12行.
+    pub(crate) from: Option<String>,
     /// What the sheet says otherwise than the case: 问题标题「…」→「…」.
     pub(crate) differences: Vec<String>,
     /// Whether those differences are written into the case (`update`).
@@ -148,12 +150,33 @@ fn finish(
     problems: &[Problem],
 ) -> Result<(Vec<Known>, ImportResult)> {
     let ledger = session.ledger();
-    // Rows already imported, found by the source their cases recorded.
-    let sources: HashMap<(&str, &str), &Case> =
-        ledger.cases.iter().filter_map(|c| c.source.as_ref().map(|s| ((s.file.as_str(), s.key.as_str()), c))).collect();
+    // Rows already imported, from whatever file: found by what recognises them (the 序号 within
+    // the meeting, the hotline's ticket, the enterprise and problem), or — as earlier versions
+    // recorded them — by the file's name and the key.
+    let scope_of = |file: &str, meeting: Option<&str>| -> String {
+        if file == "open311" {
+            "open311".to_string()
+        } else {
+            meeting.unwrap_or_default().to_string()
+        }
+    };
+    let mut by_key: HashMap<(String, &str), &Case> = HashMap::new();
+    let mut by_file: HashMap<(&str, &str), &Case> = HashMap::new();
+    for c in &ledger.cases {
+        if let Some(s) = &c.source {
+            by_key
+                .entry((scope_of(&s.file, c.meeting.as_ref().map(|m| m.value.as_str())), s.key.as_str()))
+                .or_insert(c);
+            by_file.entry((s.file.as_str(), s.key.as_str())).or_insert(c);
+        }
+    }
+    let row_scope = scope_of(if request.open311 { "open311" } else { "" }, meeting.map(|m| m.id.value.as_str()));
     let imported = |p: &Planned| -> Option<&Case> {
         let s = p.case.source.as_ref()?;
-        sources.get(&(s.file.as_str(), s.key.as_str())).copied()
+        by_key
+            .get(&(row_scope.clone(), s.key.as_str()))
+            .or_else(|| by_file.get(&(s.file.as_str(), s.key.as_str())))
+            .copied()
     };
     let (new, again): (Vec<Planned>, Vec<Planned>) = planned.into_iter().partition(|p| imported(p).is_none());
     let mut known = Vec::new();
@@ -168,9 +191,15 @@ fn finish(
             let fields: Vec<SetField> = differences.iter().map(|d| d.field).collect();
             updates.push(edit::set_fields(session.scope(), &case.file, &fields)?);
         }
+        let from = case.source.as_ref().map(|s| match s.row {
+            Some(r) if s.file != "open311" => format!("{} 第{r}行", s.file),
+            Some(r) => format!("热线第{r}个请求"),
+            None => s.file.clone(),
+        });
         known.push(Known {
             row: row_name(request, p.row),
             id: case.id.value.clone(),
+            from,
             differences: differences.iter().map(Difference::words).collect(),
             updated,
         });
@@ -265,7 +294,11 @@ fn open311(session: &mut Session, request: Import) -> Outcome<Imported> {
                 channel: Some(Channel::Hotline.key()),
                 category: text("service_name").map(str::to_string),
                 description: Some(description.to_string()),
-                source: Some(crate::model::Source { file: "open311".to_string(), key: id }),
+                source: Some(crate::model::Source {
+                    file: "open311".to_string(),
+                    key: id,
+                    row: u32::try_from(i + 1).ok(),
+                }),
                 ..NewCase::default()
             },
         });

@@ -109,6 +109,7 @@ pub(crate) fn case_text(c: &NewCase) -> String {
         l.0.push_str("source:\n");
         l.text("  ", "file", Some(&s.file));
         l.text("  ", "key", Some(&s.key));
+        l.raw("  row", s.row.map(|r| r.to_string()));
     }
     if let Some(a) = &c.assigned {
         l.0.push_str(&format!("timeline:\n  - date: {}\n    event: assigned\n", a.date));

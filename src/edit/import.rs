@@ -238,7 +238,9 @@ fn plan_row(
         }
     });
     let enterprise = value(Column::Enterprise);
-    let key = match value(Column::Seq) {
+    // What recognises the row when it comes again, from any file: its 序号 within a
+    // meeting (numbers restart in every list), else its enterprise and problem.
+    let key = match value(Column::Seq).filter(|_| defaults.in_meeting) {
         Some(seq) => seq,
         None => digest(enterprise.as_deref().unwrap_or(""), &text),
     };
@@ -264,7 +266,7 @@ fn plan_row(
             channel: channel.or(defaults.channel).filter(|c| !(defaults.in_meeting && *c == "meeting")),
             category: value(Column::Category),
             description: Some(description),
-            source: Some(Source { file: sheet.file.clone(), key }),
+            source: Some(Source { file: sheet.file.clone(), key, row: u32::try_from(row + 1).ok() }),
             assigned,
             ..NewCase::default()
         },

@@ -41,7 +41,13 @@ pub(crate) const ENTERPRISE_FIELDS: &[Field] = &[
 /// The keys of the `source` mapping.
 pub(crate) const SOURCE_FIELDS: &[Field] = &[
     field("file", true, Ty::Text, "导入的表格文件名，如 问题清单.xlsx"),
-    field("key", true, Ty::Text, "表格中的行：序号列的值，没有序号列时为企业名称与问题的摘要"),
+    field(
+        "key",
+        true,
+        Ty::Text,
+        "认出这一行的依据（换了文件名也认得）：导入到恳谈会时为序号，热线为工单号，其他为企业名称与问题的摘要",
+    ),
+    field("row", false, Ty::Int, "导入时所在的行号（从 1 起）"),
 ];
 
 /// Reads a case from its parsed file. `None` when it is too broken to use.
@@ -81,7 +87,17 @@ pub(crate) fn read_case(file: &str, root: &Node, sink: &mut Sink) -> Option<Case
         description: m.text("description", sink).unwrap_or_default(),
         source: m.get("source").and_then(|n| {
             let s = MapReader::open(n, "source", SOURCE_FIELDS, sink)?;
-            Some(Source { file: s.text("file", sink)?, key: s.text("key", sink)? })
+            let row = match s.get("row") {
+                Some(node) => match crate::load::reader::text(node, sink)?.parse::<u32>() {
+                    Ok(n) if n > 0 => Some(n),
+                    _ => {
+                        sink.error("invalid-value", node.pos, "source.row 应为正整数（表格中的行号）");
+                        None
+                    }
+                },
+                None => None,
+            };
+            Some(Source { file: s.text("file", sink)?, key: s.text("key", sink)?, row })
         }),
         timeline,
         id,

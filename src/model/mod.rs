@@ -78,8 +78,11 @@ pub(crate) struct Case {
 pub(crate) struct Source {
     /// The file's name, without its folder.
     pub(crate) file: String,
-    /// The row: its 序号, or a digest of its enterprise and problem.
+    /// What recognises the row in any file it comes again in: its 序号 (in a
+    /// meeting), a hotline's ticket number, or a digest of its enterprise and problem.
     pub(crate) key: String,
+    /// The row it was on (from 1), for telling the user where a case came from.
+    pub(crate) row: Option<u32>,
 }
 
 /// The enterprise behind a case.
