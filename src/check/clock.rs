@@ -133,16 +133,17 @@ impl Clock<'_> {
     }
 }
 
-/// A moment on a case's timeline: the received date, or an event (with its index).
+/// A moment on a case's timeline: a date of the case itself (received, its
+/// meeting, its intake: see `TriggerOn`), or an event (with its index).
 enum Moment<'a> {
-    Received(NaiveDate, Pos),
+    Case(TriggerOn, NaiveDate, Pos),
     Event(usize, &'a Event),
 }
 
 impl Moment<'_> {
     fn date(&self) -> NaiveDate {
         match self {
-            Moment::Received(d, _) => *d,
+            Moment::Case(_, d, _) => *d,
             Moment::Event(_, e) => e.date,
         }
     }
@@ -167,13 +168,22 @@ pub(crate) fn evaluate_case<'l>(case: &'l Case, case_index: usize, cx: &Context<
     if case.received.as_ref().is_some_and(|r| r.value > cx.as_of) {
         return Vec::new();
     }
-    let mut moments: Vec<Moment> = Vec::with_capacity(case.timeline.len() + 1);
+    let mut moments: Vec<Moment> = Vec::with_capacity(case.timeline.len() + 3);
+    let pos = received_pos(case);
     if let Some(r) = &case.received {
-        moments.push(Moment::Received(r.value, received_pos(case)));
+        moments.push(Moment::Case(TriggerOn::Received, r.value, pos));
+    }
+    if let Some(m) = case.meeting_date.filter(|m| *m <= cx.as_of) {
+        moments.push(Moment::Case(TriggerOn::Meeting, m, pos));
+    }
+    // Intake: the later of the two (the received date for a case in no meeting).
+    let intake = case.received.as_ref().map(|r| r.value).into_iter().chain(case.meeting_date).max();
+    if let Some(d) = intake.filter(|d| *d <= cx.as_of) {
+        moments.push(Moment::Case(TriggerOn::Intake, d, pos));
     }
     moments
         .extend(case.timeline.iter().enumerate().filter(|(_, e)| e.date <= cx.as_of).map(|(i, e)| Moment::Event(i, e)));
-    // Stable: `received` stays first among same-day moments, events keep their order.
+    // Stable: the case's own dates stay first among same-day moments, events keep their order.
     moments.sort_by_key(Moment::date);
 
     let leads: Vec<Option<&str>> = case.leads().collect();
@@ -255,7 +265,7 @@ fn run_rule<'l>(
                 out.push(old);
             }
             let (start_event, start_pos, override_due) = match m {
-                Moment::Received(_, pos) => (None, *pos, None),
+                Moment::Case(_, _, pos) => (None, *pos, None),
                 Moment::Event(i, e) => {
                     let due = e.due().filter(|_| e.kind.spec().clock == ClockEffect::DueOfClocksItStarts);
                     (Some(*i), e.pos, due.map(|d| d.value))
@@ -338,30 +348,37 @@ fn settle(clock: &mut Clock<'_>, rule: &Rule, cal: &Calendar, as_of: NaiveDate) 
 }
 
 // The bits below hold every event kind.
-const _: () = assert!(<crate::model::EventType as crate::model::Named>::ALL.len() < 63);
+const _: () = assert!(<crate::model::EventType as crate::model::Named>::ALL.len() < 61);
 
-/// One bit per kind of moment: bit 0 the `received` date, bit 1 + n the n-th event kind.
+/// One bit per kind of moment: bits 0–2 the case's own dates, bit 3 + n the n-th event kind.
 fn moment_bit(m: &Moment) -> u64 {
     match m {
-        Moment::Received(..) => 1,
-        Moment::Event(_, e) => 2 << (e.kind as u32),
+        Moment::Case(on, ..) => case_bit(*on),
+        Moment::Event(_, e) => 8 << (e.kind as u32),
+    }
+}
+
+fn case_bit(on: TriggerOn) -> u64 {
+    match on {
+        TriggerOn::Received => 1,
+        TriggerOn::Meeting => 2,
+        TriggerOn::Intake => 4,
+        TriggerOn::Event(kind) => 8 << (kind as u32),
     }
 }
 
 fn trigger_bit(t: &Trigger) -> u64 {
-    match t.on {
-        TriggerOn::Received => 1,
-        TriggerOn::Event(kind) => 2 << (kind as u32),
-    }
+    case_bit(t.on)
 }
 
 fn triggers(t: &Trigger, m: &Moment) -> bool {
     match (t.on, m) {
-        (TriggerOn::Received, Moment::Received(..)) => true,
         (TriggerOn::Event(kind), Moment::Event(_, e)) => {
             e.kind == kind && t.conditions.iter().all(|(f, v)| f.of(e).is_some_and(|x| x == v))
         }
-        (TriggerOn::Received, Moment::Event(..)) | (TriggerOn::Event(_), Moment::Received(..)) => false,
+        (TriggerOn::Event(_), Moment::Case(..)) => false,
+        (on, Moment::Case(at, ..)) => on == *at,
+        (_, Moment::Event(..)) => false,
     }
 }
 
@@ -549,5 +566,35 @@ mod tests {
         // 2026-12-30 (Wed) + 2 workdays with weekends only in 2027: Thu 12-31, Fri 2027-01-01.
         assert_eq!(out[0].due.to_string(), "2027-01-01");
         assert!(out[0].outside_calendar);
+    }
+
+    #[test]
+    fn a_question_sent_in_before_its_meeting_is_assigned_from_the_meeting() {
+        // Received Wednesday 2026-06-03 online for the meeting of Monday 2026-06-08: the
+        // two working days to assign count from the meeting, not from the question.
+        let mut c = case("");
+        c.meeting_date = "2026-06-08".parse().ok();
+        let all = clocks(&c, "2026-06-08");
+        let assign = find(&all, "assign");
+        assert_eq!(assign.len(), 1, "{all:?}");
+        assert_eq!((assign[0].1.as_str(), assign[0].2.as_str()), ("2026-06-08", "2026-06-10"));
+        assert_eq!(assign[0].3, ClockStatus::Pending, "not overdue on the meeting's day");
+        // Before the meeting there is nothing to assign yet.
+        assert!(find(&clocks(&c, "2026-06-05"), "assign").is_empty());
+        // A question received after its meeting counts from its own date.
+        let mut late = case("");
+        late.meeting_date = "2026-06-01".parse().ok();
+        let assign = clocks(&late, "2026-06-03");
+        assert_eq!(find(&assign, "assign")[0].1, "2026-06-03");
+        // A rule may start at either explicitly.
+        let text = "rules:\n  - { id: r, start: received, stop: assigned, within: 1 day }\n  - { id: m, start: meeting, stop: assigned, within: 1 day }\n";
+        let mut sink = Sink::new("r.yaml");
+        let node = yaml::parse("r.yaml", text).unwrap().unwrap();
+        let explicit = read_rules("r.yaml", &node, &Settings::default(), &mut sink);
+        assert!(sink.diagnostics.is_empty(), "{:?}", sink.diagnostics);
+        let cal = builtin();
+        let out = eval(&c, &explicit, &cal, "2026-06-08");
+        let starts: Vec<(&str, String)> = out.iter().map(|k| (k.rule.id.as_str(), k.start.to_string())).collect();
+        assert_eq!(starts, [("r", "2026-06-03".to_string()), ("m", "2026-06-08".to_string())]);
     }
 }

@@ -77,6 +77,7 @@ pub(crate) fn read_case(file: &str, root: &Node, sink: &mut Sink) -> Option<Case
         received: m.date("received", sink),
         received_written: m.key_pos("received").is_some(),
         level_from_meeting: false,
+        meeting_date: None,
         channel: m.named("channel", sink),
         meeting: m.spanned_text("meeting", sink),
         level: m.spanned_text("level", sink),

@@ -478,6 +478,7 @@ pub(crate) fn apply_meeting_defaults(cases: &mut [Case], meetings: &[&Meeting]) 
         let explicit_other = case.meeting.is_some() && named.is_none();
         let Some(meeting) = named.or_else(|| if explicit_other { None } else { folder() }) else { continue };
         let at = case.meeting.as_ref().map_or(case.id.pos, |m| m.pos);
+        case.meeting_date = meeting.date;
         if case.meeting.is_none() {
             case.meeting = Some(Spanned::new(meeting.id.value.clone(), at));
         }

@@ -161,16 +161,22 @@ fn trigger(node: &Node, sink: &mut Sink) -> Option<Trigger> {
 }
 
 fn trigger_on(text: &str, pos: Pos, sink: &mut Sink) -> Option<TriggerOn> {
-    if matches!(text, "received" | "收到" | "受理") {
+    if matches!(text, "received" | "收到") {
         return Some(TriggerOn::Received);
+    }
+    if matches!(text, "meeting" | "会议") {
+        return Some(TriggerOn::Meeting);
+    }
+    if matches!(text, "intake" | "受理") {
+        return Some(TriggerOn::Intake);
     }
     if let Some(kind) = EventType::parse(text) {
         return Some(TriggerOn::Event(kind));
     }
-    let all = enum_values::<EventType>().into_iter().chain(["received"]);
-    let hint = closest(text, all)
-        .map(did_you_mean)
-        .unwrap_or_else(|| format!("可选：received、{}", crate::model::enums::spellings::<EventType>()));
+    let all = enum_values::<EventType>().into_iter().chain(["received", "meeting", "intake"]);
+    let hint = closest(text, all).map(did_you_mean).unwrap_or_else(|| {
+        format!("可选：received、meeting、intake、{}", crate::model::enums::spellings::<EventType>())
+    });
     sink.error("unknown-event", pos, format!("未知事件类型「{text}」")).hint(hint);
     None
 }

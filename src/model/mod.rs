@@ -53,6 +53,9 @@ pub(crate) struct Case {
     pub(crate) channel: Option<Channel>,
     /// The meeting it was raised at.
     pub(crate) meeting: Option<Spanned<String>>,
+    /// That meeting's date (after meeting defaults): a clock may start at it.
+    #[serde(default)]
+    pub(crate) meeting_date: Option<NaiveDate>,
     /// `city` or `county` (a key of `levels` in the settings).
     pub(crate) level: Option<Spanned<String>>,
     /// Whether `level` is the meeting's: a wrong one is reported once, at `meeting.yaml`.
@@ -466,6 +469,7 @@ mod tests {
             received: None,
             received_written: false,
             level_from_meeting: false,
+            meeting_date: None,
             channel: None,
             meeting: None,
             level: None,

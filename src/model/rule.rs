@@ -141,6 +141,11 @@ pub(crate) struct Trigger {
 pub(crate) enum TriggerOn {
     /// The case's `received` date.
     Received,
+    /// The date of the case's meeting (a case in no meeting has none).
+    Meeting,
+    /// When the office has the question in hand: the later of its received date
+    /// and its meeting's date (a question sent in before the meeting is taken up at it).
+    Intake,
     /// A timeline event.
     Event(EventType),
 }
@@ -193,10 +198,10 @@ impl EventField {
     }
 }
 
-/// The spellings a trigger's `event` takes: `received` and every event kind.
+/// The spellings a trigger's `event` takes: `received`, `meeting`, `intake` and every event kind.
 pub(crate) fn trigger_names() -> Vec<&'static str> {
     let mut names = enum_values::<EventType>();
-    names.push("received");
+    names.extend(["received", "meeting", "intake"]);
     names
 }
 
