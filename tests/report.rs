@@ -24,8 +24,28 @@ fn json_follows_the_contract() {
     let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(
         keys,
-        ["version", "from", "to", "as_of", "totals", "by_level", "by_department", "by_category", "by_meeting"]
+        [
+            "version",
+            "from",
+            "to",
+            "as_of",
+            "totals",
+            "by_level",
+            "by_department",
+            "by_category",
+            "by_meeting",
+            "by_channel"
+        ]
     );
+    // By channel, keyed by the channel's English key, shaped like by_level: the demo's cases all have one.
+    let demo = qinqing(&root(), &["report", "--period", "2026", "--as-of", "2026-11-20", "--format", "json"]);
+    let d: serde_json::Value = serde_json::from_str(&demo.stdout).unwrap();
+    let channels = d["by_channel"].as_object().unwrap();
+    let keys: Vec<&str> = channels.keys().map(String::as_str).collect();
+    assert_eq!(keys, ["hotline", "meeting", "online", "visit", "written"]);
+    let sum: u64 = channels.values().map(|f| f["collected"].as_u64().unwrap()).sum();
+    assert_eq!(sum, d["totals"]["collected"].as_u64().unwrap(), "every collected case is counted by its channel");
+    assert_eq!(channels["online"]["collected"], 2);
     let t = &v["totals"];
     let figure_keys: Vec<&str> = t.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(

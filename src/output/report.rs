@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::model::{ReportSettings, Settings};
+use crate::model::{Channel, Named, ReportSettings, Settings};
 use crate::report::figures::{Figures, Rate, Report};
 use crate::report::percent::{percent, with_counts};
 
@@ -50,6 +50,14 @@ pub(crate) fn sections<'a>(report: &'a Report, settings: &Settings) -> Vec<Secti
         Section { title: "按牵头部门", rows: split(&report.by_department) },
         Section { title: "按类别", rows: split(&report.by_category) },
         Section { title: "按恳谈会", rows: split(&report.by_meeting) },
+        Section {
+            title: "按来源渠道",
+            // In the channels' own order: 恳谈会, 线上, 书面, 热线, 走访.
+            rows: Channel::ALL
+                .iter()
+                .filter_map(|(c, key, _)| report.by_channel.get(*key).map(|f| (c.zh().to_string(), f)))
+                .collect(),
+        },
     ]
 }
 
@@ -102,6 +110,7 @@ struct Json<'a> {
     by_department: &'a std::collections::BTreeMap<String, Figures>,
     by_category: &'a std::collections::BTreeMap<String, Figures>,
     by_meeting: &'a std::collections::BTreeMap<String, Figures>,
+    by_channel: &'a std::collections::BTreeMap<String, Figures>,
 }
 
 /// `--format json`: stable, `"version": 1`; `value` unrounded, null at den 0.
@@ -116,6 +125,7 @@ pub(crate) fn json(report: &Report) -> String {
         by_department: &report.by_department,
         by_category: &report.by_category,
         by_meeting: &report.by_meeting,
+        by_channel: &report.by_channel,
     };
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
     out.push('\n');

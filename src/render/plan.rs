@@ -311,6 +311,11 @@ fn bulletin(snapshot: &Snapshot, sel: &Selection) -> Result<Planned> {
         json!({ "period_label": label, "from": from.to_string(), "to": to.to_string(),
                 "from_cn": date_cn(from), "to_cn": date_cn(to.min(as_of)),
                 "figures": figures_value(&report.totals, settings),
+                // Where the period's problems came from, in the channels' own order.
+                "by_channel": crate::model::Channel::ALL.iter().filter_map(|(c, key, _)| {
+                    let n = report.by_channel.get(*key).map_or(0, |f| f.collected);
+                    (n > 0).then(|| json!({ "channel": c.zh(), "key": key, "collected": n }))
+                }).collect::<Vec<_>>(),
                 "department_table": table, "min_cases": settings.min_cases, "unranked": unranked,
                 "ranking_basis": basis.words(), "ranked_on_year": basis != ranking::Basis::Period,
                 "overdue": rows, "departments": departments, "typical": typical }),

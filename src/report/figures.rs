@@ -137,6 +137,8 @@ pub(crate) struct Report {
     pub(crate) by_category: BTreeMap<String, Figures>,
     /// By meeting id.
     pub(crate) by_meeting: BTreeMap<String, Figures>,
+    /// By channel key (meeting, online, written, hotline, visit).
+    pub(crate) by_channel: BTreeMap<String, Figures>,
 }
 
 /// The groups a case falls in, besides the totals.
@@ -145,6 +147,7 @@ struct Keys<'a> {
     department: Option<&'a str>,
     category: Option<&'a str>,
     meeting: Option<&'a str>,
+    channel: Option<&'static str>,
 }
 
 impl Report {
@@ -155,6 +158,7 @@ impl Report {
             (&mut self.by_department, department.or(keys.department)),
             (&mut self.by_category, keys.category),
             (&mut self.by_meeting, keys.meeting),
+            (&mut self.by_channel, keys.channel),
         ];
         for (map, key) in groups {
             if let Some(k) = key {
@@ -248,7 +252,7 @@ pub(crate) fn compute(snapshot: &Snapshot, from: NaiveDate, to: NaiveDate) -> Re
         }
     }
     r.totals.finish();
-    for map in [&mut r.by_level, &mut r.by_department, &mut r.by_category, &mut r.by_meeting] {
+    for map in [&mut r.by_level, &mut r.by_department, &mut r.by_category, &mut r.by_meeting, &mut r.by_channel] {
         // A group can be created by a case whose counts in the period are all zero.
         map.retain(|_, f| *f != Figures::default());
         map.values_mut().for_each(Figures::finish);
@@ -262,6 +266,7 @@ fn case_keys(c: &Case, as_of: NaiveDate) -> Keys<'_> {
         department: c.lead_as_of(as_of),
         category: c.category.as_deref(),
         meeting: c.meeting.as_ref().map(|m| m.value.as_str()),
+        channel: c.channel.map(crate::model::Named::key),
     }
 }
 
