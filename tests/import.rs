@@ -366,3 +366,84 @@ fn a_list_from_outside_a_meeting_takes_the_channel_and_date_given() {
     let case = std::fs::read_to_string(repo.join(files[0])).unwrap();
     assert!(case.contains("received: 2026-11-21\nchannel: written\n"), "{case}");
 }
+
+/// The list before the meeting: imported with its units and no dates, the
+/// problems wait for their proposed units; `assign --meeting` without `--lead`
+/// sends each to its unit before the meeting, and the letter reads as sent ahead.
+#[test]
+fn a_list_before_the_meeting_is_assigned_ahead_to_its_proposed_units() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(tmp.path());
+    let meeting = qinqing(
+        &repo,
+        &[
+            "meeting",
+            "new",
+            "--title",
+            "第二十七期政企恳谈会",
+            "--date",
+            "2026-12-10",
+            "--session",
+            "27",
+            "--id",
+            "HZ-M-2026-27",
+        ],
+    );
+    assert_eq!(meeting.code, 0, "{}", meeting.stderr);
+    let list = tmp.path().join("会前问题清单.csv");
+    std::fs::write(
+        &list,
+        "序号,企业名称,反映问题,责任单位\n\
+         1,湖州庚公司,园区道路破损严重，货车通行困难。,交通局、市住房和城乡建设局\n\
+         2,湖州辛公司,招工难，希望举办专场招聘会。,人社局\n",
+    )
+    .unwrap();
+    let import =
+        qinqing(&repo, &["import", list.to_str().unwrap(), "--meeting", "HZ-M-2026-27", "--received", "2026-12-01"]);
+    assert_eq!(import.code, 0, "{}{}", import.stdout, import.stderr);
+    let first = std::fs::read_to_string(repo.join(import.stdout.lines().next().unwrap())).unwrap();
+    assert!(
+        first.contains("proposed:\n  lead: 市交通运输局\n  co: [市住房和城乡建设局]\n") && !first.contains("timeline"),
+        "{first}"
+    );
+    let listed = qinqing(&repo, &["list", "--meeting", "HZ-M-2026-27", "--as-of", "2026-12-02"]);
+    assert!(
+        listed.stdout.contains("（拟）市交通运输局") && listed.stdout.contains("（拟）市人力资源和社会保障局"),
+        "{}",
+        listed.stdout
+    );
+    // Assigned before the meeting, each to its proposed unit.
+    let assign = qinqing(&repo, &["assign", "--meeting", "HZ-M-2026-27", "--date", "2026-12-03"]);
+    assert_eq!(assign.code, 0, "{}", assign.stderr);
+    let first = std::fs::read_to_string(repo.join(import.stdout.lines().next().unwrap())).unwrap();
+    assert!(first.contains("    lead: 市交通运输局\n    co: [市住房和城乡建设局]\n"), "{first}");
+    let (checked, code) = common::check_json(&repo, "2026-12-03", &[]);
+    assert_ne!(code, 2, "{checked}");
+    // The letter, dated before the meeting, sends the problems ahead.
+    let out = tmp.path().join("letters");
+    let render = qinqing(
+        &repo,
+        &[
+            "render",
+            "assignment",
+            "--meeting",
+            "HZ-M-2026-27",
+            "--as-of",
+            "2026-12-03",
+            "--format",
+            "pdf,md",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(render.code, 0, "{}", render.stderr);
+    let pdf = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "pdf") && p.to_string_lossy().contains("交通运输局"))
+        .expect("the transport bureau's letter");
+    let text =
+        String::from_utf8(common::tool("pdftotext", &[pdf.to_str().unwrap(), "-"])).unwrap().replace(['\n', ' '], "");
+    assert!(text.contains("定于2026年12月10日召开") && text.contains("提前送你单位"), "{text}");
+    assert!(!text.contains("企业代表现场反映了有关问题"), "not in the past tense: {text}");
+}

@@ -291,6 +291,11 @@ impl<'a> DepartmentIndex<'a> {
 
     /// Replaces aliases by full names; reports names that are not departments.
     fn canonicalise(&self, case: &mut Case, out: &mut Vec<Diagnostic>) {
+        if let Some(p) = case.proposed.as_mut() {
+            for name in std::iter::once(&mut p.lead).chain(p.co.iter_mut()) {
+                self.canonicalise_name(name, &case.file, out);
+            }
+        }
         // The kind's declaration says which of its fields name departments.
         for e in case.timeline.iter_mut() {
             for field in e.kind.spec().fields.iter().filter(|f| f.ty.names_departments()) {

@@ -63,6 +63,9 @@ struct Row<'a> {
     title: &'a str,
     status: Status,
     lead: Option<&'a str>,
+    /// The lead a list before the meeting proposed, while none is assigned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    proposed_lead: Option<&'a str>,
     next_due: Option<NaiveDate>,
     overdue: bool,
     level: Option<&'a str>,
@@ -87,6 +90,7 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
                 title: &case.title,
                 status: state.status,
                 lead: state.lead,
+                proposed_lead: case.proposed.as_ref().filter(|_| state.lead.is_none()).map(|p| p.lead.value.as_str()),
                 next_due: state.next_due,
                 overdue: state.overdue,
                 level: case.level.as_ref().map(|l| l.value.as_str()),
@@ -108,7 +112,11 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
                     vec![
                         r.id.to_string(),
                         r.status.zh().to_string(),
-                        r.lead.unwrap_or("—").to_string(),
+                        match (r.lead, r.proposed_lead) {
+                            (Some(lead), _) => lead.to_string(),
+                            (None, Some(p)) => format!("（拟）{p}"),
+                            (None, None) => "—".to_string(),
+                        },
                         due,
                         r.title.to_string(),
                     ]

@@ -199,8 +199,10 @@ fn request(session: &Session, c: &RecordCommand) -> Result<Record> {
                 }
             }
         };
+        // A meeting's cases may each go to the lead their list proposed: nothing to ask then.
+        let whole_meeting = matches.try_get_one::<String>("meeting").ok().flatten().is_some();
         let value = match (value, field.when_recorded) {
-            (None, Need::Asked) => Some(FieldValue::Text(asked(session, field)?)),
+            (None, Need::Asked) if !whole_meeting => Some(FieldValue::Text(asked(session, field)?)),
             (value, _) => value,
         };
         values.extend(value.map(|v| (field.name, v)));

@@ -47,6 +47,7 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
             let doc = json!({
                 "version": 1, "as_of": as_of, "id": case.id.value, "title": case.title, "file": case.file,
                 "status": state.status.key(), "lead": state.lead, "next_due": state.next_due,
+                "proposed": case.proposed.as_ref().map(|p| json!({ "lead": p.lead.value, "co": p.co.iter().map(|c| &c.value).collect::<Vec<_>>() })),
                 "enterprise": case.enterprise.as_ref().map(|e| json!({ "name": e.name, "credit_code": e.credit_code })),
                 "received": case.received.as_ref().map(|r| r.value), "channel": case.channel.map(Named::key),
                 "meeting": case.meeting.as_ref().map(|m| &m.value), "level": case.level.as_ref().map(|l| &l.value),
@@ -82,7 +83,11 @@ fn text(
         s,
         "状态：{}（截至 {as_of}）    主办：{}    文件：{}",
         state.status.zh(),
-        state.lead.unwrap_or("—"),
+        match (state.lead, &case.proposed) {
+            (Some(lead), _) => lead.to_string(),
+            (None, Some(p)) => format!("—（拟牵头：{}）", p.lead.value),
+            (None, None) => "—".to_string(),
+        },
         case.file
     );
     if let Some(e) = &case.enterprise {

@@ -171,6 +171,7 @@ fn case_once(session: &mut Session, r: CaseRequest) -> Outcome<Created> {
         tags: r.tags,
         description: r.description,
         source: None,
+        proposed: None,
         assigned: None,
     };
     let edit = edit::new_file(session.scope(), &format!("{folder}/{id}.yaml"), case_text(&c))?;

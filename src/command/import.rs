@@ -130,6 +130,7 @@ fn import_once(session: &mut Session, request: Import) -> Outcome<Imported> {
     let received = request.received.or(meeting.and_then(|m| m.date));
     let defaults = Defaults {
         received,
+        received_given: request.received.is_some(),
         in_meeting: meeting.is_some(),
         channel: request.channel.map(Named::key),
         year: meeting.and_then(|m| m.date).or(request.received).map(|d| d.year()),

@@ -60,7 +60,11 @@ pub(crate) fn record(session: &mut Session, request: Record) -> Outcome<Recorded
 fn record_once(session: &mut Session, request: Record) -> Outcome<Recorded> {
     let Record { kind, cases, date, values, dry_run, commit } = request;
     let spec = kind.spec();
-    let fields = declared_values(kind, values)?;
+    // Every unassigned case of a meeting, with no lead given: each goes to the
+    // lead its list before the meeting proposed.
+    let lead_key =
+        spec.lead_key.filter(|k| matches!(cases, Cases::UnassignedOf(_)) && !values.iter().any(|(v, _)| v == k));
+    let fields = declared_values(kind, values, lead_key)?;
     let date = session.date(date);
     let ledger = session.ledger();
     let ids = match cases {
@@ -92,10 +96,30 @@ fn record_once(session: &mut Session, request: Record) -> Outcome<Recorded> {
         })
         .collect();
     let mut edits = Vec::with_capacity(ids.len());
+    let mut without = Vec::new();
     for id in &ids {
         let case = find_case(session, id)?;
-        let event = NewEvent { date, kind, fields: fields.clone() };
+        let mut fields = fields.clone();
+        if let Some(key) = lead_key {
+            let Some(p) = &case.proposed else {
+                without.push(id.clone());
+                continue;
+            };
+            fields.push((key, FieldValue::Text(p.lead.value.clone())));
+            if !p.co.is_empty() && !fields.iter().any(|(k, _)| *k == "co") {
+                fields.push(("co", FieldValue::List(p.co.iter().map(|c| c.value.clone()).collect())));
+            }
+            fields.sort_by_key(|(k, _)| spec.fields.iter().position(|f| f.name == *k));
+        }
+        let event = NewEvent { date, kind, fields };
         edits.push(edit::add_event(session.scope(), &case.file, &event)?);
+    }
+    if !without.is_empty() {
+        return Err(Refusal::field(
+            lead_key.unwrap_or("lead"),
+            format!("{} 没有拟牵头单位，不知交给谁；请指定主办部门，或逐件交办", without.join("、")),
+        )
+        .into());
     }
     let problems = session.verdict(&edits);
     if !problems.is_empty() {
@@ -132,6 +156,7 @@ pub(crate) fn find_case<'s>(session: &'s Session, id: &str) -> Result<&'s Case, 
 fn declared_values(
     kind: EventType,
     values: Vec<(&'static str, FieldValue)>,
+    from_each_case: Option<&str>,
 ) -> Result<Vec<(&'static Field, FieldValue)>, Refusal> {
     let spec = kind.spec();
     let mut out = Vec::with_capacity(values.len());
@@ -159,7 +184,7 @@ fn declared_values(
     if let Some(missing) = spec
         .fields
         .iter()
-        .filter(|f| !matches!(f.name, "date" | "event"))
+        .filter(|f| !matches!(f.name, "date" | "event") && Some(f.name) != from_each_case)
         .find(|f| f.when_recorded != Need::Optional && !out.iter().any(|(g, _)| g.name == f.name))
     {
         return Err(Refusal::field(missing.name, format!("缺少{}", missing.doc)));

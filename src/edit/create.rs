@@ -23,6 +23,8 @@ pub(crate) struct NewCase {
     pub(crate) source: Option<crate::model::Source>,
     /// An assignment the sheet already records.
     pub(crate) assigned: Option<NewAssignment>,
+    /// The units a list before the meeting names, not yet assigned: (lead, co).
+    pub(crate) proposed: Option<(String, Vec<String>)>,
 }
 
 /// The first timeline entry of an imported case: an assignment.
@@ -110,6 +112,13 @@ pub(crate) fn case_text(c: &NewCase) -> String {
         l.text("  ", "file", Some(&s.file));
         l.text("  ", "key", Some(&s.key));
         l.raw("  row", s.row.map(|r| r.to_string()));
+    }
+    if let Some((lead, co)) = &c.proposed {
+        l.0.push_str("proposed:\n");
+        l.text("  ", "lead", Some(lead));
+        if !co.is_empty() {
+            l.0.push_str(&format!("  co: {}\n", flow_list(co)));
+        }
     }
     if let Some(a) = &c.assigned {
         l.0.push_str(&format!("timeline:\n  - date: {}\n    event: assigned\n", a.date));

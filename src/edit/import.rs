@@ -72,6 +72,9 @@ pub(crate) struct Planned {
 pub(crate) struct Defaults {
     /// The received date when the sheet has none (a meeting's date, `--received`).
     pub(crate) received: Option<NaiveDate>,
+    /// Whether that date was given (`--received`): written even in a meeting, whose
+    /// date a case otherwise takes (a list collected before the meeting).
+    pub(crate) received_given: bool,
     /// Whether the rows go into a meeting's folder (which gives the date and channel).
     pub(crate) in_meeting: bool,
     /// `--channel`: the rows' channel where the sheet says none.
@@ -199,19 +202,13 @@ fn plan_row(
     }
     let assigned_on = date(Column::Assigned, &mut problem);
     let due = date(Column::Due, &mut problem);
-    let assigned = match (lead, assigned_on) {
-        (Some(lead), Some(date)) => Some(NewAssignment { date, lead, co, due }),
-        // A date that is there but wrong was reported as such above.
-        (Some(_), None) if value(Column::Assigned).is_none() => {
-            problem(
-                Column::Lead,
-                "missing-field",
-                "写了牵头单位，却没有交办日期".into(),
-                Some("请填写「交办日期」；尚未交办的，删去牵头单位，交办时用 qinqing assign".into()),
-            );
-            None
-        }
-        _ => None,
+    let (assigned, proposed) = match (lead, assigned_on) {
+        (Some(lead), Some(date)) => (Some(NewAssignment { date, lead, co, due }), None),
+        // A list before the meeting names who is to handle each problem, so that they prepare:
+        // kept as the proposed units, which `assign --meeting` assigns to. (A date that is there
+        // but wrong was reported as such above.)
+        (Some(lead), None) if value(Column::Assigned).is_none() => (None, Some((lead, co))),
+        _ => (None, None),
     };
     let channel = value(Column::Channel).and_then(|t| {
         match crate::model::sheet::value_of::<crate::model::Channel>(Column::Channel, &t, &defaults.values) {
@@ -261,13 +258,18 @@ fn plan_row(
                 contact: value(Column::Contact),
                 phone: value(Column::Phone),
             }),
-            received: if defaults.in_meeting { value(Column::Received).and(received) } else { received },
+            received: if defaults.in_meeting && !defaults.received_given {
+                value(Column::Received).and(received)
+            } else {
+                received
+            },
             // A meeting's case records a channel only when it came otherwise than at the meeting.
             channel: channel.or(defaults.channel).filter(|c| !(defaults.in_meeting && *c == "meeting")),
             category: value(Column::Category),
             description: Some(description),
             source: Some(Source { file: sheet.file.clone(), key, row: u32::try_from(row + 1).ok() }),
             assigned,
+            proposed,
             ..NewCase::default()
         },
     })

@@ -26,9 +26,19 @@ pub(crate) const CASE_FIELDS: &[Field] = &[
         Ty::Map(SOURCE_FIELDS),
         "从表格导入的案件：来自哪个文件的哪一行（qinqing import 写，重新导入时据此不重复建案）",
     ),
+    field(
+        "proposed",
+        false,
+        Ty::Map(PROPOSED_FIELDS),
+        "拟牵头单位：会前问题清单写的责任单位，尚未交办（qinqing assign --meeting 不写 --lead 时交给它）",
+    ),
     field("timeline", false, Ty::Timeline, "办理过程，按日期先后排列"),
     field("extra", false, Ty::Any, "本地自定义字段，原样保留、不做检查"),
 ];
+
+/// The keys of the `proposed` mapping.
+pub(crate) const PROPOSED_FIELDS: &[Field] =
+    &[field("lead", true, Ty::Department, "拟牵头单位"), field("co", false, Ty::Departments, "拟配合单位")];
 
 /// The keys of the `enterprise` mapping.
 pub(crate) const ENTERPRISE_FIELDS: &[Field] = &[
@@ -99,6 +109,10 @@ pub(crate) fn read_case(file: &str, root: &Node, sink: &mut Sink) -> Option<Case
                 None => None,
             };
             Some(Source { file: s.text("file", sink)?, key: s.text("key", sink)?, row })
+        }),
+        proposed: m.get("proposed").and_then(|n| {
+            let p = MapReader::open(n, "proposed", PROPOSED_FIELDS, sink)?;
+            Some(crate::model::Proposed { lead: p.spanned_text("lead", sink)?, co: p.texts("co", sink) })
         }),
         timeline,
         id,

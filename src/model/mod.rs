@@ -72,6 +72,9 @@ pub(crate) struct Case {
     pub(crate) description: String,
     /// The sheet row it was imported from.
     pub(crate) source: Option<Source>,
+    /// The units a list before the meeting named, not yet assigned (拟牵头单位).
+    #[serde(default)]
+    pub(crate) proposed: Option<Proposed>,
     /// What happened, in order.
     pub(crate) timeline: Vec<Event>,
 }
@@ -86,6 +89,16 @@ pub(crate) struct Source {
     pub(crate) key: String,
     /// The row it was on (from 1), for telling the user where a case came from.
     pub(crate) row: Option<u32>,
+}
+
+/// The units proposed to handle a case before it is assigned (a list before
+/// the meeting names them so they prepare): `assign --meeting` without `--lead` assigns to them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Proposed {
+    /// The proposed lead department.
+    pub(crate) lead: Spanned<String>,
+    /// The proposed co-handling departments.
+    pub(crate) co: Vec<Spanned<String>>,
 }
 
 /// The enterprise behind a case.
@@ -479,6 +492,7 @@ mod tests {
             related: Vec::new(),
             description: String::new(),
             source: None,
+            proposed: None,
             timeline: vec![
                 ev(EventType::Note),
                 with_lead(EventType::Assigned, "甲局"),

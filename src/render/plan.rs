@@ -167,10 +167,12 @@ fn assignment(snapshot: &Snapshot, sel: &Selection) -> Result<Vec<Planned>> {
                 .iter()
                 .filter(|c| c["description"].as_str().is_some_and(|d| !d.is_empty()) || c["contact"].is_string())
                 .count();
+            // A letter dated before the meeting sends its problems ahead, for the unit to prepare.
+            let ahead = meeting.and_then(|m| m.date).is_some_and(|d| date < d);
             let context = merge(
                 common(repo, date),
                 json!({ "department": lead, "cases": cases, "meeting": meeting_value, "cc": cc.join("、"),
-                        "described": described }),
+                        "described": described, "ahead": ahead }),
             );
             let about = format!("{date} 交办");
             Planned {

@@ -100,7 +100,12 @@ fn row(snapshot: &Snapshot, index: usize) -> CaseRow {
         problem: if description.is_empty() { case.title.clone() } else { format!("{}\n{description}", case.title) },
         category: case.category.clone().unwrap_or_default(),
         handling: case.handling.map(|h| h.zh().to_string()).unwrap_or_default(),
-        lead: state.lead.unwrap_or_default().to_string(),
+        // Not yet assigned: the lead a list before the meeting proposed, marked so.
+        lead: match (state.lead, &case.proposed) {
+            (Some(lead), _) => lead.to_string(),
+            (None, Some(p)) => format!("（拟）{}", p.lead.value),
+            (None, None) => String::new(),
+        },
         co: assignment.map(|(_, e)| joined(e.co.iter().map(|c| c.value.as_str()).collect())).unwrap_or_default(),
         assigned: assignment.map(|(_, e)| e.date),
         reply_due,
