@@ -447,3 +447,110 @@ fn a_list_before_the_meeting_is_assigned_ahead_to_its_proposed_units() {
     assert!(text.contains("定于2026年12月10日召开") && text.contains("提前送你单位"), "{text}");
     assert!(!text.contains("企业代表现场反映了有关问题"), "not in the past tense: {text}");
 }
+
+/// An office moves in with its year-old register (问题库): 124 rows with intake
+/// and outcome columns, its own spellings, two-unit cells and dates in five
+/// forms. One command brings every good row in with its history; the bad rows
+/// are named at their cells; `report` gives the figures the sheet implies,
+/// counted here by hand from the same file.
+#[test]
+fn a_whole_register_comes_in_with_its_history_and_its_figures() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(tmp.path());
+    let sheet = fixture("register").join("问题库.csv");
+    let figures = |repo: &std::path::Path| -> serde_json::Value {
+        let run = qinqing(repo, &["report", "--period", "2025", "--as-of", "2025-12-31", "--format", "json"]);
+        serde_json::from_str(&run.stdout).unwrap()
+    };
+    let before = figures(&repo);
+    let run = qinqing(
+        &repo,
+        &[
+            "import",
+            sheet.to_str().unwrap(),
+            "--received",
+            "2025-01-01",
+            "--map-value",
+            "满意度:非常满意=满意",
+            "--skip-bad",
+        ],
+    );
+    assert_eq!(run.code, 1, "bad rows skipped: {}", run.stderr);
+    for (cell, code) in [
+        ("J12", "event-without-assignment"),
+        ("O22", "missing-field"),
+        ("M32", "evaluation-before-reply"),
+        ("G42", "unknown-department"),
+        ("H52", "invalid-date"),
+    ] {
+        assert!(
+            run.stdout.contains(&format!("问题库.csv 第1张表!{cell}: ")) && run.stdout.contains(code),
+            "{cell}: {}",
+            run.stdout
+        );
+    }
+    assert_eq!(
+        run.stdout.lines().filter(|l| l.starts_with("问题库.csv")).count(),
+        5,
+        "one problem a bad row: {}",
+        run.stdout
+    );
+    let (checked, code) = common::check_json(&repo, "2025-12-31", &[]);
+    assert_ne!(code, 2, "the imported cases check without an error: {checked}");
+
+    // The figures by hand, from the sheet.
+    let mut reader = csv::Reader::from_path(&sheet).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let bad = ["11", "21", "31", "41", "51"];
+    let (mut rows, mut replied, mut resolved, mut closed, mut rated, mut good) = (0, 0, 0, 0, 0, 0);
+    let mut by_channel = std::collections::BTreeMap::<&str, i64>::new();
+    for record in reader.records() {
+        let r = record.unwrap();
+        if bad.contains(&&r[col("序号")]) {
+            continue;
+        }
+        rows += 1;
+        replied += i64::from(!r[col("答复日期")].is_empty());
+        resolved += i64::from(&r[col("办理结果")] == "已解决");
+        closed += i64::from(!r[col("办结日期")].is_empty());
+        let rating = &r[col("满意度")];
+        rated += i64::from(!rating.is_empty());
+        good += i64::from(["满意", "非常满意", "基本满意"].contains(&rating));
+        let channel = match &r[col("来源渠道")] {
+            "12345热线" => "hotline",
+            "政企恳谈会" => "meeting",
+            "大走访" => "visit",
+            "企业服务码" => "online",
+            _ => "written",
+        };
+        *by_channel.entry(channel).or_default() += 1;
+    }
+    assert_eq!(rows, 119);
+    let after = figures(&repo);
+    let added = |path: &[&str]| -> i64 {
+        let get = |v: &serde_json::Value| path.iter().fold(v, |v, k| &v[*k]).as_i64().unwrap_or(0);
+        get(&after) - get(&before)
+    };
+    assert_eq!(added(&["totals", "collected"]), rows);
+    assert_eq!(added(&["totals", "assigned"]), rows);
+    assert_eq!(added(&["totals", "replied"]), replied);
+    assert_eq!(added(&["totals", "resolved"]), resolved);
+    assert_eq!(added(&["totals", "closed"]), closed);
+    assert_eq!(added(&["totals", "satisfaction_rate", "den"]), rated);
+    assert_eq!(added(&["totals", "satisfaction_rate", "num"]), good);
+    for (channel, n) in by_channel {
+        assert_eq!(added(&["by_channel", channel, "collected"]), n, "{channel}");
+    }
+    // A two-unit cell: the first leads, the other helps; the office's alias is the full name.
+    let ninth = walkdir::WalkDir::new(repo.join("cases/2025"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|f| std::fs::read_to_string(f.path()).unwrap())
+        .find(|t| t.contains("湖州第9号企业有限公司"))
+        .unwrap();
+    assert!(ninth.contains("    lead: 市交通运输局\n    co: [市商务局]\n"), "{ninth}");
+    // Its dates were Excel serial numbers; its rating the office's own word, mapped.
+    assert!(ninth.contains("received: 2025-01-24\n") && ninth.contains("rating: satisfied"), "{ninth}");
+}

@@ -172,6 +172,7 @@ fn case_once(session: &mut Session, r: CaseRequest) -> Outcome<Created> {
         description: r.description,
         source: None,
         proposed: None,
+        later: Vec::new(),
         assigned: None,
     };
     let edit = edit::new_file(session.scope(), &format!("{folder}/{id}.yaml"), case_text(&c))?;

@@ -359,7 +359,9 @@ fn new_files(session: &Session, meeting: Option<&Meeting>, request: &Import, new
             last.entry(year).or_insert_with(|| pattern.last(year, ledger.cases.iter().map(|c| c.id.value.as_str())));
         *seq += 1;
         case.id = pattern.id(year, *seq);
-        let folder = match (meeting, request.channel) {
+        // Outside a meeting, a case goes into its channel's folder: the row's, else the request's.
+        let channel = case.channel.and_then(Channel::parse).or(request.channel);
+        let folder = match (meeting, channel) {
             (Some(m), _) => m.folder().to_string(),
             (None, Some(c)) => format!("cases/{year}/{}", c.zh()),
             (None, None) => format!("cases/{year}/其他渠道"),

@@ -227,6 +227,11 @@ fn block_entry(event: &NewEvent, dash_col: usize, key_col: usize, style: &Style)
     s
 }
 
+/// An entry as a new file's timeline writes it: block style, English names.
+pub(crate) fn entry_text(event: &NewEvent) -> String {
+    block_entry(event, 2, 4, &Style { newline: "\n", chinese_values: false })
+}
+
 /// `  - { date: …, event: … }\n`.
 fn flow_entry(event: &NewEvent, dash_col: usize, style: &Style) -> String {
     let inner: Vec<String> = pairs(event, style, true).into_iter().map(|(k, v)| format!("{k}: {v}")).collect();

@@ -25,6 +25,9 @@ pub(crate) struct NewCase {
     pub(crate) assigned: Option<NewAssignment>,
     /// The units a list before the meeting names, not yet assigned: (lead, co).
     pub(crate) proposed: Option<(String, Vec<String>)>,
+    /// What a register records after the assignment (a reply, a rating, a notice,
+    /// the closing), in date order.
+    pub(crate) later: Vec<super::NewEvent>,
 }
 
 /// The first timeline entry of an imported case: an assignment.
@@ -120,8 +123,11 @@ pub(crate) fn case_text(c: &NewCase) -> String {
             l.0.push_str(&format!("  co: {}\n", flow_list(co)));
         }
     }
+    if c.assigned.is_some() || !c.later.is_empty() {
+        l.0.push_str("timeline:\n");
+    }
     if let Some(a) = &c.assigned {
-        l.0.push_str(&format!("timeline:\n  - date: {}\n    event: assigned\n", a.date));
+        l.0.push_str(&format!("  - date: {}\n    event: assigned\n", a.date));
         l.text("    ", "lead", Some(&a.lead));
         if !a.co.is_empty() {
             l.0.push_str(&format!("    co: {}\n", flow_list(&a.co)));
@@ -129,6 +135,9 @@ pub(crate) fn case_text(c: &NewCase) -> String {
         if let Some(d) = a.due {
             l.0.push_str(&format!("    due: {d}\n"));
         }
+    }
+    for e in &c.later {
+        l.0.push_str(&super::append::entry_text(e));
     }
     l.0
 }

@@ -8,11 +8,12 @@ use chrono::{Datelike, NaiveDate};
 use crate::check::Ledger;
 use crate::diag::{closest, did_you_mean};
 use crate::edit::create::{NewAssignment, NewCase};
+use crate::edit::{FieldValue, NewEvent};
 use crate::load::case::check_credit_code;
 use crate::load::reader::{parse_date, YEARS};
 use crate::load::sheet::Sheet;
 use crate::model::sheet::Column;
-use crate::model::{Enterprise, Named, Source};
+use crate::model::{Enterprise, EventType, Named, Source};
 
 /// Where the header row is and which column holds what.
 #[derive(Debug)]
@@ -210,6 +211,7 @@ fn plan_row(
         (Some(lead), None) if value(Column::Assigned).is_none() => (None, Some((lead, co))),
         _ => (None, None),
     };
+    let later = register_history(&assigned, &value, &mut problem, &date, defaults);
     let channel = value(Column::Channel).and_then(|t| {
         match crate::model::sheet::value_of::<crate::model::Channel>(Column::Channel, &t, &defaults.values) {
             Some(c) if defaults.in_meeting && !c.may_be_of_a_meeting() => {
@@ -270,9 +272,187 @@ fn plan_row(
             source: Some(Source { file: sheet.file.clone(), key, row: u32::try_from(row + 1).ok() }),
             assigned,
             proposed,
+            later,
             ..NewCase::default()
         },
     })
+}
+
+/// What a register's outcome columns record after the assignment — the reply,
+/// the rating, a supervision notice, the closing — as entries in date order;
+/// a row whose columns contradict each other is a problem at the cell that does.
+// The row's readers are the closures of `plan_row`, passed as they are; a type
+// alias for the problem reporter does not keep the lifetimes they were inferred with.
+#[allow(clippy::type_complexity)]
+fn register_history(
+    assigned: &Option<NewAssignment>,
+    value: &dyn Fn(Column) -> Option<String>,
+    problem: &mut dyn FnMut(Column, &'static str, String, Option<String>),
+    date: &dyn Fn(Column, &mut dyn FnMut(Column, &'static str, String, Option<String>)) -> Option<NaiveDate>,
+    defaults: &Defaults,
+) -> Vec<NewEvent> {
+    use crate::model::sheet::{value_of, RegisterState};
+    use crate::model::{Rating, ReplyResult};
+    let mut out = Vec::new();
+    let choice =
+        |c: Column, what: &str, all: String, problem: &mut dyn FnMut(Column, &'static str, String, Option<String>)| {
+            let t = value(c)?;
+            let found = match c {
+                Column::Result => value_of::<ReplyResult>(c, &t, &defaults.values).map(|v| (v.key(), v.zh())),
+                Column::Rating => value_of::<Rating>(c, &t, &defaults.values).map(|v| (v.key(), v.zh())),
+                _ => value_of::<RegisterState>(c, &t, &defaults.values).map(|v| (v.key(), v.zh())),
+            };
+            if found.is_none() {
+                problem(
+                    c,
+                    "invalid-value",
+                    format!("{what}「{t}」无效"),
+                    Some(format!("可选：{all}；本办自己的写法可用 --map-value {}:{t}=… 对应", c.name())),
+                );
+            }
+            found
+        };
+    let result = choice(Column::Result, "办理结果", crate::model::enums::spellings::<ReplyResult>(), problem);
+    let rating = choice(Column::Rating, "评价", crate::model::enums::spellings::<Rating>(), problem);
+    let state = choice(Column::State, "办理状态", "已办结、办理中".to_string(), problem);
+    let replied = date(Column::Replied, problem);
+    let evaluated = date(Column::Evaluated, problem);
+    let closed = date(Column::Closed, problem);
+    let supervised = date(Column::SupervisedOn, problem);
+    let text = value(Column::ReplyText);
+    let lead = assigned.as_ref().map(|a| a.lead.clone());
+    // A date written but unreadable was reported at its cell: nothing that needs it is reported again.
+    let unreadable = |c: Column, read: Option<NaiveDate>| read.is_none() && value(c).is_some();
+    let no_assignment = assigned.is_none() && (unreadable(Column::Assigned, None) || value(Column::Lead).is_some());
+    let reply_unreadable = unreadable(Column::Replied, replied);
+    // The reply: its date, by the lead, with its result and text.
+    let says_reply = replied.is_some() || result.is_some() || text.is_some();
+    let mut answered_on = None;
+    if says_reply {
+        match (&lead, replied) {
+            (None, _) if no_assignment => {}
+            (None, _) => problem(
+                if replied.is_some() { Column::Replied } else { Column::Result },
+                "event-without-assignment",
+                "有答复却没有交办（牵头单位和交办日期）".into(),
+                Some("请填写牵头单位和交办日期".into()),
+            ),
+            (Some(_), None) if value(Column::Replied).is_none() => problem(
+                if result.is_some() { Column::Result } else { Column::ReplyText },
+                "missing-field",
+                "写了办理结果或答复内容，却没有答复日期".into(),
+                Some("请填写「答复日期」".into()),
+            ),
+            (Some(lead), Some(on)) => {
+                if assigned.as_ref().is_some_and(|a| on < a.date) {
+                    problem(Column::Replied, "event-out-of-order", format!("答复日期 {on} 早于交办日期"), None);
+                }
+                let mut fields = vec![("by", FieldValue::Text(lead.clone()))];
+                if let Some((en, zh)) = result {
+                    fields.push(("result", FieldValue::Named(en, zh)));
+                }
+                if let Some(t) = &text {
+                    fields.push(("text", FieldValue::Text(t.clone())));
+                }
+                out.push(NewEvent { date: on, kind: EventType::Replied, fields });
+                answered_on = Some(on);
+            }
+            (Some(_), None) => {}
+        }
+    }
+    // A supervision notice: its number and its date.
+    if let Some(doc) = value(Column::Supervised) {
+        match (supervised, &lead) {
+            (Some(on), Some(lead)) => out.push(NewEvent {
+                date: on,
+                kind: EventType::Supervised,
+                fields: vec![("doc", FieldValue::Text(doc)), ("to", FieldValue::Text(lead.clone()))],
+            }),
+            (None, _) if value(Column::SupervisedOn).is_none() => problem(
+                Column::Supervised,
+                "missing-field",
+                "写了督办文号，却没有督办日期".into(),
+                Some("请加「督办日期」列".into()),
+            ),
+            (_, None) => problem(Column::Supervised, "event-without-assignment", "有督办却没有交办".into(), None),
+            (None, Some(_)) => {}
+        }
+    }
+    // The rating: on its date, else the closing's, else the reply's.
+    if let Some((en, zh)) = rating {
+        match answered_on {
+            None if reply_unreadable || no_assignment => {}
+            None => problem(
+                Column::Rating,
+                "evaluation-before-reply",
+                "有评价却没有答复（答复日期）".into(),
+                Some("企业评价的是部门的答复：请填写答复日期".into()),
+            ),
+            Some(on) => {
+                let at = evaluated.or(closed).unwrap_or(on);
+                if at < on {
+                    problem(Column::Evaluated, "event-out-of-order", format!("评价日期 {at} 早于答复日期 {on}"), None);
+                }
+                out.push(NewEvent {
+                    date: at,
+                    kind: EventType::Evaluated,
+                    fields: vec![("rating", FieldValue::Named(en, zh))],
+                });
+            }
+        }
+    } else if evaluated.is_some() {
+        problem(
+            Column::Evaluated,
+            "missing-field",
+            "有评价日期，却没有评价".into(),
+            Some("请填写「评价」（满意、基本满意、不满意）".into()),
+        );
+    }
+    // The closing, and what the register's state says of it.
+    match (state.map(|(en, _)| en), closed) {
+        (Some("closed"), None) if value(Column::Closed).is_none() => problem(
+            Column::State,
+            "missing-field",
+            "办理状态为已办结，却没有办结日期".into(),
+            Some("请填写「办结日期」".into()),
+        ),
+        (Some("open"), Some(_)) => {
+            problem(Column::State, "invalid-value", "办理状态为办理中，却有办结日期".into(), None);
+        }
+        _ => {}
+    }
+    if let Some(on) = closed {
+        match answered_on {
+            None if reply_unreadable || no_assignment => {}
+            None => problem(
+                Column::Closed,
+                "event-without-assignment",
+                "有办结日期却没有答复（答复日期）".into(),
+                Some("请填写答复日期".into()),
+            ),
+            Some(answer) if on < answer => {
+                problem(Column::Closed, "event-out-of-order", format!("办结日期 {on} 早于答复日期 {answer}"), None)
+            }
+            Some(_) => {
+                let mut fields = Vec::new();
+                // Closed although unsatisfied: the register's remark is the reason, else it is missing.
+                if rating.is_some_and(|(en, _)| en == "unsatisfied") {
+                    match value(Column::Note) {
+                        Some(n) => fields.push(("reason", FieldValue::Text(n))),
+                        None => problem(
+                            Column::Closed,
+                            "closed-without-reason",
+                            "企业评价不满意仍办结，须写明理由".into(),
+                            Some("请在「备注」中写明理由，如 经联席会议研究，企业诉求不符合政策".into()),
+                        ),
+                    }
+                }
+                out.push(NewEvent { date: on, kind: EventType::Closed, fields });
+            }
+        }
+    }
+    out.sort_by_key(|e| e.date);
+    out
 }
 
 /// A row's key when the sheet has no 序号: its enterprise and the start of its problem.

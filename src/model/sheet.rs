@@ -20,6 +20,24 @@ pub(crate) enum Column {
     Received,
     Channel,
     Note,
+    /// 答复日期: when the lead replied.
+    Replied,
+    /// 办理结果: resolved, in progress, planned, explained, unresolvable.
+    Result,
+    /// 答复内容: what the reply said.
+    ReplyText,
+    /// 评价: the enterprise's rating.
+    Rating,
+    /// 评价日期: when it rated.
+    Evaluated,
+    /// 办结日期: when the case was closed.
+    Closed,
+    /// 办理状态: what the register says the case's state is (checked against its dates).
+    State,
+    /// 督办文号: the supervision notice's number.
+    Supervised,
+    /// 督办日期: when the notice went out.
+    SupervisedOn,
 }
 
 /// Each column's name (the one the template writes first) and the other
@@ -41,6 +59,15 @@ pub(crate) const HEADERS: &[(Column, &[&str])] = &[
     (Column::Received, &["收到日期", "反映日期", "登记日期", "收集日期"]),
     (Column::Channel, &["来源渠道", "渠道", "反映渠道"]),
     (Column::Note, &["备注"]),
+    (Column::Replied, &["答复日期", "答复时间", "回复日期", "反馈日期"]),
+    (Column::Result, &["办理结果", "答复结果", "解决情况", "办理结果类型"]),
+    (Column::ReplyText, &["答复内容", "办理情况", "答复情况", "回复内容", "反馈情况"]),
+    (Column::Rating, &["评价", "满意度", "企业评价", "满意度评价", "企业满意度"]),
+    (Column::Evaluated, &["评价日期", "回访日期", "评价时间"]),
+    (Column::Closed, &["办结日期", "办结时间", "销号日期"]),
+    (Column::State, &["办理状态", "状态", "是否办结"]),
+    (Column::Supervised, &["督办文号", "督办通知文号"]),
+    (Column::SupervisedOn, &["督办日期", "督办时间"]),
 ];
 
 impl Column {
@@ -86,6 +113,13 @@ fn normalise(header: &str) -> String {
 /// value's own English and Chinese names. Only sure synonyms: 非常满意 is not
 /// 满意 (ask with `--map-value`).
 pub(crate) const VALUE_SYNONYMS: &[(Column, &str, &[&str])] = &[
+    (Column::Result, "resolved", &["解决", "已办结", "办结"]),
+    (Column::Result, "in_progress", &["解决中", "正在办理", "办理中"]),
+    (Column::Result, "planned", &["已列入计划", "纳入计划"]),
+    (Column::Result, "explained", &["解释说明", "已解释", "政策已解释"]),
+    (Column::Result, "unresolvable", &["暂不能解决", "不能解决", "无法办理"]),
+    (Column::State, "closed", &["已办结", "办结", "是", "已销号"]),
+    (Column::State, "open", &["办理中", "在办", "正在办理", "未办结", "否"]),
     (Column::Channel, "hotline", &["12345", "12345热线", "热线电话", "政务热线", "12345政务服务热线", "市长热线"]),
     (Column::Channel, "meeting", &["恳谈会", "政企恳谈会", "会上", "会议现场"]),
     (Column::Channel, "online", &["网上", "线上", "企业服务码", "网络", "网上留言", "线上专栏"]),
@@ -130,3 +164,12 @@ pub(crate) fn value_of<T: crate::model::Named>(column: Column, cell: &str, maps:
             .and_then(|(_, key, _)| T::parse(key))
     })
 }
+
+crate::model::named_enum!(
+    /// What a register's 办理状态 says of a case.
+    RegisterState, "办理状态", {
+    /// Closed (已办结).
+    Closed = "closed" / "已办结",
+    /// Still being handled (办理中).
+    Open = "open" / "办理中",
+});
