@@ -554,3 +554,23 @@ fn a_whole_register_comes_in_with_its_history_and_its_figures() {
     // Its dates were Excel serial numbers; its rating the office's own word, mapped.
     assert!(ninth.contains("received: 2025-01-24\n") && ninth.contains("rating: satisfied"), "{ninth}");
 }
+
+/// A meeting's online questions imported into it keep their channel; a hotline
+/// call is not a meeting's question.
+#[test]
+fn a_meetings_online_list_keeps_its_channel() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(tmp.path());
+    let list = tmp.path().join("线上提交.csv");
+    std::fs::write(&list, "企业名称,反映问题\n湖州壬公司,希望开通园区夜间公交。\n").unwrap();
+    let run = qinqing(&repo, &["import", list.to_str().unwrap(), "--meeting", MEETING, "--channel", "线上"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = std::fs::read_to_string(repo.join(run.stdout.trim())).unwrap();
+    assert!(text.contains("channel: online\n") && run.stdout.contains("第25期恳谈会"), "{text}");
+    let refused = qinqing(&repo, &["import", list.to_str().unwrap(), "--meeting", MEETING, "--channel", "热线"]);
+    assert!(
+        refused.code == 2 && refused.stderr.contains("矛盾") && refused.stderr.contains("--channel"),
+        "{}",
+        refused.stderr
+    );
+}
