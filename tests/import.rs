@@ -398,6 +398,12 @@ fn a_list_before_the_meeting_is_assigned_ahead_to_its_proposed_units() {
          2,湖州辛公司,招工难，希望举办专场招聘会。,人社局\n",
     )
     .unwrap();
+    // The dry run shows who each problem goes to: the first unit leads, the others help.
+    let dry = qinqing(
+        &repo,
+        &["import", list.to_str().unwrap(), "--meeting", "HZ-M-2026-27", "--received", "2026-12-01", "--dry-run"],
+    );
+    assert!(dry.stderr.contains("拟牵头 市交通运输局，配合 市住房和城乡建设局"), "{}", dry.stderr);
     let import =
         qinqing(&repo, &["import", list.to_str().unwrap(), "--meeting", "HZ-M-2026-27", "--received", "2026-12-01"]);
     assert_eq!(import.code, 0, "{}{}", import.stdout, import.stderr);
@@ -406,6 +412,11 @@ fn a_list_before_the_meeting_is_assigned_ahead_to_its_proposed_units() {
         first.contains("proposed:\n  lead: 市交通运输局\n  co: [市住房和城乡建设局]\n") && !first.contains("timeline"),
         "{first}"
     );
+    let dry = qinqing(
+        &repo,
+        &["import", list.to_str().unwrap(), "--meeting", "HZ-M-2026-27", "--received", "2026-12-01", "--dry-run"],
+    );
+    assert!(dry.stderr.contains("第2行已导入为"), "a dry run of the same list creates nothing: {}", dry.stderr);
     let listed = qinqing(&repo, &["list", "--meeting", "HZ-M-2026-27", "--as-of", "2026-12-02"]);
     assert!(
         listed.stdout.contains("（拟）市交通运输局") && listed.stdout.contains("（拟）市人力资源和社会保障局"),

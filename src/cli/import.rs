@@ -126,7 +126,15 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
             eprintln!("导入的案件会带来 {} 处错误（见上），未写入。", found.len());
             return Ok(2);
         }
-        ImportResult::Done { written, created } => (written, created),
+        ImportResult::Done { written, created, summaries } => {
+            // A dry run says what each new case will be: who it goes to, what else it records.
+            if !written.applied {
+                for s in &summaries {
+                    eprintln!("  {s}");
+                }
+            }
+            (written, created)
+        }
     };
     let edits = &written.edits;
     let skipped =

@@ -19,6 +19,7 @@ use crate::edit::{self, Edit};
 use crate::load::sheet;
 use crate::model::sheet::{Column, ValueMap};
 use crate::model::{Case, Channel, Meeting, Named};
+
 use crate::output::template_sheet::{self, ExampleRow};
 
 /// A request to import a file.
@@ -92,6 +93,8 @@ pub(crate) enum ImportResult {
         written: Written,
         /// How many are new cases.
         created: usize,
+        /// Each new case in a line: its id, title, and who it goes to (交办 or 拟牵头, and 配合).
+        summaries: Vec<String>,
     },
 }
 
@@ -209,7 +212,7 @@ fn finish(
         let rows: std::collections::BTreeSet<&str> = problems.iter().map(|p| p.cell.as_str()).collect();
         return Ok((known, ImportResult::RowsRefused { rows: rows.len() }));
     }
-    let mut edits = new_files(session, meeting, request, new)?;
+    let (mut edits, summaries) = new_files(session, meeting, request, new)?;
     let created = edits.len();
     edits.extend(updates);
     let found = session.verdict(&edits);
@@ -219,7 +222,8 @@ fn finish(
     if !request.dry_run {
         session.write(&edits)?;
     }
-    Ok((known, ImportResult::Done { written: Written { edits, applied: !request.dry_run, commit: None }, created }))
+    let written = Written { edits, applied: !request.dry_run, commit: None };
+    Ok((known, ImportResult::Done { written, created, summaries }))
 }
 
 /// How a row is named: a sheet's row, or a request's place in requests.json.
@@ -342,13 +346,19 @@ fn differences<'a>(case: &Case, row: &'a NewCase) -> Vec<Difference<'a>> {
 }
 
 /// Numbers the new cases after every id in use and places each file.
-fn new_files(session: &Session, meeting: Option<&Meeting>, request: &Import, new: Vec<Planned>) -> Result<Vec<Edit>> {
+fn new_files(
+    session: &Session,
+    meeting: Option<&Meeting>,
+    request: &Import,
+    new: Vec<Planned>,
+) -> Result<(Vec<Edit>, Vec<String>)> {
     let ledger = session.ledger();
     let pattern =
         pattern(&ledger.settings.ids.case).map_err(|_| anyhow!("编号格式「{}」无效", ledger.settings.ids.case))?;
     // The last number of each year is looked up once; new ids count on from it.
     let mut last: HashMap<i32, u32> = HashMap::new();
     let mut edits = Vec::with_capacity(new.len());
+    let mut summaries = Vec::with_capacity(new.len());
     for p in new {
         let mut case = p.case;
         let Some(received) = case.received.or(meeting.and_then(|m| m.date)) else {
@@ -366,9 +376,18 @@ fn new_files(session: &Session, meeting: Option<&Meeting>, request: &Import, new
             (None, Some(c)) => format!("cases/{year}/{}", c.zh()),
             (None, None) => format!("cases/{year}/其他渠道"),
         };
+        let co = |co: &[String]| if co.is_empty() { String::new() } else { format!("，配合 {}", co.join("、")) };
+        let to = match (&case.assigned, &case.proposed) {
+            (Some(a), _) => format!("{} 交办 {}{}", a.date, a.lead, co(&a.co)),
+            (None, Some((lead, c))) => format!("拟牵头 {lead}{}", co(c)),
+            (None, None) => "待交办".to_string(),
+        };
+        let later: Vec<&str> = case.later.iter().map(|e| e.kind.zh()).collect();
+        let later = if later.is_empty() { String::new() } else { format!("；又记 {}", later.join("、")) };
+        summaries.push(format!("{} {}：{to}{later}", case.id, case.title));
         edits.push(edit::new_file(session.scope(), &format!("{folder}/{}.yaml", case.id), case_text(&case))?);
     }
-    Ok(edits)
+    Ok((edits, summaries))
 }
 
 /// Three rows in the demonstration's words, for the shipped sample.
