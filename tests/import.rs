@@ -585,3 +585,31 @@ fn a_meetings_online_list_keeps_its_channel() {
         refused.stderr
     );
 }
+
+/// Level and handling columns, in the settings' words or the office's own mapped to them.
+#[test]
+fn level_and_handling_columns_take_the_offices_words() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(tmp.path());
+    let list = tmp.path().join("分级清单.csv");
+    std::fs::write(
+        &list,
+        "企业名称,反映问题,层级,办理方式\n湖州癸公司,希望开通园区夜间公交。,市本级,协同解\n湖州子公司,希望增设公交站点。,区县,闭环\n",
+    )
+    .unwrap();
+    let args = ["import", list.to_str().unwrap(), "--received", "2026-11-21", "--channel", "线上"];
+    let refused = qinqing(&repo, &args);
+    assert_eq!(refused.code, 2, "{}", refused.stdout);
+    assert!(
+        refused.stdout.contains("C2: 层级「市本级」无效") && refused.stdout.contains("D3: 办理方式「闭环」无效"),
+        "{}",
+        refused.stdout
+    );
+    let mut mapped = args.to_vec();
+    mapped.extend(["--map-value", "层级:市本级=市级", "--map-value", "办理方式:闭环=闭环解"]);
+    let run = qinqing(&repo, &mapped);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let files: Vec<String> = run.stdout.lines().map(|l| std::fs::read_to_string(repo.join(l)).unwrap()).collect();
+    assert!(files[0].contains("level: city\n") && files[0].contains("handling: coordinated\n"), "{}", files[0]);
+    assert!(files[1].contains("level: county\n") && files[1].contains("handling: closed_loop\n"), "{}", files[1]);
+}

@@ -236,6 +236,42 @@ fn plan_row(
             }
         }
     });
+    // A level is one of the settings' levels, by key or label, or the office's own word mapped to one.
+    let level = value(Column::Level).and_then(|t| {
+        let word = defaults
+            .values
+            .iter()
+            .find(|m| m.column == Column::Level && m.written == t)
+            .map_or(t.as_str(), |m| m.means.as_str());
+        match ledger.settings.level_key(word) {
+            Some(key) => Some(key.to_string()),
+            None => {
+                let all: Vec<String> = ledger.settings.levels.iter().map(|(k, l)| format!("{k}（{l}）")).collect();
+                problem(
+                    Column::Level,
+                    "invalid-value",
+                    format!("层级「{t}」无效"),
+                    Some(format!("可选：{}；本办自己的写法可用 --map-value 层级:{t}=… 对应", all.join("、"))),
+                );
+                None
+            }
+        }
+    });
+    let handling = value(Column::Handling).and_then(|t| {
+        match crate::model::sheet::value_of::<crate::model::Handling>(Column::Handling, &t, &defaults.values) {
+            Some(h) => Some(h.key()),
+            None => {
+                let all = crate::model::enums::spellings::<crate::model::Handling>();
+                problem(
+                    Column::Handling,
+                    "invalid-value",
+                    format!("办理方式「{t}」无效"),
+                    Some(format!("可选：{all}；本办自己的写法可用 --map-value 办理方式:{t}=… 对应")),
+                );
+                None
+            }
+        }
+    });
     let enterprise = value(Column::Enterprise);
     // What recognises the row when it comes again, from any file: its 序号 within a
     // meeting (numbers restart in every list), else its enterprise and problem.
@@ -273,6 +309,8 @@ fn plan_row(
             assigned,
             proposed,
             later,
+            level,
+            handling,
             ..NewCase::default()
         },
     })

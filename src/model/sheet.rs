@@ -38,6 +38,10 @@ pub(crate) enum Column {
     Supervised,
     /// 督办日期: when the notice went out.
     SupervisedOn,
+    /// 层级: a level of the settings (市级, 区县).
+    Level,
+    /// 办理方式: 即刻解, 协同解, 闭环解, 联席会议.
+    Handling,
 }
 
 /// Each column's name (the one the template writes first) and the other
@@ -68,6 +72,8 @@ pub(crate) const HEADERS: &[(Column, &[&str])] = &[
     (Column::State, &["办理状态", "状态", "是否办结"]),
     (Column::Supervised, &["督办文号", "督办通知文号"]),
     (Column::SupervisedOn, &["督办日期", "督办时间"]),
+    (Column::Level, &["层级", "级别", "问题层级"]),
+    (Column::Handling, &["办理方式", "解决方式"]),
 ];
 
 impl Column {
