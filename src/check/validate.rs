@@ -238,7 +238,7 @@ fn timeline_sense(case: &Case, rule_ids: &[&str], d: &mut Vec<Diagnostic>) {
                     "closed-without-reason",
                     "企业评价不满意，其后没有满意或基本满意的评价，办结须写明理由".into(),
                 )
-                .with_hint("请写 reason，如 reason: 经联席会议研究，企业诉求不符合政策；或先重办并记录新的评价"),
+                .with_hint("办结时加 --reason 写明理由（案件文件中为 reason:），如 --reason 经联席会议研究，企业诉求不符合政策；或先重办并记录新的评价"),
             );
         }
         match spec.step {

@@ -124,6 +124,9 @@ fn help(field: &Field) -> String {
     if field.ty.is_list() {
         help.push_str("，逗号分隔");
     }
+    if field.when_recorded == Need::Lead {
+        help.push_str("（不写则为案件当前的主办部门）");
+    }
     if field.when_recorded == Need::Asked {
         help.push_str("（在终端中不写则提问，可补全）");
     }

@@ -100,6 +100,21 @@ fn record_once(session: &mut Session, request: Record) -> Outcome<Recorded> {
     for id in &ids {
         let case = find_case(session, id)?;
         let mut fields = fields.clone();
+        // A department acting that is not named is the case's lead at the entry's date.
+        for field in spec.fields.iter().filter(|f| f.when_recorded == Need::Lead) {
+            if fields.iter().any(|(k, _)| *k == field.name) {
+                continue;
+            }
+            match case.lead_as_of(date) {
+                Some(lead) => fields.push((field.name, FieldValue::Text(lead.to_string()))),
+                None => {
+                    return Err(
+                        Refusal::field(field.name, format!("{id} 尚未交办，没有主办部门；请写明{}", field.doc)).into()
+                    )
+                }
+            }
+            fields.sort_by_key(|(k, _)| spec.fields.iter().position(|f| f.name == *k));
+        }
         if let Some(key) = lead_key {
             let Some(p) = &case.proposed else {
                 without.push(id.clone());
@@ -181,11 +196,10 @@ fn declared_values(
         }
         out.push((field, value));
     }
-    if let Some(missing) = spec
-        .fields
-        .iter()
-        .filter(|f| !matches!(f.name, "date" | "event") && Some(f.name) != from_each_case)
-        .find(|f| f.when_recorded != Need::Optional && !out.iter().any(|(g, _)| g.name == f.name))
+    if let Some(missing) =
+        spec.fields.iter().filter(|f| !matches!(f.name, "date" | "event") && Some(f.name) != from_each_case).find(|f| {
+            !matches!(f.when_recorded, Need::Optional | Need::Lead) && !out.iter().any(|(g, _)| g.name == f.name)
+        })
     {
         return Err(Refusal::field(missing.name, format!("缺少{}", missing.doc)));
     }
@@ -335,5 +349,28 @@ mod tests {
             stale.downcast_ref::<crate::edit::journal::Stale>().is_some() && stale.to_string().contains("有其他写入")
         );
         assert!(!dir.path().join("cases/x.yaml").exists());
+    }
+
+    #[test]
+    fn a_reply_or_acknowledgement_without_by_is_the_lead_s() {
+        let dir = demo_copy();
+        let mut session = Session::open(dir.path(), Open::slim()).expect("opens");
+        let mut ack = request(EventType::Acknowledged, &["HZ-2026-0131"], Vec::new());
+        ack.dry_run = true;
+        let planned = record(&mut session, ack).expect("planned");
+        assert!(planned.written.edits[0].after.ends_with("    event: acknowledged\n    by: 国网湖州供电公司\n"));
+        let reply =
+            request(EventType::Replied, &["HZ-2026-0131"], vec![("result", FieldValue::Named("resolved", "已解决"))]);
+        let done = record(&mut session, reply).expect("written");
+        assert!(done.written.edits[0]
+            .after
+            .contains("    event: replied\n    by: 国网湖州供电公司\n    result: resolved\n"));
+        // A case not yet assigned has no lead to default to: the field is asked for.
+        match record(&mut session, request(EventType::Acknowledged, &["HZ-2026-0161"], Vec::new())) {
+            Err(Failure::Refused(Refusal::Request { field: Some("by"), message })) => {
+                assert!(message.contains("尚未交办"), "{message}")
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

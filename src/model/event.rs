@@ -225,7 +225,7 @@ impl EventType {
             }
             EventType::Acknowledged => {
                 const S: EventSpec = EventSpec {
-                    fields: &[DATE, EVENT, BY.needed()],
+                    fields: &[DATE, EVENT, BY.the_lead()],
                     status: StatusEffect::Sets(Status::Assigned),
                     needs: Step::Assignment,
                     recording: Some(Recording {
@@ -284,7 +284,7 @@ impl EventType {
                     fields: &[
                         DATE,
                         EVENT,
-                        BY.needed(),
+                        BY.the_lead(),
                         field("result", false, Ty::Named(named_values::<ReplyResult>), "办理结果"),
                         field("text", false, Ty::Text, "答复内容").long(),
                     ],

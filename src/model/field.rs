@@ -68,6 +68,8 @@ pub(crate) enum Need {
     Required,
     /// It must be given; at a terminal it is asked for, with completion.
     Asked,
+    /// It names the department acting; when not given it is the case's lead at the entry's date.
+    Lead,
 }
 
 /// One allowed key of a mapping.
@@ -108,6 +110,11 @@ impl Field {
     /// The same field, asked for at a terminal when a recording command is not given it.
     pub(crate) const fn asked(self) -> Field {
         Field { when_recorded: Need::Asked, ..self }
+    }
+
+    /// The same field, which defaults to the case's lead when a recording command is not given it.
+    pub(crate) const fn the_lead(self) -> Field {
+        Field { when_recorded: Need::Lead, ..self }
     }
 
     /// The same field, a long text a command may read from a file.
