@@ -69,6 +69,38 @@ impl<'a> Git<'a> {
     }
 }
 
+/// What `init` could do with git in a new repository's folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Started {
+    /// A git repository was started and the skeleton committed.
+    Committed,
+    /// Started, but the commit failed (no user name or email configured): why.
+    NotCommitted(String),
+    /// The folder is already inside a git work tree: its files are left for the user to add.
+    AlreadyInside,
+    /// git is not installed.
+    NoGit,
+}
+
+/// Starts a git repository in `dir` and commits everything in it (a new
+/// repository's skeleton), unless git is missing or `dir` is already in a work tree.
+pub(crate) fn start(dir: &Path, message: &str) -> Started {
+    if Command::new("git").arg("--version").stdin(Stdio::null()).output().is_err() {
+        return Started::NoGit;
+    }
+    if git(dir, &["rev-parse", "--is-inside-work-tree"]).is_ok() {
+        return Started::AlreadyInside;
+    }
+    if let Err(e) = git(dir, &["init", "--quiet"]) {
+        return Started::NotCommitted(e.to_string());
+    }
+    let committed = git(dir, &["add", "--all"]).and_then(|_| git(dir, &["commit", "--quiet", "-m", message]));
+    match committed {
+        Ok(_) => Started::Committed,
+        Err(e) => Started::NotCommitted(e.to_string()),
+    }
+}
+
 /// Runs git in a folder and gives its standard output.
 fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>> {
     let out = Command::new("git")

@@ -297,3 +297,29 @@ fn a_key_with_no_value_is_an_error_at_its_line_never_an_absent_key() {
         report["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
     assert!(codes.contains(&"missing-field") && codes.contains(&"empty-value"), "{codes:?}");
 }
+
+/// `init` starts git and commits the skeleton, so `--commit` works from the first record.
+#[test]
+fn init_starts_git_and_commits_the_skeleton() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("新库");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_qinqing"))
+        .args(["init", repo.to_str().unwrap(), "--name", "某县营商办"])
+        .env("GIT_AUTHOR_NAME", "测试科员")
+        .env("GIT_AUTHOR_EMAIL", "kc@example.invalid")
+        .env("GIT_COMMITTER_NAME", "测试科员")
+        .env("GIT_COMMITTER_EMAIL", "kc@example.invalid")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(stderr.contains("已建立 git 仓库并提交") && stderr.contains("meeting new"), "{stderr}");
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git").arg("-C").arg(&repo).args(args).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    assert_eq!(git(&["log", "--format=%s"]).trim(), "qinqing init：新建案件库");
+    assert_eq!(git(&["status", "--porcelain"]).trim(), "", "everything committed");
+    assert!(git(&["ls-files"]).contains("qinqing.yaml"));
+}

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 
 use crate::command::init::{self, Office, EXAMPLE_NAME, EXAMPLE_SHORT};
+use crate::git::Started;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -72,14 +73,26 @@ fn office(args: &Args) -> Result<Office> {
 pub(crate) fn run(args: Args) -> Result<u8> {
     init::refuse_existing(&args.dir)?;
     let office = office(&args)?;
-    init::init(&args.dir, &office)?;
-    eprintln!("已在 {} 建立案件库。下一步：", args.dir.display());
+    let started = init::init(&args.dir, &office)?;
+    let dir = args.dir.display();
+    eprintln!("已在 {dir} 建立案件库。");
+    match started {
+        Started::Committed => eprintln!("已建立 git 仓库并提交（之后可用 --commit 让每次记录各成一次提交）。"),
+        Started::NotCommitted(why) => eprintln!(
+            "已建立 git 仓库，但未能提交：{why}\n  请先设置 git config user.name 和 user.email，再运行 git -C {dir} add -A && git -C {dir} commit -m 新建案件库"
+        ),
+        Started::AlreadyInside => eprintln!("{dir} 已在一个 git 仓库中，新文件未提交，请自行 git add。"),
+        Started::NoGit => eprintln!("本机没有 git：案件库照常可用；要记录修改历史、用 --commit，请安装 git 后运行 git init。"),
+    }
+    eprintln!("下一步：");
     if office.name == EXAMPLE_NAME {
         eprintln!("  1. 修改 qinqing.yaml 中的发文机关（全称、简称、红头用的名称）与字号，departments.yaml 中的部门；");
     } else {
         eprintln!("  1. 修改 qinqing.yaml 中的发文字号，departments.yaml 中的部门；");
     }
-    eprintln!("  2. 在 cases/ 下按 cases/README.md 的样子登记案件；");
-    eprintln!("  3. 运行 qinqing check --repo {} 检查。", args.dir.display());
+    eprintln!("  2. 新建一期恳谈会和它的问题：qinqing --repo {dir} meeting new --title … --date …，");
+    eprintln!("     qinqing --repo {dir} new --meeting 会议编号 --title …（或 qinqing import 问题清单.xlsx --meeting 会议编号）；");
+    eprintln!("  3. 记录办理过程：qinqing assign、reply、evaluate、close……（见 qinqing --help）；");
+    eprintln!("  4. 检查：qinqing check --repo {dir}。");
     Ok(0)
 }

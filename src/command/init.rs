@@ -67,12 +67,13 @@ pub(crate) fn refuse_existing(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Writes the new repository's files into `dir`.
-pub(crate) fn init(dir: &Path, office: &Office) -> Result<()> {
+/// Writes the new repository's files into `dir`, then starts git there and
+/// commits them (`--commit` and the CI templates need it); what git did.
+pub(crate) fn init(dir: &Path, office: &Office) -> Result<crate::git::Started> {
     refuse_existing(dir)?;
     let scope = Scope::new(dir);
     for (path, text) in &files(settings(office)) {
         scope.write_new(&dir.join(path), text.as_bytes())?;
     }
-    Ok(())
+    Ok(crate::git::start(dir, "qinqing init：新建案件库"))
 }
