@@ -525,22 +525,16 @@ pub(crate) fn title_of(text: &str) -> String {
     }
     // A word boundary within the limit (one character for the ellipsis).
     let mut title = String::new();
-    for token in jieba().cut(sentence, false) {
-        if title.chars().count() + token.word.chars().count() > TITLE_CHARS - 1 {
+    for word in crate::text::words::words(sentence) {
+        if title.chars().count() + word.chars().count() > TITLE_CHARS - 1 {
             break;
         }
-        title.push_str(token.word);
+        title.push_str(word);
     }
     if title.is_empty() {
         title = sentence.chars().take(TITLE_CHARS - 1).collect();
     }
     format!("{}…", title.trim_end())
-}
-
-/// The word segmenter, loaded once (its dictionary takes a moment).
-fn jieba() -> &'static jieba_rs::Jieba {
-    static JIEBA: std::sync::OnceLock<jieba_rs::Jieba> = std::sync::OnceLock::new();
-    JIEBA.get_or_init(jieba_rs::Jieba::new)
 }
 
 /// The units a cell names: split on 、，,；;／/ and line breaks.

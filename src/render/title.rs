@@ -28,6 +28,9 @@ const GOOD_BEFORE: &str = "（《「『【〔“";
 const PLAIN_BREAK: usize = 40;
 /// Cost of a break after a function word (的, 和, 及, 与, 关于): acceptable.
 const WORD_BREAK: usize = 8;
+/// Cost of a break inside a word (the segmenter's): taken only when a title
+/// cannot be broken otherwise.
+const INSIDE_WORD: usize = 10_000;
 /// Extra cost of a break inside brackets or quotes: a bracketed name is kept
 /// whole even at the price of one more line.
 const INSIDE_BRACKETS: usize = 400;
@@ -57,7 +60,9 @@ pub(crate) fn lines(title: &str) -> Vec<String> {
     let fewest = (min_lines..=min_lines + 3).find_map(|n| best_breaks(&chars, &prefix, n));
     let Some(mut best) = fewest else { return greedy(&chars) };
     let depth = depths(&chars);
-    let splits = |breaks: &[usize]| -> usize { breaks.iter().filter_map(|&b| break_cost(&chars, b, &depth)).sum() };
+    let edges = crate::text::words::boundaries(&chars.iter().collect::<String>());
+    let splits =
+        |breaks: &[usize]| -> usize { breaks.iter().filter_map(|&b| break_cost(&chars, b, &depth, &edges)).sum() };
     if splits(&best.1) > 0 {
         if let Some(more) = best_breaks(&chars, &prefix, best.1.len() + 2) {
             if splits(&more.1) < splits(&best.1) {
@@ -101,7 +106,7 @@ fn width(c: char) -> usize {
 }
 
 /// The cost of breaking before `chars[at]`, or `None` where no break may be.
-fn break_cost(chars: &[char], at: usize, depth: &[usize]) -> Option<usize> {
+fn break_cost(chars: &[char], at: usize, depth: &[usize], edges: &[bool]) -> Option<usize> {
     let (before, after) = (chars[at - 1], chars[at]);
     let inside = if depth[at] > 0 && GOOD_BEFORE.contains(after) {
         0
@@ -119,6 +124,10 @@ fn break_cost(chars: &[char], at: usize, depth: &[usize]) -> Option<usize> {
     }
     if GOOD_AFTER.contains(before) || GOOD_BEFORE.contains(after) {
         return Some(inside);
+    }
+    // A line never ends inside a word of the segmenter's dictionary (优化营 / 商环境) if it can help it.
+    if !edges.get(at).copied().unwrap_or(true) {
+        return Some(inside + INSIDE_WORD);
     }
     let word_end = matches!(before, '的' | '和' | '及' | '与') || (at >= 2 && chars[at - 2..at] == ['关', '于']);
     Some(inside + if word_end { WORD_BREAK } else { PLAIN_BREAK })
@@ -148,6 +157,7 @@ fn best_breaks(chars: &[char], prefix: &[usize], n: usize) -> Option<(usize, Vec
         return None;
     }
     let depth = depths(chars);
+    let edges = crate::text::words::boundaries(&chars.iter().collect::<String>());
     let total = prefix[len];
     let ideal = total as f64 / n as f64;
     let line_cost = |from: usize, to: usize| -> Option<usize> {
@@ -163,7 +173,7 @@ fn best_breaks(chars: &[char], prefix: &[usize], n: usize) -> Option<(usize, Vec
     cost[0][0] = Some(0);
     for k in 1..=n {
         for i in 1..=len {
-            let brk = if i == len { Some(0) } else { break_cost(chars, i, &depth) };
+            let brk = if i == len { Some(0) } else { break_cost(chars, i, &depth, &edges) };
             let Some(brk) = brk else { continue };
             for j in 0..i {
                 let (Some(before), Some(line)) = (cost[k - 1][j], line_cost(j, i)) else { continue };
@@ -262,5 +272,31 @@ mod properties {
                 prop_assert!(w <= LINE_UNITS || l.chars().count() == 1 || t.trim().chars().count() > MAX_SEARCHED, "{:?}", lines);
             }
         }
+    }
+
+    proptest::proptest! {
+        /// Titles made of words: every line break falls between words, as the segmenter reads the title.
+        #[test]
+        fn a_line_never_ends_inside_a_word(picks in proptest::collection::vec(0usize..24, 8..30)) {
+            const WORDS: [&str; 24] = [
+                "关于", "进一步", "优化", "营商环境", "推动", "企业", "反映", "问题", "办理", "情况", "的", "通报",
+                "湖州市", "高新技术", "产业园区", "基础设施", "建设", "公共交通", "线路", "延伸", "工作", "督促", "落实", "和",
+            ];
+            let title: String = picks.iter().map(|&i| WORDS[i]).collect();
+            let edges = crate::text::words::boundaries(&title);
+            let mut at = 0;
+            let lines = lines(&title);
+            for line in &lines[..lines.len() - 1] {
+                at += line.chars().count();
+                proptest::prop_assert!(edges[at], "{title}: {lines:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_issues_title_breaks_between_words() {
+        let title = "关于进一步优化营商环境推动企业反映问题办理情况的通报和督促落实工作的通知";
+        let out = lines(title);
+        assert!(out.len() >= 2 && out.iter().all(|l| !l.ends_with("优化营")), "{out:?}");
     }
 }

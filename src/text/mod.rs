@@ -2,6 +2,7 @@
 //! HTML escaping and the masking of personal data. Below every stage that uses it.
 
 pub mod mask;
+pub(crate) mod words;
 
 use chrono::{Datelike, NaiveDate};
 
