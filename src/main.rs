@@ -1,13 +1,11 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 // Loading allocates millions of small strings; mimalloc makes that and the frees cheaper.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = qinqing::cli::Cli::parse();
+    let cli = qinqing::cli::parse();
     match qinqing::cli::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {

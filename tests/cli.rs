@@ -323,3 +323,29 @@ fn init_starts_git_and_commits_the_skeleton() {
     assert_eq!(git(&["status", "--porcelain"]).trim(), "", "everything committed");
     assert!(git(&["ls-files"]).contains("qinqing.yaml"));
 }
+
+/// A mistake on the command line is said in Chinese, with the usage line; exit code 2.
+#[test]
+fn argument_errors_are_in_chinese() {
+    for (args, said) in [
+        (&["reply"][..], "缺少必须写的参数"),
+        (&["frobnicate"], "不认识的命令「frobnicate」"),
+        (&["check", "--format", "xml"], "的值「xml」无效；可选：text、json、junit、github"),
+        (&["check", "--bogus"], "不认识的参数「--bogus」"),
+        (&["reply", "HZ-2026-0131", "--result", "好"], "的值「好」无效：可选："),
+        (&["list", "--as-of", "明天"], "日期请写作"),
+        (&["assign", "HZ-2026-0131", "--meeting", "HZ-M-2026-25"], "不能同时写"),
+    ] {
+        let run = qinqing(&root(), args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(run.stderr.starts_with("错误：") && run.stderr.contains(said), "{args:?}: {}", run.stderr);
+        if args == ["reply"] {
+            assert!(run.stderr.contains("用法：qinqing reply"), "{}", run.stderr);
+        }
+        for english in
+            ["error:", "Usage:", "the following", "invalid value", "unexpected argument", "For more information"]
+        {
+            assert!(!run.stderr.contains(english), "{args:?}: {}", run.stderr);
+        }
+    }
+}

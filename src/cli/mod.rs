@@ -1,5 +1,6 @@
 //! The command line: clap definitions; each command wires stages together.
 
+mod args;
 mod ask;
 mod bench;
 mod build;
@@ -18,6 +19,7 @@ mod report;
 mod schema;
 mod show;
 
+pub use args::parse;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
