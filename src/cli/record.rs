@@ -51,15 +51,17 @@ fn command(kind: EventType, recording: &Recording) -> Command {
         Targets::Several => {
             cmd.arg(Arg::new("ids").value_name("IDS").required(true).num_args(1..).help("案件编号（可以多个）"))
         }
-        Targets::SeveralOrMeeting => {
-            cmd.arg(Arg::new("ids").value_name("IDS").num_args(0..).help("案件编号（可以多个）")).arg(
-                Arg::new("meeting")
-                    .long("meeting")
-                    .value_name("ID")
-                    .conflicts_with("ids")
-                    .help(format!("{}这期恳谈会全部尚未交办的案件", kind.zh())),
-            )
-        }
+        Targets::SeveralOrMeeting => cmd
+            .arg(Arg::new("ids").value_name("IDS").num_args(0..).help("案件编号（可以多个）"))
+            .arg(Arg::new("meeting").long("meeting").value_name("ID").conflicts_with("ids").help(format!(
+                "{}这期恳谈会全部尚未交办的案件{}",
+                kind.zh(),
+                if kind.spec().lead_key.is_some() {
+                    "（不写主办部门时，各件交给会前清单的拟牵头单位）"
+                } else {
+                    ""
+                }
+            ))),
     };
     for field in inputs(kind) {
         let mut arg = Arg::new(field.name).long(flag(field)).value_name(field.name.to_uppercase()).help(help(field));
