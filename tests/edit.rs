@@ -500,3 +500,32 @@ fn meetings_with_the_same_number_get_their_own_folders() {
         asked.stderr
     );
 }
+
+/// `undo` takes out the last entry and gives back the file byte for byte; an
+/// entry an issued notice recorded is refused, naming the notice.
+#[test]
+fn undo_gives_back_the_file_and_refuses_an_issued_notice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = common::demo_copy(&tmp.path().join("repo"));
+    let file = repo.join("cases/2026/第23期恳谈会/HZ-2026-0131.yaml");
+    let original = std::fs::read(&file).unwrap();
+    let note = qinqing(&repo, &["note", "HZ-2026-0131", "--text", "记错了的一条", "--date", "2026-11-20"]);
+    assert_eq!(note.code, 0, "{}", note.stderr);
+    let dry = qinqing(&repo, &["undo", "HZ-2026-0131", "--dry-run"]);
+    assert!(dry.code == 0 && dry.stdout.contains("-    text: 记错了的一条"), "{}{}", dry.stdout, dry.stderr);
+    let undo = qinqing(&repo, &["undo", "HZ-2026-0131"]);
+    assert_eq!(undo.code, 0, "{}", undo.stderr);
+    assert!(undo.stderr.contains("已撤销 HZ-2026-0131 的最后一条记录：2026-11-20 备注"), "{}", undo.stderr);
+    assert_eq!(std::fs::read(&file).unwrap(), original, "byte for byte");
+    // The demo's own last note, then the supervision notice under it: that one stays.
+    assert_eq!(qinqing(&repo, &["undo", "HZ-2026-0131"]).code, 0);
+    let before = std::fs::read(&file).unwrap();
+    let refused = qinqing(&repo, &["undo", "HZ-2026-0131"]);
+    assert_eq!(refused.code, 2);
+    assert!(
+        refused.stderr.contains("湖营商督〔2026〕5号") && refused.stderr.contains("不能撤销"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), before);
+}

@@ -111,6 +111,9 @@ enum Command {
     /// 记录办理过程：交办、签收、答复、评价、办结……（由事件的声明生成，见 model/event.rs）
     #[command(flatten)]
     Record(record::RecordCommand),
+    /// 撤销一件案件的最后一条记录（记错了时用）；发文时记入的督办、通报不能撤销
+    #[command(after_help = "示例：\n  qinqing undo HZ-2026-0131 --dry-run\n  qinqing undo HZ-2026-0131")]
+    Undo(record::UndoArgs),
     /// 生成合成案件库，供性能测试（开发用）
     #[command(hide = true)]
     BenchGen(bench::Args),
@@ -225,6 +228,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Meeting(c) => create::meeting(repo, c),
         Command::New(a) => create::case(repo, a),
         Command::Record(c) => record::run(repo, c),
+        Command::Undo(a) => record::undo(repo, a),
         Command::BenchGen(a) => bench::run(a),
         Command::BenchRender(a) => bench::run_render(a),
     }

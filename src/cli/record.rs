@@ -260,6 +260,41 @@ fn printed(recorded: &Recorded) -> Result<u8> {
     Ok(0)
 }
 
+/// `qinqing undo ID`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct UndoArgs {
+    /// 案件编号
+    id: String,
+    /// 只显示将要删去的内容（diff），不写入
+    #[arg(long)]
+    dry_run: bool,
+    /// 写入后用 git 提交
+    #[arg(long)]
+    commit: bool,
+}
+
+/// Takes out the case's last entry, showing what goes.
+pub(crate) fn undo(repo: Option<&std::path::Path>, a: UndoArgs) -> Result<u8> {
+    let mut session = super::session(repo, Open::slim())?;
+    match record::undo(&mut session, &a.id, a.dry_run, a.commit) {
+        Ok(u) => {
+            for e in &u.written.edits {
+                crate::output::emit(&e.diff())?;
+            }
+            if u.written.applied {
+                eprintln!("已撤销 {} 的最后一条记录：{} {}", u.id, u.date, u.kind.zh());
+            } else {
+                eprintln!("（--dry-run：未写入）");
+            }
+            if let Some(c) = &u.written.commit {
+                eprintln!("已提交：{}", c.subject);
+            }
+            Ok(0)
+        }
+        Err(f) => super::failed(f, |n| format!("撤销会带来 {n} 处错误（见上），未写入。")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -154,6 +154,62 @@ fn record_once(session: &mut Session, request: Record) -> Outcome<Recorded> {
     Ok(Recorded { ids, kind, written: Written { edits, applied: true, commit } })
 }
 
+/// What `undo` took out.
+#[derive(Debug)]
+pub(crate) struct Undone {
+    /// The case.
+    pub(crate) id: String,
+    /// The entry's kind and date.
+    pub(crate) kind: EventType,
+    pub(crate) date: NaiveDate,
+    /// The file, and whether it was written.
+    pub(crate) written: Written,
+}
+
+/// Takes the last entry out of a case's timeline (a step recorded by mistake),
+/// changing no other byte; an entry an issued document recorded is refused.
+pub(crate) fn undo(session: &mut Session, id: &str, dry_run: bool, commit: bool) -> Outcome<Undone> {
+    super::planned_afresh(session, |s| undo_once(s, id, dry_run, commit))
+}
+
+fn undo_once(session: &mut Session, id: &str, dry_run: bool, commit: bool) -> Outcome<Undone> {
+    let case = find_case(session, id)?.clone();
+    let before = session.scope().read(&session.root_dir().join(&case.file)).map_err(anyhow::Error::from)?;
+    let text =
+        String::from_utf8(before.clone()).map_err(|_| Refusal::request(format!("{} 不是 UTF-8 文本", case.file)))?;
+    let (after, line) =
+        crate::edit::append::remove_last_event(&text).map_err(|e| Refusal::request(format!("{}：{e}", case.file)))?;
+    let full = session.full_case(&case)?.unwrap_or(case.clone());
+    let Some(entry) = full.timeline.iter().find(|e| e.pos.line == line) else {
+        return Err(Refusal::request(format!("{} 第{line}行的记录无法读取，请直接修改文件", case.file)).into());
+    };
+    // A notice is recorded by issuing it, under a number in the register: not undone by hand.
+    if entry.kind.spec().records.is_some() {
+        let doc = entry.doc().map(|d| format!("（{d}）")).unwrap_or_default();
+        return Err(Refusal::request(format!(
+            "{id} 的最后一条是发文时记入的「{}」{doc}，已登记在发文登记簿中，不能撤销",
+            entry.kind.zh()
+        ))
+        .into());
+    }
+    let (kind, date) = (entry.kind, entry.date);
+    let edits = vec![crate::edit::Edit { rel: case.file.clone(), before, after, new: false }];
+    let problems = session.verdict(&edits);
+    if !problems.is_empty() {
+        return Err(Refusal::Invalid { files: vec![case.file.clone()], diagnostics: problems }.into());
+    }
+    if dry_run {
+        return Ok(Undone { id: id.to_string(), kind, date, written: Written { edits, applied: false, commit: None } });
+    }
+    session.write(&edits)?;
+    let commit = if commit {
+        Some(session.git().commit(&[case.file.as_str()], &format!("{id} 撤销{}（{date}）", kind.zh()))?)
+    } else {
+        None
+    };
+    Ok(Undone { id: id.to_string(), kind, date, written: Written { edits, applied: true, commit } })
+}
+
 /// The case with this id, or what it is not found as (with the nearest id).
 pub(crate) fn find_case<'s>(session: &'s Session, id: &str) -> Result<&'s Case, NotFound> {
     let ledger = session.ledger();

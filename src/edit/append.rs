@@ -156,6 +156,44 @@ pub(crate) fn append_event(text: &str, event: &NewEvent) -> Result<String, Appen
     Ok(out)
 }
 
+/// The file's text without its last timeline entry (the lines of that entry,
+/// its comments included), and the line the entry started on; every other
+/// byte is kept. A timeline left empty loses its key too, as a file without
+/// one was before its first entry was appended.
+pub(crate) fn remove_last_event(text: &str) -> Result<(String, u32), AppendError> {
+    let root = yaml::parse("case", text).map_err(|d| AppendError::Unreadable(d.message))?;
+    let Some(Node { value: Value::Map(entries), .. }) = &root else {
+        return Err(AppendError::Unreadable("顶层不是映射".into()));
+    };
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let Some((key, Node { value: Value::Seq(items), pos })) =
+        entries.iter().find(|(k, _)| k.as_str() == Some("timeline"))
+    else {
+        return Err(AppendError::Unreadable("没有办理过程可以撤销".into()));
+    };
+    let Some(last) = items.last() else { return Err(AppendError::Unreadable("没有办理过程可以撤销".into())) };
+    let first_line = lines.get(pos.line as usize - 1).copied().unwrap_or_default();
+    if first_line.trim_start().starts_with('[') || first_line.contains(": [") {
+        return Err(AppendError::TimelineForm);
+    }
+    let content_line = last.pos.line as usize - 1;
+    let start = match lines.get(content_line) {
+        Some(l) if l.trim_start().starts_with('-') => content_line,
+        _ if content_line > 0 && lines.get(content_line - 1).is_some_and(|l| l.trim() == "-") => content_line - 1,
+        _ => return Err(AppendError::TimelineForm),
+    };
+    let dash = lines[start].len() - lines[start].trim_start().len();
+    let dash_col = lines[start][..dash].chars().count();
+    let end = end_of_item(&lines, content_line, dash_col);
+    // The only entry, and nothing after it: the key goes with it.
+    let key_line = key.pos.line as usize - 1;
+    let alone = items.len() == 1 && start == key_line + 1 && lines[end + 1..].iter().all(|l| l.trim().is_empty());
+    let from = if alone { key_line } else { start };
+    let mut out: String = lines[..from].concat();
+    out.push_str(&lines[end + 1..].concat());
+    Ok((out, start as u32 + 1))
+}
+
 /// The last line (index) of the item whose dash is on `start`: the following
 /// lines indented deeper than the dash (its comments too), up to the last one
 /// with content; a comment at the dash's column or less belongs to what follows.
@@ -287,5 +325,31 @@ mod tests {
         assert_eq!(append_event(flow, &note()), Err(AppendError::TimelineForm));
         assert!(matches!(append_event("- a\n- b\n", &note()), Err(AppendError::Unreadable(_))));
         assert!(matches!(append_event("id: [\n", &note()), Err(AppendError::Unreadable(_))));
+    }
+
+    #[test]
+    fn undoing_the_last_entry_gives_back_the_file_byte_for_byte() {
+        let files = [
+            // Block entries with a comment and CRLF line ends.
+            "id: A\r\ntimeline:\r\n  - date: 2026-06-01\r\n    event: assigned  # 会后交办\r\n    lead: 甲局\r\n",
+            // Flow entries, a key after the timeline.
+            "id: A\ntimeline:\n  - { date: 2026-06-01, event: assigned, lead: 甲局 }\nextra:\n  x: 1\n",
+            // No timeline yet: the key the entry brought goes with it.
+            "id: A\ntitle: 标题\n",
+        ];
+        for original in files {
+            let with = append_event(original, &note()).unwrap();
+            let (back, line) = remove_last_event(&with).unwrap();
+            assert_eq!(back, original, "from:\n{with}");
+            assert!(line > 1);
+        }
+        // The entry before it stays; one that is not last is never touched.
+        let two = append_event(&append_event(files[1], &note()).unwrap(), &note()).unwrap();
+        assert_eq!(remove_last_event(&two).unwrap().0, append_event(files[1], &note()).unwrap());
+        assert!(remove_last_event("id: A\n").is_err(), "nothing to undo");
+        assert!(matches!(
+            remove_last_event("id: A\ntimeline: [{ date: 2026-06-01, event: note }]\n"),
+            Err(AppendError::TimelineForm)
+        ));
     }
 }
