@@ -99,6 +99,21 @@ fn record_once(session: &mut Session, request: Record) -> Outcome<Recorded> {
     let mut without = Vec::new();
     for id in &ids {
         let case = find_case(session, id)?;
+        // What may not follow a closing is refused now, not left for `check` to warn about.
+        if !spec.after_closing {
+            let closing = case
+                .timeline
+                .iter()
+                .rfind(|e| e.kind.spec().step == crate::model::event::Step::Closing && e.date <= date);
+            if let Some(c) = closing {
+                return Err(Refusal::request(format!(
+                    "{id} 已于 {} 办结，其后不能再记「{}」；如确需重新办理，先用 qinqing undo {id} 撤销办结",
+                    c.date,
+                    kind.zh()
+                ))
+                .into());
+            }
+        }
         let mut fields = fields.clone();
         // A department acting that is not named is the case's lead at the entry's date.
         for field in spec.fields.iter().filter(|f| f.when_recorded == Need::Lead) {
@@ -428,5 +443,21 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn what_may_not_follow_a_closing_is_refused_when_written() {
+        let dir = demo_copy();
+        let mut session = Session::open(dir.path(), Open::slim()).expect("opens");
+        let rating = vec![("rating", FieldValue::Named("satisfied", "满意"))];
+        match record(&mut session, request(EventType::Evaluated, &["HZ-2026-0101"], rating)) {
+            Err(Failure::Refused(Refusal::Request { message, .. })) => {
+                assert!(message.contains("已于 2026-09-10 办结") && message.contains("qinqing undo"), "{message}")
+            }
+            other => panic!("{other:?}"),
+        }
+        // A note may follow a closing.
+        record(&mut session, request(EventType::Note, &["HZ-2026-0101"], vec![("text", text("回访"))]))
+            .expect("written");
     }
 }
