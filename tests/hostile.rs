@@ -404,3 +404,26 @@ fn reminder_settings_are_checked_where_they_are_written() {
     assert!(found_now.contains(&at(2, 12, "wrong-type")), "{found_now:?}");
     assert!(found_now.contains(&at(3, 16, "wrong-type")), "{found_now:?}");
 }
+
+/// The case fields this release added, written badly: each is reported at its
+/// line and column, the rest of the repository still checked.
+#[test]
+fn a_bad_proposed_lead_or_source_row_is_reported_at_its_place() {
+    let table: &[(&str, u64, u64, &str)] = &[
+        ("proposed: { lead: 不存在局 }\n", 14, 19, "unknown-department"),
+        ("proposed: { lead: ~ }\n", 14, 13, "missing-field"),
+        ("proposed: [交通局]\n", 14, 11, "wrong-type"),
+        ("proposed: { lead: 交通局, bogus: 1 }\n", 14, 24, "unknown-field"),
+        ("source: { file: a.xlsx, key: \"1\", row: -3 }\n", 14, 40, "invalid-value"),
+        ("source: { file: a.xlsx, key: \"1\", row: 十二 }\n", 14, 40, "invalid-value"),
+    ];
+    for (line, at, column, code) in table {
+        let tmp = tempfile::tempdir().unwrap();
+        let repo = demo_copy(tmp.path());
+        edit(&repo, CASE, "timeline:\n", &format!("{line}timeline:\n"));
+        let (value, exit) = check_json(&repo, "2026-11-20", &[]);
+        assert_eq!(exit, 2, "{line}: {value}");
+        let found = diagnostics(&value);
+        assert!(found.contains(&(CASE.to_string(), *at, *column, code.to_string())), "{line}: {found:?}");
+    }
+}

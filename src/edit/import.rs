@@ -238,12 +238,8 @@ fn plan_row(
     });
     // A level is one of the settings' levels, by key or label, or the office's own word mapped to one.
     let level = value(Column::Level).and_then(|t| {
-        let word = defaults
-            .values
-            .iter()
-            .find(|m| m.column == Column::Level && m.written == t)
-            .map_or(t.as_str(), |m| m.means.as_str());
-        match ledger.settings.level_key(word) {
+        let word = crate::model::sheet::mapped(Column::Level, &t, &defaults.values);
+        match ledger.settings.level_key(&word) {
             Some(key) => Some(key.to_string()),
             None => {
                 let all: Vec<String> = ledger.settings.levels.iter().map(|(k, l)| format!("{k}（{l}）")).collect();

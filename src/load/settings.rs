@@ -490,4 +490,21 @@ mod tests {
         let (s, problems) = read("organization:\n  name: 某办\n  mark: \"某办\\n文件\"\n");
         assert_eq!((s.mark_name(), problems), ("某办", vec![("invalid-value".to_string(), 3, 9)]));
     }
+
+    #[test]
+    fn import_values_are_read_and_every_bad_one_is_reported_at_its_place() {
+        let (s, problems) =
+            read("organization: { name: 某办 }\nimport:\n  values:\n    来源渠道: { 两会建议: 书面 }\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!((s.import_values[0].written.as_str(), s.import_values[0].means.as_str()), ("两会建议", "书面"));
+        let (s, problems) = read(
+            "organization: { name: 某办 }\nimport:\n  values:\n    金额: { a: b }\n    来源渠道: 书面\n    层级: { 市本级: ~ }\n",
+        );
+        assert!(s.import_values.is_empty(), "nothing half-read: {:?}", s.import_values);
+        assert!(problems.contains(&("invalid-value".into(), 4, 5)), "an unknown column at its key: {problems:?}");
+        assert!(problems.contains(&("wrong-type".into(), 5, 11)), "a column's values not a mapping: {problems:?}");
+        assert!(problems.iter().any(|p| p.1 == 6), "an empty meaning: {problems:?}");
+        let (_, problems) = read("organization: { name: 某办 }\nimport:\n  values: [来源渠道]\n");
+        assert!(problems.contains(&("wrong-type".into(), 3, 11)), "{problems:?}");
+    }
 }

@@ -157,12 +157,17 @@ impl ValueMap {
     }
 }
 
+/// A cell's word after the user's own mapping (spaces taken out): what the office wrote, or what it means.
+pub(crate) fn mapped(column: Column, cell: &str, maps: &[ValueMap]) -> String {
+    let cell: String = cell.chars().filter(|c| !c.is_whitespace()).collect();
+    maps.iter().find(|m| m.column == column && m.written == cell).map_or(cell, |m| m.means.clone())
+}
+
 /// The value a cell means in an enumerated column: the user's own mapping
 /// first, then the value's names, then the synonyms offices write.
 pub(crate) fn value_of<T: crate::model::Named>(column: Column, cell: &str, maps: &[ValueMap]) -> Option<T> {
-    let cell: String = cell.chars().filter(|c| !c.is_whitespace()).collect();
-    let mapped = maps.iter().find(|m| m.column == column && m.written == cell).map(|m| m.means.as_str());
-    let word = mapped.unwrap_or(&cell);
+    let word = mapped(column, cell, maps);
+    let word = word.as_str();
     T::parse(word).or_else(|| {
         VALUE_SYNONYMS
             .iter()
