@@ -349,3 +349,16 @@ fn argument_errors_are_in_chinese() {
         }
     }
 }
+
+/// Inside another git work tree `init` starts no second repository, and says so.
+#[test]
+fn init_inside_a_git_work_tree_starts_no_second_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    let status =
+        std::process::Command::new("git").arg("-C").arg(dir.path()).args(["init", "--quiet"]).status().unwrap();
+    assert!(status.success());
+    let repo = dir.path().join("案件库");
+    let run = qinqing(dir.path(), &["init", repo.to_str().unwrap(), "--name", "某县营商办"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("已在一个 git 仓库中") && !repo.join(".git").exists(), "{}", run.stderr);
+}
