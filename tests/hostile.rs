@@ -57,9 +57,9 @@ fn a_key_left_empty_is_reported_at_its_line_never_dropped() {
             21,
             "empty-value",
         ),
-        (RULES, "    within: 2 workdays", "    within:", 19, 5, "missing-field"),
-        (RULES, "    start: [intake, returned]", "    start: []", 17, 5, "missing-field"),
-        (RULES, "  - id: assign", "  - id:", 15, 5, "missing-field"),
+        (RULES, "    within: 2 workdays", "    within:", 22, 5, "missing-field"),
+        (RULES, "    start: [intake, returned]", "    start: []", 20, 5, "missing-field"),
+        (RULES, "  - id: assign", "  - id:", 18, 5, "missing-field"),
         (MEETING, "level: city", "level:", 5, 1, "empty-value"),
         ("qinqing.yaml", "organization:", "organization: ~\nx_organization:", 2, 1, "missing-field"),
     ];

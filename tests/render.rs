@@ -305,7 +305,7 @@ fn the_bulletin_carries_figures_and_the_trend_chart_in_every_format() {
     let text: String = pdf_text(pdf).chars().filter(|c| !c.is_whitespace()).collect();
     // The same figures as `report --period 2026 --as-of 2026-11-20`.
     for expected in
-        ["共收集企业反映问题21个", "交办件办结7个，交办件办结率38.89%", "按时答复率64.71%", "超期未办3个", "典型案例"]
+        ["共收集企业反映问题21个", "交办件办结7个，交办件办结率38.89%", "按时答复率68.75%", "超期未办3个", "典型案例"]
     {
         assert!(text.contains(expected), "{expected} missing from the PDF");
     }

@@ -123,13 +123,21 @@ fn decimals_rounding_and_zero_denominators_follow_the_settings() {
     assert!(text("report: { decimals: 1 }\n").contains("66.7%（2/3）"));
     assert!(text("report: { decimals: 1, rounding: truncate }\n").contains("66.6%（2/3）"));
     assert!(text("report: { decimals: 0 }\n").contains("67%（2/3）"));
+    // Each rate its own way: satisfaction to one place, cut; closure whole; the rest as the report.
+    let own = text("report: { decimals: { 满意率: 1, 办结率: 0 }, rounding: { satisfaction_rate: truncate } }\n");
+    let totals = own.lines().find(|l| l.starts_with("合计 ")).unwrap();
+    assert!(
+        totals.contains("50%（1/2）") && totals.contains("33.33%（1/3）") && totals.contains("66.6%（2/3）"),
+        "{own}"
+    );
+    assert!(own.contains("满意率截尾保留1位小数") && own.contains("交办件办结率四舍五入保留0位小数"), "{own}");
     // No evaluation of 乙局 in June: no rate, a dash.
     let dash_line = text("").lines().find(|l| l.starts_with("乙局")).unwrap().to_string();
     assert!(dash_line.trim_end().ends_with('—'), "{dash_line}");
 
     std::fs::write(
         tmp.path().join("qinqing.yaml"),
-        "organization: { name: 测试市营商办 }\nreport:\n  decimals: 7\n  rounding: up\n",
+        "organization: { name: 测试市营商办 }\nreport:\n  decimals: 7\n  rounding: { 满意率: up, 好评率: truncate }\n",
     )
     .unwrap();
     let (json, code) = common::check_json(tmp.path(), "2026-06-30", &[]);
@@ -140,7 +148,10 @@ fn decimals_rounding_and_zero_denominators_follow_the_settings() {
         .iter()
         .map(|d| (d["file"].as_str().unwrap().to_string(), d["line"].as_u64().unwrap(), d["column"].as_u64().unwrap()))
         .collect();
-    assert_eq!(found, [("qinqing.yaml".to_string(), 3, 13), ("qinqing.yaml".to_string(), 4, 13)]);
+    assert_eq!(
+        found,
+        [("qinqing.yaml".to_string(), 3, 13), ("qinqing.yaml".to_string(), 4, 20), ("qinqing.yaml".to_string(), 4, 24)]
+    );
     let run = qinqing(tmp.path(), &["report", "--period", "2026-06"]);
     assert_eq!(run.code, 2, "figures from a repository with errors are refused");
 }

@@ -8,7 +8,7 @@ use crate::check::due::{due_date, has_been_overdue_for, warn_start};
 use crate::diag::{Pos, Severity};
 use crate::load::case::received_pos;
 use crate::model::event::ClockEffect;
-use crate::model::rule::{NoticeKind, Responsible, Rule, Trigger, TriggerOn};
+use crate::model::rule::{NoticeKind, Responsible, Rule, Trigger, TriggerOn, Within};
 use crate::model::{Case, Event};
 
 /// Where a clock stands as of the date.
@@ -187,6 +187,7 @@ pub(crate) fn evaluate_case<'l>(case: &'l Case, case_index: usize, cx: &Context<
     moments.sort_by_key(Moment::date);
 
     let leads: Vec<Option<&str>> = case.leads().collect();
+    let redo = redo_assignments(case);
     // Which kinds of moment the case has: a rule none of whose starts is among them has no clock
     // here, and most cases never see most rules' starts (an unsatisfied rating, a notice).
     let present = moments.iter().fold(0u64, |bits, m| bits | moment_bit(m));
@@ -194,18 +195,43 @@ pub(crate) fn evaluate_case<'l>(case: &'l Case, case_index: usize, cx: &Context<
     for (index, rule) in cx.rules.iter().enumerate() {
         let can_start = rule.start.iter().any(|t| present & trigger_bit(t) != 0);
         if can_start && rule.when.iter().all(|c| c.field.matches(case, &c.values)) {
-            run_rule(&CaseAt { case, index: case_index, leads: &leads }, index, rule, &moments, cx, &mut clocks);
+            run_rule(
+                &CaseAt { case, index: case_index, leads: &leads, redo: &redo },
+                index,
+                rule,
+                &moments,
+                cx,
+                &mut clocks,
+            );
         }
     }
     clocks.sort_by_key(|c| (c.start_pos.line, c.rule_index, c.start));
     clocks
 }
 
-/// A case, its place in the ledger, and its lead at each event (computed once per case).
+/// A case, its place in the ledger, its lead at each event, and which events
+/// re-assign it while it is reopened (computed once per case).
 struct CaseAt<'l, 'a> {
     case: &'l Case,
     index: usize,
     leads: &'a [Option<&'l str>],
+    redo: &'a [bool],
+}
+
+/// For each event: whether it is an assignment made while the case is reopened
+/// after an unsatisfied rating (重办). Such an assignment hands the redo on: it
+/// starts no clock of its own, and its `due` and lead become the running redo
+/// clock's — one clock for one redo, not a second beside it.
+fn redo_assignments(case: &Case) -> Vec<bool> {
+    let mut status = crate::model::Status::Received;
+    case.timeline
+        .iter()
+        .map(|e| {
+            let redo = status == crate::model::Status::Reopened && e.kind == crate::model::EventType::Assigned;
+            status = crate::model::derive_status_after(status, e);
+            redo
+        })
+        .collect()
 }
 
 fn run_rule<'l>(
@@ -228,7 +254,7 @@ fn run_rule<'l>(
             // What the kind does to a running clock besides starting and stopping it.
             match e.kind.spec().clock {
                 ClockEffect::EndsDepartmentClocks if rule.responsible == Responsible::Assignee => {
-                    if let Some(mut ended) = open.take_if(|c| m.date() >= c.start) {
+                    if let Some(mut ended) = open.take_if(|c| m.date() >= c.start && c.responsible.is_some()) {
                         ended.status = ClockStatus::Transferred;
                         ended.stopped = Some(m.date());
                         out.push(ended);
@@ -245,6 +271,25 @@ fn run_rule<'l>(
                 | ClockEffect::DueOfClocksItStarts
                 | ClockEffect::None => {}
             }
+            if let (Moment::Event(i, _), Some(clock)) = (m, open.as_mut()) {
+                let started_by_rating = clock
+                    .start_event
+                    .and_then(|s| at.case.timeline.get(s))
+                    .is_some_and(|s| s.kind == crate::model::EventType::Evaluated);
+                if at.redo.get(*i).copied().unwrap_or(false) && started_by_rating && m.date() >= clock.start {
+                    if let Some(due) = e.due() {
+                        clock.due = due.value;
+                    }
+                    clock.responsible = at.leads.get(*i).copied().flatten();
+                }
+            }
+            // A department clock started before the case had a lead (a promise made at the
+            // meeting, before assignment) is held by the department the case goes to.
+            if let Some(clock) = open.as_mut().filter(|c| c.is_department_clock() && c.responsible.is_none()) {
+                if let (Moment::Event(i, _), true) = (m, e.kind.spec().sets_lead()) {
+                    clock.responsible = at.leads.get(*i).copied().flatten();
+                }
+            }
             // A notice recorded on the case covers the running clocks of the department it went to.
             if let (Some(kind), Some(clock), Moment::Event(i, _)) = (e.kind.spec().records, open.as_mut(), m) {
                 let addressed = e.to().is_empty() || e.to().iter().any(|t| Some(t.value.as_str()) == clock.responsible);
@@ -259,13 +304,23 @@ fn run_rule<'l>(
                 out.extend(open.take());
             }
         }
-        if rule.start.iter().any(|t| triggers(t, m)) {
+        // A rule timed by a promise starts only where a date is promised.
+        let promised = match m {
+            Moment::Event(_, e) => e.promise().map(|p| p.value),
+            Moment::Case(..) => None,
+        };
+        let hands_on_redo = matches!(m, Moment::Event(i, _) if at.redo.get(*i).copied().unwrap_or(false));
+        let starts = rule.start.iter().any(|t| triggers(t, m))
+            && (rule.within != Within::Promise || promised.is_some())
+            && !hands_on_redo;
+        if starts {
             if let Some(mut old) = open.take() {
                 old.status = ClockStatus::Superseded;
                 out.push(old);
             }
             let (start_event, start_pos, override_due) = match m {
                 Moment::Case(_, _, pos) => (None, *pos, None),
+                Moment::Event(i, e) if rule.within == Within::Promise => (Some(*i), e.pos, promised),
                 Moment::Event(i, e) => {
                     let due = e.due().filter(|_| e.kind.spec().clock == ClockEffect::DueOfClocksItStarts);
                     (Some(*i), e.pos, due.map(|d| d.value))
@@ -495,6 +550,84 @@ mod tests {
         assert_eq!(assign.len(), 2);
         // Returned Mon 06-08: due Wed 06-10, overdue 2 days on 06-12.
         assert_eq!((assign[1].2.as_str(), assign[1].3, assign[1].5), ("2026-06-10", ClockStatus::Overdue, Some(2)));
+    }
+
+    #[test]
+    fn a_promise_is_a_deadline_until_a_finished_reply() {
+        // Replied 06-10 "being solved, by 06-30": the promise clock runs to 06-30 for the lead.
+        let c = case(concat!(
+            "  - { date: 2026-06-04, event: assigned, lead: 某局 }\n",
+            "  - { date: 2026-06-10, event: replied, by: 某局, result: in_progress, promise: 2026-06-30 }\n",
+        ));
+        let (rules, cal) = (rules(), builtin());
+        let out = eval(&c, &rules, &cal, "2026-07-03");
+        let promise = out.iter().find(|k| k.rule.id == "promise").unwrap();
+        assert_eq!(
+            (promise.due.to_string().as_str(), promise.status, promise.days),
+            ("2026-06-30", ClockStatus::Overdue, Some(3))
+        );
+        assert_eq!((promise.responsible, promise.notices.as_slice()), (Some("某局"), &[NoticeKind::Supervision][..]));
+        // A finished reply stops it; a reply without a promise starts none.
+        let c = case(concat!(
+            "  - { date: 2026-06-04, event: assigned, lead: 某局 }\n",
+            "  - { date: 2026-06-10, event: replied, by: 某局, result: in_progress, promise: 2026-06-30 }\n",
+            "  - { date: 2026-06-29, event: replied, by: 某局, result: resolved }\n",
+        ));
+        let all = clocks(&c, "2026-07-03");
+        let promises = find(&all, "promise");
+        assert_eq!(promises.len(), 1);
+        assert_eq!((promises[0].3, promises[0].4.as_deref()), (ClockStatus::Met, Some("2026-06-29")));
+        // A second promise after the first passed: the first is late, the second runs.
+        let c = case(concat!(
+            "  - { date: 2026-06-04, event: assigned, lead: 某局 }\n",
+            "  - { date: 2026-06-10, event: replied, by: 某局, result: planned, promise: 2026-06-30 }\n",
+            "  - { date: 2026-07-02, event: replied, by: 某局, result: in_progress, promise: 2026-08-31 }\n",
+        ));
+        let all = clocks(&c, "2026-07-03");
+        let promises = find(&all, "promise");
+        assert_eq!((promises[0].3, promises[0].5), (ClockStatus::Late, Some(2)));
+        assert_eq!((promises[1].2.as_str(), promises[1].3), ("2026-08-31", ClockStatus::Pending));
+    }
+
+    #[test]
+    fn a_solution_agreed_at_the_meeting_is_still_assigned_and_its_promise_goes_to_the_lead() {
+        // Agreed on the spot 06-03 with a promise: the office must still assign it (due 06-05).
+        let c = case("  - { date: 2026-06-03, event: answered, by: 市长, result: agreed, promise: 2026-07-31 }\n");
+        let (rules, cal) = (rules(), builtin());
+        let out = eval(&c, &rules, &cal, "2026-06-08");
+        let assign = out.iter().find(|k| k.rule.id == "assign").unwrap();
+        assert_eq!(assign.status, ClockStatus::Overdue);
+        assert_eq!(crate::model::derive_status(&c.timeline), crate::model::Status::Received);
+        // Assigned 06-04: the promise is the lead's.
+        let c = case(concat!(
+            "  - { date: 2026-06-03, event: answered, by: 市长, result: agreed, promise: 2026-07-31 }\n",
+            "  - { date: 2026-06-04, event: assigned, lead: 某局 }\n",
+        ));
+        let out = eval(&c, &rules, &cal, "2026-08-03");
+        let promise = out.iter().find(|k| k.rule.id == "promise").unwrap();
+        assert_eq!((promise.responsible, promise.status), (Some("某局"), ClockStatus::Overdue));
+        assert_eq!(out.iter().find(|k| k.rule.id == "assign").unwrap().status, ClockStatus::Met);
+        // Solved on the spot: no assignment needed.
+        let c = case("  - { date: 2026-06-03, event: answered, by: 市长, result: resolved }\n");
+        let out = eval(&c, &rules, &cal, "2026-06-08");
+        assert_eq!(out.iter().find(|k| k.rule.id == "assign").unwrap().status, ClockStatus::Met);
+    }
+
+    #[test]
+    fn assigning_a_reopened_case_sets_the_redo_deadline_and_starts_no_second_clock() {
+        let c = case(concat!(
+            "  - { date: 2026-06-04, event: assigned, lead: 甲局 }\n",
+            "  - { date: 2026-06-10, event: replied, by: 甲局, result: explained }\n",
+            "  - { date: 2026-06-15, event: evaluated, rating: unsatisfied }\n",
+            "  - { date: 2026-06-16, event: assigned, lead: 乙局, due: 2026-06-20 }\n",
+        ));
+        let (rules, cal) = (rules(), builtin());
+        let out = eval(&c, &rules, &cal, "2026-06-23");
+        let department: Vec<&Clock> = out.iter().filter(|k| k.is_department_clock() && k.stopped.is_none()).collect();
+        assert_eq!(department.len(), 1, "{department:?}");
+        let redo = department[0];
+        assert_eq!(redo.rule.id, "redo");
+        assert_eq!((redo.due.to_string().as_str(), redo.responsible, redo.days), ("2026-06-20", Some("乙局"), Some(3)));
     }
 
     #[test]

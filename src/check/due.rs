@@ -16,6 +16,9 @@ pub(crate) fn due_date(cal: &Calendar, start: NaiveDate, within: Within, roll: b
             .with_day0(0)
             .and_then(|first| first.checked_add_months(Months::new(n + 1)))
             .and_then(|next_first| next_first.pred_opt()),
+        // The promised date is the event's, given where the clock starts; a clock
+        // is never started without one (see `check::clock`).
+        Within::Promise => Some(start),
     }
     .unwrap_or(NaiveDate::MAX);
     if roll {

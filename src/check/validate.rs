@@ -182,6 +182,39 @@ pub(super) fn duplicate_ids<'a>(
     }
 }
 
+/// A promised completion date: after the answer, and given exactly when the
+/// outcome is unfinished (else nothing holds the department to it).
+fn promise_problems(case: &Case, e: &crate::model::Event, d: &mut Vec<Diagnostic>) {
+    let Some(result) = e.result else { return };
+    match (result.finished(), e.promise()) {
+        (false, None) => d.push(
+            Diagnostic::warning(
+                "promise-missing",
+                &case.file,
+                e.pos,
+                format!("办理结果为「{}」，没有写承诺办结日期，这件事没有时限", result.zh()),
+            )
+            .with_hint("请写 promise: 承诺办结的日期（命令行 --promise 2026-12-31），到期未办结即超期"),
+        ),
+        (true, Some(p)) => d.push(
+            Diagnostic::warning(
+                "promise-when-finished",
+                &case.file,
+                p.pos,
+                format!("办理结果为「{}」，已办结的结果不需要承诺办结日期", result.zh()),
+            )
+            .with_hint("承诺办结日期只用于正在解决、达成方案、列入计划；请删除 promise 或改正办理结果"),
+        ),
+        (false, Some(p)) if p.value < e.date => d.push(Diagnostic::error(
+            "invalid-value",
+            &case.file,
+            p.pos,
+            format!("承诺办结日期 {} 早于答复日期 {}", p.value, e.date),
+        )),
+        (false, Some(_)) | (true, None) => {}
+    }
+}
+
 /// Events out of order, before `received`, or where they make no sense: each
 /// kind's declaration says which step it is and which it needs.
 fn timeline_sense(case: &Case, rule_ids: &[&str], d: &mut Vec<Diagnostic>) {
@@ -252,6 +285,7 @@ fn timeline_sense(case: &Case, rule_ids: &[&str], d: &mut Vec<Diagnostic>) {
                 d.push(at(due.pos, "invalid-value", format!("{due_word} {} 早于{date_word} {}", due.value, e.date)));
             }
         }
+        promise_problems(case, e, d);
         if let Some(rule) = e.rule() {
             if !rule_ids.contains(&rule.value.as_str()) {
                 let hint = closest(&rule.value, rule_ids.iter().copied())

@@ -355,7 +355,8 @@ mod tests {
                     Ty::Departments => ("交通局,教育局".to_string(), "[市交通运输局, 市教育局]".to_string()),
                     Ty::Rule => ("reply".to_string(), "reply".to_string()),
                     Ty::Named(values) => {
-                        let (en, zh) = values()[0];
+                        // An unfinished result (达成方案), as `promise` is given too.
+                        let (en, zh) = values()[usize::from(field.name == "result")];
                         (zh.to_string(), en.to_string())
                     }
                     Ty::TextOrList => ("甲,乙".to_string(), "[甲, 乙]".to_string()),

@@ -274,9 +274,33 @@ fn declared_values(
     {
         return Err(Refusal::field(missing.name, format!("缺少{}", missing.doc)));
     }
+    promise_goes_with_the_result(&out)?;
     // Written in the order the kind declares its fields.
     out.sort_by_key(|(f, _)| spec.fields.iter().position(|g| g.name == f.name));
     Ok(out)
+}
+
+/// An unfinished outcome (being solved, agreed, planned) needs the date it
+/// promises, which becomes the department's deadline; a finished one takes none.
+fn promise_goes_with_the_result(values: &[(&'static Field, FieldValue)]) -> Result<(), Refusal> {
+    use crate::model::ReplyResult;
+    let result = values.iter().find_map(|(f, v)| match v {
+        FieldValue::Named(key, _) if f.name == "result" => ReplyResult::parse(key),
+        _ => None,
+    });
+    let promised = values.iter().any(|(f, _)| f.name == "promise");
+    match result {
+        Some(r) if !r.finished() && !promised => {
+            Err(Refusal::field("promise", format!("办理结果为「{}」，请写明承诺办结日期（到期未办结即超期）", r.zh())))
+        }
+        Some(r) if r.finished() && promised => {
+            Err(Refusal::field("promise", format!("办理结果为「{}」，已办结的结果不写承诺办结日期", r.zh())))
+        }
+        None if promised => {
+            Err(Refusal::field("result", "写了承诺办结日期，请同时写明办理结果（如 正在解决、达成方案、列入计划）"))
+        }
+        Some(_) | None => Ok(()),
+    }
 }
 
 /// The cases of a meeting not yet assigned as of the date.
@@ -459,5 +483,29 @@ mod tests {
         // A note may follow a closing.
         record(&mut session, request(EventType::Note, &["HZ-2026-0101"], vec![("text", text("回访"))]))
             .expect("written");
+    }
+
+    #[test]
+    fn an_unfinished_outcome_is_recorded_with_its_promise_and_a_finished_one_without() {
+        let dir = demo_copy();
+        let mut session = Session::open(dir.path(), Open::slim()).expect("opens");
+        let in_progress = ("result", FieldValue::Named("in_progress", "正在解决"));
+        let promise = ("promise", FieldValue::Date("2026-12-20".parse().unwrap()));
+        let refused = |r: Outcome<Recorded>| match r {
+            Err(Failure::Refused(Refusal::Request { field, message })) => (field, message),
+            other => panic!("{other:?}"),
+        };
+        let (field, message) =
+            refused(record(&mut session, request(EventType::Replied, &["HZ-2026-0131"], vec![in_progress.clone()])));
+        assert_eq!(field, Some("promise"), "{message}");
+        let resolved = ("result", FieldValue::Named("resolved", "已解决"));
+        let (field, _) = refused(record(
+            &mut session,
+            request(EventType::Replied, &["HZ-2026-0131"], vec![resolved, promise.clone()]),
+        ));
+        assert_eq!(field, Some("promise"));
+        let done = record(&mut session, request(EventType::Replied, &["HZ-2026-0131"], vec![in_progress, promise]))
+            .expect("written");
+        assert!(done.written.edits[0].after.contains("    result: in_progress\n    promise: 2026-12-20\n"));
     }
 }

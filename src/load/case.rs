@@ -171,6 +171,7 @@ fn read_event(node: &Node, sink: &mut Sink) -> Option<Event> {
     let details = EventDetails {
         to: if lead_key == Some("to") { Vec::new() } else { m.texts("to", sink) },
         due: m.date("due", sink),
+        promise: m.date("promise", sink),
         rule: m.spanned_text("rule", sink),
         approved_by: m.text("approved_by", sink),
         doc: m.text("doc", sink),

@@ -84,8 +84,18 @@ const ID_FIELDS: &[Field] = &[
 ];
 
 const REPORT_FIELDS: &[Field] = &[
-    field("decimals", false, Ty::Int, "比率显示的小数位数（百分数），0 至 4，默认 2"),
-    field("rounding", false, Ty::Named(|| ROUNDING.to_vec()), "round（四舍五入，默认）或 truncate（截尾）"),
+    field(
+        "decimals",
+        false,
+        Ty::PerRate(&Ty::Int),
+        "比率显示的小数位数（百分数），0 至 4，默认 2；各比率不同时写映射，如 { 办结率: 2, 满意率: 1 }",
+    ),
+    field(
+        "rounding",
+        false,
+        Ty::PerRate(&Ty::Named(|| ROUNDING.to_vec())),
+        "round（四舍五入，默认）或 truncate（截尾）；各比率不同时写映射，如 { 办结率: truncate }",
+    ),
     field("min_cases", false, Ty::Int, "部门排名的最少交办案件数，少于此数不排名，默认 3"),
 ];
 
@@ -381,9 +391,13 @@ pub(crate) fn read_settings(root: &Node, sink: &mut Sink) -> Settings {
 }
 
 fn read_report(m: &MapReader, s: &mut Settings, sink: &mut Sink) {
-    let mut int = |name: &str, range: std::ops::RangeInclusive<u32>, example: &str| {
-        let t = m.spanned_text(name, sink)?;
-        match t.value.trim().parse::<u32>() {
+    use crate::model::RateKind;
+    let int =
+        |name: &str, t: &Spanned<String>, range: std::ops::RangeInclusive<u32>, example: &str, sink: &mut Sink| match t
+            .value
+            .trim()
+            .parse::<u32>()
+        {
             Ok(n) if range.contains(&n) => Some(n),
             _ => {
                 sink.error(
@@ -394,18 +408,49 @@ fn read_report(m: &MapReader, s: &mut Settings, sink: &mut Sink) {
                 .hint(format!("例如：{name}: {example}"));
                 None
             }
+        };
+    for (rate, t) in per_rate(m, "decimals", sink) {
+        let Some(d) = int("decimals", &t, 0..=4, "2", sink) else { continue };
+        match rate {
+            None => s.report.decimals = d,
+            Some(k) => s.report.per_rate[k as usize].decimals = Some(d),
         }
-    };
-    if let Some(d) = int("decimals", 0..=4, "2") {
-        s.report.decimals = d;
     }
-    if let Some(n) = int("min_cases", 1..=100_000, "3") {
-        s.report.min_cases = n;
-    }
-    if let Some(t) = m.spanned_text("rounding", sink) {
-        if let Some(en) = choice(ROUNDING, "report.rounding", &t, sink) {
-            s.report.truncate = en == "truncate";
+    if let Some(t) = m.spanned_text("min_cases", sink) {
+        if let Some(n) = int("min_cases", &t, 1..=100_000, "3", sink) {
+            s.report.min_cases = n;
         }
+    }
+    for (rate, t) in per_rate(m, "rounding", sink) {
+        let Some(en) = choice(ROUNDING, "report.rounding", &t, sink) else { continue };
+        match rate {
+            None => s.report.truncate = en == "truncate",
+            Some(k) => s.report.per_rate[k as usize].truncate = Some(en == "truncate"),
+        }
+    }
+    // A rate named in a mapping is printed its own way; the rest as `decimals`/`rounding` say.
+    fn per_rate(m: &MapReader, name: &str, sink: &mut Sink) -> Vec<(Option<RateKind>, Spanned<String>)> {
+        let Some(node) = m.get(name) else { return Vec::new() };
+        let Value::Map(entries) = &node.value else {
+            return crate::load::reader::text(node, sink)
+                .map(|t| (None, Spanned::new(t, node.pos)))
+                .into_iter()
+                .collect();
+        };
+        let mut out = Vec::new();
+        for (key, value) in entries {
+            let Some(k) = key.as_str() else { continue };
+            let Some(rate) = RateKind::parse_any(k) else {
+                let names: Vec<&str> = RateKind::ALL.iter().map(|(_, _, zh)| *zh).collect();
+                sink.error("invalid-value", key.pos, format!("report.{name} 中没有比率「{k}」"))
+                    .hint(format!("可写：{}（交办件办结率也可写办结率）", names.join("、")));
+                continue;
+            };
+            if let Some(t) = crate::load::reader::text(value, sink) {
+                out.push((Some(rate), Spanned::new(t, value.pos)));
+            }
+        }
+        out
     }
 }
 

@@ -76,6 +76,8 @@ named_enum!(
     ReplyResult, "办理结果", {
     /// Solved.
     Resolved = "resolved" / "已解决",
+    /// A solution agreed (at a meeting), to be carried out by a promised date.
+    Agreed = "agreed" / "达成方案",
     /// Being solved.
     InProgress = "in_progress" / "正在解决",
     /// Put in a plan.
@@ -85,6 +87,18 @@ named_enum!(
     /// Cannot be solved.
     Unresolvable = "unresolvable" / "无法解决",
 });
+
+impl ReplyResult {
+    /// Whether the matter is settled by this outcome: solved, explained, or
+    /// found impossible. An unfinished one (being solved, agreed, planned)
+    /// promises a completion date, which becomes a deadline.
+    pub(crate) fn finished(self) -> bool {
+        match self {
+            ReplyResult::Resolved | ReplyResult::Explained | ReplyResult::Unresolvable => true,
+            ReplyResult::Agreed | ReplyResult::InProgress | ReplyResult::Planned => false,
+        }
+    }
+}
 
 named_enum!(
     /// The enterprise's rating.
@@ -117,6 +131,29 @@ named_enum!(
     /// Received, not yet assigned.
     Received = "received" / "待交办",
 });
+
+named_enum!(
+    /// A rate of the figures, with the one word it is printed under everywhere.
+    RateKind, "比率", {
+    /// Of the cases assigned in the period, those closed.
+    Closure = "closure_rate" / "交办件办结率",
+    /// Of the cases collected, those solved.
+    Resolution = "resolution_rate" / "解决率",
+    /// Department clocks met on time.
+    OnTimeReply = "on_time_reply_rate" / "按时答复率",
+    /// Ratings satisfied or basically satisfied.
+    Satisfaction = "satisfaction_rate" / "满意率",
+});
+
+impl RateKind {
+    /// Shorter names offices use for a rate in their settings (办结率 as the city publishes it).
+    pub(crate) const SHORT: [(RateKind, &'static str); 1] = [(RateKind::Closure, "办结率")];
+
+    /// Reads a rate's English key, its word, or a short name.
+    pub(crate) fn parse_any(text: &str) -> Option<RateKind> {
+        RateKind::parse(text).or_else(|| RateKind::SHORT.iter().find(|(_, s)| *s == text).map(|(k, _)| *k))
+    }
+}
 
 /// The list of accepted spellings, for hints.
 pub(crate) fn spellings<T: Named>() -> String {

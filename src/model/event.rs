@@ -52,6 +52,9 @@ pub(crate) enum StatusEffect {
     Keeps,
     /// The case is in this status after it.
     Sets(Status),
+    /// Answered on the spot, unless the outcome is unfinished (a solution
+    /// agreed, to be assigned and carried out): then the status stays.
+    Answers,
     /// Evaluated, or reopened when the rating is unsatisfied.
     Rates,
     /// Closes the case: nothing after it changes the status.
@@ -143,6 +146,9 @@ pub(crate) enum Targets {
 const DATE: Field = field("date", true, Ty::Date, "日期，写作 2026-06-03");
 const EVENT: Field = field("event", true, Ty::Enum(enum_values::<EventType>), "事件类型");
 const BY: Field = field("by", false, Ty::Department, "办理部门");
+const RESULT: Field = field("result", false, Ty::Named(named_values::<ReplyResult>), "办理结果");
+const PROMISE: Field =
+    field("promise", false, Ty::Date, "承诺办结日期：办理结果为正在解决、达成方案、列入计划时必填，到期未办结即超期");
 
 /// The plain defaults a declaration starts from.
 const PLAIN: EventSpec = EventSpec {
@@ -175,20 +181,19 @@ impl EventType {
                         DATE,
                         EVENT,
                         field("by", false, Ty::Text, "现场答复人或部门"),
-                        field(
-                            "result",
-                            false,
-                            Ty::Named(named_values::<ReplyResult>),
-                            "办理结果；已解决的计入「解决」",
-                        ),
+                        RESULT,
+                        PROMISE,
                         field("text", false, Ty::Text, "答复内容").long(),
                     ],
-                    status: StatusEffect::Sets(Status::Answered),
+                    status: StatusEffect::Answers,
                     step: Step::Answer,
                     recording: Some(Recording {
                         command: "answer",
-                        about: "现场答复（即刻解）",
-                        examples: &["qinqing answer HZ-2026-0161 --by 市长 --result 已解决 --text 会上当场协调解决"],
+                        about: "会上答复：已解决、政策解释的即刻解；达成方案的写明承诺办结日期，会后交办",
+                        examples: &[
+                            "qinqing answer HZ-2026-0161 --by 市长 --result 已解决 --text 会上当场协调解决",
+                            "qinqing answer HZ-2026-0162 --by 市交通运输局 --result 达成方案 --promise 2026-12-31 --text 年底前增设公交站点",
+                        ],
                         targets: Targets::One,
                     }),
                     ..PLAIN
@@ -285,7 +290,8 @@ impl EventType {
                         DATE,
                         EVENT,
                         BY.the_lead(),
-                        field("result", false, Ty::Named(named_values::<ReplyResult>), "办理结果"),
+                        RESULT,
+                        PROMISE,
                         field("text", false, Ty::Text, "答复内容").long(),
                     ],
                     status: StatusEffect::Sets(Status::Replied),
@@ -296,7 +302,7 @@ impl EventType {
                         about: "部门答复：办理结果与答复内容",
                         examples: &[
                             "qinqing reply HZ-2026-0131 --by 国网湖州供电公司 --result 已解决 --text 线路已于12月1日接入",
-                            "qinqing reply HZ-2026-0131 --by 供电公司 --result planned --text-file 答复.txt",
+                            "qinqing reply HZ-2026-0131 --by 供电公司 --result planned --promise 2027-06-30 --text-file 答复.txt",
                         ],
                         targets: Targets::One,
                     }),
@@ -529,6 +535,9 @@ impl Event {
         }
         if let Some(r) = self.result {
             out.push(Piece::Words(r.zh().to_string()));
+        }
+        if let Some(p) = self.promise() {
+            out.push(Piece::Words(format!("承诺 {} 前办结", p.value)));
         }
         if let Some(r) = self.rating {
             out.push(Piece::Words(r.zh().to_string()));

@@ -39,6 +39,9 @@ pub(crate) enum Ty {
     Dict,
     /// A mapping with free keys whose values are such mappings (`import: values:`).
     Dicts,
+    /// One value for every rate, or a mapping from rates (交办件办结率, 满意率…) to
+    /// values of the inner shape (`report: decimals: {办结率: 2, 满意率: 1}`).
+    PerRate(&'static Ty),
     /// A case's timeline: a list of events, each of one event kind's table.
     Timeline,
     /// A rule's `start` or `stop`: a trigger, or a list of them.

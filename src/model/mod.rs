@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 pub(crate) use document::DocKind;
-pub(crate) use enums::{named_enum, Channel, Handling, Named, Rating, ReplyResult, Status};
+pub(crate) use enums::{named_enum, Channel, Handling, Named, RateKind, Rating, ReplyResult, Status};
 pub(crate) use event::{EventType, Piece, StatusEffect};
 
 use crate::diag::Pos;
@@ -146,6 +146,8 @@ pub(crate) struct EventDetails {
     pub(crate) to: Vec<Spanned<String>>,
     /// Due-date override (assigned) or new due date (extended).
     pub(crate) due: Option<Spanned<NaiveDate>>,
+    /// The completion date promised with an unfinished outcome (replied, answered).
+    pub(crate) promise: Option<Spanned<NaiveDate>>,
     /// The rule an extension applies to.
     pub(crate) rule: Option<Spanned<String>>,
     /// Who approved an extension.
@@ -187,6 +189,17 @@ impl Event {
     /// Due-date override (assigned) or new due date (extended).
     pub(crate) fn due(&self) -> Option<&Spanned<NaiveDate>> {
         self.details.as_ref().and_then(|d| d.due.as_ref())
+    }
+
+    /// The completion date promised with an unfinished outcome (replied, answered).
+    pub(crate) fn promise(&self) -> Option<&Spanned<NaiveDate>> {
+        self.details.as_ref().and_then(|d| d.promise.as_ref())
+    }
+
+    /// Whether it leaves the matter open with a promise to finish: an answer or
+    /// reply whose outcome is unfinished (being solved, agreed, planned).
+    pub(crate) fn unfinished(&self) -> bool {
+        self.result.is_some_and(|r| !r.finished())
     }
 
     /// The rule an extension applies to.
@@ -371,11 +384,48 @@ pub(crate) struct ReportSettings {
     pub(crate) truncate: bool,
     /// Departments with fewer assigned cases are not ranked.
     pub(crate) min_cases: u32,
+    /// A rate's own decimals and cutting, where the office publishes it
+    /// differently (办结率 95.96% cut, 满意率 95.8%), by `RateKind`.
+    pub(crate) per_rate: [RateFormat; 4],
+}
+
+/// One rate's own way of printing; what it leaves out is the report's.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct RateFormat {
+    /// Decimals.
+    pub(crate) decimals: Option<u32>,
+    /// Cut instead of rounding.
+    pub(crate) truncate: Option<bool>,
+}
+
+impl ReportSettings {
+    /// The decimals a rate is printed with.
+    pub(crate) fn decimals_of(&self, kind: RateKind) -> u32 {
+        self.per_rate[kind as usize].decimals.unwrap_or(self.decimals)
+    }
+
+    /// Whether a rate's extra decimals are cut.
+    pub(crate) fn truncates(&self, kind: RateKind) -> bool {
+        self.per_rate[kind as usize].truncate.unwrap_or(self.truncate)
+    }
+
+    /// How rates are printed, for a table's footnote: "四舍五入保留2位小数", or each
+    /// rate named where they differ ("交办件办结率截尾保留2位小数，满意率四舍五入保留1位小数…").
+    pub(crate) fn describe(&self) -> String {
+        let way = |k: RateKind| {
+            format!("{}保留{}位小数", if self.truncates(k) { "截尾" } else { "四舍五入" }, self.decimals_of(k))
+        };
+        let ways: Vec<String> = RateKind::ALL.iter().map(|(k, _, _)| way(*k)).collect();
+        if ways.iter().all(|w| *w == ways[0]) {
+            return ways[0].clone();
+        }
+        RateKind::ALL.iter().zip(&ways).map(|((k, _, _), w)| format!("{}{w}", k.zh())).collect::<Vec<_>>().join("，")
+    }
 }
 
 impl Default for ReportSettings {
     fn default() -> Self {
-        ReportSettings { decimals: 2, truncate: false, min_cases: 3 }
+        ReportSettings { decimals: 2, truncate: false, min_cases: 3, per_rate: [RateFormat::default(); 4] }
     }
 }
 
@@ -430,17 +480,22 @@ impl Settings {
 /// The status a case is in, as of its (already date-filtered) timeline: each
 /// kind's [`StatusEffect`] decides.
 pub(crate) fn derive_status<'a>(events: impl IntoIterator<Item = &'a Event>) -> Status {
-    let mut status = Status::Received;
-    for e in events {
-        match e.kind.spec().status {
-            StatusEffect::Closes => return Status::Closed,
-            StatusEffect::Keeps => {}
-            StatusEffect::Sets(s) => status = s,
-            StatusEffect::Rates if e.rating == Some(Rating::Unsatisfied) => status = Status::Reopened,
-            StatusEffect::Rates => status = Status::Evaluated,
-        }
+    events.into_iter().fold(Status::Received, derive_status_after)
+}
+
+/// The status after one more event.
+pub(crate) fn derive_status_after(status: Status, e: &Event) -> Status {
+    match e.kind.spec().status {
+        _ if status == Status::Closed => Status::Closed,
+        StatusEffect::Closes => Status::Closed,
+        StatusEffect::Keeps => status,
+        StatusEffect::Sets(s) => s,
+        // A solution agreed at the meeting is still to be assigned and carried out.
+        StatusEffect::Answers if e.unfinished() => status,
+        StatusEffect::Answers => Status::Answered,
+        StatusEffect::Rates if e.rating == Some(Rating::Unsatisfied) => Status::Reopened,
+        StatusEffect::Rates => Status::Evaluated,
     }
-    status
 }
 
 #[cfg(test)]

@@ -162,11 +162,16 @@ pub(crate) enum EventField {
     Lead,
     /// `by` of an event.
     By,
+    /// Whether an answer or reply settles the matter (`true`), or leaves it
+    /// open with a promise (`false`: being solved, agreed, planned). An answer
+    /// without a result settles it.
+    Finished,
 }
 
 impl EventField {
     /// Every field.
-    pub(crate) const ALL: [EventField; 4] = [EventField::Rating, EventField::Result, EventField::Lead, EventField::By];
+    pub(crate) const ALL: [EventField; 5] =
+        [EventField::Rating, EventField::Result, EventField::Lead, EventField::By, EventField::Finished];
 
     /// The key in a trigger.
     pub(crate) const fn key(self) -> &'static str {
@@ -175,6 +180,7 @@ impl EventField {
             EventField::Result => "result",
             EventField::Lead => "lead",
             EventField::By => "by",
+            EventField::Finished => "finished",
         }
     }
 
@@ -184,6 +190,11 @@ impl EventField {
             EventField::Rating => Rating::parse(value).map(|r| r.key().to_string()),
             EventField::Result => ReplyResult::parse(value).map(|r| r.key().to_string()),
             EventField::Lead | EventField::By => Some(value.to_string()),
+            EventField::Finished => match value.to_ascii_lowercase().as_str() {
+                "true" | "是" => Some("true".into()),
+                "false" | "否" => Some("false".into()),
+                _ => None,
+            },
         }
     }
 
@@ -194,6 +205,8 @@ impl EventField {
             EventField::Result => e.result.map(Named::key),
             EventField::Lead => e.lead.as_ref().map(|s| s.value.as_str()),
             EventField::By => e.by.as_ref().map(|s| s.value.as_str()),
+            EventField::Finished => (e.kind.spec().step == crate::model::event::Step::Answer)
+                .then_some(if e.unfinished() { "false" } else { "true" }),
         }
     }
 }
@@ -212,6 +225,12 @@ pub(crate) const TRIGGER_FIELDS: &[Field] = &[
     field(EventField::Result.key(), false, Ty::Text, "办理结果为此值时才算"),
     field(EventField::Lead.key(), false, Ty::Text, "主办部门为此值时才算"),
     field(EventField::By.key(), false, Ty::Text, "办理部门为此值时才算"),
+    field(
+        EventField::Finished.key(),
+        false,
+        Ty::Bool,
+        "true：答复已办结（已解决、政策解释、无法解决）；false：正在解决、达成方案、列入计划",
+    ),
 ];
 
 /// The keys of a rule file.
@@ -229,7 +248,12 @@ pub(crate) const RULE_FIELDS: &[Field] = &[
     ),
     field("start", true, Ty::Triggers, "起算事件：received 或事件类型，可带条件，可为列表"),
     field("stop", true, Ty::Triggers, "止算事件，同上"),
-    field("within", true, Ty::Text, "时限：2 workdays、14 days、2 weeks、1 month、end of month、end of next month"),
+    field(
+        "within",
+        true,
+        Ty::Text,
+        "时限：2 workdays、14 days、2 weeks、1 month、end of month、end of next month；promise 为起算事件写明的承诺办结日期",
+    ),
     field("warn", false, Ty::Text, "到期前提醒：N workdays 或 N days"),
     field(
         "responsible",
@@ -264,6 +288,9 @@ pub(crate) enum Within {
     Months(u32),
     /// The last day of the start's month plus N months.
     EndOfMonth(u32),
+    /// The completion date its starting event promises (`promise:`); an event
+    /// promising nothing starts no clock of such a rule.
+    Promise,
 }
 
 /// A span of working or calendar days (warn windows, notice delays).
@@ -311,6 +338,7 @@ pub(crate) fn parse_within(text: &str) -> Option<Within> {
     match t {
         "end of month" | "当月底" | "月底" => return Some(Within::EndOfMonth(0)),
         "end of next month" | "次月底" => return Some(Within::EndOfMonth(1)),
+        "promise" | "承诺日期" => return Some(Within::Promise),
         _ => {}
     }
     let (n, unit) = split_number(t)?;

@@ -91,11 +91,7 @@ pub(crate) fn text(report: &Report, settings: &Settings) -> String {
             .collect();
         out.push_str(&crate::output::table::render(&header, &rows));
     }
-    out.push_str(&format!(
-        "\n比率为分子÷分母，{}保留{}位小数；分母为 0 时记「—」。\n",
-        if settings.report.truncate { "截尾" } else { "四舍五入" },
-        settings.report.decimals
-    ));
+    out.push_str(&format!("\n比率为分子÷分母，{}；分母为 0 时记「—」。\n", settings.report.describe()));
     out
 }
 

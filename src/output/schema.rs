@@ -69,6 +69,19 @@ fn ty(t: Ty) -> Value {
         Ty::Map(fields) => object(fields),
         Ty::List(fields) => json!({ "type": "array", "items": object(fields) }),
         Ty::Dict => json!({ "type": "object", "additionalProperties": { "type": "string" } }),
+        Ty::PerRate(inner) => {
+            let names: Vec<&str> = crate::model::RateKind::ALL
+                .iter()
+                .flat_map(|(_, en, zh)| [*en, *zh])
+                .chain(crate::model::RateKind::SHORT.iter().map(|(_, s)| *s))
+                .collect();
+            let one = ty(*inner);
+            json!({ "anyOf": [one.clone(), {
+                "type": "object",
+                "propertyNames": { "enum": names },
+                "additionalProperties": one
+            }] })
+        }
         Ty::Dicts => json!({
             "type": "object",
             "additionalProperties": { "type": "object", "additionalProperties": { "type": "string" } }
@@ -134,7 +147,11 @@ mod tests {
         // 单面 and 截尾 are read; an editor checking against the schema must not flag them.
         let settings = schema("settings").unwrap();
         let printing = &settings["properties"]["printing"]["enum"];
-        let rounding = &settings["properties"]["report"]["properties"]["rounding"]["enum"];
+        // One value for every rate, or one per rate.
+        let rounding = &settings["properties"]["report"]["properties"]["rounding"]["anyOf"][0]["enum"];
+        let per_rate = &settings["properties"]["report"]["properties"]["rounding"]["anyOf"][1];
+        assert_eq!(&per_rate["additionalProperties"]["enum"], rounding);
+        assert!(per_rate["propertyNames"]["enum"].as_array().unwrap().iter().any(|v| v == "办结率"));
         for (values, spelling) in
             [(printing, "单面"), (printing, "double-sided"), (rounding, "截尾"), (rounding, "round")]
         {

@@ -30,9 +30,11 @@ fn write(report: &Report, settings: &Settings) -> Result<Vec<u8>, rust_xlsxwrite
     let head = border(Format::new().set_bold().set_align(FormatAlign::Center).set_text_wrap());
     let text = border(Format::new());
     let number = border(Format::new().set_num_format("0"));
-    let zeros = "0".repeat(settings.report.decimals as usize);
-    let pct =
-        border(Format::new().set_num_format(if zeros.is_empty() { "0%".to_string() } else { format!("0.{zeros}%") }));
+    // Each rate's cells show as many decimals as that rate is printed with.
+    let pct = |kind| {
+        let zeros = "0".repeat(settings.report.decimals_of(kind) as usize);
+        border(Format::new().set_num_format(if zeros.is_empty() { "0%".to_string() } else { format!("0.{zeros}%") }))
+    };
     let centred = border(Format::new().set_align(FormatAlign::Center));
 
     let mut header = vec!["名称".to_string()];
@@ -64,7 +66,7 @@ fn write(report: &Report, settings: &Settings) -> Result<Vec<u8>, rust_xlsxwrite
             }
             for r in rates(f) {
                 match printed_fraction(r, &settings.report) {
-                    Some(v) => ws.write_number_with_format(row, col, v, &pct)?,
+                    Some(v) => ws.write_number_with_format(row, col, v, &pct(r.kind))?,
                     None => ws.write_string_with_format(row, col, "—", &centred)?,
                 };
                 ws.write_string_with_format(row, col + 1, format!("{}/{}", r.num, r.den), &centred)?;
@@ -76,11 +78,7 @@ fn write(report: &Report, settings: &Settings) -> Result<Vec<u8>, rust_xlsxwrite
         ws.write_string(
             note_row,
             0,
-            format!(
-                "注：比率为分子÷分母，{}保留{}位小数；分母为 0 时记「—」。由 qinqing 生成。",
-                if settings.report.truncate { "截尾" } else { "四舍五入" },
-                settings.report.decimals
-            ),
+            format!("注：比率为分子÷分母，{}；分母为 0 时记「—」。由 qinqing 生成。", settings.report.describe()),
         )?;
     }
     wb.save_to_buffer()

@@ -8,11 +8,14 @@ use serde::Serialize;
 
 use crate::check::{ClockStatus, Snapshot};
 use crate::model::event::Step;
-use crate::model::{Case, EventType, Rating, ReplyResult};
+use crate::model::{Case, EventType, RateKind, Rating, ReplyResult};
 
-/// A rate: numerator, denominator, and their quotient (none when den is 0).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+/// A rate: which one, numerator, denominator, and their quotient (none when den is 0).
+#[derive(Debug, Clone, Copy, Serialize)]
 pub(crate) struct Rate {
+    /// Which rate it is (the office may print each its own way).
+    #[serde(skip)]
+    pub(crate) kind: RateKind,
     /// Numerator.
     pub(crate) num: u64,
     /// Denominator.
@@ -21,9 +24,27 @@ pub(crate) struct Rate {
     pub(crate) value: Option<f64>,
 }
 
+impl Default for Rate {
+    fn default() -> Rate {
+        Rate { kind: RateKind::Closure, num: 0, den: 0, value: None }
+    }
+}
+
+/// Two rates are equal when their counts are: which rate they are is for printing.
+impl PartialEq for Rate {
+    fn eq(&self, other: &Rate) -> bool {
+        (self.num, self.den, self.value) == (other.num, other.den, other.value)
+    }
+}
+
 impl Rate {
-    fn of(num: u64, den: u64) -> Rate {
-        Rate { num, den, value: (den > 0).then(|| num as f64 / den as f64) }
+    #[cfg(test)]
+    pub(crate) fn of(num: u64, den: u64) -> Rate {
+        Rate::of_kind(RateKind::Closure, num, den)
+    }
+
+    pub(crate) fn of_kind(kind: RateKind, num: u64, den: u64) -> Rate {
+        Rate { kind, num, den, value: (den > 0).then(|| num as f64 / den as f64) }
     }
 }
 
@@ -90,10 +111,10 @@ impl Figures {
 
     fn finish(&mut self) {
         let t = self.tally;
-        self.closure_rate = Rate::of(self.assigned_closed, self.assigned);
-        self.resolution_rate = Rate::of(self.resolved, self.collected);
-        self.on_time_reply_rate = Rate::of(t.clocks_met, t.clocks_counted);
-        self.satisfaction_rate = Rate::of(t.evaluations_good, t.evaluations);
+        self.closure_rate = Rate::of_kind(RateKind::Closure, self.assigned_closed, self.assigned);
+        self.resolution_rate = Rate::of_kind(RateKind::Resolution, self.resolved, self.collected);
+        self.on_time_reply_rate = Rate::of_kind(RateKind::OnTimeReply, t.clocks_met, t.clocks_counted);
+        self.satisfaction_rate = Rate::of_kind(RateKind::Satisfaction, t.evaluations_good, t.evaluations);
     }
 }
 
@@ -301,7 +322,7 @@ mod tests {
         let b = &r.by_department["乙局"];
         assert_eq!((b.collected, b.assigned, b.replied, b.overdue_now), (1, 1, 0, 1));
         assert_eq!((b.closure_rate, b.on_time_reply_rate), (Rate::of(0, 1), Rate::of(0, 1)));
-        assert_eq!(b.satisfaction_rate, Rate { num: 0, den: 0, value: None }, "zero denominator has no value");
+        assert_eq!(b.satisfaction_rate, Rate::default(), "zero denominator has no value");
 
         let county = &r.by_level["county"];
         assert_eq!((county.collected, county.replied, county.overdue_now), (0, 1, 0));

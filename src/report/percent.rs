@@ -9,23 +9,24 @@ pub(crate) fn percent(rate: &Rate, s: &ReportSettings) -> String {
     if rate.den == 0 {
         return "—".to_string();
     }
-    let scale = 10u128.pow(s.decimals);
+    let decimals = s.decimals_of(rate.kind);
+    let scale = 10u128.pow(decimals);
     let units = units(rate, s);
     let (whole, frac) = (units / scale, units % scale);
-    if s.decimals == 0 {
+    if decimals == 0 {
         format!("{whole}%")
     } else {
-        format!("{whole}.{frac:0width$}%", width = s.decimals as usize)
+        format!("{whole}.{frac:0width$}%", width = decimals as usize)
     }
 }
 
 /// The rate in units of the last printed decimal of the percentage:
 /// 119/124 at two decimals is 9597 (rounded) or 9596 (cut).
 fn units(rate: &Rate, s: &ReportSettings) -> u128 {
-    let scale = 10u128.pow(s.decimals);
+    let scale = 10u128.pow(s.decimals_of(rate.kind));
     let (num, den) = (u128::from(rate.num) * 100 * scale, u128::from(rate.den).max(1));
     // Round half up, as GB/T 8170 would for these positive quotients; or cut.
-    if s.truncate {
+    if s.truncates(rate.kind) {
         num / den
     } else {
         (2 * num + den) / (2 * den)
@@ -35,7 +36,7 @@ fn units(rate: &Rate, s: &ReportSettings) -> u128 {
 /// The rate as a fraction exactly as printed (0.9597 for 95.97%), for
 /// spreadsheets that format it themselves; `None` at a zero denominator.
 pub(crate) fn printed_fraction(rate: &Rate, s: &ReportSettings) -> Option<f64> {
-    (rate.den > 0).then(|| units(rate, s) as f64 / (100.0 * 10f64.powi(s.decimals as i32)))
+    (rate.den > 0).then(|| units(rate, s) as f64 / (100.0 * 10f64.powi(s.decimals_of(rate.kind) as i32)))
 }
 
 /// The percentage with its numerator and denominator: "95.96%（119/124）".
@@ -51,7 +52,23 @@ mod tests {
     use super::*;
 
     fn rate(num: u64, den: u64) -> Rate {
-        Rate { num, den, value: (den > 0).then(|| num as f64 / den as f64) }
+        Rate::of(num, den)
+    }
+
+    #[test]
+    fn each_rate_its_own_way() {
+        use crate::model::{RateFormat, RateKind};
+        // A city publishes 办结率 95.96% (cut, two places) beside 满意率 95.8% (one place, rounded).
+        let mut s = ReportSettings::default();
+        s.per_rate[RateKind::Closure as usize] = RateFormat { decimals: Some(2), truncate: Some(true) };
+        s.per_rate[RateKind::Satisfaction as usize] = RateFormat { decimals: Some(1), truncate: None };
+        assert_eq!(percent(&Rate::of_kind(RateKind::Closure, 119, 124), &s), "95.96%");
+        assert_eq!(percent(&Rate::of_kind(RateKind::Satisfaction, 479, 500), &s), "95.8%");
+        assert_eq!(percent(&Rate::of_kind(RateKind::Resolution, 119, 124), &s), "95.97%", "the others as the report");
+        assert!(
+            s.describe().contains("交办件办结率截尾保留2位小数") && s.describe().contains("满意率四舍五入保留1位小数")
+        );
+        assert_eq!(ReportSettings::default().describe(), "四舍五入保留2位小数");
     }
 
     fn settings(decimals: u32, truncate: bool) -> ReportSettings {
