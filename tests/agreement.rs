@@ -87,8 +87,9 @@ fn bulletin_report_excel_and_dashboard_print_the_same_number_under_the_same_word
     let md = std::fs::read_to_string(std::fs::read_dir(&out).unwrap().next().unwrap().unwrap().path()).unwrap();
     for phrase in [
         format!("共收集企业反映问题{}个", t["collected"]),
-        format!("现场答复{}个", t["answered"]),
-        format!("解决{}个，解决率{}", t["resolved"], percent(&t["resolution_rate"])),
+        format!("即刻解{}个", t["answered"]),
+        format!("解决{}个", t["resolved"]),
+        format!("解决率{}", percent(&t["resolution_rate"])),
         format!("交办{}个", t["assigned"]),
         format!("交办件办结{}个，交办件办结率{}", t["assigned_closed"], percent(&t["closure_rate"])),
         format!("按时答复率{}", percent(&t["on_time_reply_rate"])),
@@ -96,6 +97,13 @@ fn bulletin_report_excel_and_dashboard_print_the_same_number_under_the_same_word
         format!("超期未办{}个", t["overdue_now"]),
     ] {
         assert!(md.contains(&phrase), "the bulletin lacks {phrase}: {md}");
+    }
+    // Each result the period's problems stand at, under the result's own word.
+    for (key, word) in
+        [("in_progress", "正在解决"), ("explained", "政策解释"), ("agreed", "达成方案"), ("planned", "列入计划")]
+    {
+        let n = t["by_result"][key].as_u64().unwrap();
+        assert_eq!(md.contains(&format!("{word}{n}个")), n > 0, "{word} {n}: {md}");
     }
     assert!(!md.contains("已办结"), "no third word for a figure");
 

@@ -16,6 +16,7 @@ mod issue;
 mod layout;
 mod notify;
 mod privacy;
+mod process;
 mod prompt;
 mod render;
 mod report;

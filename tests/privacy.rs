@@ -136,23 +136,19 @@ fn nothing_published_shows_a_contact_a_phone_or_an_id() {
     assert!(letter_leaks.iter().any(|l| l == "13800000131"), "{letter_leaks:?}");
 
     // The bulletin and the notices, in every format, through `render`.
-    for (kind, period) in [("bulletin", "2026"), ("supervision", "2026-11")] {
-        let out = tmp.path().join(kind);
-        let run = qinqing(
-            &repo,
-            &[
-                "render",
-                kind,
-                "--as-of",
-                "2026-11-20",
-                "--period",
-                period,
-                "--format",
-                "pdf,docx,html,md",
-                "--out",
-                out.to_str().unwrap(),
-            ],
-        );
+    // The meeting's list goes to every unit at once, and a notice on demand as any notice.
+    let kinds: [(&str, &str, &[&str]); 4] = [
+        ("bulletin", "bulletin", &["--period", "2026"]),
+        ("supervision", "supervision", &[]),
+        ("on-demand", "supervision", &["--case", "HZ-2026-0132"]),
+        ("list", "list", &["--meeting", "HZ-M-2026-23"]),
+    ];
+    for (name, kind, extra) in kinds {
+        let out = tmp.path().join(name);
+        let mut args = vec!["render", kind, "--as-of", "2026-11-20", "--format", "pdf,docx,html,md"];
+        args.extend(extra);
+        args.extend(["--out", out.to_str().unwrap()]);
+        let run = qinqing(&repo, &args);
         assert_eq!(run.code, 0, "{}", run.stderr);
         let written = files(&out);
         assert!(written.len() >= 4, "{kind}: {written:?}");

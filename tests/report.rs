@@ -56,6 +56,7 @@ fn json_follows_the_contract() {
             "assigned",
             "replied",
             "resolved",
+            "by_result",
             "closed",
             "assigned_closed",
             "overdue_now",
@@ -65,8 +66,14 @@ fn json_follows_the_contract() {
             "satisfaction_rate"
         ]
     );
-    let counts: Vec<u64> = figure_keys[..8].iter().map(|k| t[*k].as_u64().unwrap()).collect();
+    let counts: Vec<u64> =
+        figure_keys[..9].iter().filter(|k| **k != "by_result").map(|k| t[*k].as_u64().unwrap()).collect();
     assert_eq!(counts, [3, 1, 2, 3, 1, 2, 1, 1], "hand-computed totals");
+    // Every result's key, zeros included; "resolved" is the count of that name.
+    let results: Vec<&str> = t["by_result"].as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(results, ["resolved", "agreed", "in_progress", "planned", "explained", "unresolvable"]);
+    assert_eq!(t["by_result"]["resolved"], t["resolved"]);
+    assert!(v["by_level"]["city"]["by_result"].is_object(), "each group has its own");
     assert_eq!(t["resolution_rate"], serde_json::json!({ "num": 1, "den": 3, "value": 1.0 / 3.0 }), "value unrounded");
     assert_eq!(
         v["by_department"]["乙局"]["satisfaction_rate"],
@@ -98,7 +105,8 @@ fn the_table_is_aligned_by_display_width_and_rates_carry_their_counts() {
             cols
         };
         let header = starts(lines[0]);
-        assert_eq!(header.len(), 11, "{}", lines[0]);
+        // The figures' tables: 7 counts and 4 rates; the results' table: 6 results.
+        assert!(header.len() == 11 || header.len() == 6, "{}", lines[0]);
         for line in &lines[1..] {
             assert_eq!(starts(line), header, "misaligned: {line}");
         }
@@ -163,7 +171,11 @@ fn csv_and_an_excel_ledger() {
     let mut rows = csv::Reader::from_reader(run.stdout.as_bytes());
     let header: Vec<String> = rows.headers().unwrap().iter().map(str::to_string).collect();
     assert_eq!(&header[..4], ["分组", "名称", "收集", "即刻解"]);
-    assert_eq!(header.len(), 2 + 7 + 4 * 3);
+    assert_eq!(header.len(), 2 + 7 + 4 * 3 + 6, "counts, rates with their parts, results");
+    assert_eq!(
+        &header[21..],
+        ["结果：已解决", "结果：达成方案", "结果：正在解决", "结果：列入计划", "结果：政策解释", "结果：无法解决"]
+    );
     let total: Vec<String> = rows.records().next().unwrap().unwrap().iter().map(str::to_string).collect();
     assert_eq!(&total[..9], ["合计与层级", "合计", "3", "1", "2", "3", "1", "2", "1"]);
     assert_eq!(&total[9..12], ["50.00%", "1", "2"], "closure rate, numerator, denominator");

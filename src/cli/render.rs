@@ -12,22 +12,25 @@ use crate::render::Format;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// 文书种类：assignment（交办函）、supervision（督办通知）、bulletin（通报）
+    /// 文书种类：assignment（交办函）、list（责任清单）、supervision（督办通知）、bulletin（通报）
     #[arg(value_parser = super::parse_doc_kind)]
     kind: DocKind,
-    /// 交办函：某期恳谈会的全部问题
+    /// 交办函、责任清单：某期恳谈会的问题；通报：某期恳谈会的通报
     #[arg(long, value_name = "ID")]
     meeting: Option<String>,
-    /// 交办函：单个案件
-    #[arg(long, value_name = "ID")]
-    case: Option<String>,
+    /// 交办函：这些案件；督办通知：对这些案件督办（不论是否超期，如不满意重办并督办），逗号分隔或多次给出
+    #[arg(long, value_name = "ID", value_delimiter = ',', num_args = 1..)]
+    case: Vec<String>,
+    /// 督办通知：限定的办结期限（默认按督办时限规则，5个工作日）
+    #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
+    due: Option<NaiveDate>,
     /// 收到日期自（含）
     #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
     from: Option<NaiveDate>,
     /// 收到日期至（含）
     #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
     to: Option<NaiveDate>,
-    /// 通报的期间：2026-06、2026-Q2 或 2026
+    /// 通报的期间：2026-06、2026-Q2、2026，或一天 2026-03-18
     #[arg(long, value_name = "PERIOD")]
     period: Option<String>,
     /// 只生成发给这个部门的文书
@@ -59,7 +62,8 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let request = Render {
         kind,
         meeting: args.meeting,
-        case: args.case,
+        cases: args.case,
+        due: args.due,
         from: args.from,
         to: args.to,
         period: args.period,

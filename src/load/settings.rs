@@ -32,6 +32,12 @@ pub(crate) const SETTINGS_FIELDS: &[Field] = &[
         Ty::Named(|| PRINTING.to_vec()),
         "公文的印刷方式：double-sided（双面，默认，版记在最后一个偶数页）或 single-sided（单面，版记在最后一页）",
     ),
+    field(
+        "assignment",
+        false,
+        Ty::Named(|| ASSIGNMENT.to_vec()),
+        "一期恳谈会的问题怎样交办（render assignment --meeting）：letters（按主办部门分发交办函，默认）、list（一份责任清单发给全部责任单位，一个文号）或 both（两者都发）",
+    ),
     field("ids", false, Ty::Map(ID_FIELDS), "新案件与新恳谈会的编号格式，{year} 与 {seq}（或补零的 {seq:04}）自动填写"),
     field("import", false, Ty::Map(IMPORT_FIELDS), "导入问题清单（qinqing import）：本市表格自己的表头"),
     field(
@@ -44,6 +50,8 @@ pub(crate) const SETTINGS_FIELDS: &[Field] = &[
 
 /// `printing:` in English or Chinese: one list for the reader and the schema.
 const PRINTING: &[(&str, &str)] = &[("double-sided", "双面"), ("single-sided", "单面")];
+/// `assignment:` in English or Chinese.
+const ASSIGNMENT: &[(&str, &str)] = &[("letters", "交办函"), ("list", "责任清单"), ("both", "两者")];
 /// `report.rounding:` in English or Chinese.
 const ROUNDING: &[(&str, &str)] = &[("round", "四舍五入"), ("truncate", "截尾")];
 
@@ -309,6 +317,15 @@ pub(crate) fn read_settings(root: &Node, sink: &mut Sink) -> Settings {
     if let Some(report) = m.get("report").and_then(|n| MapReader::open(n, "report", REPORT_FIELDS, sink)) {
         read_report(&report, &mut s, sink);
     }
+    if let Some(t) = m.spanned_text("assignment", sink) {
+        if let Some(en) = choice(ASSIGNMENT, "assignment", &t, sink) {
+            s.assignment_by = match en {
+                "list" => crate::model::AssignmentBy::List,
+                "both" => crate::model::AssignmentBy::Both,
+                _ => crate::model::AssignmentBy::Letters,
+            };
+        }
+    }
     if let Some(t) = m.spanned_text("printing", sink) {
         if let Some(en) = choice(PRINTING, "printing", &t, sink) {
             s.single_sided = en == "single-sided";
@@ -392,23 +409,22 @@ pub(crate) fn read_settings(root: &Node, sink: &mut Sink) -> Settings {
 
 fn read_report(m: &MapReader, s: &mut Settings, sink: &mut Sink) {
     use crate::model::RateKind;
-    let int =
-        |name: &str, t: &Spanned<String>, range: std::ops::RangeInclusive<u32>, example: &str, sink: &mut Sink| match t
-            .value
-            .trim()
-            .parse::<u32>()
-        {
-            Ok(n) if range.contains(&n) => Some(n),
-            _ => {
-                sink.error(
-                    "invalid-value",
-                    t.pos,
-                    format!("report.{name} 应为 {} 至 {} 的整数，实为「{}」", range.start(), range.end(), t.value),
-                )
-                .hint(format!("例如：{name}: {example}"));
-                None
-            }
-        };
+    let int = |name: &str,
+               t: &Spanned<String>,
+               range: std::ops::RangeInclusive<u32>,
+               example: &str,
+               sink: &mut Sink| match t.value.trim().parse::<u32>() {
+        Ok(n) if range.contains(&n) => Some(n),
+        _ => {
+            sink.error(
+                "invalid-value",
+                t.pos,
+                format!("report.{name} 应为 {} 至 {} 的整数，实为「{}」", range.start(), range.end(), t.value),
+            )
+            .hint(format!("例如：{name}: {example}"));
+            None
+        }
+    };
     for (rate, t) in per_rate(m, "decimals", sink) {
         let Some(d) = int("decimals", &t, 0..=4, "2", sink) else { continue };
         match rate {

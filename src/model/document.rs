@@ -12,9 +12,41 @@ named_enum!(
     Assignment = "assignment" / "交办函",
     /// 督办通知, one per department with clocks that call for supervision.
     Supervision = "supervision" / "督办通知",
-    /// 通报, one per period.
+    /// 通报, one per period (or per meeting).
     Bulletin = "bulletin" / "通报",
+    /// 问题清单 / 责任清单: a meeting's problems with their units and deadlines,
+    /// one document to every responsible unit under one number.
+    List = "list" / "责任清单",
 });
+
+/// What a command line or a form may narrow a document to; a kind takes only
+/// the ones it declares, and any other given is refused, never ignored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Selector {
+    /// `--meeting`.
+    Meeting,
+    /// `--case` (one or more).
+    Case,
+    /// `--period`, `--from`, `--to`.
+    Period,
+    /// `--dept`.
+    Dept,
+    /// `--due`: the deadline a notice sets.
+    Due,
+}
+
+impl Selector {
+    /// The request's field (the flag without dashes).
+    pub(crate) fn field(self) -> &'static str {
+        match self {
+            Selector::Meeting => "meeting",
+            Selector::Case => "case",
+            Selector::Period => "period",
+            Selector::Dept => "dept",
+            Selector::Due => "due",
+        }
+    }
+}
 
 /// The GB/T 9704 frame a document is laid out in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,11 +80,14 @@ pub(crate) struct DocSpec {
     /// that goes to the department that must call the enterprise back. Any
     /// other is made from the published ledger (`Ledger::published`).
     pub(crate) shows_contacts: bool,
+    /// What it may be narrowed to.
+    pub(crate) takes: &'static [Selector],
 }
 
 impl DocKind {
     /// Every kind, in the order they are listed to users.
-    pub(crate) const ALL_KINDS: [DocKind; 3] = [DocKind::Assignment, DocKind::Supervision, DocKind::Bulletin];
+    pub(crate) const ALL_KINDS: [DocKind; 4] =
+        [DocKind::Assignment, DocKind::List, DocKind::Supervision, DocKind::Bulletin];
 
     /// The declaration of this kind.
     pub(crate) const fn spec(self) -> &'static DocSpec {
@@ -63,6 +98,7 @@ impl DocKind {
                     template: "assignment.md.tera",
                     numbering: field("assignment", false, Ty::Text, "交办函字号，如 湖营商交〔{year}〕{seq}号"),
                     shows_contacts: true,
+                    takes: &[Selector::Meeting, Selector::Case, Selector::Period, Selector::Dept],
                 };
                 &S
             }
@@ -72,6 +108,7 @@ impl DocKind {
                     template: "supervision.md.tera",
                     numbering: field("supervision", false, Ty::Text, "督办通知字号"),
                     shows_contacts: false,
+                    takes: &[Selector::Case, Selector::Dept, Selector::Due],
                 };
                 &S
             }
@@ -81,6 +118,23 @@ impl DocKind {
                     template: "bulletin.md.tera",
                     numbering: field("bulletin", false, Ty::Text, "通报字号"),
                     shows_contacts: false,
+                    takes: &[Selector::Period, Selector::Meeting],
+                };
+                &S
+            }
+            DocKind::List => {
+                const S: DocSpec = DocSpec {
+                    layout: Layout::Standard,
+                    template: "list.md.tera",
+                    numbering: field(
+                        "list",
+                        false,
+                        Ty::Text,
+                        "责任清单字号，如 湖营商清〔{year}〕{seq}号；不写时用交办函的",
+                    ),
+                    // It goes to every unit at once: no unit sees another's enterprise contacts.
+                    shows_contacts: false,
+                    takes: &[Selector::Meeting],
                 };
                 &S
             }
@@ -88,8 +142,9 @@ impl DocKind {
     }
 
     /// The `numbering:` table of qinqing.yaml, one entry per kind.
-    pub(crate) const NUMBERING_FIELDS: [Field; 3] = [
+    pub(crate) const NUMBERING_FIELDS: [Field; 4] = [
         DocKind::Assignment.spec().numbering,
+        DocKind::List.spec().numbering,
         DocKind::Supervision.spec().numbering,
         DocKind::Bulletin.spec().numbering,
     ];

@@ -348,6 +348,8 @@ pub(crate) struct Settings {
     pub(crate) fonts: Vec<String>,
     /// Documents are printed on one side: the 版记 goes on the last page, odd or even.
     pub(crate) single_sided: bool,
+    /// How a meeting's problems go out when assigned (`assignment:`).
+    pub(crate) assignment_by: AssignmentBy,
     /// Id patterns of new cases and meetings, with `{year}` and `{seq}` or `{seq:04}`.
     pub(crate) ids: IdPatterns,
     /// How figures are printed and ranked.
@@ -373,6 +375,17 @@ impl Default for IdPatterns {
     fn default() -> Self {
         IdPatterns { case: "{year}-{seq:04}".into(), meeting: "M-{year}-{seq}".into() }
     }
+}
+
+/// How a meeting's problems go out when they are assigned (`assignment:` in qinqing.yaml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) enum AssignmentBy {
+    /// A letter to each lead department (交办函).
+    Letters,
+    /// One list to all responsible units under one number (责任清单).
+    List,
+    /// Both.
+    Both,
 }
 
 /// `report:` in qinqing.yaml.
@@ -442,6 +455,7 @@ impl Default for Settings {
             organization_mark: None,
             fonts: Vec::new(),
             single_sided: false,
+            assignment_by: AssignmentBy::Letters,
             ids: IdPatterns::default(),
             report: ReportSettings::default(),
             import_columns: Vec::new(),

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Channel, Named, ReportSettings, Settings};
+use crate::model::{Channel, Named, ReplyResult, ReportSettings, Settings};
 use crate::report::figures::{Figures, Rate, Report};
 use crate::report::percent::{percent, with_counts};
 
@@ -91,8 +91,36 @@ pub(crate) fn text(report: &Report, settings: &Settings) -> String {
             .collect();
         out.push_str(&crate::output::table::render(&header, &rows));
     }
+    out.push_str(&results_text(report, settings));
     out.push_str(&format!("\n比率为分子÷分母，{}；分母为 0 时记「—」。\n", settings.report.describe()));
     out
+}
+
+/// The results' columns: 已解决, 达成方案, 正在解决…, in their declared order.
+pub(crate) fn result_columns() -> impl Iterator<Item = &'static str> {
+    ReplyResult::ALL.iter().map(|(_, _, zh)| *zh)
+}
+
+/// The period's problems by the result they stand at: for the totals and
+/// levels, each meeting and each channel (a department's or a category's are in CSV and Excel).
+fn results_text(report: &Report, settings: &Settings) -> String {
+    let mut header = vec!["名称"];
+    header.extend(result_columns());
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for section in sections(report, settings) {
+        if !matches!(section.title, "合计与层级" | "按恳谈会" | "按来源渠道") {
+            continue;
+        }
+        for (name, f) in &section.rows {
+            let mut row = vec![name.clone()];
+            row.extend(f.by_result.iter().map(|(_, n)| n.to_string()));
+            rows.push(row);
+        }
+    }
+    format!(
+        "\n办理结果（本期收集的问题，按截至日最近一次答复或会上答复的结果）\n{}",
+        crate::output::table::render(&header, &rows)
+    )
 }
 
 #[derive(Serialize)]
@@ -137,6 +165,7 @@ pub(crate) fn csv(report: &Report, settings: &Settings) -> anyhow::Result<String
     for r in RATE_COLUMNS {
         header.extend([r.to_string(), format!("{r}分子"), format!("{r}分母")]);
     }
+    header.extend(result_columns().map(|r| format!("结果：{r}")));
     w.write_record(&header)?;
     for section in sections(report, settings) {
         for (name, f) in &section.rows {
@@ -145,6 +174,7 @@ pub(crate) fn csv(report: &Report, settings: &Settings) -> anyhow::Result<String
             for r in rates(f) {
                 row.extend([printed(r, &settings.report), r.num.to_string(), r.den.to_string()]);
             }
+            row.extend(f.by_result.iter().map(|(_, n)| n.to_string()));
             w.write_record(&row)?;
         }
     }

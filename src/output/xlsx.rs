@@ -42,6 +42,7 @@ fn write(report: &Report, settings: &Settings) -> Result<Vec<u8>, rust_xlsxwrite
     for r in RATE_COLUMNS {
         header.extend([r.to_string(), format!("{r}（分子/分母）")]);
     }
+    header.extend(crate::output::report::result_columns().map(|r| format!("结果：{r}")));
     let last_col = (header.len() - 1) as u16;
     for section in sections(report, settings) {
         let ws = wb.add_worksheet();
@@ -71,6 +72,10 @@ fn write(report: &Report, settings: &Settings) -> Result<Vec<u8>, rust_xlsxwrite
                 };
                 ws.write_string_with_format(row, col + 1, format!("{}/{}", r.num, r.den), &centred)?;
                 col += 2;
+            }
+            for (_, n) in f.by_result.iter() {
+                ws.write_number_with_format(row, col, n as f64, &number)?;
+                col += 1;
             }
         }
         ws.set_freeze_panes(3, 1)?;

@@ -302,7 +302,9 @@ fn column_widths(head: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>]) -> Vec<u32> {
     let width = |c: &Vec<Inline>| plain(c).chars().map(|ch| if ch.is_ascii() { 1 } else { 2 }).sum::<usize>();
     (0..head.len())
         .map(|i| {
-            let body: Vec<usize> = rows.iter().filter_map(|r| r.get(i)).map(width).collect();
+            // A dash stands for nothing: it does not make a column of names narrow.
+            let body: Vec<usize> =
+                rows.iter().filter_map(|r| r.get(i)).filter(|c| plain(c).trim() != "—").map(width).collect();
             let header = head.get(i).map(width).unwrap_or(0);
             let longest = body.iter().copied().max().unwrap_or(0).max(header);
             let average = if body.is_empty() { header } else { body.iter().sum::<usize>() / body.len() };

@@ -6,6 +6,7 @@ pub(crate) mod document;
 pub(crate) mod docx;
 pub(crate) mod fonts;
 pub(crate) mod html;
+pub(crate) mod list;
 pub(crate) mod md;
 pub(crate) mod pdf;
 pub(crate) mod plan;

@@ -21,8 +21,10 @@ use crate::text::date_cn;
 pub(crate) struct Selection {
     /// Cases of one meeting (assignment).
     pub(crate) meeting: Option<String>,
-    /// One case (assignment).
-    pub(crate) case: Option<String>,
+    /// Named cases (assignment: the one case; supervision: a notice on demand for these).
+    pub(crate) cases: Vec<String>,
+    /// The deadline a notice on demand sets (default: the notice rule's).
+    pub(crate) due: Option<NaiveDate>,
     /// Start of a date range, inclusive.
     pub(crate) from: Option<NaiveDate>,
     /// End of a date range, inclusive.
@@ -71,11 +73,11 @@ fn office(repo: &Ledger) -> Value {
     json!({ "name": repo.settings.organization_name, "short": repo.settings.organization_short })
 }
 
-fn common(repo: &Ledger, as_of: NaiveDate) -> Value {
+pub(crate) fn common(repo: &Ledger, as_of: NaiveDate) -> Value {
     json!({ "office": office(repo), "as_of": as_of.to_string(), "as_of_cn": date_cn(as_of) })
 }
 
-fn merge(mut a: Value, b: Value) -> Value {
+pub(crate) fn merge(mut a: Value, b: Value) -> Value {
     if let (Some(a), Value::Object(b)) = (a.as_object_mut(), b) {
         a.extend(b);
     }
@@ -87,18 +89,21 @@ fn merge(mut a: Value, b: Value) -> Value {
 pub(crate) fn plan(snapshot: &Snapshot, kind: DocKind, sel: &Selection) -> Result<Vec<Planned>> {
     let mut out = match kind {
         DocKind::Assignment => assignment(snapshot, sel)?,
+        DocKind::Supervision if !sel.cases.is_empty() => supervision_on_demand(snapshot, sel)?,
         DocKind::Supervision => supervision(snapshot, sel),
         DocKind::Bulletin => vec![bulletin(snapshot, sel)?],
+        DocKind::List => vec![crate::render::list::plan(snapshot, sel)?],
     };
+    // Only the kinds that take `--dept` get here with one (`DocSpec::takes`).
     if let Some(dept) = &sel.dept {
-        out.retain(|p| &p.recipient == dept || kind == DocKind::Bulletin);
+        out.retain(|p| &p.recipient == dept);
     }
     Ok(out)
 }
 
 fn assignment(snapshot: &Snapshot, sel: &Selection) -> Result<Vec<Planned>> {
     let (repo, as_of) = (snapshot.ledger, snapshot.as_of);
-    if sel.meeting.is_none() && sel.case.is_none() && sel.from.is_none() && sel.to.is_none() {
+    if sel.meeting.is_none() && sel.cases.is_empty() && sel.from.is_none() && sel.to.is_none() {
         bail!("交办函需要指定范围：--meeting 会议编号、--case 案件编号，或 --from/--to 日期");
     }
     let meeting = match &sel.meeting {
@@ -108,7 +113,7 @@ fn assignment(snapshot: &Snapshot, sel: &Selection) -> Result<Vec<Planned>> {
         },
         None => None,
     };
-    if let Some(id) = &sel.case {
+    for id in &sel.cases {
         if repo.case(id).is_none() {
             bail!("找不到案件「{id}」");
         }
@@ -116,7 +121,7 @@ fn assignment(snapshot: &Snapshot, sel: &Selection) -> Result<Vec<Planned>> {
     let chosen = repo.cases.iter().enumerate().filter(|(_, c)| crate::check::exists(c, as_of)).filter(|(_, c)| {
         let received = c.received.as_ref().map(|r| r.value);
         sel.meeting.as_ref().is_none_or(|m| c.meeting.as_ref().is_some_and(|x| &x.value == m))
-            && sel.case.as_ref().is_none_or(|id| &c.id.value == id)
+            && (sel.cases.is_empty() || sel.cases.contains(&c.id.value))
             && sel.from.is_none_or(|f| received.is_some_and(|r| r >= f))
             && sel.to.is_none_or(|t| received.is_some_and(|r| r <= t))
     });
@@ -188,7 +193,7 @@ fn assignment(snapshot: &Snapshot, sel: &Selection) -> Result<Vec<Planned>> {
         .collect())
 }
 
-fn enterprise(case: &Case) -> String {
+pub(crate) fn enterprise(case: &Case) -> String {
     case.enterprise.as_ref().map(|e| e.name.clone()).unwrap_or_default()
 }
 
@@ -255,6 +260,76 @@ fn supervision(snapshot: &Snapshot, sel: &Selection) -> Vec<Planned> {
         .collect()
 }
 
+/// A notice for named cases whether or not a clock is overdue (不满意 → 重办并督办;
+/// a leader's instruction): one per lead department, covering each case's running
+/// department clocks, with its own deadline.
+fn supervision_on_demand(snapshot: &Snapshot, sel: &Selection) -> Result<Vec<Planned>> {
+    let (repo, as_of) = (snapshot.ledger, snapshot.as_of);
+    let new_due = sel.due.unwrap_or_else(|| notice_deadline(repo, as_of));
+    if new_due < as_of {
+        bail!("督办通知限定的期限 {new_due} 早于发文日期 {as_of}");
+    }
+    // Each department's cases: (ledger index, case, its running department clocks).
+    type Named<'s, 'l> = Vec<(usize, &'l Case, Vec<&'s Clock<'l>>)>;
+    let mut by_dept: BTreeMap<&str, Named> = BTreeMap::new();
+    for id in &sel.cases {
+        let Some(index) = repo.cases.iter().position(|c| &c.id.value == id && crate::check::exists(c, as_of)) else {
+            bail!("找不到案件「{id}」");
+        };
+        let case = &repo.cases[index];
+        if case.status_as_of(as_of) == crate::model::Status::Closed {
+            bail!("{id} 已办结，不再督办");
+        }
+        let Some(lead) = case.lead_as_of(as_of) else { bail!("{id} 尚未交办，没有可督办的主办部门") };
+        let running: Vec<&Clock> = snapshot
+            .clocks_of(index)
+            .iter()
+            .filter(|c| c.is_department_clock() && c.stopped.is_none() && c.status != ClockStatus::Superseded)
+            .filter(|c| c.status != ClockStatus::Transferred && !c.rule.is_notice_deadline())
+            .collect();
+        by_dept.entry(lead).or_default().push((index, case, running));
+    }
+    Ok(by_dept
+        .into_iter()
+        .map(|(dept, cases)| {
+            let records = cases
+                .iter()
+                .map(|(i, _, _)| (*i, Recorded::Supervised { to: dept.to_string(), due: new_due }))
+                .collect();
+            let about = cases.iter().map(|(_, c, _)| format!("{} 督办", c.id.value)).collect::<Vec<_>>().join("、");
+            let items: Vec<Value> = cases
+                .iter()
+                .map(|(_, c, clocks)| {
+                    // The most pressing running clock says what is asked and by when.
+                    let clock = clocks.iter().min_by_key(|k| k.due);
+                    json!({ "id": c.id.value, "title": c.title, "enterprise": enterprise(c),
+                            "rule_title": clock.map_or("按要求办理", |k| k.rule.title.as_str()),
+                            "due_cn": clock.map_or_else(|| "—".to_string(), |k| date_cn(k.due)),
+                            "days": clock.and_then(|k| k.days),
+                            "status": c.status_as_of(as_of).zh(),
+                            "rating": c.events_as_of(as_of).iter().rfind(|e| e.kind == EventType::Evaluated)
+                                .and_then(|e| e.rating).map(|r| r.zh()) })
+                })
+                .collect();
+            let overdue = items.iter().filter(|i| i["days"].is_number()).count();
+            let context = merge(
+                common(repo, as_of),
+                json!({ "department": dept, "items": items, "on_demand": true, "overdue_count": overdue,
+                        "new_due": new_due.to_string(), "new_due_cn": date_cn(new_due) }),
+            );
+            Planned {
+                recipient: dept.to_string(),
+                date: as_of,
+                distinct: None,
+                about,
+                records,
+                context,
+                charts: Charts::new(),
+            }
+        })
+        .collect())
+}
+
 fn bulletin(snapshot: &Snapshot, sel: &Selection) -> Result<Planned> {
     let (repo, as_of) = (snapshot.ledger, snapshot.as_of);
     let (from, to) = match (sel.from, sel.to) {
@@ -264,12 +339,28 @@ fn bulletin(snapshot: &Snapshot, sel: &Selection) -> Result<Planned> {
     let label = sel.period_label.clone().unwrap_or_else(|| format!("{}年{}月", to.year(), to.month()));
     let report = figures::compute(snapshot, from, to);
     let settings = &repo.settings.report;
-    // 予以通报: the clocks whose rule calls for a bulletin (a supervised clock is named when its notice's deadline passes).
-    let overdue: Vec<&Clock> = snapshot.overdue().into_iter().filter(|c| c.to_bulletin()).collect();
-    let mut records: Vec<(usize, Recorded)> = overdue.iter().map(|c| (c.case_index, Recorded::Bulletined)).collect();
+    // A meeting's bulletin is about its problems alone.
+    let meeting = match &sel.meeting {
+        Some(id) => match repo.meeting(id) {
+            Some(m) => Some((m, crate::render::list::rows(snapshot, id))),
+            None => bail!("找不到会议「{id}」"),
+        },
+        None => None,
+    };
+    let concerned = |c: &Clock| meeting.as_ref().is_none_or(|(_, rows)| rows.cases.contains(&c.case_index));
+    // 超期未办: every overdue clock the figures count (a notice's own deadline is the same
+    // matter as the clock it supervises), each marked when it is named for 通报.
+    let named_for_bulletin: Vec<&Clock> =
+        snapshot.overdue().into_iter().filter(|c| c.to_bulletin() && concerned(c)).collect();
+    let named =
+        |c: &Clock| named_for_bulletin.iter().any(|n| n.case_index == c.case_index && n.responsible == c.responsible);
+    let overdue: Vec<&Clock> =
+        snapshot.overdue().into_iter().filter(|c| !c.rule.is_notice_deadline() && concerned(c)).collect();
+    let mut records: Vec<(usize, Recorded)> =
+        named_for_bulletin.iter().map(|c| (c.case_index, Recorded::Bulletined)).collect();
     records.sort_by_key(|(i, _)| *i);
     records.dedup();
-    let mut departments: Vec<&str> = overdue.iter().filter_map(|c| c.responsible).collect();
+    let mut departments: Vec<&str> = named_for_bulletin.iter().filter_map(|c| c.responsible).collect();
     departments.sort();
     departments.dedup();
     let rows: Vec<Value> = overdue
@@ -277,7 +368,8 @@ fn bulletin(snapshot: &Snapshot, sel: &Selection) -> Result<Planned> {
         .map(|c| {
             json!({ "department": c.responsible.unwrap_or("—"), "id": c.case.id.value,
                     "title": c.case.title, "rule_title": c.rule.title,
-                    "due": c.due.to_string(), "due_cn": date_cn(c.due), "days": c.days })
+                    "due": c.due.to_string(), "due_cn": date_cn(c.due), "days": c.days,
+                    "named": named(c) })
         })
         .collect();
     let (basis, ranked_on) = ranking::rank(snapshot, &report, settings.min_cases);
@@ -295,8 +387,13 @@ fn bulletin(snapshot: &Snapshot, sel: &Selection) -> Result<Planned> {
     let typical: Vec<Value> = repo
         .cases
         .iter()
-        .filter(|c| c.tags.iter().any(|t| t == "典型案例") && active_in(c, from, to.min(as_of)))
-        .map(|c| {
+        .enumerate()
+        .filter(|(i, c)| {
+            c.tags.iter().any(|t| t == "典型案例")
+                && active_in(c, from, to.min(as_of))
+                && meeting.as_ref().is_none_or(|(_, rows)| rows.cases.contains(i))
+        })
+        .map(|(_, c)| {
             let reply =
                 c.events_as_of(as_of).iter().rfind(|e| e.kind == EventType::Replied).and_then(|e| e.text.clone());
             json!({ "id": c.id.value, "title": c.title, "enterprise": enterprise(c),
@@ -304,23 +401,36 @@ fn bulletin(snapshot: &Snapshot, sel: &Selection) -> Result<Planned> {
                     "status": c.status_as_of(as_of).zh(), "reply": reply.map(|r| r.trim().to_string()) })
         })
         .collect();
+    let group = match &meeting {
+        Some((m, _)) => report.by_meeting.get(&m.id.value).cloned().unwrap_or_default(),
+        None => report.totals.clone(),
+    };
     let trend = trend::monthly(snapshot, &trend::months(repo, from, to, as_of));
     let svg = chart::trend_svg(&trend)?;
     let png = chart::png(&svg, &crate::render::fonts::font_files(&repo.root, &repo.settings.fonts), 2.0)?;
     let unranked = table.iter().filter(|r| r["ranked"] == json!(false)).count();
+    let shown_to = to.min(as_of);
     let context = merge(
         common(repo, as_of),
         json!({ "period_label": label, "from": from.to_string(), "to": to.to_string(),
-                "from_cn": date_cn(from), "to_cn": date_cn(to.min(as_of)),
-                "figures": figures_value(&report.totals, settings),
+                "from_cn": date_cn(from), "to_cn": date_cn(shown_to),
+                // A period of one day is one date (the daily 晾晒 of a hotline report).
+                "period_cn": if from == shown_to { date_cn(from) } else { format!("{}至{}", date_cn(from), date_cn(shown_to)) },
+                "one_day": from == to,
+                "figures": figures_value(&group, settings),
                 // Where the period's problems came from, in the channels' own order.
                 "by_channel": crate::model::Channel::ALL.iter().filter_map(|(c, key, _)| {
-                    let n = report.by_channel.get(*key).map_or(0, |f| f.collected);
+                    let n = if meeting.is_some() { 0 } else { report.by_channel.get(*key).map_or(0, |f| f.collected) };
                     (n > 0).then(|| json!({ "channel": c.zh(), "key": key, "collected": n }))
                 }).collect::<Vec<_>>(),
-                "department_table": table, "min_cases": settings.min_cases, "unranked": unranked,
+                "department_table": if meeting.is_some() { json!([]) } else { json!(table) },
+                "min_cases": settings.min_cases, "unranked": unranked,
                 "ranking_basis": basis.words(), "ranked_on_year": basis != ranking::Basis::Period,
-                "overdue": rows, "departments": departments, "typical": typical }),
+                "overdue": rows, "named_count": rows.iter().filter(|r| r["named"] == json!(true)).count(),
+                "departments": departments, "typical": typical,
+                "meeting": meeting.as_ref().map(|(m, _)| crate::render::list::meeting_value(repo, m)),
+                "meeting_rows": meeting.as_ref().map(|(_, r)| json!(r.rows)),
+                "meeting_outcomes": meeting.as_ref().map(|(_, r)| r.outcomes.clone()) }),
     );
     let mut charts = Charts::new();
     charts.insert("trend".to_string(), Chart { svg, png });
@@ -348,8 +458,16 @@ fn rate_value(r: &Rate, s: &ReportSettings) -> Value {
 
 /// The figures of a group for templates: counts, and each rate as [`rate_value`].
 fn figures_value(f: &Figures, s: &ReportSettings) -> Value {
+    // The results besides 已解决 (printed as 解决, its own count), in their declared order.
+    let other_results: Vec<Value> = f
+        .by_result
+        .iter()
+        .filter(|(r, n)| *n > 0 && *r != crate::model::ReplyResult::Resolved)
+        .map(|(r, n)| json!({ "word": r.zh(), "key": r.key(), "n": n }))
+        .collect();
     json!({ "collected": f.collected, "answered": f.answered, "assigned": f.assigned, "replied": f.replied,
             "resolved": f.resolved, "closed": f.closed, "assigned_closed": f.assigned_closed,
+            "other_results": other_results,
             "overdue_now": f.overdue_now,
             "closure_rate": rate_value(&f.closure_rate, s), "resolution_rate": rate_value(&f.resolution_rate, s),
             "on_time_reply_rate": rate_value(&f.on_time_reply_rate, s),

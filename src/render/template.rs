@@ -13,6 +13,7 @@ pub(crate) fn builtin(kind: DocKind) -> &'static str {
         DocKind::Assignment => include_str!("templates/assignment.md.tera"),
         DocKind::Supervision => include_str!("templates/supervision.md.tera"),
         DocKind::Bulletin => include_str!("templates/bulletin.md.tera"),
+        DocKind::List => include_str!("templates/list.md.tera"),
     }
 }
 

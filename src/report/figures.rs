@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::check::{ClockStatus, Snapshot};
 use crate::model::event::Step;
-use crate::model::{Case, EventType, RateKind, Rating, ReplyResult};
+use crate::model::{Case, EventType, Named, RateKind, Rating, ReplyResult};
 
 /// A rate: which one, numerator, denominator, and their quotient (none when den is 0).
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -53,7 +53,8 @@ impl Rate {
 pub(crate) struct Figures {
     /// Cases received in the period.
     pub(crate) collected: u64,
-    /// Cases with an `answered` event in the period.
+    /// Cases answered on the spot in the period with a finished outcome (即刻解):
+    /// a solution agreed at the meeting is still to be carried out, and is not one.
     pub(crate) answered: u64,
     /// Cases whose first assignment is in the period.
     pub(crate) assigned: u64,
@@ -61,6 +62,9 @@ pub(crate) struct Figures {
     pub(crate) replied: u64,
     /// Cases collected in the period whose latest reply or on-the-spot answer (as of the date) is `resolved`.
     pub(crate) resolved: u64,
+    /// Cases collected in the period by the result they stand at as of the date
+    /// (their latest reply or on-the-spot answer that states one): "8 raised, 7 agreed, 1 explained".
+    pub(crate) by_result: ByResult,
     /// Cases with a `closed` event in the period (本期办结).
     pub(crate) closed: u64,
     /// Of the cases assigned in the period, those closed as of the date
@@ -80,6 +84,29 @@ pub(crate) struct Figures {
     pub(crate) satisfaction_rate: Rate,
     #[serde(skip)]
     tally: Tally,
+}
+
+/// A count per reply result, in the results' declared order; written in JSON
+/// as an object with every result's English key (zeros included), so its shape never changes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct ByResult([u64; ReplyResult::ALL.len()]);
+
+impl ByResult {
+    /// Each result with its count, in the declared order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (ReplyResult, u64)> + '_ {
+        ReplyResult::ALL.iter().map(|(r, _, _)| (*r, self.0[*r as usize]))
+    }
+}
+
+impl Serialize for ByResult {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (r, n) in self.iter() {
+            map.serialize_entry(r.key(), &n)?;
+        }
+        map.end()
+    }
 }
 
 /// Numerators and denominators before they become rates.
@@ -213,14 +240,13 @@ pub(crate) fn compute(snapshot: &Snapshot, from: NaiveDate, to: NaiveDate) -> Re
         let first_assigned = events.iter().find(|e| e.kind == EventType::Assigned).map(|e| e.date);
         let assigned = first_assigned.is_some_and(in_period);
         let closed_by_date = events.iter().any(|e| e.kind == EventType::Closed);
-        // The latest answer, a reply or one on the spot, says whether it was solved.
-        let resolved = collected
-            && events
-                .iter()
-                .rev()
-                .find(|e| e.kind.spec().step == Step::Answer)
-                .is_some_and(|e| e.result == Some(ReplyResult::Resolved));
-        let (answered, replied, closed) = (has(EventType::Answered), has(EventType::Replied), has(EventType::Closed));
+        // The latest answer that states a result, a reply or one on the spot, is where the case stands.
+        let standing = collected
+            .then(|| events.iter().rev().filter(|e| e.kind.spec().step == Step::Answer).find_map(|e| e.result))
+            .flatten();
+        let resolved = standing == Some(ReplyResult::Resolved);
+        let answered = events.iter().any(|e| e.kind == EventType::Answered && in_period(e.date) && !e.unfinished());
+        let (replied, closed) = (has(EventType::Replied), has(EventType::Closed));
         let counted = collected || answered || assigned || replied || resolved || closed;
         if counted {
             r.each(&k, None, |f| {
@@ -229,6 +255,9 @@ pub(crate) fn compute(snapshot: &Snapshot, from: NaiveDate, to: NaiveDate) -> Re
                 f.assigned += u64::from(assigned);
                 f.replied += u64::from(replied);
                 f.resolved += u64::from(resolved);
+                if let Some(r) = standing {
+                    f.by_result.0[r as usize] += 1;
+                }
                 f.closed += u64::from(closed);
                 f.assigned_closed += u64::from(assigned && closed_by_date);
             });

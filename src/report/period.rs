@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use crate::text::date_cn;
 
-/// Parses `--period`: `2026-06`, `2026-Q2` or `2026`, into (from, to, label).
+/// Parses `--period`: `2026-06`, `2026-Q2`, `2026` or a day `2026-03-18`, into (from, to, label).
 pub(crate) fn parse_period(p: &str) -> Option<(NaiveDate, NaiveDate, String)> {
     let p = p.trim();
     let end_of =
@@ -18,6 +18,10 @@ pub(crate) fn parse_period(p: &str) -> Option<(NaiveDate, NaiveDate, String)> {
         }
         let label = format!("{y}年第{}季度", ["一", "二", "三", "四"][q as usize - 1]);
         return Some((NaiveDate::from_ymd_opt(y, q * 3 - 2, 1)?, end_of(y, q * 3)?, label));
+    }
+    // One day: the daily 晾晒 of a hotline report.
+    if let Ok(day) = NaiveDate::parse_from_str(p, "%Y-%m-%d") {
+        return Some((day, day, date_cn(day)));
     }
     if let Some((y, m)) = p.split_once('-') {
         let (y, m): (i32, u32) = (y.parse().ok()?, m.parse().ok()?);
@@ -51,9 +55,8 @@ pub(crate) fn resolve(
     today: NaiveDate,
 ) -> Result<Period> {
     let (from, to, label) = match (period, from, to) {
-        (Some(p), None, None) => {
-            parse_period(p).ok_or_else(|| anyhow!("期间「{p}」无法识别，请写 2026-06、2026-Q2 或 2026"))?
-        }
+        (Some(p), None, None) => parse_period(p)
+            .ok_or_else(|| anyhow!("期间「{p}」无法识别，请写 2026-06、2026-Q2、2026 或一天 2026-03-18"))?,
         (Some(_), _, _) => bail!("--period 与 --from/--to 只能用一种"),
         (None, None, None) => {
             let d = as_of.unwrap_or(today);
@@ -64,7 +67,8 @@ pub(crate) fn resolve(
             let (month_from, month_to, _) =
                 parse_period(&anchor.format("%Y-%m").to_string()).ok_or_else(|| anyhow!("日期超出范围"))?;
             let (f, t) = (f.unwrap_or(month_from), t.unwrap_or(month_to));
-            (f, t, format!("{}至{}", date_cn(f), date_cn(t)))
+            let label = if f == t { date_cn(f) } else { format!("{}至{}", date_cn(f), date_cn(t)) };
+            (f, t, label)
         }
     };
     if from > to {
