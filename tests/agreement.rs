@@ -124,4 +124,10 @@ fn bulletin_report_excel_and_dashboard_print_the_same_number_under_the_same_word
         let dd = &dd[..dd.find("</dd>").unwrap()];
         assert!(dd.contains(&format!("data-rate=\"{key}\"")) && dd.contains(&percent(&t[key])), "{word}: {dd}");
     }
+    // And where the problems stand, each result under its word.
+    for (key, n) in t["by_result"].as_object().unwrap() {
+        let n = n.as_u64().unwrap();
+        let shown = index.contains(&format!("data-result=\"{key}\">"));
+        assert_eq!(shown, n > 0, "{key}: {n}");
+    }
 }

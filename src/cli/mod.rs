@@ -5,6 +5,7 @@ mod ask;
 mod bench;
 mod build;
 mod check;
+mod correct;
 mod create;
 mod diff;
 mod export;
@@ -114,6 +115,17 @@ enum Command {
     /// 撤销一件案件的最后一条记录（记错了时用）；发文时记入的督办、通报不能撤销
     #[command(after_help = "示例：\n  qinqing undo HZ-2026-0131 --dry-run\n  qinqing undo HZ-2026-0131")]
     Undo(record::UndoArgs),
+    /// 给案件加标签（如 典型案例：通报中列为典型案例），只改 tags 这一行
+    #[command(
+        after_help = "示例：\n  qinqing tag HZ-2026-0131 典型案例\n  qinqing tag HZ-2026-0131 共性问题 要素保障 --dry-run"
+    )]
+    Tag(correct::TagArgs),
+    /// 去掉案件的标签
+    #[command(after_help = "示例：\n  qinqing untag HZ-2026-0131 典型案例")]
+    Untag(correct::TagArgs),
+    /// 部门名录：dept add 新增部门，dept rename 部门更名
+    #[command(subcommand)]
+    Dept(correct::DeptCommand),
     /// 生成合成案件库，供性能测试（开发用）
     #[command(hide = true)]
     BenchGen(bench::Args),
@@ -229,6 +241,9 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::New(a) => create::case(repo, a),
         Command::Record(c) => record::run(repo, c),
         Command::Undo(a) => record::undo(repo, a),
+        Command::Tag(a) => correct::tag(repo, a, false),
+        Command::Untag(a) => correct::tag(repo, a, true),
+        Command::Dept(c) => correct::dept(repo, c),
         Command::BenchGen(a) => bench::run(a),
         Command::BenchRender(a) => bench::run_render(a),
     }

@@ -10,6 +10,7 @@
 
 pub(crate) mod bench;
 pub(crate) mod build;
+pub(crate) mod correct;
 pub(crate) mod create;
 pub(crate) mod documents;
 pub(crate) mod export;

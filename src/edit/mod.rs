@@ -7,6 +7,7 @@ pub(crate) mod append;
 pub(crate) mod create;
 pub(crate) mod import;
 pub(crate) mod journal;
+pub(crate) mod lists;
 pub(crate) mod scalar;
 pub(crate) mod update;
 

@@ -82,6 +82,16 @@ pub(crate) fn figures_block(ctx: &Context, f: &Figures) -> String {
         );
     }
     h.push_str("</dl>\n");
+    // Where the period's problems stand, by result (解决 is the count above).
+    let results: Vec<String> = f
+        .by_result
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(r, n)| format!("<span data-result=\"{}\">{}{n}个</span>", r.key(), r.zh()))
+        .collect();
+    if !results.is_empty() {
+        let _ = writeln!(h, "<p class=\"results\">办理结果：{}</p>", results.join("、"));
+    }
     h
 }
 
