@@ -50,7 +50,7 @@ fn the_ledger_read_back_says_what_list_says() {
     assert!(text(&rows[1][0]).starts_with("截至2026年11月20日"));
     let head: Vec<String> = rows[2].iter().map(text).collect();
     assert_eq!(head[..6], ["编号", "收到日期", "渠道", "恳谈会", "企业", "反映问题"]);
-    assert!(!head.contains(&"联系人".to_string()) && head.len() == 19);
+    assert!(!head.contains(&"联系人".to_string()) && head.len() == 21);
     let col = |name: &str| head.iter().position(|h| h == name).unwrap();
     let listed = list(&repo, &[]);
     let data: Vec<&Vec<Data>> = rows[3..].iter().filter(|r| text(&r[0]).starts_with("HZ-")).collect();
@@ -78,7 +78,15 @@ fn the_ledger_read_back_says_what_list_says() {
     assert!(matches!(c131[col("收到日期")], Data::DateTime(_)), "{:?}", c131[col("收到日期")]);
     assert_eq!(text(&c131[col("收到日期")]), "2026-10-14");
     assert_eq!(text(&c131[col("交办日期")]), "2026-10-15");
-    assert_eq!(text(&c131[col("答复期限")]), "2026-10-29");
+    assert_eq!(text(&c131[col("首次答复期限")]), "2026-10-29");
+    // A reply beside the deadline it answered: 0102's first reply (08-26, due 08-28) was on time,
+    // its redo's reply came on 10-09; 0104's reply answers its extended deadline.
+    let c102 = data.iter().find(|r| text(&r[0]) == "HZ-2026-0102").unwrap();
+    let dates =
+        |r: &Vec<Data>| ["首次答复期限", "首次答复日期", "最近答复日期", "承诺办结日期"].map(|c| text(&r[col(c)]));
+    assert_eq!(dates(c102), ["2026-08-28", "2026-08-26", "2026-10-09", ""]);
+    let c104 = data.iter().find(|r| text(&r[0]) == "HZ-2026-0104").unwrap();
+    assert_eq!(dates(c104), ["2026-09-30", "2026-09-28", "2026-09-28", "2026-12-31"]);
     assert_eq!(text(&c131[col("超期天数")]), "22", "past its reply deadline, the longest of its overdue clocks");
     assert_eq!(text(&c131[col("督办文号")]), "湖营商督〔2026〕5号");
     assert_eq!(text(&c131[col("协办")]), "市发展和改革委员会、市自然资源和规划局");

@@ -9,7 +9,7 @@ use crate::model::{EventType, Named};
 
 /// The columns, in order, as the sheet heads them. One declaration: the sheet,
 /// the CSV and the tests read these.
-pub(crate) const COLUMNS: [&str; 19] = [
+pub(crate) const COLUMNS: [&str; 21] = [
     "编号",
     "收到日期",
     "渠道",
@@ -21,9 +21,13 @@ pub(crate) const COLUMNS: [&str; 19] = [
     "主办",
     "协办",
     "交办日期",
-    "答复期限",
-    "答复日期",
+    // The first reply beside the deadline it answered, so an on-time unit never looks late;
+    // the latest reply apart.
+    "首次答复期限",
+    "首次答复日期",
+    "最近答复日期",
     "办理结果",
+    "承诺办结日期",
     "评价",
     "状态",
     "超期天数",
@@ -51,9 +55,16 @@ pub(crate) struct CaseRow {
     pub(crate) lead: String,
     pub(crate) co: String,
     pub(crate) assigned: Option<NaiveDate>,
+    /// The deadline of the first assignment's reply.
     pub(crate) reply_due: Option<NaiveDate>,
+    /// The first reply (or answer) after that assignment.
     pub(crate) replied: Option<NaiveDate>,
+    /// The latest reply or answer.
+    pub(crate) last_replied: Option<NaiveDate>,
+    /// The latest reply's or answer's result.
     pub(crate) result: String,
+    /// The completion date the latest answer promised, while it stands.
+    pub(crate) promise: Option<NaiveDate>,
     pub(crate) rating: String,
     pub(crate) status: String,
     /// Days past due of its most overdue clock; none when nothing is overdue.
@@ -72,15 +83,15 @@ fn row(snapshot: &Snapshot, index: usize) -> CaseRow {
     let state = snapshot.state(index);
     let events = case.events_as_of(snapshot.as_of);
     let assignment = events.iter().enumerate().rfind(|(_, e)| e.kind.spec().sets_lead());
+    let first_assignment = events.iter().position(|e| e.kind.spec().sets_lead());
     let clocks = snapshot.clocks_of(index);
-    // The reply deadline: the department's clock the latest assignment started.
-    let reply_due = assignment.and_then(|(at, _)| {
-        clocks
-            .iter()
-            .find(|k| k.start_event == Some(at) && k.status != ClockStatus::Superseded && k.is_department_clock())
-            .map(|k| k.due)
-    });
-    let reply = events.iter().rfind(|e| matches!(e.kind, EventType::Replied | EventType::Answered));
+    // The first reply deadline: the department clock the first assignment started.
+    let reply_due = first_assignment
+        .and_then(|at| clocks.iter().find(|k| k.start_event == Some(at) && k.is_department_clock()).map(|k| k.due));
+    let answers = |e: &&crate::model::Event| matches!(e.kind, EventType::Replied | EventType::Answered);
+    let first_reply =
+        events.iter().skip(first_assignment.map_or(0, |a| a + 1)).find(answers).filter(|_| first_assignment.is_some());
+    let reply = events.iter().rfind(answers);
     let rating = events.iter().rev().find_map(|e| e.rating);
     let overdue_days = clocks.iter().filter(|k| k.status == ClockStatus::Overdue).filter_map(|k| k.days).max();
     let joined = |parts: Vec<&str>| parts.into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join("、");
@@ -109,8 +120,10 @@ fn row(snapshot: &Snapshot, index: usize) -> CaseRow {
         co: assignment.map(|(_, e)| joined(e.co.iter().map(|c| c.value.as_str()).collect())).unwrap_or_default(),
         assigned: assignment.map(|(_, e)| e.date),
         reply_due,
-        replied: reply.map(|e| e.date),
+        replied: first_reply.map(|e| e.date),
+        last_replied: reply.map(|e| e.date),
         result: reply.and_then(|e| e.result).map(|r| r.zh().to_string()).unwrap_or_default(),
+        promise: reply.and_then(|e| e.promise()).map(|p| p.value),
         rating: rating.map(|r| r.zh().to_string()).unwrap_or_default(),
         status: state.status.zh().to_string(),
         overdue_days,
@@ -159,7 +172,9 @@ impl CaseRow {
             Cell::Date(self.assigned),
             Cell::Date(self.reply_due),
             Cell::Date(self.replied),
+            Cell::Date(self.last_replied),
             t(&self.result),
+            Cell::Date(self.promise),
             t(&self.rating),
             t(&self.status),
             Cell::Days(self.overdue_days),
