@@ -249,3 +249,31 @@ fn the_meetings_list_goes_to_every_unit_under_one_number() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("output/list/") && run.stdout.contains("output/assignment/"), "{}", run.stdout);
 }
+
+/// Meetings in the figures: how many were held in the period, by level, the enterprises
+/// attending and the problems each collected ("六期42场（市级6场、区县36场），参会企业家361位").
+#[test]
+fn the_meetings_held_are_counted_by_level_with_their_enterprises_and_problems() {
+    let run = qinqing(&root(), &["report", "--period", "2026", "--as-of", "2026-11-20", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let m = &v["meetings"];
+    assert_eq!(m["held"], 3);
+    assert_eq!(m["by_level"], serde_json::json!({ "city": 2, "county": 1 }));
+    let list = m["list"].as_array().unwrap();
+    let ids: Vec<&str> = list.iter().map(|x| x["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["HZ-M-2026-21", "HZ-M-2026-23", "HZ-M-2026-25"]);
+    for x in list {
+        assert_eq!(x["collected"], v["by_meeting"][x["id"].as_str().unwrap()]["collected"], "{x}");
+    }
+    let enterprises: u64 = list.iter().map(|x| x["enterprises"].as_u64().unwrap()).sum();
+    assert_eq!(m["enterprises"].as_u64(), Some(enterprises));
+    // A month with one meeting: the text report and the bulletin say so in the same words.
+    let text = qinqing(&root(), &["report", "--period", "2026-11", "--as-of", "2026-11-20"]).stdout;
+    assert!(text.contains("召开恳谈会1场（区县1场）"), "{text}");
+    let md = bulletin(&root(), &["--period", "2026-11", "--as-of", "2026-11-20"]);
+    assert!(md.contains("召开恳谈会1场（区县1场），参会企业"), "{md}");
+    let quiet = qinqing(&root(), &["report", "--period", "2026-07", "--as-of", "2026-07-31"]).stdout;
+    assert!(quiet.contains("本期没有召开恳谈会"), "{quiet}");
+    assert!(!bulletin(&root(), &["--period", "2026-07", "--as-of", "2026-07-31"]).contains("召开恳谈会"));
+}

@@ -34,7 +34,8 @@ fn json_follows_the_contract() {
             "by_department",
             "by_category",
             "by_meeting",
-            "by_channel"
+            "by_channel",
+            "meetings"
         ]
     );
     // By channel, keyed by the channel's English key, shaped like by_level: the demo's cases all have one.

@@ -92,6 +92,7 @@ pub(crate) fn text(report: &Report, settings: &Settings) -> String {
         out.push_str(&crate::output::table::render(&header, &rows));
     }
     out.push_str(&results_text(report, settings));
+    out.push_str(&format!("\n{}\n", report.meetings.words(settings, true)));
     out.push_str(&format!("\n比率为分子÷分母，{}；分母为 0 时记「—」。\n", settings.report.describe()));
     out
 }
@@ -135,6 +136,7 @@ struct Json<'a> {
     by_category: &'a std::collections::BTreeMap<String, Figures>,
     by_meeting: &'a std::collections::BTreeMap<String, Figures>,
     by_channel: &'a std::collections::BTreeMap<String, Figures>,
+    meetings: &'a crate::report::figures::Meetings,
 }
 
 /// `--format json`: stable, `"version": 1`; `value` unrounded, null at den 0.
@@ -150,6 +152,7 @@ pub(crate) fn json(report: &Report) -> String {
         by_category: &report.by_category,
         by_meeting: &report.by_meeting,
         by_channel: &report.by_channel,
+        meetings: &report.meetings,
     };
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
     out.push('\n');

@@ -417,6 +417,11 @@ fn bulletin(snapshot: &Snapshot, sel: &Selection) -> Result<Planned> {
                 // A period of one day is one date (the daily 晾晒 of a hotline report).
                 "period_cn": if from == shown_to { date_cn(from) } else { format!("{}至{}", date_cn(from), date_cn(shown_to)) },
                 "one_day": from == to,
+                "meetings": {
+                    "held": report.meetings.held, "enterprises": report.meetings.enterprises,
+                    "collected": report.meetings.list.iter().map(|m| m.collected).sum::<u64>(),
+                    "levels": report.meetings.by_level.iter()
+                        .map(|(k, n)| format!("{}{n}场", repo.settings.level_label(k))).collect::<Vec<_>>().join("、") },
                 "figures": figures_value(&group, settings),
                 // Where the period's problems came from, in the channels' own order.
                 "by_channel": crate::model::Channel::ALL.iter().filter_map(|(c, key, _)| {

@@ -187,6 +187,50 @@ pub(crate) struct Report {
     pub(crate) by_meeting: BTreeMap<String, Figures>,
     /// By channel key (meeting, online, written, hotline, visit).
     pub(crate) by_channel: BTreeMap<String, Figures>,
+    /// The meetings held in the period.
+    pub(crate) meetings: Meetings,
+}
+
+/// The meetings held in the period (their date in it, on or before the date
+/// looked at), from `meeting.yaml`: "六期42场（市级6场、区县36场），参会企业家361位".
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub(crate) struct Meetings {
+    /// How many were held.
+    pub(crate) held: u64,
+    /// How many by level key (a meeting without a level is in none).
+    pub(crate) by_level: BTreeMap<String, u64>,
+    /// Enterprises attending, summed over the meetings (as each lists them).
+    pub(crate) enterprises: u64,
+    /// Each meeting: its id, title, date, level, enterprises attending and problems collected.
+    pub(crate) list: Vec<HeldMeeting>,
+}
+
+impl Meetings {
+    /// "召开恳谈会3场（市级2场、区县1场），参会企业12家，收集问题15个" — or that none was held.
+    pub(crate) fn words(&self, settings: &crate::model::Settings, each_meeting: bool) -> String {
+        let m = self;
+        if m.held == 0 {
+            return "本期没有召开恳谈会。".to_string();
+        }
+        let levels: Vec<String> = m.by_level.iter().map(|(k, n)| format!("{}{n}场", settings.level_label(k))).collect();
+        let levels = if levels.is_empty() { String::new() } else { format!("（{}）", levels.join("、")) };
+        let collected: u64 = m.list.iter().map(|x| x.collected).sum();
+        let each: Vec<String> = m.list.iter().map(|x| format!("{} {}个", x.id, x.collected)).collect();
+        let each = if each_meeting { format!("（{}）", each.join("、")) } else { String::new() };
+        format!("召开恳谈会{}场{levels}，参会企业{}家，收集问题{collected}个{each}。", m.held, m.enterprises)
+    }
+}
+
+/// One meeting held in the period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct HeldMeeting {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) date: NaiveDate,
+    pub(crate) level: Option<String>,
+    pub(crate) enterprises: u64,
+    /// Problems of the meeting collected in the period (its `by_meeting` 收集).
+    pub(crate) collected: u64,
 }
 
 /// The groups a case falls in, besides the totals.
@@ -301,6 +345,7 @@ pub(crate) fn compute(snapshot: &Snapshot, from: NaiveDate, to: NaiveDate) -> Re
             });
         }
     }
+    r.meetings = meetings_held(snapshot, &r, from, to);
     r.totals.finish();
     for map in [&mut r.by_level, &mut r.by_department, &mut r.by_category, &mut r.by_meeting, &mut r.by_channel] {
         // A group can be created by a case whose counts in the period are all zero.
@@ -308,6 +353,31 @@ pub(crate) fn compute(snapshot: &Snapshot, from: NaiveDate, to: NaiveDate) -> Re
         map.values_mut().for_each(Figures::finish);
     }
     r
+}
+
+fn meetings_held(snapshot: &Snapshot, r: &Report, from: NaiveDate, to: NaiveDate) -> Meetings {
+    let mut out = Meetings::default();
+    for m in &snapshot.ledger.meetings {
+        let Some(date) = m.date.filter(|d| *d >= from && *d <= to && *d <= snapshot.as_of) else { continue };
+        let level = m.level.as_ref().map(|l| l.value.clone());
+        out.held += 1;
+        if let Some(l) = &level {
+            *out.by_level.entry(l.clone()).or_default() += 1;
+        }
+        let enterprises = m.enterprises.len() as u64;
+        out.enterprises += enterprises;
+        let collected = r.by_meeting.get(&m.id.value).map_or(0, |f| f.collected);
+        out.list.push(HeldMeeting {
+            id: m.id.value.clone(),
+            title: m.title.clone(),
+            date,
+            level,
+            enterprises,
+            collected,
+        });
+    }
+    out.list.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
+    out
 }
 
 fn case_keys(c: &Case, as_of: NaiveDate) -> Keys<'_> {

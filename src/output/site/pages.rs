@@ -170,10 +170,11 @@ pub(crate) fn index(
     let mut b = String::new();
     let _ = write!(
         b,
-        "<section id=\"headline\"><h2>{}总体情况</h2>\n<p class=\"note\">{}</p>\n{}</section>\n",
+        "<section id=\"headline\"><h2>{}总体情况</h2>\n<p class=\"note\">{}</p>\n{}<p class=\"meetings\">{}</p>\n</section>\n",
         escape(ctx.period_label),
         escape(&crate::output::report::period_line(report)),
-        figures_block(ctx, &report.totals)
+        figures_block(ctx, &report.totals),
+        escape(&report.meetings.words(ctx.settings, true))
     );
     let _ =
         write!(b, "<section id=\"trend\"><h2>月度趋势</h2>\n<p class=\"note\">{}。画到本期末的至少 12 个月（期间更长时画整个期间），但不早于收到第一个问题的月份。</p>\n<figure class=\"chart\">{}</figure>\n", escape(&crate::report::chart::span(trend)), chart_svg.trim());
