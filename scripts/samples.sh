@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates docs/samples/: every page of the demo's three kinds of document
-# (an assignment letter, a supervision notice, the year's bulletin) as small
+# Regenerates docs/samples/: every page of the demo's four kinds of document
+# (an assignment letter, a meeting's list, a supervision notice, the year's bulletin) as small
 # PNGs, so a reader of the docs sees what qinqing prints, and the problem-list
 # template filled in (问题清单示例.xlsx).
 #
@@ -23,13 +23,14 @@ for part in cases rules templates departments.yaml qinqing.yaml; do
   [ -e "$part" ] && cp -r "$part" "$work/"
 done
 "$bin" --repo "$work" render assignment --case HZ-2026-0131 --as-of 2026-10-15 --format pdf --out "$work/out/assignment" >/dev/null
+"$bin" --repo "$work" render list --meeting HZ-M-2026-23 --as-of 2026-11-20 --format pdf --out "$work/out/list" >/dev/null
 "$bin" --repo "$work" render supervision --as-of 2026-11-20 --format pdf --out "$work/out/supervision" >/dev/null
 "$bin" --repo "$work" render bulletin --period 2026 --as-of 2026-11-20 --format pdf --out "$work/out/bulletin" >/dev/null
 rm -rf docs/samples
 mkdir -p docs/samples
 # The problem-list template, filled with three rows (tests/import.rs keeps it equal to what the command writes).
 "$bin" --repo "$work" import --template docs/samples/问题清单示例.xlsx --with-examples 2>/dev/null
-for kind in assignment supervision bulletin; do
+for kind in assignment list supervision bulletin; do
   pdf="$(ls "$work/out/$kind"/*.pdf | head -n 1)"
   # 50 dpi: a page is about 410 × 585 pixels, readable as a page, small in git.
   pdftoppm -r 50 -png "$pdf" "docs/samples/$kind"

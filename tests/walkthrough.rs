@@ -1,7 +1,8 @@
 //! The README's walk-through (日常操作 → 一期恳谈会，从开会到办结) runs as
-//! written, in a fresh folder, and gives what it says: 8 problems, 3 solved on
-//! the spot, 7 solved, 1 explained, the unsatisfied one supervised, all closed —
-//! in fewer than 40 command lines and no YAML typed.
+//! written, in a fresh folder, and gives what it says: 8 problems, 7 solutions
+//! agreed at the meeting and 1 explained, one list under one number, the
+//! unsatisfied one supervised the same day, a passed promise supervised, all
+//! closed — in fewer than 40 command lines and no YAML typed.
 
 use crate::common;
 
@@ -44,23 +45,41 @@ fn the_readme_walkthrough_runs_as_written() {
         let expected = if line.starts_with("qinqing check") { "1" } else { "0" };
         assert_eq!(*code, expected, "{line}\n{stdout}\n{stderr}");
     }
-    assert!(stdout.contains("应督办"), "check shows the overdue redo calling for supervision:\n{stdout}");
+    assert!(stdout.contains("应督办"), "check shows the passed promise calling for supervision:\n{stdout}");
+    assert!(stdout.contains("承诺的办结日期前办结（promise）"), "the promise is the clock overdue:\n{stdout}");
+    // Right after the meeting: "8 raised, 7 agreed, 1 explained", in the report's words.
+    assert!(stdout.contains("合计：收集8个，达成方案7个、政策解释1个。"), "{stdout}");
 
     let repo = dir.path().join("某县案件库");
     let cases = repo.join("cases/2026/第1期恳谈会");
     let texts: Vec<String> =
         (1..=8).map(|n| std::fs::read_to_string(cases.join(format!("XX-2026-{n:04}.yaml"))).unwrap()).collect();
     assert!(texts.iter().all(|t| t.contains("event: closed")), "all closed");
-    assert!(texts[7].contains("event: supervised") && texts[7].contains("doc: 某营商督〔2026〕1号"), "{}", texts[7]);
+    // Supervised on demand the day it was rated 不满意, then for the passed promise.
+    assert!(texts[6].contains("event: supervised") && texts[6].contains("doc: 某营商督〔2026〕1号"), "{}", texts[6]);
+    assert!(texts[7].contains("event: supervised") && texts[7].contains("doc: 某营商督〔2026〕2号"), "{}", texts[7]);
+    assert!(texts[7].contains("promise: 2026-11-20"), "{}", texts[7]);
     let register = std::fs::read_to_string(repo.join("issued.yaml")).unwrap();
-    assert_eq!(register.matches("kind: assignment").count(), 3, "one letter per lead department");
-    assert_eq!(register.matches("kind: supervision").count(), 1);
-    // The letters say who held the meeting and who attended; co-handling and descriptions only where there are some.
-    let letter = |name: &str| std::fs::read_to_string(repo.join("output/assignment").join(name)).unwrap();
-    let transport = letter("某营商交〔2026〕1号-市交通运输局.md");
-    assert!(transport.contains("县营商办召开政企恳谈会（第一期），县长、分管副县长出席，主题为"), "{transport}");
-    assert!(!transport.contains("会同协办单位") && !transport.contains("问题描述"), "{transport}");
-    assert!(letter("某营商交〔2026〕3号-市自然资源和规划局.md").contains("会同协办单位逐项研究"));
+    assert_eq!(register.matches("kind: list").count(), 1, "one list, one number: {register}");
+    assert_eq!(register.matches("kind: assignment").count(), 0);
+    assert_eq!(register.matches("kind: supervision").count(), 2);
+    // The list: addressed to every unit, each problem with its lead, co-units, deadline and what the meeting reached.
+    let list_dir = repo.join("output/list");
+    let md = std::fs::read_dir(&list_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "md"));
+    let list = std::fs::read_to_string(md.expect("the list in Markdown")).unwrap();
+    assert!(list.contains("某营商清〔2026〕1号"), "{list}");
+    assert!(
+        list.contains("市交通运输局、市发展和改革委员会") || list.contains("市发展和改革委员会、市交通运输局"),
+        "{list}"
+    );
+    assert!(
+        list.contains("县营商办召开政企恳谈会（第一期）（项目落地），企业共反映问题8个，会上政策解释1个、达成方案7个"),
+        "{list}"
+    );
+    assert_eq!(list.matches("| 达成方案 |").count(), 7, "{list}");
     let run = qinqing(&repo, &["report", "--period", "2026", "--as-of", "2026-11-27", "--format", "json"]);
     let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let totals = &report["totals"];
@@ -68,7 +87,8 @@ fn the_readme_walkthrough_runs_as_written() {
         .iter()
         .map(|k| totals[*k].as_u64().unwrap_or_else(|| panic!("{k} in {totals}")))
         .collect();
-    assert_eq!(figures, [8, 3, 7, 8, 0], "collected, on the spot, solved, closed, overdue");
+    assert_eq!(figures, [8, 1, 7, 8, 0], "collected, on the spot, solved, closed, overdue");
+    assert_eq!(totals["by_result"]["explained"], 1);
     let (_, code) = common::check_json(&repo, "2026-11-27", &[]);
     assert_eq!(code, 0, "nothing left open");
 }

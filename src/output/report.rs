@@ -118,9 +118,14 @@ fn results_text(report: &Report, settings: &Settings) -> String {
             rows.push(row);
         }
     }
+    // The totals in words as well: "8 个问题，7 个达成方案，1 个政策解释".
+    let total: Vec<String> =
+        report.totals.by_result.iter().filter(|(_, n)| *n > 0).map(|(r, n)| format!("{}{n}个", r.zh())).collect();
+    let words = if total.is_empty() { "尚无答复".to_string() } else { total.join("、") };
     format!(
-        "\n办理结果（本期收集的问题，按截至日最近一次答复或会上答复的结果）\n{}",
-        crate::output::table::render(&header, &rows)
+        "\n办理结果（本期收集的问题，按截至日最近一次答复或会上答复的结果）\n{}\n合计：收集{}个，{words}。\n",
+        crate::output::table::render(&header, &rows),
+        report.totals.collected
     )
 }
 

@@ -293,6 +293,56 @@ mod properties {
         }
     }
 
+    /// Every document the demo repository makes (each meeting's letters, list and bulletin,
+    /// the notices, the year's, a month's and a day's bulletin): no title line ends inside a word.
+    #[test]
+    fn no_title_line_of_a_demo_document_ends_inside_a_word() {
+        use crate::model::DocKind;
+        use crate::render::plan::{plan, Selection};
+        let ledger = crate::check::fixture(".").published();
+        let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+        let snapshot = ledger.as_of(day("2026-11-20"));
+        let templates = crate::render::template::Templates::load(&crate::fsx::Scope::new(&ledger.root)).unwrap();
+        let mut selections: Vec<(DocKind, Selection)> = Vec::new();
+        for m in &ledger.meetings {
+            let meeting = Some(m.id.value.clone());
+            selections.push((DocKind::Assignment, Selection { meeting: meeting.clone(), ..Selection::default() }));
+            selections.push((DocKind::List, Selection { meeting: meeting.clone(), ..Selection::default() }));
+            let (from, to) = (m.date, Some(day("2026-11-20")));
+            selections.push((
+                DocKind::Bulletin,
+                Selection { meeting, from, to, period_label: Some(m.title.clone()), ..Selection::default() },
+            ));
+        }
+        selections.push((DocKind::Supervision, Selection::default()));
+        for (from, to, label) in [
+            ("2026-01-01", "2026-12-31", "2026年"),
+            ("2026-11-01", "2026-11-30", "2026年11月"),
+            ("2026-11-18", "2026-11-18", "2026年11月18日"),
+        ] {
+            let (from, to) = (Some(day(from)), Some(day(to)));
+            selections.push((
+                DocKind::Bulletin,
+                Selection { from, to, period_label: Some(label.into()), ..Selection::default() },
+            ));
+        }
+        let mut seen = 0;
+        for (kind, sel) in &selections {
+            for p in plan(&snapshot, *kind, sel).unwrap() {
+                let title = templates.render(*kind, &p.context, &p.charts).unwrap().title;
+                let edges = crate::text::words::boundaries(&title);
+                let lines = lines(&title);
+                let mut at = 0;
+                for line in &lines[..lines.len() - 1] {
+                    at += line.chars().count();
+                    assert!(edges[at], "{title}: {lines:?}");
+                }
+                seen += 1;
+            }
+        }
+        assert!(seen >= 12, "{seen} documents");
+    }
+
     #[test]
     fn the_issues_title_breaks_between_words() {
         let title = "关于进一步优化营商环境推动企业反映问题办理情况的通报和督促落实工作的通知";

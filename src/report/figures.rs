@@ -217,7 +217,9 @@ impl Meetings {
         let collected: u64 = m.list.iter().map(|x| x.collected).sum();
         let each: Vec<String> = m.list.iter().map(|x| format!("{} {}个", x.id, x.collected)).collect();
         let each = if each_meeting { format!("（{}）", each.join("、")) } else { String::new() };
-        format!("召开恳谈会{}场{levels}，参会企业{}家，收集问题{collected}个{each}。", m.held, m.enterprises)
+        // A meeting.yaml that lists no enterprises says nothing of them: no "0 家".
+        let attending = if m.enterprises > 0 { format!("，参会企业{}家", m.enterprises) } else { String::new() };
+        format!("召开恳谈会{}场{levels}{attending}，收集问题{collected}个{each}。", m.held)
     }
 }
 
