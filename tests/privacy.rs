@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use common::{demo_copy, files, qinqing, tool};
 use qinqing::text::mask;
 
-/// What the hostile-input probe typed: 17 forms of phone and ID number.
-const TYPED: [&str; 17] = [
+/// What the hostile-input probes typed: 23 forms of phone and ID number.
+const TYPED: [&str; 23] = [
     "13912345678",
     "139 1234 5678",
     "139-1234-5678",
@@ -30,6 +30,13 @@ const TYPED: [&str; 17] = [
     "33050119900307123X",
     "330501199003071234",
     "330501900307123",
+    // The second probe: 86 without +, a letter after, the second of two, spaces no reader sees, Chinese numerals.
+    "86-13500135000",
+    "13200132000x",
+    "13912345663/13912345664",
+    "139\u{a0}1234\u{a0}5675",
+    "139\u{200b}1234\u{200b}5676",
+    "一三九一二三四五六六三",
 ];
 
 const CONTACT: &str = "钱多多";
@@ -45,6 +52,7 @@ fn hostile_demo(dir: &Path) -> PathBuf {
     let text = text
         .replace("title: 园区公交线路延伸至智能装备产业园", &format!("title: {CONTACT}反映园区公交线路延伸"))
         .replace("contact: 王某", &format!("contact: {CONTACT}"))
+        .replace("category: 交通出行", "category: 交通出行（来电13912345668）")
         .replace("text: 已安排4路和12路延伸至园区，", &format!("text: {reply}已安排4路和12路延伸至园区，"));
     std::fs::write(&typical, text).unwrap();
     let overdue = repo.join("cases/2026/第23期恳谈会/HZ-2026-0131.yaml");
@@ -68,6 +76,12 @@ fn text_of(file: &Path) -> String {
         }
         "html" | "htm" => tags_out(&std::fs::read_to_string(file).unwrap()),
         "md" => std::fs::read_to_string(file).unwrap().replace('\\', ""),
+        "csv" | "json" | "txt" => std::fs::read_to_string(file).unwrap(),
+        "xlsx" => {
+            let xml = String::from_utf8(tool("unzip", &["-p", file.to_str().unwrap(), "xl/sharedStrings.xml"]))
+                .unwrap_or_default();
+            tags_out(&xml)
+        }
         _ => return String::new(),
     };
     raw.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
@@ -173,6 +187,45 @@ fn nothing_published_shows_a_contact_a_phone_or_an_id() {
         checked += 1;
     }
     assert!(checked > 40, "{checked}");
+    // The ledger without --with-contacts, Open311, and the report's every format.
+    let out = tmp.path().join("exports");
+    std::fs::create_dir_all(&out).unwrap();
+    let o = |name: &str| out.join(name).to_str().unwrap().to_string();
+    for args in [
+        vec![
+            "export".to_string(),
+            "ledger".into(),
+            "--as-of".into(),
+            "2026-11-20".into(),
+            "--out".into(),
+            o("台账.csv"),
+        ],
+        vec!["export".into(), "ledger".into(), "--as-of".into(), "2026-11-20".into(), "--out".into(), o("台账.xlsx")],
+        vec![
+            "export".into(),
+            "open311".into(),
+            "--as-of".into(),
+            "2026-11-20".into(),
+            "--out-dir".into(),
+            o("open311"),
+        ],
+    ] {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = qinqing(&repo, &args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+    }
+    for (format, name) in [("csv", "统计.csv"), ("json", "统计.json"), ("xlsx", "统计.xlsx")] {
+        let run = qinqing(
+            &repo,
+            &["report", "--period", "2026", "--as-of", "2026-11-20", "--format", format, "--out", &o(name)],
+        );
+        assert_eq!(run.code, 0, "{format}: {}", run.stderr);
+    }
+    let exported = files(&out);
+    assert!(exported.len() >= 6, "{exported:?}");
+    for f in &exported {
+        assert_eq!(leaks(f), Vec::<String>::new(), "{}", f.display());
+    }
     let case_page = std::fs::read_to_string(repo.join("output/site/cases/HZ-2026-0131.html")).unwrap();
     assert!(case_page.contains("<title>HZ-2026-0131 孙**（身份证**************0019）反映"), "{case_page}");
 }

@@ -182,7 +182,9 @@ pub(crate) fn figures(
 ) -> Outcome<crate::report::figures::Report> {
     require_no_errors(session.checked(), "统计数字会不完整，未输出")?;
     crate::timing::mark("validate");
-    let report = crate::report::figures::compute(&session.ledger().as_of(period.as_of), period.from, period.to);
+    // Figures are published (their groups name categories and meetings users wrote): from the published ledger.
+    let published = session.ledger().published();
+    let report = crate::report::figures::compute(&published.as_of(period.as_of), period.from, period.to);
     crate::timing::mark("figures");
     Ok(report)
 }

@@ -123,10 +123,23 @@ fn ascii_digit(c: char) -> Option<char> {
     }
 }
 
-/// A character as the scanner reads it: full-width digits and signs as ASCII.
+/// A Chinese numeral as a digit (一三九… is how a phone number is sometimes
+/// written to slip past filters; 幺 is 1 read aloud).
+fn chinese_digit(c: char) -> Option<char> {
+    let at = "〇一二三四五六七八九".chars().position(|d| d == c).or_else(|| match c {
+        '零' => Some(0),
+        '幺' => Some(1),
+        _ => None,
+    })?;
+    char::from_digit(at as u32, 10)
+}
+
+/// A character as the scanner reads it: full-width digits and signs as ASCII;
+/// spaces of every width, and the invisible ones put between digits, as a space.
 fn narrow(c: char) -> char {
     match c {
         '０'..='９' => ascii_digit(c).unwrap_or(c),
+        '\u{a0}' | '\u{2000}'..='\u{200d}' | '\u{202f}' | '\u{205f}' | '\u{2060}' | '\u{feff}' => ' ',
         '（' => '(',
         '）' => ')',
         '＋' => '+',
@@ -140,6 +153,7 @@ fn narrow(c: char) -> char {
 
 /// Masks every phone number and ID number in free text.
 pub fn phones_in(text: &str) -> String {
+    let text = &chinese_numbers(text);
     let chars: Vec<char> = text.chars().map(narrow).collect();
     if !chars.iter().any(char::is_ascii_digit) {
         return text.to_string();
@@ -163,8 +177,50 @@ pub fn phones_in(text: &str) -> String {
     out
 }
 
+/// A mobile number written in Chinese numerals (一三九一二三四五六七八, separators
+/// allowed as between digits) masked as the digits would be; other runs of
+/// numerals are words and stay.
+fn chinese_numbers(text: &str) -> std::borrow::Cow<'_, str> {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.iter().filter(|c| chinese_digit(**c).is_some()).count() < 11 {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        // The numerals from here, single separators between them allowed.
+        let mut digits = String::new();
+        let mut j = i;
+        let mut end = i;
+        while j < chars.len() && digits.len() < 11 {
+            if let Some(d) = chinese_digit(chars[j]) {
+                digits.push(d);
+                j += 1;
+                end = j;
+            } else if !digits.is_empty() && separator(narrow(chars[j])) {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let more = chars.get(end).copied().and_then(chinese_digit).is_some();
+        let b = digits.as_bytes();
+        if digits.len() == 11 && !more && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) {
+            out.push_str(&phone(&digits));
+            i = end;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Whether text still holds a phone or ID number (for tests of what is published).
 pub fn has_phone(text: &str) -> bool {
+    if *chinese_numbers(text) != *text {
+        return true;
+    }
     let chars: Vec<char> = text.chars().map(narrow).collect();
     (0..chars.len()).any(|i| number_at(&chars, i).is_some())
 }
@@ -208,6 +264,8 @@ fn number_at(chars: &[char], i: usize) -> Option<(usize, Found)> {
                 return None;
             }
         }
+        // A second number after a slash (13912345663/13912345664): the run before it is a number too.
+        Some('/') if (1..).map_while(|k| before(k + 1).filter(char::is_ascii_digit)).count() >= 7 => {}
         Some('-' | '.' | '/' | '_') if before(2).is_some_and(|q| q.is_ascii_alphanumeric()) => return None,
         _ => {}
     }
@@ -224,7 +282,12 @@ fn number_at(chars: &[char], i: usize) -> Option<(usize, Found)> {
             digits.push(ch);
             j += 1;
             let next = chars.get(j).copied();
-            let whole = !next.is_some_and(|n| n.is_ascii_alphanumeric() && !(n == 'X' && digits.len() == 17));
+            // A letter right after a mobile or a landline with its area code does not make it a code
+            // (13200132000x); after anything shorter it may (91330528MA…, a credit code).
+            let phone_shaped = looks_like_phone(&digits);
+            let whole = !next.is_some_and(|n| {
+                n.is_ascii_digit() || n.is_ascii_alphabetic() && !phone_shaped && !(n == 'X' && digits.len() == 17)
+            });
             if whole {
                 if let Some(kind) = classify(&digits, c == '+', separated, next, chars.get(j + 1).copied()) {
                     found = Some((j, kind));
@@ -243,9 +306,22 @@ fn number_at(chars: &[char], i: usize) -> Option<(usize, Found)> {
     found
 }
 
+/// A mobile number (with or without 86 before it) or a landline with its area code.
+fn looks_like_phone(digits: &str) -> bool {
+    let national = digits.strip_prefix("0086").or_else(|| digits.strip_prefix("86")).unwrap_or(digits);
+    let b = national.as_bytes();
+    let mobile = |b: &[u8]| b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]);
+    mobile(b) || mobile(digits.as_bytes()) || b.first() == Some(&b'0') && (10..=12).contains(&b.len())
+}
+
 /// What a run of digits is, if it is personal.
 fn classify(digits: &str, plus: bool, separated: bool, next: Option<char>, after: Option<char>) -> Option<Found> {
-    let national = if plus || digits.starts_with("0086") {
+    // 86 without its + (86-13500135000, 8613500135000) before a mobile number is the country code too.
+    let bare_86 = digits.len() == 13
+        && digits.starts_with("86")
+        && digits.as_bytes()[2] == b'1'
+        && (b'3'..=b'9').contains(&digits.as_bytes()[3]);
+    let national = if plus || digits.starts_with("0086") || bare_86 {
         digits.strip_prefix("0086").or_else(|| digits.strip_prefix("86")).unwrap_or(digits)
     } else {
         digits
@@ -300,7 +376,7 @@ mod tests {
         /// Any text, digits and separators mixed with Chinese: masking never
         /// panics and leaves nothing it would itself call a phone or ID.
         #[test]
-        fn masked_text_holds_no_number(s in "[0-9０-９ \\-.()（）+XxTel联系人：王某电话号元]{0,60}") {
+        fn masked_text_holds_no_number(s in "[0-9０-９ \\-.()（）+XxTel联系人：王某电话号元/\u{a0}\u{200b}一三九〇五幺]{0,60}") {
             let r = Redactor::new(["王某"]);
             let masked = r.text(&s);
             prop_assert!(!has_phone(&masked), "{s:?} → {masked:?}");
@@ -341,6 +417,17 @@ mod tests {
             ("身份证330501199003071234", "身份证**************1234"),
             ("身份证 330501 19900307 123x", "身份证 **************123X"),
             ("旧证330501900307123", "旧证***********7123"),
+            // The second probe's forms: 86 without +, a letter after, a list, invisible and
+            // no-break spaces between digits, Chinese numerals.
+            ("86-13500135000", "***5000"),
+            ("8613500135000", "***5000"),
+            ("13200132000x", "132****2000x"),
+            ("13912345663/13912345664", "139****5663/139****5664"),
+            ("139\u{a0}1234\u{a0}5678", "139****5678"),
+            ("139\u{200b}1234\u{200b}5678", "139****5678"),
+            ("电话一三九一二三四五六六三", "电话139****5663"),
+            ("电话：一三九 一二三四 五六六三。", "电话：139****5663。"),
+            ("0572-2345678/0572-2345679", "***5678/***5679"),
         ];
         for (typed, masked) in cases {
             assert_eq!(phones_in(typed), masked, "{typed}");
@@ -366,6 +453,10 @@ mod tests {
             "v2.3456789",
             "湖营商督〔2026〕3号",
             "第2345678期",
+            "一二三四五六七",
+            "三年两步走，一二三四五六七八九十",
+            "1/2345678",
+            "91330528MA3J9HTM5X",
         ] {
             assert_eq!(phones_in(keep), keep);
             assert!(!has_phone(keep), "{keep}");
