@@ -613,3 +613,179 @@ fn level_and_handling_columns_take_the_offices_words() {
     assert!(files[0].contains("level: city\n") && files[0].contains("handling: coordinated\n"), "{}", files[0]);
     assert!(files[1].contains("level: county\n") && files[1].contains("handling: closed_loop\n"), "{}", files[1]);
 }
+
+/// A minimal .xlsx: sheets as (name, state, the `<sheetData>` rows, the `<mergeCells>` element).
+fn workbook(sheets: &[(&str, &str, &str, &str)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    let mut put = |name: &str, text: String| {
+        zip.start_file(name, opts).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    };
+    let overrides: String = (1..=sheets.len())
+        .map(|i| format!(r#"<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#))
+        .collect();
+    put(
+        "[Content_Types].xml",
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>{overrides}</Types>"#
+        ),
+    );
+    put("_rels/.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.into());
+    let entries: String = sheets
+        .iter()
+        .enumerate()
+        .map(|(i, (name, state, _, _))| {
+            format!(r#"<sheet name="{name}" sheetId="{}" state="{state}" r:id="rId{}"/>"#, i + 1, i + 1)
+        })
+        .collect();
+    put(
+        "xl/workbook.xml",
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>{entries}</sheets></workbook>"#
+        ),
+    );
+    let rels: String = (1..=sheets.len())
+        .map(|i| format!(r#"<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{i}.xml"/>"#))
+        .collect();
+    put(
+        "xl/_rels/workbook.xml.rels",
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>"#
+        ),
+    );
+    for (i, (_, _, rows, merges)) in sheets.iter().enumerate() {
+        put(
+            &format!("xl/worksheets/sheet{}.xml", i + 1),
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{rows}</sheetData>{merges}</worksheet>"#
+            ),
+        );
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// A row of inline strings from column A.
+fn row(n: usize, cells: &[&str]) -> String {
+    let cells: String = cells
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(i, v)| format!(r#"<c r="{}{n}" t="inlineStr"><is><t>{v}</t></is></c>"#, (b'A' + i as u8) as char))
+        .collect();
+    format!(r#"<row r="{n}">{cells}</row>"#)
+}
+
+const HEAD: [&str; 4] = ["企业名称", "联系人", "联系电话", "反映问题"];
+
+/// Every filled cell lands in a case or is reported: merged cells read as their value, the first
+/// visible sheet or the one named, a contact without an enterprise, an error value, a formula
+/// never calculated, a header not known (a warning; an error with --strict).
+#[test]
+fn every_filled_cell_lands_or_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let write = |name: &str, bytes: Vec<u8>| {
+        let path = tmp.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    // Imported into a fresh copy each time: the run, and the text of every case it wrote.
+    let run = |path: &str, extra: &[&str]| {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = demo_copy(dir.path());
+        let before: Vec<PathBuf> = tree(&repo).into_iter().map(|(p, _)| p).collect();
+        let mut args = vec!["import", path, "--received", "2026-11-20", "--channel", "走访"];
+        args.extend_from_slice(extra);
+        let mut out = qinqing(&repo, &args);
+        let written: String = tree(&repo)
+            .into_iter()
+            .filter(|(p, _)| !before.contains(p))
+            .map(|(_, bytes)| String::from_utf8(bytes).unwrap())
+            .collect();
+        out.stderr = format!("{}{}", out.stdout, out.stderr);
+        out.stdout = written;
+        out
+    };
+    // The enterprise merged over three rows; a very hidden first sheet that is not the list.
+    let rows = [
+        row(1, &HEAD),
+        row(2, &["湖州甲公司", "王某", "13800000001", "道路破损"]),
+        row(3, &["", "", "", "路灯不亮"]),
+        row(4, &["", "", "", "排水不畅"]),
+    ]
+    .concat();
+    let hidden = row(1, &["企业名称", "反映问题"]) + &row(2, &["不是清单公司", "隐藏表的内容"]);
+    let book = write(
+        "合并.xlsx",
+        workbook(&[
+            ("隐藏", "veryHidden", &hidden, ""),
+            ("清单", "visible", &rows, r#"<mergeCells count="1"><mergeCell ref="A2:A4"/></mergeCells>"#),
+        ]),
+    );
+    let out = run(&book, &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout.matches("  name: 湖州甲公司\n").count(), 3, "the merged name on every row: {}", out.stdout);
+    assert!(!out.stdout.contains("隐藏表的内容"), "{}", out.stdout);
+    let named = run(&book, &["--sheet", "隐藏"]);
+    assert!(named.stdout.contains("隐藏表的内容"), "{}{}", named.stdout, named.stderr);
+    let missing = run(&book, &["--sheet", "没有这张"]);
+    assert!(missing.code == 2 && missing.stderr.contains("清单"), "{}", missing.stderr);
+
+    // A contact without an enterprise, an error value, a formula without a value: each at its cell, nothing imported.
+    let bad = [
+        row(1, &HEAD),
+        row(2, &["", "李某", "13800000002", "没有企业名称"]),
+        r#"<row r="3"><c r="A3" t="inlineStr"><is><t>乙公司</t></is></c><c r="D3" t="e"><v>#REF!</v></c></row>"#
+            .to_string(),
+        r#"<row r="4"><c r="A4" t="inlineStr"><is><t>丙公司</t></is></c><c r="D4"><f>B2&amp;C2</f></c></row>"#
+            .to_string(),
+    ]
+    .concat();
+    let out = run(&write("坏格.xlsx", workbook(&[("清单", "visible", &bad, "")])), &[]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    for (cell, says) in [("!B2", "没有企业名称"), ("!D3", "#REF!"), ("!D4", "没有计算结果")] {
+        assert!(out.stderr.lines().any(|l| l.contains(cell) || l.contains(says)), "{cell}: {}", out.stderr);
+        assert!(out.stderr.contains(says), "{says}: {}", out.stderr);
+    }
+
+    // A header not known, and a second column for one field: said; refused with --strict.
+    let extra =
+        [row(1, &["企业名称", "反映问题", "企业X名称", "反映问题"]), row(2, &["丁公司", "停车难", "丁", "第二列"])]
+            .concat();
+    let book = write("多列.xlsx", workbook(&[("清单", "visible", &extra, "")]));
+    let out = run(&book, &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("C1「企业X名称」不是认得的表头") && out.stderr.contains("D1「反映问题」是第二个"),
+        "{}",
+        out.stderr
+    );
+    let strict = run(&book, &["--strict"]);
+    assert_eq!(strict.code, 2, "{}", strict.stderr);
+}
+
+/// A workbook that would take more memory than the machine has is refused before it is
+/// unpacked or laid out: one cell at XFD1048576, and entries declaring gigabytes.
+#[test]
+fn a_workbook_bomb_is_refused_before_anything_is_allocated() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(&tmp.path().join("repo"));
+    let far =
+        [row(1, &HEAD), r#"<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>"#.to_string()]
+            .concat();
+    let path = tmp.path().join("远.xlsx");
+    std::fs::write(&path, workbook(&[("清单", "visible", &far, "")])).unwrap();
+    let run = qinqing(&repo, &["import", path.to_str().unwrap(), "--received", "2026-11-20", "--dry-run"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("XFD1048576"), "{}", run.stderr);
+    // An entry whose size in the central directory says 4 GB (a zip bomb declares what it unpacks to).
+    let mut bytes = workbook(&[("清单", "visible", &row(1, &HEAD), "")]);
+    let central = bytes.windows(4).rposition(|w| w == b"PK\x01\x02").unwrap();
+    bytes[central + 24..central + 28].copy_from_slice(&0xF000_0000u32.to_le_bytes());
+    let path = tmp.path().join("炸弹.xlsx");
+    std::fs::write(&path, bytes).unwrap();
+    let run = qinqing(&repo, &["import", path.to_str().unwrap(), "--received", "2026-11-20", "--dry-run"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("解压后"), "{}", run.stderr);
+}

@@ -46,6 +46,12 @@ pub(crate) struct Args {
     /// 有问题的行跳过，其余照常导入（默认：有一行有问题就什么也不写）
     #[arg(long)]
     skip_bad: bool,
+    /// 读哪一张工作表（默认：第一张可见的）
+    #[arg(long, value_name = "NAME")]
+    sheet: Option<String>,
+    /// 有不认得的表头或重复的列时不导入（默认只警告）
+    #[arg(long)]
+    strict: bool,
     /// 已导入过的行与案件不同时，把表中的问题标题、问题描述、企业名称、类别改进案件（只改这几行）
     #[arg(long)]
     update: bool,
@@ -92,13 +98,18 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         update: args.update,
         dry_run: args.dry_run,
         open311: args.open311,
+        sheet: args.sheet.clone(),
+        strict: args.strict,
     };
-    let Imported { file, encoding, known, problems, result } = match import(&mut session, request) {
+    let Imported { file, encoding, known, problems, result, ignored } = match import(&mut session, request) {
         Ok(i) => i,
         Err(f) => return super::failed(f, |_| String::new()),
     };
     if let Some(enc) = encoding {
         eprintln!("{file} 不是 UTF-8 编码，已按 {enc} 读取。");
+    }
+    for i in &ignored {
+        eprintln!("警告：{i}（可用 --map 表头=字段 对应；加 --strict 则有这种列时不导入）");
     }
     for k in &known {
         let words = k.differences.join("；");

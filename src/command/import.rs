@@ -45,6 +45,10 @@ pub(crate) struct Import {
     pub(crate) dry_run: bool,
     /// The file is an Open311 GeoReport v2 `requests.json`.
     pub(crate) open311: bool,
+    /// The sheet to read (default: the first visible one).
+    pub(crate) sheet: Option<String>,
+    /// A headed column not read is an error, not a warning.
+    pub(crate) strict: bool,
 }
 
 /// What an import found and did.
@@ -58,6 +62,8 @@ pub(crate) struct Imported {
     pub(crate) known: Vec<Known>,
     /// Rows that cannot become cases, each at its cell.
     pub(crate) problems: Vec<Problem>,
+    /// Headed columns not read, in words (warnings).
+    pub(crate) ignored: Vec<String>,
     /// What came of it.
     pub(crate) result: ImportResult,
 }
@@ -107,12 +113,28 @@ fn import_once(session: &mut Session, request: Import) -> Outcome<Imported> {
     if request.open311 {
         return open311(session, request);
     }
-    let sheet = sheet::read(&request.file)?;
+    let sheet = sheet::read(&request.file, request.sheet.as_deref())?;
     let ledger = session.ledger();
     // The request's names first, then the repository's own (`import: columns:`).
     let mut maps = request.maps.clone();
     maps.extend(ledger.settings.import_columns.iter().filter_map(|(h, c)| Some((h.clone(), Column::parse(c)?))));
     let header = find_header(&sheet, &maps).map_err(|e| anyhow!(e))?;
+    // A headed column not read loses what is under it: said, and refused with --strict.
+    let ignored: Vec<String> = header
+        .ignored
+        .iter()
+        .map(|(col, text, repeats)| match repeats {
+            Some(c) => format!("{}「{text}」是第二个「{}」列，没有导入", sheet.cell(header.row, *col), c.name()),
+            None => format!("{}「{text}」不是认得的表头，这一列没有导入", sheet.cell(header.row, *col)),
+        })
+        .collect();
+    if request.strict && !ignored.is_empty() {
+        return Err(super::Refusal::field(
+            "strict",
+            format!("{}；可用 --map 表头=字段 对应，或去掉 --strict", ignored.join("；")),
+        )
+        .into());
+    }
     let meeting = match &request.meeting {
         Some(id) => Some(find_meeting(session, id).map_err(|_| {
             anyhow!("找不到恳谈会「{id}」；请先用 qinqing meeting new 新建这期恳谈会，再导入它的问题清单")
@@ -142,7 +164,7 @@ fn import_once(session: &mut Session, request: Import) -> Outcome<Imported> {
     let (planned, problems) = plan(&sheet, &header, ledger, &defaults);
     let meeting = meeting.cloned();
     let result = finish(session, meeting.as_ref(), &request, planned, &problems)?;
-    Ok(Imported { file: sheet.file, encoding: sheet.encoding, known: result.0, problems, result: result.1 })
+    Ok(Imported { file: sheet.file, encoding: sheet.encoding, known: result.0, problems, result: result.1, ignored })
 }
 
 /// Creates what is new, says what was there, and writes all or nothing.
@@ -310,7 +332,7 @@ fn open311(session: &mut Session, request: Import) -> Outcome<Imported> {
     }
     let request = Import { channel: Some(Channel::Hotline), ..request };
     let (known, result) = finish(session, None, &request, planned, &problems)?;
-    Ok(Imported { file, encoding: None, known, problems, result })
+    Ok(Imported { file, encoding: None, known, problems, result, ignored: Vec::new() })
 }
 
 /// A field the sheet says otherwise than the case it became: the words for the

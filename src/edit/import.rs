@@ -22,6 +22,9 @@ pub(crate) struct Header {
     pub(crate) row: usize,
     /// Each recognised column's position.
     pub(crate) columns: Vec<(usize, Column)>,
+    /// Headed columns not read: a header not recognised, or a second column for
+    /// a field already read (position, header text, the field it repeats).
+    pub(crate) ignored: Vec<(usize, String, Option<Column>)>,
 }
 
 /// Rows looked at for the header: a title and a note or two may come first.
@@ -32,15 +35,19 @@ const HEADER_SEARCH: usize = 20;
 pub(crate) fn find_header(sheet: &Sheet, map: &[(String, Column)]) -> Result<Header, String> {
     for (row, cells) in sheet.rows.iter().take(HEADER_SEARCH).enumerate() {
         let mut columns: Vec<(usize, Column)> = Vec::new();
+        let mut ignored = Vec::new();
         for (col, text) in cells.iter().enumerate() {
-            if let Some(c) = Column::of(text, map) {
-                if !columns.iter().any(|(_, k)| *k == c) {
-                    columns.push((col, c));
+            match Column::of(text, map) {
+                Some(c) if columns.iter().any(|(_, k)| *k == c) => {
+                    ignored.push((col, text.trim().to_string(), Some(c)))
                 }
+                Some(c) => columns.push((col, c)),
+                None if !text.trim().is_empty() => ignored.push((col, text.trim().to_string(), None)),
+                None => {}
             }
         }
         if columns.len() >= 2 && columns.iter().any(|(_, c)| *c == Column::Problem) {
-            return Ok(Header { row, columns });
+            return Ok(Header { row, columns, ignored });
         }
     }
     Err(format!(
@@ -95,7 +102,16 @@ pub(crate) fn plan(
 ) -> (Vec<Planned>, Vec<Problem>) {
     let mut planned = Vec::new();
     let mut problems = Vec::new();
+    // A cell that cannot be read as shown (an error value, a formula never calculated) stops its row.
+    let unreadable: std::collections::BTreeSet<usize> = sheet.problems.iter().map(|(r, _, _)| *r).collect();
+    for (row, col, why) in &sheet.problems {
+        let hint = Some("请在表格软件中改正这个单元格（或重新计算后保存）再导入".to_string());
+        problems.push(Problem { cell: sheet.cell(*row, *col), code: "invalid-cell", message: why.clone(), hint });
+    }
     for (row, cells) in sheet.rows.iter().enumerate().skip(header.row + 1) {
+        if unreadable.contains(&row) {
+            continue;
+        }
         if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -269,6 +285,20 @@ fn plan_row(
         }
     });
     let enterprise = value(Column::Enterprise);
+    // A contact or phone belongs to an enterprise: without its name they would be dropped.
+    if enterprise.is_none() {
+        for c in [Column::Contact, Column::Phone, Column::CreditCode] {
+            if value(c).is_some() {
+                problem(
+                    c,
+                    "missing-field",
+                    format!("写了{}，却没有企业名称", c.name()),
+                    Some("请填写企业名称（合并的单元格请拆开或每行都填）".into()),
+                );
+                return None;
+            }
+        }
+    }
     // What recognises the row when it comes again, from any file: its 序号 within a
     // meeting (numbers restart in every list), else its enterprise and problem.
     let key = match value(Column::Seq).filter(|_| defaults.in_meeting) {

@@ -126,11 +126,12 @@ fn ascii_digit(c: char) -> Option<char> {
 /// A Chinese numeral as a digit (一三九… is how a phone number is sometimes
 /// written to slip past filters; 幺 is 1 read aloud).
 fn chinese_digit(c: char) -> Option<char> {
-    let at = "〇一二三四五六七八九".chars().position(|d| d == c).or_else(|| match c {
+    let other = match c {
         '零' => Some(0),
         '幺' => Some(1),
         _ => None,
-    })?;
+    };
+    let at = "〇一二三四五六七八九".chars().position(|d| d == c).or(other)?;
     char::from_digit(at as u32, 10)
 }
 
