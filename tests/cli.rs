@@ -350,6 +350,21 @@ fn argument_errors_are_in_chinese() {
     }
 }
 
+/// Help pages speak Chinese too: clap's own headings and words are translated.
+#[test]
+fn help_is_in_chinese() {
+    for args in
+        [&["--help"][..], &["tag", "--help"], &["render", "--help"], &["dept", "--help"], &["dept", "add", "--help"]]
+    {
+        let run = qinqing(&root(), args);
+        assert_eq!(run.code, 0, "{args:?}");
+        assert!(run.stdout.contains("用法：") && run.stdout.contains("显示帮助"), "{args:?}: {}", run.stdout);
+        for english in ["Usage:", "Options:", "Arguments:", "Commands:", "Print help", "[OPTIONS]"] {
+            assert!(!run.stdout.contains(english), "{args:?}: {english} in {}", run.stdout);
+        }
+    }
+}
+
 /// Inside another git work tree `init` starts no second repository, and says so.
 #[test]
 fn init_inside_a_git_work_tree_starts_no_second_repository() {

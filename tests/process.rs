@@ -181,6 +181,13 @@ fn an_unsatisfied_case_is_supervised_the_same_day() {
         .collect();
     assert!(running.contains(&("redo", "2026-12-04")), "{running:?}");
     assert!(!running.iter().any(|(r, _)| *r == "reply"), "no second clock beside the redo: {running:?}");
+    // A case whose notice's deadline still runs is not supervised again without --reissue (its
+    // passed deadline would be hidden); an unknown --dept is refused, not an empty run.
+    let again =
+        qinqing(&repo, &["render", "supervision", "--case", "HZ-2026-0131", "--as-of", "2026-11-21", "--format", "md"]);
+    assert!(again.code == 2 && again.stderr.contains("--reissue"), "{}", again.stderr);
+    let nobody = qinqing(&repo, &["render", "supervision", "--dept", "市不存在局", "--as-of", "2026-11-21"]);
+    assert!(nobody.code == 2 && nobody.stderr.contains("部门名录中没有「市不存在局」"), "{}", nobody.stderr);
     // A closed case, or one never assigned, is refused by name.
     for (id, words) in [("HZ-2026-0101", "已办结"), ("HZ-2026-0161", "尚未交办")] {
         let run = qinqing(&repo, &["render", "supervision", "--case", id, "--as-of", "2026-11-21", "--format", "md"]);
@@ -241,6 +248,11 @@ fn the_meetings_list_goes_to_every_unit_under_one_number() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("责任清单") && !run.stdout.contains("交办函-"), "{}", run.stdout);
+    assert!(
+        std::fs::read_dir(&out).unwrap().count() == 1 && run.stderr.contains("已生成 1 份责任清单"),
+        "{}",
+        run.stderr
+    );
     std::fs::write(repo.join("qinqing.yaml"), format!("{settings}assignment: both\n")).unwrap();
     let run = qinqing(
         &repo,
@@ -248,6 +260,7 @@ fn the_meetings_list_goes_to_every_unit_under_one_number() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("output/list/") && run.stdout.contains("output/assignment/"), "{}", run.stdout);
+    assert!(run.stderr.contains("份交办函、1 份责任清单"), "each kind counted: {}", run.stderr);
 }
 
 /// Meetings in the figures: how many were held in the period, by level, the enterprises

@@ -277,7 +277,8 @@ fn run_rule<'l>(
                     .and_then(|s| at.case.timeline.get(s))
                     .is_some_and(|s| s.kind == crate::model::EventType::Evaluated);
                 if at.redo.get(*i).copied().unwrap_or(false) && started_by_rating && m.date() >= clock.start {
-                    if let Some(due) = e.due() {
+                    // A redo already past its deadline stays late: moving it is an extension's (`extend`, approved).
+                    if let Some(due) = e.due().filter(|_| m.date() <= clock.due) {
                         clock.due = due.value;
                     }
                     clock.responsible = at.leads.get(*i).copied().flatten();
@@ -380,7 +381,9 @@ fn settle(clock: &mut Clock<'_>, rule: &Rule, cal: &Calendar, as_of: NaiveDate) 
             clock.status = ClockStatus::Overdue;
             clock.days = Some((as_of - clock.due).num_days());
             clock.severity = Some(rule.severity);
-            if clock.is_department_clock() {
+            // A department clock nobody holds yet (a promise made at the meeting, the case not
+            // yet assigned) calls for no notice: there is no one to send it to; assigning is the office's.
+            if clock.is_department_clock() && clock.responsible.is_some() {
                 clock.called = rule
                     .notices
                     .iter()
@@ -598,6 +601,10 @@ mod tests {
         let assign = out.iter().find(|k| k.rule.id == "assign").unwrap();
         assert_eq!(assign.status, ClockStatus::Overdue);
         assert_eq!(crate::model::derive_status(&c.timeline), crate::model::Status::Received);
+        // Its promise passed before anyone holds it: overdue, calling for no notice (there is no one to send it to).
+        let out = eval(&c, &rules, &cal, "2026-08-03");
+        let promise = out.iter().find(|k| k.rule.id == "promise").unwrap();
+        assert_eq!((promise.status, promise.responsible, promise.notices.len()), (ClockStatus::Overdue, None, 0));
         // Assigned 06-04: the promise is the lead's.
         let c = case(concat!(
             "  - { date: 2026-06-03, event: answered, by: 市长, result: agreed, promise: 2026-07-31 }\n",
@@ -628,6 +635,16 @@ mod tests {
         let redo = department[0];
         assert_eq!(redo.rule.id, "redo");
         assert_eq!((redo.due.to_string().as_str(), redo.responsible, redo.days), ("2026-06-20", Some("乙局"), Some(3)));
+        // A redo already past its deadline when re-assigned stays late: moving it is an extension's.
+        let c = case(concat!(
+            "  - { date: 2026-06-04, event: assigned, lead: 甲局 }\n",
+            "  - { date: 2026-06-10, event: replied, by: 甲局, result: explained }\n",
+            "  - { date: 2026-06-15, event: evaluated, rating: unsatisfied }\n",
+            "  - { date: 2026-07-06, event: assigned, lead: 乙局, due: 2026-07-20 }\n",
+        ));
+        let out = eval(&c, &rules, &cal, "2026-07-08");
+        let redo = out.iter().find(|k| k.rule.id == "redo").unwrap();
+        assert_eq!((redo.due.to_string().as_str(), redo.status), ("2026-06-30", ClockStatus::Overdue));
     }
 
     #[test]

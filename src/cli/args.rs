@@ -11,13 +11,34 @@ pub fn parse() -> super::Cli {
     match super::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+            if e.kind() == ErrorKind::DisplayVersion {
                 e.exit();
+            }
+            if e.kind() == ErrorKind::DisplayHelp {
+                print!("{}", help_in_chinese(&e.to_string()));
+                std::process::exit(0);
             }
             eprintln!("{}", chinese(&e));
             std::process::exit(2);
         }
     }
+}
+
+/// clap's help with its own English headings and words in Chinese (ours are written in Chinese).
+fn help_in_chinese(help: &str) -> String {
+    const WORDS: [(&str, &str); 10] = [
+        ("Usage: ", "用法："),
+        ("\nArguments:\n", "\n参数：\n"),
+        ("\nOptions:\n", "\n选项：\n"),
+        ("\nCommands:\n", "\n命令：\n"),
+        ("Print this message or the help of the given subcommand(s)", "显示本帮助，或某个命令的帮助"),
+        ("Print help (see more with '--help')", "显示帮助（--help 更详细）"),
+        ("Print help", "显示帮助"),
+        ("Print version", "显示版本"),
+        ("[OPTIONS]", "[选项]"),
+        ("<COMMAND>", "<命令>"),
+    ];
+    WORDS.iter().fold(help.to_string(), |h, (en, zh)| h.replace(en, zh))
 }
 
 /// The error in Chinese: what is wrong, the usage line, where to look.

@@ -82,25 +82,25 @@ pub(crate) fn tag(repo: Option<&std::path::Path>, a: TagArgs, remove: bool) -> R
 /// Adds or renames a department.
 pub(crate) fn dept(repo: Option<&std::path::Path>, c: DeptCommand) -> Result<u8> {
     let mut session = super::session(repo, Open::slim())?;
-    let (change, done) = match c {
-        DeptCommand::Add(a) => (
-            DepartmentChange::Add(NewDepartment {
-                name: a.name.clone(),
-                short: a.short,
-                aliases: a.alias,
-                level: a.level,
-                dry_run: a.dry_run,
-                commit: a.commit,
-            }),
-            format!("已新增部门 {}", a.name),
-        ),
-        DeptCommand::Rename(a) => (
-            DepartmentChange::Rename { old: a.old.clone(), new: a.new.clone(), dry_run: a.dry_run, commit: a.commit },
-            format!("已将 {} 更名为 {}（旧名保留为别名）", a.old, a.new),
-        ),
+    let change = match c {
+        DeptCommand::Add(a) => DepartmentChange::Add(NewDepartment {
+            name: a.name,
+            short: a.short,
+            aliases: a.alias,
+            level: a.level,
+            dry_run: a.dry_run,
+            commit: a.commit,
+        }),
+        DeptCommand::Rename(a) => {
+            DepartmentChange::Rename { old: a.old, new: a.new, dry_run: a.dry_run, commit: a.commit }
+        }
     };
     match correct::department(&mut session, change) {
-        Ok(w) => shown(&w, &done),
+        Ok((w, done)) => {
+            let note =
+                if done.contains("更名") { "（旧名保留为别名，已有案件照常识别）" } else { "" };
+            shown(&w, &format!("已完成：{done}{note}"))
+        }
         Err(f) => super::failed(f, |n| format!("部门名录会有 {n} 处错误（见上），未写入。")),
     }
 }

@@ -75,10 +75,11 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         out: args.out,
     };
     let bar = super::ProgressBar::default();
-    let Rendered { as_of, root, generated, covered, recovered } = match render(&start, request, &|p| bar.show(p)) {
-        Ok(r) => r,
-        Err(f) => return super::failed(f, |_| String::new()),
-    };
+    let Rendered { as_of, root, generated, kinds_made, covered, recovered } =
+        match render(&start, request, &|p| bar.show(p)) {
+            Ok(r) => r,
+            Err(f) => return super::failed(f, |_| String::new()),
+        };
     super::recovered(recovered);
     let Some(Generated { named, results, already, recorded, withheld }) = generated else {
         eprintln!("截至 {as_of}，没有需要生成的{}。", kind.zh());
@@ -108,10 +109,10 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         return Ok(2);
     }
     let count: usize = results.iter().map(|w| w.files.len()).sum();
+    let made: Vec<String> = kinds_made.iter().map(|(k, n)| format!("{n} 份{}", k.zh())).collect();
     eprintln!(
-        "已生成 {} 份{}，{count} 个文件（{}）。",
-        named.len(),
-        kind.zh(),
+        "已生成 {}，{count} 个文件（{}）。",
+        made.join("、"),
         if args.issue { "正式发文，已登记文号" } else { "草稿" }
     );
     if !recorded.is_empty() {

@@ -45,6 +45,11 @@ fn tag_once(session: &mut Session, t: Tagging) -> Outcome<Written> {
         if tag.is_empty() {
             return Err(Refusal::request("标签不能为空").into());
         }
+        if tag.chars().any(|c| c.is_control() || matches!(c, ',' | '[' | ']' | '{' | '}' | '#')) {
+            return Err(
+                Refusal::request(format!("标签「{tag}」含有不能用在标签里的字符（, [ ] {{ }} # 或控制字符）")).into()
+            );
+        }
         match (t.remove, tags.iter().position(|x| x == tag)) {
             (false, Some(_)) => return Err(Refusal::request(format!("{} 已有标签「{tag}」", t.id)).into()),
             (true, None) => return Err(Refusal::request(format!("{} 没有标签「{tag}」", t.id)).into()),
@@ -120,11 +125,12 @@ pub(crate) enum DepartmentChange {
 }
 
 /// Adds or renames a department in `departments.yaml`, every other byte kept.
-pub(crate) fn department(session: &mut Session, change: DepartmentChange) -> Outcome<Written> {
+/// Returns what was written and what it did, in words (the commit subject).
+pub(crate) fn department(session: &mut Session, change: DepartmentChange) -> Outcome<(Written, String)> {
     super::planned_afresh(session, |s| department_once(s, change.clone()))
 }
 
-fn department_once(session: &mut Session, change: DepartmentChange) -> Outcome<Written> {
+fn department_once(session: &mut Session, change: DepartmentChange) -> Outcome<(Written, String)> {
     let path = session.root_dir().join(REGISTRY);
     let before =
         session.scope().read(&path).map_err(|_| Refusal::request("没有 departments.yaml（部门名录），请先建立"))?;
@@ -156,7 +162,10 @@ fn department_once(session: &mut Session, change: DepartmentChange) -> Outcome<W
             for a in &d.aliases {
                 names.push(("alias", nonempty("alias", a)?));
             }
-            for (field, n) in &names {
+            for (i, (field, n)) in names.iter().enumerate() {
+                if names[..i].iter().any(|(_, m)| m == n) {
+                    return Err(refusal(field, format!("「{n}」写了两次（全称、简称、别名各不相同）")).into());
+                }
                 if let Some(owner) = taken(n, None) {
                     return Err(refusal(field, format!("「{n}」已是「{owner}」的名称")).into());
                 }
@@ -188,6 +197,9 @@ fn department_once(session: &mut Session, change: DepartmentChange) -> Outcome<W
                 let hint = nearest.map(|n| format!("；是否为「{n}」？")).unwrap_or_default();
                 return Err(Refusal::request(format!("部门名录中没有「{old}」{hint}")).into());
             };
+            if new == dept.name {
+                return Err(Refusal::request(format!("「{}」的全称已经是「{new}」", old.trim())).into());
+            }
             if let Some(owner) = taken(&new, Some(&dept.name)) {
                 return Err(Refusal::request(format!("「{new}」已是「{owner}」的名称")).into());
             }
@@ -204,7 +216,7 @@ fn department_once(session: &mut Session, change: DepartmentChange) -> Outcome<W
         return Err(Refusal::Invalid { files: vec![REGISTRY.to_string()], diagnostics: sink.diagnostics }.into());
     }
     let edits = vec![Edit { rel: REGISTRY.to_string(), before, after, new: false }];
-    finish(session, edits, dry_run, commit, &subject)
+    Ok((finish(session, edits, dry_run, commit, &subject)?, subject))
 }
 
 /// A refusal at a flag (`short`, `alias`), or of the request (the names given in order).
@@ -246,8 +258,8 @@ fn rename(text: &str, dept: &Department, new: &str) -> Result<String, String> {
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     // The entry starts at its `- name:` line (its position) and runs to the next `- `.
     let start = dept.pos.line.saturating_sub(1) as usize;
-    let Some(first) = lines.get(start).filter(|l| l.trim_start().starts_with("- ")) else {
-        return Err(format!("「{}」的条目不是「- name: …」的写法，请直接编辑文件", dept.name));
+    let Some(first) = lines.get(start).filter(|l| l.trim_start().starts_with("- ") && !l.contains('{')) else {
+        return Err(format!("「{}」的条目写在一行里（{{ name: … }}），不便只改这一项，请直接编辑文件", dept.name));
     };
     let end = (start + 1..lines.len()).find(|&i| lines[i].starts_with("- ")).unwrap_or(lines.len());
     let name_line = (start..end)
@@ -320,6 +332,12 @@ mod tests {
             commit: false,
         };
         department(&mut session, DepartmentChange::Add(add.clone())).expect("added");
+        // The same name twice in one entry, and a rename to the name it has, are refused.
+        let twice =
+            NewDepartment {
+                name: "市统计局".into(), aliases: vec!["市统计局".into()], short: None, ..add.clone()
+            };
+        assert!(department(&mut session, DepartmentChange::Add(twice)).is_err());
         let text = std::fs::read_to_string(&file).unwrap();
         assert_eq!(
             text,
@@ -351,5 +369,6 @@ mod tests {
             checked.diagnostics
         );
         assert!(department(&mut session, rename("市教育厅", "x")).is_err());
+        assert!(department(&mut session, rename("教育局", "市教育和体育局")).is_err(), "already its name");
     }
 }

@@ -41,6 +41,8 @@ pub(crate) struct Rendered {
     pub(crate) root: PathBuf,
     /// The documents, or `None` when the kind called for nothing.
     pub(crate) generated: Option<Generated>,
+    /// Each kind made and how many (a meeting's assignment may be letters and a list).
+    pub(crate) kinds_made: Vec<(DocKind, usize)>,
     /// When nothing was called for: the notices already covering overdue clocks, in words.
     pub(crate) covered: Vec<String>,
     /// Files a killed run's write had left, written first.
@@ -59,6 +61,18 @@ pub(crate) fn render(start: &Path, r: Render, progress: &(dyn Fn(Progress) + Syn
     let mut as_of = r.as_of.unwrap_or(today);
     require_no_errors(session.checked(), "为免公文出错，未生成任何文书")?;
     takes_what_is_given(&r)?;
+    if let Some(d) = &r.dept {
+        let known = repository.departments.as_deref().unwrap_or_default();
+        if !known.iter().any(|x| x.names().any(|n| n == d.trim())) {
+            let hint = crate::diag::closest(d, known.iter().map(|x| x.name.as_str()))
+                .map(|n| format!("；是否为「{n}」？"))
+                .unwrap_or_default();
+            return Err(Refusal::field("dept", format!("部门名录中没有「{d}」{hint}")).into());
+        }
+    }
+    let mut r = r;
+    let mut seen = std::collections::HashSet::new();
+    r.cases.retain(|c| seen.insert(c.clone()));
     let mut sel = Selection {
         meeting: r.meeting.clone(),
         cases: r.cases.clone(),
@@ -98,12 +112,11 @@ pub(crate) fn render(start: &Path, r: Render, progress: &(dyn Fn(Progress) + Syn
     let published = repository.published();
     let (inside, outside) = (repository.as_of(as_of), published.as_of(as_of));
     let mut generated: Option<Generated> = None;
+    let mut kinds_made: Vec<(DocKind, usize)> = Vec::new();
     for &kind in kinds {
         let snapshot = if kind.spec().shows_contacts { &inside } else { &outside };
-        let out_dir = match (&r.out, kind == r.kind) {
-            (Some(out), true) => out.clone(),
-            _ => repository.root.join("output").join(kind.key()),
-        };
+        // `--out` holds every kind made; else each kind its own folder.
+        let out_dir = r.out.clone().unwrap_or_else(|| repository.root.join("output").join(kind.key()));
         let job = Job {
             kind,
             sel: &sel,
@@ -114,7 +127,11 @@ pub(crate) fn render(start: &Path, r: Render, progress: &(dyn Fn(Progress) + Syn
             scope: session.scope(),
             progress,
         };
-        generated = match (generated, generate(snapshot, &job, None)?) {
+        let made = generate(snapshot, &job, None)?;
+        if let Some(m) = &made {
+            kinds_made.push((kind, m.named.len()));
+        }
+        generated = match (generated, made) {
             (Some(mut a), Some(b)) => {
                 a.named.extend(b.named);
                 a.results.extend(b.results);
@@ -127,34 +144,41 @@ pub(crate) fn render(start: &Path, r: Render, progress: &(dyn Fn(Progress) + Syn
         };
     }
     let snapshot = &outside;
-    let covered =
-        if generated.is_none() && r.kind == DocKind::Supervision { covered_by_notices(snapshot) } else { Vec::new() };
-    Ok(Rendered { as_of, root: repository.root.clone(), generated, covered, recovered: session.recovered() })
+    // Nothing called for: which notices already cover the overdue clocks (not for a notice on demand).
+    let covered = if generated.is_none() && r.kind == DocKind::Supervision && r.cases.is_empty() {
+        covered_by_notices(snapshot)
+    } else {
+        Vec::new()
+    };
+    Ok(Rendered {
+        as_of,
+        root: repository.root.clone(),
+        generated,
+        kinds_made,
+        covered,
+        recovered: session.recovered(),
+    })
 }
 
 /// A document kind takes only what it declares (`DocSpec::takes`): anything
 /// else given is refused at its field, never ignored.
 fn takes_what_is_given(r: &Render) -> Result<(), Refusal> {
+    // Each option given, under the flag the user typed.
     let given = [
-        (Selector::Meeting, r.meeting.is_some()),
-        (Selector::Case, !r.cases.is_empty()),
-        (Selector::Period, r.period.is_some() || r.from.is_some() || r.to.is_some()),
-        (Selector::Dept, r.dept.is_some()),
-        (Selector::Due, r.due.is_some()),
+        (Selector::Meeting, "meeting", r.meeting.is_some()),
+        (Selector::Case, "case", !r.cases.is_empty()),
+        (Selector::Period, "period", r.period.is_some()),
+        (Selector::Period, "from", r.from.is_some()),
+        (Selector::Period, "to", r.to.is_some()),
+        (Selector::Dept, "dept", r.dept.is_some()),
+        (Selector::Due, "due", r.due.is_some()),
     ];
     let takes = r.kind.spec().takes;
-    match given.iter().find(|(s, g)| *g && !takes.contains(s)) {
-        Some((s, _)) => {
+    match given.iter().find(|(s, _, g)| *g && !takes.contains(s)) {
+        Some((_, flag, _)) => {
             let ok: Vec<String> = takes.iter().map(|t| format!("--{}", t.field())).collect();
-            Err(Refusal::field(
-                s.field(),
-                format!(
-                    "{}不按 --{} 选取（可用：{}）",
-                    r.kind.zh(),
-                    s.field(),
-                    if ok.is_empty() { "无".into() } else { ok.join("、") }
-                ),
-            ))
+            let ok = if ok.is_empty() { "无".to_string() } else { ok.join("、") };
+            Err(Refusal::field(flag, format!("{}不按 --{flag} 选取（可用：{ok}）", r.kind.zh())))
         }
         None => Ok(()),
     }

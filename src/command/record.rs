@@ -189,6 +189,11 @@ pub(crate) fn undo(session: &mut Session, id: &str, dry_run: bool, commit: bool)
 
 fn undo_once(session: &mut Session, id: &str, dry_run: bool, commit: bool) -> Outcome<Undone> {
     let case = find_case(session, id)?.clone();
+    if session.full_case(&case)?.is_some_and(|c| c.timeline.is_empty()) {
+        return Err(
+            Refusal::request(format!("{id} 还没有任何办理记录，没有可撤销的（标签用 qinqing untag 去掉）")).into()
+        );
+    }
     let before = session.scope().read(&session.root_dir().join(&case.file)).map_err(anyhow::Error::from)?;
     let text =
         String::from_utf8(before.clone()).map_err(|_| Refusal::request(format!("{} 不是 UTF-8 文本", case.file)))?;

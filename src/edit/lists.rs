@@ -147,7 +147,10 @@ pub(crate) fn remove(text: &str, place: &Place, item: &str) -> Result<String, St
     if left == 0 {
         // An empty block list would read as an empty value: it becomes `[]`.
         let newline = if line.ends_with("\r\n") { "\r\n" } else { "\n" };
-        out.push_str(&format!("{}{}: []{newline}", " ".repeat(place.at), place.key));
+        // The key line's own comment stays on it.
+        let comment =
+            line.trim_end_matches(['\r', '\n']).find(" #").map_or("", |c| &line.trim_end_matches(['\r', '\n'])[c..]);
+        out.push_str(&format!("{}{}: []{comment}{newline}", " ".repeat(place.at), place.key));
         out.extend((i + 1..end).filter(|&j| j != found && !lines[j].trim_start().starts_with("- ")).map(|j| lines[j]));
     } else {
         out.extend((i..end).filter(|&j| j != found).map(|j| lines[j]));
@@ -184,6 +187,8 @@ mod tests {
         assert_eq!(added, "id: A-1\r\ntags:\r\n  - 共性问题\r\n  - 典型案例\r\n\r\ndescription: 略\r\n");
         assert_eq!(remove(&added, &TOP, "典型案例").unwrap(), text);
         assert_eq!(remove(text, &TOP, "共性问题").unwrap(), "id: A-1\r\ntags: []\r\n\r\ndescription: 略\r\n");
+        let commented = "tags:   # 标签\n  - 共性问题\n";
+        assert_eq!(remove(commented, &TOP, "共性问题").unwrap(), "tags: [] # 标签\n");
         let none = "id: A-1\n# 说明\ndescription: 略\ntimeline:\n  - { date: 2026-06-03, event: note, text: x }\n";
         assert_eq!(add(none, &TOP, "典型案例").unwrap(), none.replace("# 说明\n", "# 说明\ntags: [典型案例]\n"));
         // A value that would need quotes in a flow list gets them.

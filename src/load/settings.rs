@@ -448,14 +448,24 @@ fn read_report(m: &MapReader, s: &mut Settings, sink: &mut Sink) {
     fn per_rate(m: &MapReader, name: &str, sink: &mut Sink) -> Vec<(Option<RateKind>, Spanned<String>)> {
         let Some(node) = m.get(name) else { return Vec::new() };
         let Value::Map(entries) = &node.value else {
+            if matches!(node.value, Value::Seq(_)) {
+                sink.error("wrong-type", node.pos, format!("report.{name} 应为一个值，或按比率写的映射"))
+                    .hint(format!("例如：{name}: 2，或 {name}: {{ 办结率: 2, 满意率: 1 }}"));
+                return Vec::new();
+            }
             return crate::load::reader::text(node, sink)
                 .map(|t| (None, Spanned::new(t, node.pos)))
                 .into_iter()
                 .collect();
         };
-        let mut out = Vec::new();
+        let mut out: Vec<(Option<RateKind>, Spanned<String>)> = Vec::new();
         for (key, value) in entries {
             let Some(k) = key.as_str() else { continue };
+            if let Some(rate) = RateKind::parse_any(k).filter(|r| out.iter().any(|(o, _)| *o == Some(*r))) {
+                sink.error("duplicate-key", key.pos, format!("report.{name} 中「{}」写了两次（{k}）", rate.zh()))
+                    .hint("交办件办结率与办结率是同一个比率，只写一次");
+                continue;
+            }
             let Some(rate) = RateKind::parse_any(k) else {
                 let names: Vec<&str> = RateKind::ALL.iter().map(|(_, _, zh)| *zh).collect();
                 sink.error("invalid-value", key.pos, format!("report.{name} 中没有比率「{k}」"))
@@ -537,6 +547,19 @@ mod tests {
         let mut sink = Sink::new("qinqing.yaml");
         let s = read_settings(&node, &mut sink);
         (s, sink.diagnostics.iter().map(|d| (d.code.clone(), d.line, d.column)).collect())
+    }
+
+    #[test]
+    fn each_rate_is_set_once_and_a_list_is_not_a_setting() {
+        let (s, problems) =
+            read("organization: { name: 某办 }\nreport:\n  decimals: { 交办件办结率: 2, 办结率: 1, 满意率: 1 }\n");
+        assert_eq!(problems, [("duplicate-key".to_string(), 3, 26)]);
+        assert_eq!(s.report.decimals_of(crate::model::RateKind::Closure), 2, "the first stands");
+        assert_eq!(s.report.decimals_of(crate::model::RateKind::Satisfaction), 1);
+        let (_, problems) = read("organization: { name: 某办 }\nreport:\n  decimals: [2]\n");
+        assert_eq!(problems, [("wrong-type".to_string(), 3, 13)]);
+        let (s, problems) = read("organization: { name: 某办 }\nassignment: 责任清单\n");
+        assert_eq!((s.assignment_by, problems.len()), (crate::model::AssignmentBy::List, 0));
     }
 
     #[test]

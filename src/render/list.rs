@@ -7,7 +7,7 @@
 use anyhow::{bail, Result};
 use serde_json::{json, Value};
 
-use crate::check::{ClockStatus, Snapshot};
+use crate::check::Snapshot;
 use crate::model::event::Step;
 use crate::model::{EventType, Named, Status};
 use crate::render::document::Charts;
@@ -53,16 +53,19 @@ pub(crate) fn rows(snapshot: &Snapshot, id: &str) -> Rows {
         };
         units.extend(lead.iter().cloned());
         units.extend(co.iter().cloned());
-        // The deadline the unit works to: its running clock's, else what the meeting promised.
-        let running = snapshot
-            .clocks_of(index)
-            .iter()
-            .filter(|k| k.is_department_clock() && k.stopped.is_none() && k.status != ClockStatus::Superseded)
-            .min_by_key(|k| k.due)
-            .map(|k| k.due);
+        // The deadline it was given: the completion date promised, else the reply deadline of its
+        // latest assignment (as the assignment set it, whatever came after).
         let promised = events.iter().rev().find_map(|e| e.promise()).map(|p| p.value);
+        let assigned_at = events.iter().rposition(|e| e.kind.spec().sets_lead());
+        let assigned_due = assigned_at.and_then(|at| {
+            snapshot
+                .clocks_of(index)
+                .iter()
+                .find(|k| k.start_event == Some(at) && k.is_department_clock())
+                .map(|k| k.due)
+        });
         let status = case.status_as_of(as_of);
-        let due = if status == Status::Closed { None } else { running.or(promised) };
+        let due = promised.or(assigned_due);
         // What the meeting reached: its on-the-spot answer's result.
         let at_meeting = events.iter().filter(|e| e.kind == EventType::Answered).find_map(|e| e.result);
         if let Some(r) = at_meeting {
@@ -74,12 +77,20 @@ pub(crate) fn rows(snapshot: &Snapshot, id: &str) -> Rows {
         let standing = events.iter().rev().filter(|e| e.kind.spec().step == Step::Answer).find_map(|e| e.result);
         rows.push(json!({
             "n": rows.len() + 1, "id": case.id.value, "title": case.title, "enterprise": enterprise(case),
-            "lead": lead.map(|l| if proposed { format!("（拟）{l}") } else { l }).unwrap_or_else(|| "待定".into()),
+            // A problem settled at the meeting has no unit: it needs none.
+            "lead": lead.map(|l| if proposed { format!("（拟）{l}") } else { l }).unwrap_or_else(|| {
+                if status == Status::Answered { "—".into() } else { "待定".into() }
+            }),
             "co": if co.is_empty() { "—".to_string() } else { co.join("、") },
             "due_cn": due.map(date_cn).unwrap_or_else(|| "—".into()),
             "outcome": at_meeting.map(|r| r.zh()).unwrap_or("—"),
-            "standing": if status == Status::Closed { "已办结".to_string() }
-                        else { standing.map_or_else(|| status.zh().to_string(), |r| r.zh().to_string()) },
+            // The result it stands at, and what its status adds (a closed case, an unsatisfied one redone).
+            "standing": match (standing, status) {
+                (Some(r), Status::Closed) => format!("{}（已办结）", r.zh()),
+                (Some(r), Status::Reopened) => format!("{}（企业不满意，重办中）", r.zh()),
+                (Some(r), _) => r.zh().to_string(),
+                (None, s) => s.zh().to_string(),
+            },
         }));
     }
     units.sort();

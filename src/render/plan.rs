@@ -96,7 +96,11 @@ pub(crate) fn plan(snapshot: &Snapshot, kind: DocKind, sel: &Selection) -> Resul
     };
     // Only the kinds that take `--dept` get here with one (`DocSpec::takes`).
     if let Some(dept) = &sel.dept {
+        let before = out.len();
         out.retain(|p| &p.recipient == dept);
+        if before > 0 && out.is_empty() && !sel.cases.is_empty() {
+            bail!("--case 给出的案件都不由「{dept}」主办");
+        }
     }
     Ok(out)
 }
@@ -273,10 +277,13 @@ fn supervision_on_demand(snapshot: &Snapshot, sel: &Selection) -> Result<Vec<Pla
     type Named<'s, 'l> = Vec<(usize, &'l Case, Vec<&'s Clock<'l>>)>;
     let mut by_dept: BTreeMap<&str, Named> = BTreeMap::new();
     for id in &sel.cases {
-        let Some(index) = repo.cases.iter().position(|c| &c.id.value == id && crate::check::exists(c, as_of)) else {
+        let Some(index) = repo.cases.iter().position(|c| &c.id.value == id) else {
             bail!("找不到案件「{id}」");
         };
         let case = &repo.cases[index];
+        if !crate::check::exists(case, as_of) {
+            bail!("{id} 截至 {as_of} 尚未收到");
+        }
         if case.status_as_of(as_of) == crate::model::Status::Closed {
             bail!("{id} 已办结，不再督办");
         }
@@ -287,6 +294,15 @@ fn supervision_on_demand(snapshot: &Snapshot, sel: &Selection) -> Result<Vec<Pla
             .filter(|c| c.is_department_clock() && c.stopped.is_none() && c.status != ClockStatus::Superseded)
             .filter(|c| c.status != ClockStatus::Transferred && !c.rule.is_notice_deadline())
             .collect();
+        // A clock a notice already covers is not supervised again unless asked (--reissue):
+        // a second notice would replace the first's deadline and hide that it passed.
+        if !sel.reissue {
+            if let Some((_, at)) = running.iter().flat_map(|c| &c.issued).find(|(k, _)| *k == NoticeKind::Supervision) {
+                let doc = case.timeline.get(*at).and_then(|e| e.doc().map(|d| format!("（{d}）"))).unwrap_or_default();
+                let date = case.timeline.get(*at).map(|e| e.date.to_string()).unwrap_or_default();
+                bail!("{id} 已于 {date} 督办{doc}，再发一份会替换那份通知的期限；确需再督办请加 --issue --reissue");
+            }
+        }
         by_dept.entry(lead).or_default().push((index, case, running));
     }
     Ok(by_dept
