@@ -40,10 +40,22 @@ impl Scope {
         &self.root
     }
 
-    /// Refuses a path inside the scope with a link in one of its folders or itself.
+    /// Refuses a path inside the scope with a link in one of its folders or itself. A
+    /// relative path (a `--out` typed in the repository) is the working folder's, and
+    /// the scope is recognised by its own path or its real one.
     fn refuse_links(&self, path: &Path) -> Result<()> {
-        let Ok(rel) = path.strip_prefix(&self.root) else { return Ok(()) };
-        let mut at = self.root.clone();
+        let absolute = |p: &Path| match std::env::current_dir() {
+            Ok(cwd) if p.is_relative() => cwd.join(p),
+            _ => p.to_path_buf(),
+        };
+        let path = absolute(path);
+        let root = absolute(&self.root);
+        let (base, rel) = match (path.strip_prefix(&root), path.strip_prefix(&self.canonical)) {
+            (Ok(rel), _) => (root.clone(), rel.to_path_buf()),
+            (_, Ok(rel)) => (self.canonical.clone(), rel.to_path_buf()),
+            _ => return Ok(()),
+        };
+        let mut at = base;
         for part in rel.components() {
             at.push(part);
             match std::fs::symlink_metadata(&at) {

@@ -427,3 +427,42 @@ fn a_bad_proposed_lead_or_source_row_is_reported_at_its_place() {
         assert!(found.contains(&(CASE.to_string(), *at, *column, code.to_string())), "{line}: {found:?}");
     }
 }
+
+/// `--out` never writes through a linked folder inside the repository, typed relative to the
+/// repository (as a clerk types it there) or absolute; a path outside it is the user's choice.
+#[test]
+fn out_never_follows_a_linked_folder_in_the_repository() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(&tmp.path().join("repo"));
+    let elsewhere = tmp.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::write(elsewhere.join("keep.txt"), "不能被覆盖").unwrap();
+    symlink(&elsewhere, repo.join("exports")).unwrap();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_qinqing"))
+            .args(args)
+            .current_dir(&repo)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    let absolute = repo.join("exports/keep.txt");
+    for args in [
+        vec!["export", "ledger", "--as-of", "2026-11-20", "--out", "exports/keep.txt", "--force"],
+        vec!["export", "ledger", "--as-of", "2026-11-20", "--out", absolute.to_str().unwrap(), "--force"],
+        vec!["export", "open311", "--as-of", "2026-11-20", "--out-dir", "exports"],
+        vec!["report", "--period", "2026", "--as-of", "2026-11-20", "--format", "csv", "--out", "exports/统计.csv"],
+    ] {
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("符号链接"), "{args:?}");
+    }
+    assert_eq!(std::fs::read_to_string(elsewhere.join("keep.txt")).unwrap(), "不能被覆盖");
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 1, "nothing written there");
+    // Outside the repository, by the user's own choice: written.
+    let chosen = tmp.path().join("chosen.csv");
+    let out = run(&["export", "ledger", "--as-of", "2026-11-20", "--out", chosen.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(chosen.exists());
+}
