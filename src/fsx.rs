@@ -113,8 +113,10 @@ impl Scope {
             Ok(meta) => Some(meta.permissions()),
             Err(_) => None,
         };
-        let mut tmp =
-            temp_builder().tempfile_in(dir).with_context(|| format!("无法在 {} 中写入临时文件", dir.display()))?;
+        let prefix = temp_prefix();
+        let mut tmp = temp_builder(&prefix)
+            .tempfile_in(dir)
+            .with_context(|| format!("无法在 {} 中写入临时文件", dir.display()))?;
         fill(tmp.as_file_mut()).with_context(|| format!("无法写入 {}", path.display()))?;
         if let Some(permissions) = existing {
             tmp.as_file().set_permissions(permissions)?;
@@ -154,7 +156,8 @@ impl Scope {
         let parent = folder_of(dest);
         self.create_dir_all(parent)?;
         let mut b = tempfile::Builder::new();
-        b.prefix(prefix);
+        let named = format!("{}{}", temp_prefix(), prefix.trim_start_matches('.'));
+        b.prefix(&named);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -198,9 +201,66 @@ fn folder_of(path: &Path) -> &Path {
 
 /// Temporary files are created readable as any new file is (0666 less the
 /// umask), not private, so what is renamed into place reads like the user's own files.
-fn temp_builder() -> tempfile::Builder<'static, 'static> {
+/// What every temporary file or folder qinqing makes is named with: the
+/// prefix, then the writing process's id, so a later run can tell what a
+/// killed run left (its process is gone) from what a running one is writing.
+pub(crate) const TEMP_PREFIX: &str = ".qinqing-tmp-";
+
+fn temp_prefix() -> String {
+    format!("{TEMP_PREFIX}{}-", std::process::id())
+}
+
+/// Whether a name is a temporary file or folder a run that has ended left behind.
+pub(crate) fn is_left_behind(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix(TEMP_PREFIX) else { return false };
+    let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<i32>().ok()) else {
+        // Named before process ids were (an older qinqing): nothing writes it any more.
+        return true;
+    };
+    pid != std::process::id() as i32 && !alive(pid)
+}
+
+#[cfg(unix)]
+fn alive(pid: i32) -> bool {
+    // Signal 0 checks the process exists; EPERM means it does, as another user's.
+    pid > 0
+        && (unsafe { libc::kill(pid, 0) } == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM))
+}
+
+#[cfg(not(unix))]
+fn alive(_pid: i32) -> bool {
+    true
+}
+
+/// Removes what killed runs left: temporary files (which may hold a whole case
+/// with its contact's phone) and half-written site folders, named in `found`
+/// (the load's walk of `cases/` and `rules/` sees them) or lying directly in
+/// `folders`. A link is removed as a link, never followed. Returns how many.
+pub(crate) fn sweep(found: &[PathBuf], folders: impl IntoIterator<Item = PathBuf>) -> usize {
+    let mut paths: Vec<PathBuf> = found.to_vec();
+    for dir in folders {
+        let Ok(read) = std::fs::read_dir(&dir) else { continue };
+        paths.extend(read.flatten().filter(|e| is_left_behind(&e.file_name().to_string_lossy())).map(|e| e.path()));
+    }
+    let mut removed = 0;
+    for path in paths {
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        if !is_left_behind(&name) {
+            continue;
+        }
+        let gone = match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.is_dir() => std::fs::remove_dir_all(&path),
+            Ok(_) => std::fs::remove_file(&path),
+            Err(e) => Err(e),
+        };
+        removed += usize::from(gone.is_ok());
+    }
+    removed
+}
+
+fn temp_builder(prefix: &str) -> tempfile::Builder<'_, 'static> {
     let mut b = tempfile::Builder::new();
-    b.prefix(".qinqing-tmp-");
+    b.prefix(prefix);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

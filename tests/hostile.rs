@@ -466,3 +466,36 @@ fn out_never_follows_a_linked_folder_in_the_repository() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(chosen.exists());
 }
+
+/// A killed run's temporary files (a whole case with its contact's phone) and half-written site
+/// folders are removed by the next command; a running process's are left alone.
+#[test]
+fn what_a_killed_run_left_is_removed_by_the_next_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(tmp.path());
+    let case_dir = repo.join("cases/2026/第23期恳谈会");
+    std::fs::create_dir_all(repo.join("output/supervision")).unwrap();
+    // Process 4194303 is past any pid_max in use here; process 1 is always running.
+    let dead = [
+        case_dir.join(".qinqing-tmp-4194303-abc123"),
+        repo.join(".qinqing-tmp-4194303-def456"),
+        repo.join("output/supervision/.qinqing-tmp-4194303-x"),
+        case_dir.join(".qinqing-tmp-Ab3dEf"),
+    ];
+    for f in &dead {
+        std::fs::write(f, "phone: \"13800000131\"\n").unwrap();
+    }
+    std::fs::create_dir_all(repo.join("output/.qinqing-tmp-4194303-site-xyz/cases")).unwrap();
+    let running = case_dir.join(".qinqing-tmp-1-keep");
+    std::fs::write(&running, "in flight").unwrap();
+    let run = common::qinqing(&repo, &["list", "--as-of", "2026-11-20"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for f in &dead {
+        assert!(!f.exists(), "{} left", f.display());
+    }
+    assert!(!repo.join("output/.qinqing-tmp-4194303-site-xyz").exists());
+    assert!(running.exists(), "a running process's file is its own");
+    // And git is told to ignore them in a new repository.
+    let gitignore = std::fs::read_to_string(common::root().join("init/gitignore")).unwrap();
+    assert!(gitignore.contains(".qinqing-tmp-*"));
+}

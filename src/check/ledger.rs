@@ -37,15 +37,29 @@ pub(crate) struct Ledger {
     by_id: Vec<u32>,
     /// Whether personal data is masked: the copy [`Ledger::published`] makes.
     pub(crate) public: bool,
+    /// Temporary files killed runs left under `cases/`, for the session to remove.
+    pub(crate) left_behind: Vec<PathBuf>,
 }
 
 impl Ledger {
     /// The checked repository, indexed (its reading problems already taken out).
     pub(super) fn new(repo: Repository) -> Ledger {
-        let Repository { root, settings, departments, meetings, cases, rules, calendar, files, .. } = repo;
+        let Repository { root, settings, departments, meetings, cases, rules, calendar, files, left_behind, .. } = repo;
         let mut by_id: Vec<u32> = (0..cases.len() as u32).collect();
         by_id.par_sort_by(|&a, &b| cases[a as usize].id.value.cmp(&cases[b as usize].id.value));
-        Ledger { root, settings, departments, meetings, cases, rules, calendar, files, by_id, public: false }
+        Ledger {
+            root,
+            settings,
+            departments,
+            meetings,
+            cases,
+            rules,
+            calendar,
+            files,
+            by_id,
+            public: false,
+            left_behind,
+        }
     }
 
     /// The same ledger with other cases and meetings in the same order (ids unchanged).
@@ -61,6 +75,7 @@ impl Ledger {
             files: self.files,
             by_id: self.by_id.clone(),
             public,
+            left_behind: Vec::new(),
         }
     }
 

@@ -68,6 +68,15 @@ impl Session {
         // Read before the files: a write in between is then seen as one, never missed.
         let generation = crate::edit::journal::generation(&scope);
         let checked = read(&root, open)?;
+        // What killed runs left (temporary files that may hold a case with its contact's phone,
+        // half-written site folders) goes now: under cases/ as the walk found them, and where
+        // the register, the cache and the documents are written.
+        let output = root.join("output");
+        let mut folders = vec![root.clone(), crate::load::cache::dir(&root), output.clone()];
+        folders.extend(
+            std::fs::read_dir(&output).into_iter().flatten().flatten().map(|e| e.path()).filter(|p| p.is_dir()),
+        );
+        crate::fsx::sweep(&checked.ledger.left_behind, folders);
         Ok(Session { root, scope, open, checked, recovered, generation, _revision: None })
     }
 

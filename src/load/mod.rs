@@ -48,6 +48,8 @@ pub(crate) struct Repository {
     pub(crate) files: usize,
     /// Problems found while reading.
     pub(crate) diagnostics: Vec<Diagnostic>,
+    /// Temporary files killed runs left under `cases/` (the walk sees them): a session removes them.
+    pub(crate) left_behind: Vec<PathBuf>,
 }
 
 /// Options for reading a repository.
@@ -115,7 +117,8 @@ pub(crate) fn load(root: &Path, opts: LoadOptions) -> Result<Repository> {
     let rules = load_rules(root, &settings, &mut diagnostics)?;
 
     let cache = opts.cache && opts.detail == Detail::Slim && opts.overlay.is_empty();
-    let parsed = parse_cases(root, LoadOptions { cache, ..opts }, &mut diagnostics)?;
+    let mut left_behind = Vec::new();
+    let parsed = parse_cases(root, LoadOptions { cache, ..opts }, &mut diagnostics, &mut left_behind)?;
     let files = parsed.len();
     let mut cases = Vec::new();
     let mut meetings = Vec::new();
@@ -141,6 +144,7 @@ pub(crate) fn load(root: &Path, opts: LoadOptions) -> Result<Repository> {
         calendar,
         files,
         diagnostics,
+        left_behind,
     })
 }
 
@@ -260,10 +264,16 @@ fn load_rules(root: &Path, settings: &Settings, out: &mut Vec<Diagnostic>) -> Re
 }
 
 /// Reads every case and meeting file under `cases/`, in parallel, reusing cached results.
-fn parse_cases(root: &Path, opts: LoadOptions, out: &mut Vec<Diagnostic>) -> Result<Vec<(String, ParsedFile)>> {
+fn parse_cases(
+    root: &Path,
+    opts: LoadOptions,
+    out: &mut Vec<Diagnostic>,
+    left_behind: &mut Vec<PathBuf>,
+) -> Result<Vec<(String, ParsedFile)>> {
     crate::timing::mark("start");
     let walked = walk::yaml_files(root, &root.join("cases"), true);
     out.extend(walked.problems);
+    left_behind.extend(walked.left_behind);
     let (mut paths, stamps): (Vec<PathBuf>, Vec<Option<cache::Stamp>>) = walked.files.into_iter().unzip();
     let mut stamps: Vec<(String, Option<cache::Stamp>)> =
         paths.iter().zip(stamps).map(|(path, stamp)| (relative(root, path), stamp)).collect();

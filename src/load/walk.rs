@@ -16,6 +16,8 @@ pub(crate) struct Walked {
     pub(crate) files: Vec<(PathBuf, Option<cache::Stamp>)>,
     /// Links that lead outside the repository, nowhere, or to a folder.
     pub(crate) problems: Vec<Diagnostic>,
+    /// Temporary files a killed run left (`fsx::TEMP_PREFIX`), for the session to remove.
+    pub(crate) left_behind: Vec<PathBuf>,
 }
 
 /// `.yaml` or `.yml`, in any case (`.YAML` from a Windows tool is YAML too).
@@ -36,6 +38,7 @@ pub(crate) fn yaml_files(root: &Path, dir: &Path, recursive: bool) -> Walked {
         match e {
             Entry::File(path, stamp) => out.files.push((path, stamp)),
             Entry::Problem(d) => out.problems.push(d),
+            Entry::LeftBehind(path) => out.left_behind.push(path),
         }
     }
     out
@@ -44,12 +47,19 @@ pub(crate) fn yaml_files(root: &Path, dir: &Path, recursive: bool) -> Walked {
 enum Entry {
     File(PathBuf, Option<cache::Stamp>),
     Problem(Diagnostic),
+    LeftBehind(PathBuf),
 }
 
 fn walk(root: &Path, inside: &Path, dir: &Path, recursive: bool) -> Vec<Entry> {
     let Ok(read) = std::fs::read_dir(dir) else { return Vec::new() };
-    let mut entries: Vec<std::fs::DirEntry> =
-        read.filter_map(|e| e.ok()).filter(|e| !e.file_name().to_string_lossy().starts_with('.')).collect();
+    let (entries, hidden): (Vec<std::fs::DirEntry>, Vec<std::fs::DirEntry>) =
+        read.filter_map(|e| e.ok()).partition(|e| !e.file_name().to_string_lossy().starts_with('.'));
+    let left_behind: Vec<Entry> = hidden
+        .iter()
+        .filter(|e| crate::fsx::is_left_behind(&e.file_name().to_string_lossy()))
+        .map(|e| Entry::LeftBehind(e.path()))
+        .collect();
+    let mut entries = entries;
     entries.sort_by_key(|e| e.file_name());
     entries
         .par_iter()
@@ -71,6 +81,9 @@ fn walk(root: &Path, inside: &Path, dir: &Path, recursive: bool) -> Vec<Entry> {
                 _ => Vec::new(),
             }
         })
+        .collect::<Vec<Entry>>()
+        .into_iter()
+        .chain(left_behind)
         .collect()
 }
 
