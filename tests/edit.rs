@@ -301,12 +301,19 @@ fn a_reply_text_file_must_be_text_of_a_case_file_s_size() {
     std::fs::write(&huge, "很".repeat(2_000_000)).unwrap();
     let binary = dir.path().join("答复.bin");
     std::fs::write(&binary, [0xff, 0xfe, 0x00, 0x41]).unwrap();
-    // A device without a size (old code: read until memory ran out).
+    // A device without a size (old code: read until memory ran out), and a FIFO no one writes to
+    // (old code: waited for ever): not regular files, refused before they are opened.
     let endless = std::path::PathBuf::from("/dev/zero");
-    for file in [&huge, &binary, &endless] {
+    let fifo = dir.path().join("管道");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    for file in [&huge, &binary, &endless, &fifo] {
         let run = qinqing(&root, &["reply", "E-2", "--by", "供电公司", "--text-file", file.to_str().unwrap()]);
         assert_eq!(run.code, 2, "{}", run.stderr);
-        assert!(run.stderr.contains("过大") || run.stderr.contains("UTF-8"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("过大") || run.stderr.contains("UTF-8") || run.stderr.contains("不是普通文件"),
+            "{}",
+            run.stderr
+        );
     }
     assert_eq!(std::fs::read(case_file(&root, "E-2")).unwrap(), before);
 }
@@ -528,4 +535,23 @@ fn undo_gives_back_the_file_and_refuses_an_issued_notice() {
         refused.stderr
     );
     assert_eq!(std::fs::read(&file).unwrap(), before);
+}
+
+/// A write whose file would pass the 4 MB a case file may be is refused (the case would
+/// otherwise vanish from every list), judged on the file written, not on what was typed.
+#[test]
+fn a_write_that_would_make_a_case_too_large_is_refused() {
+    let (dir, root) = repo();
+    let file = case_file(&root, "E-2");
+    let text = std::fs::read_to_string(&file).unwrap();
+    // Just under the limit, with a long description of its own.
+    let pad = 4 * 1024 * 1024 - text.len() - 2_000;
+    let big = text.replacen("title:", &format!("description: {}\ntitle:", "a".repeat(pad)), 1);
+    std::fs::write(&file, &big).unwrap();
+    let note = "很".repeat(1_000);
+    let run = qinqing(&root, &["note", "E-2", "--text", &note]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("file-too-large") || run.stdout.contains("超过"), "{}", run.stdout);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), big, "nothing written");
+    drop(dir);
 }

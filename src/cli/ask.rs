@@ -98,6 +98,7 @@ pub(crate) fn in_editor(session: &crate::command::Session, label: &str) -> Resul
             anyhow::anyhow!("编辑后的文字过大，案件文件不超过 {} MB，未写入", crate::load::MAX_FILE_BYTES >> 20)
         }
         super::TextProblem::NotUtf8 => anyhow::anyhow!("编辑后的文字须为 UTF-8，未写入"),
+        super::TextProblem::NotAFile => anyhow::anyhow!("编辑器留下的不是普通文件，未写入"),
     })?;
     let kept: Vec<&str> = text.lines().filter(|l| !l.trim_start().starts_with('#')).collect();
     let kept = kept.join("\n").trim().to_string();

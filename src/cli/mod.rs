@@ -180,6 +180,9 @@ fn read_text_file(path: &Path) -> Result<String> {
         TextProblem::Unreadable(e) => anyhow::anyhow!("无法读取 {}：{e}", path.display()),
         TextProblem::TooLarge => anyhow::anyhow!("{} 过大（超过 {mb} MB），案件文件不超过 {mb} MB", path.display()),
         TextProblem::NotUtf8 => anyhow::anyhow!("无法读取 {}（须为 UTF-8 文本）", path.display()),
+        TextProblem::NotAFile => {
+            anyhow::anyhow!("{} 不是普通文件（管道、设备、文件夹不读），请给出一个文本文件", path.display())
+        }
     })
 }
 
@@ -188,12 +191,19 @@ enum TextProblem {
     Unreadable(std::io::Error),
     TooLarge,
     NotUtf8,
+    NotAFile,
 }
 
-/// UTF-8 text of at most a case file's size. At most one byte past the limit
-/// is read: a device or a pipe (/dev/zero) has no size to check first.
+/// UTF-8 text of at most a case file's size, from a regular file only: a FIFO
+/// would block until someone writes to it, a device may never end. At most
+/// one byte past the limit is read.
 fn read_text(path: &Path) -> Result<String, TextProblem> {
     use std::io::Read;
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => return Err(TextProblem::NotAFile),
+        Err(e) => return Err(TextProblem::Unreadable(e)),
+        Ok(_) => {}
+    }
     let limit = load::MAX_FILE_BYTES;
     let mut bytes = Vec::new();
     std::fs::File::open(path)
