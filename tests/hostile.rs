@@ -202,7 +202,8 @@ fn a_cloned_repository_cannot_make_a_run_write_or_read_outside_it() {
 
     // The lock file of the register, and the cache's .gitignore, as links a clone can carry.
     std::fs::create_dir_all(repo.join(".qinqing-cache")).unwrap();
-    symlink(outside.join("victim"), repo.join(".qinqing-cache/issued.lock")).unwrap();
+    std::fs::create_dir_all(repo.join(".qinqing-journal")).unwrap();
+    symlink(outside.join("victim"), repo.join(".qinqing-journal/issued.lock")).unwrap();
     symlink(outside.join("new-gitignore"), repo.join(".qinqing-cache/.gitignore")).unwrap();
     let issued = run(&["render", "supervision", "--as-of", "2026-11-20", "--issue", "--format", "md"]);
     assert_ne!(issued.code, 0, "{}", issued.stderr);
@@ -215,8 +216,11 @@ fn a_cloned_repository_cannot_make_a_run_write_or_read_outside_it() {
     symlink(&outside, repo.join("output")).unwrap();
     let checked = run(&["check", "--format", "json", "--as-of", "2026-11-20"]);
     assert_eq!(checked.code, 1, "the check itself still runs: {}", checked.stderr);
+    std::fs::remove_dir_all(repo.join(".qinqing-journal")).unwrap();
+    symlink(outside.join("cache"), repo.join(".qinqing-journal")).unwrap();
     let refused = run(&["note", "HZ-2026-0131", "--date", "2026-11-20", "--text", "催办"]);
-    assert_ne!(refused.code, 0, "the write side takes its lock in the cache folder: refused");
+    assert_ne!(refused.code, 0, "the write side takes its lock in its own folder, a link here: refused");
+    std::fs::remove_file(repo.join(".qinqing-journal")).unwrap();
     std::fs::remove_file(repo.join(".qinqing-cache")).unwrap();
     let rendered = run(&["render", "bulletin", "--as-of", "2026-11-20", "--format", "md"]);
     assert_ne!(rendered.code, 0);

@@ -85,6 +85,8 @@ impl Session {
     /// and index are untouched. Nothing is written through such a session.
     pub(crate) fn at_revision(start: &Path, rev: &str, detail: Detail) -> Result<Session> {
         let root = load::find_root(start)?;
+        // The working tree's half-done write is finished first, as any command that reads the repository does.
+        crate::edit::journal::recover(&Scope::new(&root))?;
         let revision = Git::new(&root).checkout(rev)?;
         let open = Open { cache: false, detail, follow_writes: false, today: None };
         let dir = revision.dir.path().to_path_buf();

@@ -18,8 +18,33 @@ use crate::edit::Edit;
 use crate::fsx::Scope;
 use crate::load::cache;
 
+/// The write side's own folder: the journal, the edit lock, the write
+/// generation and the register's lock. Not the cache (which may be deleted at
+/// any time): deleting a journal of a half-done write would leave a notice's
+/// number in a case and not in the register. Created owner-only, as a journal
+/// holds whole case files.
+pub(crate) const DIR: &str = ".qinqing-journal";
 const FILE: &str = "journal.json";
 const LOCK: &str = "edit.lock";
+
+/// The write side's folder of a repository.
+pub(crate) fn dir(root: &Path) -> std::path::PathBuf {
+    root.join(DIR)
+}
+
+/// Makes the folder, owner-only, when it is not there.
+fn make_dir(scope: &Scope) -> Result<()> {
+    let d = dir(scope.root());
+    if std::fs::symlink_metadata(&d).is_err() {
+        scope.create_dir_all(&d)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o700))?;
+        }
+    }
+    Ok(())
+}
 /// How many writes the repository has had: a writer planned on the ledger of
 /// one generation writes only if no other write came in between (its ids,
 /// duplicates and references were judged against that ledger).
@@ -42,7 +67,7 @@ impl std::error::Error for Stale {}
 
 /// The repository's write generation (0 before the first write).
 pub(crate) fn generation(scope: &Scope) -> u64 {
-    let path = cache::dir(scope.root()).join(GENERATION);
+    let path = dir(scope.root()).join(GENERATION);
     scope.read(&path).ok().and_then(|b| String::from_utf8(b).ok()?.trim().parse().ok()).unwrap_or(0)
 }
 /// A journal holds whole case files and the register; anything larger is not one qinqing wrote.
@@ -67,7 +92,8 @@ struct Entry {
 /// journalled, then applied, and the generation counted on.
 pub(crate) fn apply(scope: &Scope, edits: &[Edit], planned_at: Option<u64>) -> Result<()> {
     let root = scope.root();
-    let lock = scope.lock_file(&cache::dir(root).join(LOCK))?;
+    make_dir(scope)?;
+    let lock = scope.lock_file(&dir(root).join(LOCK))?;
     lock.lock().context("无法锁定案件库")?;
     let result = (|| {
         finish(scope)?;
@@ -93,12 +119,12 @@ pub(crate) fn apply(scope: &Scope, edits: &[Edit], planned_at: Option<u64>) -> R
             files.push(Entry { rel: e.rel.clone(), before, after: e.after.clone() });
         }
         let journal = Journal { files };
-        let path = cache::dir(root).join(FILE);
+        let path = dir(root).join(FILE);
         scope.replace(&path, &serde_json::to_vec(&journal)?)?;
         fault("journal");
         replay(scope, &journal)?;
         std::fs::remove_file(&path).with_context(|| format!("无法删除 {}", path.display()))?;
-        scope.replace(&cache::dir(root).join(GENERATION), format!("{}\n", now + 1).as_bytes())
+        scope.replace(&dir(root).join(GENERATION), format!("{}\n", now + 1).as_bytes())
     })();
     let _ = lock.unlock();
     result
@@ -107,13 +133,22 @@ pub(crate) fn apply(scope: &Scope, edits: &[Edit], planned_at: Option<u64>) -> R
 /// Finishes a change a killed run left half done; the number of files it wrote.
 pub(crate) fn recover(scope: &Scope) -> Result<usize> {
     let root = scope.root();
-    let path = cache::dir(root).join(FILE);
-    if std::fs::symlink_metadata(&path).is_err() {
+    // Where an older qinqing kept its journal: taken over, then finished like any other.
+    let old = cache::dir(root).join(FILE);
+    let path = dir(root).join(FILE);
+    let left_old = std::fs::symlink_metadata(&old).is_ok_and(|m| m.is_file());
+    if std::fs::symlink_metadata(&path).is_err() && !left_old {
         return Ok(0);
     }
-    let lock = scope.lock_file(&cache::dir(root).join(LOCK))?;
+    make_dir(scope)?;
+    let lock = scope.lock_file(&dir(root).join(LOCK))?;
     lock.lock().context("无法锁定案件库")?;
-    let result = finish(scope);
+    let result = (|| {
+        if left_old && std::fs::symlink_metadata(&path).is_err() {
+            std::fs::rename(&old, &path).with_context(|| format!("无法接管 {}", old.display()))?;
+        }
+        finish(scope)
+    })();
     let _ = lock.unlock();
     result
 }
@@ -121,7 +156,7 @@ pub(crate) fn recover(scope: &Scope) -> Result<usize> {
 /// Replays a journal left behind, under the lock; the files written.
 fn finish(scope: &Scope) -> Result<usize> {
     let root = scope.root();
-    let path = cache::dir(root).join(FILE);
+    let path = dir(root).join(FILE);
     let meta = match std::fs::symlink_metadata(&path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
@@ -130,19 +165,21 @@ fn finish(scope: &Scope) -> Result<usize> {
     // The journal may come with a repository someone else committed: it is never followed through a
     // link, never read whole when it is huge, and writes only case files inside the repository.
     if !meta.is_file() || meta.len() > MAX_JOURNAL_BYTES {
-        bail!("{}/{FILE} 不是 qinqing 写的日志（是链接、目录或过大），未补写任何文件；请核对后删除它", cache::DIR);
+        bail!("{DIR}/{FILE} 不是 qinqing 写的日志（是链接、目录或过大），未补写任何文件；请核对后删除它");
     }
     let bytes = scope.read(&path).with_context(|| format!("无法读取 {}", path.display()))?;
+    // The journal is written atomically: one that cannot be read was damaged afterwards
+    // (a disk, a copy, a hand), and what it held is unknown. Stop, and say what to look at.
     let Ok(journal) = serde_json::from_slice::<Journal>(&bytes) else {
-        // The journal is written atomically, so a damaged one was never complete: nothing was applied.
-        std::fs::remove_file(&path)?;
-        return Ok(0);
+        bail!(
+            "{DIR}/{FILE}（上次中断的写入的日志）已损坏，无法补完，未读写任何文件。请用 git status 核对案件文件和 issued.yaml 是否完整，然后删除这个文件再运行"
+        );
     };
     let written = replay(scope, &journal)?;
     std::fs::remove_file(&path).with_context(|| format!("无法删除 {}", path.display()))?;
     // The interrupted write landed: it counts as one.
     let next = generation(scope) + 1;
-    scope.replace(&cache::dir(root).join(GENERATION), format!("{next}\n").as_bytes())?;
+    scope.replace(&dir(root).join(GENERATION), format!("{next}\n").as_bytes())?;
     Ok(written)
 }
 
@@ -160,7 +197,7 @@ fn replay(scope: &Scope, journal: &Journal) -> Result<usize> {
             continue;
         }
         if now.as_deref() != entry.before.as_ref().map(String::as_bytes) {
-            bail!("无法补完上次中断的写入：{} 已被改动。请核对该文件，然后删除 {}/{FILE}", entry.rel, cache::DIR);
+            bail!("无法补完上次中断的写入：{} 已被改动。请核对该文件，然后删除 {DIR}/{FILE}", entry.rel);
         }
         scope.replace(&root.join(&entry.rel), entry.after.as_bytes())?;
         written += 1;
@@ -175,7 +212,7 @@ fn inside(root: &Path, rel: &str) -> Result<()> {
     let path = Path::new(rel);
     let plain = path.components().all(|c| matches!(c, std::path::Component::Normal(_)));
     if rel.is_empty() || !plain || path.extension().is_none_or(|e| e != "yaml") {
-        bail!("{}/{FILE} 要写的「{rel}」不是案件库内的 YAML 文件，未补写任何文件；请核对后删除它", cache::DIR);
+        bail!("{DIR}/{FILE} 要写的「{rel}」不是案件库内的 YAML 文件，未补写任何文件；请核对后删除它");
     }
     let mut at = root.to_path_buf();
     for part in path.components() {
@@ -216,8 +253,8 @@ mod tests {
 
     #[test]
     fn all_files_are_written_or_none() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
         std::fs::write(root.join("a.yaml"), "a: 1\n").unwrap();
         std::fs::write(root.join("b.yaml"), "b: 1\n").unwrap();
         let edits = [edit(root, "a.yaml", "a: 2\n"), edit(root, "b.yaml", "b: 2\n"), edit(root, "c/new.yaml", "c\n")];
@@ -230,13 +267,13 @@ mod tests {
         apply(&Scope::new(root), &edits, None).unwrap();
         assert_eq!(std::fs::read_to_string(root.join("b.yaml")).unwrap(), "b: 2\n");
         assert_eq!(std::fs::read_to_string(root.join("c/new.yaml")).unwrap(), "c\n");
-        assert!(!cache::dir(root).join(FILE).exists());
+        assert!(!dir(root).join(FILE).exists());
     }
 
     #[test]
     fn a_journal_left_behind_is_finished_and_a_conflict_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
         std::fs::write(root.join("a.yaml"), "a: 2\n").unwrap(); // already applied
         std::fs::write(root.join("b.yaml"), "b: 1\n").unwrap(); // not yet
         let journal = Journal {
@@ -245,9 +282,12 @@ mod tests {
                 Entry { rel: "b.yaml".into(), before: Some("b: 1\n".into()), after: "b: 2\n".into() },
             ],
         };
-        let path = cache::dir(root).join(FILE);
-        Scope::new(root).replace(&path, &serde_json::to_vec(&journal).unwrap()).unwrap();
+        // Left where an older qinqing kept it, in the cache: taken over and finished.
+        let old = cache::dir(root).join(FILE);
+        Scope::new(root).replace(&old, &serde_json::to_vec(&journal).unwrap()).unwrap();
+        let path = dir(root).join(FILE);
         assert_eq!(recover(&Scope::new(root)).unwrap(), 1);
+        assert!(!old.exists());
         assert_eq!(std::fs::read_to_string(root.join("b.yaml")).unwrap(), "b: 2\n");
         assert!(!path.exists());
         assert_eq!(recover(&Scope::new(root)).unwrap(), 0);
@@ -257,17 +297,24 @@ mod tests {
         let err = recover(&Scope::new(root)).unwrap_err().to_string();
         assert!(err.contains("b.yaml") && err.contains("已被改动"), "{err}");
         assert!(path.exists());
+        // A journal damaged after it was written (cut short) stops the run, saying what to look at.
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+        let err = recover(&Scope::new(root)).unwrap_err().to_string();
+        assert!(err.contains("已损坏") && err.contains("git status"), "{err}");
+        assert!(path.exists(), "kept for a person to look at");
     }
 
     #[cfg(unix)]
     #[test]
     fn a_committed_journal_never_writes_outside_the_repository() {
-        let dir = tempfile::tempdir().unwrap();
-        let (root, outside) = (dir.path().join("repo"), dir.path().join("outside"));
+        let tmp = tempfile::tempdir().unwrap();
+        let (root, outside) = (tmp.path().join("repo"), tmp.path().join("outside"));
         std::fs::create_dir_all(root.join("cases")).unwrap();
         std::fs::create_dir_all(&outside).unwrap();
         std::os::unix::fs::symlink(&outside, root.join("cases/link")).unwrap();
-        let path = cache::dir(&root).join(FILE);
+        std::fs::create_dir_all(dir(&root)).unwrap();
+        let path = dir(&root).join(FILE);
         let journal_to = |rel: &str| {
             let j = Journal { files: vec![Entry { rel: rel.into(), before: None, after: "x: 1\n".into() }] };
             Scope::new(&root).replace(&path, &serde_json::to_vec(&j).unwrap()).unwrap();
