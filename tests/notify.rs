@@ -24,6 +24,8 @@ const SECRET: &str = "SECtest0123456789";
 struct Received {
     path: String,
     body: String,
+    /// When the request came and when it was answered.
+    span: (std::time::Instant, std::time::Instant),
 }
 
 /// An HTTP receiver: `/ok` answers errcode 0, `/flaky` fails its first request with a 500,
@@ -62,13 +64,25 @@ fn answer(mut stream: TcpStream, seen: &Mutex<Vec<Received>>) {
     let mut body = vec![0; length];
     let _ = reader.read_exact(&mut body);
     let body = String::from_utf8_lossy(&body).to_string();
-    let earlier = {
+    let came = std::time::Instant::now();
+    // Recorded as it comes (a client that gives up still counts), its end set when answered.
+    let (earlier, at) = {
         let mut s = seen.lock().unwrap();
         let n = s.iter().filter(|r| r.path.split('?').next() == path.split('?').next()).count();
-        s.push(Received { path: path.clone(), body });
-        n
+        s.push(Received { path: path.clone(), body: body.clone(), span: (came, came) });
+        (n, s.len() - 1)
     };
-    let (status, reply) = if path.starts_with("/flaky") && earlier == 0 {
+    let (status, reply) = if path.starts_with("/redirect") {
+        // To another place: a follower would GET it without the message and count its 200.
+        let elsewhere = format!("http://{}/ok?landed=1", stream.local_addr().unwrap());
+        let _ = write!(
+            stream,
+            "HTTP/1.1 302 Found\r\nLocation: {elsewhere}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        );
+        return;
+    } else if path.starts_with("/echo") {
+        ("400 Bad Request", format!("bad request for {path}"))
+    } else if path.starts_with("/flaky") && earlier == 0 {
         ("500 Internal Server Error", r#"{"errcode":-1,"errmsg":"busy"}"#.to_string())
     } else if path.starts_with("/slow") {
         std::thread::sleep(Duration::from_secs(2));
@@ -82,6 +96,7 @@ fn answer(mut stream: TcpStream, seen: &Mutex<Vec<Received>>) {
     } else {
         ("200 OK", r#"{"errcode":0,"errmsg":"ok"}"#.to_string())
     };
+    seen.lock().unwrap()[at].span.1 = std::time::Instant::now();
     let _ = write!(
         stream,
         "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
@@ -310,4 +325,53 @@ fn the_readme_shows_what_the_demo_sends_on_2026_11_20() {
         assert!(preview.contains(&format!("→ {who}")), "{preview}");
     }
     assert!(preview.contains("各部门超期：国网湖州供电公司2项、市商务局2项、市自然资源和规划局1项。"));
+}
+
+/// A redirect is not followed (the message would be lost and counted as sent), a receiver that
+/// echoes the address never makes qinqing print the robot's key, and recipients are sent to
+/// at the same time (the slow receiver's requests overlap).
+#[test]
+fn redirects_are_failures_secrets_are_never_printed_and_recipients_go_out_together() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(&tmp.path().join("repo"));
+    let (port, received) = http_receiver();
+    let settings = without_notify(&std::fs::read_to_string(repo.join("qinqing.yaml")).unwrap());
+    let config = format!(
+        "{settings}notify:
+  default:
+    wecom: {{ url_env: QQ_SLOW }}
+  departments:
+    供电公司: {{ webhook: {{ url_env: QQ_REDIRECT }} }}
+    市商务局: {{ wecom: {{ url_env: QQ_ECHO }} }}
+"
+    );
+    std::fs::write(repo.join("qinqing.yaml"), config).unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let env = [
+        ("QQ_SLOW", format!("{base}/slow?key=SLOWKEY1234")),
+        ("QQ_REDIRECT", format!("{base}/redirect?key=REDIRKEY1234")),
+        ("QQ_ECHO", format!("{base}/echo?key=ECHOSECRET9876")),
+    ];
+    let run = notify(&repo, &env);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let calls = |prefix: &str| {
+        received.lock().unwrap().iter().filter(|r| r.path.starts_with(prefix)).cloned().collect::<Vec<_>>()
+    };
+    assert_eq!(calls("/redirect").len(), 3, "a 302 is a failure, retried");
+    assert!(calls("/ok").is_empty(), "the redirect was not followed");
+    assert!(run.stderr.contains("发送失败：国网湖州供电公司"), "{}", run.stderr);
+    assert!(run.stderr.contains("发送失败：市商务局"), "{}", run.stderr);
+    for secret in ["SLOWKEY1234", "REDIRKEY1234", "ECHOSECRET9876"] {
+        assert!(!run.stderr.contains(secret) && !run.stdout.contains(secret), "{secret} printed: {}", run.stderr);
+    }
+    // Nothing failed is recorded as sent.
+    let sent = std::fs::read_to_string(repo.join(".qinqing-cache/notify-sent.json")).unwrap_or_default();
+    assert!(!sent.contains("国网湖州供电公司") && !sent.contains("市商务局"), "{sent}");
+    // The recipients by the default (slow) channel were sent to together: one after another, the
+    // first recipient's three attempts would all come before the second's first; together, the
+    // first two requests to arrive carry different recipients' digests (a retry repeats its body).
+    let mut slow = calls("/slow");
+    slow.sort_by_key(|r| r.span.0);
+    assert!(slow.len() >= 6, "{} requests", slow.len());
+    assert_ne!(slow[0].body, slow[1].body, "the second request is a retry of the first: sent one at a time");
 }

@@ -88,6 +88,20 @@ fn read_state(scope: &Scope, path: &Path, notices: &mut dyn Notices) -> Sent {
     }
 }
 
+/// At most this many reminders go out at the same time.
+const PARALLEL_SENDS: usize = 8;
+
+/// One digest to send on one channel.
+struct Job<'a> {
+    recipient: String,
+    channel: &'a Channel,
+    key: String,
+    items: Vec<crate::report::digest::Item>,
+    subject: String,
+    text: String,
+    extra: serde_json::Value,
+}
+
 /// Sends (or previews) the day's digests; the repository must have no errors.
 pub(crate) fn notify(session: Session, request: Notify, notices: &mut dyn Notices) -> Outcome<Notified> {
     require_no_errors(session.checked(), "为免提醒出错，未发送")?;
@@ -106,6 +120,7 @@ pub(crate) fn notify(session: Session, request: Notify, notices: &mut dyn Notice
     let patience = Patience::from_env();
     let office = settings.organization_short.as_str();
     let (mut delivered, mut failed, mut unchanged, mut unconfigured) = (0, 0, 0, Vec::new());
+    let mut jobs: Vec<Job> = Vec::new();
     for digest in &all {
         let channels: &[Channel] = if digest.office {
             &settings.notify.office
@@ -146,34 +161,55 @@ pub(crate) fn notify(session: Session, request: Notify, notices: &mut dyn Notice
                 continue;
             }
             let extra = serde_json::json!({ "recipient": digest.recipient, "as_of": as_of, "items": part.items });
-            let outcome = send(channel, settings.notify.smtp.as_ref(), &subject, &text, &extra, patience);
-            match outcome.error {
-                None => {
-                    delivered += 1;
-                    notices.note(&format!(
-                        "已发送：{}（{}）{}项",
-                        digest.recipient,
-                        channel_name(channel),
-                        part.items.len()
-                    ));
-                    let mut items: Vec<String> = part.items.iter().map(tag).collect();
-                    items.push(format!("digest@{as_of}"));
-                    state.sent.push(SentEntry {
-                        date: as_of,
-                        recipient: digest.recipient.clone(),
-                        channel: key,
-                        items,
-                    });
-                }
-                Some(e) => {
-                    failed += 1;
-                    notices.note(&format!(
-                        "发送失败：{}（{}），试了{}次：{e}",
-                        digest.recipient,
-                        channel_name(channel),
-                        outcome.attempts
-                    ));
-                }
+            jobs.push(Job {
+                recipient: digest.recipient.clone(),
+                channel,
+                key,
+                items: part.items,
+                subject,
+                text,
+                extra,
+            });
+        }
+    }
+    // Every recipient at once (a bounded number at a time): one slow receiver does not hold the others back.
+    let smtp = settings.notify.smtp.as_ref();
+    let mut outcomes = Vec::with_capacity(jobs.len());
+    for batch in jobs.chunks(PARALLEL_SENDS) {
+        let sent: Vec<_> = std::thread::scope(|s| {
+            let handles: Vec<_> = batch
+                .iter()
+                .map(|j| s.spawn(move || send(j.channel, smtp, &j.subject, &j.text, &j.extra, patience)))
+                .collect();
+            handles.into_iter().map(|h| h.join()).collect()
+        });
+        outcomes.extend(sent);
+    }
+    for (job, outcome) in jobs.into_iter().zip(outcomes) {
+        let tag = |i: &crate::report::digest::Item| format!("{}@{:?}", i.key, i.stage);
+        let outcome =
+            outcome.unwrap_or(crate::output::notify::Outcome { attempts: 0, error: Some("发送中出错".into()) });
+        match outcome.error {
+            None => {
+                delivered += 1;
+                notices.note(&format!(
+                    "已发送：{}（{}）{}项",
+                    job.recipient,
+                    channel_name(job.channel),
+                    job.items.len()
+                ));
+                let mut items: Vec<String> = job.items.iter().map(tag).collect();
+                items.push(format!("digest@{as_of}"));
+                state.sent.push(SentEntry { date: as_of, recipient: job.recipient.clone(), channel: job.key, items });
+            }
+            Some(e) => {
+                failed += 1;
+                notices.note(&format!(
+                    "发送失败：{}（{}），试了{}次：{e}",
+                    job.recipient,
+                    channel_name(job.channel),
+                    outcome.attempts
+                ));
             }
         }
     }

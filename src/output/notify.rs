@@ -119,28 +119,93 @@ fn urlencode(s: &str) -> String {
 
 /// One attempt at a webhook: a 2xx answer whose JSON, if any, does not report an error code.
 fn post(url: &str, body: &serde_json::Value, timeout: Duration) -> Result<(), Failure> {
-    let agent: ureq::Agent =
-        ureq::Agent::config_builder().timeout_global(Some(timeout)).http_status_as_error(false).build().into();
+    // A redirect is not followed: following a POST's 302 would send a GET without the message
+    // and count the page it lands on as delivered. A 3xx is a failure, and retried.
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(timeout))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
     let mut response = agent
         .post(url)
         .header("Content-Type", "application/json; charset=utf-8")
         .send(body.to_string())
-        .map_err(|e| Failure::Delivery(format!("无法送达：{e}")))?;
+        .map_err(|e| Failure::Delivery(redact(&format!("无法送达：{e}"), url)))?;
     let status = response.status().as_u16();
     let text = response.body_mut().read_to_string().unwrap_or_default();
+    if (300..400).contains(&status) {
+        return Err(Failure::Delivery(format!("HTTP {status}：接收方要求跳转到别处，未跟随（请核对地址）")));
+    }
     if !(200..300).contains(&status) {
-        return Err(Failure::Delivery(format!("HTTP {status}：{}", text.chars().take(200).collect::<String>())));
+        // The receiver's answer may echo the address, and with it the robot's key.
+        let said: String = text.chars().take(200).collect();
+        return Err(Failure::Delivery(redact(&format!("HTTP {status}：{said}"), url)));
     }
     // WeCom and DingTalk answer errcode, Feishu code; 0 is success.
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
         for key in ["errcode", "code", "StatusCode"] {
             if let Some(code) = v.get(key).and_then(|c| c.as_i64()).filter(|c| *c != 0) {
                 let message = v.get("errmsg").or(v.get("msg")).and_then(|m| m.as_str()).unwrap_or("");
-                return Err(Failure::Delivery(format!("{key} {code}：{message}")));
+                return Err(Failure::Delivery(redact(&format!("{key} {code}：{message}"), url)));
             }
         }
     }
     Ok(())
+}
+
+/// A message with every secret part of a webhook's address masked: the address
+/// itself, its query values (access_token, key, sign) and its long path parts
+/// (a token in the path), however the receiver quoted them back.
+fn redact(message: &str, url: &str) -> String {
+    let mut secrets: Vec<String> = vec![url.to_string()];
+    let after_scheme = url.split_once("://").map_or(url, |(_, r)| r);
+    let (host_path, query) = after_scheme.split_once('?').unwrap_or((after_scheme, ""));
+    if let Some((_, path)) = host_path.split_once('/') {
+        secrets.push(format!("/{path}"));
+        secrets.extend(path.split('/').filter(|p| p.len() >= 8).map(str::to_string));
+    }
+    if !query.is_empty() {
+        secrets.push(query.to_string());
+    }
+    for pair in query.split('&') {
+        if let Some((_, value)) = pair.split_once('=') {
+            if value.len() >= 4 {
+                secrets.push(value.to_string());
+                // As the receiver may have decoded it.
+                if let Ok(decoded) = urlencoding_decode(value) {
+                    secrets.push(decoded);
+                }
+            }
+        }
+    }
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    secrets.into_iter().filter(|s| !s.is_empty()).fold(message.to_string(), |m, s| m.replace(&s, "***"))
+}
+
+/// Percent-decoding of a query value (what `urlencode` wrote).
+fn urlencoding_decode(s: &str) -> Result<String, ()> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).map_err(|_| ())?;
+                out.push(u8::from_str_radix(hex, 16).map_err(|_| ())?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).map_err(|_| ())
 }
 
 /// One attempt at an email.
@@ -206,6 +271,18 @@ pub(crate) fn send(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_secret_of_the_address_is_ever_said() {
+        let url =
+            "https://oapi.dingtalk.com/robot/send?access_token=abcdef123456&timestamp=1700000000000&sign=Zm9v%2BYmFy";
+        let echoed =
+            "HTTP 400：bad request for /robot/send?access_token=abcdef123456&timestamp=1700000000000&sign=Zm9v+YmFy";
+        let said = redact(echoed, url);
+        assert!(!said.contains("abcdef123456") && !said.contains("Zm9v"), "{said}");
+        let hook = "http://127.0.0.1:9/services/T0001/B0002/SECRETTOKEN123";
+        assert!(!redact(&format!("无法送达：{hook}: connection refused"), hook).contains("SECRETTOKEN123"));
+    }
 
     #[test]
     fn dingtalk_and_feishu_signatures_are_the_documented_ones() {
