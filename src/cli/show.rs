@@ -157,7 +157,8 @@ fn summary(e: &Event) -> String {
         .map(|piece| match piece {
             Piece::Departments(label, names) => format!("{label} {}", names.join("、")),
             Piece::Words(w) => w,
-            Piece::FreeText(t) => t.lines().next().unwrap_or_default().to_string(),
+            // All of it: a reply of several lines is shown whole, its breaks marked.
+            Piece::FreeText(t) => t.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ⏎ "),
         })
         .collect::<Vec<_>>()
         .join("；")

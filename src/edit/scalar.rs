@@ -6,7 +6,15 @@ pub(crate) fn scalar(text: &str, flow: bool) -> String {
     if is_plain_safe(text, flow) {
         text.to_string()
     } else {
-        serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_string())
+        // JSON escapes are valid YAML; the line breaks JSON leaves raw (NEL, LS, PS) and
+        // the other invisible controls a YAML reader would take apart are escaped too.
+        let json = serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_string());
+        json.chars()
+            .map(|c| match c {
+                '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{7f}'..='\u{9f}' => format!("\\u{:04x}", c as u32),
+                c => c.to_string(),
+            })
+            .collect()
     }
 }
 
@@ -39,7 +47,11 @@ fn is_plain_safe(text: &str, flow: bool) -> bool {
     // Anything a reader could take for a number (13800000000, 1e5, 0x1F, .5, 1_000).
     let numberish = text.chars().all(|c| c.is_ascii_digit() || "+-._eExXoObB".contains(c))
         && text.chars().any(|c| c.is_ascii_digit());
-    !numberish && !text.chars().any(|c| c.is_control())
+    // 0x1F, 0o17 and 0b101 are numbers to a YAML 1.2 reader; .inf and .nan too.
+    let radix = ["0x", "0o", "0b", "+0x", "-0x"].iter().any(|p| lower.starts_with(p));
+    let special = matches!(lower.trim_start_matches(['+', '-']), ".inf" | ".nan");
+    let invisible = text.chars().any(|c| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}'));
+    !numberish && !radix && !special && !invisible
 }
 
 #[cfg(test)]
@@ -60,11 +72,22 @@ mod tests {
         assert_eq!(scalar("甲局,乙局", true), "\"甲局,乙局\"");
         assert_eq!(scalar("甲局,乙局", false), "甲局,乙局");
         assert_eq!(flow_list(&["甲局".into(), "{乙局}".into()]), "[甲局, \"{乙局}\"]");
+        assert_eq!(scalar("0x1F", false), "\"0x1F\"");
+        assert_eq!(scalar(".inf", false), "\".inf\"");
+        assert_eq!(scalar("甲\u{85}乙", false), "\"甲\\u0085乙\"");
+        assert_eq!(scalar("甲\u{2028}乙", false), "\"甲\\u2028乙\"");
     }
 
     #[test]
     fn every_scalar_reads_back_as_written() {
         for text in [
+            "0x1F",
+            "0o17",
+            ".nan",
+            "-.inf",
+            "甲\u{85}乙",
+            "甲\u{2028}乙\u{2029}丙",
+            "\u{feff}开头",
             "a: b",
             "- x",
             "[x]",

@@ -101,10 +101,64 @@ fn set_field(text: &str, f: &SetField) -> Result<String, String> {
     if !out.is_empty() && !out.ends_with('\n') {
         out.push_str(newline);
     }
+    // A one-line value replaced by a one-line value keeps the line's comment and its quoting.
+    let kept = (end == start + 1 && !f.value.trim_end().contains('\n'))
+        .then(|| one_line(lines[start], f.key, at, f.value.trim_end()))
+        .flatten();
     // The file's own line ends.
-    out.push_str(&render(f.key, f.value, at).replace('\n', newline));
+    match kept {
+        Some(line) => out.push_str(&format!("{line}{newline}")),
+        None => out.push_str(&render(f.key, f.value, at).replace('\n', newline)),
+    }
     out.push_str(&lines[end..].concat());
     Ok(out)
+}
+
+/// `key: value` written as the old line was: the same quotes (when they can hold the
+/// new value), the same comment after it. `None` when the old line is not a one-line value.
+fn one_line(old: &str, key: &str, at: usize, value: &str) -> Option<String> {
+    let line = old.trim_end_matches(['\r', '\n']);
+    let rest = line.get(at + key.len() + 1..)?;
+    let lead = &rest[..rest.len() - rest.trim_start().len()];
+    let v = rest.trim_start();
+    // Where the old value ends: after its closing quote, or before a comment.
+    let (quote, value_len) = match v.chars().next() {
+        Some('"') => {
+            let mut escaped = false;
+            let close = v[1..].char_indices().find(|(_, c)| {
+                let end = *c == '"' && !escaped;
+                escaped = *c == '\\' && !escaped;
+                end
+            })?;
+            (Some('"'), close.0 + 2)
+        }
+        Some('\'') => {
+            let bytes = v.as_bytes();
+            let mut i = 1;
+            loop {
+                match bytes.get(i) {
+                    Some(b'\'') if bytes.get(i + 1) == Some(&b'\'') => i += 2,
+                    Some(b'\'') => break,
+                    Some(_) => i += 1,
+                    None => return None,
+                }
+            }
+            (Some('\''), i + 1)
+        }
+        Some('|' | '>' | '[' | '{' | '&' | '*' | '!') => return None,
+        _ => (None, v.find(" #").unwrap_or(v.len())),
+    };
+    let comment = v[value_len..].trim_end();
+    if !comment.is_empty() && !comment.trim_start().starts_with('#') {
+        return None;
+    }
+    let written = match quote {
+        Some('"') => serde_json::to_string(value).ok()?,
+        Some(_) if !value.chars().any(|c| c.is_control()) => format!("'{}'", value.replace('\'', "''")),
+        _ => scalar(value, false),
+    };
+    let lead = if lead.is_empty() { " " } else { lead };
+    Some(format!("{}{key}:{lead}{written}{}", " ".repeat(at), v[value_len..].trim_end()))
 }
 
 #[cfg(test)]
@@ -125,6 +179,22 @@ mod tests {
             .replace("title: 旧标题   \n", "title: 新标题\n")
             .replace("  name: 湖州甲公司\n", "  name: 湖州甲科技有限公司\n");
         assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn a_changed_line_keeps_its_comment_and_its_quotes() {
+        let text =
+            "id: A-1\ntitle: \"旧标题\"   # 会上原话\ncategory: '交通'\nenterprise:\n  name: 甲公司 # 全称待核\n";
+        let fields = [
+            SetField { parent: None, key: "title", value: "新标题" },
+            SetField { parent: None, key: "category", value: "交通出行's" },
+            SetField { parent: Some("enterprise"), key: "name", value: "湖州甲公司" },
+        ];
+        let out = set_fields(text, &fields).unwrap();
+        assert_eq!(
+            out,
+            "id: A-1\ntitle: \"新标题\"   # 会上原话\ncategory: '交通出行''s'\nenterprise:\n  name: 湖州甲公司 # 全称待核\n"
+        );
     }
 
     #[test]

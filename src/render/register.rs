@@ -34,10 +34,14 @@ impl Pattern {
     }
 
     /// The sequence of a number written with this pattern, if it is one.
+    /// Read after NFKC and without spaces: 湖营商督〔2026〕７号 and 湖营商督〔2026〕 7 号 are number 7,
+    /// which must never be issued again.
     pub(crate) fn seq_of(&self, number: &str, year: i32) -> Option<u32> {
-        let filled = self.0.replace("{year}", &year.to_string());
+        use unicode_normalization::UnicodeNormalization;
+        let plain = |s: &str| s.nfkc().filter(|c| !c.is_whitespace()).collect::<String>();
+        let filled = plain(&self.0.replace("{year}", &year.to_string()));
         let (prefix, suffix) = filled.split_once("{seq}")?;
-        number.trim().strip_prefix(prefix)?.strip_suffix(suffix)?.parse().ok()
+        plain(number).strip_prefix(prefix)?.strip_suffix(suffix)?.parse().ok()
     }
 }
 
@@ -203,6 +207,8 @@ mod tests {
         assert_eq!(p.number(2026, 7), "湖营商督〔2026〕7号");
         assert_eq!(p.draft(2026), "湖营商督〔2026〕 号");
         assert_eq!(p.seq_of("湖营商督〔2026〕5号", 2026), Some(5));
+        assert_eq!(p.seq_of("湖营商督〔2026〕７号", 2026), Some(7), "full-width digits");
+        assert_eq!(p.seq_of("湖营商督〔２０２６〕 12 号", 2026), Some(12));
         assert_eq!(p.seq_of("湖营商督〔2025〕5号", 2026), None);
         assert_eq!(p.seq_of("湖营商通〔2026〕3号", 2026), None);
     }
