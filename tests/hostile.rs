@@ -61,6 +61,19 @@ fn a_key_left_empty_is_reported_at_its_line_never_dropped() {
         (RULES, "    start: [intake, returned]", "    start: []", 20, 5, "missing-field"),
         (RULES, "  - id: assign", "  - id:", 18, 5, "missing-field"),
         (MEETING, "level: city", "level:", 5, 1, "empty-value"),
+        // The earlier probe's: an empty rule id, an empty department name, a level no one
+        // declared, a calendar name that is a list — each at its own file.
+        (RULES, "  - id: assign", "  - id: \"\"", 18, 9, "empty-value"),
+        ("departments.yaml", "- name: 市教育局", "- name: \"\"", 14, 9, "empty-value"),
+        (
+            "departments.yaml",
+            "  short: 市发改委\n  aliases: [市发展改革委, 发改委]\n  level: city",
+            "  short: 市发改委\n  aliases: [市发展改革委, 发改委]\n  level: 省级",
+            2,
+            3,
+            "invalid-value",
+        ),
+        ("rules/calendars/cn.yaml", "\nname: ", "\nname: [甲, 乙]\nx_name: ", 10, 7, "wrong-type"),
         ("qinqing.yaml", "organization:", "organization: ~\nx_organization:", 2, 1, "missing-field"),
     ];
     for (file, written, made, line, column, code) in table {

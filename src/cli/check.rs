@@ -47,9 +47,25 @@ pub(crate) struct Args {
 
 pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     // A past revision is unpacked into a temporary folder and checked there.
-    let session = match &args.rev {
-        Some(rev) => super::revision(repo, rev, Detail::Slim)?,
-        None => super::session(repo, Open { cache: !args.no_cache, ..Open::slim() })?,
+    let opened = match &args.rev {
+        Some(rev) => super::revision(repo, rev, Detail::Slim),
+        None => super::session(repo, Open { cache: !args.no_cache, ..Open::slim() }),
+    };
+    // A tool reading JSON gets JSON even when there is no repository to check.
+    let session = match (opened, args.format) {
+        (Ok(s), _) => s,
+        (Err(e), Format::Json) => {
+            let doc = serde_json::json!({
+                "version": 1,
+                "summary": { "cases": 0, "files": 0, "errors": 1, "warnings": 0, "overdue": 0, "due_soon": 0 },
+                "diagnostics": [{ "severity": "error", "code": "no-repository", "file": "", "line": 0, "column": 0,
+                                  "message": format!("{e:#}"), "hint": null }],
+                "clocks": [],
+            });
+            output::emit(&(serde_json::to_string_pretty(&doc)? + "\n"))?;
+            return Ok(2);
+        }
+        (Err(e), _) => return Err(e),
     };
     // Leaked on purpose: the process ends right after the report, and freeing
     // a hundred thousand cases one by one would only delay the exit.

@@ -41,6 +41,8 @@ pub(crate) struct CalendarFile {
 pub(crate) fn read_calendar(root: &Node, sink: &mut Sink) -> CalendarFile {
     let mut out = CalendarFile::default();
     let Some(m) = MapReader::open(root, "日历文件", CALENDAR_FIELDS, sink) else { return out };
+    // Not used for counting days, but a name that is a list or a mapping is a mistake to say.
+    let _ = m.text("name", sink);
     let Some(years) = m.get("years") else { return out };
     let Value::Seq(items) = &years.value else {
         sink.error("wrong-type", years.pos, "years 应为列表").hint("每年以「- year: 2026」开头");

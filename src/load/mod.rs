@@ -113,6 +113,21 @@ pub(crate) fn load(root: &Path, opts: LoadOptions) -> Result<Repository> {
     let departments = std::fs::symlink_metadata(root.join("departments.yaml")).is_ok().then(|| {
         read_yaml_file(root, "departments.yaml", &mut diagnostics, settings::read_departments).unwrap_or_default()
     });
+    // A department's level is one of the repository's levels (figures split by it).
+    for d in departments.iter().flatten() {
+        if let Some(level) = d.level.as_deref().filter(|l| settings.level_key(l).is_none()) {
+            let known: Vec<String> = settings.levels.iter().map(|(k, v)| format!("{k}（{v}）")).collect();
+            diagnostics.push(
+                Diagnostic::error(
+                    "invalid-value",
+                    "departments.yaml",
+                    d.pos,
+                    format!("「{}」的层级「{level}」不在 qinqing.yaml 的 levels 中", d.name),
+                )
+                .with_hint(format!("可选：{}", known.join("、"))),
+            );
+        }
+    }
     let calendar = load_calendar(root, &settings, &mut diagnostics)?;
     let rules = load_rules(root, &settings, &mut diagnostics)?;
 

@@ -24,6 +24,11 @@ pub(crate) fn read_rules(file: &str, root: &Node, settings: &Settings, sink: &mu
 fn read_rule(file: &str, node: &Node, settings: &Settings, sink: &mut Sink) -> Option<Rule> {
     let m = MapReader::open(node, "规则", RULE_FIELDS, sink)?;
     let id = m.text("id", sink)?;
+    if id.trim().is_empty() {
+        let pos = m.get("id").map_or(m.pos, |n| n.pos);
+        sink.error("empty-value", pos, "规则编号（id）是空的").hint("写一个编号，如 reply；延期事件用它指明延哪条规则");
+        return None;
+    }
     let start = m.get("start").map(|n| triggers(n, sink)).unwrap_or_default();
     let stop = m.get("stop").map(|n| triggers(n, sink)).unwrap_or_default();
     let within = m.get("within").and_then(|n| {

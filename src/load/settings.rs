@@ -495,6 +495,11 @@ pub(crate) fn read_departments(root: &Node, sink: &mut Sink) -> Vec<Department> 
         .filter_map(|(index, node)| {
             let m = MapReader::open(node, "部门", DEPARTMENT_FIELDS, sink)?;
             let name = m.spanned_text("name", sink)?;
+            // Said here, where it is written, not at every case that names the department.
+            if name.value.trim().is_empty() {
+                sink.error("empty-value", name.pos, "部门名称（name）是空的").hint("写部门的全称，如 市交通运输局");
+                return None;
+            }
             let short = m.spanned_text("short", sink);
             let aliases = m.texts("aliases", sink);
             for n in std::iter::once(&name).chain(&short).chain(&aliases) {
