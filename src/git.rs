@@ -50,6 +50,12 @@ impl<'a> Git<'a> {
         checkout(self.root, rev)
     }
 
+    /// Whether the clone holds only part of the history (`git clone --depth`): a
+    /// file's history read from it is partial, and must be said to be.
+    pub(crate) fn is_shallow(&self) -> bool {
+        git(self.root, &["rev-parse", "--is-shallow-repository"]).is_ok_and(|o| o.starts_with(b"true"))
+    }
+
     /// Every committed version of a file, oldest first (see [`file_history`]).
     pub(crate) fn file_history(&self, rel: &str) -> Result<Vec<(Commit, Option<String>)>> {
         file_history(self.root, rel)
@@ -121,6 +127,9 @@ fn commit_of(root: &Path, rev: &str) -> Result<String> {
     // A revision that looks like an option is not passed on as one.
     if rev.starts_with('-') || rev.trim().is_empty() {
         bail!("版本「{rev}」无效");
+    }
+    if git(root, &["rev-parse", "--is-inside-work-tree"]).is_err() {
+        bail!("{} 不在 git 仓库中，没有版本「{rev}」可读（先 git init 并提交，或在 git 仓库里运行）", root.display());
     }
     let out = git(root, &["rev-parse", "--verify", "--quiet", "--end-of-options", &format!("{rev}^{{commit}}")])
         .map_err(|_| anyhow!("在 git 历史中找不到版本「{rev}」"))?;

@@ -555,3 +555,28 @@ fn a_write_that_would_make_a_case_too_large_is_refused() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), big, "nothing written");
     drop(dir);
 }
+
+/// What is typed is taken as typed or refused at its flag: a text that starts with a dash is
+/// a value; a control character is refused naming the flag and the character, for a new case
+/// as for an entry; `check --rev` outside git says there is no git, not that a version is missing.
+#[test]
+fn typed_text_is_a_value_or_refused_at_its_flag() {
+    let (dir, root) = repo();
+    let run = qinqing(&root, &["note", "E-2", "--text", "-2%的增长"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(std::fs::read_to_string(case_file(&root, "E-2")).unwrap().contains("text: \"-2%的增长\""));
+    let bell = "甲\u{7}乙";
+    for args in [
+        vec!["note", "E-2", "--text", bell],
+        vec!["new", "--received", "2026-07-02", "--title", "园区", "--description", bell],
+    ] {
+        let run = qinqing(&root, &args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(run.stderr.contains("U+0007") && run.stderr.contains("（--"), "{args:?}: {}", run.stderr);
+        assert!(!run.stderr.contains("二进制"), "{}", run.stderr);
+    }
+    let outside = qinqing(&root, &["check", "--rev", "HEAD"]);
+    assert_eq!(outside.code, 2);
+    assert!(outside.stderr.contains("不在 git 仓库中"), "{}", outside.stderr);
+    drop(dir);
+}

@@ -177,3 +177,20 @@ fn log_names_who_recorded_each_entry_and_flags_rewritten_history() {
     let show = qinqing(&repo, &["show", "HZ-2025-0210", "--who", "--as-of", "2026-11-20"]);
     assert!(show.stdout.contains("记录人") && show.stdout.contains("王五 2026-11-20"), "{}", show.stdout);
 }
+
+/// In a shallow clone `log` says that older changes are not there to list, instead of
+/// showing part of a case's history as if it were all of it.
+#[test]
+fn log_in_a_shallow_clone_says_the_history_is_partial() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = history(&tmp.path().join("full"));
+    git(&repo, &["checkout", "-q", "--", "."]);
+    let shallow = tmp.path().join("shallow");
+    let url = format!("file://{}", repo.display());
+    git(tmp.path(), &["clone", "-q", "--depth", "1", &url, shallow.to_str().unwrap()]);
+    let run = qinqing(&shallow, &["log", "HZ-2026-0131"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("浅克隆"), "{}", run.stderr);
+    let full = qinqing(&repo, &["log", "HZ-2026-0131"]);
+    assert!(!full.stderr.contains("浅克隆"), "{}", full.stderr);
+}

@@ -27,14 +27,16 @@ fn who(c: &Commit) -> String {
 
 pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let session = super::session(repo, Open::slim())?;
-    let Trail { id, file, entries, flagged } = match log(&session, &args.id) {
+    let Trail { id, file, entries, flagged, partial } = match log(&session, &args.id) {
         Ok(t) => t,
         Err(f) => return super::failed(f, |_| String::new()),
     };
+    if partial {
+        eprintln!("注意：这是浅克隆（git clone --depth），只有部分历史，更早的修改没有列出；完整历史请先 git fetch --unshallow");
+    }
     match args.format {
         Format::Json => {
-            let doc =
-                serde_json::json!({ "version": 1, "case": id, "file": file, "entries": entries, "flagged": flagged });
+            let doc = serde_json::json!({ "version": 1, "case": id, "file": file, "entries": entries, "flagged": flagged, "partial": partial });
             crate::output::emit(&(serde_json::to_string_pretty(&doc)? + "\n"))?;
         }
         Format::Text => {

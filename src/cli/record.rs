@@ -76,6 +76,10 @@ fn command(kind: EventType, recording: &Recording) -> Command {
             _ if field.ty.is_list() => arg.value_delimiter(',').action(ArgAction::Append),
             _ => arg.value_parser(non_empty),
         };
+        // Free text may start with a dash (「-2%的增长」, 「—」 typed as "-"): a value, not a flag.
+        if matches!(field.ty, Ty::Text) {
+            arg = arg.allow_hyphen_values(true);
+        }
         if field.when_recorded == Need::Required {
             arg = if field.long {
                 arg.required_unless_present(format!("{}_file", field.name))

@@ -124,6 +124,18 @@ fn case_once(session: &mut Session, r: CaseRequest) -> Outcome<Created> {
     if r.title.trim().is_empty() {
         return Err(Refusal::field("title", "问题标题不能为空").into());
     }
+    super::plain_text("title", "问题标题", &r.title)?;
+    super::plain_text("description", "问题描述", r.description.as_deref().unwrap_or(""))?;
+    super::plain_text("category", "问题类别", r.category.as_deref().unwrap_or(""))?;
+    if let Some(e) = &r.enterprise {
+        for (field, words, text) in [
+            ("enterprise", "企业名称", Some(e.name.as_str())),
+            ("contact", "联系人", e.contact.as_deref()),
+            ("phone", "联系电话", e.phone.as_deref()),
+        ] {
+            super::plain_text(field, words, text.unwrap_or(""))?;
+        }
+    }
     let meeting = match &r.meeting {
         Some(id) => Some(find_meeting(session, id)?),
         None => None,

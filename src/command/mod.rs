@@ -189,6 +189,19 @@ pub(crate) fn figures(
     Ok(report)
 }
 
+/// Text given to a command holds no control character but line breaks and tabs:
+/// a bell or an escape in a description is a paste gone wrong, and would make
+/// the case file read as binary. Refused at its field, saying which and where.
+pub(crate) fn plain_text(field: &'static str, words: &str, text: &str) -> Result<(), Refusal> {
+    match text.chars().enumerate().find(|(_, c)| c.is_control() && !matches!(c, '\n' | '\t' | '\r')) {
+        Some((at, c)) => Err(Refusal::field(
+            field,
+            format!("{words}的第{}个字符是控制字符 U+{:04X}，看不见也读不出；请删去后再写", at + 1, c as u32),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Refuses to go on with a repository that has errors: a document, sheet or
 /// reminder made from it could be wrong.
 pub(crate) fn require_no_errors(checked: &crate::check::Checked, doing: &'static str) -> Result<(), Refusal> {

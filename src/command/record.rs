@@ -270,6 +270,11 @@ fn declared_values(
         if empty {
             return Err(Refusal::field(field.name, format!("{}不能为空", field.doc)));
         }
+        match &value {
+            FieldValue::Text(t) => super::plain_text(field.name, field.doc, t)?,
+            FieldValue::List(l) => l.iter().try_for_each(|t| super::plain_text(field.name, field.doc, t))?,
+            FieldValue::Date(_) | FieldValue::Named(..) => {}
+        }
         out.push((field, value));
     }
     if let Some(missing) =

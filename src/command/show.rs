@@ -55,6 +55,8 @@ pub(crate) struct Trail {
     pub(crate) entries: Vec<Entry>,
     /// How many steps are flagged (a committed entry rewritten, an entry recorded late).
     pub(crate) flagged: usize,
+    /// The clone is shallow: older commits are not there to read.
+    pub(crate) partial: bool,
 }
 
 /// Every change to a case from git.
@@ -66,7 +68,8 @@ pub(crate) fn log(session: &Session, id: &str) -> Outcome<Trail> {
     }
     let entries = audit::trail(&versions);
     let flagged = entries.iter().flat_map(|e| &e.steps).filter(|s| s.flagged()).count();
-    Ok(Trail { id: case.id.value.clone(), file: case.file.clone(), entries, flagged })
+    let partial = session.git().is_shallow();
+    Ok(Trail { id: case.id.value.clone(), file: case.file.clone(), entries, flagged, partial })
 }
 
 /// Every committed version of a case's file, parsed (`None` where it was deleted or unreadable).

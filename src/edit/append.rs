@@ -73,6 +73,10 @@ struct Style {
 
 /// The file's text with the entry added; every existing byte is kept.
 pub(crate) fn append_event(text: &str, event: &NewEvent) -> Result<String, AppendError> {
+    // A file whose lines end in CR alone (an old Mac editor): edited as lines, written back so.
+    if text.contains('\r') && !text.contains('\n') {
+        return append_event(&text.replace('\r', "\n"), event).map(|t| t.replace('\n', "\r"));
+    }
     let root = yaml::parse("case", text).map_err(|d| AppendError::Unreadable(d.message))?;
     let Some(Node { value: Value::Map(entries), .. }) = &root else {
         return Err(AppendError::Unreadable("顶层不是映射".into()));
@@ -111,6 +115,23 @@ pub(crate) fn append_event(text: &str, event: &NewEvent) -> Result<String, Appen
                         out.push_str(style.newline);
                     }
                     out.push_str(&block_entry(event, indent + 2, indent + 4, &style));
+                }
+            }
+        }
+        Some((key, Node { value: Value::Seq(items), .. })) if items.is_empty() => {
+            // `timeline: []` (the format allows it): the brackets go, the first entry comes under the key.
+            let at = key.pos.line as usize - 1;
+            let key_line = lines.get(at).copied().unwrap_or_default();
+            let body = key_line.trim_end_matches(['\r', '\n']);
+            let (code, comment) = body.split_once(" #").map_or((body, ""), |(c, _)| (c, &body[c.len()..]));
+            let Some(before) = code.trim_end().strip_suffix("[]") else { return Err(AppendError::TimelineForm) };
+            let indent = key_line.chars().take_while(|c| *c == ' ').count();
+            for (i, l) in lines.iter().enumerate() {
+                if i == at {
+                    out.push_str(&format!("{}{comment}{}", before.trim_end(), style.newline));
+                    out.push_str(&block_entry(event, indent + 2, indent + 4, &style));
+                } else {
+                    out.push_str(l);
                 }
             }
         }
@@ -161,6 +182,9 @@ pub(crate) fn append_event(text: &str, event: &NewEvent) -> Result<String, Appen
 /// byte is kept. A timeline left empty loses its key too, as a file without
 /// one was before its first entry was appended.
 pub(crate) fn remove_last_event(text: &str) -> Result<(String, u32), AppendError> {
+    if text.contains('\r') && !text.contains('\n') {
+        return remove_last_event(&text.replace('\r', "\n")).map(|(t, line)| (t.replace('\n', "\r"), line));
+    }
     let root = yaml::parse("case", text).map_err(|d| AppendError::Unreadable(d.message))?;
     let Some(Node { value: Value::Map(entries), .. }) = &root else {
         return Err(AppendError::Unreadable("顶层不是映射".into()));
@@ -315,6 +339,20 @@ mod tests {
             "id: A-1\ntimeline:   # 办理过程\n  - date: 2026-06-05\n    event: note\n    text: 催办\ntitle: 甲\nextra: { a: 1 }\n"
         );
         assert_eq!(append_event("id: A-1\ntitle: 甲\ntimeline: ~\n", &note()), Err(AppendError::EmptyValue));
+        // `timeline: []`, as docs/format.md allows: the brackets go, the comment stays.
+        let empty = "id: A-1\ntitle: 甲\ntimeline: []   # 办理过程\nextra: {}\n";
+        assert_eq!(
+            appended(empty),
+            "id: A-1\ntitle: 甲\ntimeline: # 办理过程\n  - date: 2026-06-05\n    event: note\n    text: 催办\nextra: {}\n"
+        );
+        // Lines ending in CR alone: edited as lines, written back with CR.
+        let cr = "id: A-1\rtitle: 甲\rtimeline:\r  - date: 2026-06-01\r    event: note\r    text: 甲\r";
+        let out = appended(cr);
+        assert!(
+            !out.contains('\n') && out.ends_with("  - date: 2026-06-05\r    event: note\r    text: 催办\r"),
+            "{out:?}"
+        );
+        assert_eq!(remove_last_event(&out).unwrap().0, cr, "and undone byte for byte");
     }
 
     #[test]

@@ -275,7 +275,11 @@ fn cell_text(d: &Data) -> String {
 
 fn read_csv(file: String, bytes: &[u8]) -> Result<Sheet> {
     let (text, encoding) = decode(bytes);
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    // Excel's "Unicode text" separates with tabs: a first line with tabs and no commas is read so.
+    let first = text.lines().next().unwrap_or("");
+    let delimiter = if first.contains('\t') && !first.contains(',') { b'\t' } else { b',' };
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let record = record.with_context(|| format!("{file} 第{}行无法读取", i + 1))?;
@@ -287,6 +291,15 @@ fn read_csv(file: String, bytes: &[u8]) -> Result<Sheet> {
 /// UTF-8 (a byte-order mark dropped), else GB18030, which reads GBK and GB2312 too:
 /// what Excel on a Chinese Windows writes as "CSV".
 fn decode(bytes: &[u8]) -> (String, Option<&'static str>) {
+    // UTF-16 as Excel's "Unicode text" writes it, known by its byte-order mark.
+    for (bom, encoding, name) in
+        [(&b"\xFF\xFE"[..], encoding_rs::UTF_16LE, "UTF-16LE"), (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE, "UTF-16BE")]
+    {
+        if let Some(rest) = bytes.strip_prefix(bom) {
+            let (text, _) = encoding.decode_without_bom_handling(rest);
+            return (text.into_owned(), Some(name));
+        }
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(t) => (t.to_string(), None),
@@ -300,6 +313,16 @@ fn decode(bytes: &[u8]) -> (String, Option<&'static str>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utf16_text_is_read_as_utf16_not_gbk() {
+        let text = "反映问题\t企业名称\n道路破损\t甲公司\n";
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        let sheet = read_csv("清单.txt".into(), &bytes).unwrap();
+        assert_eq!(sheet.encoding, Some("UTF-16LE"));
+        assert_eq!(sheet.rows[1], ["道路破损", "甲公司"]);
+    }
 
     #[test]
     fn columns_are_lettered_as_spreadsheets_do() {
