@@ -9,7 +9,7 @@ fn main() -> ExitCode {
     match qinqing::cli::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            eprintln!("错误：{e:#}");
+            eprintln!("错误：{}", qinqing::cli::error_words(&e));
             ExitCode::from(2)
         }
     }

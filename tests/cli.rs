@@ -359,7 +359,9 @@ fn help_is_in_chinese() {
         let run = qinqing(&root(), args);
         assert_eq!(run.code, 0, "{args:?}");
         assert!(run.stdout.contains("用法：") && run.stdout.contains("显示帮助"), "{args:?}: {}", run.stdout);
-        for english in ["Usage:", "Options:", "Arguments:", "Commands:", "Print help", "[OPTIONS]"] {
+        for english in
+            ["Usage:", "Options:", "Arguments:", "Commands:", "Print help", "[OPTIONS]", "[default:", "Possible values"]
+        {
             assert!(!run.stdout.contains(english), "{args:?}: {english} in {}", run.stdout);
         }
     }

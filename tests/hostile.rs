@@ -454,7 +454,7 @@ fn out_never_follows_a_linked_folder_in_the_repository() {
     let repo = demo_copy(&tmp.path().join("repo"));
     let elsewhere = tmp.path().join("elsewhere");
     std::fs::create_dir_all(&elsewhere).unwrap();
-    std::fs::write(elsewhere.join("keep.txt"), "不能被覆盖").unwrap();
+    std::fs::write(elsewhere.join("keep.csv"), "不能被覆盖").unwrap();
     symlink(&elsewhere, repo.join("exports")).unwrap();
     let run = |args: &[&str]| {
         std::process::Command::new(env!("CARGO_BIN_EXE_qinqing"))
@@ -464,9 +464,9 @@ fn out_never_follows_a_linked_folder_in_the_repository() {
             .output()
             .unwrap()
     };
-    let absolute = repo.join("exports/keep.txt");
+    let absolute = repo.join("exports/keep.csv");
     for args in [
-        vec!["export", "ledger", "--as-of", "2026-11-20", "--out", "exports/keep.txt", "--force"],
+        vec!["export", "ledger", "--as-of", "2026-11-20", "--out", "exports/keep.csv", "--force"],
         vec!["export", "ledger", "--as-of", "2026-11-20", "--out", absolute.to_str().unwrap(), "--force"],
         vec!["export", "open311", "--as-of", "2026-11-20", "--out-dir", "exports"],
         vec!["report", "--period", "2026", "--as-of", "2026-11-20", "--format", "csv", "--out", "exports/统计.csv"],
@@ -475,7 +475,7 @@ fn out_never_follows_a_linked_folder_in_the_repository() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
         assert!(String::from_utf8_lossy(&out.stderr).contains("符号链接"), "{args:?}");
     }
-    assert_eq!(std::fs::read_to_string(elsewhere.join("keep.txt")).unwrap(), "不能被覆盖");
+    assert_eq!(std::fs::read_to_string(elsewhere.join("keep.csv")).unwrap(), "不能被覆盖");
     assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 1, "nothing written there");
     // Outside the repository, by the user's own choice: written.
     let chosen = tmp.path().join("chosen.csv");
@@ -515,4 +515,46 @@ fn what_a_killed_run_left_is_removed_by_the_next_command() {
     // And git is told to ignore them in a new repository.
     let gitignore = std::fs::read_to_string(common::root().join("init/gitignore")).unwrap();
     assert!(gitignore.contains(".qinqing-tmp-*"));
+}
+
+/// The third probe: what was silently taken is refused, at its flag, with nothing written.
+#[test]
+fn what_names_nothing_or_cannot_be_read_is_refused() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(&tmp.path().join("repo"));
+    let fifo = tmp.path().join("requests.json");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    std::fs::create_dir_all(tmp.path().join("outside")).unwrap();
+    symlink(tmp.path().join("outside"), repo.join("linkout")).unwrap();
+    let csv = tmp.path().join("多一列.csv");
+    std::fs::write(&csv, "序号,企业名称,反映问题\n1,甲,问题,多出来的值\n").unwrap();
+    let txt = tmp.path().join("台账.txt");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["import", "--open311", fifo.to_str().unwrap(), "--dry-run"], "不是普通文件"),
+        (vec!["list", "--level", "乱写"], "--level"),
+        (vec!["list", "--meeting", "HZ-M-1999-1"], "--meeting"),
+        (vec!["export", "ledger", "--dept", "不存在局", "--out", "台账.csv"], "--dept"),
+        (vec!["export", "ledger", "--out", txt.to_str().unwrap()], ".txt"),
+        (vec!["schema", "--all", "--out", "linkout"], "符号链接"),
+        (
+            vec!["import", csv.to_str().unwrap(), "--received", "2026-11-20", "--channel", "热线", "--strict"],
+            "没有表头",
+        ),
+        (vec!["note", "HZ-2026-0131", "--text", "甲\r乙"], "U+000D"),
+    ];
+    let before = common::contents(&repo.join("cases"));
+    for (args, says) in cases {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_qinqing"))
+            .args(&args)
+            .current_dir(&repo)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+    assert_eq!(common::contents(&repo.join("cases")), before, "nothing written");
+    assert!(!txt.exists() && std::fs::read_dir(tmp.path().join("outside")).unwrap().next().is_none());
 }

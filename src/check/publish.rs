@@ -64,6 +64,8 @@ fn published_event(e: &mut Event, r: &Redactor) {
 fn published_meeting(m: &mut Meeting, r: &Redactor) {
     m.title = r.text(&m.title);
     m.theme = m.theme.as_deref().map(|t| r.text(t));
+    m.organiser = m.organiser.as_deref().map(|t| r.text(t));
+    m.session = m.session.as_deref().map(|t| r.text(t));
     m.hosts = m.hosts.iter().map(|h| r.text(h)).collect();
     m.enterprises = m.enterprises.iter().map(|h| r.text(h)).collect();
 }

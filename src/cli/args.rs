@@ -26,7 +26,12 @@ pub fn parse() -> super::Cli {
 
 /// clap's help with its own English headings and words in Chinese (ours are written in Chinese).
 fn help_in_chinese(help: &str) -> String {
-    const WORDS: [(&str, &str); 10] = [
+    const WORDS: [(&str, &str); 15] = [
+        ("Possible values:", "可选值："),
+        ("[default: ", "[默认："),
+        ("[possible values: ", "[可选："),
+        ("Print help (see a summary with '-h')", "显示帮助（-h 看摘要）"),
+        ("(see a summary with '-h')", "（-h 看摘要）"),
         ("Usage: ", "用法："),
         ("\nArguments:\n", "\n参数：\n"),
         ("\nOptions:\n", "\n选项：\n"),

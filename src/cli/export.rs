@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 
 use crate::command::export::{self, SheetFormat};
 use crate::command::Open;
@@ -113,10 +113,20 @@ fn ics(repo: Option<&Path>, args: IcsArgs) -> Result<u8> {
 
 fn ledger(repo: Option<&Path>, args: LedgerArgs) -> Result<u8> {
     let session = super::session(repo, Open::full())?;
-    let format = args.format.unwrap_or_else(|| match args.out.as_ref().and_then(|p| p.extension()) {
-        Some(e) if e.eq_ignore_ascii_case("csv") => SheetFormat::Csv,
-        _ => SheetFormat::Xlsx,
-    });
+    // The format is --format's, else the file's extension says it; an extension that says
+    // neither (台账.txt) is refused rather than given a workbook under a text file's name.
+    let format = match (args.format, args.out.as_ref().and_then(|p| p.extension()).map(|e| e.to_ascii_lowercase())) {
+        (Some(f), _) => f,
+        (None, Some(e)) if e == "csv" => SheetFormat::Csv,
+        (None, Some(e)) if e == "xlsx" => SheetFormat::Xlsx,
+        (None, None) => SheetFormat::Xlsx,
+        (None, Some(e)) => {
+            bail!(
+                "--out 的扩展名「.{}」既不是 .xlsx 也不是 .csv；请改用这两种之一，或用 --format 指定",
+                e.to_string_lossy()
+            )
+        }
+    };
     let filter = args.filter.request();
     match export::ledger(session, &filter, args.filter.as_of, format, args.out, args.with_contacts, args.force) {
         Ok(e) => {

@@ -231,6 +231,18 @@ fn parse_doc_kind(s: &str) -> Result<DocKind, String> {
 }
 
 /// Runs the command line; returns the process exit code.
+/// An error as one line, its causes after it, the operating system's own
+/// (English) words replaced by Chinese ones.
+pub fn error_words(e: &anyhow::Error) -> String {
+    e.chain()
+        .map(|cause| match cause.downcast_ref::<std::io::Error>() {
+            Some(io) => crate::text::io_words(io).to_string(),
+            None => cause.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("：")
+}
+
 pub fn run(cli: Cli) -> Result<u8> {
     let repo = cli.repo.as_deref();
     match cli.command {

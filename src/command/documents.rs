@@ -73,6 +73,14 @@ pub(crate) fn render(start: &Path, r: Render, progress: &(dyn Fn(Progress) + Syn
     let mut r = r;
     let mut seen = std::collections::HashSet::new();
     r.cases.retain(|c| seen.insert(c.clone()));
+    // A format named twice is made once.
+    let mut formats = Vec::new();
+    for f in r.formats.drain(..) {
+        if !formats.contains(&f) {
+            formats.push(f);
+        }
+    }
+    r.formats = formats;
     let mut sel = Selection {
         meeting: r.meeting.clone(),
         cases: r.cases.clone(),
@@ -90,7 +98,9 @@ pub(crate) fn render(start: &Path, r: Render, progress: &(dyn Fn(Progress) + Syn
             return Err(Refusal::field("period", "恳谈会的通报从会议召开之日起算，不另写期间").into());
         }
         let from = m.date.unwrap_or(as_of).min(as_of);
-        (sel.from, sel.to, sel.period_label) = (Some(from), Some(as_of), Some(m.title.clone()));
+        // The label titles a published document and names its file: masked as the rest is.
+        let label = crate::text::mask::phones_in(&m.title);
+        (sel.from, sel.to, sel.period_label) = (Some(from), Some(as_of), Some(label));
     } else if r.kind == DocKind::Bulletin {
         // A bulletin is about a period, looked at on its last day (or today if sooner), as `report` does.
         let p = period::resolve(r.period.as_deref(), r.from, r.to, r.as_of, today)?;

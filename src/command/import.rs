@@ -120,7 +120,7 @@ fn import_once(session: &mut Session, request: Import) -> Outcome<Imported> {
     maps.extend(ledger.settings.import_columns.iter().filter_map(|(h, c)| Some((h.clone(), Column::parse(c)?))));
     let header = find_header(&sheet, &maps).map_err(|e| anyhow!(e))?;
     // A headed column not read loses what is under it: said, and refused with --strict.
-    let ignored: Vec<String> = header
+    let mut ignored: Vec<String> = header
         .ignored
         .iter()
         .map(|(col, text, repeats)| match repeats {
@@ -128,6 +128,22 @@ fn import_once(session: &mut Session, request: Import) -> Outcome<Imported> {
             None => format!("{}「{text}」不是认得的表头，这一列没有导入", sheet.cell(header.row, *col)),
         })
         .collect();
+    // Filled cells in a column with no header at all (blank, or past the last header).
+    let headed =
+        |col: usize| header.columns.iter().any(|(c, _)| *c == col) || header.ignored.iter().any(|(c, _, _)| *c == col);
+    let mut unheaded: std::collections::BTreeMap<usize, usize> = std::collections::BTreeMap::new();
+    for (row, cells) in sheet.rows.iter().enumerate().skip(header.row + 1) {
+        for (col, cell) in cells.iter().enumerate() {
+            if !cell.trim().is_empty() && !headed(col) {
+                unheaded.entry(col).or_insert(row);
+            }
+        }
+    }
+    ignored.extend(
+        unheaded
+            .iter()
+            .map(|(col, row)| format!("{} 所在的一列没有表头，其中写了的内容没有导入", sheet.cell(*row, *col))),
+    );
     if request.strict && !ignored.is_empty() {
         return Err(super::Refusal::field(
             "strict",
@@ -264,7 +280,13 @@ fn open311(session: &mut Session, request: Import) -> Outcome<Imported> {
     let path = &request.file;
     let file = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     // The same bound as a sheet: a hotline's day is kilobytes, not gigabytes.
-    let size = std::fs::metadata(path).map_err(|e| anyhow!("无法读取 {}：{e}", path.display()))?.len();
+    let meta =
+        std::fs::metadata(path).map_err(|e| anyhow!("无法读取 {}：{}", path.display(), crate::text::io_words(&e)))?;
+    // A FIFO would block, a device never end: only a regular file is read.
+    if !meta.is_file() {
+        return Err(anyhow!("{} 不是普通文件（管道、设备、文件夹不读）", path.display()).into());
+    }
+    let size = meta.len();
     if size > sheet::MAX_BYTES {
         return Err(anyhow!(
             "{file} 过大（{:.1} MB），不超过 {} MB 才导入",
@@ -274,8 +296,9 @@ fn open311(session: &mut Session, request: Import) -> Outcome<Imported> {
         .into());
     }
     let bytes = session.scope().read(path).map_err(|e| anyhow!("无法读取 {}：{e}", path.display()))?;
-    let requests: Vec<serde_json::Value> =
-        serde_json::from_slice(&bytes).map_err(|e| anyhow!("{file} 不是 Open311 请求列表（JSON 数组）：{e}"))?;
+    let requests: Vec<serde_json::Value> = serde_json::from_slice(&bytes).map_err(|e| {
+        anyhow!("{file} 不是 Open311 请求列表（JSON 数组）：第{}行第{}列处不合格式", e.line(), e.column())
+    })?;
     let tz = session.ledger().settings.timezone;
     let mut planned = Vec::new();
     let mut problems = Vec::new();

@@ -37,8 +37,37 @@ impl Filter {
             },
             None => None,
         };
-        let level = self.level.as_deref().map(|l| ledger.settings.level_key(l).unwrap_or(l).to_string());
-        let dept = self.dept.as_deref().map(|d| ledger.department_name(d));
+        // A filter that names nothing this repository has is a typing slip, not an empty list.
+        let level = match self.level.as_deref() {
+            Some(l) => match ledger.settings.level_key(l.trim()) {
+                Some(k) => Some(k.to_string()),
+                None => {
+                    let known: Vec<String> =
+                        ledger.settings.levels.iter().map(|(k, v)| format!("{k}（{v}）")).collect();
+                    return Err(Refusal::field("level", format!("未知层级「{l}」；可选：{}", known.join("、"))));
+                }
+            },
+            None => None,
+        };
+        let dept = match self.dept.as_deref() {
+            Some(d) => {
+                let known = ledger.departments.as_deref().unwrap_or_default();
+                if !known.is_empty() && !known.iter().any(|x| x.names().any(|n| n == d.trim())) {
+                    let hint = crate::diag::closest(d, known.iter().map(|x| x.name.as_str()))
+                        .map(|n| format!("；是否为「{n}」？"))
+                        .unwrap_or_default();
+                    return Err(Refusal::field("dept", format!("部门名录中没有「{d}」{hint}")));
+                }
+                Some(ledger.department_name(d))
+            }
+            None => None,
+        };
+        if let Some(m) = self.meeting.as_deref().filter(|m| ledger.meeting(m).is_none()) {
+            let hint = crate::diag::closest(m, ledger.meetings.iter().map(|x| x.id.value.as_str()))
+                .map(|n| format!("；是否为「{n}」？"))
+                .unwrap_or_default();
+            return Err(Refusal::field("meeting", format!("找不到恳谈会「{m}」{hint}")));
+        }
         let mut out: Vec<usize> = (0..ledger.cases.len())
             .filter(|&index| {
                 let case = &ledger.cases[index];

@@ -193,7 +193,12 @@ pub(crate) fn figures(
 /// a bell or an escape in a description is a paste gone wrong, and would make
 /// the case file read as binary. Refused at its field, saying which and where.
 pub(crate) fn plain_text(field: &'static str, words: &str, text: &str) -> Result<(), Refusal> {
-    match text.chars().enumerate().find(|(_, c)| c.is_control() && !matches!(c, '\n' | '\t' | '\r')) {
+    // A carriage return belongs before a line feed (a Windows line end); alone it is a control character.
+    let chars: Vec<char> = text.chars().collect();
+    let stray = |i: usize, c: char| {
+        c.is_control() && !matches!(c, '\n' | '\t') && !(c == '\r' && chars.get(i + 1) == Some(&'\n'))
+    };
+    match chars.iter().enumerate().find(|(i, c)| stray(*i, **c)).map(|(i, c)| (i, *c)) {
         Some((at, c)) => Err(Refusal::field(
             field,
             format!("{words}的第{}个字符是控制字符 U+{:04X}，看不见也读不出；请删去后再写", at + 1, c as u32),
@@ -236,6 +241,17 @@ impl Notices for ToStderr {
 
 /// Writes a file into a folder a command was told to write into (`schema --out`).
 pub(crate) fn write_into(dir: &std::path::Path, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
+    // A folder typed relative to here goes through no link on the way (as `--out` never does),
+    // and the folder named is not a link itself.
+    let mut at = std::path::PathBuf::new();
+    let relative = dir.is_relative();
+    for part in dir.components() {
+        at.push(part);
+        let last = at.as_path() == dir;
+        if (relative || last) && std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            anyhow::bail!("{} 是符号链接，qinqing 不会通过链接写入文件；请换成普通文件夹", at.display());
+        }
+    }
     crate::fsx::Scope::new(dir).replace(&dir.join(name), bytes)
 }
 

@@ -72,7 +72,16 @@ impl Session {
         // half-written site folders) goes now: under cases/ as the walk found them, and where
         // the register, the cache and the documents are written.
         let output = root.join("output");
-        let mut folders = vec![root.clone(), crate::load::cache::dir(&root), output.clone()];
+        let mut folders = vec![
+            root.clone(),
+            crate::load::cache::dir(&root),
+            crate::edit::journal::dir(&root),
+            root.join("rules"),
+            root.join("rules/calendars"),
+            root.join("templates"),
+            root.join("schema"),
+            output.clone(),
+        ];
         folders.extend(
             std::fs::read_dir(&output).into_iter().flatten().flatten().map(|e| e.path()).filter(|p| p.is_dir()),
         );

@@ -16,7 +16,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::edit::Edit;
 use crate::fsx::Scope;
-use crate::load::cache;
 
 /// The write side's own folder: the journal, the edit lock, the write
 /// generation and the register's lock. Not the cache (which may be deleted at
@@ -32,15 +31,17 @@ pub(crate) fn dir(root: &Path) -> std::path::PathBuf {
     root.join(DIR)
 }
 
-/// Makes the folder, owner-only, when it is not there.
-fn make_dir(scope: &Scope) -> Result<()> {
+/// Makes the folder owner-only (creating it when it is not there): a journal holds whole
+/// case files, with their contacts' phones.
+pub(crate) fn make_dir(scope: &Scope) -> Result<()> {
     let d = dir(scope.root());
-    if std::fs::symlink_metadata(&d).is_err() {
-        scope.create_dir_all(&d)?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o700))?;
+    scope.create_dir_all(&d)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let owner_only = std::fs::Permissions::from_mode(0o700);
+        if std::fs::symlink_metadata(&d).is_ok_and(|m| m.is_dir() && m.permissions().mode() & 0o777 != 0o700) {
+            std::fs::set_permissions(&d, owner_only).with_context(|| format!("无法设置 {DIR} 的权限"))?;
         }
     }
     Ok(())
@@ -133,22 +134,16 @@ pub(crate) fn apply(scope: &Scope, edits: &[Edit], planned_at: Option<u64>) -> R
 /// Finishes a change a killed run left half done; the number of files it wrote.
 pub(crate) fn recover(scope: &Scope) -> Result<usize> {
     let root = scope.root();
-    // Where an older qinqing kept its journal: taken over, then finished like any other.
-    let old = cache::dir(root).join(FILE);
+    // A journal in the cache (where an older qinqing kept it) is never replayed: CI restores
+    // that folder from elsewhere, and what comes from elsewhere may not write the repository.
     let path = dir(root).join(FILE);
-    let left_old = std::fs::symlink_metadata(&old).is_ok_and(|m| m.is_file());
-    if std::fs::symlink_metadata(&path).is_err() && !left_old {
+    if std::fs::symlink_metadata(&path).is_err() {
         return Ok(0);
     }
     make_dir(scope)?;
     let lock = scope.lock_file(&dir(root).join(LOCK))?;
     lock.lock().context("无法锁定案件库")?;
-    let result = (|| {
-        if left_old && std::fs::symlink_metadata(&path).is_err() {
-            std::fs::rename(&old, &path).with_context(|| format!("无法接管 {}", old.display()))?;
-        }
-        finish(scope)
-    })();
+    let result = finish(scope);
     let _ = lock.unlock();
     result
 }
@@ -206,12 +201,16 @@ fn replay(scope: &Scope, journal: &Journal) -> Result<usize> {
     Ok(written)
 }
 
-/// A file the journal may write: a `.yaml` file named by a plain relative path
-/// inside the repository, reached through no symbolic link.
+/// A file the journal may write: what qinqing writes in several files at once —
+/// a case or meeting file under `cases/`, the register, the department registry —
+/// named by a plain relative path, reached through no symbolic link. Never the
+/// settings, the rules or anything else a journal from elsewhere would like to change.
 fn inside(root: &Path, rel: &str) -> Result<()> {
     let path = Path::new(rel);
     let plain = path.components().all(|c| matches!(c, std::path::Component::Normal(_)));
-    if rel.is_empty() || !plain || path.extension().is_none_or(|e| e != "yaml") {
+    // The register is `issued.yaml` (`render::register::FILE`, a later stage).
+    let ours = rel.starts_with("cases/") || rel == "issued.yaml" || rel == "departments.yaml";
+    if rel.is_empty() || !plain || !ours || path.extension().is_none_or(|e| e != "yaml") {
         bail!("{DIR}/{FILE} 要写的「{rel}」不是案件库内的 YAML 文件，未补写任何文件；请核对后删除它");
     }
     let mut at = root.to_path_buf();
@@ -244,6 +243,7 @@ fn fault(point: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::cache;
 
     fn edit(root: &Path, rel: &str, after: &str) -> Edit {
         let before = std::fs::read(root.join(rel)).unwrap_or_default();
@@ -255,18 +255,27 @@ mod tests {
     fn all_files_are_written_or_none() {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path();
-        std::fs::write(root.join("a.yaml"), "a: 1\n").unwrap();
-        std::fs::write(root.join("b.yaml"), "b: 1\n").unwrap();
-        let edits = [edit(root, "a.yaml", "a: 2\n"), edit(root, "b.yaml", "b: 2\n"), edit(root, "c/new.yaml", "c\n")];
+        std::fs::create_dir_all(root.join("cases")).unwrap();
+        std::fs::write(root.join("cases/a.yaml"), "a: 1\n").unwrap();
+        std::fs::write(root.join("cases/b.yaml"), "b: 1\n").unwrap();
+        let edits = [
+            edit(root, "cases/a.yaml", "a: 2\n"),
+            edit(root, "cases/b.yaml", "b: 2\n"),
+            edit(root, "cases/c/new.yaml", "c\n"),
+        ];
         // b changes underneath: nothing is written.
-        std::fs::write(root.join("b.yaml"), "b: changed\n").unwrap();
+        std::fs::write(root.join("cases/b.yaml"), "b: changed\n").unwrap();
         assert!(apply(&Scope::new(root), &edits, None).is_err());
-        assert_eq!(std::fs::read_to_string(root.join("a.yaml")).unwrap(), "a: 1\n");
-        assert!(!root.join("c/new.yaml").exists());
-        let edits = [edit(root, "a.yaml", "a: 2\n"), edit(root, "b.yaml", "b: 2\n"), edit(root, "c/new.yaml", "c\n")];
+        assert_eq!(std::fs::read_to_string(root.join("cases/a.yaml")).unwrap(), "a: 1\n");
+        assert!(!root.join("cases/c/new.yaml").exists());
+        let edits = [
+            edit(root, "cases/a.yaml", "a: 2\n"),
+            edit(root, "cases/b.yaml", "b: 2\n"),
+            edit(root, "cases/c/new.yaml", "c\n"),
+        ];
         apply(&Scope::new(root), &edits, None).unwrap();
-        assert_eq!(std::fs::read_to_string(root.join("b.yaml")).unwrap(), "b: 2\n");
-        assert_eq!(std::fs::read_to_string(root.join("c/new.yaml")).unwrap(), "c\n");
+        assert_eq!(std::fs::read_to_string(root.join("cases/b.yaml")).unwrap(), "b: 2\n");
+        assert_eq!(std::fs::read_to_string(root.join("cases/c/new.yaml")).unwrap(), "c\n");
         assert!(!dir(root).join(FILE).exists());
     }
 
@@ -274,28 +283,31 @@ mod tests {
     fn a_journal_left_behind_is_finished_and_a_conflict_is_refused() {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path();
-        std::fs::write(root.join("a.yaml"), "a: 2\n").unwrap(); // already applied
-        std::fs::write(root.join("b.yaml"), "b: 1\n").unwrap(); // not yet
+        std::fs::create_dir_all(root.join("cases")).unwrap();
+        std::fs::write(root.join("cases/a.yaml"), "a: 2\n").unwrap(); // already applied
+        std::fs::write(root.join("cases/b.yaml"), "b: 1\n").unwrap(); // not yet
         let journal = Journal {
             files: vec![
-                Entry { rel: "a.yaml".into(), before: Some("a: 1\n".into()), after: "a: 2\n".into() },
-                Entry { rel: "b.yaml".into(), before: Some("b: 1\n".into()), after: "b: 2\n".into() },
+                Entry { rel: "cases/a.yaml".into(), before: Some("a: 1\n".into()), after: "a: 2\n".into() },
+                Entry { rel: "cases/b.yaml".into(), before: Some("b: 1\n".into()), after: "b: 2\n".into() },
             ],
         };
-        // Left where an older qinqing kept it, in the cache: taken over and finished.
+        // In the cache (restored from elsewhere in CI): never replayed.
         let old = cache::dir(root).join(FILE);
         Scope::new(root).replace(&old, &serde_json::to_vec(&journal).unwrap()).unwrap();
+        assert_eq!(recover(&Scope::new(root)).unwrap(), 0);
+        assert_eq!(std::fs::read_to_string(root.join("cases/b.yaml")).unwrap(), "b: 1\n");
         let path = dir(root).join(FILE);
+        Scope::new(root).replace(&path, &serde_json::to_vec(&journal).unwrap()).unwrap();
         assert_eq!(recover(&Scope::new(root)).unwrap(), 1);
-        assert!(!old.exists());
-        assert_eq!(std::fs::read_to_string(root.join("b.yaml")).unwrap(), "b: 2\n");
+        assert_eq!(std::fs::read_to_string(root.join("cases/b.yaml")).unwrap(), "b: 2\n");
         assert!(!path.exists());
         assert_eq!(recover(&Scope::new(root)).unwrap(), 0);
         // A file that is neither: the journal stays for a person to look at.
-        std::fs::write(root.join("b.yaml"), "b: 9\n").unwrap();
+        std::fs::write(root.join("cases/b.yaml"), "b: 9\n").unwrap();
         Scope::new(root).replace(&path, &serde_json::to_vec(&journal).unwrap()).unwrap();
         let err = recover(&Scope::new(root)).unwrap_err().to_string();
-        assert!(err.contains("b.yaml") && err.contains("已被改动"), "{err}");
+        assert!(err.contains("cases/b.yaml") && err.contains("已被改动"), "{err}");
         assert!(path.exists());
         // A journal damaged after it was written (cut short) stops the run, saying what to look at.
         let bytes = std::fs::read(&path).unwrap();
@@ -319,7 +331,15 @@ mod tests {
             let j = Journal { files: vec![Entry { rel: rel.into(), before: None, after: "x: 1\n".into() }] };
             Scope::new(&root).replace(&path, &serde_json::to_vec(&j).unwrap()).unwrap();
         };
-        for rel in ["../outside/a.yaml", "/tmp/a.yaml", "cases/link/a.yaml", "cases/a.sh", ""] {
+        for rel in [
+            "../outside/a.yaml",
+            "/tmp/a.yaml",
+            "cases/link/a.yaml",
+            "cases/a.sh",
+            "",
+            "qinqing.yaml",
+            "rules/evil.yaml",
+        ] {
             journal_to(rel);
             let err = recover(&Scope::new(&root)).unwrap_err().to_string();
             assert!(err.contains("未补写任何文件"), "{rel}: {err}");

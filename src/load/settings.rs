@@ -494,14 +494,16 @@ pub(crate) fn read_departments(root: &Node, sink: &mut Sink) -> Vec<Department> 
         .enumerate()
         .filter_map(|(index, node)| {
             let m = MapReader::open(node, "部门", DEPARTMENT_FIELDS, sink)?;
-            let name = m.spanned_text("name", sink)?;
+            // Blanks around a name are not part of it (a case typing the name without them is right).
+            let name = m.spanned_text("name", sink).map(|n| Spanned::new(n.value.trim().to_string(), n.pos))?;
             // Said here, where it is written, not at every case that names the department.
             if name.value.trim().is_empty() {
                 sink.error("empty-value", name.pos, "部门名称（name）是空的").hint("写部门的全称，如 市交通运输局");
                 return None;
             }
-            let short = m.spanned_text("short", sink);
-            let aliases = m.texts("aliases", sink);
+            let short = m.spanned_text("short", sink).map(|n| Spanned::new(n.value.trim().to_string(), n.pos));
+            let aliases: Vec<Spanned<String>> =
+                m.texts("aliases", sink).into_iter().map(|n| Spanned::new(n.value.trim().to_string(), n.pos)).collect();
             for n in std::iter::once(&name).chain(&short).chain(&aliases) {
                 let key = n.value.trim().to_string();
                 match claimed.get(&key) {

@@ -74,6 +74,7 @@ pub(crate) struct Lock(std::fs::File);
 impl Lock {
     /// Waits for and takes the lock.
     pub(crate) fn take(scope: &crate::fsx::Scope) -> Result<Lock> {
+        crate::edit::journal::make_dir(scope)?;
         let file = scope.lock_file(&crate::edit::journal::dir(scope.root()).join("issued.lock"))?;
         file.lock().context("无法锁定发文登记簿")?;
         Ok(Lock(file))

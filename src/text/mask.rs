@@ -54,7 +54,15 @@ impl Redactor {
     /// A redactor that knows these contact names; names of one character are
     /// skipped, as masking them would mask that character everywhere.
     pub fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> Redactor {
-        let mut names: Vec<&str> = names.into_iter().map(str::trim).filter(|n| n.chars().count() >= 2).collect();
+        let names: Vec<&str> = names.into_iter().map(str::trim).filter(|n| n.chars().count() >= 2).collect();
+        // A name written with a blank between its characters (周 某, 周​某) is the same name.
+        let mut names: Vec<String> = names
+            .iter()
+            .flat_map(|n| {
+                let chars: Vec<String> = n.chars().map(String::from).collect();
+                std::iter::once(n.to_string()).chain([" ", "\u{3000}", "\u{a0}", "\u{200b}"].map(|sep| chars.join(sep)))
+            })
+            .collect();
         names.sort_unstable();
         names.dedup();
         let names = (!names.is_empty())
@@ -95,12 +103,31 @@ fn names_after_labels(text: &str) -> String {
         let after = at + label.len();
         out.push_str(&rest[..after]);
         rest = &rest[after..];
-        let sep: usize = rest.chars().take_while(|c| matches!(c, ':' | '：' | ' ' | '　')).map(char::len_utf8).sum();
+        let sep: usize = rest
+            .chars()
+            .take_while(|c| matches!(c, ':' | '：' | ' ' | '　' | '（' | '(' | '—' | '-' | '－' | '\u{200b}'))
+            .map(char::len_utf8)
+            .sum();
         out.push_str(&rest[..sep]);
         rest = &rest[sep..];
-        let name_len: usize = rest.chars().take_while(|c| is_han(*c)).take(4).map(char::len_utf8).sum();
+        // Up to four characters, a single blank between two of them allowed (王 小明).
+        let mut name_len = 0;
+        let mut han = 0;
+        let mut it = rest.char_indices().peekable();
+        while let Some((at, c)) = it.next() {
+            if is_han(c) && han < 4 {
+                han += 1;
+                name_len = at + c.len_utf8();
+            } else if matches!(c, ' ' | '\u{200b}' | '\u{3000}')
+                && han > 0
+                && it.peek().is_some_and(|(_, n)| is_han(*n))
+            {
+                continue;
+            } else {
+                break;
+            }
+        }
         // 联系人员, 联系人为: a word, not a name; a name is two to four characters.
-        let han = rest[..name_len].chars().count();
         if (2..=4).contains(&han) && !rest.starts_with(['员', '为', '是', '及', '和', '的', '们']) {
             out.push_str(&name(&rest[..name_len]));
             rest = &rest[name_len..];
@@ -127,24 +154,57 @@ fn ascii_digit(c: char) -> Option<char> {
 /// written to slip past filters; 幺 is 1 read aloud).
 fn chinese_digit(c: char) -> Option<char> {
     let other = match c {
-        '零' => Some(0),
+        '零' | '○' | '◯' => Some(0),
         '幺' => Some(1),
-        _ => None,
+        '两' => Some(2),
+        _ => "零壹贰叁肆伍陆柒捌玖".chars().position(|d| d == c),
     };
     let at = "〇一二三四五六七八九".chars().position(|d| d == c).or(other)?;
     char::from_digit(at as u32, 10)
 }
 
+/// A digit of another script or style (circled ①, superscript ¹, subscript ₁,
+/// mathematical 𝟏, Arabic-Indic ١) as ASCII: a number written in them is still a number.
+fn other_digit(c: char) -> Option<char> {
+    let n = c as u32;
+    let value = match n {
+        0x2460..=0x2468 => n - 0x2460 + 1,
+        0x24EA => 0,
+        0x2070 => 0,
+        0x00B9 => 1,
+        0x00B2 => 2,
+        0x00B3 => 3,
+        0x2074..=0x2079 => n - 0x2070,
+        0x2080..=0x2089 => n - 0x2080,
+        0x1D7CE..=0x1D7FF => (n - 0x1D7CE) % 10,
+        0x0660..=0x0669 => n - 0x0660,
+        0x06F0..=0x06F9 => n - 0x06F0,
+        _ => return None,
+    };
+    char::from_digit(value, 10)
+}
+
 /// A character as the scanner reads it: full-width digits and signs as ASCII;
 /// spaces of every width, and the invisible ones put between digits, as a space.
 fn narrow(c: char) -> char {
+    if let Some(d) = other_digit(c) {
+        return d;
+    }
     match c {
         '０'..='９' => ascii_digit(c).unwrap_or(c),
-        '\u{a0}' | '\u{2000}'..='\u{200d}' | '\u{202f}' | '\u{205f}' | '\u{2060}' | '\u{feff}' => ' ',
+        '\u{a0}'
+        | '\u{ad}'
+        | '\u{2000}'..='\u{200d}'
+        | '\u{2028}'
+        | '\u{2029}'
+        | '\u{202f}'
+        | '\u{205f}'..='\u{2064}'
+        | '\u{feff}' => ' ',
+        '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{fe63}' | '～' | '~' | '·' | '_' | '*' => '-',
         '（' => '(',
         '）' => ')',
         '＋' => '+',
-        '－' | '—' | '–' => '-',
+        '－' => '-',
         '．' => '.',
         '　' => ' ',
         'x' | 'ｘ' | 'Ｘ' => 'X',
@@ -165,6 +225,10 @@ pub fn phones_in(text: &str) -> String {
     while i < chars.len() {
         if let Some((end, kind)) = number_at(&chars, i) {
             let found: String = chars[i..end].iter().collect();
+            // A number in parentheses keeps its opening one: (13912345678) → (139****5678).
+            if found.starts_with('(') && !found.contains(')') {
+                out.push(original[i]);
+            }
             match kind {
                 Found::Phone => out.push_str(&phone(&found)),
                 Found::Id(digits) => out.push_str(&id_number(&digits)),
@@ -183,7 +247,8 @@ pub fn phones_in(text: &str) -> String {
 /// numerals are words and stay.
 fn chinese_numbers(text: &str) -> std::borrow::Cow<'_, str> {
     let chars: Vec<char> = text.chars().collect();
-    if chars.iter().filter(|c| chinese_digit(**c).is_some()).count() < 11 {
+    let numerals = chars.iter().filter(|c| chinese_digit(**c).is_some()).count();
+    if numerals == 0 || numerals + chars.iter().filter(|c| narrow(**c).is_ascii_digit()).count() < 11 {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
@@ -193,8 +258,16 @@ fn chinese_numbers(text: &str) -> std::borrow::Cow<'_, str> {
         let mut digits = String::new();
         let mut j = i;
         let mut end = i;
+        let mut numerals = 0;
         while j < chars.len() && digits.len() < 11 {
-            if let Some(d) = chinese_digit(chars[j]) {
+            // Chinese numerals, with Arabic digits mixed in (139七三三七6336) once a numeral has come.
+            let d = chinese_digit(chars[j]).inspect(|_| numerals += 1).or_else(|| {
+                let a = narrow(chars[j]);
+                (a.is_ascii_digit()
+                    && (numerals > 0 || chars[j + 1..].iter().take(11).any(|c| chinese_digit(*c).is_some())))
+                .then_some(a)
+            });
+            if let Some(d) = d {
                 digits.push(d);
                 j += 1;
                 end = j;
@@ -204,9 +277,11 @@ fn chinese_numbers(text: &str) -> std::borrow::Cow<'_, str> {
                 break;
             }
         }
-        let more = chars.get(end).copied().and_then(chinese_digit).is_some();
+        let more = chars.get(end).is_some_and(|c| chinese_digit(*c).is_some() || narrow(*c).is_ascii_digit());
+        let before_digit = i > 0 && narrow(chars[i - 1]).is_ascii_digit();
         let b = digits.as_bytes();
-        if digits.len() == 11 && !more && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) {
+        if numerals > 0 && digits.len() == 11 && !more && !before_digit && b[0] == b'1' && (b'3'..=b'9').contains(&b[1])
+        {
             out.push_str(&phone(&digits));
             i = end;
         } else {
@@ -239,7 +314,7 @@ fn separator(c: char) -> bool {
 
 /// What a number is followed by when it is a quantity, not a phone.
 fn unit(c: char) -> bool {
-    "元万亿千百%‰年月日号个人次件家户平亩米吨台套辆天时分秒岁倍项笔期届条层栋间位名kKmMgGtT".contains(c)
+    "元万亿千百%‰年月日号个人次件家户平亩米吨台套辆天时分秒岁倍项笔期届条层栋间位名kKmMgGtT㎡㎥㎏㎞㎝㎜".contains(c)
 }
 
 /// The phone or ID number starting at `i`, if one does: the longest run of
@@ -251,6 +326,20 @@ fn number_at(chars: &[char], i: usize) -> Option<(usize, Found)> {
         return None;
     }
     let before = |k: usize| i.checked_sub(k).and_then(|j| chars.get(j)).copied();
+    // Eleven digits of a mobile number are one whatever leads them (Tel.、No.、wx_、a link's path).
+    let mobile_ahead = chars
+        .get(i..i + 11)
+        .is_some_and(|d| d.iter().all(char::is_ascii_digit) && d[0] == '1' && ('3'..='9').contains(&d[1]))
+        && !chars.get(i + 11).is_some_and(char::is_ascii_digit)
+        && !before(1).is_some_and(|p| p.is_ascii_digit());
+    // After letters or a word that names a code, seven or eight digits are that code, not a phone.
+    let lettered = before(1).is_some_and(|p| p.is_ascii_alphabetic())
+        || ["编号", "单号", "工号", "文号", "批号", "证号", "序号", "合同号", "账号", "号码为"]
+            .iter()
+            .any(|w| (1..=w.chars().count()).all(|k| before(k) == w.chars().rev().nth(k - 1)));
+    if mobile_ahead {
+        return number_at_from(chars, i, c, lettered);
+    }
     match before(1) {
         Some(p) if p.is_ascii_digit() || p == '+' || p == '(' && c != '(' => return None,
         // Tel13700137000: letters may lead, unless the token is a code (a
@@ -273,9 +362,17 @@ fn number_at(chars: &[char], i: usize) -> Option<(usize, Found)> {
     if c == '(' && !chars.get(i + 1).is_some_and(|d| d.is_ascii_digit() || *d == '+') {
         return None;
     }
+    number_at_from(chars, i, c, lettered)
+}
+
+/// The number starting at `i`, whatever came before it (see [`number_at`]).
+fn number_at_from(chars: &[char], i: usize, c: char, lettered: bool) -> Option<(usize, Found)> {
     let mut j = i;
     let mut digits = String::new();
     let mut separated = false;
+    // Separators between digit groups, and the first group's length (837-4567 is a local number).
+    let mut groups = 0;
+    let mut first_group: Option<usize> = None;
     let mut found = None;
     while j < chars.len() {
         let ch = chars[j];
@@ -290,14 +387,22 @@ fn number_at(chars: &[char], i: usize) -> Option<(usize, Found)> {
                 n.is_ascii_digit() || n.is_ascii_alphabetic() && !phone_shaped && !(n == 'X' && digits.len() == 17)
             });
             if whole {
-                if let Some(kind) = classify(&digits, c == '+', separated, next, chars.get(j + 1).copied()) {
+                let two_groups = groups == 1 && first_group.is_some_and(|g| (3..=4).contains(&g));
+                let shape = Shape { plus: c == '+', separated, two_groups, lettered };
+                if let Some(kind) = classify(&digits, shape, next, chars.get(j + 1).copied()) {
                     found = Some((j, kind));
                 }
             }
         } else if (separator(ch) || ch == '+' && digits.is_empty())
-            && chars.get(j + 1).is_some_and(|n| n.is_ascii_digit() || separator(*n) && *n != ch)
+            && (chars.get(j + 1).is_some_and(|n| n.is_ascii_digit() || separator(*n) && *n != ch)
+                // Two dashes between groups ("139--1234"), never more; two spaces part a table's columns.
+                || ch == '-' && chars.get(j + 1) == Some(&ch) && chars.get(j + 2).is_some_and(char::is_ascii_digit) && !digits.is_empty())
             && !(digits.is_empty() && ch != '+' && ch != '(' && c != '+' && c != '(')
         {
+            if !digits.is_empty() && ch != '(' && ch != ')' {
+                groups += 1;
+                first_group.get_or_insert(digits.len());
+            }
             separated |= !digits.is_empty() || ch != '(';
             j += 1;
         } else {
@@ -315,8 +420,22 @@ fn looks_like_phone(digits: &str) -> bool {
     mobile(b) || mobile(digits.as_bytes()) || b.first() == Some(&b'0') && (10..=12).contains(&b.len())
 }
 
+/// How a run of digits was written.
+#[derive(Clone, Copy)]
+struct Shape {
+    /// After a `+`.
+    plus: bool,
+    /// With separators between its digits.
+    separated: bool,
+    /// Exactly two groups, the first of three or four digits (837-4567, 8578 5678).
+    two_groups: bool,
+    /// Right after letters or a word that makes it a code (HT2345678, 编号2345678).
+    lettered: bool,
+}
+
 /// What a run of digits is, if it is personal.
-fn classify(digits: &str, plus: bool, separated: bool, next: Option<char>, after: Option<char>) -> Option<Found> {
+fn classify(digits: &str, shape: Shape, next: Option<char>, after: Option<char>) -> Option<Found> {
+    let Shape { plus, separated, two_groups, lettered } = shape;
     // 86 without its + (86-13500135000, 8613500135000) before a mobile number is the country code too.
     let bare_86 = digits.len() == 13
         && digits.starts_with("86")
@@ -342,9 +461,11 @@ fn classify(digits: &str, plus: bool, separated: bool, next: Option<char>, after
     }
     // A local number with no area code: seven or eight digits from 2, written
     // together, not an amount (80000000元, 1.5), a date (20260601) or a part of one.
-    let quantity =
-        next.is_some_and(unit) || matches!(next, Some('.' | ',')) && after.is_some_and(|a| a.is_ascii_digit());
-    let local = (7..=8).contains(&n) && (b'2'..=b'9').contains(&b[0]) && !separated && !plus;
+    let quantity = next.is_some_and(unit)
+        || next == Some(' ') && after.is_some_and(unit)
+        || matches!(next, Some('.' | ',')) && after.is_some_and(|a| a.is_ascii_digit());
+    let local =
+        (7..=8).contains(&n) && (b'2'..=b'9').contains(&b[0]) && (!separated || two_groups) && !plus && !lettered;
     (local && !quantity && !looks_like_date(digits)).then_some(Found::Phone)
 }
 
@@ -429,6 +550,23 @@ mod tests {
             ("电话一三九一二三四五六六三", "电话139****5663"),
             ("电话：一三九 一二三四 五六六三。", "电话：139****5663。"),
             ("0572-2345678/0572-2345679", "***5678/***5679"),
+            // The third probe's: prefixes, more separators, more numerals, separated local numbers.
+            ("Tel.13912345678", "Tel.139****5678"),
+            ("wx_13912345678", "wx_139****5678"),
+            ("https://e.cn/u/13912345678", "https://e.cn/u/139****5678"),
+            ("HZ-2026-0131/13912345678", "HZ-2026-0131/139****5678"),
+            ("139\u{2010}1234\u{2010}5678", "139****5678"),
+            ("139−1234−5678", "139****5678"),
+            ("139--1234--5678", "139****5678"),
+            ("139\u{ad}1234\u{ad}5678", "139****5678"),
+            ("（13912345678）", "（139****5678）"),
+            ("(13912345678)", "(139****5678)"),
+            ("电话837-4567。", "电话***4567。"),
+            ("8578 5678", "***5678"),
+            ("①③⑨①②③④⑤⑥⑦⑧", "139****5678"),
+            ("电话一三九○五七二一二三四", "电话139****1234"),
+            ("壹叁玖壹贰叁肆伍陆柒捌", "139****5678"),
+            ("139七三三七6336", "139****6336"),
         ];
         for (typed, masked) in cases {
             assert_eq!(phones_in(typed), masked, "{typed}");
@@ -458,6 +596,11 @@ mod tests {
             "三年两步走，一二三四五六七八九十",
             "1/2345678",
             "91330528MA3J9HTM5X",
+            "投资 23456789 元",
+            "年产 2345678 吨",
+            "2345678㎡",
+            "HT2345678",
+            "编号2345678",
         ] {
             assert_eq!(phones_in(keep), keep);
             assert!(!has_phone(keep), "{keep}");
@@ -472,6 +615,11 @@ mod tests {
         assert_eq!(r.text("李庄路"), "李庄路");
         assert_eq!(r.text("联系人：赵小六，电话略"), "联系人：赵**，电话略");
         assert_eq!(r.text("联系人员已到场"), "联系人员已到场");
+        // Written with a blank between its characters, or after the label with other marks.
+        let spaced = r.text("周 某 某和王\u{200b}五");
+        assert!(!spaced.contains("某") && !spaced.contains('五'), "{spaced}");
+        assert_eq!(r.text("联系人（赵小六）"), "联系人（赵**）");
+        assert_eq!(r.text("联系人:王 小明"), "联系人:王***");
         assert_eq!(Redactor::new([]).text("无"), "无");
     }
 }
