@@ -56,6 +56,65 @@ impl<'a> Git<'a> {
         git(self.root, &["rev-parse", "--is-shallow-repository"]).is_ok_and(|o| o.starts_with(b"true"))
     }
 
+    /// The commits of a range (`BASE..HEAD`), oldest first: each with its `Qinqing-Actor`
+    /// and `Qinqing-Role` trailers (empty when absent) and the files it changed
+    /// (status letter, path relative to the repository).
+    pub(crate) fn commits_in(&self, range: &str) -> Result<Vec<Changed>> {
+        if range.starts_with('-') || range.trim().is_empty() {
+            bail!("版本范围「{range}」无效");
+        }
+        if git(self.root, &["rev-parse", "--is-inside-work-tree"]).is_err() {
+            bail!("{} 不在 git 仓库中", self.root.display());
+        }
+        let prefix = prefix(self.root)?;
+        let ids = git(self.root, &["rev-list", "--reverse", "--end-of-options", range])
+            .map_err(|_| anyhow!("在 git 历史中找不到版本范围「{range}」"))?;
+        let mut out = Vec::new();
+        for id in String::from_utf8_lossy(&ids).split_whitespace() {
+            let head = git(
+                self.root,
+                &[
+                    "show",
+                    "-s",
+                    "--format=%(trailers:key=Qinqing-Actor,valueonly,separator=)%x1f%(trailers:key=Qinqing-Role,valueonly,separator=)%x1f%P",
+                    id,
+                ],
+            )?;
+            let head = String::from_utf8_lossy(&head);
+            let parts: Vec<&str> = head.trim_end().split('\u{1f}').collect();
+            let [actor, role, parents] = parts[..] else { continue };
+            let names = git(
+                self.root,
+                &["-c", "core.quotepath=false", "diff-tree", "--no-commit-id", "-r", "--name-status", "-M", id],
+            )?;
+            let files = String::from_utf8_lossy(&names)
+                .lines()
+                .filter_map(|l| {
+                    let (status, path) = l.split_once('\t')?;
+                    // A rename lists old then new: the new path, after the repository's folder.
+                    let path = path.rsplit('\t').next()?;
+                    Some((status.chars().next()?, path.strip_prefix(&prefix)?.to_string()))
+                })
+                .collect();
+            out.push(Changed {
+                id: id.to_string(),
+                actor: actor.trim().to_string(),
+                role: role.trim().to_string(),
+                parent: parents.split_whitespace().next().map(str::to_string),
+                files,
+            });
+        }
+        Ok(out)
+    }
+
+    /// A file's text at a commit (a path relative to the repository), if it was there.
+    pub(crate) fn text_at(&self, commit: &str, rel: &str) -> Option<String> {
+        let prefix = prefix(self.root).ok()?;
+        git(self.root, &["show", &format!("{commit}:{prefix}{rel}")])
+            .ok()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+    }
+
     /// Every committed version of a file, oldest first (see [`file_history`]).
     pub(crate) fn file_history(&self, rel: &str) -> Result<Vec<(Commit, Option<String>)>> {
         file_history(self.root, rel)
@@ -180,6 +239,20 @@ fn checkout(root: &Path, rev: &str) -> Result<Revision> {
         bail!("版本 {rev} 中没有 {}：那时这里还不是案件库", SETTINGS_FILE);
     }
     Ok(Revision { dir, commit })
+}
+
+/// A commit of a range, as `audit` reads it.
+#[derive(Debug, Clone)]
+pub(crate) struct Changed {
+    pub(crate) id: String,
+    /// `Qinqing-Actor`: 市交通运输局/王某.
+    pub(crate) actor: String,
+    /// `Qinqing-Role`: department, office, leader.
+    pub(crate) role: String,
+    /// Its first parent.
+    pub(crate) parent: Option<String>,
+    /// Each file it changed: git's status letter (A, M, D, R…) and the path.
+    pub(crate) files: Vec<(char, String)>,
 }
 
 /// Who committed a version of a file, and when.

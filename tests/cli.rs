@@ -379,3 +379,44 @@ fn init_inside_a_git_work_tree_starts_no_second_repository() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("已在一个 git 仓库中") && !repo.join(".git").exists(), "{}", run.stderr);
 }
+
+/// `qinqing user`: an account made with its password on standard input, listed, disabled; the
+/// password never appears anywhere but as its hash, in a folder git ignores.
+#[test]
+fn accounts_are_made_from_standard_input_and_kept_out_of_git() {
+    use std::io::Write;
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = common::demo_copy(tmp.path());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_qinqing"))
+        .args([
+            "--repo",
+            repo.to_str().unwrap(),
+            "user",
+            "add",
+            "王某",
+            "--role",
+            "部门",
+            "--dept",
+            "交通局",
+            "--password-stdin",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all("秘密口令abcd\n".as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("已新建账号 王某（部门，市交通运输局）"));
+    let listed = qinqing(&repo, &["user", "list"]);
+    assert!(listed.stdout.contains("王某") && listed.stdout.contains("市交通运输局") && listed.stdout.contains("可用"));
+    let stored = std::fs::read_to_string(repo.join(".qinqing-private/accounts.json")).unwrap();
+    assert!(stored.contains("$argon2id$") && !stored.contains("秘密口令"), "{stored}");
+    assert_eq!(std::fs::read_to_string(repo.join(".qinqing-private/.gitignore")).unwrap(), "*\n");
+    assert_eq!(qinqing(&repo, &["user", "disable", "王某"]).code, 0);
+    assert!(qinqing(&repo, &["user", "list"]).stdout.contains("已停用"));
+    // No password on the command line: the flag is required.
+    let run = qinqing(&repo, &["user", "add", "李某", "--role", "office"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}

@@ -194,3 +194,52 @@ fn log_in_a_shallow_clone_says_the_history_is_partial() {
     let full = qinqing(&repo, &["log", "HZ-2026-0131"]);
     assert!(!full.stderr.contains("浅克隆"), "{}", full.stderr);
 }
+
+/// `qinqing audit` holds each commit the web server writes (its trailers say whose it is) to its
+/// role's table: a department adds what it may, to its own cases, and changes no line already there.
+#[test]
+fn audit_finds_what_a_role_may_not_do_and_passes_the_rest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(tmp.path());
+    // As `init` leaves a repository: the tool's own folders ignored.
+    std::fs::copy(common::root().join("init/gitignore"), repo.join(".gitignore")).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "演示案件库"]);
+    git(&repo, &["tag", "base"]);
+    let trailers = "Qinqing-Actor: 国网湖州供电公司/王某\nQinqing-Role: department";
+    let commit_as_department = |message: &str| {
+        git(&repo, &["add", "-A"]);
+        git(&repo, &["commit", "-q", "-m", message, "-m", trailers]);
+    };
+    let record = |args: &[&str]| {
+        let run = qinqing(&repo, args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+    };
+    // Allowed: the lead replies to its own case.
+    record(&["reply", "HZ-2026-0131", "--result", "已解决", "--text", "已通电", "--date", "2026-11-20"]);
+    commit_as_department("HZ-2026-0131 答复");
+    let clean = qinqing(&repo, &["audit", "base..HEAD"]);
+    assert_eq!(clean.code, 0, "{}{}", clean.stdout, clean.stderr);
+    assert!(clean.stdout.contains("越权 0 处"), "{}", clean.stdout);
+    // Not allowed: a note on another department's case; a closing of its own; a changed line.
+    record(&["note", "HZ-2026-0175", "--text", "越权备注", "--date", "2026-11-20"]);
+    commit_as_department("越权备注");
+    record(&["close", "HZ-2026-0131", "--date", "2026-11-21"]);
+    commit_as_department("自行办结");
+    let file = repo.join("cases/2026/第23期恳谈会/HZ-2026-0131.yaml");
+    let text = std::fs::read_to_string(&file).unwrap().replacen("text: 已通电", "text: 早已通电", 1);
+    std::fs::write(&file, text).unwrap();
+    commit_as_department("改写答复");
+    // A commit without the trailers is the office's, made at a terminal: not judged.
+    record(&["note", "HZ-2026-0175", "--text", "本办备注", "--date", "2026-11-21"]);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "本办备注"]);
+    let run = qinqing(&repo, &["audit", "base..HEAD"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    for says in ["HZ-2026-0175 不是国网湖州供电公司主办或协办的案件", "主办单位不能记录「办结」", "改动了已有的第"]
+    {
+        assert!(run.stdout.contains(says), "{says}: {}", run.stdout);
+    }
+    assert!(run.stdout.contains("检查 5 个提交，其中网页服务写的 4 个；越权 3 处"), "{}", run.stdout);
+}

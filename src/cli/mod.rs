@@ -2,6 +2,7 @@
 
 mod args;
 mod ask;
+mod audit;
 mod bench;
 mod build;
 mod check;
@@ -19,6 +20,7 @@ mod render;
 mod report;
 mod schema;
 mod show;
+mod user;
 
 pub use args::parse;
 use std::path::{Path, PathBuf};
@@ -126,6 +128,12 @@ enum Command {
     /// 部门名录：dept add 新增部门，dept rename 部门更名
     #[command(subcommand)]
     Dept(correct::DeptCommand),
+    /// 网页服务的账号（开发中，随 qinqing serve 发布）
+    #[command(hide = true)]
+    User(user::Args),
+    /// 检查网页服务写的提交是否越权（开发中，随 qinqing serve 发布）
+    #[command(hide = true)]
+    Audit(audit::Args),
     /// 生成合成案件库，供性能测试（开发用）
     #[command(hide = true)]
     BenchGen(bench::Args),
@@ -266,6 +274,8 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Tag(a) => correct::tag(repo, a, false),
         Command::Untag(a) => correct::tag(repo, a, true),
         Command::Dept(c) => correct::dept(repo, c),
+        Command::User(a) => user::run(repo, a),
+        Command::Audit(a) => audit::run(repo, a),
         Command::BenchGen(a) => bench::run(a),
         Command::BenchRender(a) => bench::run_render(a),
     }

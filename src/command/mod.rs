@@ -8,6 +8,8 @@
 //! happens while a command runs (progress, a font notice) reaches it through
 //! the [`Notices`] it passes in.
 
+pub(crate) mod accounts;
+pub(crate) mod audit;
 pub(crate) mod bench;
 pub(crate) mod build;
 pub(crate) mod correct;

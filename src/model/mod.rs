@@ -6,6 +6,7 @@ pub(crate) mod event;
 pub(crate) mod field;
 pub(crate) mod ids;
 pub(crate) mod notify;
+pub(crate) mod role;
 pub(crate) mod rule;
 pub(crate) mod sheet;
 

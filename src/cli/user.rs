@@ -1,0 +1,117 @@
+//! `qinqing user add|list|disable|reset`: the web server's accounts (in the
+//! state folder, never in git). Passwords come on standard input only: never
+//! in a command line, which other users and the shell's history can see.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Result};
+
+use crate::command::accounts::{self, NewAccount};
+use crate::command::Open;
+use crate::model::role::Role;
+use crate::model::Named;
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// 状态文件夹（默认：案件库中的 .qinqing-private/）
+    #[arg(long, value_name = "DIR", global = true)]
+    state: Option<PathBuf>,
+    #[command(subcommand)]
+    command: UserCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum UserCommand {
+    /// 新建账号：角色 office（营商办）、department（部门，须写 --dept）、leader（领导）
+    #[command(
+        after_help = "示例：\n  qinqing user add 王某 --role department --dept 市交通运输局 --password-stdin < 密码.txt"
+    )]
+    Add {
+        /// 登录用的名称
+        name: String,
+        /// 角色：office、department、leader（也可写 营商办、部门、领导）
+        #[arg(long)]
+        role: String,
+        /// 部门账号所属的部门
+        #[arg(long)]
+        dept: Option<String>,
+        /// 邮箱（写入提交记录的作者）
+        #[arg(long)]
+        email: Option<String>,
+        /// 可以管理账号（营商办账号）
+        #[arg(long)]
+        admin: bool,
+        /// 从标准输入读密码（至少 8 个字符）
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// 列出账号
+    List,
+    /// 停用账号（不能再登录）
+    Disable {
+        /// 账号名称
+        name: String,
+    },
+    /// 重设密码并启用
+    Reset {
+        /// 账号名称
+        name: String,
+        /// 从标准输入读新密码
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+/// The password on standard input: its first line, as typed.
+fn password() -> Result<String> {
+    let mut text = String::new();
+    std::io::stdin().take(4096).read_to_string(&mut text)?;
+    let line = text.lines().next().unwrap_or("").to_string();
+    if line.is_empty() {
+        bail!("标准输入中没有密码");
+    }
+    Ok(line)
+}
+
+pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
+    let session = super::session(repo, Open::slim())?;
+    let state = accounts::state_dir(session.root_dir(), args.state.as_deref());
+    let done = match args.command {
+        UserCommand::Add { name, role, dept, email, admin, password_stdin: _ } => {
+            let new = NewAccount { name, role, department: dept, email, admin, password: password()? };
+            accounts::add(&session, &state, new).map(|a| {
+                let role = a.role().map_or("?", Role::zh);
+                let dept = a.department.map(|d| format!("，{d}")).unwrap_or_default();
+                format!("已新建账号 {}（{role}{dept}）", a.name)
+            })
+        }
+        UserCommand::List => accounts::list(&state).map(|all| {
+            let rows: Vec<Vec<String>> = all
+                .iter()
+                .map(|a| {
+                    vec![
+                        a.name.clone(),
+                        a.role().map_or("?", Role::zh).to_string(),
+                        a.department.clone().unwrap_or_else(|| "—".into()),
+                        if a.admin { "是".into() } else { "—".into() },
+                        if a.disabled { "已停用".into() } else { "可用".into() },
+                    ]
+                })
+                .collect();
+            crate::output::table::render(&["账号", "角色", "部门", "管理账号", "状态"], &rows)
+        }),
+        UserCommand::Disable { name } => accounts::disable(&state, &name).map(|()| format!("已停用账号 {name}")),
+        UserCommand::Reset { name, password_stdin: _ } => {
+            let pw = password()?;
+            accounts::reset(&state, &name, &pw).map(|()| format!("已重设 {name} 的密码"))
+        }
+    };
+    match done {
+        Ok(text) => {
+            crate::output::emit(&format!("{}\n", text.trim_end()))?;
+            Ok(0)
+        }
+        Err(f) => super::failed(f, |_| String::new()),
+    }
+}
