@@ -243,3 +243,26 @@ fn audit_finds_what_a_role_may_not_do_and_passes_the_rest() {
     }
     assert!(run.stdout.contains("检查 5 个提交，其中网页服务写的 4 个；越权 3 处"), "{}", run.stdout);
 }
+
+/// Undoing an entry already committed says that it rewrites what git has; an entry not yet
+/// committed goes without a word.
+#[test]
+fn undo_of_a_committed_entry_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(tmp.path());
+    std::fs::copy(common::root().join("init/gitignore"), repo.join(".gitignore")).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    let note = |text: &str| {
+        assert_eq!(qinqing(&repo, &["note", "HZ-2026-0131", "--text", text, "--date", "2026-11-20"]).code, 0)
+    };
+    note("已提交的备注");
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "备注"]);
+    let run = qinqing(&repo, &["undo", "HZ-2026-0131"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("已提交到 git"), "{}", run.stderr);
+    git(&repo, &["commit", "-q", "-am", "撤销"]);
+    note("未提交的备注");
+    let run = qinqing(&repo, &["undo", "HZ-2026-0131"]);
+    assert!(run.code == 0 && !run.stderr.contains("已提交到 git"), "{}", run.stderr);
+}

@@ -290,3 +290,26 @@ fn the_meetings_held_are_counted_by_level_with_their_enterprises_and_problems() 
     assert!(quiet.contains("本期没有召开恳谈会"), "{quiet}");
     assert!(!bulletin(&root(), &["--period", "2026-07", "--as-of", "2026-07-31"]).contains("召开恳谈会"));
 }
+
+/// The register records a document under its own date: an assignment letter issued today for
+/// an assignment of last month is dated, and registered, on the day of that assignment.
+#[test]
+fn the_register_dates_a_letter_as_the_letter_is_dated() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(tmp.path());
+    let run = qinqing(
+        &repo,
+        &["render", "assignment", "--case", "HZ-2026-0134", "--as-of", "2026-11-20", "--format", "md", "--issue"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let md = run.stdout.lines().find(|l| l.ends_with(".md")).expect("a letter");
+    let letter = std::fs::read_to_string(repo.join(md)).unwrap();
+    let issued = std::fs::read_to_string(repo.join("issued.yaml")).unwrap();
+    let line = issued.lines().find(|l| l.contains("kind: assignment")).expect("registered");
+    let date = line.split("date: ").nth(1).unwrap().split(',').next().unwrap().trim();
+    assert_ne!(date, "2026-11-20", "not the day it was printed: {line}");
+    let (y, rest) = date.split_once('-').unwrap();
+    let (m, d) = rest.split_once('-').unwrap();
+    let cn = format!("{}年{}月{}日", y, m.trim_start_matches('0'), d.trim_start_matches('0'));
+    assert!(letter.contains(&cn), "the letter is dated {cn}: {letter}");
+}

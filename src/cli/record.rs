@@ -285,6 +285,9 @@ pub(crate) fn undo(repo: Option<&std::path::Path>, a: UndoArgs) -> Result<u8> {
             for e in &u.written.edits {
                 crate::output::emit(&e.diff())?;
             }
+            if u.committed {
+                eprintln!("注意：这条记录已提交到 git；撤销它是改写已提交的记录，qinqing log 会标出。记错的记录也可以不撤销，另记一条备注说明。");
+            }
             if u.written.applied {
                 eprintln!("已撤销 {} 的最后一条记录：{} {}", u.id, u.date, u.kind.zh());
             } else {

@@ -179,6 +179,8 @@ pub(crate) struct Undone {
     pub(crate) date: NaiveDate,
     /// The file, and whether it was written.
     pub(crate) written: Written,
+    /// The entry taken out was committed to git (taking it out rewrites history: `log` will say so).
+    pub(crate) committed: bool,
 }
 
 /// Takes the last entry out of a case's timeline (a step recorded by mistake),
@@ -213,13 +215,21 @@ fn undo_once(session: &mut Session, id: &str, dry_run: bool, commit: bool) -> Ou
         .into());
     }
     let (kind, date) = (entry.kind, entry.date);
+    // The file as committed holds the entry: undoing it is a change to what git already has.
+    let committed = session.git().text_at("HEAD", &case.file).is_some_and(|t| t.as_bytes() == before.as_slice());
     let edits = vec![crate::edit::Edit { rel: case.file.clone(), before, after, new: false }];
     let problems = session.verdict(&edits);
     if !problems.is_empty() {
         return Err(Refusal::Invalid { files: vec![case.file.clone()], diagnostics: problems }.into());
     }
     if dry_run {
-        return Ok(Undone { id: id.to_string(), kind, date, written: Written { edits, applied: false, commit: None } });
+        return Ok(Undone {
+            id: id.to_string(),
+            kind,
+            date,
+            written: Written { edits, applied: false, commit: None },
+            committed,
+        });
     }
     session.write(&edits)?;
     let commit = if commit {
@@ -227,7 +237,7 @@ fn undo_once(session: &mut Session, id: &str, dry_run: bool, commit: bool) -> Ou
     } else {
         None
     };
-    Ok(Undone { id: id.to_string(), kind, date, written: Written { edits, applied: true, commit } })
+    Ok(Undone { id: id.to_string(), kind, date, written: Written { edits, applied: true, commit }, committed })
 }
 
 /// The case with this id, or what it is not found as (with the nearest id).

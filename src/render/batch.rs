@@ -153,6 +153,7 @@ pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) ->
                 to: p.recipient.clone(),
                 title: d.title.clone(),
                 about: p.about.clone(),
+                date: p.date,
             })
             .collect();
         let (numbers, register_text) = register::take(&text, kind, &pattern, as_of, &used, &entries)?;

@@ -96,6 +96,8 @@ pub(crate) struct NewEntry {
     pub(crate) title: String,
     /// What it is about (see `Planned::about`).
     pub(crate) about: String,
+    /// Its date (成文日期): an assignment letter's is the day of the assignment it sends.
+    pub(crate) date: NaiveDate,
 }
 
 /// The register with numbers taken for new documents of a kind: the numbers and
@@ -125,9 +127,10 @@ pub(crate) fn take(
         let number = pattern.number(year, next);
         let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
         text.push_str(&format!(
-            "- {{ kind: {}, year: {year}, seq: {next}, number: {}, date: {date}, to: {}, title: {}, about: {} }}\n",
+            "- {{ kind: {}, year: {year}, seq: {next}, number: {}, date: {}, to: {}, title: {}, about: {} }}\n",
             kind.key(),
             q(&number),
+            doc.date,
             q(&doc.to),
             q(&doc.title),
             q(&doc.about)
@@ -215,7 +218,9 @@ mod tests {
     }
 
     fn entry(to: &str, title: &str) -> NewEntry {
-        NewEntry { to: to.into(), title: title.into(), about: "2026年11月".into() }
+        NewEntry {
+            to: to.into(), title: title.into(), about: "2026年11月".into(), date: "2026-11-20".parse().unwrap()
+        }
     }
 
     #[test]
