@@ -334,6 +334,8 @@ fn number_at(chars: &[char], i: usize) -> Option<(usize, Found)> {
         && !before(1).is_some_and(|p| p.is_ascii_digit());
     // After letters or a word that names a code, seven or eight digits are that code, not a phone.
     let lettered = before(1).is_some_and(|p| p.is_ascii_alphabetic())
+        // A standard's number (GB/T 9704-2012, ISO 9001): letters, a blank, digits.
+        || before(1) == Some(' ') && before(2).is_some_and(|p| p.is_ascii_alphabetic() || p == '/')
         || ["编号", "单号", "工号", "文号", "批号", "证号", "序号", "合同号", "账号", "号码为"]
             .iter()
             .any(|w| (1..=w.chars().count()).all(|k| before(k) == w.chars().rev().nth(k - 1)));
@@ -387,7 +389,9 @@ fn number_at_from(chars: &[char], i: usize, c: char, lettered: bool) -> Option<(
                 n.is_ascii_digit() || n.is_ascii_alphabetic() && !phone_shaped && !(n == 'X' && digits.len() == 17)
             });
             if whole {
-                let two_groups = groups == 1 && first_group.is_some_and(|g| (3..=4).contains(&g));
+                // Two groups (837-4567) make a local number, unless the second is a year (9704-2012).
+                let year_last = digits.len() >= 8 && looks_like_year(&digits[digits.len() - 4..]);
+                let two_groups = groups == 1 && first_group.is_some_and(|g| (3..=4).contains(&g)) && !year_last;
                 let shape = Shape { plus: c == '+', separated, two_groups, lettered };
                 if let Some(kind) = classify(&digits, shape, next, chars.get(j + 1).copied()) {
                     found = Some((j, kind));
@@ -478,6 +482,11 @@ fn resident_id(digits: &str) -> Option<Found> {
         _ => return None,
     };
     looks_like_date(birth).then(|| Found::Id(digits.to_string()))
+}
+
+/// Four digits that read as a year from 1900 to 2099.
+fn looks_like_year(digits: &str) -> bool {
+    digits.len() == 4 && (digits.starts_with("19") || digits.starts_with("20"))
 }
 
 /// Eight digits that read as a date from 1900 to 2099.
@@ -601,6 +610,12 @@ mod tests {
             "2345678㎡",
             "HT2345678",
             "编号2345678",
+            "GB/T 9704-2012",
+            "ISO 9001:2015",
+            "营业时间8:30-17:30",
+            "账户6222021234567890123",
+            "订单号13912345678123",
+            "拨打12345热线",
         ] {
             assert_eq!(phones_in(keep), keep);
             assert!(!has_phone(keep), "{keep}");
