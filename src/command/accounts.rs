@@ -204,7 +204,11 @@ fn write(state: &Path, store: &Store) -> Result<(), Refusal> {
     // Never committed, whatever the repository's own .gitignore says.
     let ignore = state.join(".gitignore");
     if std::fs::symlink_metadata(&ignore).is_err() {
-        scope.write_new(&ignore, b"*\n").map_err(failed)?;
+        if let Err(e) = scope.write_new(&ignore, b"*\n") {
+            if std::fs::symlink_metadata(&ignore).is_err() {
+                return Err(failed(e));
+            }
+        }
     }
     let text = serde_json::to_vec_pretty(&Store { version: 1, accounts: store.accounts.clone() })
         .map_err(|e| failed(e.into()))?;

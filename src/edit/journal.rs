@@ -36,6 +36,16 @@ pub(crate) fn dir(root: &Path) -> std::path::PathBuf {
 pub(crate) fn make_dir(scope: &Scope) -> Result<()> {
     let d = dir(scope.root());
     scope.create_dir_all(&d)?;
+    // Never committed, even in a repository whose .gitignore predates the folder.
+    let ignore = d.join(".gitignore");
+    if std::fs::symlink_metadata(&ignore).is_err() {
+        // Another run may have made it in between: that is as good.
+        if let Err(e) = scope.write_new(&ignore, b"*\n") {
+            if std::fs::symlink_metadata(&ignore).is_err() {
+                return Err(e);
+            }
+        }
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -277,6 +287,7 @@ mod tests {
         assert_eq!(std::fs::read_to_string(root.join("cases/b.yaml")).unwrap(), "b: 2\n");
         assert_eq!(std::fs::read_to_string(root.join("cases/c/new.yaml")).unwrap(), "c\n");
         assert!(!dir(root).join(FILE).exists());
+        assert_eq!(std::fs::read_to_string(dir(root).join(".gitignore")).unwrap(), "*\n", "git never takes it");
     }
 
     #[test]
