@@ -789,3 +789,26 @@ fn a_workbook_bomb_is_refused_before_anything_is_allocated() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("解压后"), "{}", run.stderr);
 }
+
+/// One merged range over a huge area (B2:ALL30000 in a 2 KB file) is filled no wider than the
+/// columns in use, not a hundred million times: the import ends with its rows' problems, in bounded memory.
+#[test]
+fn a_merged_range_too_large_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(&tmp.path().join("repo"));
+    let rows = [
+        row(1, &HEAD),
+        row(2, &["", "很长的文字", "", "问题"]),
+        r#"<row r="30000"><c r="A30000" t="inlineStr"><is><t>甲</t></is></c></row>"#.to_string(),
+    ]
+    .concat();
+    let path = tmp.path().join("合并炸弹.xlsx");
+    std::fs::write(
+        &path,
+        workbook(&[("清单", "visible", &rows, r#"<mergeCells count="1"><mergeCell ref="B2:ALL30000"/></mergeCells>"#)]),
+    )
+    .unwrap();
+    let run = qinqing(&repo, &["import", path.to_str().unwrap(), "--received", "2026-11-20", "--dry-run"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("未导入任何一行") && !run.stderr.contains("memory allocation"), "{}", run.stderr);
+}

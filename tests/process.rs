@@ -261,6 +261,14 @@ fn the_meetings_list_goes_to_every_unit_under_one_number() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("output/list/") && run.stdout.contains("output/assignment/"), "{}", run.stdout);
     assert!(run.stderr.contains("份交办函、1 份责任清单"), "each kind counted: {}", run.stderr);
+    // The list is the whole meeting's: --case or --dept would narrow it without a word, and are refused.
+    for flag in [["--case", "HZ-2026-0101"], ["--dept", "市交通运输局"]] {
+        let mut args =
+            vec!["render", "assignment", "--meeting", "HZ-M-2026-21", "--as-of", "2026-11-20", "--format", "md"];
+        args.extend(flag);
+        let run = qinqing(&repo, &args);
+        assert!(run.code == 2 && run.stderr.contains(flag[0]), "{flag:?}: {}", run.stderr);
+    }
 }
 
 /// Meetings in the figures: how many were held in the period, by level, the enterprises

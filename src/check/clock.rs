@@ -223,12 +223,19 @@ struct CaseAt<'l, 'a> {
 /// starts no clock of its own, and its `due` and lead become the running redo
 /// clock's — one clock for one redo, not a second beside it.
 fn redo_assignments(case: &Case) -> Vec<bool> {
-    let mut status = crate::model::Status::Received;
+    use crate::model::event::Step;
+    // From an unsatisfied rating until the next answer or closing the case is being redone;
+    // a sign-for, an extension or a return in between does not end the redo.
+    let mut redoing = false;
     case.timeline
         .iter()
         .map(|e| {
-            let redo = status == crate::model::Status::Reopened && e.kind == crate::model::EventType::Assigned;
-            status = crate::model::derive_status_after(status, e);
+            let redo = redoing && e.kind == crate::model::EventType::Assigned;
+            if e.rating == Some(crate::model::Rating::Unsatisfied) {
+                redoing = true;
+            } else if matches!(e.kind.spec().step, Step::Answer | Step::Closing) || e.rating.is_some() {
+                redoing = false;
+            }
             redo
         })
         .collect()
@@ -276,7 +283,8 @@ fn run_rule<'l>(
                     .start_event
                     .and_then(|s| at.case.timeline.get(s))
                     .is_some_and(|s| s.kind == crate::model::EventType::Evaluated);
-                if at.redo.get(*i).copied().unwrap_or(false) && started_by_rating && m.date() >= clock.start {
+                let hands_on = at.redo.get(*i).copied().unwrap_or(false) && started_by_rating;
+                if hands_on && clock.is_department_clock() && m.date() >= clock.start {
                     // A redo already past its deadline stays late: moving it is an extension's (`extend`, approved).
                     if let Some(due) = e.due().filter(|_| m.date() <= clock.due) {
                         clock.due = due.value;
@@ -635,6 +643,18 @@ mod tests {
         let redo = department[0];
         assert_eq!(redo.rule.id, "redo");
         assert_eq!((redo.due.to_string().as_str(), redo.responsible, redo.days), ("2026-06-20", Some("乙局"), Some(3)));
+        // Signed for in between, then re-assigned: still the redo's assignment, no second clock.
+        let c2 = case(concat!(
+            "  - { date: 2026-06-04, event: assigned, lead: 甲局 }\n",
+            "  - { date: 2026-06-10, event: replied, by: 甲局, result: explained }\n",
+            "  - { date: 2026-06-15, event: evaluated, rating: unsatisfied }\n",
+            "  - { date: 2026-06-16, event: acknowledged, by: 甲局 }\n",
+            "  - { date: 2026-06-17, event: assigned, lead: 乙局, due: 2026-06-24 }\n",
+        ));
+        let out = eval(&c2, &rules, &cal, "2026-06-23");
+        let running: Vec<&str> =
+            out.iter().filter(|k| k.is_department_clock() && k.stopped.is_none()).map(|k| k.rule.id.as_str()).collect();
+        assert_eq!(running, ["redo"], "{out:?}");
         // A redo already past its deadline when re-assigned stays late: moving it is an extension's.
         let c = case(concat!(
             "  - { date: 2026-06-04, event: assigned, lead: 甲局 }\n",

@@ -16,6 +16,9 @@ use crate::model::Named;
 /// The state folder's default name, in the repository.
 pub(crate) const STATE_DIR: &str = ".qinqing-private";
 const FILE: &str = "accounts.json";
+/// A hash nobody's password matches, checked for a name that has no account.
+const UNKNOWN: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$3d4PnpD3HQZDakLHOZAYPH1+hB0oDC6Yxz1qw1dQ/bg";
 /// Shortest password taken.
 const MIN_PASSWORD: usize = 8;
 
@@ -154,10 +157,12 @@ pub(crate) fn reset(state: &Path, name: &str, password: &str) -> Outcome<()> {
 #[allow(dead_code)]
 pub(crate) fn verify(state: &Path, name: &str, password: &str) -> Option<Account> {
     let store = read(state).ok()?;
-    let account = store.accounts.into_iter().find(|a| a.name == name.trim() && !a.disabled)?;
-    let parsed = PasswordHash::new(&account.password).ok()?;
-    argon2::Argon2::default().verify_password(password.as_bytes(), &parsed).ok()?;
-    Some(account)
+    let found = store.accounts.into_iter().find(|a| a.name == name.trim() && !a.disabled);
+    // An unknown name costs the same hashing as a known one: the time says nothing of which exist.
+    let hashed = found.as_ref().map_or(UNKNOWN, |a| a.password.as_str());
+    let parsed = PasswordHash::new(hashed).ok()?;
+    let right = argon2::Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
+    found.filter(|_| right)
 }
 
 fn find<'s>(store: &'s mut Store, name: &str) -> Result<&'s mut Account, Refusal> {
@@ -194,6 +199,16 @@ fn read(state: &Path) -> Result<Store, Refusal> {
 /// Writes the accounts owner-only, in an owner-only folder that tells git to ignore it.
 fn write(state: &Path, store: &Store) -> Result<(), Refusal> {
     let failed = |e: anyhow::Error| Refusal::request(format!("无法写入 {}：{e:#}", state.display()));
+    // Never through a link (a cloned repository may carry one), never a repository's own folder.
+    if std::fs::symlink_metadata(state).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(Refusal::request(format!(
+            "{} 是符号链接，账号不写进链接指向的地方；请换成普通文件夹",
+            state.display()
+        )));
+    }
+    if state.join(crate::load::SETTINGS_FILE).exists() {
+        return Err(Refusal::request(format!("{} 是案件库本身，账号须放在单独的状态文件夹中", state.display())));
+    }
     let scope = Scope::new(state);
     scope.create_dir_all(state).map_err(failed)?;
     #[cfg(unix)]
@@ -250,6 +265,7 @@ mod tests {
         assert!(verify(&state, "王某", "一二三四五六七八").is_some());
         assert!(verify(&state, "王某", "一二三四五六七九").is_none());
         assert!(verify(&state, "李某", "一二三四五六七八").is_none());
+        assert!(PasswordHash::new(UNKNOWN).is_ok(), "an unknown name is hashed like a known one");
         disable(&state, "王某").unwrap();
         assert!(verify(&state, "王某", "一二三四五六七八").is_none());
         reset(&state, "王某", "新的密码12345").unwrap();
@@ -268,5 +284,10 @@ mod tests {
         assert_eq!(std::fs::metadata(state.join(FILE)).unwrap().permissions().mode() & 0o777, 0o600);
         assert_eq!(std::fs::read_to_string(state.join(".gitignore")).unwrap(), "*\n");
         assert_eq!(list(&state).unwrap().len(), 1);
+        // Never through a link, never into the repository itself.
+        let linked = dir.path().join("linked");
+        std::os::unix::fs::symlink(&state, &linked).unwrap();
+        assert!(add(&session, &linked, new("钱某", "office", None)).is_err());
+        assert!(add(&session, dir.path(), new("钱某", "office", None)).is_err());
     }
 }

@@ -118,6 +118,19 @@ pub(crate) fn render(start: &Path, r: Render, progress: &(dyn Fn(Progress) + Syn
         (DocKind::Assignment, Some(_), AssignmentBy::Both) => &[DocKind::Assignment, DocKind::List],
         _ => std::slice::from_ref(&r.kind),
     };
+    // The list goes to every unit of the whole meeting: it is not narrowed to a case or a department.
+    if kinds.contains(&DocKind::List) && r.kind == DocKind::Assignment {
+        if let Some(flag) = [("case", !r.cases.is_empty()), ("dept", r.dept.is_some())].iter().find(|(_, g)| *g) {
+            return Err(Refusal::field(
+                flag.0,
+                format!(
+                    "本案件库一期恳谈会交办时发责任清单（qinqing.yaml 的 assignment），清单按整期发给全部责任单位，不按 --{} 选取",
+                    flag.0
+                ),
+            )
+            .into());
+        }
+    }
     // Only a document that may show contacts reads the ledger itself; any other, the published copy.
     let published = repository.published();
     let (inside, outside) = (repository.as_of(as_of), published.as_of(as_of));

@@ -38,7 +38,9 @@ fn value_end(lines: &[&str], i: usize, at: usize, limit: usize) -> usize {
     let mut j = i + 1;
     // A block list may sit at the key's own indentation (`tags:\n- a`).
     while j < limit
-        && (lines[j].trim().is_empty() || indent(lines[j]) > at || lines[j][at..].trim_start().starts_with("- "))
+        && (lines[j].trim().is_empty()
+            || indent(lines[j]) > at
+            || indent(lines[j]) == at && lines[j].trim_start().starts_with("- "))
     {
         if indent(lines[j]) == at && !lines[j].trim_start().starts_with("- ") {
             break;
@@ -193,6 +195,13 @@ mod tests {
         assert_eq!(add(none, &TOP, "典型案例").unwrap(), none.replace("# 说明\n", "# 说明\ntags: [典型案例]\n"));
         // A value that would need quotes in a flow list gets them.
         assert_eq!(add("tags: [a]\n", &TOP, "a, b").unwrap(), "tags: [a, \"a, b\"]\n");
+    }
+
+    #[test]
+    fn a_comment_at_column_zero_after_a_list_is_not_cut_inside_a_character() {
+        let text = "- name: 甲局\n  aliases:\n    - 甲\n#市教育局旧称\n- name: 乙局\n";
+        let place = Place { key: "aliases", at: 2, lines: (0, 4), before: &["level"] };
+        assert_eq!(add(text, &place, "甲局旧名").unwrap(), text.replace("    - 甲\n", "    - 甲\n    - 甲局旧名\n"));
     }
 
     #[test]

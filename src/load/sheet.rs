@@ -174,10 +174,22 @@ fn read_xlsx(file: String, path: &Path, named: Option<&str>) -> Result<Sheet> {
     }
     // A merged cell shows its value in every cell it covers (企业名称 merged over three rows).
     if let Ok(merged) = book.merge_cells_by_sheet_name(&name) {
+        // Filled no wider than the columns in use, and no more cells than the sheet's bound:
+        // one merge over B2:ALL30000 must not make a hundred million copies.
+        let widest = rows.iter().map(Vec::len).max().unwrap_or(0);
+        let mut budget: usize = MAX_ROWS * 20;
         for d in &merged {
             let (top, left) = (d.start.0 as usize, d.start.1 as usize);
-            let (bottom, right) =
-                ((d.end.0 as usize).min(rows.len().saturating_sub(1)), (d.end.1 as usize).min(MAX_COLS - 1));
+            let bottom = (d.end.0 as usize).min(rows.len().saturating_sub(1));
+            let right = (d.end.1 as usize).min(widest.saturating_sub(1));
+            let cells = (bottom + 1).saturating_sub(top).saturating_mul((right + 1).saturating_sub(left));
+            budget = budget.checked_sub(cells).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{file} {name}!{}{} 起的合并单元格过大，未导入；请取消合并后另存再导入",
+                    column_letters(left),
+                    top + 1
+                )
+            })?;
             let Some(value) = rows.get(top).and_then(|r: &Vec<String>| r.get(left)).filter(|v| !v.is_empty()).cloned()
             else {
                 continue;

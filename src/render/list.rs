@@ -53,19 +53,22 @@ pub(crate) fn rows(snapshot: &Snapshot, id: &str) -> Rows {
         };
         units.extend(lead.iter().cloned());
         units.extend(co.iter().cloned());
-        // The deadline it was given: the completion date promised, else the reply deadline of its
-        // latest assignment (as the assignment set it, whatever came after).
-        let promised = events.iter().rev().find_map(|e| e.promise()).map(|p| p.value);
+        // The deadline it works to: its running department clock's (a reply, a redo, a promise);
+        // when none runs, what the latest answer promised, else its latest assignment's deadline.
+        let clocks = snapshot.clocks_of(index);
+        let running = clocks
+            .iter()
+            .filter(|k| k.is_department_clock() && k.stopped.is_none())
+            .filter(|k| k.status != crate::check::ClockStatus::Superseded)
+            .map(|k| k.due)
+            .min();
+        let promised =
+            events.iter().rev().find(|e| e.kind.spec().step == Step::Answer).and_then(|e| e.promise()).map(|p| p.value);
         let assigned_at = events.iter().rposition(|e| e.kind.spec().sets_lead());
-        let assigned_due = assigned_at.and_then(|at| {
-            snapshot
-                .clocks_of(index)
-                .iter()
-                .find(|k| k.start_event == Some(at) && k.is_department_clock())
-                .map(|k| k.due)
-        });
+        let assigned_due = assigned_at
+            .and_then(|at| clocks.iter().find(|k| k.start_event == Some(at) && k.is_department_clock()).map(|k| k.due));
         let status = case.status_as_of(as_of);
-        let due = promised.or(assigned_due);
+        let due = running.or(promised).or(assigned_due);
         // What the meeting reached: its on-the-spot answer's result.
         let at_meeting = events.iter().filter(|e| e.kind == EventType::Answered).find_map(|e| e.result);
         if let Some(r) = at_meeting {

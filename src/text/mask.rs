@@ -334,9 +334,13 @@ fn number_at(chars: &[char], i: usize) -> Option<(usize, Found)> {
         && !before(1).is_some_and(|p| p.is_ascii_digit());
     // After letters or a word that names a code, seven or eight digits are that code, not a phone.
     let lettered = before(1).is_some_and(|p| p.is_ascii_alphabetic())
-        // A standard's number (GB/T 9704-2012, ISO 9001): letters, a blank, digits.
-        || before(1) == Some(' ') && before(2).is_some_and(|p| p.is_ascii_alphabetic() || p == '/')
-        || ["编号", "单号", "工号", "文号", "批号", "证号", "序号", "合同号", "账号", "号码为"]
+        // A standard's number (GB/T 9704-2012, ISO 9001, DB33/T 1234): its code, a blank, digits.
+        || before(1) == Some(' ') && {
+            let word: String = (2..=6).map_while(|k| before(k).filter(|c| c.is_ascii_alphabetic() || *c == '/')).collect();
+            let word: String = word.chars().rev().collect();
+            ["GB", "GB/T", "GB/Z", "ISO", "IEC", "JGJ", "HJ", "DB", "T"].iter().any(|w| word == *w || word.ends_with(&format!("/{w}")))
+        }
+        || ["编号", "单号", "工号", "文号", "批号", "证号", "序号", "合同号", "账号"]
             .iter()
             .any(|w| (1..=w.chars().count()).all(|k| before(k) == w.chars().rev().nth(k - 1)));
     if mobile_ahead {
@@ -389,9 +393,8 @@ fn number_at_from(chars: &[char], i: usize, c: char, lettered: bool) -> Option<(
                 n.is_ascii_digit() || n.is_ascii_alphabetic() && !phone_shaped && !(n == 'X' && digits.len() == 17)
             });
             if whole {
-                // Two groups (837-4567) make a local number, unless the second is a year (9704-2012).
-                let year_last = digits.len() >= 8 && looks_like_year(&digits[digits.len() - 4..]);
-                let two_groups = groups == 1 && first_group.is_some_and(|g| (3..=4).contains(&g)) && !year_last;
+                // Two groups (837-4567, 8578 2019) make a local number.
+                let two_groups = groups == 1 && first_group.is_some_and(|g| (3..=4).contains(&g));
                 let shape = Shape { plus: c == '+', separated, two_groups, lettered };
                 if let Some(kind) = classify(&digits, shape, next, chars.get(j + 1).copied()) {
                     found = Some((j, kind));
@@ -484,11 +487,6 @@ fn resident_id(digits: &str) -> Option<Found> {
     looks_like_date(birth).then(|| Found::Id(digits.to_string()))
 }
 
-/// Four digits that read as a year from 1900 to 2099.
-fn looks_like_year(digits: &str) -> bool {
-    digits.len() == 4 && (digits.starts_with("19") || digits.starts_with("20"))
-}
-
 /// Eight digits that read as a date from 1900 to 2099.
 fn looks_like_date(digits: &str) -> bool {
     if digits.len() != 8 {
@@ -576,6 +574,10 @@ mod tests {
             ("电话一三九○五七二一二三四", "电话139****1234"),
             ("壹叁玖壹贰叁肆伍陆柒捌", "139****5678"),
             ("139七三三七6336", "139****6336"),
+            ("Tel 2345678", "Tel ***5678"),
+            ("TEL 87654321", "TEL ***4321"),
+            ("电话：8578-2019", "电话：***2019"),
+            ("电话号码为2345678", "电话号码为***5678"),
         ];
         for (typed, masked) in cases {
             assert_eq!(phones_in(typed), masked, "{typed}");
@@ -612,6 +614,7 @@ mod tests {
             "编号2345678",
             "GB/T 9704-2012",
             "ISO 9001:2015",
+            "DB33/T 1234-2020",
             "营业时间8:30-17:30",
             "账户6222021234567890123",
             "订单号13912345678123",
