@@ -91,9 +91,12 @@ impl<'a> Git<'a> {
                 .lines()
                 .filter_map(|l| {
                     let (status, path) = l.split_once('\t')?;
-                    // A rename lists old then new: the new path, after the repository's folder.
+                    // A rename lists old then new: the new path, after the repository's folder; a file
+                    // outside that folder is named from the top of the work tree, marked so.
                     let path = path.rsplit('\t').next()?;
-                    Some((status.chars().next()?, path.strip_prefix(&prefix)?.to_string()))
+                    let rel =
+                        path.strip_prefix(&prefix).map_or_else(|| format!("（案件库以外）/{path}"), str::to_string);
+                    Some((status.chars().next()?, rel))
                 })
                 .collect();
             out.push(Changed {

@@ -231,6 +231,15 @@ fn audit_finds_what_a_role_may_not_do_and_passes_the_rest() {
     let text = std::fs::read_to_string(&file).unwrap().replacen("text: 已通电", "text: 早已通电", 1);
     std::fs::write(&file, text).unwrap();
     commit_as_department("改写答复");
+    // A line slipped inside an existing entry (extending its own deadline) is a change too.
+    let file = repo.join("cases/2026/第23期恳谈会/HZ-2026-0131.yaml");
+    let text = std::fs::read_to_string(&file).unwrap().replacen(
+        "    lead: 国网湖州供电公司\n",
+        "    lead: 国网湖州供电公司\n    due: 2027-12-31\n",
+        1,
+    );
+    std::fs::write(&file, text).unwrap();
+    commit_as_department("自行延期");
     // A commit without the trailers is the office's, made at a terminal: not judged.
     record(&["note", "HZ-2026-0175", "--text", "本办备注", "--date", "2026-11-21"]);
     git(&repo, &["add", "-A"]);
@@ -241,7 +250,7 @@ fn audit_finds_what_a_role_may_not_do_and_passes_the_rest() {
     {
         assert!(run.stdout.contains(says), "{says}: {}", run.stdout);
     }
-    assert!(run.stdout.contains("检查 5 个提交，其中网页服务写的 4 个；越权 3 处"), "{}", run.stdout);
+    assert!(run.stdout.contains("检查 6 个提交，其中网页服务写的 5 个；越权 4 处"), "{}", run.stdout);
 }
 
 /// Undoing an entry already committed says that it rewrites what git has; an entry not yet

@@ -77,7 +77,8 @@ pub(crate) fn audit(session: &Session, range: &str) -> Outcome<Audited> {
                 say(file, "读不到改动前后的文件".to_string());
                 continue;
             };
-            judge(role, department.as_deref(), file, &before, &after, &mut say);
+            let canonical = |name: &str| session.ledger().department_name(name);
+            judge(role, department.as_deref(), file, &before, &after, &canonical, &mut say);
         }
     }
     Ok(Audited { commits: commits.len(), judged, violations })
@@ -90,6 +91,7 @@ fn judge(
     file: &str,
     before: &str,
     after: &str,
+    canonical: &dyn Fn(&str) -> String,
     say: &mut impl FnMut(&str, String),
 ) {
     // Only lines added: an edit changes no line already there.
@@ -101,10 +103,25 @@ fn judge(
         say(file, format!("改动了已有的第{}行（只能添加记录）", head + 1));
         return;
     }
-    let (Some(was), Some(now)) = (read(file, before), read(file, after)) else {
+    let (Some(mut was), Some(now)) = (read(file, before), read(file, after)) else {
         say(file, "案件文件读不通".to_string());
         return;
     };
+    // Lines only added, and still the same case with the same entries before the new ones: an
+    // entry slipped between others, or a line added inside one (a due date), is a change.
+    let kept = was.timeline.len() <= now.timeline.len()
+        && was.timeline.iter().zip(&now.timeline).all(|(a, b)| plain(a) == plain(b))
+        && plain(&Case { timeline: Vec::new(), ..was.clone() }) == plain(&Case { timeline: Vec::new(), ..now.clone() });
+    if !kept {
+        say(file, "改动了已有的记录或字段（只能在办理过程末尾添加记录）".to_string());
+        return;
+    }
+    // Names as the registry has them now (a renamed department's old name is its alias).
+    for e in &mut was.timeline {
+        for n in e.lead.iter_mut().chain(e.co.iter_mut()) {
+            n.value = canonical(&n.value);
+        }
+    }
     let standing = role.standing(department, &was);
     if standing == Standing::None {
         say(file, format!("{} 不是{}主办或协办的案件", was.id.value, department.unwrap_or("该部门")));
@@ -120,6 +137,23 @@ fn judge(
             say(file, format!("{how}不能记录「{}」（{} {}）", e.kind.zh(), was.id.value, e.date));
         }
     }
+}
+
+/// A value as data, without where it was written (positions shift when lines are added above).
+fn plain<T: serde::Serialize>(value: &T) -> serde_json::Value {
+    fn strip(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(m) => {
+                m.remove("pos");
+                m.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut v = serde_json::to_value(value).unwrap_or_default();
+    strip(&mut v);
+    v
 }
 
 fn read(file: &str, text: &str) -> Option<Case> {
