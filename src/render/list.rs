@@ -68,7 +68,8 @@ pub(crate) fn rows(snapshot: &Snapshot, id: &str) -> Rows {
         let assigned_due = assigned_at
             .and_then(|at| clocks.iter().find(|k| k.start_event == Some(at) && k.is_department_clock()).map(|k| k.due));
         let status = case.status_as_of(as_of);
-        let due = running.or(promised).or(assigned_due);
+        // A closed case works to nothing.
+        let due = if status == Status::Closed { None } else { running.or(promised).or(assigned_due) };
         // What the meeting reached: its on-the-spot answer's result.
         let at_meeting = events.iter().filter(|e| e.kind == EventType::Answered).find_map(|e| e.result);
         if let Some(r) = at_meeting {
