@@ -112,6 +112,22 @@ impl Ledger {
             .map_or_else(|| name.to_string(), |d| d.name.clone())
     }
 
+    /// The full name of a department a user typed (a filter, an account), or why it is none:
+    /// not in the registry, with the nearest name. Without a registry every name is taken.
+    pub(crate) fn known_department(&self, name: &str) -> Result<String, String> {
+        let name = name.trim();
+        let Some(known) = self.departments.as_deref() else { return Ok(name.to_string()) };
+        match known.iter().find(|d| d.names().any(|n| n == name)) {
+            Some(d) => Ok(d.name.clone()),
+            None => {
+                let hint = crate::diag::closest(name, known.iter().map(|d| d.name.as_str()))
+                    .map(|n| format!("；是否为「{n}」？"))
+                    .unwrap_or_default();
+                Err(format!("部门名录中没有「{name}」{hint}"))
+            }
+        }
+    }
+
     /// The cases that exist as of a date (received on or before it; cases
     /// without a date are kept).
     pub(crate) fn cases_as_of(&self, as_of: NaiveDate) -> impl Iterator<Item = &Case> {

@@ -88,14 +88,7 @@ pub(crate) fn add(session: &super::Session, state: &Path, new: NewAccount) -> Ou
     };
     let department = match (role, new.department.as_deref().map(str::trim)) {
         (Role::Department, Some(d)) if !d.is_empty() => {
-            let known = session.ledger().departments.as_deref().unwrap_or_default();
-            let Some(found) = known.iter().find(|x| x.names().any(|n| n == d)) else {
-                let hint = crate::diag::closest(d, known.iter().map(|x| x.name.as_str()))
-                    .map(|n| format!("；是否为「{n}」？"))
-                    .unwrap_or_default();
-                return Err(Refusal::field("dept", format!("部门名录中没有「{d}」{hint}")).into());
-            };
-            Some(found.name.clone())
+            Some(session.ledger().known_department(d).map_err(|why| Refusal::field("dept", why))?)
         }
         (Role::Department, _) => return Err(Refusal::field("dept", "部门账号须写明所属部门").into()),
         (_, Some(d)) => {

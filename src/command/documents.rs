@@ -62,13 +62,7 @@ pub(crate) fn render(start: &Path, r: Render, progress: &(dyn Fn(Progress) + Syn
     require_no_errors(session.checked(), "为免公文出错，未生成任何文书")?;
     takes_what_is_given(&r)?;
     if let Some(d) = &r.dept {
-        let known = repository.departments.as_deref().unwrap_or_default();
-        if !known.iter().any(|x| x.names().any(|n| n == d.trim())) {
-            let hint = crate::diag::closest(d, known.iter().map(|x| x.name.as_str()))
-                .map(|n| format!("；是否为「{n}」？"))
-                .unwrap_or_default();
-            return Err(Refusal::field("dept", format!("部门名录中没有「{d}」{hint}")).into());
-        }
+        repository.known_department(d).map_err(|why| Refusal::field("dept", why))?;
     }
     let mut r = r;
     let mut seen = std::collections::HashSet::new();

@@ -50,16 +50,7 @@ impl Filter {
             None => None,
         };
         let dept = match self.dept.as_deref() {
-            Some(d) => {
-                let known = ledger.departments.as_deref().unwrap_or_default();
-                if !known.is_empty() && !known.iter().any(|x| x.names().any(|n| n == d.trim())) {
-                    let hint = crate::diag::closest(d, known.iter().map(|x| x.name.as_str()))
-                        .map(|n| format!("；是否为「{n}」？"))
-                        .unwrap_or_default();
-                    return Err(Refusal::field("dept", format!("部门名录中没有「{d}」{hint}")));
-                }
-                Some(ledger.department_name(d))
-            }
+            Some(d) => Some(ledger.known_department(d).map_err(|why| Refusal::field("dept", why))?),
             None => None,
         };
         if let Some(m) = self.meeting.as_deref().filter(|m| ledger.meeting(m).is_none()) {

@@ -6,6 +6,7 @@
 //! values expected, so a shape this does not know is refused, never mangled.
 
 use super::scalar::scalar;
+use super::update::{indent, is_key};
 
 /// Where the field is: a top-level key (`at` 0, the whole file), or a key of a
 /// list entry's mapping (`at` 2, the entry's lines `from..to`).
@@ -19,18 +20,6 @@ pub(crate) struct Place<'a> {
     pub(crate) lines: (usize, usize),
     /// Keys a new field goes before (a case file's usual order), else after the last line.
     pub(crate) before: &'a [&'a str],
-}
-
-fn indent(line: &str) -> usize {
-    line.len() - line.trim_start_matches(' ').len()
-}
-
-fn is_key(line: &str, key: &str, at: usize) -> bool {
-    indent(line) == at
-        && line[at..]
-            .strip_prefix(key)
-            .and_then(|r| r.strip_prefix(':'))
-            .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\n', '\r']))
 }
 
 /// The lines after a key line that belong to its value, trailing blanks left out.

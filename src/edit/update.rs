@@ -24,7 +24,7 @@ pub(crate) fn set_fields(text: &str, fields: &[SetField]) -> Result<String, Stri
     Ok(out)
 }
 
-fn indent(line: &str) -> usize {
+pub(super) fn indent(line: &str) -> usize {
     line.len() - line.trim_start_matches(' ').len()
 }
 
@@ -33,7 +33,7 @@ fn blank(line: &str) -> bool {
 }
 
 /// Whether a line is `key:` (followed by a space, a line end, or nothing) at an indentation.
-fn is_key(line: &str, key: &str, at: usize) -> bool {
+pub(super) fn is_key(line: &str, key: &str, at: usize) -> bool {
     indent(line) == at
         && line[at..]
             .strip_prefix(key)
