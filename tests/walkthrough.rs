@@ -80,6 +80,10 @@ fn the_readme_walkthrough_runs_as_written() {
         "{list}"
     );
     assert_eq!(list.matches("| 达成方案 |").count(), 7, "{list}");
+    // The meeting's bulletin lists what the meeting reached, row by row, and agrees with its own counts.
+    let meeting = crate::process::bulletin(&repo, &["--meeting", "XX-M-2026-1", "--as-of", "2026-11-27"]);
+    assert!(meeting.contains("会上结果"), "{meeting}");
+    crate::process::agrees_with_itself(&meeting, "walkthrough meeting");
     let run = qinqing(&repo, &["report", "--period", "2026", "--as-of", "2026-11-27", "--format", "json"]);
     let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let totals = &report["totals"];
