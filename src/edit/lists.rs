@@ -6,7 +6,7 @@
 //! values expected, so a shape this does not know is refused, never mangled.
 
 use super::scalar::scalar;
-use super::update::{indent, is_key};
+use super::update::{entry_end, indent, is_key};
 
 /// Where the field is: a top-level key (`at` 0, the whole file), or a key of a
 /// list entry's mapping (`at` 2, the entry's lines `from..to`).
@@ -20,26 +20,6 @@ pub(crate) struct Place<'a> {
     pub(crate) lines: (usize, usize),
     /// Keys a new field goes before (a case file's usual order), else after the last line.
     pub(crate) before: &'a [&'a str],
-}
-
-/// The lines after a key line that belong to its value, trailing blanks left out.
-fn value_end(lines: &[&str], i: usize, at: usize, limit: usize) -> usize {
-    let mut j = i + 1;
-    // A block list may sit at the key's own indentation (`tags:\n- a`).
-    while j < limit
-        && (lines[j].trim().is_empty()
-            || indent(lines[j]) > at
-            || indent(lines[j]) == at && lines[j].trim_start().starts_with("- "))
-    {
-        if indent(lines[j]) == at && !lines[j].trim_start().starts_with("- ") {
-            break;
-        }
-        j += 1;
-    }
-    while j > i + 1 && lines[j - 1].trim().is_empty() {
-        j -= 1;
-    }
-    j
 }
 
 /// A scalar as written, without its quotes.
@@ -100,7 +80,7 @@ pub(crate) fn add(text: &str, place: &Place, item: &str) -> Result<String, Strin
         return Err(format!("「{}」写成了单个值，不是列表；请先改为列表（如 [{value}]）", place.key));
     }
     // A block list: a `- item` line after its last item, as the items are indented.
-    let end = value_end(&lines, i, place.at, to);
+    let end = entry_end(&lines, i, to);
     let pad =
         (i + 1..end).find(|&j| lines[j].trim_start().starts_with("- ")).map_or(place.at + 2, |j| indent(lines[j]));
     out.push_str(&lines[i..end].concat());
@@ -130,7 +110,7 @@ pub(crate) fn remove(text: &str, place: &Place, item: &str) -> Result<String, St
         out.push_str(&lines[i + 1..].concat());
         return Ok(out);
     }
-    let end = value_end(&lines, i, place.at, to);
+    let end = entry_end(&lines, i, to);
     let found = (i + 1..end)
         .find(|&j| lines[j].trim_start().strip_prefix("- ").is_some_and(|v| unquoted(strip_comment(v)) == item))
         .ok_or_else(missing)?;

@@ -41,12 +41,14 @@ pub(super) fn is_key(line: &str, key: &str, at: usize) -> bool {
             .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\n', '\r']))
 }
 
-/// The lines of an entry starting at `i`: its key line and every deeper or
-/// blank line after it, trailing blank lines left out.
-fn entry_end(lines: &[&str], i: usize) -> usize {
+/// The lines of the entry whose key line is `i`, up to `limit`: its key line and
+/// every deeper or blank line after it, and the items of a block list written at
+/// the key's own indentation (`tags:\n- a`); trailing blank lines left out.
+pub(super) fn entry_end(lines: &[&str], i: usize, limit: usize) -> usize {
     let at = indent(lines[i]);
+    let item_at_key = |l: &str| indent(l) == at && l.trim_start().starts_with("- ");
     let mut j = i + 1;
-    while j < lines.len() && (blank(lines[j]) || indent(lines[j]) > at) {
+    while j < limit && (blank(lines[j]) || indent(lines[j]) > at || item_at_key(lines[j])) {
         j += 1;
     }
     while j > i + 1 && blank(lines[j - 1]) {
@@ -78,7 +80,7 @@ fn set_field(text: &str, f: &SetField) -> Result<String, String> {
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let (start, end, at) = match f.parent {
         None => match lines.iter().position(|l| is_key(l, f.key, 0)) {
-            Some(i) => (i, entry_end(&lines, i), 0),
+            Some(i) => (i, entry_end(&lines, i, lines.len()), 0),
             None => {
                 let before = lines.iter().position(|l| LATER_KEYS.iter().any(|k| is_key(l, k, 0)));
                 let i = before.unwrap_or(lines.len());
@@ -87,11 +89,11 @@ fn set_field(text: &str, f: &SetField) -> Result<String, String> {
         },
         Some(parent) => {
             let p = lines.iter().position(|l| is_key(l, parent, 0)).ok_or_else(|| format!("文件中没有「{parent}」"))?;
-            let block = entry_end(&lines, p);
+            let block = entry_end(&lines, p, lines.len());
             let child = (p + 1..block).find(|&i| !blank(lines[i]) && !lines[i].trim_start().starts_with('#'));
             let at = child.map_or(2, |i| indent(lines[i]));
             match (p + 1..block).find(|&i| is_key(lines[i], f.key, at)) {
-                Some(i) => (i, entry_end(&lines, i), at),
+                Some(i) => (i, entry_end(&lines, i, lines.len()), at),
                 None => return Err(format!("「{parent}」下没有「{}」", f.key)),
             }
         }
@@ -206,6 +208,13 @@ mod tests {
         );
         let out = set(&[(None, "description", "甲\n乙")]);
         assert!(out.contains("description: |\n  甲\n  乙\n\n# 以下为办理过程\ntimeline:"), "{out}");
+    }
+
+    #[test]
+    fn a_list_at_its_keys_indentation_is_replaced_with_it() {
+        let text = "id: A-1\ntitle:\n- 甲\n\n- 乙\ncategory: 交通\n";
+        let out = set_fields(text, &[SetField { parent: None, key: "title", value: "新" }]).unwrap();
+        assert_eq!(out, "id: A-1\ntitle: 新\ncategory: 交通\n");
     }
 
     #[test]
