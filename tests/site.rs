@@ -313,3 +313,36 @@ fn a_young_repositorys_trend_starts_at_its_first_case_and_says_so() {
         .collect();
     assert_eq!(months, ["2026-04", "2026-06"]);
 }
+
+#[test]
+fn on_a_phone_the_figures_stand_two_abreast_and_no_page_scrolls_sideways() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("output");
+    let out_arg = out.display().to_string();
+    let build = qinqing(&root(), &["build", "--as-of", AS_OF, "--format", "html", "--out", &out_arg]);
+    assert_eq!(build.code, 1, "build exits like check (overdue clocks): {}", build.stderr);
+    let site = out.join("site");
+    let profile = tmp.path().join("profile");
+    // Headless Chromium's window is at least 500 pixels wide, so each page is
+    // opened in a 390-pixel frame (a phone); a script in a copy of the page
+    // posts its layout to the frame's parent, which --dump-dom reads back.
+    let probe = "<script>const d=[...document.querySelectorAll('dl.figures div')].slice(0,2).map(e=>e.offsetTop);\
+parent.postMessage(innerWidth+' '+(d.length<2||d[0]===d[1]?'abreast':'stacked')+' '+(document.documentElement.scrollWidth<=innerWidth?'fits':'wide'),'*');</script>";
+    let frame =
+        "<html><body><iframe src=\"probe-layout.html\" width=\"390\" height=\"844\" style=\"border:0\"></iframe>\
+<script>addEventListener('message',e=>{document.body.dataset.layout=e.data})</script></body></html>";
+    for page in [site.join("index.html"), site.join("cases/HZ-2026-0131.html")] {
+        let html = std::fs::read_to_string(&page).unwrap();
+        std::fs::write(page.with_file_name("probe-layout.html"), html.replace("</body>", &format!("{probe}</body>")))
+            .unwrap();
+        let phone = page.with_file_name("probe-phone.html");
+        std::fs::write(&phone, frame).unwrap();
+        let dom = browser(&["--virtual-time-budget=5000", "--dump-dom", &url(&phone)], &profile);
+        assert!(
+            dom.contains("data-layout=\"390 abreast fits\""),
+            "{}: {}",
+            page.display(),
+            attr(&dom, "data-layout").unwrap_or("no layout posted")
+        );
+    }
+}
