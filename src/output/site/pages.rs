@@ -21,13 +21,13 @@ pub(crate) const CSS: &str = "body{margin:0;font-family:'Noto Sans CJK SC','Sour
 header{background:#b3121b;color:#fff;padding:1em 2em}header h1{margin:0;font-size:1.5em}header p{margin:.2em 0 0;opacity:.9}\
 header a{color:#fff}main{max-width:1200px;margin:0 auto;padding:1em 2em}section{background:#fff;border-radius:6px;padding:1em 1.5em;margin:1em 0;box-shadow:0 1px 2px rgba(0,0,0,.08)}\
 h2{font-size:1.2em;margin:.2em 0 .6em;border-left:4px solid #b3121b;padding-left:.5em}\
-dl.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(130px,1fr));gap:.8em;margin:0}\
+dl.figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:.8em;margin:0}\
 dl.figures div{background:#f7f7f9;border-radius:4px;padding:.6em .8em}dl.figures dt{font-size:.9em;color:#555}\
 dl.figures dd{margin:0;font-size:1.6em;font-weight:bold}dl.figures dd.rate{font-size:1.2em}dd.bad{color:#b3121b}\
 table{border-collapse:collapse;width:100%;font-size:.92em}th,td{border-bottom:1px solid #e3e3e8;padding:.35em .5em;text-align:left;vertical-align:top}\
 th{background:#fafafc;white-space:nowrap}th.n{text-align:right}td.n{text-align:right;font-variant-numeric:tabular-nums}tr.overdue td{color:#b3121b}\
 .chart svg{max-width:100%;height:auto}.note{color:#666;font-size:.9em}a{color:#0b57a4}footer{text-align:center;color:#888;font-size:.85em;padding:2em}\
-section{overflow-x:auto}@media (max-width:600px){header,main{padding:.6em .8em}section{padding:.8em}}\
+section{overflow-x:auto}@media (max-width:600px){header,main{padding:.6em .8em}section{padding:.8em}dl.figures{grid-template-columns:repeat(2,1fr)}}\
 .timeline li{margin:.3em 0}.tag{display:inline-block;background:#fdecea;color:#b3121b;border-radius:3px;padding:0 .4em;margin-right:.3em;font-size:.85em}";
 
 /// What every page needs to know.
