@@ -30,6 +30,17 @@ pub(crate) struct Git<'a> {
     root: &'a Path,
 }
 
+/// Who a commit is by, when it is not the configured git user: a web account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Signature {
+    /// The author's name (the account's).
+    pub(crate) name: String,
+    /// The author's email (the account's, or empty).
+    pub(crate) email: String,
+    /// Trailers after the message: `Qinqing-Actor`, `Qinqing-Role`, `Qinqing-Event`.
+    pub(crate) trailers: Vec<(&'static str, String)>,
+}
+
 /// A commit a command made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Committed {
@@ -126,14 +137,51 @@ impl<'a> Git<'a> {
     /// Commits exactly these files (paths relative to the root) with a message,
     /// as the configured git user; other staged changes stay staged, uncommitted.
     pub(crate) fn commit(&self, files: &[&str], message: &str) -> Result<Committed> {
+        self.commit_signed(files, message, None)
+    }
+
+    /// Commits exactly these files, as [`Git::commit`]; with a signature, the
+    /// account is the author, the server the committer, and the trailers say
+    /// whose step it was (`qinqing audit` reads them).
+    pub(crate) fn commit_signed(&self, files: &[&str], message: &str, signed: Option<&Signature>) -> Result<Committed> {
         let mut add = vec!["add", "--"];
         add.extend(files);
         git(self.root, &add).map_err(|e| anyhow!("git add 失败：{e}"))?;
-        let mut commit = vec!["commit", "--quiet", "-m", message, "--"];
+        let full = match signed {
+            Some(s) => {
+                let trailers: Vec<String> = s.trailers.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+                format!("{message}\n\n{}", trailers.join("\n"))
+            }
+            None => message.to_string(),
+        };
+        let author = signed.map(|s| format!("{} <{}>", s.name, s.email));
+        let mut commit = vec!["commit", "--quiet", "-m", full.as_str()];
+        if let Some(a) = &author {
+            commit.extend(["--author", a.as_str()]);
+        }
+        commit.push("--");
         commit.extend(files);
-        git(self.root, &commit).map_err(|e| anyhow!("git commit 失败：{e}"))?;
+        let env: &[(&str, &str)] = match signed {
+            Some(_) => &[("GIT_COMMITTER_NAME", "qinqing serve"), ("GIT_COMMITTER_EMAIL", "qinqing-serve@localhost")],
+            None => &[],
+        };
+        git_with(self.root, &commit, env).map_err(|e| anyhow!("git commit 失败：{e}"))?;
         let id = git(self.root, &["rev-parse", "HEAD"])?;
         Ok(Committed { id: String::from_utf8_lossy(&id).trim().to_string(), subject: message.to_string() })
+    }
+
+    /// The files with unresolved merge conflicts (a server refuses to start on them).
+    pub(crate) fn unmerged(&self) -> Vec<String> {
+        git(self.root, &["diff", "--name-only", "--diff-filter=U"])
+            .map(|o| String::from_utf8_lossy(&o).lines().map(str::to_string).collect())
+            .unwrap_or_default()
+    }
+
+    /// The commit HEAD points at, if any (a server notices a `git pull` by it).
+    pub(crate) fn head(&self) -> Option<String> {
+        git(self.root, &["rev-parse", "--verify", "--quiet", "HEAD"])
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o).trim().to_string())
     }
 }
 
@@ -171,10 +219,15 @@ pub(crate) fn start(dir: &Path, message: &str) -> Started {
 
 /// Runs git in a folder and gives its standard output.
 fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>> {
+    git_with(dir, args, &[])
+}
+
+fn git_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<Vec<u8>> {
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)
         .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .output()
         .context("无法运行 git：请安装 git")?;

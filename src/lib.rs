@@ -3,7 +3,8 @@
 //!
 //! Stages, each importing only from the ones before it (docs/architecture.md):
 //! foundations (`diag`, `calendar`, `text`, `fsx`, `git`, `timing`) → `model` →
-//! `load` → `check` → `edit` → `report` → `render` → `output` → `command` → `cli`.
+//! `load` → `check` → `edit` → `report` → `render` → `output` → `command` → the front ends
+//! (`cli`, and `serve`, the web server `cli` starts).
 
 pub(crate) mod calendar;
 pub(crate) mod check;
@@ -18,5 +19,6 @@ pub(crate) mod model;
 pub(crate) mod output;
 pub(crate) mod render;
 pub(crate) mod report;
+pub(crate) mod serve;
 pub mod text;
 pub(crate) mod timing;

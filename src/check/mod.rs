@@ -18,6 +18,7 @@ use crate::load::Repository;
 pub(crate) use clock::{Clock, ClockStatus};
 pub(crate) use incremental::{reread, verdict};
 pub(crate) use ledger::{exists, CaseState, Ledger, Snapshot};
+pub(crate) use publish::published_case;
 
 /// The ledger and every problem with the input, sorted by file, line, column.
 pub(crate) struct Checked {

@@ -19,6 +19,7 @@ mod record;
 mod render;
 mod report;
 mod schema;
+mod serve;
 mod show;
 mod user;
 
@@ -128,11 +129,15 @@ enum Command {
     /// 部门名录：dept add 新增部门，dept rename 部门更名
     #[command(subcommand)]
     Dept(correct::DeptCommand),
-    /// 网页服务的账号（开发中，随 qinqing serve 发布）
-    #[command(hide = true)]
+    /// 网页服务：营商办、部门、领导在浏览器里查看和办理案件（默认只在本机 127.0.0.1:8080）
+    #[command(
+        after_help = "示例：\n  qinqing user add 李某 --role office --password-stdin < 密码.txt\n  qinqing serve\n  qinqing serve --listen 0.0.0.0:8080 --behind-proxy   # 经 nginx/Caddy 提供 HTTPS"
+    )]
+    Serve(serve::Args),
+    /// 网页服务的账号：user add|list|disable|reset
     User(user::Args),
-    /// 检查网页服务写的提交是否越权（开发中，随 qinqing serve 发布）
-    #[command(hide = true)]
+    /// 检查一段提交（如 origin/main..HEAD）有没有越权的改动，供 CI 使用
+    #[command(after_help = "示例：\n  qinqing audit origin/main..HEAD")]
     Audit(audit::Args),
     /// 生成合成案件库，供性能测试（开发用）
     #[command(hide = true)]
@@ -274,6 +279,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Tag(a) => correct::tag(repo, a, false),
         Command::Untag(a) => correct::tag(repo, a, true),
         Command::Dept(c) => correct::dept(repo, c),
+        Command::Serve(a) => serve::run(repo, a),
         Command::User(a) => user::run(repo, a),
         Command::Audit(a) => audit::run(repo, a),
         Command::BenchGen(a) => bench::run(a),

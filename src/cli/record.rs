@@ -231,6 +231,7 @@ fn request(session: &Session, c: &RecordCommand) -> Result<Record> {
         values,
         dry_run: matches.get_flag("dry_run"),
         commit: matches.get_flag("commit"),
+        signed: None,
     })
 }
 

@@ -72,6 +72,7 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         as_of: args.as_of,
         issue: args.issue,
         reissue: args.reissue,
+        signed: None,
         out: args.out,
     };
     let bar = super::ProgressBar::default();

@@ -31,6 +31,8 @@ pub(crate) struct Render {
     pub(crate) issue: bool,
     pub(crate) reissue: bool,
     pub(crate) out: Option<PathBuf>,
+    /// When issuing, commit the register and the cases it recorded in, by this account (a web account).
+    pub(crate) signed: Option<crate::git::Signature>,
 }
 
 /// What a render made.
@@ -159,6 +161,19 @@ pub(crate) fn render(start: &Path, r: Render, progress: &(dyn Fn(Progress) + Syn
             }
             (a, b) => a.or(b),
         };
+    }
+    // Issued from the web: the register and the cases that now record the documents, committed as the account's.
+    let issued = generated.as_ref().filter(|g| r.issue && !g.withheld && !g.recorded.is_empty());
+    if let (Some(g), Some(signed)) = (issued, &r.signed) {
+        let mut files = vec![register::FILE.to_string()];
+        files.extend(g.recorded.iter().filter_map(|id| repository.case(id)).map(|c| c.file.clone()));
+        let files: Vec<&str> = files.iter().map(String::as_str).collect();
+        let subject = format!(
+            "发文：{}（{}）",
+            kinds_made.iter().map(|(k, _)| k.zh()).collect::<Vec<_>>().join("、"),
+            g.recorded.join("、")
+        );
+        session.git().commit_signed(&files, &subject, Some(signed))?;
     }
     let snapshot = &outside;
     // Nothing called for: which notices already cover the overdue clocks (not for a notice on demand).

@@ -191,6 +191,38 @@ pub(crate) fn figures(
     Ok(report)
 }
 
+/// A leader's figures: the period's, with the dashboard's charts and its figures block.
+pub(crate) struct Dashboard {
+    /// The figures as the dashboard shows them (HTML, every text escaped).
+    pub(crate) figures_html: String,
+    /// The monthly trend (SVG).
+    pub(crate) trend_svg: String,
+    /// Departments' overdue and late replies (SVG).
+    pub(crate) departments_svg: String,
+}
+
+/// The figures and charts of a period, from the published ledger, as `build`'s dashboard has them.
+pub(crate) fn dashboard(session: &Session, period: &crate::report::period::Period) -> Outcome<Dashboard> {
+    use crate::report::{chart, trend};
+    require_no_errors(session.checked(), "统计数字会不完整，未输出")?;
+    let published = session.ledger().published();
+    let snapshot = published.as_of(period.as_of);
+    let report = crate::report::figures::compute(&snapshot, period.from, period.to);
+    let months = trend::monthly(&snapshot, &trend::months(&published, period.from, period.to, period.as_of));
+    let bars: Vec<(&str, u64, u64)> =
+        report.by_department.iter().map(|(d, f)| (d.as_str(), f.overdue_now, f.replied_late())).collect();
+    let ctx = crate::output::site::pages::Context {
+        settings: &published.settings,
+        as_of: period.as_of,
+        period_label: &period.label,
+    };
+    Ok(Dashboard {
+        figures_html: crate::output::site::pages::figures_block(&ctx, &report.totals),
+        trend_svg: chart::trend_svg(&months)?,
+        departments_svg: chart::departments_svg(&bars, 15)?,
+    })
+}
+
 /// Text given to a command holds no control character but line breaks and tabs:
 /// a bell or an escape in a description is a paste gone wrong, and would make
 /// the case file read as binary. Refused at its field, saying which and where.

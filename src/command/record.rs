@@ -38,6 +38,8 @@ pub(crate) struct Record {
     pub(crate) dry_run: bool,
     /// Commit the written files with git.
     pub(crate) commit: bool,
+    /// Whose step it is, when not the configured git user's (a web account): the commit's author and trailers.
+    pub(crate) signed: Option<crate::git::Signature>,
 }
 
 /// What was recorded.
@@ -58,12 +60,11 @@ pub(crate) fn record(session: &mut Session, request: Record) -> Outcome<Recorded
 }
 
 fn record_once(session: &mut Session, request: Record) -> Outcome<Recorded> {
-    let Record { kind, cases, date, values, dry_run, commit } = request;
+    let Record { kind, cases, date, values, dry_run, commit, signed } = request;
     let spec = kind.spec();
-    // Every unassigned case of a meeting, with no lead given: each goes to the
-    // lead its list before the meeting proposed.
-    let lead_key =
-        spec.lead_key.filter(|k| matches!(cases, Cases::UnassignedOf(_)) && !values.iter().any(|(v, _)| v == k));
+    // Cases assigned with no lead given (a meeting's unassigned cases, or several ticked on a
+    // meeting's page): each goes to the lead its list before the meeting proposed.
+    let lead_key = spec.lead_key.filter(|k| !values.iter().any(|(v, _)| v == k));
     let fields = declared_values(kind, values, lead_key)?;
     let date = session.date(date);
     let ledger = session.ledger();
@@ -162,7 +163,7 @@ fn record_once(session: &mut Session, request: Record) -> Outcome<Recorded> {
     session.write(&edits)?;
     let commit = if commit {
         let files: Vec<&str> = edits.iter().map(|e| e.rel.as_str()).collect();
-        Some(session.git().commit(&files, &subject(&ids, kind, &fields))?)
+        Some(session.git().commit_signed(&files, &subject(&ids, kind, &fields), signed.as_ref())?)
     } else {
         None
     };
@@ -323,6 +324,32 @@ fn promise_goes_with_the_result(values: &[(&'static Field, FieldValue)]) -> Resu
     }
 }
 
+/// A value typed for one of a kind's fields (a web form's field), read as the
+/// command line reads its flag: a date as `2026-06-03`, a result or rating in
+/// either language, departments and texts as a list split at commas.
+pub(crate) fn typed_value(field: &Field, text: &str) -> Result<FieldValue, Refusal> {
+    use chrono::Datelike;
+    let t = text.trim();
+    match field.ty {
+        Ty::Date => match crate::load::reader::parse_date(t) {
+            Ok(d) if crate::load::reader::YEARS.contains(&d.year()) => Ok(FieldValue::Date(d)),
+            Ok(_) | Err(None) => Err(Refusal::field(field.name, format!("{}：请写作 2026-06-20 的形式", field.doc))),
+            Err(Some(iso)) => Err(Refusal::field(field.name, format!("{}：请写作 {iso}", field.doc))),
+        },
+        Ty::Named(values) => match crate::model::field::parse_named(values, t) {
+            Some((en, zh)) => Ok(FieldValue::Named(en, zh)),
+            None => {
+                let known: Vec<&str> = values().into_iter().map(|(_, zh)| zh).collect();
+                Err(Refusal::field(field.name, format!("{}「{t}」无法识别；可选：{}", field.doc, known.join("、"))))
+            }
+        },
+        ty if ty.is_list() => {
+            Ok(FieldValue::List(t.split([',', '，', '、', '\n']).map(|v| v.trim().to_string()).collect()))
+        }
+        _ => Ok(FieldValue::Text(text.replace("\r\n", "\n").trim().to_string())),
+    }
+}
+
 /// The cases of a meeting not yet assigned as of the date.
 fn unassigned_of_meeting(session: &Session, meeting: &str, as_of: NaiveDate) -> Outcome<Vec<String>> {
     let ledger = session.ledger();
@@ -366,6 +393,7 @@ mod tests {
             values,
             dry_run: false,
             commit: false,
+            signed: None,
         }
     }
 

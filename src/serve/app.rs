@@ -1,0 +1,142 @@
+//! The server's state: the repository opened once (its ledger kept current),
+//! the accounts' folder, the logins, the pages' templates.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Result};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+
+use super::auth::Login;
+use super::Options;
+use crate::command::{accounts, Open, Session};
+use crate::text::mask::Redactor;
+
+/// Everything a request may need.
+pub(crate) struct App {
+    /// The repository, opened once; a write takes it for itself.
+    pub(crate) session: RwLock<Session>,
+    /// Where the accounts are.
+    pub(crate) state_dir: PathBuf,
+    /// Who is logged in, by session token.
+    pub(crate) logins: Mutex<HashMap<String, Login>>,
+    /// Failed logins per address, for the rate limit.
+    pub(crate) failures: Mutex<HashMap<IpAddr, Vec<Instant>>>,
+    /// The date pages look at, when pinned.
+    pub(crate) as_of: Option<NaiveDate>,
+    /// Behind a TLS proxy.
+    pub(crate) behind_proxy: bool,
+    /// Bumped whenever the ledger is read again: what was derived from it (the redactor) is then stale.
+    epoch: AtomicU64,
+    redactor: Mutex<Option<(u64, Arc<Redactor>)>>,
+    /// The commit HEAD was at when last looked: a `git pull` moves it.
+    head: Mutex<Option<String>>,
+}
+
+impl App {
+    /// Opens the repository found from the options' folder; refuses one with unresolved merge conflicts.
+    pub(crate) fn open(options: &Options) -> Result<App> {
+        let open = Open { cache: true, detail: crate::load::Detail::Slim, follow_writes: true, today: options.as_of };
+        let session = Session::open(&options.repo, open)?;
+        let unmerged = session.git().unmerged();
+        if !unmerged.is_empty() {
+            bail!("案件库有未解决的合并冲突，先解决再启动：{}", unmerged.join("、"));
+        }
+        super::view::templates()?;
+        let state_dir = accounts::state_dir(session.root_dir(), options.state.as_deref());
+        let head = session.git().head();
+        Ok(App {
+            session: RwLock::new(session),
+            state_dir,
+            logins: Mutex::new(HashMap::new()),
+            failures: Mutex::new(HashMap::new()),
+            as_of: options.as_of,
+            behind_proxy: options.behind_proxy,
+            epoch: AtomicU64::new(0),
+            redactor: Mutex::new(None),
+            head: Mutex::new(head),
+        })
+    }
+
+    /// Whether any account can log in.
+    pub(crate) fn has_accounts(&self) -> bool {
+        accounts::list(&self.state_dir).is_ok_and(|a| a.iter().any(|a| !a.disabled))
+    }
+
+    /// The session to read.
+    pub(crate) fn read(&self) -> std::sync::RwLockReadGuard<'_, Session> {
+        self.session.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The session to write through (one write at a time; readers wait).
+    pub(crate) fn write(&self) -> std::sync::RwLockWriteGuard<'_, Session> {
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+        self.session.write().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// What masks the ledger's personal data for a leader's pages, made once per reading of the ledger.
+    pub(crate) fn redactor(&self, session: &Session) -> Arc<Redactor> {
+        let epoch = self.epoch.load(Ordering::SeqCst);
+        let mut slot = self.redactor.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match &*slot {
+            Some((e, r)) if *e == epoch => r.clone(),
+            _ => {
+                let r = Arc::new(session.ledger().redactor());
+                *slot = Some((epoch, r.clone()));
+                r
+            }
+        }
+    }
+
+    /// The date pages look at.
+    pub(crate) fn today(&self, session: &Session) -> NaiveDate {
+        session.date(self.as_of)
+    }
+
+    /// Runs ledger work off the async threads.
+    pub(crate) async fn blocking(self: &Arc<Self>, f: impl FnOnce(&App) -> Response + Send + 'static) -> Response {
+        let app = self.clone();
+        match tokio::task::spawn_blocking(move || f(&app)).await {
+            Ok(r) => r,
+            Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "内部错误").into_response(),
+        }
+    }
+
+    /// Reads the ledger again when something outside the server changed the
+    /// repository: a command's write (the write generation) or a commit (`git pull`).
+    fn catch_up(&self) -> Result<()> {
+        let head = self.read().git().head();
+        let moved = *self.head.lock().unwrap_or_else(std::sync::PoisonError::into_inner) != head;
+        if !moved && !self.read().stale() {
+            return Ok(());
+        }
+        let mut session = self.write();
+        session.refresh()?;
+        *self.head.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = head;
+        Ok(())
+    }
+
+    /// Notes HEAD after a commit of the server's own, so it is not taken for a pull.
+    pub(crate) fn committed(&self, session: &Session) {
+        *self.head.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = session.git().head();
+    }
+}
+
+/// Every two seconds, catch up with changes made outside the server.
+pub(crate) async fn follow_outside_changes(app: Arc<App>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(2));
+    loop {
+        tick.tick().await;
+        let app = app.clone();
+        let result = tokio::task::spawn_blocking(move || app.catch_up()).await;
+        if let Ok(Err(e)) = result {
+            eprintln!("qinqing serve：重新读取案件库失败：{e:#}");
+        }
+    }
+}

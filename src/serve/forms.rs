@@ -1,0 +1,201 @@
+//! A case's forms, generated from the event declarations (`EventSpec`): which
+//! steps a viewer may take next (the role table and where the case stands),
+//! the inputs of each (a field's `Ty` decides the input, its `doc` the label),
+//! and reading a posted form back into a `command::record` request.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde_json::{json, Value};
+
+use super::auth::Viewer;
+use crate::check::Ledger;
+use crate::command::record::typed_value;
+use crate::command::Refusal;
+use crate::edit::FieldValue;
+use crate::model::event::Step;
+use crate::model::field::{Field, Need, Ty};
+use crate::model::role::{Role, Standing};
+use crate::model::{Case, EventType, Named, Status};
+
+/// The longest text a field takes (a reply is a few pages at most).
+pub(crate) const FIELD_LIMIT: usize = 20_000;
+
+/// The steps the viewer may take next on the case, in the declarations' order.
+pub(crate) fn next_steps(viewer: &Viewer, case: &Case, today: NaiveDate) -> Vec<EventType> {
+    let standing = viewer.standing(case);
+    let status = case.status_as_of(today);
+    let lead = case.lead_as_of(today);
+    let own = viewer.department.as_deref();
+    // Signed for already since the case was last given to its lead.
+    let acknowledged = case
+        .events_as_of(today)
+        .iter()
+        .rev()
+        .take_while(|e| !e.kind.spec().sets_lead())
+        .any(|e| e.kind == EventType::Acknowledged);
+    EventType::ALL
+        .iter()
+        .map(|(k, _, _)| *k)
+        .filter(|&kind| {
+            let spec = kind.spec();
+            if spec.recording.is_none() || !viewer.role.may_record(standing, kind) {
+                return false;
+            }
+            if status == Status::Closed && !spec.after_closing {
+                return false;
+            }
+            if spec.needs == Step::Assignment && lead.is_none() {
+                return false;
+            }
+            // A department acts for the case while it holds it; before or after, it may only note.
+            if viewer.role == Role::Department && kind != EventType::Note && (lead != own || standing != Standing::Lead)
+            {
+                return false;
+            }
+            match kind {
+                EventType::Acknowledged => matches!(status, Status::Assigned | Status::Reopened) && !acknowledged,
+                EventType::Returned => matches!(status, Status::Assigned | Status::Reopened),
+                EventType::Replied if viewer.role == Role::Department => {
+                    matches!(status, Status::Assigned | Status::Reopened)
+                }
+                _ => true,
+            }
+        })
+        .collect()
+}
+
+/// The fields a form shows for a kind: the declared ones but the date (a form's own input) and, for a
+/// department, the department acting (it is the viewer's).
+pub(crate) fn inputs(kind: EventType, viewer: &Viewer) -> Vec<&'static Field> {
+    kind.spec()
+        .fields
+        .iter()
+        .filter(|f| !matches!(f.name, "date" | "event"))
+        .filter(|f| !(viewer.role == Role::Department && acting(kind, f)))
+        .collect()
+}
+
+/// Whether the field names the department doing the step (`by` of a signing, a sending back, a reply).
+fn acting(kind: EventType, f: &Field) -> bool {
+    f.name == "by" && matches!(f.ty, Ty::Department) && kind != EventType::Answered
+}
+
+/// One form's context: its inputs with the values and errors of a refused post.
+pub(crate) fn form(
+    ledger: &Ledger,
+    viewer: &Viewer,
+    case: &Case,
+    kind: EventType,
+    today: NaiveDate,
+    version: &str,
+    posted: &HashMap<String, String>,
+    errors: &HashMap<String, String>,
+) -> Value {
+    let Some(recording) = kind.spec().recording else { return Value::Null };
+    let mut fields = vec![json!({
+        "name": "date", "label": "日期", "input": "date", "required": true,
+        "value": posted.get("date").cloned().unwrap_or_else(|| today.to_string()),
+        "error": errors.get("date"),
+    })];
+    for f in inputs(kind, viewer) {
+        let (input, options) = input_of(ledger, f);
+        let required = matches!(f.when_recorded, Need::Required | Need::Asked);
+        let hint = match f.when_recorded {
+            Need::Lead => Some("不填即主办部门"),
+            _ if f.ty.is_list() => Some("多个用逗号分开"),
+            _ => None,
+        };
+        fields.push(json!({
+            "name": f.name, "label": f.doc, "input": input, "required": required, "options": options,
+            "list": matches!(f.ty, Ty::Departments), "hint": hint,
+            "value": posted.get(f.name).cloned().unwrap_or_default(),
+            "error": errors.get(f.name),
+        }));
+    }
+    let general: Vec<&String> = errors.iter().filter(|(k, _)| k.is_empty()).map(|(_, v)| v).collect();
+    json!({
+        "step": recording.command,
+        "title": kind.zh(),
+        "about": recording.about,
+        "action": format!("/cases/{}/{}", case.id.value, recording.command),
+        "version": version,
+        "fields": fields,
+        "errors": general,
+        "submit": format!("提交{}", kind.zh()),
+    })
+}
+
+/// The input a field is typed in, and its choices.
+pub(crate) fn input_of(ledger: &Ledger, f: &Field) -> (&'static str, Vec<Value>) {
+    let departments = || -> Vec<Value> {
+        ledger.departments.iter().flatten().map(|d| json!({ "value": d.name, "label": d.name })).collect()
+    };
+    match f.ty {
+        Ty::Date => ("date", Vec::new()),
+        Ty::Department => ("select", departments()),
+        // Several departments: typed, with the names offered (a plain input does not fight an input method).
+        Ty::Departments => ("text", departments()),
+        Ty::Rule => (
+            "select",
+            ledger
+                .rules
+                .iter()
+                .map(|r| json!({ "value": r.id, "label": format!("{}（{}）", r.title, r.id) }))
+                .collect(),
+        ),
+        Ty::Named(values) => {
+            ("select", values().into_iter().map(|(en, zh)| json!({ "value": en, "label": zh })).collect())
+        }
+        _ if f.long => ("textarea", Vec::new()),
+        _ => ("text", Vec::new()),
+    }
+}
+
+/// The fields a posted form holds besides the step's own: its login's token, the case's
+/// version it was drawn on, and the preview button.
+pub(crate) const FORM_KEYS: &[&str] = &["token", "version", "preview"];
+
+/// A posted step read into the date and the values of the kind's fields; a field left
+/// empty is not given, a field the form does not have is refused (never dropped).
+pub(crate) fn read(
+    kind: EventType,
+    viewer: &Viewer,
+    posted: &[(String, String)],
+) -> Result<(Option<NaiveDate>, Vec<(&'static str, FieldValue)>), Refusal> {
+    let shown = inputs(kind, viewer);
+    let mut date = None;
+    let mut values = Vec::new();
+    for (key, text) in posted {
+        if FORM_KEYS.contains(&key.as_str()) {
+            continue;
+        }
+        if text.chars().count() > FIELD_LIMIT {
+            let key = shown.iter().find(|f| f.name == key).map_or("text", |f| f.name);
+            return Err(Refusal::field(key, format!("内容过长（不超过 {FIELD_LIMIT} 字）")));
+        }
+        if key == "date" {
+            if !text.trim().is_empty() {
+                let field = crate::model::field::field("date", true, Ty::Date, "日期");
+                if let FieldValue::Date(d) = typed_value(&field, text)? {
+                    date = Some(d);
+                }
+            }
+            continue;
+        }
+        let Some(field) = shown.iter().find(|f| f.name == key) else {
+            return Err(Refusal::request(format!("表单中有本步骤没有的项「{key}」，未受理")));
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        values.push((field.name, typed_value(field, text)?));
+    }
+    // A department acts as itself.
+    if viewer.role == Role::Department {
+        if let (Some(field), Some(dept)) = (kind.spec().fields.iter().find(|f| acting(kind, f)), &viewer.department) {
+            values.push((field.name, FieldValue::Text(dept.clone())));
+        }
+    }
+    Ok((date, values))
+}
