@@ -20,5 +20,6 @@ mod process;
 mod prompt;
 mod render;
 mod report;
+mod serve;
 mod site;
 mod walkthrough;

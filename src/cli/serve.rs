@@ -3,6 +3,8 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use std::io::Write;
+
 use anyhow::Result;
 use chrono::NaiveDate;
 
@@ -31,9 +33,11 @@ pub(crate) fn run(repo: Option<&Path>, a: Args) -> Result<u8> {
         behind_proxy: a.behind_proxy,
     };
     crate::serve::run(options, |addr| {
-        // The first line says where: a script (and the tests) read the address from it.
-        println!("qinqing serve 已启动：http://{addr}/");
-        println!("按 Ctrl+C 停止。");
+        // The first line says where: a script (and the tests) read the address from it. A closed
+        // output (a script that read that line and left) must not stop the server.
+        let mut out = std::io::stdout();
+        let _ = writeln!(out, "qinqing serve 已启动：http://{addr}/\n按 Ctrl+C 停止。");
+        let _ = out.flush();
     })?;
     Ok(0)
 }

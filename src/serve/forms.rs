@@ -81,6 +81,16 @@ fn acting(kind: EventType, f: &Field) -> bool {
     f.name == "by" && matches!(f.ty, Ty::Department) && kind != EventType::Answered
 }
 
+/// What a refused post filled in, and what was wrong with it (by field; "" for the form as a whole).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Filled<'a> {
+    pub(crate) posted: &'a HashMap<String, String>,
+    pub(crate) errors: &'a HashMap<String, String>,
+}
+
+/// A step's date and the values of its fields, as a request takes them.
+pub(crate) type StepValues = (Option<NaiveDate>, Vec<(&'static str, FieldValue)>);
+
 /// One form's context: its inputs with the values and errors of a refused post.
 pub(crate) fn form(
     ledger: &Ledger,
@@ -89,9 +99,9 @@ pub(crate) fn form(
     kind: EventType,
     today: NaiveDate,
     version: &str,
-    posted: &HashMap<String, String>,
-    errors: &HashMap<String, String>,
+    filled: Filled<'_>,
 ) -> Value {
+    let Filled { posted, errors } = filled;
     let Some(recording) = kind.spec().recording else { return Value::Null };
     let mut fields = vec![json!({
         "name": "date", "label": "日期", "input": "date", "required": true,
@@ -158,11 +168,7 @@ pub(crate) const FORM_KEYS: &[&str] = &["token", "version", "preview"];
 
 /// A posted step read into the date and the values of the kind's fields; a field left
 /// empty is not given, a field the form does not have is refused (never dropped).
-pub(crate) fn read(
-    kind: EventType,
-    viewer: &Viewer,
-    posted: &[(String, String)],
-) -> Result<(Option<NaiveDate>, Vec<(&'static str, FieldValue)>), Refusal> {
+pub(crate) fn read(kind: EventType, viewer: &Viewer, posted: &[(String, String)]) -> Result<StepValues, Refusal> {
     let shown = inputs(kind, viewer);
     let mut date = None;
     let mut values = Vec::new();

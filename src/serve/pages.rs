@@ -415,7 +415,8 @@ pub(crate) fn case_page(app: &App, viewer: &Viewer, session: &Session, id: &str,
             let mine = v.step == Some(kind);
             let empty = HashMap::new();
             let (posted, errors) = if mine { (&v.posted, &v.errors) } else { (&empty, &empty) };
-            let mut f = forms::form(session.ledger(), viewer, found, kind, today, &version, posted, errors);
+            let mut f =
+                forms::form(session.ledger(), viewer, found, kind, today, &version, forms::Filled { posted, errors });
             if mine {
                 f["preview"] = v.preview.clone().unwrap_or(Value::Null);
             }

@@ -1,0 +1,407 @@
+//! `qinqing serve` over HTTP: the real binary on a copy of the demonstration
+//! repository (a git work tree), driven by a plain HTTP client on loopback.
+//! Who sees what (every role × every page and form × a case in and out of
+//! scope), and each of the server's defences, with a test that fails without it.
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use crate::common::{demo_copy, qinqing};
+
+pub const AS_OF: &str = "2026-11-20";
+
+/// The accounts every served repository has: (name, role, department, password).
+pub const ACCOUNTS: &[(&str, &str, Option<&str>, &str)] = &[
+    ("李某", "office", None, "office-pass-1"),
+    ("王某", "department", Some("市交通运输局"), "dept-pass-123"),
+    ("张某", "leader", None, "lead-pass-123"),
+];
+
+fn git(repo: &Path, args: &[&str]) -> String {
+    let out = Command::new("git").arg("-C").arg(repo).args(args).output().expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// A copy of the demonstration repository, committed in git, with the accounts.
+pub fn repository() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo = demo_copy(dir.path());
+    git(&repo, &["init", "-q"]);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["-c", "user.name=营商办", "-c", "user.email=office@example.org", "commit", "-qm", "案件库"]);
+    for (name, role, dept, password) in ACCOUNTS {
+        let mut args = vec!["--repo", repo.to_str().expect("utf-8 path"), "user", "add", name, "--role", role];
+        if let Some(d) = dept {
+            args.extend(["--dept", d]);
+        }
+        args.push("--password-stdin");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_qinqing"))
+            .args(&args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("user add runs");
+        std::io::Write::write_all(child.stdin.as_mut().expect("stdin"), password.as_bytes()).expect("password");
+        drop(child.stdin.take());
+        assert!(child.wait().expect("user add ends").success());
+    }
+    (dir, repo)
+}
+
+/// A running server; stopped when dropped.
+pub struct Server {
+    pub base: String,
+    child: Child,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `qinqing serve` on a free loopback port, as of the demo's date.
+pub fn serve(repo: &Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_qinqing"))
+        .arg("--repo")
+        .arg(repo)
+        .args(["serve", "--listen", "127.0.0.1:0", "--as-of", AS_OF])
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("serve starts");
+    let mut first = String::new();
+    let mut out = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    out.read_line(&mut first).expect("first line");
+    // The rest of what it prints is read and dropped.
+    std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
+    let base = first.split("http://").nth(1).map(|a| format!("http://{}", a.trim().trim_end_matches('/')));
+    let base = base.unwrap_or_else(|| panic!("serve said where it listens: {first:?}"));
+    Server { base, child }
+}
+
+/// A browser-like client: keeps its login cookie and the form token of the last page.
+pub struct Client {
+    agent: ureq::Agent,
+    pub base: String,
+    pub cookie: Option<String>,
+    pub token: String,
+}
+
+/// A response: status, body, where it sends to.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+    pub location: Option<String>,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Client {
+    pub fn new(server: &Server) -> Client {
+        let agent = ureq::Agent::config_builder().max_redirects(0).http_status_as_error(false).build().into();
+        Client { agent, base: server.base.clone(), cookie: None, token: String::new() }
+    }
+
+    fn reply(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Reply {
+        let mut r = r.expect("the server answers");
+        let status = r.status().as_u16();
+        let headers = r
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_string()))
+            .collect::<Vec<_>>();
+        let location = r.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_string);
+        let body = r.body_mut().with_config().limit(50 << 20).read_to_string().unwrap_or_default();
+        Reply { status, body, location, headers }
+    }
+
+    pub fn get(&mut self, path: &str) -> Reply {
+        let mut req = self.agent.get(format!("{}{path}", self.base));
+        if let Some(c) = &self.cookie {
+            req = req.header("Cookie", c);
+        }
+        let reply = Client::reply(req.call());
+        if let Some(t) = token_in(&reply.body) {
+            self.token = t;
+        }
+        reply
+    }
+
+    /// Posts a form as the server's own page would (its Origin), with the login's token.
+    pub fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let token = self.token.clone();
+        let mut all: Vec<(&str, &str)> = vec![("token", token.as_str())];
+        all.extend_from_slice(fields);
+        let origin = self.base.clone();
+        self.post_raw(path, &all, Some(&origin))
+    }
+
+    pub fn post_raw(&mut self, path: &str, fields: &[(&str, &str)], origin: Option<&str>) -> Reply {
+        let mut req = self.agent.post(format!("{}{path}", self.base));
+        if let Some(c) = &self.cookie {
+            req = req.header("Cookie", c);
+        }
+        if let Some(o) = origin {
+            req = req.header("Origin", o);
+        }
+        let reply = Client::reply(req.send_form(fields.iter().copied()));
+        if let Some(c) = reply.headers.iter().find(|(k, _)| k == "set-cookie") {
+            let pair = c.1.split(';').next().unwrap_or_default().to_string();
+            self.cookie = if pair.ends_with('=') { None } else { Some(pair) };
+        }
+        if let Some(t) = token_in(&reply.body) {
+            self.token = t;
+        }
+        reply
+    }
+
+    /// Logs in as one of [`ACCOUNTS`]; returns the login's reply.
+    pub fn login(&mut self, name: &str) -> Reply {
+        let password = ACCOUNTS.iter().find(|a| a.0 == name).map(|a| a.3).expect("a known account");
+        let reply = self.post_raw("/login", &[("user", name), ("password", password)], Some(&self.base.clone()));
+        assert_eq!(reply.status, 303, "{name} logs in: {}", reply.body);
+        self.get("/");
+        reply
+    }
+}
+
+fn token_in(body: &str) -> Option<String> {
+    let at = body.find("name=\"token\" value=\"")? + "name=\"token\" value=\"".len();
+    Some(body[at..].chars().take_while(|c| *c != '"').collect())
+}
+
+/// The value of a form's hidden `version` on a case page.
+pub fn version_in(body: &str) -> String {
+    let at = body.find("name=\"version\" value=\"").expect("the page has a form") + "name=\"version\" value=\"".len();
+    body[at..].chars().take_while(|c| *c != '"').collect()
+}
+
+/// Each case of the repository: (id, title, enterprise, whether 市交通运输局 ever held or co-handled it).
+fn cases(repo: &Path) -> Vec<(String, String, String, bool)> {
+    let run = qinqing(repo, &["list", "--format", "json", "--as-of", AS_OF]);
+    let list: serde_json::Value = serde_json::from_str(&run.stdout).expect("list json");
+    list.as_array()
+        .expect("a list")
+        .iter()
+        .map(|c| {
+            let file = repo.join(c["file"].as_str().expect("file"));
+            let text = std::fs::read_to_string(file).expect("case file");
+            let enterprise = text
+                .lines()
+                .skip_while(|l| !l.starts_with("enterprise:"))
+                .find_map(|l| l.trim().strip_prefix("name:").map(|n| n.trim().to_string()))
+                .unwrap_or_default();
+            let ours = text.contains("交通");
+            (
+                c["id"].as_str().unwrap_or_default().to_string(),
+                c["title"].as_str().unwrap_or_default().to_string(),
+                enterprise,
+                ours,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_role_sees_and_does_only_what_the_table_allows() {
+    let (_dir, repo) = repository();
+    let server = serve(&repo);
+    let all = cases(&repo);
+    let (inside, outside): (Vec<_>, Vec<_>) = all.iter().partition(|c| c.3);
+    assert!(inside.len() >= 3 && outside.len() >= 10, "the demo has cases both ways");
+    let lead = "HZ-2026-0171"; // 市交通运输局 leads it, to sign for
+    let co = "HZ-2026-0175"; // 市交通运输局 co-handles it
+    let out = outside.iter().find(|c| c.0 == "HZ-2026-0131").expect("a case of another department");
+    let meeting = "HZ-M-2026-23";
+    let head = git(&repo, &["rev-parse", "HEAD"]);
+
+    // (role, path) → the status each role gets; forms are posted as previews (nothing is written).
+    let pages: Vec<String> = vec![
+        "/".into(),
+        "/cases".into(),
+        "/cases?overdue=1".into(),
+        format!("/cases/{lead}"),
+        format!("/cases/{co}"),
+        format!("/cases/{}", out.0),
+        format!("/meetings/{meeting}"),
+        "/documents".into(),
+        "/cases/NO-SUCH-CASE".into(),
+    ];
+    let mut bodies_of_department = Vec::new();
+    for (name, role, _, _) in ACCOUNTS {
+        let mut c = Client::new(&server);
+        c.login(name);
+        for path in &pages {
+            let r = c.get(path);
+            let expected: u16 = match (*role, path.as_str()) {
+                (_, "/cases/NO-SUCH-CASE") => 404,
+                ("department", p) if p == format!("/cases/{}", out.0) => 404,
+                ("department" | "leader", "/documents") => 403,
+                _ => 200,
+            };
+            assert_eq!(r.status, expected, "{role} GET {path}: {}", &r.body[..r.body.len().min(400)]);
+            if *role == "department" {
+                bodies_of_department.push((path.clone(), r.body));
+            }
+        }
+        // Every step of every kind, on a case in scope and one out of it.
+        let steps = ["ack", "return", "reply", "note", "assign", "extend", "evaluate", "close", "answer", "transfer"];
+        for case in [lead, co, out.0.as_str()] {
+            let page = c.get(&format!("/cases/{case}"));
+            let version = if page.status == 200 && page.body.contains("name=\"version\"") {
+                version_in(&page.body)
+            } else {
+                String::new()
+            };
+            for step in steps {
+                let r = c.post(&format!("/cases/{case}/{step}"), &[("version", &version), ("preview", "1")]);
+                let allowed = match (*role, case) {
+                    ("office", _) => true,
+                    ("department", c) if c == lead => matches!(step, "ack" | "return" | "reply" | "note"),
+                    ("department", c) if c == co => step == "note",
+                    ("leader", _) => step == "note",
+                    _ => false,
+                };
+                let hidden = *role == "department" && case == out.0;
+                let ok = match (allowed, hidden) {
+                    (_, true) => r.status == 404,
+                    // Allowed: the preview, or the form back with what is missing (422); a step that
+                    // makes no sense where the case stands is refused like one not allowed.
+                    (true, false) => matches!(r.status, 200 | 422 | 403),
+                    (false, false) => r.status == 403,
+                };
+                assert!(ok, "{role} POST {step} on {case}: {} {}", r.status, &r.body[..r.body.len().min(300)]);
+                if *role == "department" {
+                    bodies_of_department.push((format!("POST {case}/{step}"), r.body));
+                }
+            }
+        }
+        let r = c.post(&format!("/meetings/{meeting}/assign"), &[("case", "HZ-2026-0161")]);
+        assert_eq!(r.status == 403, *role != "office", "{role} assigns: {}", r.status);
+        let r = c.post("/documents/supervision", &[]);
+        assert_eq!(r.status == 403, *role != "office", "{role} issues: {}", r.status);
+    }
+    // Nothing of a case out of its scope reaches the department: not its id, title or enterprise.
+    for (what, body) in &bodies_of_department {
+        for (id, title, enterprise, _) in &outside {
+            for word in [id, title, enterprise].into_iter().filter(|w| w.chars().count() >= 4) {
+                assert!(!body.contains(word.as_str()), "{what} shows the department {word:?} (case {id})");
+            }
+        }
+    }
+    assert_eq!(git(&repo, &["rev-parse", "HEAD"]), head, "previews and refusals commit nothing");
+    assert!(git(&repo, &["status", "--porcelain"]).trim().is_empty(), "nor write anything");
+}
+
+/// Announces a form of `len` bytes and reads the answer before sending any of it: its status.
+fn announced_post(server: &Server, path: &str, cookie: Option<&str>, len: usize) -> u16 {
+    use std::io::{Read, Write};
+    let addr = server.base.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(addr).expect("connects");
+    let cookie = cookie.map(|c| format!("Cookie: {c}\r\n")).unwrap_or_default();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nOrigin: {}\r\n{cookie}Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len}\r\n\r\n",
+        server.base
+    );
+    stream.write_all(head.as_bytes()).expect("sends the head");
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).expect("timeout");
+    let mut answer = [0u8; 64];
+    let n = stream.read(&mut answer).expect("an answer before the body");
+    let text = String::from_utf8_lossy(&answer[..n]);
+    text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
+}
+
+#[test]
+fn each_defence_refuses_what_it_is_for() {
+    let (_dir, repo) = repository();
+    let server = serve(&repo);
+    let head = git(&repo, &["rev-parse", "HEAD"]);
+    let case = "HZ-2026-0171";
+    let mut dept = Client::new(&server);
+    dept.login("王某");
+    let page = dept.get(&format!("/cases/{case}"));
+    let version = version_in(&page.body);
+
+    // Every page forbids script, outside resources and framing.
+    let csp = page.headers.iter().find(|(k, _)| k == "content-security-policy").map(|(_, v)| v.clone());
+    let csp = csp.expect("a Content-Security-Policy");
+    assert!(csp.contains("default-src 'none'") && !csp.contains("script-src"), "{csp}");
+    assert!(page.headers.iter().any(|(k, v)| k == "x-frame-options" && v == "DENY"));
+
+    // A form posted from another site: refused by its Origin, even with the login's cookie and token.
+    let token = dept.token.clone();
+    let fields = [("token", token.as_str()), ("version", version.as_str()), ("date", AS_OF)];
+    let r = dept.post_raw(&format!("/cases/{case}/ack"), &fields, Some("http://evil.example"));
+    assert_eq!(r.status, 403, "{}", r.body);
+    // With the right Origin but without the login's form token: refused.
+    let origin = server.base.clone();
+    let r = dept.post_raw(&format!("/cases/{case}/ack"), &[("version", &version), ("date", AS_OF)], Some(&origin));
+    assert_eq!(r.status, 403, "{}", r.body);
+    // Without a session: refused.
+    let mut nobody = Client::new(&server);
+    let r = nobody.post_raw(&format!("/cases/{case}/ack"), &fields, Some(&origin));
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(nobody.get("/cases").location.as_deref(), Some("/login"), "a page without a session goes to the login");
+
+    // A 10 MB field: refused before it is read (the answer comes before the body is sent).
+    let status = announced_post(&server, &format!("/cases/{case}/return"), dept.cookie.as_deref(), 10 << 20);
+    assert_eq!(status, 413);
+    // A long but bounded field: refused at its field.
+    let long = "a".repeat(30_000);
+    let r = dept.post(&format!("/cases/{case}/return"), &[("version", &version), ("reason", &long)]);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("data-field=\"reason\""), "the error stands at its field");
+    assert_eq!(git(&repo, &["rev-parse", "HEAD"]), head, "nothing refused was committed");
+
+    // Script in every text field of a reply: written and shown as text, never as markup.
+    let script = "<script>alert(1)</script><img src=x onerror=alert(2)>";
+    let r = dept.post(
+        &format!("/cases/{case}/reply"),
+        &[("version", &version), ("date", AS_OF), ("result", "resolved"), ("text", script)],
+    );
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = dept.get(&format!("/cases/{case}"));
+    assert!(!page.body.contains("<script>") && !page.body.contains("<img src=x"), "script shown as markup");
+    assert!(page.body.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;") || page.body.contains("&lt;script&gt;"));
+
+    // A form drawn before that reply is refused, with the case as it is now.
+    let r = dept.post(&format!("/cases/{case}/note"), &[("version", &version), ("text", "旧页面上写的")]);
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body.contains("有了新的记录") && r.body.contains("答复"), "the case as it is now");
+
+    // Logged out, the same cookie opens nothing.
+    let cookie = dept.cookie.clone();
+    dept.post("/logout", &[]);
+    dept.cookie = cookie;
+    let r = dept.post(&format!("/cases/{case}/note"), &[("version", &version_in(&page.body)), ("text", "退出后")]);
+    assert_eq!(r.status, 403);
+    assert_eq!(dept.get("/").location.as_deref(), Some("/login"));
+
+    // Logins: a wrong password and an unknown name get the same answer; after five failures, a while of refusals.
+    let mut guess = Client::new(&server);
+    let wrong = guess.post_raw("/login", &[("user", "王某"), ("password", "wrong-password")], Some(&origin));
+    let unknown = guess.post_raw("/login", &[("user", "无此人"), ("password", "wrong-password")], Some(&origin));
+    assert_eq!((wrong.status, unknown.status), (401, 401));
+    assert_eq!(wrong.body.replace("王某", ""), unknown.body.replace("无此人", ""), "no account enumeration");
+    for _ in 0..3 {
+        guess.post_raw("/login", &[("user", "王某"), ("password", "wrong-password")], Some(&origin));
+    }
+    let r = guess.post_raw("/login", &[("user", "王某"), ("password", "dept-pass-123")], Some(&origin));
+    assert_eq!(r.status, 429, "the right password waits too once the limit is reached");
+    let commits = git(&repo, &["rev-list", &format!("{head}..HEAD")]);
+    assert_eq!(commits.lines().count(), 1, "one accepted form, one commit");
+}
+
+#[test]
+fn a_server_refuses_to_listen_beyond_loopback_without_accounts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let repo = demo_copy(dir.path());
+    let run = qinqing(&repo, &["serve", "--listen", "0.0.0.0:0"]);
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("qinqing user add"), "{}", run.stderr);
+}
