@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What the document and dashboard tests need besides Rust: Chromium (headless), CJK fonts (Noto CJK, and the Fandol
+# What the document and dashboard tests need besides Rust: Chromium (headless) and its WebDriver (chromedriver, for the web server's browser test), CJK fonts (Noto CJK, and the Fandol
 # family, the only free 仿宋), an emoji font, poppler-utils (pdftotext, pdfinfo), Python's icalendar and aiosmtpd (an SMTP server for the notify test).
 # Fandol ships inside texlive-lang-chinese; only its font files are extracted,
 # TeX itself is not installed. Safe to run again.
@@ -16,6 +16,8 @@ command -v fc-list >/dev/null || need+=(fontconfig)
 /usr/bin/python3 -c "import aiosmtpd" 2>/dev/null || need+=(python3-aiosmtpd)
 # The dashboard test opens the built site in headless Chromium.
 command -v chromium >/dev/null || command -v chromium-browser >/dev/null || need+=(chromium)
+# The web server's browser test drives Chromium through its WebDriver.
+command -v chromedriver >/dev/null || need+=(chromium-driver)
 sudo=""
 [ "$(id -u)" = 0 ] || sudo="sudo"
 if [ ${#need[@]} -gt 0 ]; then

@@ -5,6 +5,7 @@ mod common;
 
 mod agreement;
 mod architecture;
+mod browser;
 mod cli;
 mod edit;
 mod export;

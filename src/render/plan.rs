@@ -300,7 +300,7 @@ fn supervision_on_demand(snapshot: &Snapshot, sel: &Selection) -> Result<Vec<Pla
             if let Some((_, at)) = running.iter().flat_map(|c| &c.issued).find(|(k, _)| *k == NoticeKind::Supervision) {
                 let doc = case.timeline.get(*at).and_then(|e| e.doc().map(|d| format!("（{d}）"))).unwrap_or_default();
                 let date = case.timeline.get(*at).map(|e| e.date.to_string()).unwrap_or_default();
-                bail!("{id} 已于 {date} 督办{doc}，再发一份会替换那份通知的期限；确需再督办请加 --issue --reissue");
+                bail!("{id} 已于 {date} 督办{doc}，再发一份会替换那份通知的期限；确需再督办请加 --issue --reissue（网页上勾选「已督办过的再发一份」）");
             }
         }
         by_dept.entry(lead).or_default().push((index, case, running));

@@ -440,7 +440,10 @@ pub(crate) fn case_page(app: &App, viewer: &Viewer, session: &Session, id: &str,
         "case.html",
         json!({
             "title": case.id.value,
-            "banner": v.banner.map(|(tone, text)| json!({ "tone": tone, "text": text })),
+            "banner": v.banner.map(|(tone, text)| {
+                let form = v.step.filter(|_| tone != "ok").and_then(|k| k.spec().recording).map(|r| r.command);
+                json!({ "tone": tone, "text": text, "form": form })
+            }),
             "case": {
                 "id": case.id.value, "title": case.title, "status": status.zh(), "status_key": status.key(),
                 "lead": case.lead_as_of(today), "co": co.join("、"),

@@ -242,7 +242,7 @@ pub(crate) async fn supervision(State(app): State<Arc<App>>, viewer: Viewer, For
         }
         let ids: Vec<String> = posted.iter().filter(|(k, _)| k == "case").map(|(_, v)| v.clone()).collect();
         let due_text = posted.iter().find(|(k, _)| k == "due").map(|(_, v)| v.trim().to_string()).unwrap_or_default();
-        if let Some((k, _)) = posted.iter().find(|(k, _)| !matches!(k.as_str(), "case" | "due" | "token")) {
+        if let Some((k, _)) = posted.iter().find(|(k, _)| !matches!(k.as_str(), "case" | "due" | "token" | "reissue")) {
             let errors = vec![format!("表单中有不认识的项「{k}」，未受理")];
             return documents_page(app, &viewer, &session, None, None, errors, StatusCode::UNPROCESSABLE_ENTITY);
         }
@@ -284,7 +284,7 @@ pub(crate) async fn supervision(State(app): State<Arc<App>>, viewer: Viewer, For
             formats: vec![crate::render::Format::Pdf, crate::render::Format::Docx],
             as_of,
             issue: true,
-            reissue: false,
+            reissue: posted.iter().any(|(k, v)| k == "reissue" && !v.is_empty()),
             out: None,
             signed: Some(viewer.signature(EventType::Supervised.key())),
         };
