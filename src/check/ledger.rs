@@ -79,6 +79,31 @@ impl Ledger {
         }
     }
 
+    /// Takes in a write of existing cases' files without reading the repository
+    /// again: each file's case replaced by its edited text, read as a load reads
+    /// it (slim, when the ledger is). All or nothing: `false`, and nothing
+    /// changed, when the write did more than that (a new file, an id changed,
+    /// a file that is not a case), and the caller reads the repository again.
+    pub(crate) fn take_in(&mut self, files: &[(&str, &[u8])], slim: bool) -> bool {
+        let mut replaced = Vec::with_capacity(files.len());
+        for (rel, bytes) in files {
+            let Some(mut case) = super::reread(self, rel, bytes) else { return false };
+            let Some(i) = self.position(&case.id.value).filter(|&i| self.cases[i].file == *rel) else { return false };
+            // A duplicated id: the index holds several files for it, and a full read sorts them out.
+            if self.cases_with_id(&case.id.value).nth(1).is_some() {
+                return false;
+            }
+            if slim {
+                crate::load::slim(&mut case);
+            }
+            replaced.push((i, case));
+        }
+        for (i, case) in replaced {
+            self.cases[i] = case;
+        }
+        true
+    }
+
     /// The case with an id (the first, if the id is duplicated).
     pub(crate) fn case(&self, id: &str) -> Option<&Case> {
         self.position(id).map(|i| &self.cases[i])

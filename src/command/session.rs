@@ -55,6 +55,8 @@ pub(crate) struct Session {
     generation: u64,
     /// A past revision's unpacked folder, kept while the session reads it.
     _revision: Option<crate::git::Revision>,
+    /// How many times the repository was read again after opening (a write should not need to).
+    rereads: usize,
 }
 
 impl Session {
@@ -86,7 +88,7 @@ impl Session {
             std::fs::read_dir(&output).into_iter().flatten().flatten().map(|e| e.path()).filter(|p| p.is_dir()),
         );
         crate::fsx::sweep(&checked.ledger.left_behind, folders);
-        Ok(Session { root, scope, open, checked, recovered, generation, _revision: None })
+        Ok(Session { root, scope, open, checked, recovered, generation, _revision: None, rereads: 0 })
     }
 
     /// The repository found from `start` as it was at a git revision: read as
@@ -108,6 +110,7 @@ impl Session {
             recovered: 0,
             generation: 0,
             _revision: Some(revision),
+            rereads: 0,
         })
     }
 
@@ -190,7 +193,13 @@ impl Session {
         crate::edit::write(&self.scope, edits, Some(self.generation))?;
         self.generation += 1;
         if self.open.follow_writes {
-            self.refresh()?;
+            // What the write changed is taken into the ledger (a write costs what it touches); a write
+            // that made or renamed a file has the repository read again.
+            let files: Vec<(&str, &[u8])> = edits.iter().map(|e| (e.rel.as_str(), e.after.as_bytes())).collect();
+            let slim = self.open.detail == Detail::Slim;
+            if edits.iter().any(|e| e.new) || !self.checked.ledger.take_in(&files, slim) {
+                self.refresh()?;
+            }
         }
         Ok(())
     }
@@ -204,6 +213,7 @@ impl Session {
     pub(crate) fn refresh(&mut self) -> Result<()> {
         self.generation = crate::edit::journal::generation(&self.scope);
         self.checked = read(&self.root, self.open)?;
+        self.rereads += 1;
         Ok(())
     }
 }
@@ -421,5 +431,31 @@ mod tests {
             assert_eq!(verdict, crate::edit::check_edits(dir.path(), &edits).expect("a full check"));
         }
         assert_eq!(EventType::Assigned.key(), "assigned");
+    }
+
+    #[test]
+    fn a_living_session_takes_in_its_own_writes_as_a_fresh_read_has_them() {
+        // A server's session does not read 100,000 files after each form: the cases it wrote are
+        // replaced in its ledger, which must then be the ledger a fresh read gives.
+        for detail in [Detail::Slim, Detail::Full] {
+            let dir = crate::command::demo_copy();
+            let open = Open { cache: false, detail, follow_writes: true, today: None };
+            let mut session = Session::open(dir.path(), open).expect("opens");
+            let request = crate::command::record::Record {
+                kind: EventType::Note,
+                cases: crate::command::record::Cases::Ids(vec!["HZ-2026-0171".into(), "HZ-2026-0131".into()]),
+                date: Some(day(330)),
+                values: vec![("text", FieldValue::Text("电话催办".into()))],
+                dry_run: false,
+                commit: false,
+                signed: None,
+            };
+            crate::command::record::record(&mut session, request).expect("recorded");
+            let fresh = Session::open(dir.path(), open).expect("opens again");
+            assert_eq!(session.ledger().cases, fresh.ledger().cases, "{detail:?}");
+            assert_eq!(session.rereads, 0, "the write was taken in, not read again");
+            let case = session.ledger().case("HZ-2026-0171").expect("the case");
+            assert_eq!(case.timeline.last().map(|e| e.kind), Some(EventType::Note));
+        }
     }
 }

@@ -369,7 +369,7 @@ fn slots_missed(len: usize, misses: &[usize]) -> Vec<bool> {
 
 /// Drops what only documents need: free texts and personal data (document
 /// numbers stay: `check` says which notice covers a clock).
-fn slim(case: &mut Case) {
+pub(crate) fn slim(case: &mut Case) {
     case.description = String::new();
     if let Some(e) = case.enterprise.as_mut() {
         e.contact = None;

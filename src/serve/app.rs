@@ -42,7 +42,9 @@ pub(crate) struct App {
 impl App {
     /// Opens the repository found from the options' folder; refuses one with unresolved merge conflicts.
     pub(crate) fn open(options: &Options) -> Result<App> {
-        let open = Open { cache: true, detail: crate::load::Detail::Slim, follow_writes: true, today: options.as_of };
+        // Every field of every case: a leader's pages are masked with every contact name the repository
+        // holds (the slim ledger keeps none), as the published ledger is.
+        let open = Open { cache: false, detail: crate::load::Detail::Full, follow_writes: true, today: options.as_of };
         let session = Session::open(&options.repo, open)?;
         let unmerged = session.git().unmerged();
         if !unmerged.is_empty() {
