@@ -405,3 +405,76 @@ fn a_server_refuses_to_listen_beyond_loopback_without_accounts() {
     assert_ne!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("qinqing user add"), "{}", run.stderr);
 }
+
+/// Every contact name and phone number the repository's case files hold.
+fn personal_data(repo: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(repo.join("cases")).into_iter().flatten() {
+        let Ok(text) = std::fs::read_to_string(entry.path()) else { continue };
+        for line in text.lines() {
+            let line = line.trim();
+            for key in ["contact:", "phone:"] {
+                if let Some(v) = line.strip_prefix(key) {
+                    let v = v.trim().trim_matches(|c| c == '"' || c == '\'').to_string();
+                    if v.chars().count() >= 2 {
+                        out.push(v);
+                    }
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[test]
+fn a_leader_reads_no_contact_and_changes_made_outside_show_within_seconds() {
+    let (_dir, repo) = repository();
+    let server = serve(&repo);
+    // The header names the account (张某 is also a contact in the demo): that is not a case's data.
+    let personal: Vec<String> =
+        personal_data(&repo).into_iter().filter(|p| !ACCOUNTS.iter().any(|a| a.0 == p)).collect();
+    assert!(personal.len() >= 10, "the demo has contacts and phones: {personal:?}");
+    let mut leader = Client::new(&server);
+    leader.login("张某");
+    let ids: Vec<String> = cases(&repo).into_iter().map(|c| c.0).collect();
+    let mut pages = vec!["/".to_string(), "/cases".to_string(), "/meetings/HZ-M-2026-23".to_string()];
+    pages.extend(ids.iter().map(|id| format!("/cases/{id}")));
+    for path in &pages {
+        let r = leader.get(path);
+        assert_eq!(r.status, 200, "{path}");
+        for p in &personal {
+            assert!(!r.body.contains(p.as_str()), "the leader's {path} shows {p}");
+        }
+    }
+    // The office sees the contact (it calls back).
+    let mut office = Client::new(&server);
+    office.login("李某");
+    assert!(office.get("/cases/HZ-2026-0171").body.contains("13800000171"));
+
+    // A command at a terminal, and a commit pulled from elsewhere: both on the pages within seconds.
+    let run = qinqing(&repo, &["note", "HZ-2026-0131", "--text", "终端上记的备注", "--date", AS_OF]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let seen = |office: &mut Client, what: &str| {
+        (0..100).any(|_| {
+            let found = office.get("/cases/HZ-2026-0131").body.contains(what);
+            if !found {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            found
+        })
+    };
+    assert!(seen(&mut office, "终端上记的备注"), "a command's write is seen");
+    let file = walkdir::WalkDir::new(repo.join("cases"))
+        .into_iter()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy() == "HZ-2026-0131.yaml")
+        .expect("the case file")
+        .into_path();
+    let mut text = std::fs::read_to_string(&file).expect("read");
+    text.push_str("  - date: 2026-11-20\n    event: note\n    text: 同事推送的备注\n");
+    std::fs::write(&file, text).expect("written by hand");
+    git(&repo, &["-c", "user.name=同事", "-c", "user.email=c@example.org", "commit", "-qam", "同事的备注"]);
+    assert!(seen(&mut office, "同事推送的备注"), "a pulled commit is seen");
+}
