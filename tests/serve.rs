@@ -478,3 +478,24 @@ fn a_leader_reads_no_contact_and_changes_made_outside_show_within_seconds() {
     git(&repo, &["-c", "user.name=同事", "-c", "user.email=c@example.org", "commit", "-qam", "同事的备注"]);
     assert!(seen(&mut office, "同事推送的备注"), "a pulled commit is seen");
 }
+
+#[test]
+fn a_one_time_link_lets_the_liaison_set_a_password_once() {
+    let (_dir, repo) = repository();
+    let run = qinqing(&repo, &["user", "add", "赵某", "--role", "department", "--dept", "市商务局"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let path = run.stdout.split("服务地址").last().map(str::trim).expect("a link").to_string();
+    assert!(path.starts_with("/welcome/") && path.len() > 40, "{}", run.stdout);
+    let server = serve(&repo);
+    let mut c = Client::new(&server);
+    assert_eq!(c.get(&path).status, 200);
+    let origin = server.base.clone();
+    let r = c.post_raw(&path, &[("password", "商务局联络员的密码1"), ("again", "商务局联络员的密码2")], Some(&origin));
+    assert_eq!(r.status, 422, "two different passwords");
+    let r = c.post_raw(&path, &[("password", "商务局联络员的密码1"), ("again", "商务局联络员的密码1")], Some(&origin));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(c.get(&path).status, 404, "the link works once");
+    let r = c.post_raw("/login", &[("user", "赵某"), ("password", "商务局联络员的密码1")], Some(&origin));
+    assert_eq!(r.status, 303, "the password set through the link opens the account");
+    assert!(c.get("/").body.contains("市商务局的待办"));
+}

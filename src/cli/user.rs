@@ -42,8 +42,8 @@ enum UserCommand {
         /// 可以管理账号（营商办账号）
         #[arg(long)]
         admin: bool,
-        /// 从标准输入读密码（至少 8 个字符）
-        #[arg(long, required = true)]
+        /// 从标准输入读密码（至少 8 个字符）；不写则给出一次性链接，由本人设密码
+        #[arg(long)]
         password_stdin: bool,
     },
     /// 列出账号
@@ -57,10 +57,18 @@ enum UserCommand {
     Reset {
         /// 账号名称
         name: String,
-        /// 从标准输入读新密码
-        #[arg(long, required = true)]
+        /// 从标准输入读新密码；不写则旧密码作废，给出一次性链接由本人重设
+        #[arg(long)]
         password_stdin: bool,
     },
+}
+
+/// What to do with a one-time link: send it to the person (it is the only way in).
+fn link_words(name: &str, token: &str) -> String {
+    format!(
+        "\n把下面的链接发给{name}本人，在浏览器中打开后自己设密码（72 小时内有效，只能用一次；把「服务地址」换成 qinqing serve 的地址，如 http://192.168.1.10:8080）：\n  服务地址{}",
+        accounts::setup_path(token)
+    )
 }
 
 /// The password on standard input: its first line, as typed.
@@ -78,12 +86,15 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let session = super::session(repo, Open::slim())?;
     let state = accounts::state_dir(session.root_dir(), args.state.as_deref());
     let done = match args.command {
-        UserCommand::Add { name, role, dept, email, admin, password_stdin: _ } => {
-            let new = NewAccount { name, role, department: dept, email, admin, password: password()? };
-            accounts::add(&session, &state, new).map(|a| {
+        UserCommand::Add { name, role, dept, email, admin, password_stdin } => {
+            let password = if password_stdin { Some(password()?) } else { None };
+            let new = NewAccount { name, role, department: dept, email, admin, password };
+            accounts::add(&session, &state, new).map(|added| {
+                let a = added.account;
                 let role = a.role().map_or("?", Role::zh);
                 let dept = a.department.map(|d| format!("，{d}")).unwrap_or_default();
-                format!("已新建账号 {}（{role}{dept}）", a.name)
+                let link = added.link.map(|t| link_words(&a.name, &t)).unwrap_or_default();
+                format!("已新建账号 {}（{role}{dept}）{link}", a.name)
             })
         }
         UserCommand::List => accounts::list(&state).map(|all| {
@@ -102,9 +113,12 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
             crate::output::table::render(&["账号", "角色", "部门", "管理账号", "状态"], &rows)
         }),
         UserCommand::Disable { name } => accounts::disable(&state, &name).map(|()| format!("已停用账号 {name}")),
-        UserCommand::Reset { name, password_stdin: _ } => {
-            let pw = password()?;
-            accounts::reset(&state, &name, &pw).map(|()| format!("已重设 {name} 的密码"))
+        UserCommand::Reset { name, password_stdin } => {
+            let pw = if password_stdin { Some(password()?) } else { None };
+            accounts::reset(&state, &name, pw.as_deref()).map(|link| match link {
+                Some(t) => format!("{name} 的旧密码已作废{}", link_words(&name, &t)),
+                None => format!("已重设 {name} 的密码"),
+            })
         }
     };
     match done {

@@ -41,6 +41,41 @@ pub(crate) struct Account {
     /// A disabled account cannot log in.
     #[serde(default)]
     pub(crate) disabled: bool,
+    /// A one-time link to set the password, while it is unused and unexpired.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) setup: Option<Setup>,
+}
+
+/// A one-time link to set a password: only its token's hash is kept.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Setup {
+    /// SHA-256 of the token, hex.
+    pub(crate) token_hash: String,
+    /// Until when it works (seconds since 1970).
+    pub(crate) expires: i64,
+}
+
+/// How long a link to set a password works.
+const SETUP_HOURS: i64 = 72;
+
+/// A new one-time token and what is kept of it.
+fn new_setup() -> (String, Setup) {
+    use rand_core::RngCore;
+    let mut bytes = [0u8; 24];
+    rand_core::OsRng.fill_bytes(&mut bytes);
+    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let expires = chrono::Utc::now().timestamp() + SETUP_HOURS * 3600;
+    (token.clone(), Setup { token_hash: token_hash(&token), expires })
+}
+
+fn token_hash(token: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The path of the page where a one-time link's holder sets the password (after the server's address).
+pub(crate) fn setup_path(token: &str) -> String {
+    format!("/welcome/{token}")
 }
 
 impl Account {
@@ -69,11 +104,19 @@ pub(crate) struct NewAccount {
     pub(crate) department: Option<String>,
     pub(crate) email: Option<String>,
     pub(crate) admin: bool,
-    pub(crate) password: String,
+    /// The password; none gives a one-time link to set it.
+    pub(crate) password: Option<String>,
+}
+
+/// An account added, with the token of its one-time link when it was given no password.
+#[derive(Debug)]
+pub(crate) struct Added {
+    pub(crate) account: Account,
+    pub(crate) link: Option<String>,
 }
 
 /// Adds an account; its department must be one of the registry's (written by its full name).
-pub(crate) fn add(session: &super::Session, state: &Path, new: NewAccount) -> Outcome<Account> {
+pub(crate) fn add(session: &super::Session, state: &Path, new: NewAccount) -> Outcome<Added> {
     let name = new.name.trim().to_string();
     if name.is_empty() {
         return Err(Refusal::request("账号名称不能为空").into());
@@ -105,18 +148,26 @@ pub(crate) fn add(session: &super::Session, state: &Path, new: NewAccount) -> Ou
     if store.accounts.iter().any(|a| a.name == name) {
         return Err(Refusal::request(format!("已有名为「{name}」的账号；改密码用 qinqing user reset")).into());
     }
+    let (password, link, setup) = match &new.password {
+        Some(p) => (hash(p)?, None, None),
+        None => {
+            let (token, setup) = new_setup();
+            (String::new(), Some(token), Some(setup))
+        }
+    };
     let account = Account {
         name,
         role: role.key().to_string(),
         department,
         email: new.email.map(|e| e.trim().to_string()).filter(|e| !e.is_empty()),
         admin: new.admin,
-        password: hash(&new.password)?,
+        password,
         disabled: false,
+        setup,
     };
     store.accounts.push(account.clone());
     write(state, &store)?;
-    Ok(account)
+    Ok(Added { account, link })
 }
 
 /// Every account, as written.
@@ -133,29 +184,62 @@ pub(crate) fn disable(state: &Path, name: &str) -> Outcome<()> {
     Ok(())
 }
 
-/// Gives an account a new password, and enables it.
-pub(crate) fn reset(state: &Path, name: &str, password: &str) -> Outcome<()> {
+/// Gives an account a new password, and enables it; with none, the old one stops working and a
+/// one-time link to set a new one is made (its token returned).
+pub(crate) fn reset(state: &Path, name: &str, password: Option<&str>) -> Outcome<Option<String>> {
     let mut store = read(state)?;
-    let hashed = hash(password)?;
+    let (hashed, link, setup) = match password {
+        Some(p) => (hash(p)?, None, None),
+        None => {
+            let (token, setup) = new_setup();
+            (String::new(), Some(token), Some(setup))
+        }
+    };
     let account = find(&mut store, name)?;
     account.password = hashed;
+    account.setup = setup;
     account.disabled = false;
     write(state, &store)?;
-    Ok(())
+    Ok(link)
+}
+
+/// The account a one-time link is for, while it works.
+pub(crate) fn awaiting(state: &Path, token: &str) -> Option<Account> {
+    let hash = token_hash(token.trim());
+    let now = chrono::Utc::now().timestamp();
+    read(state)
+        .ok()?
+        .accounts
+        .into_iter()
+        .find(|a| !a.disabled && a.setup.as_ref().is_some_and(|s| s.token_hash == hash && s.expires > now))
+}
+
+/// Sets the password through a one-time link, which then stops working.
+pub(crate) fn redeem(state: &Path, token: &str, password: &str) -> Outcome<Account> {
+    let Some(found) = awaiting(state, token) else {
+        return Err(Refusal::request("链接已失效（用过、过期或已重设）；请营商办重新发一个").into());
+    };
+    let hashed = hash(password)?;
+    let mut store = read(state)?;
+    let account = find(&mut store, &found.name)?;
+    account.password = hashed;
+    account.setup = None;
+    let done = account.clone();
+    write(state, &store)?;
+    Ok(done)
 }
 
 /// The account a name and password open, if any: an unknown name, a wrong password and a
 /// disabled account are the same `None` (nothing tells which names exist).
-// The web server's login (issue 23, in progress) is its caller; tested here.
-#[allow(dead_code)]
 pub(crate) fn verify(state: &Path, name: &str, password: &str) -> Option<Account> {
     let store = read(state).ok()?;
     let found = store.accounts.into_iter().find(|a| a.name == name.trim() && !a.disabled);
     // An unknown name costs the same hashing as a known one: the time says nothing of which exist.
-    let hashed = found.as_ref().map_or(UNKNOWN, |a| a.password.as_str());
+    // An account still waiting for its password opens with none.
+    let hashed = found.as_ref().map(|a| a.password.as_str()).filter(|p| !p.is_empty()).unwrap_or(UNKNOWN);
     let parsed = PasswordHash::new(hashed).ok()?;
     let right = argon2::Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok();
-    found.filter(|_| right)
+    found.filter(|a| right && !a.password.is_empty())
 }
 
 fn find<'s>(store: &'s mut Store, name: &str) -> Result<&'s mut Account, Refusal> {
@@ -242,7 +326,7 @@ mod tests {
             department: dept.map(String::from),
             email: None,
             admin: false,
-            password: "一二三四五六七八".into(),
+            password: Some("一二三四五六七八".into()),
         }
     }
 
@@ -251,7 +335,7 @@ mod tests {
         let dir = demo_copy();
         let session = Session::open(dir.path(), Open::slim()).expect("opens");
         let state = state_dir(dir.path(), None);
-        let added = add(&session, &state, new("王某", "部门", Some("交通局"))).expect("added");
+        let added = add(&session, &state, new("王某", "部门", Some("交通局"))).expect("added").account;
         assert_eq!((added.role.as_str(), added.department.as_deref()), ("department", Some("市交通运输局")));
         assert!(added.password.starts_with("$argon2id$") && !added.password.contains("一二三"));
         // The right password opens it; a wrong one, an unknown name and a disabled account are the same None.
@@ -261,7 +345,7 @@ mod tests {
         assert!(PasswordHash::new(UNKNOWN).is_ok(), "an unknown name is hashed like a known one");
         disable(&state, "王某").unwrap();
         assert!(verify(&state, "王某", "一二三四五六七八").is_none());
-        reset(&state, "王某", "新的密码12345").unwrap();
+        reset(&state, "王某", Some("新的密码12345")).unwrap();
         assert!(verify(&state, "王某", "新的密码12345").is_some());
         // Refused: a second account of the name, a department not in the registry, a department
         // on an office account, a department account without one, a short password, an unknown role.
@@ -269,7 +353,9 @@ mod tests {
         assert!(add(&session, &state, new("赵某", "department", Some("市不存在局"))).is_err());
         assert!(add(&session, &state, new("赵某", "office", Some("交通局"))).is_err());
         assert!(add(&session, &state, new("赵某", "department", None)).is_err());
-        assert!(add(&session, &state, NewAccount { password: "短".into(), ..new("赵某", "office", None) }).is_err());
+        assert!(
+            add(&session, &state, NewAccount { password: Some("短".into()), ..new("赵某", "office", None) }).is_err()
+        );
         assert!(add(&session, &state, new("赵某", "boss", None)).is_err());
         // Owner-only, and git is told to ignore the folder.
         use std::os::unix::fs::PermissionsExt;
@@ -282,5 +368,30 @@ mod tests {
         std::os::unix::fs::symlink(&state, &linked).unwrap();
         assert!(add(&session, &linked, new("钱某", "office", None)).is_err());
         assert!(add(&session, dir.path(), new("钱某", "office", None)).is_err());
+    }
+
+    #[test]
+    fn a_one_time_link_sets_the_password_once() {
+        let dir = demo_copy();
+        let session = Session::open(dir.path(), Open::slim()).expect("opens");
+        let state = state_dir(dir.path(), None);
+        let added = add(&session, &state, NewAccount { password: None, ..new("王某", "department", Some("交通局")) })
+            .expect("added");
+        let token = added.link.expect("a link");
+        // Only the token's hash is kept; with no password nothing opens the account.
+        let kept = std::fs::read_to_string(state.join(FILE)).unwrap();
+        assert!(!kept.contains(&token) && kept.contains(&token_hash(&token)));
+        assert!(verify(&state, "王某", "").is_none());
+        assert_eq!(awaiting(&state, &token).map(|a| a.name), Some("王某".to_string()));
+        assert!(awaiting(&state, "0123").is_none());
+        assert!(redeem(&state, &token, "短").is_err(), "the password rules hold");
+        let done = redeem(&state, &token, "自己设的密码123").expect("set");
+        assert_eq!(done.name, "王某");
+        assert!(verify(&state, "王某", "自己设的密码123").is_some());
+        assert!(redeem(&state, &token, "再来一次的密码").is_err(), "used once");
+        // A reset without a password: the old one stops working, a new link works.
+        let again = reset(&state, "王某", None).expect("reset").expect("a new link");
+        assert!(verify(&state, "王某", "自己设的密码123").is_none());
+        assert!(awaiting(&state, &token).is_none() && awaiting(&state, &again).is_some());
     }
 }

@@ -9,7 +9,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -230,4 +230,53 @@ pub(crate) async fn logout(State(app): State<Arc<App>>, headers: HeaderMap) -> R
         response.headers_mut().insert(header::SET_COOKIE, v);
     }
     response
+}
+
+/// The page a one-time link opens: set the password (the link is the only proof who it is).
+pub(crate) async fn welcome_page(State(app): State<Arc<App>>, Path(token): Path<String>) -> Response {
+    let state = app.state_dir.clone();
+    let found = tokio::task::spawn_blocking(move || accounts::awaiting(&state, &token).map(|a| (a, token))).await;
+    match found.ok().flatten() {
+        Some((a, token)) => welcome(StatusCode::OK, &a, &token, None),
+        None => super::view::not_found(None),
+    }
+}
+
+fn welcome(status: StatusCode, a: &Account, token: &str, error: Option<String>) -> Response {
+    super::view::render(
+        status,
+        "welcome.html",
+        serde_json::json!({ "title": "设置密码", "name": a.name, "dept": a.department, "token": token, "error": error }),
+    )
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct NewPassword {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    again: String,
+}
+
+pub(crate) async fn welcome_set(
+    State(app): State<Arc<App>>,
+    Path(token): Path<String>,
+    Form(p): Form<NewPassword>,
+) -> Response {
+    let state = app.state_dir.clone();
+    tokio::task::spawn_blocking(move || {
+        let Some(account) = accounts::awaiting(&state, &token) else { return super::view::not_found(None) };
+        if p.password != p.again {
+            return welcome(StatusCode::UNPROCESSABLE_ENTITY, &account, &token, Some("两次输入的密码不一样".into()));
+        }
+        match accounts::redeem(&state, &token, &p.password) {
+            Ok(_) => super::view::page(StatusCode::OK, "密码已设置", "密码已设置，请用新密码登录。"),
+            Err(f) => {
+                let why = super::pages::failure_text(&f);
+                welcome(StatusCode::UNPROCESSABLE_ENTITY, &account, &token, Some(why))
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| super::view::page(StatusCode::INTERNAL_SERVER_ERROR, "内部错误", "请稍后再试"))
 }

@@ -79,6 +79,7 @@ fn router(app: Arc<App>) -> Router {
         .route("/", get(pages::home))
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
+        .route("/welcome/{token}", get(auth::welcome_page).post(auth::welcome_set))
         .route("/cases", get(pages::cases))
         .route("/cases/{id}", get(pages::case))
         .route("/cases/{id}/{step}", post(write::record))

@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Load on a running `qinqing serve` (issue 23): N clients on loopback, each logged in as the office.
+
+Page views: each client opens random case pages (and the case list of one meeting) as fast as it is
+answered. Writes: each client records notes, each on a case of its own (read the page for its form,
+then post); only the post is timed, and it includes the git commit. Afterwards every note must be in
+its case file exactly once and be one commit: no write lost or duplicated.
+
+Usage: bench-serve.py BASE_URL REPO CLIENTS VIEWS_PER_CLIENT WRITES_PER_CLIENT < open-case-ids
+Prints one JSON object: latencies (ms) p50/p99, throughput (requests/s), lost, duplicated.
+"""
+import http.client, json, random, re, subprocess, sys, threading, time, urllib.parse
+
+base, repo, clients, views, writes = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+host = base.split("//", 1)[1]
+ids = [l.strip() for l in sys.stdin if l.strip()]
+random.seed(1)
+
+
+def conn():
+    return http.client.HTTPConnection(host, timeout=120)
+
+
+def login(c):
+    body = urllib.parse.urlencode({"user": "bench-office", "password": "bench-office-pw"})
+    c.request("POST", "/login", body, {"Content-Type": "application/x-www-form-urlencoded", "Origin": base})
+    r = c.getresponse(); r.read()
+    cookie = r.getheader("Set-Cookie").split(";")[0]
+    c.request("GET", "/", headers={"Cookie": cookie}); page = c.getresponse().read().decode()
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    return cookie, token
+
+
+def pct(xs, p):
+    xs = sorted(xs)
+    return round(xs[min(len(xs) - 1, int(len(xs) * p / 100))], 1) if xs else None
+
+
+def viewer(n, out):
+    c = conn(); cookie, _ = login(c)
+    for _ in range(views):
+        t = time.perf_counter()
+        c.request("GET", "/cases/" + random.choice(ids), headers={"Cookie": cookie})
+        r = c.getresponse(); r.read()
+        out.append(((time.perf_counter() - t) * 1000, r.status))
+
+
+def writer(n, mine, out, notes):
+    c = conn(); cookie, token = login(c)
+    for k, case in enumerate(mine):
+        c.request("GET", "/cases/" + case, headers={"Cookie": cookie})
+        page = c.getresponse().read().decode()
+        version = re.search(r'name="version" value="([^"]+)"', page).group(1)
+        text = f"压测备注-{n}-{k}"
+        body = urllib.parse.urlencode({"token": token, "version": version, "date": "", "text": text})
+        t = time.perf_counter()
+        c.request("POST", f"/cases/{case}/note", body,
+                  {"Cookie": cookie, "Origin": base, "Content-Type": "application/x-www-form-urlencoded"})
+        r = c.getresponse(); r.read()
+        out.append(((time.perf_counter() - t) * 1000, r.status))
+        if r.status == 303:
+            notes.append((case, text))
+
+
+def run(target, args_of):
+    out, threads = [], []
+    start = time.perf_counter()
+    for n in range(clients):
+        th = threading.Thread(target=target, args=args_of(n, out)); th.start(); threads.append(th)
+    for th in threads:
+        th.join()
+    wall = time.perf_counter() - start
+    return out, wall
+
+
+views_out, views_wall = run(viewer, lambda n, out: (n, out))
+notes = []
+random.shuffle(ids)
+per = [ids[n * writes:(n + 1) * writes] for n in range(clients)]
+writes_out, writes_wall = run(writer, lambda n, out: (n, per[n], out, notes))
+
+# Every accepted note in its file exactly once, and one commit each.
+grep = subprocess.run(["git", "-C", repo, "grep", "-h", "压测备注-"], capture_output=True, text=True).stdout
+found = re.findall(r"压测备注-\d+-\d+", grep)
+lost = sum(1 for _, t in notes if t not in found)
+duplicated = len(found) - len(set(found))
+commits = int(subprocess.run(["git", "-C", repo, "rev-list", "--count", "--grep=Qinqing-Event: note", "HEAD"],
+                             capture_output=True, text=True).stdout.strip() or 0)
+lat = lambda xs: [x for x, _ in xs]
+print(json.dumps({
+    "clients": clients,
+    "views": {"count": len(views_out), "errors": sum(1 for _, s in views_out if s != 200),
+              "p50_ms": pct(lat(views_out), 50), "p99_ms": pct(lat(views_out), 99),
+              "per_second": round(len(views_out) / views_wall, 1)},
+    "writes": {"count": len(writes_out), "accepted": len(notes), "refused": sum(1 for _, s in writes_out if s != 303),
+               "p50_ms": pct(lat(writes_out), 50), "p99_ms": pct(lat(writes_out), 99),
+               "per_second": round(len(writes_out) / writes_wall, 1)},
+    "lost": lost, "duplicated": duplicated, "commits": commits,
+}, ensure_ascii=False))
