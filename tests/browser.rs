@@ -211,7 +211,16 @@ async fn the_office_and_a_department_work_a_meeting_in_the_browser() {
         .click()
         .await
         .expect("ticked");
-    click_and_load(&c, Locator::Css("#supervision button[type=submit]")).await;
+    click_and_load(&c, Locator::Css("#supervision button[name=draft]")).await;
+    let page = text(&c).await;
+    assert!(page.contains("已生成督办通知草稿") && page.contains("草稿.pdf"), "{page}");
+    c.find(Locator::Css("input[name=case][value='HZ-2026-0132']"))
+        .await
+        .expect("overdue case")
+        .click()
+        .await
+        .expect("ticked");
+    click_and_load(&c, Locator::Css("#supervision button[type=submit]:not([name=draft])")).await;
     let page = text(&c).await;
     assert!(page.contains("已发督办通知") && page.contains("HZ-2026-0132"), "{page}");
     assert!(page.contains("PDF"), "the issued notice can be downloaded: {page}");

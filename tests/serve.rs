@@ -116,7 +116,8 @@ impl Client {
             .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or_default().to_string()))
             .collect::<Vec<_>>();
         let location = r.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_string);
-        let body = r.body_mut().with_config().limit(50 << 20).read_to_string().unwrap_or_default();
+        let bytes = r.body_mut().with_config().limit(50 << 20).read_to_vec().unwrap_or_default();
+        let body = String::from_utf8_lossy(&bytes).to_string();
         Reply { status, body, location, headers }
     }
 
@@ -498,4 +499,69 @@ fn a_one_time_link_lets_the_liaison_set_a_password_once() {
     let r = c.post_raw("/login", &[("user", "赵某"), ("password", "商务局联络员的密码1")], Some(&origin));
     assert_eq!(r.status, 303, "the password set through the link opens the account");
     assert!(c.get("/").body.contains("市商务局的待办"));
+}
+
+#[test]
+fn a_preview_says_what_the_write_will_do_and_writes_nothing() {
+    let (_dir, repo) = repository();
+    let server = serve(&repo);
+    let mut dept = Client::new(&server);
+    dept.login("王某");
+    let page = dept.get("/cases/HZ-2026-0171");
+    let version = version_in(&page.body);
+    let fields = [("version", version.as_str()), ("result", "已解决"), ("text", "已办结"), ("preview", "1")];
+    let r = dept.post("/cases/HZ-2026-0171/reply", &fields);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("停止「交办后两周内办理回复」时限（按时）"), "{}", r.body);
+    assert!(r.body.contains("状态由「办理中」变为「待评价」"), "{}", r.body);
+    assert!(r.body.contains("event: replied"), "the lines to be written");
+    assert!(git(&repo, &["status", "--porcelain"]).is_empty(), "a preview writes nothing");
+}
+
+#[test]
+fn the_office_views_drafts_before_it_issues_and_downloads_what_it_issued() {
+    let (_dir, repo) = repository();
+    let server = serve(&repo);
+    let head = git(&repo, &["rev-parse", "HEAD"]);
+    let mut office = Client::new(&server);
+    office.login("李某");
+    office.get("/documents");
+    let r = office.post("/documents/supervision", &[("case", "HZ-2026-0132"), ("draft", "1")]);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body.contains("已生成督办通知草稿"), "{}", r.body);
+    let r = office.post("/documents/bulletin", &[("period", "2026-11"), ("draft", "1")]);
+    assert!(r.body.contains("已生成通报草稿"), "{}", r.body);
+    let links: Vec<String> = r
+        .body
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .map(|h| h.replace("&#x2F;", "/"))
+        .filter(|h| h.starts_with("/documents/files/") && h.ends_with(".pdf"))
+        .collect();
+    assert_eq!(links.len(), 2, "a supervision and a bulletin draft: {links:?}");
+    for link in &links {
+        let file = office.get(link);
+        assert_eq!(file.status, 200);
+        assert!(file.body.starts_with("%PDF"), "{link} is a PDF");
+    }
+    assert_eq!(git(&repo, &["rev-parse", "HEAD"]), head, "a draft commits nothing");
+    assert!(!repo.join("issued.yaml").exists(), "and takes no number");
+    // A name that is not one of the listed files, and a path, are not found.
+    assert_eq!(office.get("/documents/files/supervision/..%2F..%2Fqinqing.yaml").status, 404);
+    assert_eq!(office.get("/documents/files/supervision/nothing.pdf").status, 404);
+    // A bad date at its field.
+    let r = office.post("/documents/supervision", &[("case", "HZ-2026-0132"), ("due", "明年")]);
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("data-field=\"due\""), "{}", r.body);
+    // Issued: a number, recorded in the case, one commit by the account.
+    let r = office.post("/documents/supervision", &[("case", "HZ-2026-0132")]);
+    assert!(r.body.contains("已发督办通知") && r.body.contains("HZ-2026-0132"), "{}", r.body);
+    let log = git(&repo, &["log", "-1", "--format=%an|%(trailers:key=Qinqing-Event,valueonly,separator=)"]);
+    assert_eq!(log, "李某|supervised");
+    let stat = git(&repo, &["show", "--stat", "--format=", "HEAD"]);
+    assert!(
+        stat.contains("issued.yaml") && stat.contains("HZ-2026-0132.yaml") && stat.contains("2 files changed"),
+        "{stat}"
+    );
 }

@@ -169,9 +169,26 @@ impl Ledger {
         self.evaluate(as_of, Some(index))
     }
 
-    fn evaluate(&self, as_of: NaiveDate, only: Option<usize>) -> Snapshot<'_> {
+    /// The clocks of a case that is not (or not yet) the ledger's — one a write would make — judged by the
+    /// ledger's rules and calendar as if it stood at `index`: what a preview of a write shows.
+    pub(crate) fn clocks_of<'a>(&'a self, case: &'a Case, index: usize, as_of: NaiveDate) -> Vec<Clock<'a>> {
+        evaluate_case(case, index, &self.context(as_of))
+    }
+
+    fn context(&self, as_of: NaiveDate) -> Context<'_> {
         let office = Some(self.settings.organization_short.as_str()).filter(|s| !s.is_empty());
-        let cx = Context { rules: &self.rules, calendar: &self.calendar, office, as_of };
+        Context { rules: &self.rules, calendar: &self.calendar, office, as_of }
+    }
+
+    fn evaluate(&self, as_of: NaiveDate, only: Option<usize>) -> Snapshot<'_> {
+        let cx = self.context(as_of);
+        // One case (a case page): its clocks, and every other case's empty range, without visiting them.
+        if let Some(i) = only.filter(|&i| i < self.cases.len()) {
+            let clocks = evaluate_case(&self.cases[i], i, &cx);
+            let n = clocks.len();
+            let starts = (0..=self.cases.len()).map(|k| if k <= i { 0 } else { n }).collect();
+            return Snapshot { ledger: self, as_of, clocks, starts };
+        }
         let per_case: Vec<Vec<Clock>> = self
             .cases
             .par_iter()

@@ -86,7 +86,7 @@ fn router(app: Arc<App>) -> Router {
         .route("/meetings/{id}", get(pages::meeting))
         .route("/meetings/{id}/assign", post(write::assign))
         .route("/documents", get(pages::documents))
-        .route("/documents/supervision", post(write::supervision))
+        .route("/documents/{kind}", post(write::document))
         .route("/documents/files/{kind}/{name}", get(pages::document_file))
         .route("/style.css", get(pages::style))
         .fallback(pages::not_found)

@@ -534,21 +534,24 @@ pub(crate) async fn documents(State(app): State<Arc<App>>, viewer: Viewer) -> Re
     }
     app.blocking(move |app| {
         let session = app.read();
-        documents_page(app, &viewer, &session, None, None, Vec::new(), StatusCode::OK)
+        documents_page(app, &viewer, &session, DocsView::default())
     })
     .await
 }
 
-/// The office's documents: cases to supervise, and the register with the files to download.
-pub(crate) fn documents_page(
-    app: &App,
-    viewer: &Viewer,
-    session: &Session,
-    banner: Option<(&'static str, String)>,
-    due_error: Option<String>,
-    errors: Vec<String>,
-    status: StatusCode,
-) -> Response {
+/// What the documents page shows besides the documents: what was done, what was wrong and where.
+#[derive(Debug, Default)]
+pub(crate) struct DocsView {
+    pub(crate) status: Option<StatusCode>,
+    pub(crate) banner: Option<(&'static str, String)>,
+    /// The form a refusal is about (`supervision`, `bulletin`), and its field.
+    pub(crate) form: Option<&'static str>,
+    pub(crate) field: Option<String>,
+    pub(crate) errors: Vec<String>,
+}
+
+/// The office's documents: cases to supervise, the period's bulletin, drafts, and the register with the files to download.
+pub(crate) fn documents_page(app: &App, viewer: &Viewer, session: &Session, v: DocsView) -> Response {
     let ledger = session.ledger();
     let today = app.today(session);
     let snapshot = ledger.as_of(today);
@@ -567,51 +570,71 @@ pub(crate) fn documents_page(
         .and_then(|b| String::from_utf8(b).ok())
         .and_then(|t| crate::render::register::read(&t).ok())
         .unwrap_or_default();
+    let link = |kind: crate::model::DocKind, name: &str| format!("/documents/files/{}/{}", kind.key(), name);
     let issued: Vec<Value> = entries
         .iter()
         .rev()
         .map(|e| {
             let kind = crate::model::DocKind::parse(&e.kind);
             let files: Vec<Value> = kind
-                .map(|k| issued_files(session, k, &e.number))
-                .unwrap_or_default()
-                .into_iter()
-                .map(|(name, ext)| {
-                    json!({ "href": format!("/documents/files/{}/{}", kind.map(|k| k.key()).unwrap_or(""), name), "label": ext })
+                .map(|k| {
+                    document_files(session, k)
+                        .into_iter()
+                        .filter(|n| n.starts_with(&e.number))
+                        .map(|n| json!({ "href": link(k, &n), "label": format_of(&n) }))
+                        .collect()
                 })
-                .collect();
+                .unwrap_or_default();
             json!({
                 "number": e.number, "date": e.date, "kind": kind.map(|k| k.zh()).unwrap_or(e.kind.as_str()),
                 "to": e.to, "files": files,
             })
         })
         .collect();
+    let drafts: Vec<Value> = [crate::model::DocKind::Supervision, crate::model::DocKind::Bulletin]
+        .into_iter()
+        .flat_map(|k| {
+            document_files(session, k)
+                .into_iter()
+                .filter(|n| n.contains("草稿"))
+                .map(move |n| json!({ "href": link(k, &n), "label": n, "kind": k.zh() }))
+        })
+        .collect();
+    let error_of = |form: &str| if v.form == Some(form) { v.errors.clone() } else { Vec::new() };
+    let field_error = |form: &str, field: &str| {
+        (v.form == Some(form) && v.field.as_deref() == Some(field)).then(|| v.errors.join("；"))
+    };
     render(
-        status,
+        v.status.unwrap_or(StatusCode::OK),
         "documents.html",
         json!({
-            "title": "公文", "banner": banner.map(|(tone, text)| json!({ "tone": tone, "text": text })),
-            "overdue": overdue, "issued": issued, "due_error": due_error, "errors": errors, "due": "",
+            "title": "公文", "banner": v.banner.map(|(tone, text)| json!({ "tone": tone, "text": text })),
+            "overdue": overdue, "issued": issued, "drafts": drafts,
+            "supervision": { "errors": if field_error("supervision", "due").is_some() { Vec::new() } else { error_of("supervision") },
+                             "due_error": field_error("supervision", "due") },
+            "bulletin": { "errors": error_of("bulletin"), "period": today.format("%Y-%m").to_string() },
             "viewer": view::viewer(viewer),
         }),
     )
 }
 
-/// The files an issued document was written to (PDF, DOCX) under `output/KIND/`: (file name, format).
-fn issued_files(session: &Session, kind: crate::model::DocKind, number: &str) -> Vec<(String, String)> {
+fn format_of(name: &str) -> String {
+    name.rsplit('.').next().unwrap_or_default().to_uppercase()
+}
+
+/// The PDF and Word files of a kind under `output/KIND/` (issued and drafts): plain files only, by name.
+fn document_files(session: &Session, kind: crate::model::DocKind) -> Vec<String> {
     let dir = session.root_dir().join("output").join(kind.key());
-    let mut out: Vec<(String, String)> = std::fs::read_dir(dir)
+    let mut out: Vec<String> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
         .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
         .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|n| n.starts_with(number) && (n.ends_with(".pdf") || n.ends_with(".docx")))
-        .map(|n| {
-            let ext = n.rsplit('.').next().unwrap_or_default().to_uppercase();
-            (n, ext)
-        })
+        .filter(|n| n.ends_with(".pdf") || n.ends_with(".docx"))
         .collect();
     out.sort();
+    out.reverse();
     out
 }
 
@@ -627,7 +650,7 @@ pub(crate) async fn document_file(
         let session = app.read();
         let Some(kind) = crate::model::DocKind::parse(&kind) else { return view::not_found(Some(&viewer)) };
         // Only a file the documents page lists: a name with a path in it, a link, anything else is not found.
-        let files = issued_files_all(&session, kind);
+        let files = document_files(&session, kind);
         if !files.contains(&name) {
             return view::not_found(Some(&viewer));
         }
@@ -642,18 +665,6 @@ pub(crate) async fn document_file(
         ([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
     })
     .await
-}
-
-fn issued_files_all(session: &Session, kind: crate::model::DocKind) -> Vec<String> {
-    let dir = session.root_dir().join("output").join(kind.key());
-    std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|n| n.ends_with(".pdf") || n.ends_with(".docx"))
-        .collect()
 }
 
 fn percent(s: &str) -> String {

@@ -13,12 +13,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 
 use super::auth::Viewer;
-use super::pages::{case_for, case_page, documents_page, failure_text, meeting_page, version_of, CaseView};
+use super::pages::{case_for, case_page, documents_page, failure_text, meeting_page, version_of, CaseView, DocsView};
 use super::{forms, view, App};
 use crate::command::record::{self, Cases, Record};
 use crate::command::{Failure, Refusal};
 use crate::model::role::Role;
-use crate::model::{EventType, Named};
+use crate::model::{DocKind, EventType, Named};
 
 /// A posted form, its fields in order (a field may come several times: checkboxes).
 type Posted = Vec<(String, String)>;
@@ -127,7 +127,7 @@ fn record_step(app: &App, viewer: &Viewer, id: &str, step: &str, posted: &Posted
             let lines = edit.map(|e| added_lines(&String::from_utf8_lossy(&e.before), &e.after)).unwrap_or_default();
             let effect = edit
                 .and_then(|e| crate::check::reread(session.ledger(), &e.rel, e.after.as_bytes()))
-                .map(|c| format!("记录后状态：{}", c.status_as_of(today).zh()))
+                .map(|after| effect(&session, case_index(&session, id), &after, today))
                 .unwrap_or_default();
             let preview = serde_json::json!({ "file": edit.map(|e| e.rel.clone()), "lines": lines, "effect": effect });
             let v = CaseView { step: Some(kind), posted: refill, preview: Some(preview), ..CaseView::default() };
@@ -149,6 +149,46 @@ fn record_step(app: &App, viewer: &Viewer, id: &str, step: &str, posted: &Posted
             };
             case_page(app, viewer, &session, id, v)
         }
+    }
+}
+
+fn case_index(session: &crate::command::Session, id: &str) -> usize {
+    session.ledger().position(id).unwrap_or_default()
+}
+
+/// What a write will do to the case, in words: the clocks it stops and starts, its new status
+/// ("停止「交办后两周内办理回复」时限（按时）；状态变为待评价").
+fn effect(
+    session: &crate::command::Session,
+    index: usize,
+    after: &crate::model::Case,
+    today: chrono::NaiveDate,
+) -> String {
+    let ledger = session.ledger();
+    let before_case = &ledger.cases[index];
+    let snapshot = ledger.one_case_as_of(index, today);
+    let before = snapshot.clocks_of(index);
+    let now = ledger.clocks_of(after, index, today);
+    let same = |a: &crate::check::Clock, b: &crate::check::Clock| a.rule_index == b.rule_index && a.start == b.start;
+    let mut words = Vec::new();
+    for c in &now {
+        match before.iter().find(|b| same(b, c)) {
+            Some(b) if b.stopped.is_none() && c.stopped.is_some() => {
+                words.push(format!("停止「{}」时限（{}）", c.rule.title, c.status.zh()));
+            }
+            Some(_) => {}
+            None if c.stopped.is_none() => words.push(format!("开始「{}」时限，期限 {}", c.rule.title, c.due)),
+            None => {}
+        }
+    }
+    let (was, will) = (before_case.status_as_of(today), after.status_as_of(today));
+    if was != will {
+        words.push(format!("状态由「{}」变为「{}」", was.zh(), will.zh()));
+    }
+    if words.is_empty() {
+        "时限与状态不变".to_string()
+    } else {
+        words.join("；")
     }
 }
 
@@ -230,88 +270,114 @@ pub(crate) async fn assign(
     .await
 }
 
-/// A supervision notice issued from the documents page for the cases ticked.
-pub(crate) async fn supervision(State(app): State<Arc<App>>, viewer: Viewer, Form(posted): Form<Posted>) -> Response {
+/// A document from the documents page: a supervision notice for the cases ticked, or the bulletin of a
+/// period; a draft (no number, nothing recorded), or issued (a number from the register, recorded in the
+/// cases it covers, committed as the account's).
+pub(crate) async fn document(
+    State(app): State<Arc<App>>,
+    viewer: Viewer,
+    Path(kind): Path<String>,
+    Form(posted): Form<Posted>,
+) -> Response {
     if viewer.role != Role::Office {
         return view::page_for(&viewer, StatusCode::FORBIDDEN, "不能办理", "公文由营商办发出。");
     }
-    app.blocking(move |app| {
-        let session = app.write();
-        if !token_ok(&viewer, &posted) {
-            return refused_token(&viewer);
-        }
-        let ids: Vec<String> = posted.iter().filter(|(k, _)| k == "case").map(|(_, v)| v.clone()).collect();
-        let due_text = posted.iter().find(|(k, _)| k == "due").map(|(_, v)| v.trim().to_string()).unwrap_or_default();
-        if let Some((k, _)) = posted.iter().find(|(k, _)| !matches!(k.as_str(), "case" | "due" | "token" | "reissue")) {
-            let errors = vec![format!("表单中有不认识的项「{k}」，未受理")];
-            return documents_page(app, &viewer, &session, None, None, errors, StatusCode::UNPROCESSABLE_ENTITY);
-        }
-        if ids.is_empty() {
-            let errors = vec!["请勾选要督办的案件".to_string()];
-            return documents_page(app, &viewer, &session, None, None, errors, StatusCode::UNPROCESSABLE_ENTITY);
-        }
-        let due = if due_text.is_empty() {
-            None
-        } else {
+    let kind = match kind.as_str() {
+        "supervision" => DocKind::Supervision,
+        "bulletin" => DocKind::Bulletin,
+        _ => return view::not_found(Some(&viewer)),
+    };
+    app.blocking(move |app| issue(app, &viewer, kind, &posted)).await
+}
+
+fn issue(app: &App, viewer: &Viewer, kind: DocKind, posted: &Posted) -> Response {
+    let mut session = app.write();
+    if !token_ok(viewer, posted) {
+        return refused_token(viewer);
+    }
+    let refuse = |session: &crate::command::Session, field: Option<&str>, why: String| {
+        let v = DocsView {
+            form: Some(kind.key()),
+            field: field.map(str::to_string),
+            errors: vec![why],
+            ..DocsView::default()
+        };
+        documents_page(app, viewer, session, DocsView { status: Some(StatusCode::UNPROCESSABLE_ENTITY), ..v })
+    };
+    let takes: &[&str] = match kind {
+        DocKind::Supervision => &["case", "due", "reissue"],
+        _ => &["period"],
+    };
+    if let Some((k, _)) =
+        posted.iter().find(|(k, _)| !takes.contains(&k.as_str()) && !matches!(k.as_str(), "token" | "draft"))
+    {
+        return refuse(&session, None, format!("表单中有不认识的项「{k}」，未受理"));
+    }
+    let value =
+        |key: &str| posted.iter().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_string()).filter(|v| !v.is_empty());
+    let ids: Vec<String> = posted.iter().filter(|(k, _)| k == "case").map(|(_, v)| v.clone()).collect();
+    if kind == DocKind::Supervision && ids.is_empty() {
+        return refuse(&session, None, "请勾选要督办的案件".to_string());
+    }
+    let due = match value("due") {
+        None => None,
+        Some(text) => {
             let field = crate::model::field::field("due", false, crate::model::field::Ty::Date, "督办期限");
-            match record::typed_value(&field, &due_text) {
+            match record::typed_value(&field, &text) {
                 Ok(crate::edit::FieldValue::Date(d)) => Some(d),
-                Ok(_) | Err(_) => {
-                    let why = "督办期限请写作 2026-06-20 的形式".to_string();
-                    return documents_page(
-                        app,
-                        &viewer,
-                        &session,
-                        None,
-                        Some(why),
-                        Vec::new(),
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                    );
+                Ok(_) => None,
+                Err(f) => return refuse(&session, Some("due"), failure_text(&Failure::from(f))),
+            }
+        }
+    };
+    let draft = value("draft").is_some();
+    let request = crate::command::documents::Render {
+        kind,
+        meeting: None,
+        cases: ids,
+        due,
+        from: None,
+        to: None,
+        period: value("period"),
+        dept: None,
+        formats: vec![crate::render::Format::Pdf, crate::render::Format::Docx],
+        as_of: app.as_of,
+        issue: !draft,
+        reissue: value("reissue").is_some(),
+        out: None,
+        signed: (!draft).then(|| {
+            let event = match kind {
+                DocKind::Supervision => EventType::Supervised,
+                _ => EventType::Bulletined,
+            };
+            viewer.signature(event.key())
+        }),
+    };
+    // Documents are made on a session of their own (the whole ledger; contacts in none of these).
+    let root = session.root_dir().to_path_buf();
+    let outcome = crate::command::documents::render(&root, request, &|_| {});
+    if session.stale() {
+        let _ = session.refresh();
+    }
+    app.committed(&session);
+    match outcome {
+        Ok(r) => {
+            let text = match &r.generated {
+                Some(g) if g.withheld => "公文生成出错，未发文、未取号".to_string(),
+                Some(g) if draft => format!("已生成{}草稿 {} 份（见下方「草稿」），未取号", kind.zh(), g.named.len()),
+                Some(g) => {
+                    let numbers: Vec<&str> = g.named.iter().map(|(d, _)| d.number.as_str()).collect();
+                    let recorded = if g.recorded.is_empty() {
+                        String::new()
+                    } else {
+                        format!("，记入 {}", g.recorded.join("、"))
+                    };
+                    format!("已发{} {}{recorded}", kind.zh(), numbers.join("、"))
                 }
-            }
-        };
-        let root = session.root_dir().to_path_buf();
-        let as_of = app.as_of;
-        let request = crate::command::documents::Render {
-            kind: crate::model::DocKind::Supervision,
-            meeting: None,
-            cases: ids,
-            due,
-            from: None,
-            to: None,
-            period: None,
-            dept: None,
-            formats: vec![crate::render::Format::Pdf, crate::render::Format::Docx],
-            as_of,
-            issue: true,
-            reissue: posted.iter().any(|(k, v)| k == "reissue" && !v.is_empty()),
-            out: None,
-            signed: Some(viewer.signature(EventType::Supervised.key())),
-        };
-        // Documents are made on a session of their own (the whole ledger, contacts for none of them).
-        let mut session = session;
-        let outcome = crate::command::documents::render(&root, request, &|_| {});
-        if session.stale() {
-            let _ = session.refresh();
+                None => format!("没有需要发的{}", kind.zh()),
+            };
+            documents_page(app, viewer, &session, DocsView { banner: Some(("ok", text)), ..DocsView::default() })
         }
-        app.committed(&session);
-        match outcome {
-            Ok(r) => {
-                let text = match &r.generated {
-                    Some(g) if g.withheld => "公文生成出错，未发文、未取号".to_string(),
-                    Some(g) => {
-                        let numbers: Vec<&str> = g.named.iter().map(|(d, _)| d.number.as_str()).collect();
-                        format!("已发督办通知 {}，记入 {}", numbers.join("、"), g.recorded.join("、"))
-                    }
-                    None => "没有需要发的督办通知".to_string(),
-                };
-                documents_page(app, &viewer, &session, Some(("ok", text)), None, Vec::new(), StatusCode::OK)
-            }
-            Err(f) => {
-                let errors = vec![failure_text(&f)];
-                documents_page(app, &viewer, &session, None, None, errors, StatusCode::UNPROCESSABLE_ENTITY)
-            }
-        }
-    })
-    .await
+        Err(f) => refuse(&session, None, failure_text(&f)),
+    }
 }
