@@ -287,6 +287,18 @@ fn every_role_sees_and_does_only_what_the_table_allows() {
         let r = c.post("/documents/supervision", &[]);
         assert_eq!(r.status == 403, *role != "office", "{role} issues: {}", r.status);
     }
+    // Each party's note in its own words; the list's filters as `list` takes them.
+    let mut leader = Client::new(&server);
+    leader.login("张某");
+    assert!(leader.get(&format!("/cases/{lead}")).body.contains("提交批示"));
+    let mut dept = Client::new(&server);
+    dept.login("王某");
+    assert!(dept.get(&format!("/cases/{co}")).body.contains("提交协办意见"));
+    let all_rows = leader.get("/cases").body.matches("<tr").count();
+    let city = leader.get("/cases?level=city");
+    assert!(city.status == 200 && city.body.matches("<tr").count() < all_rows);
+    let r = leader.get("/cases?level=nowhere");
+    assert!(r.status == 422 && r.body.contains("未知层级"), "{}", r.status);
     // Nothing of a case out of its scope reaches the department: not its id, title or enterprise.
     for (what, body) in &bodies_of_department {
         for (id, title, enterprise, _) in &outside {

@@ -124,15 +124,21 @@ pub(crate) fn form(
         }));
     }
     let general: Vec<&String> = errors.iter().filter(|(k, _)| k.is_empty()).map(|(_, v)| v).collect();
+    // A note is what each party writes in its own words: a leader's instruction, a co-unit's opinion.
+    let (title, about) = match (kind, viewer.role, viewer.standing(case)) {
+        (EventType::Note, Role::Leader, _) => ("批示", "领导批示，记入办理经过"),
+        (EventType::Note, Role::Department, Standing::Co) => ("协办意见", "协办单位的意见，记入办理经过"),
+        _ => (kind.zh(), recording.about),
+    };
     json!({
         "step": recording.command,
-        "title": kind.zh(),
-        "about": recording.about,
+        "title": title,
+        "about": about,
         "action": format!("/cases/{}/{}", case.id.value, recording.command),
         "version": version,
         "fields": fields,
         "errors": general,
-        "submit": format!("提交{}", kind.zh()),
+        "submit": format!("提交{title}"),
     })
 }
 

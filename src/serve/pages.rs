@@ -297,7 +297,8 @@ pub(crate) async fn cases(State(app): State<Arc<App>>, viewer: Viewer, Query(q):
             json!({
                 "title": "案件", "rows": rows, "error": error, "statuses": statuses, "departments": departments,
                 "meetings": meetings, "viewer": view::viewer(&viewer),
-                "filter": { "status": q.status, "dept": q.dept, "meeting": q.meeting, "overdue": !q.overdue.is_empty() },
+                "levels": ledger.settings.levels.iter().map(|(k, v)| json!({ "key": k, "label": v })).collect::<Vec<_>>(),
+                "filter": { "status": q.status, "dept": q.dept, "meeting": q.meeting, "level": q.level, "overdue": !q.overdue.is_empty() },
             }),
         )
     })
