@@ -15,6 +15,7 @@ base, repo, clients, views, writes = sys.argv[1], sys.argv[2], int(sys.argv[3]),
 host = base.split("//", 1)[1]
 ids = [l.strip() for l in sys.stdin if l.strip()]
 random.seed(1)
+RUN = int(time.time())  # notes of an earlier run on the same repository are not this run's
 
 
 def conn():
@@ -51,7 +52,7 @@ def writer(n, mine, out, notes):
         c.request("GET", "/cases/" + case, headers={"Cookie": cookie})
         page = c.getresponse().read().decode()
         version = re.search(r'name="version" value="([^"]+)"', page).group(1)
-        text = f"压测备注-{n}-{k}"
+        text = f"压测备注-{RUN}-{n}-{k}"
         body = urllib.parse.urlencode({"token": token, "version": version, "date": "", "text": text})
         t = time.perf_counter()
         c.request("POST", f"/cases/{case}/note", body,
@@ -81,7 +82,7 @@ writes_out, writes_wall = run(writer, lambda n, out: (n, per[n], out, notes))
 
 # Every accepted note in its file exactly once, and one commit each.
 grep = subprocess.run(["git", "-C", repo, "grep", "-h", "压测备注-"], capture_output=True, text=True).stdout
-found = re.findall(r"压测备注-\d+-\d+", grep)
+found = re.findall(rf"压测备注-{RUN}-\d+-\d+", grep)
 lost = sum(1 for _, t in notes if t not in found)
 duplicated = len(found) - len(set(found))
 commits = int(subprocess.run(["git", "-C", repo, "rev-list", "--count", "--grep=Qinqing-Event: note", "HEAD"],

@@ -32,6 +32,17 @@ pub(crate) struct App {
     pub(crate) as_of: Option<NaiveDate>,
     /// Behind a TLS proxy.
     pub(crate) behind_proxy: bool,
+    /// Password hashing at once: each Argon2id takes 19 MB, and twenty logins at the same moment must
+    /// not take twenty times that (nor more cores than there are).
+    pub(crate) hashing: tokio::sync::Semaphore,
+    /// …done on two threads of their own: the 19 MB a hash takes is then reused, not kept by every thread that ever hashed.
+    pub(crate) hashers: rayon::ThreadPool,
+    /// One page that looks at every case's clocks at a time (a day's overview, the whole list): each holds
+    /// a snapshot of the whole ledger, and twenty at once would hold twenty.
+    pub(crate) whole: tokio::sync::Semaphore,
+    /// The overviews every viewer of a role sees alike (the office's day, a leader's figures), made once
+    /// per reading of the ledger and date.
+    overviews: Mutex<HashMap<(&'static str, NaiveDate), (u64, serde_json::Value)>>,
     /// Bumped whenever the ledger is read again: what was derived from it (the redactor) is then stale.
     epoch: AtomicU64,
     redactor: Mutex<Option<(u64, Arc<Redactor>)>>,
@@ -60,6 +71,10 @@ impl App {
             failures: Mutex::new(HashMap::new()),
             as_of: options.as_of,
             behind_proxy: options.behind_proxy,
+            hashing: tokio::sync::Semaphore::new(2),
+            hashers: rayon::ThreadPoolBuilder::new().num_threads(2).thread_name(|i| format!("hash-{i}")).build()?,
+            whole: tokio::sync::Semaphore::new(1),
+            overviews: Mutex::new(HashMap::new()),
             epoch: AtomicU64::new(0),
             redactor: Mutex::new(None),
             head: Mutex::new(head),
@@ -76,10 +91,10 @@ impl App {
         self.session.read().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// The session to write through (one write at a time; readers wait).
-    pub(crate) fn write(&self) -> std::sync::RwLockWriteGuard<'_, Session> {
-        self.epoch.fetch_add(1, Ordering::SeqCst);
-        self.session.write().unwrap_or_else(std::sync::PoisonError::into_inner)
+    /// The session to write through (one write at a time; readers wait). What was derived from the
+    /// ledger is stale once it is let go.
+    pub(crate) fn write(&self) -> Writing<'_> {
+        Writing { session: self.session.write().unwrap_or_else(std::sync::PoisonError::into_inner), epoch: &self.epoch }
     }
 
     /// What masks the ledger's personal data for a leader's pages, made once per reading of the ledger.
@@ -96,6 +111,26 @@ impl App {
         }
     }
 
+    /// An overview of the whole ledger for a role, made once per reading of the ledger and date.
+    pub(crate) fn overview(
+        &self,
+        role: &'static str,
+        today: NaiveDate,
+        make: impl FnOnce() -> serde_json::Value,
+    ) -> serde_json::Value {
+        let epoch = self.epoch.load(Ordering::SeqCst);
+        // Held while it is made: a second viewer waits for this one instead of making another.
+        let mut kept = self.overviews.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((e, v)) = kept.get(&(role, today)) {
+            if *e == epoch {
+                return v.clone();
+            }
+        }
+        let v = make();
+        kept.insert((role, today), (epoch, v.clone()));
+        v
+    }
+
     /// The date pages look at.
     pub(crate) fn today(&self, session: &Session) -> NaiveDate {
         session.date(self.as_of)
@@ -103,6 +138,16 @@ impl App {
 
     /// Runs ledger work off the async threads.
     pub(crate) async fn blocking(self: &Arc<Self>, f: impl FnOnce(&App) -> Response + Send + 'static) -> Response {
+        let app = self.clone();
+        match tokio::task::spawn_blocking(move || f(&app)).await {
+            Ok(r) => r,
+            Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "内部错误").into_response(),
+        }
+    }
+
+    /// Runs work that looks at every case's clocks: one such at a time.
+    pub(crate) async fn whole(self: &Arc<Self>, f: impl FnOnce(&App) -> Response + Send + 'static) -> Response {
+        let _one = self.whole.acquire().await;
         let app = self.clone();
         match tokio::task::spawn_blocking(move || f(&app)).await {
             Ok(r) => r,
@@ -140,5 +185,31 @@ pub(crate) async fn follow_outside_changes(app: Arc<App>) {
         if let Ok(Err(e)) = result {
             eprintln!("qinqing serve：重新读取案件库失败：{e:#}");
         }
+    }
+}
+
+/// The session taken for a write. Letting it go marks what was derived from the ledger stale — before
+/// the lock is released, so a reader never takes an old overview for the new ledger's.
+pub(crate) struct Writing<'a> {
+    session: std::sync::RwLockWriteGuard<'a, Session>,
+    epoch: &'a AtomicU64,
+}
+
+impl Drop for Writing<'_> {
+    fn drop(&mut self) {
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+impl std::ops::Deref for Writing<'_> {
+    type Target = Session;
+    fn deref(&self) -> &Session {
+        &self.session
+    }
+}
+
+impl std::ops::DerefMut for Writing<'_> {
+    fn deref_mut(&mut self) -> &mut Session {
+        &mut self.session
     }
 }

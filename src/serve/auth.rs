@@ -200,7 +200,12 @@ pub(crate) async fn login(
     }
     let user = c.user.clone();
     let state = app.state_dir.clone();
-    let verified = tokio::task::spawn_blocking(move || accounts::verify(&state, &c.user, &c.password)).await;
+    let permit = app.hashing.acquire().await;
+    let hashing = app.clone();
+    let verified =
+        tokio::task::spawn_blocking(move || hashing.hashers.install(|| accounts::verify(&state, &c.user, &c.password)))
+            .await;
+    drop(permit);
     let Some((account, role)) = verified.ok().flatten().and_then(|a| a.role().map(|r| (a, r))) else {
         app.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner).entry(ip).or_default().push(now);
         return super::view::login(StatusCode::UNAUTHORIZED, &user, Some("账号或密码不对".to_string()));
@@ -264,12 +269,14 @@ pub(crate) async fn welcome_set(
     Form(p): Form<NewPassword>,
 ) -> Response {
     let state = app.state_dir.clone();
+    let _permit = app.hashing.acquire().await;
+    let app = app.clone();
     tokio::task::spawn_blocking(move || {
         let Some(account) = accounts::awaiting(&state, &token) else { return super::view::not_found(None) };
         if p.password != p.again {
             return welcome(StatusCode::UNPROCESSABLE_ENTITY, &account, &token, Some("两次输入的密码不一样".into()));
         }
-        match accounts::redeem(&state, &token, &p.password) {
+        match app.hashers.install(|| accounts::redeem(&state, &token, &p.password)) {
             Ok(_) => super::view::page(StatusCode::OK, "密码已设置", "密码已设置，请用新密码登录。"),
             Err(f) => {
                 let why = super::pages::failure_text(&f);

@@ -57,7 +57,9 @@ pub(crate) fn run(options: Options, ready: impl FnOnce(SocketAddr)) -> Result<()
             options.listen
         );
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    // A few threads for the ledger work: pages take milliseconds, and each thread that ever ran one keeps
+    // its allocator's memory (tokio would start up to 512).
+    let runtime = tokio::runtime::Builder::new_multi_thread().max_blocking_threads(8).enable_all().build()?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(options.listen)
             .await

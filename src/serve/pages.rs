@@ -52,16 +52,21 @@ fn shown_texts(app: &App, viewer: &Viewer, session: &Session, case: &Case) -> (S
 
 /// The viewer's start page.
 pub(crate) async fn home(State(app): State<Arc<App>>, viewer: Viewer) -> Response {
-    app.blocking(move |app| {
+    let role = viewer.role;
+    let page = move |app: &App| {
         let session = app.read();
         let today = app.today(&session);
         match viewer.role {
             Role::Department => department_home(app, &viewer, &session, today),
             Role::Office => office_home(app, &viewer, &session, today),
-            Role::Leader => leader_home(&viewer, &session, today),
+            Role::Leader => leader_home(app, &viewer, &session, today),
         }
-    })
-    .await
+    };
+    match role {
+        // A department looks at its own cases; the office and leaders at every case's clocks.
+        Role::Department => app.blocking(page).await,
+        Role::Office | Role::Leader => app.whole(page).await,
+    }
 }
 
 /// A list of cases on a start page.
@@ -162,6 +167,20 @@ fn department_home(app: &App, viewer: &Viewer, session: &Session, today: NaiveDa
 }
 
 fn office_home(app: &App, viewer: &Viewer, session: &Session, today: NaiveDate) -> Response {
+    let groups = app.overview("office", today, || office_day(app, viewer, session, today));
+    render(
+        StatusCode::OK,
+        "home.html",
+        json!({
+            "title": "今日", "heading": "今日工作",
+            "today": format!("{} 的情况", crate::text::date_cn(today)),
+            "groups": groups, "viewer": view::viewer(viewer),
+        }),
+    )
+}
+
+/// The office's day: what is due today, overdue, to supervise, to assign (the same for every office account).
+fn office_day(app: &App, viewer: &Viewer, session: &Session, today: NaiveDate) -> Value {
     let ledger = session.ledger();
     let snapshot = ledger.as_of(today);
     let mut due_today = Group::new("due-today", "今天到期", "今天没有到期的时限");
@@ -189,38 +208,32 @@ fn office_home(app: &App, viewer: &Viewer, session: &Session, today: NaiveDate) 
             to_assign.rows.push(clock_row(app, viewer, session, case, c, today));
         }
     }
-    let groups: Vec<Value> = [due_today, overdue, notices, to_assign].into_iter().map(Group::json).collect();
-    render(
-        StatusCode::OK,
-        "home.html",
-        json!({
-            "title": "今日", "heading": "今日工作",
-            "today": format!("{} 的情况", crate::text::date_cn(today)),
-            "groups": groups, "viewer": view::viewer(viewer),
-        }),
-    )
+    Value::Array([due_today, overdue, notices, to_assign].into_iter().map(Group::json).collect())
 }
 
-fn leader_home(viewer: &Viewer, session: &Session, today: NaiveDate) -> Response {
+fn leader_home(app: &App, viewer: &Viewer, session: &Session, today: NaiveDate) -> Response {
     let year = format!("{}", today.year());
     let period = match crate::report::period::resolve(Some(&year), None, None, Some(today), today) {
         Ok(p) => p,
         Err(e) => return view::page_for(viewer, StatusCode::INTERNAL_SERVER_ERROR, "无法统计", &format!("{e:#}")),
     };
-    match crate::command::dashboard(session, &period) {
-        Ok(d) => render(
-            StatusCode::OK,
-            "home.html",
-            json!({
-                "title": "概况", "heading": format!("{}办理情况", period.label),
-                "today": format!("数据截至{}", crate::text::date_cn(today)),
-                "figures": format!("{}<figure class=\"chart\">{}</figure><figure class=\"chart\">{}</figure>",
-                    d.figures_html, d.trend_svg.trim(), d.departments_svg.trim()),
-                "groups": [], "viewer": view::viewer(viewer),
-            }),
-        ),
-        Err(f) => view::page_for(viewer, StatusCode::CONFLICT, "暂不能统计", &failure_text(&f)),
+    let made = app.overview("leader", today, || match crate::command::dashboard(session, &period) {
+        Ok(d) => json!({ "figures": format!("{}<figure class=\"chart\">{}</figure><figure class=\"chart\">{}</figure>",
+            d.figures_html, d.trend_svg.trim(), d.departments_svg.trim()) }),
+        Err(f) => json!({ "error": failure_text(&f) }),
+    });
+    if let Some(why) = made["error"].as_str() {
+        return view::page_for(viewer, StatusCode::CONFLICT, "暂不能统计", why);
     }
+    render(
+        StatusCode::OK,
+        "home.html",
+        json!({
+            "title": "概况", "heading": format!("{}办理情况", period.label),
+            "today": format!("数据截至{}", crate::text::date_cn(today)),
+            "figures": made["figures"], "groups": [], "viewer": view::viewer(viewer),
+        }),
+    )
 }
 
 /// A failure in words, for a page.
@@ -259,7 +272,8 @@ fn given(s: &str) -> Option<String> {
 }
 
 pub(crate) async fn cases(State(app): State<Arc<App>>, viewer: Viewer, Query(q): Query<ListQuery>) -> Response {
-    app.blocking(move |app| {
+    let whole = viewer.role != Role::Department;
+    let page = move |app: &App| {
         let session = app.read();
         let today = app.today(&session);
         let ledger = session.ledger();
@@ -301,8 +315,12 @@ pub(crate) async fn cases(State(app): State<Arc<App>>, viewer: Viewer, Query(q):
                 "filter": { "status": q.status, "dept": q.dept, "meeting": q.meeting, "level": q.level, "overdue": !q.overdue.is_empty() },
             }),
         )
-    })
-    .await
+    };
+    if whole {
+        app.whole(page).await
+    } else {
+        app.blocking(page).await
+    }
 }
 
 /// The cases a filter selects among those the viewer sees: (index, overdue, next due date).
@@ -533,7 +551,7 @@ pub(crate) async fn documents(State(app): State<Arc<App>>, viewer: Viewer) -> Re
     if viewer.role != Role::Office {
         return view::page_for(&viewer, StatusCode::FORBIDDEN, "无权查看", "公文由营商办发出。");
     }
-    app.blocking(move |app| {
+    app.whole(move |app| {
         let session = app.read();
         documents_page(app, &viewer, &session, DocsView::default())
     })
