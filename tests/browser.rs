@@ -285,6 +285,13 @@ async fn the_office_and_a_department_work_a_meeting_in_the_browser() {
         };
         assert_eq!((author.as_str(), actor.as_str()), expected, "{event}");
     }
+    let status = Command::new("git")
+        .arg("-C")
+        .arg(&repo)
+        .args(["status", "--porcelain", "--untracked-files=no"])
+        .output()
+        .expect("git status");
+    assert!(status.stdout.is_empty(), "the work tree and index are clean: {}", String::from_utf8_lossy(&status.stdout));
     let audit = qinqing(&repo, &["audit", "before-browser..HEAD"]);
     assert_eq!(audit.code, 0, "{}{}", audit.stdout, audit.stderr);
 }

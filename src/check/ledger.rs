@@ -189,11 +189,27 @@ impl Ledger {
             let starts = (0..=self.cases.len()).map(|k| if k <= i { 0 } else { n }).collect();
             return Snapshot { ledger: self, as_of, clocks, starts };
         }
+        self.evaluate_where(cx, |i| only.is_none_or(|o| o == i))
+    }
+
+    /// Every clock of some cases as of a date (a department's own): the others have none in the snapshot.
+    pub(crate) fn some_as_of(&self, indexes: &[usize], as_of: NaiveDate) -> Snapshot<'_> {
+        let mut wanted = vec![false; self.cases.len()];
+        for &i in indexes {
+            if let Some(w) = wanted.get_mut(i) {
+                *w = true;
+            }
+        }
+        self.evaluate_where(self.context(as_of), |i| wanted[i])
+    }
+
+    fn evaluate_where<'a>(&'a self, cx: Context<'a>, wanted: impl Fn(usize) -> bool + Sync) -> Snapshot<'a> {
+        let as_of = cx.as_of;
         let per_case: Vec<Vec<Clock>> = self
             .cases
             .par_iter()
             .enumerate()
-            .map(|(i, case)| if only.is_none_or(|o| o == i) { evaluate_case(case, i, &cx) } else { Vec::new() })
+            .map(|(i, case)| if wanted(i) { evaluate_case(case, i, &cx) } else { Vec::new() })
             .collect();
         let mut starts = Vec::with_capacity(self.cases.len() + 1);
         let mut clocks = Vec::with_capacity(per_case.iter().map(Vec::len).sum());

@@ -123,9 +123,10 @@ fn department_home(app: &App, viewer: &Viewer, session: &Session, today: NaiveDa
     let mut soon = Group::new("due-soon", "即将到期", "近期没有到期的案件");
     let mut returned = Group::new("returned", "已退回，待重新交办", "没有退回的案件");
     let mut co = Group::new("co", "协办", "没有协办的案件");
-    for i in visible(viewer, session, today) {
+    let ours = visible(viewer, session, today);
+    let snapshot = ledger.some_as_of(&ours, today);
+    for i in ours {
         let case = &ledger.cases[i];
-        let snapshot = ledger.one_case_as_of(i, today);
         let mine: Vec<&crate::check::Clock> =
             snapshot.clocks_of(i).iter().filter(|c| running(c.status) && c.responsible == own).collect();
         let first = mine.iter().min_by_key(|c| c.due).copied();
@@ -337,15 +338,11 @@ fn select(
     };
     match viewer.role {
         Role::Department => {
-            let mut out = Vec::new();
-            for i in visible(viewer, session, today) {
-                let s = ledger.one_case_as_of(i, today);
-                // The same filters `list` applies, on this one case.
-                if filter.select(&s)?.contains(&i) {
-                    out.push(one(&s, i));
-                }
-            }
-            Ok(out)
+            // The clocks of its own cases only; the same filters `list` applies, then only those cases.
+            let ours = visible(viewer, session, today);
+            let s = ledger.some_as_of(&ours, today);
+            let ours: std::collections::HashSet<usize> = ours.into_iter().collect();
+            Ok(filter.select(&s)?.into_iter().filter(|i| ours.contains(i)).map(|i| one(&s, i)).collect())
         }
         Role::Office | Role::Leader => {
             let s = ledger.as_of(today);
