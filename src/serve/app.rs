@@ -18,6 +18,9 @@ use super::Options;
 use crate::command::{accounts, Open, Session};
 use crate::text::mask::Redactor;
 
+/// An overview kept, with the reading of the ledger it was made from.
+type Kept = (u64, serde_json::Value);
+
 /// Everything a request may need.
 pub(crate) struct App {
     /// The repository, opened once; a write takes it for itself.
@@ -42,7 +45,7 @@ pub(crate) struct App {
     pub(crate) whole: tokio::sync::Semaphore,
     /// The overviews every viewer of a role sees alike (the office's day, a leader's figures), made once
     /// per reading of the ledger and date.
-    overviews: Mutex<HashMap<(&'static str, NaiveDate), (u64, serde_json::Value)>>,
+    overviews: Mutex<HashMap<(&'static str, NaiveDate), Kept>>,
     /// Bumped whenever the ledger is read again: what was derived from it (the redactor) is then stale.
     epoch: AtomicU64,
     redactor: Mutex<Option<(u64, Arc<Redactor>)>>,
