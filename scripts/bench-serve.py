@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Load on a running `qinqing serve` (issue 23): N clients on loopback, each logged in as the office.
 
-Page views: each client opens random case pages (and the case list of one meeting) as fast as it is
-answered. Writes: each client records notes, each on a case of its own (read the page for its form,
-then post); only the post is timed, and it includes the git commit. Afterwards every note must be in
-its case file exactly once and be one commit: no write lost or duplicated.
+Three runs, each client as fast as it is answered (no pause between requests):
+- views: random case pages;
+- writes: notes, each on a case of its own (the page read for its form, then the post; only the post is
+  timed, and it includes the git commit): every client writing at once, the worst case;
+- mixed: each client ten case pages, then a note, over and over (a liaison reads before answering).
+Afterwards every accepted note must be in its case file exactly once and be one commit: no write lost
+or duplicated.
 
 Usage: bench-serve.py BASE_URL REPO CLIENTS VIEWS_PER_CLIENT WRITES_PER_CLIENT < open-case-ids
 Prints one JSON object: latencies (ms) p50/p99, throughput (requests/s), lost, duplicated.
@@ -46,13 +49,18 @@ def viewer(n, out):
         out.append(((time.perf_counter() - t) * 1000, r.status))
 
 
-def writer(n, mine, out, notes):
+def writer(n, mine, out, notes, views_out=None):
     c = conn(); cookie, token = login(c)
     for k, case in enumerate(mine):
+        for _ in range(10 if views_out is not None else 0):
+            t = time.perf_counter()
+            c.request("GET", "/cases/" + random.choice(ids), headers={"Cookie": cookie})
+            r = c.getresponse(); r.read()
+            views_out.append(((time.perf_counter() - t) * 1000, r.status))
         c.request("GET", "/cases/" + case, headers={"Cookie": cookie})
         page = c.getresponse().read().decode()
         version = re.search(r'name="version" value="([^"]+)"', page).group(1)
-        text = f"压测备注-{RUN}-{n}-{k}"
+        text = f"压测备注-{RUN}-{'m' if views_out is not None else 'w'}{n}-{k}"
         body = urllib.parse.urlencode({"token": token, "version": version, "date": "", "text": text})
         t = time.perf_counter()
         c.request("POST", f"/cases/{case}/note", body,
@@ -74,18 +82,24 @@ def run(target, args_of):
     return out, wall
 
 
+start_head = subprocess.run(["git", "-C", repo, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
 views_out, views_wall = run(viewer, lambda n, out: (n, out))
 notes = []
 random.shuffle(ids)
 per = [ids[n * writes:(n + 1) * writes] for n in range(clients)]
 writes_out, writes_wall = run(writer, lambda n, out: (n, per[n], out, notes))
+# Mixed: other cases than the write-only run's.
+rest = ids[clients * writes:]
+per = [rest[n * writes:(n + 1) * writes] for n in range(clients)]
+mixed_views = []
+mixed_out, mixed_wall = run(writer, lambda n, out: (n, per[n], out, notes, mixed_views))
 
 # Every accepted note in its file exactly once, and one commit each.
 grep = subprocess.run(["git", "-C", repo, "grep", "-h", "压测备注-"], capture_output=True, text=True).stdout
-found = re.findall(rf"压测备注-{RUN}-\d+-\d+", grep)
+found = re.findall(rf"压测备注-{RUN}-[mw]\d+-\d+", grep)
 lost = sum(1 for _, t in notes if t not in found)
 duplicated = len(found) - len(set(found))
-commits = int(subprocess.run(["git", "-C", repo, "rev-list", "--count", "--grep=Qinqing-Event: note", "HEAD"],
+commits = int(subprocess.run(["git", "-C", repo, "rev-list", "--count", f"{start_head}..HEAD"],
                              capture_output=True, text=True).stdout.strip() or 0)
 lat = lambda xs: [x for x, _ in xs]
 print(json.dumps({
@@ -96,5 +110,9 @@ print(json.dumps({
     "writes": {"count": len(writes_out), "accepted": len(notes), "refused": sum(1 for _, s in writes_out if s != 303),
                "p50_ms": pct(lat(writes_out), 50), "p99_ms": pct(lat(writes_out), 99),
                "per_second": round(len(writes_out) / writes_wall, 1)},
-    "lost": lost, "duplicated": duplicated, "commits": commits,
+    "mixed": {"views_p50_ms": pct(lat(mixed_views), 50), "views_p99_ms": pct(lat(mixed_views), 99),
+              "writes_p50_ms": pct(lat(mixed_out), 50), "writes_p99_ms": pct(lat(mixed_out), 99),
+              "requests_per_second": round((len(mixed_views) + len(mixed_out)) / mixed_wall, 1),
+              "errors": sum(1 for _, s in mixed_views if s != 200) + sum(1 for _, s in mixed_out if s != 303)},
+    "lost": lost, "duplicated": duplicated, "commits": commits, "accepted": len(notes),
 }, ensure_ascii=False))

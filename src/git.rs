@@ -164,17 +164,33 @@ impl<'a> Git<'a> {
     /// changes stay staged. Hooks do not run: what the server writes is checked by the command stage and
     /// audited in CI.
     fn commit_written(&self, files: &[&str], message: &str, signed: &Signature) -> Result<Committed> {
+        let mut contents = Vec::with_capacity(files.len());
+        for f in files {
+            contents.push((f.to_string(), std::fs::read(self.root.join(f))?));
+        }
+        self.commit_contents(&contents, message, signed)
+    }
+
+    /// Commits these contents of these files (relative to the root), as [`Git::commit_signed`] does for
+    /// a signed commit — whatever the files hold on disk by now: a server that wrote a file and let the
+    /// next write in before committing commits what it wrote, and the next commit what that one wrote.
+    pub(crate) fn commit_contents(
+        &self,
+        contents: &[(String, Vec<u8>)],
+        message: &str,
+        signed: &Signature,
+    ) -> Result<Committed> {
         let text = |out: Vec<u8>| String::from_utf8_lossy(&out).trim().to_string();
         let failed = |e: anyhow::Error| anyhow!("git commit 失败：{e}");
         let head = text(git(self.root, &["rev-parse", "--verify", "HEAD"]).map_err(failed)?);
         let prefix = text(git(self.root, &["rev-parse", "--show-prefix"]).map_err(failed)?);
-        let mut hash = vec!["hash-object", "-w", "--"];
-        hash.extend(files);
-        let blobs = text(git(self.root, &hash).map_err(failed)?);
-        let changed: std::collections::BTreeMap<String, String> =
-            files.iter().map(|f| format!("{prefix}{f}")).zip(blobs.lines().map(str::to_string)).collect();
-        if changed.len() != files.len() {
-            bail!("git commit 失败：git hash-object 没有给出每个文件的散列");
+        let mut changed = std::collections::BTreeMap::new();
+        for (rel, bytes) in contents {
+            // The path gives the blob the file's attributes (line ends, filters), as `git add` would.
+            let path = format!("--path={rel}");
+            let blob =
+                text(git_input(self.root, &["hash-object", "-w", "--stdin", &path], &[], bytes).map_err(failed)?);
+            changed.insert(format!("{prefix}{rel}"), blob);
         }
         let tree = self.tree_with(&head, "", &changed).map_err(failed)?;
         let full = format!("{message}\n\n{}\n", trailers(signed));

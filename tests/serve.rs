@@ -577,3 +577,47 @@ fn the_office_views_drafts_before_it_issues_and_downloads_what_it_issued() {
         "{stat}"
     );
 }
+
+#[test]
+fn forms_posted_at_once_are_each_one_commit_of_exactly_their_own_step() {
+    let (_dir, repo) = repository();
+    let server = serve(&repo);
+    let head = git(&repo, &["rev-parse", "HEAD"]);
+    // Cases open as of the date: the office notes on each; the department on its own.
+    let open = ["HZ-2026-0131", "HZ-2026-0132", "HZ-2026-0133", "HZ-2026-0175", "HZ-2026-0161"];
+    let mut threads = Vec::new();
+    for (k, case) in open.iter().enumerate() {
+        let mut office = Client::new(&server);
+        office.login("李某");
+        let case = case.to_string();
+        threads.push(std::thread::spawn(move || {
+            let version = version_in(&office.get(&format!("/cases/{case}")).body);
+            let text = format!("并发备注-{k}");
+            let r = office.post(&format!("/cases/{case}/note"), &[("version", &version), ("text", &text)]);
+            (r.status, case, text, "李某")
+        }));
+    }
+    let mut dept = Client::new(&server);
+    dept.login("王某");
+    threads.push(std::thread::spawn(move || {
+        let version = version_in(&dept.get("/cases/HZ-2026-0171").body);
+        let r = dept.post("/cases/HZ-2026-0171/note", &[("version", &version), ("text", "部门的并发备注")]);
+        (r.status, "HZ-2026-0171".to_string(), "部门的并发备注".to_string(), "王某")
+    }));
+    let done: Vec<_> = threads.into_iter().map(|t| t.join().expect("a client")).collect();
+    assert!(done.iter().all(|d| d.0 == 303), "{done:?}");
+    let commits = git(&repo, &["rev-list", "--reverse", &format!("{head}..HEAD")]);
+    assert_eq!(commits.lines().count(), done.len(), "one commit per form");
+    for commit in commits.lines() {
+        let author = git(&repo, &["log", "-1", "--format=%an", commit]);
+        let diff = git(&repo, &["-c", "core.quotePath=false", "show", "--format=", "--unified=0", commit]);
+        let added: Vec<&str> = diff.lines().filter(|l| l.starts_with('+') && !l.starts_with("+++")).collect();
+        let ours = done.iter().find(|d| diff.contains(&format!("{}.yaml", d.1))).expect("a form's case");
+        assert_eq!(author, ours.3, "{commit}");
+        assert!(added.iter().any(|l| l.contains(&ours.2)), "{commit} adds its own note: {diff}");
+        assert!(!done.iter().any(|d| d.2 != ours.2 && diff.contains(&d.2)), "{commit} holds another form's step");
+    }
+    let audit = qinqing(&repo, &["audit", &format!("{head}..HEAD")]);
+    assert_eq!(audit.code, 0, "{}", audit.stdout);
+    assert!(git(&repo, &["status", "--porcelain", "--untracked-files=no"]).is_empty());
+}

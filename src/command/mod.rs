@@ -150,6 +150,18 @@ pub(crate) struct Written {
     pub(crate) commit: Option<crate::git::Committed>,
 }
 
+/// Commits what a write wrote — the bytes it wrote, whatever the files hold by now — as an account's
+/// (a server that lets the next write in before it commits).
+pub(crate) fn commit_written(
+    root: &std::path::Path,
+    edits: &[Edit],
+    subject: &str,
+    signed: &crate::git::Signature,
+) -> Outcome<crate::git::Committed> {
+    let contents: Vec<(String, Vec<u8>)> = edits.iter().map(|e| (e.rel.clone(), e.after.as_bytes().to_vec())).collect();
+    Ok(crate::git::Git::new(root).commit_contents(&contents, subject, signed)?)
+}
+
 /// Runs a write, planning it again on a fresh ledger when another write
 /// landed since the ledger was read (a colleague's `new` took the next id):
 /// a few times, then the refusal stands.

@@ -51,6 +51,8 @@ pub(crate) struct Recorded {
     pub(crate) kind: EventType,
     /// The files and whether they were written.
     pub(crate) written: Written,
+    /// The commit message it has (or would have): `HZ-2026-0131 签收（市交通运输局）`.
+    pub(crate) subject: String,
 }
 
 /// Records the entry in each case: plans the edits, checks them against the
@@ -158,16 +160,18 @@ fn record_once(session: &mut Session, request: Record) -> Outcome<Recorded> {
         return Err(Refusal::Invalid { files, diagnostics: problems }.into());
     }
     if dry_run {
-        return Ok(Recorded { ids, kind, written: Written { edits, applied: false, commit: None } });
+        let subject = subject(&ids, kind, &fields);
+        return Ok(Recorded { ids, kind, written: Written { edits, applied: false, commit: None }, subject });
     }
     session.write(&edits)?;
+    let subject = subject(&ids, kind, &fields);
     let commit = if commit {
         let files: Vec<&str> = edits.iter().map(|e| e.rel.as_str()).collect();
-        Some(session.git().commit_signed(&files, &subject(&ids, kind, &fields), signed.as_ref())?)
+        Some(session.git().commit_signed(&files, &subject, signed.as_ref())?)
     } else {
         None
     };
-    Ok(Recorded { ids, kind, written: Written { edits, applied: true, commit } })
+    Ok(Recorded { ids, kind, written: Written { edits, applied: true, commit }, subject })
 }
 
 /// What `undo` took out.

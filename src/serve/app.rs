@@ -49,8 +49,9 @@ pub(crate) struct App {
     /// Bumped whenever the ledger is read again: what was derived from it (the redactor) is then stale.
     epoch: AtomicU64,
     redactor: Mutex<Option<(u64, Arc<Redactor>)>>,
-    /// The commit HEAD was at when last looked: a `git pull` moves it.
-    head: Mutex<Option<String>>,
+    /// Commits in the writes' order, off the session's lock; it also knows where HEAD was last seen
+    /// (a `git pull` moves it).
+    pub(crate) committer: super::commits::Committer,
 }
 
 impl App {
@@ -67,6 +68,7 @@ impl App {
         super::view::templates()?;
         let state_dir = accounts::state_dir(session.root_dir(), options.state.as_deref());
         let head = session.git().head();
+        let root = session.root_dir().to_path_buf();
         Ok(App {
             session: RwLock::new(session),
             state_dir,
@@ -80,7 +82,7 @@ impl App {
             overviews: Mutex::new(HashMap::new()),
             epoch: AtomicU64::new(0),
             redactor: Mutex::new(None),
-            head: Mutex::new(head),
+            committer: super::commits::Committer::start(root, head)?,
         })
     }
 
@@ -161,20 +163,25 @@ impl App {
     /// Reads the ledger again when something outside the server changed the
     /// repository: a command's write (the write generation) or a commit (`git pull`).
     fn catch_up(&self) -> Result<()> {
-        let head = self.read().git().head();
-        let moved = *self.head.lock().unwrap_or_else(std::sync::PoisonError::into_inner) != head;
+        let moved = {
+            // Looked at while no commit of the server's own is being made.
+            let mut known = self.committer.head.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let head = self.read().git().head();
+            let moved = *known != head;
+            *known = head;
+            moved
+        };
         if !moved && !self.read().stale() {
             return Ok(());
         }
         let mut session = self.write();
         session.refresh()?;
-        *self.head.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = head;
         Ok(())
     }
 
-    /// Notes HEAD after a commit of the server's own, so it is not taken for a pull.
+    /// Notes HEAD after a commit a command made by itself (issuing documents), so it is not taken for a pull.
     pub(crate) fn committed(&self, session: &Session) {
-        *self.head.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = session.git().head();
+        *self.committer.head.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = session.git().head();
     }
 }
 

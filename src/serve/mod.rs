@@ -13,6 +13,7 @@
 
 mod app;
 mod auth;
+mod commits;
 mod forms;
 mod guard;
 mod pages;

@@ -117,8 +117,9 @@ fn record_step(app: &App, viewer: &Viewer, id: &str, step: &str, posted: &Posted
         date,
         values,
         dry_run: preview,
-        commit: true,
-        signed: Some(viewer.signature(kind.key())),
+        // Committed off the session's lock, in order (`commits`).
+        commit: false,
+        signed: None,
     });
     let outcome = request.map_err(Failure::from).and_then(|r| record::record(&mut session, r));
     match outcome {
@@ -134,9 +135,12 @@ fn record_step(app: &App, viewer: &Viewer, id: &str, step: &str, posted: &Posted
             case_page(app, viewer, &session, id, v)
         }
         Ok(recorded) => {
-            app.committed(&session);
-            let _ = recorded;
-            Redirect::to(&format!("/cases/{id}?done={step}")).into_response()
+            let pending = app.committer.queue(recorded.written.edits, recorded.subject, viewer.signature(kind.key()));
+            drop(session);
+            match committed(pending) {
+                Ok(()) => Redirect::to(&format!("/cases/{id}?done={step}")).into_response(),
+                Err(why) => view::page_for(viewer, StatusCode::INTERNAL_SERVER_ERROR, "未能提交", &why),
+            }
         }
         Err(f) => {
             let v = CaseView {
@@ -189,6 +193,17 @@ fn effect(
         "时限与状态不变".to_string()
     } else {
         words.join("；")
+    }
+}
+
+/// Waits for a queued commit: `Err` says, in words, that the step is written but not committed.
+fn committed(pending: std::sync::mpsc::Receiver<crate::command::Outcome<crate::git::Committed>>) -> Result<(), String> {
+    match pending.recv() {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(f)) => {
+            Err(format!("已记入案件文件，但 git 提交失败：{}。请告诉营商办（用 git status 查看）。", failure_text(&f)))
+        }
+        Err(_) => Err("已记入案件文件，但提交没有完成。请告诉营商办（用 git status 查看）。".to_string()),
     }
 }
 
@@ -245,18 +260,23 @@ pub(crate) async fn assign(
             date,
             values,
             dry_run: false,
-            commit: true,
-            signed: Some(viewer.signature(EventType::Assigned.key())),
+            commit: false,
+            signed: None,
         });
         // With no lead given, the command gives each case the lead its list before the meeting proposed.
         match request.map_err(Failure::from).and_then(|r| record::record(&mut session, r)) {
             Ok(recorded) => {
-                app.committed(&session);
                 let banner = format!("已交办 {} 件：{}", recorded.ids.len(), recorded.ids.join("、"));
+                let signed = viewer.signature(EventType::Assigned.key());
+                let pending = app.committer.queue(recorded.written.edits, recorded.subject, signed);
+                drop(session);
+                if let Err(why) = committed(pending) {
+                    return view::page_for(&viewer, StatusCode::INTERNAL_SERVER_ERROR, "未能提交", &why);
+                }
                 meeting_page(
                     app,
                     &viewer,
-                    &session,
+                    &app.read(),
                     &id,
                     Some(("ok", banner)),
                     HashMap::new(),
@@ -353,7 +373,9 @@ fn issue(app: &App, viewer: &Viewer, kind: DocKind, posted: &Posted) -> Response
             viewer.signature(event.key())
         }),
     };
-    // Documents are made on a session of their own (the whole ledger; contacts in none of these).
+    // Documents are made on a session of their own (the whole ledger; contacts in none of these), and
+    // commit by themselves: after every step queued before.
+    app.committer.flush();
     let root = session.root_dir().to_path_buf();
     let outcome = crate::command::documents::render(&root, request, &|_| {});
     if session.stale() {

@@ -1,0 +1,83 @@
+//! Commits off the session's lock, in the order the writes were made. A
+//! write holds the session only while it judges and writes its files; it
+//! queues its commit before letting go, and a single committer thread makes
+//! the commits one after another from the bytes each write wrote (so each
+//! commit holds exactly its own step, whatever the files hold by then). Pages
+//! are never kept waiting for git; a form's answer waits for its own commit.
+
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::sync::Mutex;
+
+use crate::command::{commit_written, Outcome};
+use crate::edit::Edit;
+use crate::git::{Committed, Signature};
+
+enum Job {
+    Commit {
+        edits: Vec<Edit>,
+        subject: String,
+        signed: Signature,
+        done: mpsc::Sender<Outcome<Committed>>,
+    },
+    /// Answered once every commit queued before it is made.
+    Flush(mpsc::Sender<()>),
+}
+
+/// The commit queue and the commit HEAD is known to be at.
+pub(crate) struct Committer {
+    jobs: Mutex<mpsc::Sender<Job>>,
+    /// The commit HEAD was at after the last commit the server made or saw: held while committing, so
+    /// a look at HEAD never takes the server's own commit for one pulled from elsewhere.
+    pub(crate) head: std::sync::Arc<Mutex<Option<String>>>,
+}
+
+impl Committer {
+    /// Starts the committer thread for the repository at `root`.
+    pub(crate) fn start(root: PathBuf, head: Option<String>) -> std::io::Result<Committer> {
+        let (send, receive) = mpsc::channel::<Job>();
+        let head = std::sync::Arc::new(Mutex::new(head));
+        let known = head.clone();
+        std::thread::Builder::new().name("committer".into()).spawn(move || {
+            for job in receive {
+                match job {
+                    Job::Commit { edits, subject, signed, done } => {
+                        let mut head = known.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                        let outcome = commit_written(&root, &edits, &subject, &signed);
+                        if let Ok(c) = &outcome {
+                            *head = Some(c.id.clone());
+                        }
+                        let _ = done.send(outcome);
+                    }
+                    Job::Flush(done) => {
+                        let _ = done.send(());
+                    }
+                }
+            }
+        })?;
+        Ok(Committer { jobs: Mutex::new(send), head })
+    }
+
+    /// Queues the commit of a write; call it before letting go of the session, so commits keep the
+    /// writes' order. The answer comes when it is made.
+    pub(crate) fn queue(
+        &self,
+        edits: Vec<Edit>,
+        subject: String,
+        signed: Signature,
+    ) -> mpsc::Receiver<Outcome<Committed>> {
+        let (done, answer) = mpsc::channel();
+        let jobs = self.jobs.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _ = jobs.send(Job::Commit { edits, subject, signed, done });
+        answer
+    }
+
+    /// Waits until every commit queued so far is made (before a command that commits by itself).
+    pub(crate) fn flush(&self) {
+        let (done, answer) = mpsc::channel();
+        let sent = self.jobs.lock().unwrap_or_else(std::sync::PoisonError::into_inner).send(Job::Flush(done));
+        if sent.is_ok() {
+            let _ = answer.recv();
+        }
+    }
+}
