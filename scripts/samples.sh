@@ -2,7 +2,7 @@
 # Regenerates docs/samples/: every page of the demo's four kinds of document
 # (an assignment letter, a meeting's list, a supervision notice, the year's bulletin) as small
 # PNGs, so a reader of the docs sees what qinqing prints, and the problem-list
-# template filled in (问题清单示例.xlsx).
+# template filled in (问题清单示例.xlsx), and the web server's pages (docs/samples/serve/, from the browser test).
 #
 #   bash scripts/samples.sh            # uses target/release/qinqing, building it if needed
 #   QINQING=target/debug/qinqing bash scripts/samples.sh
@@ -35,4 +35,6 @@ for kind in assignment list supervision bulletin; do
   # 50 dpi: a page is about 410 × 585 pixels, readable as a page, small in git.
   pdftoppm -r 50 -png "$pdf" "docs/samples/$kind"
 done
-ls -l docs/samples
+# The web server's pages, as the browser test sees them (each role's start page, a refused form, a case).
+QINQING_SCREENSHOTS="$PWD/docs/samples/serve" cargo test --quiet --test main browser::the_office_and_a_department_work_a_meeting_in_the_browser >/dev/null
+ls -l docs/samples docs/samples/serve
