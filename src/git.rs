@@ -180,6 +180,19 @@ impl<'a> Git<'a> {
         message: &str,
         signed: &Signature,
     ) -> Result<Committed> {
+        let (committed, entries) = self.commit_leaving_index(contents, message, signed)?;
+        self.update_index(&entries)?;
+        Ok(committed)
+    }
+
+    /// [`Git::commit_contents`] without telling the index: the commit, and the index entries it needs
+    /// (path from the top of the work tree, blob) for [`Git::update_index`].
+    pub(crate) fn commit_leaving_index(
+        &self,
+        contents: &[(String, Vec<u8>)],
+        message: &str,
+        signed: &Signature,
+    ) -> Result<(Committed, Vec<(String, String)>)> {
         let text = |out: Vec<u8>| String::from_utf8_lossy(&out).trim().to_string();
         let failed = |e: anyhow::Error| anyhow!("git commit 失败：{e}");
         let head = text(git(self.root, &["rev-parse", "--verify", "HEAD"]).map_err(failed)?);
@@ -205,15 +218,28 @@ impl<'a> Git<'a> {
         // Moved only from where it was read: a commit made meanwhile is never lost.
         let reflog = format!("commit: {message}");
         git(self.root, &["update-ref", "-m", &reflog, "HEAD", &commit, &head]).map_err(failed)?;
+        Ok((Committed { id: commit, subject: message.to_string() }, changed.into_iter().collect()))
+    }
+
+    /// Tells the index of blobs committed with [`Git::commit_leaving_index`] (paths from the top of the
+    /// work tree; a later entry for a path wins), so the work tree shows no change: one rewrite of the
+    /// index for a run of commits.
+    pub(crate) fn update_index(&self, entries: &[(String, String)]) -> Result<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let latest: std::collections::BTreeMap<&str, &str> =
+            entries.iter().map(|(p, b)| (p.as_str(), b.as_str())).collect();
         let mut index = vec!["update-index".to_string(), "--add".to_string()];
-        for (path, blob) in &changed {
+        for (path, blob) in latest {
             index.push("--cacheinfo".into());
             index.push(format!("100644,{blob},{path}"));
         }
         let index: Vec<&str> = index.iter().map(String::as_str).collect();
-        let top = text(git(self.root, &["rev-parse", "--show-toplevel"]).map_err(failed)?);
-        git(Path::new(&top), &index).map_err(failed)?;
-        Ok(Committed { id: commit, subject: message.to_string() })
+        let top = git(self.root, &["rev-parse", "--show-toplevel"]).map_err(|e| anyhow!("git 失败：{e}"))?;
+        let top = String::from_utf8_lossy(&top).trim().to_string();
+        git(Path::new(&top), &index).map_err(|e| anyhow!("git update-index 失败：{e}"))?;
+        Ok(())
     }
 
     /// The tree of folder `dir` (relative to the top of the work tree, `""` for the top) as `head` has it,

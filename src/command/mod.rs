@@ -150,16 +150,40 @@ pub(crate) struct Written {
     pub(crate) commit: Option<crate::git::Committed>,
 }
 
-/// Commits what a write wrote — the bytes it wrote, whatever the files hold by now — as an account's
-/// (a server that lets the next write in before it commits).
-pub(crate) fn commit_written(
-    root: &std::path::Path,
-    edits: &[Edit],
-    subject: &str,
-    signed: &crate::git::Signature,
-) -> Outcome<crate::git::Committed> {
-    let contents: Vec<(String, Vec<u8>)> = edits.iter().map(|e| (e.rel.clone(), e.after.as_bytes().to_vec())).collect();
-    Ok(crate::git::Git::new(root).commit_contents(&contents, subject, signed)?)
+/// One write's commit: the files it wrote, its message and whose it is.
+pub(crate) struct ToCommit {
+    pub(crate) edits: Vec<Edit>,
+    pub(crate) subject: String,
+    pub(crate) signed: crate::git::Signature,
+}
+
+/// Commits writes one after another, each from the bytes it wrote — whatever the files hold by now — as
+/// its account's (a server that lets the next write in before it commits), then tells the index once.
+/// A write whose commit fails is said so; the others are committed still.
+pub(crate) fn commit_written(root: &std::path::Path, writes: &[ToCommit]) -> Vec<Outcome<crate::git::Committed>> {
+    let git = crate::git::Git::new(root);
+    let mut entries = Vec::new();
+    let mut out: Vec<Outcome<crate::git::Committed>> = writes
+        .iter()
+        .map(|w| {
+            let contents: Vec<(String, Vec<u8>)> =
+                w.edits.iter().map(|e| (e.rel.clone(), e.after.as_bytes().to_vec())).collect();
+            let (committed, index) = git.commit_leaving_index(&contents, &w.subject, &w.signed)?;
+            entries.extend(index);
+            Ok(committed)
+        })
+        .collect();
+    if let Err(e) = git.update_index(&entries) {
+        let why = format!("{e:#}");
+        for o in &mut out {
+            if o.is_ok() {
+                *o = Err(Failure::Failed(anyhow::anyhow!(
+                    "已提交，但 git 的暂存区没有更新（{why}）；运行 git reset -q 可恢复"
+                )));
+            }
+        }
+    }
+    out
 }
 
 /// Runs a write, planning it again on a fresh ledger when another write

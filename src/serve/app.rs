@@ -150,6 +150,15 @@ impl App {
         }
     }
 
+    /// Runs ledger work off the async threads, for what it gives (`None` if it panicked).
+    pub(crate) async fn blocking_for<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&App) -> T + Send + 'static,
+    ) -> Option<T> {
+        let app = self.clone();
+        tokio::task::spawn_blocking(move || f(&app)).await.ok()
+    }
+
     /// Runs work that looks at every case's clocks: one such at a time.
     pub(crate) async fn whole(self: &Arc<Self>, f: impl FnOnce(&App) -> Response + Send + 'static) -> Response {
         let _one = self.whole.acquire().await;

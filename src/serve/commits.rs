@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 use std::sync::Mutex;
 
-use crate::command::{commit_written, Outcome};
+use crate::command::{commit_written, Outcome, ToCommit};
 use crate::edit::Edit;
 use crate::git::{Committed, Signature};
 
@@ -18,11 +18,17 @@ enum Job {
         edits: Vec<Edit>,
         subject: String,
         signed: Signature,
-        done: mpsc::Sender<Outcome<Committed>>,
+        done: Answer,
     },
     /// Answered once every commit queued before it is made.
     Flush(mpsc::Sender<()>),
 }
+
+/// Where a commit's outcome goes: the form's request, awaiting it without holding a thread.
+type Answer = tokio::sync::oneshot::Sender<Outcome<Committed>>;
+
+/// A commit queued, to be awaited.
+pub(crate) type Pending = tokio::sync::oneshot::Receiver<Outcome<Committed>>;
 
 /// The commit queue and the commit HEAD is known to be at.
 pub(crate) struct Committer {
@@ -39,19 +45,40 @@ impl Committer {
         let head = std::sync::Arc::new(Mutex::new(head));
         let known = head.clone();
         std::thread::Builder::new().name("committer".into()).spawn(move || {
-            for job in receive {
+            let mut next = receive.recv().ok();
+            while let Some(job) = next.take() {
                 match job {
                     Job::Commit { edits, subject, signed, done } => {
+                        // The commits queued meanwhile go with it: each its own commit, the index told once.
+                        let mut run = vec![(ToCommit { edits, subject, signed }, done)];
+                        while let Ok(more) = receive.try_recv() {
+                            match more {
+                                Job::Commit { edits, subject, signed, done } => {
+                                    run.push((ToCommit { edits, subject, signed }, done));
+                                }
+                                flush @ Job::Flush(_) => {
+                                    next = Some(flush);
+                                    break;
+                                }
+                            }
+                        }
                         let mut head = known.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                        let outcome = commit_written(&root, &edits, &subject, &signed);
-                        if let Ok(c) = &outcome {
+                        let (writes, answers): (Vec<ToCommit>, Vec<_>) = run.into_iter().unzip();
+                        let outcomes = commit_written(&root, &writes);
+                        if let Some(Ok(c)) = outcomes.iter().rev().find(|o| o.is_ok()) {
                             *head = Some(c.id.clone());
                         }
-                        let _ = done.send(outcome);
+                        drop(head);
+                        for (outcome, done) in outcomes.into_iter().zip(answers) {
+                            let _ = done.send(outcome);
+                        }
                     }
                     Job::Flush(done) => {
                         let _ = done.send(());
                     }
+                }
+                if next.is_none() {
+                    next = receive.recv().ok();
                 }
             }
         })?;
@@ -60,13 +87,8 @@ impl Committer {
 
     /// Queues the commit of a write; call it before letting go of the session, so commits keep the
     /// writes' order. The answer comes when it is made.
-    pub(crate) fn queue(
-        &self,
-        edits: Vec<Edit>,
-        subject: String,
-        signed: Signature,
-    ) -> mpsc::Receiver<Outcome<Committed>> {
-        let (done, answer) = mpsc::channel();
+    pub(crate) fn queue(&self, edits: Vec<Edit>, subject: String, signed: Signature) -> Pending {
+        let (done, answer) = tokio::sync::oneshot::channel();
         let jobs = self.jobs.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let _ = jobs.send(Job::Commit { edits, subject, signed, done });
         answer

@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 
 use super::auth::Viewer;
+use super::commits::Pending;
 use super::pages::{case_for, case_page, documents_page, failure_text, meeting_page, version_of, CaseView, DocsView};
 use super::{forms, view, App};
 use crate::command::record::{self, Cases, Record};
@@ -72,18 +73,44 @@ pub(crate) async fn record(
     Path((id, step)): Path<(String, String)>,
     Form(posted): Form<Posted>,
 ) -> Response {
-    app.blocking(move |app| record_step(app, &viewer, &id, &step, &posted)).await
+    let answer = app.blocking_for(move |app| record_step(app, viewer, &id, &step, &posted)).await;
+    finish(&app, answer).await
 }
 
-fn record_step(app: &App, viewer: &Viewer, id: &str, step: &str, posted: &Posted) -> Response {
+/// What a write's handler gives: a page, or a step written whose commit is awaited before the page after.
+pub(crate) enum Answer {
+    Page(Response),
+    Committing { pending: Pending, viewer: Viewer, then: Box<dyn FnOnce(&App) -> Response + Send> },
+}
+
+impl From<Response> for Answer {
+    fn from(r: Response) -> Answer {
+        Answer::Page(r)
+    }
+}
+
+/// The page a write's handler ends with: after its commit, awaited without holding a thread.
+async fn finish(app: &Arc<App>, answer: Option<Answer>) -> Response {
+    match answer {
+        None => (StatusCode::INTERNAL_SERVER_ERROR, "内部错误").into_response(),
+        Some(Answer::Page(r)) => r,
+        Some(Answer::Committing { pending, viewer, then }) => match committed(pending.await) {
+            Ok(()) => app.blocking(then).await,
+            Err(why) => view::page_for(&viewer, StatusCode::INTERNAL_SERVER_ERROR, "未能提交", &why),
+        },
+    }
+}
+
+fn record_step(app: &App, viewer: Viewer, id: &str, step: &str, posted: &Posted) -> Answer {
+    let viewer = &viewer;
     let mut session = app.write();
     let today = app.today(&session);
-    let Some((_, case)) = case_for(viewer, &session, id) else { return view::not_found(Some(viewer)) };
+    let Some((_, case)) = case_for(viewer, &session, id) else { return view::not_found(Some(viewer)).into() };
     let kind =
         EventType::ALL.iter().map(|(k, _, _)| *k).find(|k| k.spec().recording.is_some_and(|r| r.command == step));
-    let Some(kind) = kind else { return view::not_found(Some(viewer)) };
+    let Some(kind) = kind else { return view::not_found(Some(viewer)).into() };
     if !token_ok(viewer, posted) {
-        return refused_token(viewer);
+        return refused_token(viewer).into();
     }
     if !forms::next_steps(viewer, case, today).contains(&kind) {
         return view::page_for(
@@ -91,7 +118,8 @@ fn record_step(app: &App, viewer: &Viewer, id: &str, step: &str, posted: &Posted
             StatusCode::FORBIDDEN,
             "不能办理",
             &format!("您不能在这件案件上「{}」。", kind.zh()),
-        );
+        )
+        .into();
     }
     let refill = by_name(posted);
     // Drawn on another version of the case: refused, with the case as it is now.
@@ -108,7 +136,7 @@ fn record_step(app: &App, viewer: &Viewer, id: &str, step: &str, posted: &Posted
             posted: refill,
             ..CaseView::default()
         };
-        return case_page(app, viewer, &session, id, v);
+        return case_page(app, viewer, &session, id, v).into();
     }
     let preview = posted.iter().any(|(k, v)| k == "preview" && !v.is_empty());
     let request = forms::read(kind, viewer, posted).map(|(date, values)| Record {
@@ -132,15 +160,13 @@ fn record_step(app: &App, viewer: &Viewer, id: &str, step: &str, posted: &Posted
                 .unwrap_or_default();
             let preview = serde_json::json!({ "file": edit.map(|e| e.rel.clone()), "lines": lines, "effect": effect });
             let v = CaseView { step: Some(kind), posted: refill, preview: Some(preview), ..CaseView::default() };
-            case_page(app, viewer, &session, id, v)
+            case_page(app, viewer, &session, id, v).into()
         }
         Ok(recorded) => {
             let pending = app.committer.queue(recorded.written.edits, recorded.subject, viewer.signature(kind.key()));
-            drop(session);
-            match committed(pending) {
-                Ok(()) => Redirect::to(&format!("/cases/{id}?done={step}")).into_response(),
-                Err(why) => view::page_for(viewer, StatusCode::INTERNAL_SERVER_ERROR, "未能提交", &why),
-            }
+            let to = format!("/cases/{id}?done={step}");
+            let then = Box::new(move |_: &App| Redirect::to(&to).into_response());
+            Answer::Committing { pending, viewer: viewer.clone(), then }
         }
         Err(f) => {
             let v = CaseView {
@@ -151,7 +177,7 @@ fn record_step(app: &App, viewer: &Viewer, id: &str, step: &str, posted: &Posted
                 errors: errors_of(&f),
                 ..CaseView::default()
             };
-            case_page(app, viewer, &session, id, v)
+            case_page(app, viewer, &session, id, v).into()
         }
     }
 }
@@ -196,9 +222,11 @@ fn effect(
     }
 }
 
-/// Waits for a queued commit: `Err` says, in words, that the step is written but not committed.
-fn committed(pending: std::sync::mpsc::Receiver<crate::command::Outcome<crate::git::Committed>>) -> Result<(), String> {
-    match pending.recv() {
+/// A queued commit's outcome: `Err` says, in words, that the step is written but not committed.
+fn committed(
+    outcome: Result<crate::command::Outcome<crate::git::Committed>, tokio::sync::oneshot::error::RecvError>,
+) -> Result<(), String> {
+    match outcome {
         Ok(Ok(_)) => Ok(()),
         Ok(Err(f)) => {
             Err(format!("已记入案件文件，但 git 提交失败：{}。请告诉营商办（用 git status 查看）。", failure_text(&f)))
@@ -228,66 +256,60 @@ pub(crate) async fn assign(
     if viewer.role != Role::Office {
         return view::page_for(&viewer, StatusCode::FORBIDDEN, "不能办理", "交办由营商办办理。");
     }
-    app.blocking(move |app| {
-        let mut session = app.write();
-        if session.ledger().meeting(&id).is_none() {
-            return view::not_found(Some(&viewer));
-        }
-        if !token_ok(&viewer, &posted) {
-            return refused_token(&viewer);
-        }
-        let ids: Vec<String> = posted.iter().filter(|(k, _)| k == "case").map(|(_, v)| v.clone()).collect();
-        let others: Posted = posted.iter().filter(|(k, _)| k != "case").cloned().collect();
-        let refill = by_name(&posted);
-        let refuse = |session: &crate::command::Session, f: &Failure| {
-            meeting_page(
-                app,
-                &viewer,
-                session,
-                &id,
-                Some(("error", "未交办：请按提示修改后重新提交。".to_string())),
-                refill.clone(),
-                errors_of(f),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-        };
-        if ids.is_empty() {
-            return refuse(&session, &Refusal::request("请勾选要交办的问题").into());
-        }
-        let request = forms::read(EventType::Assigned, &viewer, &others).map(|(date, values)| Record {
-            kind: EventType::Assigned,
-            cases: Cases::Ids(ids.clone()),
-            date,
-            values,
-            dry_run: false,
-            commit: false,
-            signed: None,
-        });
-        // With no lead given, the command gives each case the lead its list before the meeting proposed.
-        match request.map_err(Failure::from).and_then(|r| record::record(&mut session, r)) {
-            Ok(recorded) => {
-                let banner = format!("已交办 {} 件：{}", recorded.ids.len(), recorded.ids.join("、"));
-                let signed = viewer.signature(EventType::Assigned.key());
-                let pending = app.committer.queue(recorded.written.edits, recorded.subject, signed);
-                drop(session);
-                if let Err(why) = committed(pending) {
-                    return view::page_for(&viewer, StatusCode::INTERNAL_SERVER_ERROR, "未能提交", &why);
-                }
+    let answer = app
+        .blocking_for(move |app| -> Answer {
+            let mut session = app.write();
+            if session.ledger().meeting(&id).is_none() {
+                return view::not_found(Some(&viewer)).into();
+            }
+            if !token_ok(&viewer, &posted) {
+                return refused_token(&viewer).into();
+            }
+            let ids: Vec<String> = posted.iter().filter(|(k, _)| k == "case").map(|(_, v)| v.clone()).collect();
+            let others: Posted = posted.iter().filter(|(k, _)| k != "case").cloned().collect();
+            let refill = by_name(&posted);
+            let refuse = |session: &crate::command::Session, f: &Failure| {
                 meeting_page(
                     app,
                     &viewer,
-                    &app.read(),
+                    session,
                     &id,
-                    Some(("ok", banner)),
-                    HashMap::new(),
-                    HashMap::new(),
-                    StatusCode::OK,
+                    Some(("error", "未交办：请按提示修改后重新提交。".to_string())),
+                    refill.clone(),
+                    errors_of(f),
+                    StatusCode::UNPROCESSABLE_ENTITY,
                 )
+            };
+            if ids.is_empty() {
+                return refuse(&session, &Refusal::request("请勾选要交办的问题").into()).into();
             }
-            Err(f) => refuse(&session, &f),
-        }
-    })
-    .await
+            let request = forms::read(EventType::Assigned, &viewer, &others).map(|(date, values)| Record {
+                kind: EventType::Assigned,
+                cases: Cases::Ids(ids.clone()),
+                date,
+                values,
+                dry_run: false,
+                commit: false,
+                signed: None,
+            });
+            // With no lead given, the command gives each case the lead its list before the meeting proposed.
+            match request.map_err(Failure::from).and_then(|r| record::record(&mut session, r)) {
+                Ok(recorded) => {
+                    let banner = format!("已交办 {} 件：{}", recorded.ids.len(), recorded.ids.join("、"));
+                    let signed = viewer.signature(EventType::Assigned.key());
+                    let pending = app.committer.queue(recorded.written.edits, recorded.subject, signed);
+                    let shown = viewer.clone();
+                    let then = Box::new(move |app: &App| {
+                        let (none, ok) = (HashMap::new(), StatusCode::OK);
+                        meeting_page(app, &shown, &app.read(), &id, Some(("ok", banner)), none.clone(), none, ok)
+                    });
+                    Answer::Committing { pending, viewer, then }
+                }
+                Err(f) => refuse(&session, &f).into(),
+            }
+        })
+        .await;
+    finish(&app, answer).await
 }
 
 /// A document from the documents page: a supervision notice for the cases ticked, or the bulletin of a
