@@ -41,6 +41,16 @@ pub(crate) struct Signature {
     pub(crate) trailers: Vec<(&'static str, String)>,
 }
 
+/// Index entries a commit made without the index needs: (path from the top of the work tree, blob).
+pub(crate) type IndexEntries = Vec<(String, String)>;
+
+/// One write to commit: the bytes of its files (relative to the root), its message and whose it is.
+pub(crate) struct Write<'a> {
+    pub(crate) contents: &'a [(String, Vec<u8>)],
+    pub(crate) message: &'a str,
+    pub(crate) signed: &'a Signature,
+}
+
 /// A commit a command made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Committed {
@@ -192,7 +202,7 @@ impl<'a> Git<'a> {
         contents: &[(String, Vec<u8>)],
         message: &str,
         signed: &Signature,
-    ) -> Result<(Committed, Vec<(String, String)>)> {
+    ) -> Result<(Committed, IndexEntries)> {
         let text = |out: Vec<u8>| String::from_utf8_lossy(&out).trim().to_string();
         let failed = |e: anyhow::Error| anyhow!("git commit 失败：{e}");
         let head = text(git(self.root, &["rev-parse", "--verify", "HEAD"]).map_err(failed)?);
@@ -219,6 +229,90 @@ impl<'a> Git<'a> {
         let reflog = format!("commit: {message}");
         git(self.root, &["update-ref", "-m", &reflog, "HEAD", &commit, &head]).map_err(failed)?;
         Ok((Committed { id: commit, subject: message.to_string() }, changed.into_iter().collect()))
+    }
+
+    /// Several writes committed one after another in one `git fast-import` run on the branch HEAD is
+    /// on (a dozen git processes per commit become one per run): each its own commit, from its own
+    /// bytes, by its own account. The branch is moved only if it has not moved meanwhile (fast-import
+    /// refuses what would not be a fast-forward), else nothing is committed and the caller commits one
+    /// by one. Returns the commits and the index entries they need (for [`Git::update_index`]).
+    pub(crate) fn commit_run(&self, writes: &[Write<'_>]) -> Result<(Vec<Committed>, IndexEntries)> {
+        let text = |out: Vec<u8>| String::from_utf8_lossy(&out).trim().to_string();
+        let branch = text(git(self.root, &["symbolic-ref", "-q", "HEAD"])?);
+        let head = text(git(self.root, &["rev-parse", "--verify", "HEAD"])?);
+        let prefix = text(git(self.root, &["rev-parse", "--show-prefix"])?);
+        if branch.is_empty() || head.is_empty() {
+            bail!("HEAD 不在分支上");
+        }
+        let now = chrono::Utc::now().timestamp();
+        // Names go between the header's markers: none of them inside.
+        let clean = |s: &str| s.chars().filter(|c| !matches!(c, '<' | '>' | '\n' | '\r')).collect::<String>();
+        let mut stream = Vec::new();
+        let mut mark = 0;
+        let mut blobs = Vec::new();
+        let mut commits = Vec::new();
+        for (n, w) in writes.iter().enumerate() {
+            let mut files = Vec::new();
+            for (rel, bytes) in w.contents {
+                mark += 1;
+                stream.extend_from_slice(format!("blob\nmark :{mark}\ndata {}\n", bytes.len()).as_bytes());
+                stream.extend_from_slice(bytes);
+                stream.push(b'\n');
+                let path = format!("{prefix}{rel}");
+                if path.contains('\n') || path.starts_with('"') {
+                    bail!("文件名无法交给 git fast-import：{path}");
+                }
+                blobs.push((mark, path.clone()));
+                files.push((mark, path));
+            }
+            mark += 1;
+            commits.push(mark);
+            let message = format!("{}\n\n{}\n", w.message, trailers(w.signed));
+            stream.extend_from_slice(
+                format!(
+                    "commit {branch}\nmark :{mark}\nauthor {} <{}> {now} +0000\ncommitter qinqing serve <qinqing-serve@localhost> {now} +0000\ndata {}\n",
+                    clean(&w.signed.name),
+                    clean(&w.signed.email),
+                    message.len()
+                )
+                .as_bytes(),
+            );
+            stream.extend_from_slice(message.as_bytes());
+            if n == 0 {
+                stream.extend_from_slice(format!("from {head}\n").as_bytes());
+            }
+            for (blob, path) in files {
+                stream.extend_from_slice(format!("M 100644 :{blob} {path}\n").as_bytes());
+            }
+            stream.push(b'\n');
+        }
+        stream.extend_from_slice(b"done\n");
+        let marks = tempfile::NamedTempFile::new()?;
+        let export = format!("--export-marks={}", marks.path().display());
+        // Few objects go in loose, as a commit's would (no pack per run); `gc --auto` packs them in time.
+        git_input(
+            self.root,
+            &["-c", "fastimport.unpackLimit=1000", "fast-import", "--quiet", "--done", &export],
+            &[],
+            &stream,
+        )?;
+        let marked: std::collections::HashMap<u32, String> = std::fs::read_to_string(marks.path())?
+            .lines()
+            .filter_map(|l| {
+                let (m, sha) = l.split_once(' ')?;
+                Some((m.trim_start_matches(':').parse().ok()?, sha.trim().to_string()))
+            })
+            .collect();
+        let id = |m: &u32| marked.get(m).cloned().ok_or_else(|| anyhow!("git fast-import 没有给出 :{m}"));
+        let committed = commits
+            .iter()
+            .zip(writes)
+            .map(|(m, w)| Ok(Committed { id: id(m)?, subject: w.message.to_string() }))
+            .collect::<Result<Vec<_>>>()?;
+        let entries = blobs.iter().map(|(m, path)| Ok((path.clone(), id(m)?))).collect::<Result<Vec<_>>>()?;
+        // fast-import has moved the branch (it exits with an error, moving nothing, when the branch was
+        // moved meanwhile): these commits are made, whatever moves it next.
+        Ok((committed, entries))
     }
 
     /// Tells the index of blobs committed with [`Git::commit_leaving_index`] (paths from the top of the
@@ -282,6 +376,11 @@ impl<'a> Git<'a> {
         }
         let out = git_input(self.root, &["mktree", "-z"], &[], &input)?;
         Ok(String::from_utf8_lossy(&out).trim().to_string())
+    }
+
+    /// Lets git pack what commits made loose, when it thinks it is time (`git gc --auto`: nothing most times).
+    pub(crate) fn tidy(&self) -> Result<()> {
+        git(self.root, &["gc", "--auto", "--quiet"]).map(drop)
     }
 
     /// The files with unresolved merge conflicts (a server refuses to start on them).
@@ -544,5 +643,49 @@ mod tests {
         assert_eq!(run(top.path(), &["diff", "--cached", "--name-only"]), "other.txt");
         assert_eq!(run(top.path(), &["status", "--porcelain"]), "M  other.txt");
         assert_eq!(run(top.path(), &["show", "HEAD:other.txt"]), "one");
+    }
+
+    #[test]
+    fn a_run_of_writes_is_one_commit_each_from_its_own_bytes() {
+        let top = tempfile::tempdir().expect("tempdir");
+        let root = top.path().join("案件库");
+        std::fs::create_dir_all(root.join("cases")).expect("mkdir");
+        std::fs::write(root.join("cases/A-1.yaml"), "id: A-1\n").expect("write");
+        run(top.path(), &["init", "-q"]);
+        run(top.path(), &["add", "-A"]);
+        run(top.path(), &["-c", "user.name=o", "-c", "user.email=o@x", "commit", "-qm", "start"]);
+        let start = run(top.path(), &["rev-parse", "HEAD"]);
+        // Two writes of one file: the second's bytes are what the file holds; the first commit has its own.
+        let first = vec![("cases/A-1.yaml".to_string(), b"id: A-1\nnote: 1\n".to_vec())];
+        let second = vec![
+            ("cases/A-1.yaml".to_string(), b"id: A-1\nnote: 1\nnote: 2\n".to_vec()),
+            ("cases/B-1.yaml".to_string(), b"id: B-1\n".to_vec()),
+        ];
+        std::fs::write(root.join("cases/A-1.yaml"), &second[0].1).expect("write");
+        std::fs::write(root.join("cases/B-1.yaml"), &second[1].1).expect("write");
+        let who = |name: &str| Signature {
+            name: name.into(),
+            email: String::new(),
+            trailers: vec![("Qinqing-Role", "office".into())],
+        };
+        let (a, b) = (who("甲<某>"), who("乙某"));
+        let git = Git::new(&root);
+        let writes = [
+            Write { contents: &first, message: "一", signed: &a },
+            Write { contents: &second, message: "二", signed: &b },
+        ];
+        let (done, entries) = git.commit_run(&writes).expect("one run");
+        git.update_index(&entries).expect("index");
+        assert_eq!(run(top.path(), &["rev-list", "--count", &format!("{start}..HEAD")]), "2");
+        assert_eq!(run(top.path(), &["rev-parse", "HEAD"]), done[1].id);
+        assert_eq!(run(top.path(), &["show", &format!("{}:案件库/cases/A-1.yaml", done[0].id)]), "id: A-1\nnote: 1");
+        assert_eq!(
+            run(top.path(), &["log", "-1", "--format=%an|%cn|%B", &done[0].id]),
+            "甲某|qinqing serve|一\n\nQinqing-Role: office"
+        );
+        assert_eq!(run(top.path(), &["status", "--porcelain"]), "", "the work tree and index agree with HEAD");
+        // Detached, there is no branch to run on: the caller commits one by one.
+        run(top.path(), &["checkout", "-q", "--detach"]);
+        assert!(git.commit_run(&writes).is_err());
     }
 }

@@ -162,17 +162,29 @@ pub(crate) struct ToCommit {
 /// A write whose commit fails is said so; the others are committed still.
 pub(crate) fn commit_written(root: &std::path::Path, writes: &[ToCommit]) -> Vec<Outcome<crate::git::Committed>> {
     let git = crate::git::Git::new(root);
-    let mut entries = Vec::new();
-    let mut out: Vec<Outcome<crate::git::Committed>> = writes
+    let contents: Vec<Vec<(String, Vec<u8>)>> =
+        writes.iter().map(|w| w.edits.iter().map(|e| (e.rel.clone(), e.after.as_bytes().to_vec())).collect()).collect();
+    let run: Vec<crate::git::Write> = writes
         .iter()
-        .map(|w| {
-            let contents: Vec<(String, Vec<u8>)> =
-                w.edits.iter().map(|e| (e.rel.clone(), e.after.as_bytes().to_vec())).collect();
-            let (committed, index) = git.commit_leaving_index(&contents, &w.subject, &w.signed)?;
-            entries.extend(index);
-            Ok(committed)
-        })
+        .zip(&contents)
+        .map(|(w, c)| crate::git::Write { contents: c, message: &w.subject, signed: &w.signed })
         .collect();
+    let mut entries = Vec::new();
+    // All in one run; when that cannot be (HEAD detached, moved meanwhile), one by one.
+    let mut out: Vec<Outcome<crate::git::Committed>> = match git.commit_run(&run) {
+        Ok((committed, index)) => {
+            entries = index;
+            committed.into_iter().map(Ok).collect()
+        }
+        Err(_) => run
+            .iter()
+            .map(|w| {
+                let (committed, index) = git.commit_leaving_index(w.contents, w.message, w.signed)?;
+                entries.extend(index);
+                Ok(committed)
+            })
+            .collect(),
+    };
     if let Err(e) = git.update_index(&entries) {
         let why = format!("{e:#}");
         for o in &mut out {
@@ -184,6 +196,11 @@ pub(crate) fn commit_written(root: &std::path::Path, writes: &[ToCommit]) -> Vec
         }
     }
     out
+}
+
+/// Lets git pack the objects many commits left loose, when it is time (a server, now and then).
+pub(crate) fn tidy_git(root: &std::path::Path) -> Outcome<()> {
+    Ok(crate::git::Git::new(root).tidy()?)
 }
 
 /// Runs a write, planning it again on a fresh ledger when another write

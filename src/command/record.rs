@@ -147,6 +147,7 @@ fn record_once(session: &mut Session, request: Record) -> Outcome<Recorded> {
         let event = NewEvent { date, kind, fields };
         edits.push(edit::add_event(session.scope(), &case.file, &event)?);
     }
+    crate::timing::mark("record: planned");
     if !without.is_empty() {
         return Err(Refusal::field(
             lead_key.unwrap_or("lead"),
@@ -155,6 +156,7 @@ fn record_once(session: &mut Session, request: Record) -> Outcome<Recorded> {
         .into());
     }
     let problems = session.verdict(&edits);
+    crate::timing::mark("record: judged");
     if !problems.is_empty() {
         let files = edits.iter().map(|e| e.rel.clone()).collect();
         return Err(Refusal::Invalid { files, diagnostics: problems }.into());
@@ -164,6 +166,7 @@ fn record_once(session: &mut Session, request: Record) -> Outcome<Recorded> {
         return Ok(Recorded { ids, kind, written: Written { edits, applied: false, commit: None }, subject });
     }
     session.write(&edits)?;
+    crate::timing::mark("record: written and taken in");
     let subject = subject(&ids, kind, &fields);
     let commit = if commit {
         let files: Vec<&str> = edits.iter().map(|e| e.rel.as_str()).collect();

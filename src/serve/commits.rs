@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 use std::sync::Mutex;
 
-use crate::command::{commit_written, Outcome, ToCommit};
+use crate::command::{commit_written, tidy_git, Outcome, ToCommit};
 use crate::edit::Edit;
 use crate::git::{Committed, Signature};
 
@@ -45,6 +45,7 @@ impl Committer {
         let head = std::sync::Arc::new(Mutex::new(head));
         let known = head.clone();
         std::thread::Builder::new().name("committer".into()).spawn(move || {
+            let mut runs = 0u64;
             let mut next = receive.recv().ok();
             while let Some(job) = next.take() {
                 match job {
@@ -71,6 +72,13 @@ impl Committer {
                         drop(head);
                         for (outcome, done) in outcomes.into_iter().zip(answers) {
                             let _ = done.send(outcome);
+                        }
+                        // git commit would run `gc --auto` now and then; these commits are not made by it.
+                        runs += 1;
+                        if runs.is_multiple_of(100) {
+                            if let Err(f) = tidy_git(&root) {
+                                eprintln!("qinqing serve：git gc --auto 失败：{}", super::pages::failure_text(&f));
+                            }
                         }
                     }
                     Job::Flush(done) => {

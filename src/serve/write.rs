@@ -103,7 +103,9 @@ async fn finish(app: &Arc<App>, answer: Option<Answer>) -> Response {
 
 fn record_step(app: &App, viewer: Viewer, id: &str, step: &str, posted: &Posted) -> Answer {
     let viewer = &viewer;
+    crate::timing::mark("form: in");
     let mut session = app.write();
+    crate::timing::mark("form: session taken");
     let today = app.today(&session);
     let Some((_, case)) = case_for(viewer, &session, id) else { return view::not_found(Some(viewer)).into() };
     let kind =
