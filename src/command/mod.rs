@@ -171,7 +171,9 @@ pub(crate) fn commit_written(root: &std::path::Path, writes: &[ToCommit]) -> Vec
         .collect();
     let mut entries = Vec::new();
     // All in one run; when that cannot be (HEAD detached, moved meanwhile), one by one.
-    let mut out: Vec<Outcome<crate::git::Committed>> = match git.commit_run(&run) {
+    let made = git.commit_run(&run);
+    crate::timing::mark(&format!("commit: a run of {}", run.len()));
+    let mut out: Vec<Outcome<crate::git::Committed>> = match made {
         Ok((committed, index)) => {
             entries = index;
             committed.into_iter().map(Ok).collect()
@@ -185,7 +187,9 @@ pub(crate) fn commit_written(root: &std::path::Path, writes: &[ToCommit]) -> Vec
             })
             .collect(),
     };
-    if let Err(e) = git.update_index(&entries) {
+    let told = git.update_index(&entries);
+    crate::timing::mark("commit: index told");
+    if let Err(e) = told {
         let why = format!("{e:#}");
         for o in &mut out {
             if o.is_ok() {

@@ -40,6 +40,9 @@ pub(crate) struct App {
     pub(crate) hashing: tokio::sync::Semaphore,
     /// …done on two threads of their own: the 19 MB a hash takes is then reused, not kept by every thread that ever hashed.
     pub(crate) hashers: rayon::ThreadPool,
+    /// One write at a time takes a thread: the others wait their turn without holding one, so the pages
+    /// always have threads to run on.
+    pub(crate) writing: tokio::sync::Semaphore,
     /// One page that looks at every case's clocks at a time (a day's overview, the whole list): each holds
     /// a snapshot of the whole ledger, and twenty at once would hold twenty.
     pub(crate) whole: tokio::sync::Semaphore,
@@ -79,6 +82,7 @@ impl App {
             hashing: tokio::sync::Semaphore::new(2),
             hashers: rayon::ThreadPoolBuilder::new().num_threads(2).thread_name(|i| format!("hash-{i}")).build()?,
             whole: tokio::sync::Semaphore::new(1),
+            writing: tokio::sync::Semaphore::new(1),
             overviews: Mutex::new(HashMap::new()),
             epoch: AtomicU64::new(0),
             redactor: Mutex::new(None),

@@ -73,7 +73,9 @@ pub(crate) async fn record(
     Path((id, step)): Path<(String, String)>,
     Form(posted): Form<Posted>,
 ) -> Response {
+    let turn = app.writing.acquire().await;
     let answer = app.blocking_for(move |app| record_step(app, viewer, &id, &step, &posted)).await;
+    drop(turn);
     finish(&app, answer).await
 }
 
@@ -258,6 +260,7 @@ pub(crate) async fn assign(
     if viewer.role != Role::Office {
         return view::page_for(&viewer, StatusCode::FORBIDDEN, "不能办理", "交办由营商办办理。");
     }
+    let turn = app.writing.acquire().await;
     let answer = app
         .blocking_for(move |app| -> Answer {
             let mut session = app.write();
@@ -311,6 +314,7 @@ pub(crate) async fn assign(
             }
         })
         .await;
+    drop(turn);
     finish(&app, answer).await
 }
 
@@ -331,6 +335,7 @@ pub(crate) async fn document(
         "bulletin" => DocKind::Bulletin,
         _ => return view::not_found(Some(&viewer)),
     };
+    let _turn = app.writing.acquire().await;
     app.blocking(move |app| issue(app, &viewer, kind, &posted)).await
 }
 
