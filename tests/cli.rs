@@ -416,7 +416,10 @@ fn accounts_are_made_from_standard_input_and_kept_out_of_git() {
     assert_eq!(std::fs::read_to_string(repo.join(".qinqing-private/.gitignore")).unwrap(), "*\n");
     assert_eq!(qinqing(&repo, &["user", "disable", "王某"]).code, 0);
     assert!(qinqing(&repo, &["user", "list"]).stdout.contains("已停用"));
-    // No password on the command line: the flag is required.
+    // No password on the command line: without one, a one-time link for the person to set it.
     let run = qinqing(&repo, &["user", "add", "李某", "--role", "office"]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("服务地址/welcome/"), "{}", run.stdout);
+    assert!(qinqing(&repo, &["user", "list"]).stdout.contains("待设密码"));
+    assert_eq!(qinqing(&repo, &["user", "add", "赵某", "--role", "office", "--password", "x"]).code, 2);
 }

@@ -106,7 +106,11 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
                         a.role().map_or("?", Role::zh).to_string(),
                         a.department.clone().unwrap_or_else(|| "—".into()),
                         if a.admin { "是".into() } else { "—".into() },
-                        if a.disabled { "已停用".into() } else { "可用".into() },
+                        match (a.disabled, a.password.is_empty()) {
+                            (true, _) => "已停用".into(),
+                            (false, true) => "待设密码（一次性链接）".into(),
+                            (false, false) => "可用".into(),
+                        },
                     ]
                 })
                 .collect();
