@@ -528,6 +528,11 @@ fn a_preview_says_what_the_write_will_do_and_writes_nothing() {
     assert!(r.body.contains("状态由「办理中」变为「待评价」"), "{}", r.body);
     assert!(r.body.contains("event: replied"), "the lines to be written");
     assert!(git(&repo, &["status", "--porcelain"]).is_empty(), "a preview writes nothing");
+    // A date before the assignment: what the written entry would bring stands beside the date.
+    let r = dept.post("/cases/HZ-2026-0171/note", &[("version", &version), ("date", "2026-11-01"), ("text", "补记")]);
+    assert_eq!(r.status, 422, "{}", r.body);
+    let at = r.body.find("data-field=\"date\"").expect("an error at the date");
+    assert!(r.body[at..].contains("2026-11-01") || r.body[at..].contains("早于"), "{}", &r.body[at..at + 300]);
 }
 
 #[test]

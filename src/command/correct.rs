@@ -73,7 +73,7 @@ fn tag_once(session: &mut Session, t: Tagging) -> Outcome<Written> {
     let edits = vec![Edit { rel: case.file.clone(), before, after: text, new: false }];
     let problems = session.verdict(&edits);
     if !problems.is_empty() {
-        return Err(Refusal::Invalid { files: vec![case.file.clone()], diagnostics: problems }.into());
+        return Err(Refusal::Invalid { files: vec![case.file.clone()], diagnostics: problems, at: Vec::new() }.into());
     }
     let words = t.tags.iter().map(|x| x.trim()).collect::<Vec<_>>().join("、");
     let subject = format!("{} {}标签 {words}", t.id, if t.remove { "去掉" } else { "加上" });
@@ -213,7 +213,12 @@ fn department_once(session: &mut Session, change: DepartmentChange) -> Outcome<(
     let read = node.map(|n| crate::load::settings::read_departments(&n, &mut sink)).unwrap_or_default();
     let holds = expected.as_deref().is_none_or(|name| read.iter().any(|d| d.name == name));
     if !sink.diagnostics.is_empty() || !holds || read.len() < known.len() {
-        return Err(Refusal::Invalid { files: vec![REGISTRY.to_string()], diagnostics: sink.diagnostics }.into());
+        return Err(Refusal::Invalid {
+            files: vec![REGISTRY.to_string()],
+            diagnostics: sink.diagnostics,
+            at: Vec::new(),
+        }
+        .into());
     }
     let edits = vec![Edit { rel: REGISTRY.to_string(), before, after, new: false }];
     Ok((finish(session, edits, dry_run, commit, &subject)?, subject))

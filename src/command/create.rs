@@ -220,7 +220,9 @@ fn finish(session: &mut Session, id: String, edit: Edit, dry_run: bool) -> Outco
     let edits = vec![edit];
     let problems = session.verdict(&edits);
     if !problems.is_empty() {
-        return Err(Refusal::Invalid { files: vec![edits[0].rel.clone()], diagnostics: problems }.into());
+        return Err(
+            Refusal::Invalid { files: vec![edits[0].rel.clone()], diagnostics: problems, at: Vec::new() }.into()
+        );
     }
     if !dry_run {
         session.write(&edits)?;

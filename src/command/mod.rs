@@ -59,6 +59,9 @@ pub(crate) enum Refusal {
         files: Vec<String>,
         /// The errors, at their file, line and column.
         diagnostics: Vec<Diagnostic>,
+        /// For each diagnostic, the request field it stands at, when the write knows (a recorded
+        /// entry's key at that line and column): a form shows it beside that field.
+        at: Vec<Option<&'static str>>,
     },
 }
 

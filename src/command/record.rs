@@ -159,7 +159,8 @@ fn record_once(session: &mut Session, request: Record) -> Outcome<Recorded> {
     crate::timing::mark("record: judged");
     if !problems.is_empty() {
         let files = edits.iter().map(|e| e.rel.clone()).collect();
-        return Err(Refusal::Invalid { files, diagnostics: problems }.into());
+        let at = problems.iter().map(|d| field_at(kind, &edits, d)).collect();
+        return Err(Refusal::Invalid { files, diagnostics: problems, at }.into());
     }
     if dry_run {
         let subject = subject(&ids, kind, &fields);
@@ -228,7 +229,7 @@ fn undo_once(session: &mut Session, id: &str, dry_run: bool, commit: bool) -> Ou
     let edits = vec![crate::edit::Edit { rel: case.file.clone(), before, after, new: false }];
     let problems = session.verdict(&edits);
     if !problems.is_empty() {
-        return Err(Refusal::Invalid { files: vec![case.file.clone()], diagnostics: problems }.into());
+        return Err(Refusal::Invalid { files: vec![case.file.clone()], diagnostics: problems, at: Vec::new() }.into());
     }
     if dry_run {
         return Ok(Undone {
@@ -357,6 +358,34 @@ pub(crate) fn typed_value(field: &Field, text: &str) -> Result<FieldValue, Refus
     }
 }
 
+/// The field of the recorded entry a diagnostic stands at, when its line is one the edit added: the
+/// last of the kind's keys written at or before its column on that line (an entry's own position, at
+/// the start of its line, is its first key: the date).
+fn field_at(kind: EventType, edits: &[edit::Edit], d: &crate::diag::Diagnostic) -> Option<&'static str> {
+    let e = edits.iter().find(|e| e.rel == d.file)?;
+    let before = String::from_utf8_lossy(&e.before);
+    let same = before.lines().zip(e.after.lines()).take_while(|(a, b)| a == b).count();
+    let line = usize::try_from(d.line).ok()?.checked_sub(1)?;
+    if line < same {
+        return None;
+    }
+    let text: Vec<char> = e.after.lines().nth(line)?.chars().collect();
+    let column = usize::try_from(d.column).unwrap_or(1).saturating_sub(1);
+    // Every key of the kind on the line, by where it starts.
+    let mut keys: Vec<(usize, &'static str)> = Vec::new();
+    for f in kind.spec().fields.iter().filter(|f| f.name != "event") {
+        let key: Vec<char> = format!("{}:", f.name).chars().collect();
+        for i in 0..text.len().saturating_sub(key.len() - 1) {
+            let starts_word = i == 0 || !(text[i - 1].is_alphanumeric() || text[i - 1] == '_');
+            if starts_word && text[i..].starts_with(&key) {
+                keys.push((i, f.name));
+            }
+        }
+    }
+    keys.sort();
+    keys.iter().rev().find(|(i, _)| *i <= column).or(keys.first()).map(|(_, name)| *name)
+}
+
 /// The cases of a meeting not yet assigned as of the date.
 fn unassigned_of_meeting(session: &Session, meeting: &str, as_of: NaiveDate) -> Outcome<Vec<String>> {
     let ledger = session.ledger();
@@ -444,9 +473,12 @@ mod tests {
         // A department that does not exist: refused with the diagnostic at its line and column.
         match record(&mut session, request(EventType::Assigned, &["HZ-2026-0131"], vec![("lead", text("市交通局"))]))
         {
-            Err(Failure::Refused(Refusal::Invalid { files, diagnostics })) => {
+            Err(Failure::Refused(Refusal::Invalid { files, diagnostics, at })) => {
                 assert_eq!(files, [session.ledger().case("HZ-2026-0131").expect("case").file.clone()]);
                 assert!(diagnostics.iter().any(|d| d.code == "unknown-department" && d.line > 1), "{diagnostics:?}");
+                // …and said to stand at the field it came from.
+                let lead = diagnostics.iter().position(|d| d.code == "unknown-department").expect("the diagnostic");
+                assert_eq!(at[lead], Some("lead"));
             }
             other => panic!("{other:?}"),
         }

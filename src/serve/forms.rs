@@ -123,7 +123,9 @@ pub(crate) fn form(
             "error": errors.get(f.name),
         }));
     }
-    let general: Vec<&String> = errors.iter().filter(|(k, _)| k.is_empty()).map(|(_, v)| v).collect();
+    // What stands at no field this form shows is said under the form: nothing is left unsaid.
+    let shown: Vec<&str> = fields.iter().filter_map(|f| f["name"].as_str()).collect();
+    let general: Vec<&String> = errors.iter().filter(|(k, _)| !shown.contains(&k.as_str())).map(|(_, v)| v).collect();
     // A note is what each party writes in its own words: a leader's instruction, a co-unit's opinion.
     let (title, about) = match (kind, viewer.role, viewer.standing(case)) {
         (EventType::Note, Role::Leader, _) => ("批示", "领导批示，记入办理经过"),

@@ -529,7 +529,9 @@ pub(crate) fn meeting_page(
                 "value": posted.get(f.name).cloned().unwrap_or_default(), "error": errors.get(f.name),
                 "hint": if f.ty.is_list() { Some("多个用逗号分开") } else { None } }));
         }
-        let general: Vec<&String> = errors.iter().filter(|(k, _)| k.is_empty()).map(|(_, v)| v).collect();
+        let shown: Vec<&str> = fields.iter().filter_map(|f| f["name"].as_str()).collect();
+        let general: Vec<&String> =
+            errors.iter().filter(|(k, _)| !shown.contains(&k.as_str())).map(|(_, v)| v).collect();
         json!({ "fields": fields, "errors": general })
     });
     let title = if viewer.sees_contacts() { meeting.title.clone() } else { app.redactor(session).text(&meeting.title) };

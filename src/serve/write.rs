@@ -59,6 +59,17 @@ fn errors_of(f: &Failure) -> HashMap<String, String> {
         Failure::Refused(Refusal::Request { field: Some(field), message }) => {
             out.insert((*field).to_string(), message.clone());
         }
+        // What the written entry would bring, beside the field it came from (else under the form).
+        Failure::Refused(Refusal::Invalid { diagnostics, at, .. }) => {
+            for (i, d) in diagnostics.iter().enumerate() {
+                let key = at.get(i).copied().flatten().unwrap_or_default().to_string();
+                let said = out.entry(key).or_default();
+                if !said.is_empty() {
+                    said.push('；');
+                }
+                said.push_str(&d.message);
+            }
+        }
         other => {
             out.insert(String::new(), failure_text(other));
         }
