@@ -626,3 +626,36 @@ fn forms_posted_at_once_are_each_one_commit_of_exactly_their_own_step() {
     assert_eq!(audit.code, 0, "{}", audit.stdout);
     assert!(git(&repo, &["status", "--porcelain", "--untracked-files=no"]).is_empty());
 }
+
+#[test]
+fn a_department_asks_for_more_time_and_the_office_sees_the_request() {
+    let (_dir, repo) = repository();
+    let server = serve(&repo);
+    let mut dept = Client::new(&server);
+    dept.login("王某");
+    let page = dept.get("/cases/HZ-2026-0171");
+    assert!(page.body.contains("id=\"step-request-extension\""), "the lead may ask for more time");
+    let version = version_in(&page.body);
+    let fields = [("version", version.as_str()), ("due", "2026-12-31"), ("reason", "需协调交警部门")];
+    let r = dept.post("/cases/HZ-2026-0171/request-extension", &fields);
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(
+        git(&repo, &["log", "-1", "--format=%(trailers:key=Qinqing-Event,valueonly,separator=)"]),
+        "extension_requested"
+    );
+    let mut office = Client::new(&server);
+    office.login("李某");
+    let home = office.get("/");
+    let at = home.body.find("延期申请").expect("the office's day lists requests");
+    assert!(home.body[at..].contains("HZ-2026-0171"), "the request is listed");
+    // Approved with an extension: no longer waiting.
+    let page = office.get("/cases/HZ-2026-0171");
+    let version = version_in(&page.body);
+    let fields = [("version", version.as_str()), ("rule", "reply"), ("due", "2026-12-31"), ("reason", "同意")];
+    assert_eq!(office.post("/cases/HZ-2026-0171/extend", &fields).status, 303);
+    let home = office.get("/");
+    let at = home.body.find("延期申请").expect("the group");
+    let group = &home.body[at..at + home.body[at..].find("</section>").expect("its end")];
+    assert!(!group.contains("HZ-2026-0171"), "{group}");
+    assert_eq!(qinqing(&repo, &["audit", "HEAD~2..HEAD"]).code, 0);
+}

@@ -320,6 +320,7 @@ mod tests {
                 "ack",
                 "return",
                 "extend",
+                "request-extension",
                 "reply",
                 "evaluate",
                 "close",

@@ -25,6 +25,8 @@ named_enum!(
     Returned = "returned" / "退回",
     /// A deadline extension.
     Extended = "extended" / "延期",
+    /// The department asks for more time; the office approves it with an extension.
+    ExtensionRequested = "extension_requested" / "申请延期",
     /// The department's reply.
     Replied = "replied" / "答复",
     /// The enterprise's rating.
@@ -278,6 +280,30 @@ impl EventType {
                         command: "extend",
                         about: "延期：把某条规则正在计时的期限改为新日期",
                         examples: &["qinqing extend HZ-2026-0133 --rule reply --due 2026-12-15 --approved-by 张主任 --reason 需跨年度资金"],
+                        targets: Targets::One,
+                    }),
+                    ..PLAIN
+                };
+                &S
+            }
+            EventType::ExtensionRequested => {
+                const S: EventSpec = EventSpec {
+                    fields: &[
+                        DATE,
+                        EVENT,
+                        BY.the_lead(),
+                        field("due", true, Ty::Date, "申请延长到的日期"),
+                        field("reason", false, Ty::Text, "申请延期的理由").needed(),
+                        field("rule", false, Ty::Rule, "要延期的时限规则编号（不写由营商办批准时定）"),
+                    ],
+                    needs: Step::Assignment,
+                    due_words: Some(("申请延长到的日期", "申请日期")),
+                    recording: Some(Recording {
+                        command: "request-extension",
+                        about: "部门申请延期：写明延长到哪天和理由，营商办用 qinqing extend 批准",
+                        examples: &[
+                            "qinqing request-extension HZ-2026-0133 --due 2026-12-31 --reason 需跨年度资金安排",
+                        ],
                         targets: Targets::One,
                     }),
                     ..PLAIN

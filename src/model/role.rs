@@ -57,10 +57,10 @@ impl Role {
             (Role::Office, _) => true,
             // A leader's word is an instruction, written as a note.
             (Role::Leader, _) => matches!(kind, E::Note),
-            // The lead signs for, sends back, replies; asks for more time (an extension the
+            // The lead signs for, sends back, replies; asks for more time (the extension the
             // office approves is the office's entry); notes.
             (Role::Department, Standing::Lead | Standing::Whole) => match kind {
-                E::Acknowledged | E::Returned | E::Replied | E::Note => true,
+                E::Acknowledged | E::Returned | E::Replied | E::ExtensionRequested | E::Note => true,
                 E::Answered
                 | E::Assigned
                 | E::Extended
@@ -115,7 +115,7 @@ mod tests {
         let d = Role::Department;
         let lead: Vec<&str> =
             EventType::ALL.iter().filter(|(k, _, _)| d.may_record(Standing::Lead, *k)).map(|(_, en, _)| *en).collect();
-        assert_eq!(lead, ["acknowledged", "returned", "replied", "note"]);
+        assert_eq!(lead, ["acknowledged", "returned", "extension_requested", "replied", "note"]);
         let co: Vec<&str> =
             EventType::ALL.iter().filter(|(k, _, _)| d.may_record(Standing::Co, *k)).map(|(_, en, _)| *en).collect();
         assert_eq!(co, ["note"]);

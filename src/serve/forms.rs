@@ -55,7 +55,9 @@ pub(crate) fn next_steps(viewer: &Viewer, case: &Case, today: NaiveDate) -> Vec<
             }
             match kind {
                 EventType::Acknowledged => matches!(status, Status::Assigned | Status::Reopened) && !acknowledged,
-                EventType::Returned => matches!(status, Status::Assigned | Status::Reopened),
+                EventType::Returned | EventType::ExtensionRequested => {
+                    matches!(status, Status::Assigned | Status::Reopened)
+                }
                 EventType::Replied if viewer.role == Role::Department => {
                     matches!(status, Status::Assigned | Status::Reopened)
                 }

@@ -188,6 +188,7 @@ fn office_day(app: &App, viewer: &Viewer, session: &Session, today: NaiveDate) -
     let mut overdue = Group::new("overdue", "已超期", "没有超期的时限");
     let mut notices = Group::new("notices-due", "应发督办", "没有需要督办的案件");
     let mut to_assign = Group::new("to-assign", "待交办", "没有待交办的案件");
+    let mut extensions = Group::new("extension-requests", "延期申请", "没有待批的延期申请");
     for (i, case) in ledger.cases.iter().enumerate() {
         if !exists(case, today) {
             continue;
@@ -204,12 +205,19 @@ fn office_day(app: &App, viewer: &Viewer, session: &Session, today: NaiveDate) -
         if let Some(c) = calling {
             notices.rows.push(clock_row(app, viewer, session, case, Some(c), today));
         }
+        // A department asked for more time and no extension has come since: the office decides.
+        let events = case.events_as_of(today);
+        let asked = events.iter().rposition(|e| e.kind == EventType::ExtensionRequested);
+        if asked.is_some_and(|a| !events[a..].iter().any(|e| e.kind == EventType::Extended)) {
+            let c = clocks.iter().filter(|c| running(c.status)).min_by_key(|c| c.due);
+            extensions.rows.push(clock_row(app, viewer, session, case, c, today));
+        }
         if matches!(snapshot.state(i).status, Status::Received | Status::Returned) {
             let c = clocks.iter().filter(|c| running(c.status)).min_by_key(|c| c.due);
             to_assign.rows.push(clock_row(app, viewer, session, case, c, today));
         }
     }
-    Value::Array([due_today, overdue, notices, to_assign].into_iter().map(Group::json).collect())
+    Value::Array([due_today, overdue, notices, extensions, to_assign].into_iter().map(Group::json).collect())
 }
 
 fn leader_home(app: &App, viewer: &Viewer, session: &Session, today: NaiveDate) -> Response {
