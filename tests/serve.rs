@@ -242,6 +242,8 @@ fn every_role_sees_and_does_only_what_the_table_allows() {
             let expected: u16 = match (*role, path.as_str()) {
                 (_, "/cases/NO-SUCH-CASE") => 404,
                 ("department", p) if p == format!("/cases/{}", out.0) => 404,
+                // None of its cases is of that meeting: the meeting is not there for it either.
+                ("department", p) if p == format!("/meetings/{meeting}") => 404,
                 ("department" | "leader", "/documents") => 403,
                 _ => 200,
             };
@@ -401,11 +403,14 @@ fn each_defence_refuses_what_it_is_for() {
     let unknown = guess.post_raw("/login", &[("user", "无此人"), ("password", "wrong-password")], Some(&origin));
     assert_eq!((wrong.status, unknown.status), (401, 401));
     assert_eq!(wrong.body.replace("王某", ""), unknown.body.replace("无此人", ""), "no account enumeration");
-    for _ in 0..3 {
+    for _ in 0..4 {
         guess.post_raw("/login", &[("user", "王某"), ("password", "wrong-password")], Some(&origin));
     }
     let r = guess.post_raw("/login", &[("user", "王某"), ("password", "dept-pass-123")], Some(&origin));
     assert_eq!(r.status, 429, "the right password waits too once the limit is reached");
+    // A colleague behind the same address is not locked out by it.
+    let r = guess.post_raw("/login", &[("user", "李某"), ("password", "office-pass-1")], Some(&origin));
+    assert_eq!(r.status, 303);
     let commits = git(&repo, &["rev-list", &format!("{head}..HEAD")]);
     assert_eq!(commits.lines().count(), 1, "one accepted form, one commit");
 }
@@ -658,4 +663,77 @@ fn a_department_asks_for_more_time_and_the_office_sees_the_request() {
     let group = &home.body[at..at + home.body[at..].find("</section>").expect("its end")];
     assert!(!group.contains("HZ-2026-0171"), "{group}");
     assert_eq!(qinqing(&repo, &["audit", "HEAD~2..HEAD"]).code, 0);
+}
+
+#[test]
+fn a_liaisons_day_holds_together() {
+    let (_dir, repo) = repository();
+    let server = serve(&repo);
+    let mut dept = Client::new(&server);
+    dept.login("王某");
+    // A date after today: not recorded.
+    let version = version_in(&dept.get("/cases/HZ-2026-0171").body);
+    let r = dept.post("/cases/HZ-2026-0171/note", &[("version", &version), ("date", "2026-12-01"), ("text", "x")]);
+    assert!(r.status == 422 && r.body.contains("data-field=\"date\""), "{}", r.status);
+    // A note says whose words it is.
+    let r = dept.post("/cases/HZ-2026-0171/note", &[("version", &version), ("text", "已电话联系企业")]);
+    assert_eq!(r.status, 303);
+    assert!(dept.get("/cases/HZ-2026-0171").body.contains("市交通运输局：已电话联系企业"));
+    // Sent back: on the start page under 已退回 until the office assigns it again.
+    let version = version_in(&dept.get("/cases/HZ-2026-0171").body);
+    let r = dept.post("/cases/HZ-2026-0171/return", &[("version", &version), ("reason", "属住建部门职责")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let home = dept.get("/").body;
+    let at = home.find("id=\"returned\"").expect("the group");
+    assert!(home[at..].split("</section>").next().unwrap_or_default().contains("HZ-2026-0171"), "listed as sent back");
+    // Someone editing the file at a terminal: the web write would carry those lines, so it waits.
+    let mut office = Client::new(&server);
+    office.login("李某");
+    let page = office.get("/cases/HZ-2026-0131");
+    let file = walkdir::WalkDir::new(repo.join("cases"))
+        .into_iter()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy() == "HZ-2026-0131.yaml")
+        .expect("the file")
+        .into_path();
+    let text = std::fs::read_to_string(&file).expect("read");
+    std::fs::write(&file, text.replacen("title: ", "title: 改过的", 1)).expect("edited at a terminal");
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    let page = office.get("/cases/HZ-2026-0131").body.replace(&page.body[..0], "");
+    let r = office.post("/cases/HZ-2026-0131/note", &[("version", &version_in(&page)), ("text", "网页上的备注")]);
+    assert_eq!(r.status, 409, "{}", r.status);
+    assert!(r.body.contains("尚未提交的改动"), "says why");
+    assert!(!git(&repo, &["log", "-1", "--format=%B"]).contains("网页上的备注"));
+    // A leader's note is an instruction, with the leader's name.
+    let mut leader = Client::new(&server);
+    leader.login("张某");
+    let version = version_in(&leader.get("/cases/HZ-2026-0175").body);
+    assert_eq!(leader.post("/cases/HZ-2026-0175/note", &[("version", &version), ("text", "抓紧办理")]).status, 303);
+    // (The office reads it as written; 张某 is also a contact's name in the demo, masked on a leader's pages.)
+    assert!(office.get("/cases/HZ-2026-0175").body.contains("批示（张某）：抓紧办理"));
+}
+
+#[test]
+fn an_assignment_is_made_once_and_a_disabled_account_is_logged_out() {
+    let (_dir, repo) = repository();
+    let server = serve(&repo);
+    let mut office = Client::new(&server);
+    office.login("李某");
+    let page = office.get("/meetings/HZ-M-2026-25");
+    assert_eq!(page.status, 200);
+    let r = office.post("/meetings/HZ-M-2026-25/assign", &[("case", "HZ-2026-0161"), ("lead", "市市场监督管理局")]);
+    assert_eq!(r.status, 303, "answered with a redirect: {}", r.body);
+    let head = git(&repo, &["rev-parse", "HEAD"]);
+    // The same form again (a reload, a page drawn before): nothing assigned twice.
+    let r = office.post("/meetings/HZ-M-2026-25/assign", &[("case", "HZ-2026-0161"), ("lead", "市市场监督管理局")]);
+    assert!(r.status == 422 && r.body.contains("已经交办"), "{}", r.status);
+    // A case of another meeting: refused too.
+    let r = office.post("/meetings/HZ-M-2026-25/assign", &[("case", "HZ-2026-0131"), ("lead", "市市场监督管理局")]);
+    assert_eq!(r.status, 422);
+    assert_eq!(git(&repo, &["rev-parse", "HEAD"]), head);
+    // Disabled at the terminal: the open login ends at once.
+    let mut dept = Client::new(&server);
+    dept.login("王某");
+    assert_eq!(qinqing(&repo, &["user", "disable", "王某"]).code, 0);
+    assert_eq!(dept.get("/").location.as_deref(), Some("/login"));
 }

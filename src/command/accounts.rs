@@ -203,6 +203,13 @@ pub(crate) fn reset(state: &Path, name: &str, password: Option<&str>) -> Outcome
     Ok(link)
 }
 
+/// Whether an account logged in as `was` still opens: not disabled, its password not reset since.
+pub(crate) fn still_opens(state: &Path, was: &Account) -> bool {
+    read(state).is_ok_and(|store| {
+        store.accounts.iter().any(|a| a.name == was.name && !a.disabled && a.password == was.password)
+    })
+}
+
 /// The account a one-time link is for, while it works.
 pub(crate) fn awaiting(state: &Path, token: &str) -> Option<Account> {
     let hash = token_hash(token.trim());
@@ -255,6 +262,9 @@ fn find<'s>(store: &'s mut Store, name: &str) -> Result<&'s mut Account, Refusal
 fn hash(password: &str) -> Result<String, Refusal> {
     if password.chars().count() < MIN_PASSWORD {
         return Err(Refusal::field("password", format!("密码至少 {MIN_PASSWORD} 个字符")));
+    }
+    if password.chars().filter(|c| !c.is_whitespace()).count() < MIN_PASSWORD / 2 {
+        return Err(Refusal::field("password", "密码不能主要由空格组成"));
     }
     let salt = SaltString::generate(&mut rand_core::OsRng);
     argon2::Argon2::default()
@@ -385,6 +395,7 @@ mod tests {
         assert_eq!(awaiting(&state, &token).map(|a| a.name), Some("王某".to_string()));
         assert!(awaiting(&state, "0123").is_none());
         assert!(redeem(&state, &token, "短").is_err(), "the password rules hold");
+        assert!(redeem(&state, &token, "          ").is_err(), "spaces are no password");
         let done = redeem(&state, &token, "自己设的密码123").expect("set");
         assert_eq!(done.name, "王某");
         assert!(verify(&state, "王某", "自己设的密码123").is_some());

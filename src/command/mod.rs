@@ -210,6 +210,25 @@ pub(crate) fn tidy_git(root: &std::path::Path) -> Outcome<()> {
     Ok(crate::git::Git::new(root).tidy()?)
 }
 
+/// Refused when a file a signed write would change holds changes git has not committed (someone is
+/// editing it at a terminal): the write's commit would carry them under the account's name. A file
+/// not there yet, or a repository without commits, has nothing to mix up.
+pub(crate) fn as_committed(session: &Session, files: &[&str]) -> Result<(), Refusal> {
+    let git = session.git();
+    if git.head().is_none() {
+        return Ok(());
+    }
+    for f in files {
+        let Ok(now) = session.scope().read(&session.root_dir().join(f)) else { continue };
+        if git.text_at("HEAD", f).is_none_or(|t| t.as_bytes() != now.as_slice()) {
+            return Err(Refusal::request(format!(
+                "{f} 有尚未提交的改动（可能有人正在终端上修改这件案件）：先提交或撤销这些改动，再在网页上办理"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Runs a write, planning it again on a fresh ledger when another write
 /// landed since the ledger was read (a colleague's `new` took the next id):
 /// a few times, then the refusal stands.

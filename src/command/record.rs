@@ -407,7 +407,14 @@ fn unassigned_of_meeting(session: &Session, meeting: &str, as_of: NaiveDate) -> 
 
 /// A commit subject a reviewer can read: the case, what was recorded, its first value.
 fn subject(ids: &[String], kind: EventType, fields: &[(&'static str, FieldValue)]) -> String {
-    let what = fields.first().map(|(_, v)| v.words()).unwrap_or_default();
+    // A subject line, not the text: a long reply is in the file, its first words here.
+    let words = fields.first().map(|(_, v)| v.words()).unwrap_or_default();
+    let first_line = words.lines().next().unwrap_or_default();
+    let what = if first_line.chars().count() > 40 || first_line.len() < words.len() {
+        format!("{}…", first_line.chars().take(40).collect::<String>())
+    } else {
+        words
+    };
     match ids {
         [one] => format!("{one} {}{}", kind.zh(), if what.is_empty() { String::new() } else { format!("（{what}）") }),
         many => format!("{} 等 {} 件 {}（{what}）", many[0], many.len(), kind.zh()),

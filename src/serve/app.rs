@@ -29,8 +29,8 @@ pub(crate) struct App {
     pub(crate) state_dir: PathBuf,
     /// Who is logged in, by session token.
     pub(crate) logins: Mutex<HashMap<String, Login>>,
-    /// Failed logins per address, for the rate limit.
-    pub(crate) failures: Mutex<HashMap<IpAddr, Vec<Instant>>>,
+    /// Failed logins per address and name, for the rate limit.
+    pub(crate) failures: Mutex<HashMap<(IpAddr, String), Vec<Instant>>>,
     /// The date pages look at, when pinned.
     pub(crate) as_of: Option<NaiveDate>,
     /// Behind a TLS proxy.

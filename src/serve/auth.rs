@@ -123,6 +123,11 @@ impl FromRequestParts<Arc<App>> for Viewer {
             logins.remove(&token);
             return Err(refused);
         }
+        // Disabled, or its password reset, since it logged in: the login ends now.
+        if !accounts::still_opens(&app.state_dir, &login.account) {
+            logins.remove(&token);
+            return Err(refused);
+        }
         login.last = now;
         Ok(Viewer {
             name: login.account.name.clone(),
@@ -182,12 +187,25 @@ pub(crate) async fn login(
 ) -> Response {
     let ip = client(&app, peer, &headers);
     let now = Instant::now();
+    let name = c.user.trim().to_string();
     {
+        // Counted per address and name (colleagues behind one address do not lock each other out), and
+        // per address over every name (guessing many names is slowed down too).
         let mut failures = app.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let recent = failures.entry(ip).or_default();
-        recent.retain(|t| now.duration_since(*t) < WINDOW);
-        if recent.len() >= ALLOWED_FAILURES {
-            let wait = WINDOW.saturating_sub(now.duration_since(recent[0])).as_secs().div_ceil(60);
+        failures.retain(|_, times| {
+            times.retain(|t| now.duration_since(*t) < WINDOW);
+            !times.is_empty()
+        });
+        let mine = failures.get(&(ip, name.clone())).map(Vec::as_slice).unwrap_or_default();
+        let all: Vec<Instant> =
+            failures.iter().filter(|((a, _), _)| *a == ip).flat_map(|(_, t)| t.iter().copied()).collect();
+        let first = match (mine.len() >= ALLOWED_FAILURES, all.len() >= ALLOWED_FAILURES * 10) {
+            (true, _) => mine.first().copied(),
+            (false, true) => all.iter().min().copied(),
+            (false, false) => None,
+        };
+        if let Some(first) = first {
+            let wait = WINDOW.saturating_sub(now.duration_since(first)).as_secs().div_ceil(60);
             return super::view::login(
                 StatusCode::TOO_MANY_REQUESTS,
                 &c.user,
@@ -207,10 +225,10 @@ pub(crate) async fn login(
             .await;
     drop(permit);
     let Some((account, role)) = verified.ok().flatten().and_then(|a| a.role().map(|r| (a, r))) else {
-        app.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner).entry(ip).or_default().push(now);
+        app.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner).entry((ip, name)).or_default().push(now);
         return super::view::login(StatusCode::UNAUTHORIZED, &user, Some("账号或密码不对".to_string()));
     };
-    app.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&ip);
+    app.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&(ip, name));
     let token = random_token();
     {
         let mut logins = app.logins.lock().unwrap_or_else(std::sync::PoisonError::into_inner);

@@ -67,6 +67,16 @@ pub(crate) fn next_steps(viewer: &Viewer, case: &Case, today: NaiveDate) -> Vec<
         .collect()
 }
 
+/// Whether the viewer's department co-handles the case now (named a co-unit by its latest assignment or transfer).
+pub(crate) fn co_now(viewer: &Viewer, case: &Case, today: NaiveDate) -> bool {
+    let Some(own) = viewer.department.as_deref() else { return false };
+    case.events_as_of(today)
+        .iter()
+        .rev()
+        .find(|e| e.kind.spec().sets_lead())
+        .is_some_and(|e| e.co.iter().any(|c| c.value == own))
+}
+
 /// The fields a form shows for a kind: the declared ones but the date (a form's own input) and, for a
 /// department, the department acting (it is the viewer's).
 pub(crate) fn inputs(kind: EventType, viewer: &Viewer) -> Vec<&'static Field> {
@@ -112,6 +122,11 @@ pub(crate) fn form(
     })];
     for f in inputs(kind, viewer) {
         let (input, options) = input_of(ledger, f);
+        let label = match (kind, viewer.role, f.name) {
+            (EventType::Note, Role::Leader, "text") => "批示内容",
+            (EventType::Note, Role::Department, "text") if co_now(viewer, case, today) => "协办意见",
+            _ => f.doc,
+        };
         let required = matches!(f.when_recorded, Need::Required | Need::Asked);
         let hint = match f.when_recorded {
             Need::Lead => Some("不填即主办部门"),
@@ -119,7 +134,7 @@ pub(crate) fn form(
             _ => None,
         };
         fields.push(json!({
-            "name": f.name, "label": f.doc, "input": input, "required": required, "options": options,
+            "name": f.name, "label": label, "input": input, "required": required, "options": options,
             "list": matches!(f.ty, Ty::Departments), "hint": hint,
             "value": posted.get(f.name).cloned().unwrap_or_default(),
             "error": errors.get(f.name),
@@ -129,9 +144,11 @@ pub(crate) fn form(
     let shown: Vec<&str> = fields.iter().filter_map(|f| f["name"].as_str()).collect();
     let general: Vec<&String> = errors.iter().filter(|(k, _)| !shown.contains(&k.as_str())).map(|(_, v)| v).collect();
     // A note is what each party writes in its own words: a leader's instruction, a co-unit's opinion.
-    let (title, about) = match (kind, viewer.role, viewer.standing(case)) {
-        (EventType::Note, Role::Leader, _) => ("批示", "领导批示，记入办理经过"),
-        (EventType::Note, Role::Department, Standing::Co) => ("协办意见", "协办单位的意见，记入办理经过"),
+    let (title, about) = match (kind, viewer.role) {
+        (EventType::Note, Role::Leader) => ("批示", "领导批示，记入办理经过"),
+        (EventType::Note, Role::Department) if co_now(viewer, case, today) => {
+            ("协办意见", "协办单位的意见，记入办理经过")
+        }
         _ => (kind.zh(), recording.about),
     };
     json!({
@@ -178,7 +195,13 @@ pub(crate) const FORM_KEYS: &[&str] = &["token", "version", "preview"];
 
 /// A posted step read into the date and the values of the kind's fields; a field left
 /// empty is not given, a field the form does not have is refused (never dropped).
-pub(crate) fn read(kind: EventType, viewer: &Viewer, posted: &[(String, String)]) -> Result<StepValues, Refusal> {
+pub(crate) fn read(
+    kind: EventType,
+    viewer: &Viewer,
+    posted: &[(String, String)],
+    on: Option<&Case>,
+    today: NaiveDate,
+) -> Result<StepValues, Refusal> {
     let shown = inputs(kind, viewer);
     let mut date = None;
     let mut values = Vec::new();
@@ -194,6 +217,10 @@ pub(crate) fn read(kind: EventType, viewer: &Viewer, posted: &[(String, String)]
             if !text.trim().is_empty() {
                 let field = crate::model::field::field("date", true, Ty::Date, "日期");
                 if let FieldValue::Date(d) = typed_value(&field, text)? {
+                    // A step is recorded when it has happened.
+                    if d > today {
+                        return Err(Refusal::field("date", format!("日期 {d} 晚于今天（{today}）：办理过的事才记")));
+                    }
                     date = Some(d);
                 }
             }
@@ -206,6 +233,21 @@ pub(crate) fn read(kind: EventType, viewer: &Viewer, posted: &[(String, String)]
             continue;
         }
         values.push((field.name, typed_value(field, text)?));
+    }
+    // A note says whose words it is: the entry has no author of its own, and the timeline is read by all.
+    if kind == EventType::Note && viewer.role != Role::Office {
+        let who = match (viewer.role, on) {
+            (Role::Leader, _) => format!("批示（{}）：", viewer.name),
+            (_, Some(case)) if co_now(viewer, case, today) => {
+                format!("协办意见（{}）：", viewer.department.as_deref().unwrap_or_default())
+            }
+            _ => format!("{}：", viewer.department.as_deref().unwrap_or(&viewer.name)),
+        };
+        for (key, value) in &mut values {
+            if let (&mut "text", FieldValue::Text(t)) = (key, value) {
+                *t = format!("{who}{t}");
+            }
+        }
     }
     // A department acts as itself.
     if viewer.role == Role::Department {

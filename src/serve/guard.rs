@@ -36,7 +36,18 @@ pub(crate) async fn same_origin(request: Request<Body>, next: Next) -> Response 
     if cross_site || foreign_origin {
         return page(StatusCode::FORBIDDEN, "请求被拒绝", "这个请求不是从本系统的页面提交的，未受理。");
     }
-    next.run(request).await
+    let answer = next.run(request).await;
+    // What the body limit and the form reader refuse, said in Chinese (they answer in plain English).
+    let plain = !answer.headers().get(header::CONTENT_TYPE).is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
+    match answer.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            page(StatusCode::PAYLOAD_TOO_LARGE, "内容过多", "提交的内容超过 256 KB，未受理；请把长文分开提交。")
+        }
+        s if plain && s.is_client_error() && s != StatusCode::NOT_FOUND => {
+            page(s, "请求无法受理", "提交的表单格式不对，未受理；请从本系统的页面重新提交。")
+        }
+        _ => answer,
+    }
 }
 
 /// A header every response carries (set over whatever a handler set).

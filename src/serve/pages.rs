@@ -132,7 +132,13 @@ fn department_home(app: &App, viewer: &Viewer, session: &Session, today: NaiveDa
         let first = mine.iter().min_by_key(|c| c.due).copied();
         let r = || clock_row(app, viewer, session, case, first, today);
         let status = case.status_as_of(today);
-        if case.lead_as_of(today) == own {
+        if status == Status::Returned {
+            // Sent back by this department, waiting for the office to assign it again.
+            let by_us = case.events_as_of(today).iter().rev().find(|e| e.kind == EventType::Returned);
+            if by_us.is_some_and(|e| e.by.as_ref().map(|b| b.value.as_str()) == own) {
+                returned.rows.push(r());
+            }
+        } else if case.lead_as_of(today) == own {
             if matches!(status, Status::Assigned | Status::Reopened) {
                 let steps = forms::next_steps(viewer, case, today);
                 if steps.contains(&EventType::Acknowledged) {
@@ -146,12 +152,7 @@ fn department_home(app: &App, viewer: &Viewer, session: &Session, today: NaiveDa
             } else if mine.iter().any(|c| c.status == ClockStatus::DueSoon) {
                 soon.rows.push(r());
             }
-        } else if status == Status::Returned && viewer.standing(case) == Standing::Lead {
-            let by_us = case.events_as_of(today).iter().rev().find(|e| e.kind == EventType::Returned);
-            if by_us.is_some_and(|e| e.by.as_ref().map(|b| b.value.as_str()) == own) {
-                returned.rows.push(r());
-            }
-        } else if status != Status::Closed && viewer.standing(case) == Standing::Co {
+        } else if status != Status::Closed && forms::co_now(viewer, case, today) {
             co.rows.push(r());
         }
     }
@@ -312,8 +313,24 @@ pub(crate) async fn cases(State(app): State<Arc<App>>, viewer: Viewer, Query(q):
             Role::Department => Vec::new(),
             _ => ledger.departments.iter().flatten().map(|d| d.name.as_str()).collect(),
         };
-        let meetings: Vec<Value> =
-            ledger.meetings.iter().map(|m| json!({ "id": m.id.value, "title": m.title })).collect();
+        // A department's choice of meetings: those of its own cases.
+        let theirs: std::collections::HashSet<&str> = match viewer.role {
+            Role::Department => visible(&viewer, &session, today)
+                .into_iter()
+                .filter_map(|i| ledger.cases[i].meeting.as_ref().map(|m| m.value.as_str()))
+                .collect(),
+            _ => ledger.meetings.iter().map(|m| m.id.value.as_str()).collect(),
+        };
+        let meetings: Vec<Value> = ledger
+            .meetings
+            .iter()
+            .filter(|m| theirs.contains(m.id.value.as_str()))
+            .map(|m| {
+                let title =
+                    if viewer.sees_contacts() { m.title.clone() } else { app.redactor(&session).text(&m.title) };
+                json!({ "id": m.id.value, "title": title })
+            })
+            .collect();
         render(
             if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK },
             "cases.html",
@@ -448,7 +465,9 @@ pub(crate) fn case_page(app: &App, viewer: &Viewer, session: &Session, id: &str,
         })
         .collect();
     let enterprise = case.enterprise.as_ref();
+    // A leader sees no contact at all (not even masked); the office and the departments call back.
     let contact = enterprise
+        .filter(|_| viewer.sees_contacts())
         .map(|e| [e.contact.as_deref(), e.phone.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" "))
         .filter(|c| !c.is_empty());
     let co: Vec<String> = case
@@ -488,10 +507,29 @@ pub(crate) fn version_of(session: &Session, case: &Case) -> String {
     hash.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
-pub(crate) async fn meeting(State(app): State<Arc<App>>, viewer: Viewer, Path(id): Path<String>) -> Response {
+/// `?assigned=ID,ID` after a meeting's cases were assigned: the page says so.
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct Assigned {
+    #[serde(default)]
+    assigned: String,
+}
+
+pub(crate) async fn meeting(
+    State(app): State<Arc<App>>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(done): Query<Assigned>,
+) -> Response {
     app.blocking(move |app| {
         let session = app.read();
-        meeting_page(app, &viewer, &session, &id, None, HashMap::new(), HashMap::new(), StatusCode::OK)
+        // Only the ids this meeting has are repeated on the page.
+        let ids: Vec<&str> = done
+            .assigned
+            .split(',')
+            .filter(|c| session.ledger().case(c).is_some_and(|x| x.meeting.as_ref().is_some_and(|m| m.value == id)))
+            .collect();
+        let banner = (!ids.is_empty()).then(|| ("ok", format!("已交办 {} 件：{}", ids.len(), ids.join("、"))));
+        meeting_page(app, &viewer, &session, &id, banner, HashMap::new(), HashMap::new(), StatusCode::OK)
     })
     .await
 }
@@ -511,8 +549,15 @@ pub(crate) fn meeting_page(
     let ledger = session.ledger();
     let Some(meeting) = ledger.meeting(id) else { return view::not_found(Some(viewer)) };
     let today = app.today(session);
+    // A department knows a meeting through its cases: one with none of them is not there for it.
+    let ours = visible(viewer, session, today);
+    if viewer.role == Role::Department
+        && !ours.iter().any(|&i| ledger.cases[i].meeting.as_ref().is_some_and(|m| m.value == id))
+    {
+        return view::not_found(Some(viewer));
+    }
     let checked: Vec<&str> = posted.get("case").map(|c| c.split('\n').collect()).unwrap_or_default();
-    let rows: Vec<Value> = visible(viewer, session, today)
+    let rows: Vec<Value> = ours
         .into_iter()
         .map(|i| &ledger.cases[i])
         .filter(|c| c.meeting.as_ref().is_some_and(|m| m.value == id))
@@ -585,7 +630,22 @@ pub(crate) fn documents_page(app: &App, viewer: &Viewer, session: &Session, v: D
     let mut seen = std::collections::HashSet::new();
     for c in snapshot.overdue() {
         if c.is_department_clock() && seen.insert(c.case_index) {
-            overdue.push(clock_row(app, viewer, session, c.case, Some(c), today));
+            let mut row = clock_row(app, viewer, session, c.case, Some(c), today);
+            // Already supervised: a second notice replaces the first's deadline (tick 再发一份).
+            let issued: Vec<String> = c
+                .issued
+                .iter()
+                .filter(|(k, _)| *k == crate::model::rule::NoticeKind::Supervision)
+                .filter_map(|(_, e)| c.case.timeline.get(*e).and_then(|e| e.doc().map(str::to_string)))
+                .collect();
+            if c.supervised() {
+                row["supervised"] = json!(if issued.is_empty() {
+                    "已督办".to_string()
+                } else {
+                    format!("已督办（{}）", issued.join("、"))
+                });
+            }
+            overdue.push(row);
         }
     }
     let register = session.root_dir().join(crate::render::register::FILE);

@@ -19,7 +19,7 @@ use super::{forms, view, App};
 use crate::command::record::{self, Cases, Record};
 use crate::command::{Failure, Refusal};
 use crate::model::role::Role;
-use crate::model::{DocKind, EventType, Named};
+use crate::model::{DocKind, EventType, Named, Status};
 
 /// A posted form, its fields in order (a field may come several times: checkboxes).
 type Posted = Vec<(String, String)>;
@@ -127,15 +127,6 @@ fn record_step(app: &App, viewer: Viewer, id: &str, step: &str, posted: &Posted)
     if !token_ok(viewer, posted) {
         return refused_token(viewer).into();
     }
-    if !forms::next_steps(viewer, case, today).contains(&kind) {
-        return view::page_for(
-            viewer,
-            StatusCode::FORBIDDEN,
-            "不能办理",
-            &format!("您不能在这件案件上「{}」。", kind.zh()),
-        )
-        .into();
-    }
     let refill = by_name(posted);
     // Drawn on another version of the case: refused, with the case as it is now.
     let drawn = posted.iter().find(|(k, _)| k == "version").map(|(_, v)| v.as_str());
@@ -153,8 +144,28 @@ fn record_step(app: &App, viewer: Viewer, id: &str, step: &str, posted: &Posted)
         };
         return case_page(app, viewer, &session, id, v).into();
     }
+    if !forms::next_steps(viewer, case, today).contains(&kind) {
+        return view::page_for(
+            viewer,
+            StatusCode::FORBIDDEN,
+            "不能办理",
+            &format!("您不能在这件案件上「{}」。", kind.zh()),
+        )
+        .into();
+    }
+    // A file someone is editing at a terminal: its uncommitted lines would go into this account's commit.
+    if let Err(r) = crate::command::as_committed(&session, &[case.file.as_str()]) {
+        let v = CaseView {
+            status: Some(StatusCode::CONFLICT),
+            banner: Some(("warn", failure_text(&Failure::from(r)))),
+            step: Some(kind),
+            posted: refill,
+            ..CaseView::default()
+        };
+        return case_page(app, viewer, &session, id, v).into();
+    }
     let preview = posted.iter().any(|(k, v)| k == "preview" && !v.is_empty());
-    let request = forms::read(kind, viewer, posted).map(|(date, values)| Record {
+    let request = forms::read(kind, viewer, posted, Some(case), today).map(|(date, values)| Record {
         kind,
         cases: Cases::Ids(vec![id.to_string()]),
         date,
@@ -169,12 +180,24 @@ fn record_step(app: &App, viewer: Viewer, id: &str, step: &str, posted: &Posted)
         Ok(recorded) if preview => {
             let edit = recorded.written.edits.first();
             let lines = edit.map(|e| added_lines(&String::from_utf8_lossy(&e.before), &e.after)).unwrap_or_default();
-            let effect = edit
-                .and_then(|e| crate::check::reread(session.ledger(), &e.rel, e.after.as_bytes()))
-                .map(|after| effect(&session, case_index(&session, id), &after, today))
+            let after = edit.and_then(|e| crate::check::reread(session.ledger(), &e.rel, e.after.as_bytes()));
+            let effect =
+                after.as_ref().map(|a| effect(&session, case_index(&session, id), a, today)).unwrap_or_default();
+            // The entry as the timeline will read it: the one written last in the file.
+            let entry = after
+                .as_ref()
+                .and_then(|a| a.timeline.iter().max_by_key(|e| e.pos.line))
+                .map(|e| format!("{} {} {}", e.date, e.kind.zh(), e.reading_text()))
                 .unwrap_or_default();
-            let preview = serde_json::json!({ "file": edit.map(|e| e.rel.clone()), "lines": lines, "effect": effect });
-            let v = CaseView { step: Some(kind), posted: refill, preview: Some(preview), ..CaseView::default() };
+            let preview = serde_json::json!({ "entry": entry, "lines": lines, "effect": effect });
+            let banner = ("warn", format!("以下是预览，尚未提交：{effect}。核对无误后按「提交{}」。", kind.zh()));
+            let v = CaseView {
+                banner: Some(banner),
+                step: Some(kind),
+                posted: refill,
+                preview: Some(preview),
+                ..CaseView::default()
+            };
             case_page(app, viewer, &session, id, v).into()
         }
         Ok(recorded) => {
@@ -299,26 +322,45 @@ pub(crate) async fn assign(
             if ids.is_empty() {
                 return refuse(&session, &Refusal::request("请勾选要交办的问题").into()).into();
             }
-            let request = forms::read(EventType::Assigned, &viewer, &others).map(|(date, values)| Record {
-                kind: EventType::Assigned,
-                cases: Cases::Ids(ids.clone()),
-                date,
-                values,
-                dry_run: false,
-                commit: false,
-                signed: None,
-            });
+            // Only this meeting's cases still waiting to be assigned: a page drawn before someone else
+            // assigned them, or the same form posted twice, assigns nothing again.
+            let today = app.today(&session);
+            let ledger = session.ledger();
+            let waiting = |case: &str| {
+                ledger.case(case).is_some_and(|c| {
+                    c.meeting.as_ref().is_some_and(|m| m.value == id)
+                        && matches!(c.status_as_of(today), Status::Received | Status::Returned)
+                })
+            };
+            let gone: Vec<&str> = ids.iter().map(String::as_str).filter(|c| !waiting(c)).collect();
+            if !gone.is_empty() {
+                let why =
+                    format!("{} 已经交办，或不是这期恳谈会待交办的问题；页面已刷新，请核对后重新勾选", gone.join("、"));
+                return refuse(&session, &Refusal::request(why).into()).into();
+            }
+            let files: Vec<String> = ids.iter().filter_map(|c| ledger.case(c)).map(|c| c.file.clone()).collect();
+            let files: Vec<&str> = files.iter().map(String::as_str).collect();
+            if let Err(r) = crate::command::as_committed(&session, &files) {
+                return refuse(&session, &r.into()).into();
+            }
+            let request =
+                forms::read(EventType::Assigned, &viewer, &others, None, today).map(|(date, values)| Record {
+                    kind: EventType::Assigned,
+                    cases: Cases::Ids(ids.clone()),
+                    date,
+                    values,
+                    dry_run: false,
+                    commit: false,
+                    signed: None,
+                });
             // With no lead given, the command gives each case the lead its list before the meeting proposed.
             match request.map_err(Failure::from).and_then(|r| record::record(&mut session, r)) {
                 Ok(recorded) => {
-                    let banner = format!("已交办 {} 件：{}", recorded.ids.len(), recorded.ids.join("、"));
                     let signed = viewer.signature(EventType::Assigned.key());
                     let pending = app.committer.queue(recorded.written.edits, recorded.subject, signed);
-                    let shown = viewer.clone();
-                    let then = Box::new(move |app: &App| {
-                        let (none, ok) = (HashMap::new(), StatusCode::OK);
-                        meeting_page(app, &shown, &app.read(), &id, Some(("ok", banner)), none.clone(), none, ok)
-                    });
+                    // Answered with a redirect: reloading the page after does not post the form again.
+                    let to = format!("/meetings/{id}?assigned={}", recorded.ids.join(","));
+                    let then = Box::new(move |_: &App| Redirect::to(&to).into_response());
                     Answer::Committing { pending, viewer, then }
                 }
                 Err(f) => refuse(&session, &f).into(),
