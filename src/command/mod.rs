@@ -205,6 +205,11 @@ pub(crate) fn commit_written(root: &std::path::Path, writes: &[ToCommit]) -> Vec
     out
 }
 
+/// The commit HEAD of the repository at `root` is at, if any (a server notices a `git pull` by it).
+pub(crate) fn head(root: &std::path::Path) -> Option<String> {
+    crate::git::Git::new(root).head()
+}
+
 /// Lets git pack the objects many commits left loose, when it is time (a server, now and then).
 pub(crate) fn tidy_git(root: &std::path::Path) -> Outcome<()> {
     Ok(crate::git::Git::new(root).tidy()?)

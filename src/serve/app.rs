@@ -52,6 +52,8 @@ pub(crate) struct App {
     /// Bumped whenever the ledger is read again: what was derived from it (the redactor) is then stale.
     epoch: AtomicU64,
     redactor: Mutex<Option<(u64, Arc<Redactor>)>>,
+    /// The repository's root folder.
+    root: std::path::PathBuf,
     /// Commits in the writes' order, off the session's lock; it also knows where HEAD was last seen
     /// (a `git pull` moves it).
     pub(crate) committer: super::commits::Committer,
@@ -86,7 +88,8 @@ impl App {
             overviews: Mutex::new(HashMap::new()),
             epoch: AtomicU64::new(0),
             redactor: Mutex::new(None),
-            committer: super::commits::Committer::start(root, head)?,
+            committer: super::commits::Committer::start(root.clone(), head)?,
+            root,
         })
     }
 
@@ -177,9 +180,10 @@ impl App {
     /// repository: a command's write (the write generation) or a commit (`git pull`).
     fn catch_up(&self) -> Result<()> {
         let moved = {
-            // Looked at while no commit of the server's own is being made.
+            // Looked at while no commit of the server's own is being made — and without the session: a
+            // write holding it may be waiting for the committer, which waits for this lock.
             let mut known = self.committer.head.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            let head = self.read().git().head();
+            let head = crate::command::head(&self.root);
             let moved = *known != head;
             *known = head;
             moved
