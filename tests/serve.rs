@@ -576,6 +576,7 @@ fn the_office_views_drafts_before_it_issues_and_downloads_what_it_issued() {
     let r = office.post("/documents/supervision", &[("case", "HZ-2026-0132"), ("due", "明年")]);
     assert_eq!(r.status, 422);
     assert!(r.body.contains("data-field=\"due\""), "{}", r.body);
+    assert!(r.body.contains("value=\"HZ-2026-0132\" checked"), "the ticks are kept");
     // Issued: a number, recorded in the case, one commit by the account.
     let r = office.post("/documents/supervision", &[("case", "HZ-2026-0132")]);
     assert!(r.body.contains("已发督办通知") && r.body.contains("HZ-2026-0132"), "{}", r.body);

@@ -619,6 +619,8 @@ pub(crate) struct DocsView {
     pub(crate) form: Option<&'static str>,
     pub(crate) field: Option<String>,
     pub(crate) errors: Vec<String>,
+    /// The cases a refused form had ticked, ticked again.
+    pub(crate) ticked: Vec<String>,
 }
 
 /// The office's documents: cases to supervise, the period's bulletin, drafts, and the register with the files to download.
@@ -638,6 +640,7 @@ pub(crate) fn documents_page(app: &App, viewer: &Viewer, session: &Session, v: D
                 .filter(|(k, _)| *k == crate::model::rule::NoticeKind::Supervision)
                 .filter_map(|(_, e)| c.case.timeline.get(*e).and_then(|e| e.doc().map(str::to_string)))
                 .collect();
+            row["checked"] = json!(v.ticked.contains(&c.case.id.value));
             if c.supervised() {
                 row["supervised"] = json!(if issued.is_empty() {
                     "已督办".to_string()

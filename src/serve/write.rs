@@ -397,11 +397,13 @@ fn issue(app: &App, viewer: &Viewer, kind: DocKind, posted: &Posted) -> Response
     if !token_ok(viewer, posted) {
         return refused_token(viewer);
     }
+    let ticked: Vec<String> = posted.iter().filter(|(k, _)| k == "case").map(|(_, v)| v.clone()).collect();
     let refuse = |session: &crate::command::Session, field: Option<&str>, why: String| {
         let v = DocsView {
             form: Some(kind.key()),
             field: field.map(str::to_string),
             errors: vec![why],
+            ticked: ticked.clone(),
             ..DocsView::default()
         };
         documents_page(app, viewer, session, DocsView { status: Some(StatusCode::UNPROCESSABLE_ENTITY), ..v })
@@ -476,7 +478,8 @@ fn issue(app: &App, viewer: &Viewer, kind: DocKind, posted: &Posted) -> Response
                     } else {
                         format!("，记入 {}", g.recorded.join("、"))
                     };
-                    format!("已发{} {}{recorded}", kind.zh(), numbers.join("、"))
+                    let titles: Vec<&str> = g.named.iter().map(|(d, _)| d.title.as_str()).collect();
+                    format!("已发{} {}（{}）{recorded}", kind.zh(), numbers.join("、"), titles.join("；"))
                 }
                 None => format!("没有需要发的{}", kind.zh()),
             };
