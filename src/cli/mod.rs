@@ -15,6 +15,7 @@ mod init;
 mod list;
 mod log;
 mod notify;
+mod receipt;
 mod record;
 mod render;
 mod report;
@@ -136,6 +137,9 @@ enum Command {
     Serve(serve::Args),
     /// 网页服务的账号：user add|list|disable|reset
     User(user::Args),
+    /// 企业的回执码：receipt code 编号、receipt rotate（开发中，随企业查询页发布）
+    #[command(hide = true)]
+    Receipt(receipt::Args),
     /// 检查一段提交（如 origin/main..HEAD）有没有越权的改动，供 CI 使用
     #[command(after_help = "示例：\n  qinqing audit origin/main..HEAD")]
     Audit(audit::Args),
@@ -281,6 +285,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Dept(c) => correct::dept(repo, c),
         Command::Serve(a) => serve::run(repo, a),
         Command::User(a) => user::run(repo, a),
+        Command::Receipt(a) => receipt::run(repo, a),
         Command::Audit(a) => audit::run(repo, a),
         Command::BenchGen(a) => bench::run(a),
         Command::BenchRender(a) => bench::run_render(a),

@@ -285,16 +285,24 @@ fn read(state: &Path) -> Result<Store, Refusal> {
 
 /// Writes the accounts owner-only, in an owner-only folder that tells git to ignore it.
 fn write(state: &Path, store: &Store) -> Result<(), Refusal> {
+    let text = serde_json::to_vec_pretty(&Store { version: 1, accounts: store.accounts.clone() })
+        .map_err(|e| Refusal::request(format!("无法写入 {}：{e}", state.display())))?;
+    write_private(state, FILE, &text)
+}
+
+/// Writes a file of the state folder (accounts, the receipt secret): owner-only, in an owner-only folder
+/// that tells git to ignore it; never through a link, never into the repository itself.
+pub(crate) fn write_private(state: &Path, name: &str, bytes: &[u8]) -> Result<(), Refusal> {
     let failed = |e: anyhow::Error| Refusal::request(format!("无法写入 {}：{e:#}", state.display()));
     // Never through a link (a cloned repository may carry one), never a repository's own folder.
     if std::fs::symlink_metadata(state).is_ok_and(|m| m.file_type().is_symlink()) {
         return Err(Refusal::request(format!(
-            "{} 是符号链接，账号不写进链接指向的地方；请换成普通文件夹",
+            "{} 是符号链接，账号与密钥不写进链接指向的地方；请换成普通文件夹",
             state.display()
         )));
     }
     if state.join(crate::load::SETTINGS_FILE).exists() {
-        return Err(Refusal::request(format!("{} 是案件库本身，账号须放在单独的状态文件夹中", state.display())));
+        return Err(Refusal::request(format!("{} 是案件库本身，账号与密钥须放在单独的状态文件夹中", state.display())));
     }
     let scope = Scope::new(state);
     scope.create_dir_all(state).map_err(failed)?;
@@ -312,10 +320,8 @@ fn write(state: &Path, store: &Store) -> Result<(), Refusal> {
             }
         }
     }
-    let text = serde_json::to_vec_pretty(&Store { version: 1, accounts: store.accounts.clone() })
-        .map_err(|e| failed(e.into()))?;
-    let path = state.join(FILE);
-    scope.replace(&path, &text).map_err(failed)?;
+    let path = state.join(name);
+    scope.replace(&path, bytes).map_err(failed)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -20,6 +20,7 @@ pub(crate) mod import;
 pub(crate) mod init;
 pub(crate) mod list;
 pub(crate) mod notify;
+pub(crate) mod receipts;
 pub(crate) mod record;
 pub(crate) mod review;
 pub(crate) mod session;

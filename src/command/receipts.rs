@@ -1,0 +1,139 @@
+//! Receipt codes (回执码): what an enterprise types, or scans from the QR code
+//! on its receipt, to follow its own case without an account. A code is the
+//! HMAC-SHA256 of the case's id under the state folder's secret, cut to 60
+//! bits and written in 12 characters of an alphabet with no look-alikes (no
+//! 0/O, no 1/I) — derived, so there is no table to lose; rotating the secret
+//! revokes every code at once. Written by hand: no crate derives typable codes
+//! from a keyed hash, and the whole of it is the few lines below.
+
+use std::path::Path;
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use super::{Outcome, Refusal};
+
+/// The secret's file in the state folder.
+const SECRET_FILE: &str = "receipt-secret";
+/// 32 symbols: five bits each, none mistaken for another when typed from paper.
+const ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+/// Characters of a code: 60 bits.
+const LENGTH: usize = 12;
+
+/// The secret codes are derived with, made (32 random bytes) the first time it is needed.
+pub(crate) fn secret(state: &Path) -> Outcome<Vec<u8>> {
+    let path = state.join(SECRET_FILE);
+    match std::fs::read(&path) {
+        Ok(bytes) if bytes.len() >= 32 => Ok(bytes),
+        Ok(_) => Err(Refusal::request(format!(
+            "{} 已损坏；用 qinqing receipt rotate 换一个（已发出的回执码随之失效）",
+            path.display()
+        ))
+        .into()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => rotate(state),
+        Err(e) => Err(Refusal::request(format!("无法读取 {}：{}", path.display(), crate::text::io_words(&e))).into()),
+    }
+}
+
+/// Replaces the secret: every code given out so far stops working (receipts must be made again).
+pub(crate) fn rotate(state: &Path) -> Outcome<Vec<u8>> {
+    use rand_core::RngCore;
+    let mut bytes = vec![0u8; 32];
+    rand_core::OsRng.fill_bytes(&mut bytes);
+    super::accounts::write_private(state, SECRET_FILE, &bytes)?;
+    Ok(bytes)
+}
+
+/// The codes of these cases (each must exist), for the office to hand out.
+pub(crate) fn codes(session: &super::Session, state: &Path, ids: &[String]) -> Outcome<Vec<(String, String)>> {
+    let secret = secret(state)?;
+    ids.iter()
+        .map(|id| {
+            let case = super::record::find_case(session, id)?;
+            Ok((case.id.value.clone(), code(&secret, &case.id.value)))
+        })
+        .collect()
+}
+
+/// A case's code, as printed: `ABCD-EFGH-JKLM`.
+pub(crate) fn code(secret: &[u8], case_id: &str) -> String {
+    let raw = raw_code(secret, case_id);
+    format!("{}-{}-{}", &raw[..4], &raw[4..8], &raw[8..])
+}
+
+fn raw_code(secret: &[u8], case_id: &str) -> String {
+    // A key of any length is taken (HMAC pads or hashes it).
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret) else { return String::new() };
+    mac.update(b"qinqing-receipt\0");
+    mac.update(case_id.as_bytes());
+    let digest = mac.finalize().into_bytes();
+    // The first 60 bits, five at a time.
+    let bits = digest.iter().take(8).fold(0u64, |acc, b| (acc << 8) | u64::from(*b)) >> 4;
+    (0..LENGTH).map(|i| ALPHABET[((bits >> (5 * (LENGTH - 1 - i))) & 31) as usize] as char).collect()
+}
+
+// The enterprise's page `/r/{code}` (issue 24, in progress) is the caller of `normalise` and `find`; tested here.
+/// A code as typed (any case, spaces or dashes anywhere), or `None` when it cannot be one: a wrong
+/// character or length says nothing about which codes exist.
+#[allow(dead_code)]
+pub(crate) fn normalise(typed: &str) -> Option<String> {
+    let raw: String =
+        typed.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect();
+    (raw.len() == LENGTH && raw.bytes().all(|b| ALPHABET.contains(&b))).then_some(raw)
+}
+
+/// The position of the case a typed code is for among the ids given, if any.
+#[allow(dead_code)]
+pub(crate) fn find<'a>(secret: &[u8], typed: &str, ids: impl IntoIterator<Item = &'a str>) -> Option<usize> {
+    let wanted = normalise(typed)?;
+    ids.into_iter().position(|id| constant_eq(raw_code(secret, id).as_bytes(), wanted.as_bytes()))
+}
+
+/// Equal without telling, by how long it took, how much of it matched.
+#[allow(dead_code)]
+fn constant_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_typable_derived_and_revoked_by_rotating() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let state = dir.path().join("state");
+        let secret1 = secret(&state).expect("made");
+        assert_eq!(secret(&state).expect("read again"), secret1, "kept");
+        let code = code(&secret1, "HZ-2026-0131");
+        assert_eq!(code.len(), 14);
+        assert!(code.chars().all(|c| c == '-' || ALPHABET.contains(&(c as u8))));
+        assert!(!code.contains(['0', 'O', '1', 'I']), "no look-alikes: {code}");
+        // Found from how a person types it, and only for its own case.
+        let ids = ["HZ-2026-0101", "HZ-2026-0131", "HZ-2026-0175"];
+        let typed = format!(" {} ", code.to_lowercase().replace('-', " "));
+        assert_eq!(find(&secret1, &typed, ids), Some(1));
+        assert_ne!(super::code(&secret1, "HZ-2026-0101"), code);
+        assert_eq!(find(&secret1, "ABCD-EFGH-JKL0", ids), None, "a look-alike is no code");
+        assert_eq!(find(&secret1, "ABCD", ids), None);
+        // Rotated: the old code finds nothing.
+        let secret2 = rotate(&state).expect("rotated");
+        assert_ne!(secret1, secret2);
+        assert_eq!(find(&secret2, &code, ids), None);
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(state.join(SECRET_FILE)).expect("file").permissions().mode() & 0o777, 0o600);
+    }
+
+    #[test]
+    fn a_code_carries_sixty_bits_spread_over_the_alphabet() {
+        // Ten thousand ids give ten thousand codes, and every symbol is used in every place.
+        let secret = vec![7u8; 32];
+        let codes: std::collections::HashSet<String> =
+            (0..10_000).map(|i| raw_code(&secret, &format!("C-{i}"))).collect();
+        assert_eq!(codes.len(), 10_000);
+        for place in 0..LENGTH {
+            let used: std::collections::HashSet<u8> = codes.iter().map(|c| c.as_bytes()[place]).collect();
+            assert_eq!(used.len(), 32, "place {place}");
+        }
+    }
+}
