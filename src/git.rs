@@ -215,7 +215,8 @@ impl<'a> Git<'a> {
                 text(git_input(self.root, &["hash-object", "-w", "--stdin", &path], &[], bytes).map_err(failed)?);
             changed.insert(format!("{prefix}{rel}"), blob);
         }
-        let tree = self.tree_with(&head, "", &changed).map_err(failed)?;
+        let top = format!("{head}^{{tree}}");
+        let tree = self.tree_with(Some(&top), "", &changed).map_err(failed)?;
         let full = format!("{message}\n\n{}\n", trailers(signed));
         let env = [
             ("GIT_AUTHOR_NAME", signed.name.as_str()),
@@ -338,10 +339,18 @@ impl<'a> Git<'a> {
 
     /// The tree of folder `dir` (relative to the top of the work tree, `""` for the top) as `head` has it,
     /// with the changed files' blobs in place; only the folders on their way are read and rebuilt.
-    fn tree_with(&self, head: &str, dir: &str, changed: &std::collections::BTreeMap<String, String>) -> Result<String> {
-        let top = if dir.is_empty() { format!("{head}^{{tree}}") } else { format!("{head}:{dir}") };
-        // A folder HEAD does not have yet starts empty.
-        let listing = git(self.root, &["ls-tree", "-z", "--full-tree", &top]).unwrap_or_default();
+    fn tree_with(
+        &self,
+        tree: Option<&str>,
+        dir: &str,
+        changed: &std::collections::BTreeMap<String, String>,
+    ) -> Result<String> {
+        // A folder the tree does not have yet starts empty; any other failure to read it stops the commit
+        // (an empty listing taken for the top would commit the removal of everything else).
+        let listing = match tree {
+            Some(t) => git(self.root, &["ls-tree", "-z", "--full-tree", t])?,
+            None => Vec::new(),
+        };
         let mut entries: std::collections::BTreeMap<String, (String, String, String)> =
             std::collections::BTreeMap::new();
         for record in listing.split(|b| *b == 0).filter(|r| !r.is_empty()) {
@@ -366,7 +375,8 @@ impl<'a> Git<'a> {
             }
         }
         for folder in folders {
-            let tree = self.tree_with(head, &format!("{here}{folder}"), changed)?;
+            let inner = entries.get(&folder).filter(|e| e.1 == "tree").map(|e| e.2.clone());
+            let tree = self.tree_with(inner.as_deref(), &format!("{here}{folder}"), changed)?;
             entries.insert(folder, ("040000".into(), "tree".into(), tree));
         }
         let mut input = Vec::new();
@@ -376,6 +386,25 @@ impl<'a> Git<'a> {
         }
         let out = git_input(self.root, &["mktree", "-z"], &[], &input)?;
         Ok(String::from_utf8_lossy(&out).trim().to_string())
+    }
+
+    /// The files under these paths (relative to the root) that differ from HEAD or git does not track.
+    pub(crate) fn uncommitted(&self, paths: &[&str]) -> Result<Vec<String>> {
+        let mut args = vec!["-c", "core.quotePath=false", "status", "--porcelain", "-z", "--untracked-files=all", "--"];
+        args.extend(paths);
+        let out = git(self.root, &args)?;
+        Ok(out
+            .split(|b| *b == 0)
+            .filter(|r| r.len() > 3)
+            .map(|r| String::from_utf8_lossy(&r[3..]).into_owned())
+            .collect())
+    }
+
+    /// The first parent of a commit.
+    pub(crate) fn parent_of(&self, commit: &str) -> Option<String> {
+        git(self.root, &["rev-parse", "--verify", "--quiet", &format!("{commit}^")])
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o).trim().to_string())
     }
 
     /// Lets git pack what commits made loose, when it thinks it is time (`git gc --auto`: nothing most times).

@@ -738,3 +738,40 @@ fn an_assignment_is_made_once_and_a_disabled_account_is_logged_out() {
     assert_eq!(qinqing(&repo, &["user", "disable", "王某"]).code, 0);
     assert_eq!(dept.get("/").location.as_deref(), Some("/login"));
 }
+
+#[test]
+fn the_servers_own_commits_hide_neither_a_pull_nor_the_next_write() {
+    let (_dir, repo) = repository();
+    let server = serve(&repo);
+    let mut office = Client::new(&server);
+    office.login("李某");
+    // A case committed elsewhere (a pull), then at once a form: the case still shows within seconds.
+    // Written by hand, as a pull writes it: no command of qinqing's, so only HEAD tells.
+    let id = "HZ-2026-0190".to_string();
+    let text =
+        "id: HZ-2026-0190\ntitle: 拉取来的案件\nreceived: 2026-11-19\nchannel: hotline\nenterprise:\n  name: 某公司\n";
+    std::fs::write(repo.join("cases/2026/HZ-2026-0190.yaml"), text).expect("written");
+    git(&repo, &["add", "-A", "cases"]);
+    git(&repo, &["-c", "user.name=同事", "-c", "user.email=c@x", "commit", "-qm", "同事新建的案件"]);
+    let version = version_in(&office.get("/cases/HZ-2026-0131").body);
+    assert_eq!(office.post("/cases/HZ-2026-0131/note", &[("version", &version), ("text", "第一笔")]).status, 303);
+    // …and a second step on the same case right after the first: the first's queued commit is no one's stray edit.
+    let version = version_in(&office.get("/cases/HZ-2026-0131").body);
+    let r = office.post("/cases/HZ-2026-0131/note", &[("version", &version), ("text", "第二笔")]);
+    assert_eq!(r.status, 303, "{}", &r.body[..r.body.len().min(500)]);
+    let seen = (0..60).any(|_| {
+        let found = office.get(&format!("/cases/{id}")).status == 200;
+        if !found {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        found
+    });
+    assert!(seen, "the pulled case is read although the server committed right after it");
+    // Ids a department may not see are not repeated back to it.
+    let mut dept = Client::new(&server);
+    dept.login("王某");
+    let r = dept.get("/meetings/HZ-M-2026-23?assigned=HZ-2026-0131");
+    assert!(!r.body.contains("HZ-2026-0131"));
+    let r = dept.get("/cases?meeting=HZ-M-2026-2");
+    assert!(!r.body.contains("是否为"), "no hint drawn from meetings it has no case in");
+}

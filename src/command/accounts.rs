@@ -229,6 +229,10 @@ pub(crate) fn redeem(state: &Path, token: &str, password: &str) -> Outcome<Accou
     let hashed = hash(password)?;
     let mut store = read(state)?;
     let account = find(&mut store, &found.name)?;
+    // Reset meanwhile (a new link made): this one no longer works.
+    if account.setup.as_ref().is_none_or(|s| s.token_hash != token_hash(token.trim())) {
+        return Err(Refusal::request("链接已失效（用过、过期或已重设）；请营商办重新发一个").into());
+    }
     account.password = hashed;
     account.setup = None;
     let done = account.clone();

@@ -211,6 +211,31 @@ pub(crate) fn head(root: &std::path::Path) -> Option<String> {
     crate::git::Git::new(root).head()
 }
 
+/// Refused when the case files or the register hold changes nobody committed: a document issued now
+/// would record itself in them, and its commit would carry those changes under the account's name.
+pub(crate) fn nothing_uncommitted(session: &Session) -> Result<(), Refusal> {
+    let git = session.git();
+    if git.head().is_none() {
+        return Ok(());
+    }
+    let changed =
+        git.uncommitted(&["cases", crate::render::register::FILE]).map_err(|e| Refusal::request(format!("{e:#}")))?;
+    if changed.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<&str> = changed.iter().take(5).map(String::as_str).collect();
+    let more = if changed.len() > 5 { format!(" 等 {} 个文件", changed.len()) } else { String::new() };
+    Err(Refusal::request(format!(
+        "案件库有尚未提交的改动（{}{more}）：先提交或撤销这些改动，再在网页上发文",
+        shown.join("、")
+    )))
+}
+
+/// The first parent of a commit (a server checks its commits were made on the HEAD it knew).
+pub(crate) fn parent_of(root: &std::path::Path, commit: &str) -> Option<String> {
+    crate::git::Git::new(root).parent_of(commit)
+}
+
 /// Lets git pack the objects many commits left loose, when it is time (a server, now and then).
 pub(crate) fn tidy_git(root: &std::path::Path) -> Outcome<()> {
     Ok(crate::git::Git::new(root).tidy()?)

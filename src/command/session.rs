@@ -211,8 +211,10 @@ impl Session {
 
     /// Reads the ledger again (a long-lived session, after writes of its own or of others).
     pub(crate) fn refresh(&mut self) -> Result<()> {
-        self.generation = crate::edit::journal::generation(&self.scope);
+        // The generation read first (a write in between is then seen as one), kept only once the read succeeded.
+        let generation = crate::edit::journal::generation(&self.scope);
         self.checked = read(&self.root, self.open)?;
+        self.generation = generation;
         self.rereads += 1;
         Ok(())
     }

@@ -192,13 +192,12 @@ impl App {
             return Ok(());
         }
         let mut session = self.write();
-        session.refresh()?;
+        if let Err(e) = session.refresh() {
+            // Tried again at the next look: the change is not taken as seen.
+            *self.committer.head.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+            return Err(e);
+        }
         Ok(())
-    }
-
-    /// Notes HEAD after a commit a command made by itself (issuing documents), so it is not taken for a pull.
-    pub(crate) fn committed(&self, session: &Session) {
-        *self.committer.head.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = session.git().head();
     }
 }
 

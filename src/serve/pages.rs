@@ -294,8 +294,20 @@ pub(crate) async fn cases(State(app): State<Arc<App>>, viewer: Viewer, Query(q):
             level: given(&q.level),
             meeting: given(&q.meeting),
         };
-        // A department's list is its own cases: the clocks of no other are looked at.
-        let (rows, error) = match select(&viewer, &session, &filter, today) {
+        // A department's list is its own cases: the clocks of no other are looked at, and a meeting of none
+        // of them is as unknown as one that does not exist (no hint drawn from the others).
+        let foreign_meeting = viewer.role == Role::Department
+            && filter.meeting.as_deref().is_some_and(|m| {
+                !visible(&viewer, &session, today)
+                    .iter()
+                    .any(|&i| ledger.cases[i].meeting.as_ref().is_some_and(|x| x.value == m))
+            });
+        let selected = if foreign_meeting {
+            Err(Refusal::field("meeting", format!("找不到恳谈会「{}」", filter.meeting.as_deref().unwrap_or_default())))
+        } else {
+            select(&viewer, &session, &filter, today)
+        };
+        let (rows, error) = match selected {
             Ok(indexes) => (indexes, None),
             Err(r) => (Vec::new(), Some(failure_text(&r.into()))),
         };
@@ -526,7 +538,9 @@ pub(crate) async fn meeting(
         let ids: Vec<&str> = done
             .assigned
             .split(',')
-            .filter(|c| session.ledger().case(c).is_some_and(|x| x.meeting.as_ref().is_some_and(|m| m.value == id)))
+            .filter(|c| {
+                case_for(&viewer, &session, c).is_some_and(|(_, x)| x.meeting.as_ref().is_some_and(|m| m.value == id))
+            })
             .collect();
         let banner = (!ids.is_empty()).then(|| ("ok", format!("已交办 {} 件：{}", ids.len(), ids.join("、"))));
         meeting_page(app, &viewer, &session, &id, banner, HashMap::new(), HashMap::new(), StatusCode::OK)

@@ -154,7 +154,7 @@ fn record_step(app: &App, viewer: Viewer, id: &str, step: &str, posted: &Posted)
         .into();
     }
     // A file someone is editing at a terminal: its uncommitted lines would go into this account's commit.
-    if let Err(r) = crate::command::as_committed(&session, &[case.file.as_str()]) {
+    if let Err(r) = app.committer.as_committed(&session, &[case.file.as_str()]) {
         let v = CaseView {
             status: Some(StatusCode::CONFLICT),
             banner: Some(("warn", failure_text(&Failure::from(r)))),
@@ -340,7 +340,7 @@ pub(crate) async fn assign(
             }
             let files: Vec<String> = ids.iter().filter_map(|c| ledger.case(c)).map(|c| c.file.clone()).collect();
             let files: Vec<&str> = files.iter().map(String::as_str).collect();
-            if let Err(r) = crate::command::as_committed(&session, &files) {
+            if let Err(r) = app.committer.as_committed(&session, &files) {
                 return refuse(&session, &r.into()).into();
             }
             let request =
@@ -460,12 +460,24 @@ fn issue(app: &App, viewer: &Viewer, kind: DocKind, posted: &Posted) -> Response
     // Documents are made on a session of their own (the whole ledger; contacts in none of these), and
     // commit by themselves: after every step queued before.
     app.committer.flush();
+    if !draft {
+        if let Err(r) = crate::command::nothing_uncommitted(&session) {
+            return refuse(&session, None, failure_text(&Failure::from(r)));
+        }
+    }
+    // HEAD held while the document commits, so the look for outside commits does not take it for one.
+    let mut known = app.committer.head.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let root = session.root_dir().to_path_buf();
     let outcome = crate::command::documents::render(&root, request, &|_| {});
     if session.stale() {
         let _ = session.refresh();
     }
-    app.committed(&session);
+    // Known to be at the document's commit only if it was made on the HEAD known before.
+    let now = crate::command::head(&root);
+    if now != *known && now.as_deref().and_then(|h| crate::command::parent_of(&root, h)) == *known {
+        *known = now;
+    }
+    drop(known);
     match outcome {
         Ok(r) => {
             let text = match &r.generated {
