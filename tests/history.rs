@@ -251,6 +251,29 @@ fn audit_finds_what_a_role_may_not_do_and_passes_the_rest() {
         assert!(run.stdout.contains(says), "{says}: {}", run.stdout);
     }
     assert!(run.stdout.contains("检查 6 个提交，其中网页服务写的 5 个；越权 4 处"), "{}", run.stdout);
+    // An enterprise (its receipt code, no account) rates the answer to its case, and nothing else.
+    git(&repo, &["tag", "rated"]);
+    let commit_as = |message: &str, trailers: &str| {
+        git(&repo, &["add", "-A"]);
+        git(&repo, &["commit", "-q", "-m", message, "-m", trailers]);
+    };
+    let enterprise = "Qinqing-Actor: 企业/HZ-2026-0133\nQinqing-Role: enterprise";
+    record(&["evaluate", "HZ-2026-0133", "--rating", "满意", "--date", "2026-11-21"]);
+    commit_as("企业评价", enterprise);
+    let clean = qinqing(&repo, &["audit", "rated..HEAD"]);
+    assert_eq!(clean.code, 0, "{}", clean.stdout);
+    record(&["note", "HZ-2026-0133", "--text", "企业的备注", "--date", "2026-11-21"]);
+    commit_as("企业备注", enterprise);
+    record(&["evaluate", "HZ-2026-0172", "--rating", "满意", "--date", "2026-11-21"]);
+    record(&["note", "HZ-2026-0175", "--text", "另一件", "--date", "2026-11-21"]);
+    commit_as("两件一起", enterprise);
+    let run = qinqing(&repo, &["audit", "rated..HEAD"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("企业不能记录「备注」") && run.stdout.contains("企业的提交涉及 2 个文件"),
+        "{}",
+        run.stdout
+    );
 }
 
 /// Undoing an entry already committed says that it rewrites what git has; an entry not yet

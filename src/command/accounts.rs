@@ -129,6 +129,9 @@ pub(crate) fn add(session: &super::Session, state: &Path, new: NewAccount) -> Ou
         )
         .into());
     };
+    if !role.has_accounts() {
+        return Err(Refusal::field("role", "企业不建账号：凭回执上的回执码查看办理进度、评价答复").into());
+    }
     let department = match (role, new.department.as_deref().map(str::trim)) {
         (Role::Department, Some(d)) if !d.is_empty() => {
             Some(session.ledger().known_department(d).map_err(|why| Refusal::field("dept", why))?)
@@ -377,6 +380,7 @@ mod tests {
             add(&session, &state, NewAccount { password: Some("短".into()), ..new("赵某", "office", None) }).is_err()
         );
         assert!(add(&session, &state, new("赵某", "boss", None)).is_err());
+        assert!(add(&session, &state, new("某公司", "enterprise", None)).is_err(), "enterprises have no accounts");
         // Owner-only, and git is told to ignore the folder.
         use std::os::unix::fs::PermissionsExt;
         assert_eq!(std::fs::metadata(&state).unwrap().permissions().mode() & 0o777, 0o700);

@@ -58,6 +58,11 @@ pub(crate) fn audit(session: &Session, range: &str) -> Outcome<Audited> {
             say("", format!("部门的提交没有写明部门（Qinqing-Actor「{}」）", c.actor));
             continue;
         }
+        // An enterprise's code opens one case: a commit of its touches that one.
+        if role == Role::Enterprise && c.files.len() != 1 {
+            say("", format!("企业的提交涉及 {} 个文件（只能是它自己的一件案件）", c.files.len()));
+            continue;
+        }
         for (status, file) in &c.files {
             let case_file = file.starts_with("cases/") && file.ends_with(".yaml") && !file.ends_with("/meeting.yaml");
             if role == Role::Office {
@@ -132,7 +137,7 @@ fn judge(
             let how = match standing {
                 Standing::Co => "协办单位",
                 Standing::Lead => "主办单位",
-                Standing::Whole | Standing::None => role.zh(),
+                Standing::Whole | Standing::Own | Standing::None => role.zh(),
             };
             say(file, format!("{how}不能记录「{}」（{} {}）", e.kind.zh(), was.id.value, e.date));
         }

@@ -14,6 +14,8 @@ named_enum!(
     Department = "department" / "部门",
     /// 领导: everything but contacts, and instructions.
     Leader = "leader" / "领导",
+    /// 企业: no account; its own case, through its receipt code, and its rating.
+    Enterprise = "enterprise" / "企业",
 });
 
 /// How an account stands to one case.
@@ -25,6 +27,8 @@ pub(crate) enum Standing {
     Lead,
     /// The department co-handles it (now, or did before).
     Co,
+    /// The enterprise whose case it is (its receipt code opened it).
+    Own,
     /// Nothing: for a department the case does not exist.
     None,
 }
@@ -34,6 +38,8 @@ impl Role {
     pub(crate) fn standing(self, department: Option<&str>, case: &Case) -> Standing {
         match self {
             Role::Office | Role::Leader => Standing::Whole,
+            // What opened it is the code, not a name: whoever holds the code stands to its case as its own.
+            Role::Enterprise => Standing::Own,
             Role::Department => {
                 let Some(dept) = department else { return Standing::None };
                 let named = |n: &crate::model::Spanned<String>| n.value == dept;
@@ -53,6 +59,9 @@ impl Role {
         use EventType as E;
         match (self, standing) {
             (_, Standing::None) => false,
+            // The enterprise rates the answer to its own case; nobody else stands so to a case.
+            (Role::Enterprise, Standing::Own) => matches!(kind, E::Evaluated),
+            (Role::Enterprise, _) | (_, Standing::Own) => false,
             // The office records every step.
             (Role::Office, _) => true,
             // A leader's word is an instruction, written as a note.
@@ -75,6 +84,11 @@ impl Role {
             // A co-unit gives its opinion, as a note.
             (Role::Department, Standing::Co) => matches!(kind, E::Note),
         }
+    }
+
+    /// Whether accounts of the role exist (an enterprise has none: its receipt code opens its case).
+    pub(crate) const fn has_accounts(self) -> bool {
+        !matches!(self, Role::Enterprise)
     }
 
     /// Whether the role manages accounts (the office's administrators only; said per account).
@@ -124,5 +138,13 @@ mod tests {
         assert!(Role::Leader.may_record(Standing::Whole, EventType::Note));
         assert!(!Role::Leader.may_record(Standing::Whole, EventType::Replied));
         assert_eq!(Role::parse("部门"), Some(Role::Department));
+        // The enterprise rates its own case's answer, and records nothing else anywhere.
+        let e = Role::Enterprise;
+        let own: Vec<&str> =
+            EventType::ALL.iter().filter(|(k, _, _)| e.may_record(Standing::Own, *k)).map(|(_, en, _)| *en).collect();
+        assert_eq!(own, ["evaluated"]);
+        assert!(EventType::ALL.iter().all(|(k, _, _)| !e.may_record(Standing::Whole, *k)));
+        assert!(EventType::ALL.iter().all(|(k, _, _)| !Role::Office.may_record(Standing::Own, *k)));
+        assert!(!e.has_accounts());
     }
 }

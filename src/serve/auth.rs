@@ -224,7 +224,9 @@ pub(crate) async fn login(
         tokio::task::spawn_blocking(move || hashing.hashers.install(|| accounts::verify(&state, &c.user, &c.password)))
             .await;
     drop(permit);
-    let Some((account, role)) = verified.ok().flatten().and_then(|a| a.role().map(|r| (a, r))) else {
+    // Only a role that has accounts logs in (an account file edited by hand to say "enterprise" does not).
+    let opened = verified.ok().flatten().and_then(|a| a.role().filter(|r| r.has_accounts()).map(|r| (a, r)));
+    let Some((account, role)) = opened else {
         app.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner).entry((ip, name)).or_default().push(now);
         return super::view::login(StatusCode::UNAUTHORIZED, &user, Some("账号或密码不对".to_string()));
     };

@@ -60,11 +60,13 @@ pub(crate) async fn home(State(app): State<Arc<App>>, viewer: Viewer) -> Respons
             Role::Department => department_home(app, &viewer, &session, today),
             Role::Office => office_home(app, &viewer, &session, today),
             Role::Leader => leader_home(app, &viewer, &session, today),
+            // No login has this role (the login refuses it): nothing of the office's side is there for it.
+            Role::Enterprise => view::not_found(Some(&viewer)),
         }
     };
     match role {
         // A department looks at its own cases; the office and leaders at every case's clocks.
-        Role::Department => app.blocking(page).await,
+        Role::Department | Role::Enterprise => app.blocking(page).await,
         Role::Office | Role::Leader => app.whole(page).await,
     }
 }
@@ -385,6 +387,7 @@ fn select(
             let s = ledger.as_of(today);
             Ok(filter.select(&s)?.into_iter().map(|i| one(&s, i)).collect())
         }
+        Role::Enterprise => Ok(Vec::new()),
     }
 }
 
