@@ -179,6 +179,7 @@ fn read_event(node: &Node, sink: &mut Sink) -> Option<Event> {
         from: m.spanned_text("from", sink),
         decision: m.text("decision", sink),
         participants: m.texts("participants", sink).into_iter().map(|p| p.value).collect(),
+        via: m.named("via", sink),
     };
     e.details = (details != EventDetails::default()).then(|| Box::new(details));
     e.text = ["text", "note", "reason", "comment"].iter().find_map(|k| m.text(k, sink));

@@ -112,6 +112,21 @@ named_enum!(
 });
 
 named_enum!(
+    /// How an evaluation reached the office.
+    Via, "评价渠道", {
+    /// On the enterprise's page, with its receipt code.
+    Web = "web" / "网页",
+    /// By telephone (回访电话).
+    Phone = "phone" / "电话",
+    /// On a visit.
+    Visit = "visit" / "走访",
+    /// At a meeting.
+    Meeting = "meeting" / "会上",
+    /// In writing.
+    Written = "written" / "书面",
+});
+
+named_enum!(
     /// A case's status, derived from its timeline.
     Status, "状态", {
     /// Closed.

@@ -10,7 +10,7 @@
 use crate::model::enums::Status;
 use crate::model::field::{enum_values, field, named_values, Field, Ty};
 use crate::model::rule::NoticeKind;
-use crate::model::{named_enum, Event, Named, Rating, ReplyResult, Spanned};
+use crate::model::{named_enum, Event, Named, Rating, ReplyResult, Spanned, Via};
 
 named_enum!(
     /// The kind of a timeline entry.
@@ -343,6 +343,12 @@ impl EventType {
                         EVENT,
                         field("rating", true, Ty::Named(named_values::<Rating>), "企业评价"),
                         field("comment", false, Ty::Text, "企业意见"),
+                        field(
+                            "via",
+                            false,
+                            Ty::Named(named_values::<Via>),
+                            "评价渠道：网页（企业凭回执码）、电话、走访、会上、书面",
+                        ),
                     ],
                     status: StatusEffect::Rates,
                     needs: Step::Answer,
@@ -567,6 +573,9 @@ impl Event {
         }
         if let Some(r) = self.rating {
             out.push(Piece::Words(r.zh().to_string()));
+        }
+        if let Some(v) = self.via() {
+            out.push(Piece::Words(format!("（{}）", v.zh())));
         }
         if let Some(d) = self.doc() {
             out.push(Piece::Words(d.to_string()));

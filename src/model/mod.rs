@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 pub(crate) use document::DocKind;
-pub(crate) use enums::{named_enum, Channel, Handling, Named, RateKind, Rating, ReplyResult, Status};
+pub(crate) use enums::{named_enum, Channel, Handling, Named, RateKind, Rating, ReplyResult, Status, Via};
 pub(crate) use event::{EventType, Piece, StatusEffect};
 
 use crate::diag::Pos;
@@ -163,6 +163,8 @@ pub(crate) struct EventDetails {
     pub(crate) decision: Option<String>,
     /// Who took part in a joint meeting.
     pub(crate) participants: Vec<String>,
+    /// How an evaluation came (evaluated).
+    pub(crate) via: Option<Via>,
 }
 
 impl Event {
@@ -211,6 +213,11 @@ impl Event {
     /// A document number (supervised, bulletined).
     pub(crate) fn doc(&self) -> Option<&str> {
         self.details.as_ref().and_then(|d| d.doc.as_deref())
+    }
+
+    /// Who approved an extension.
+    pub(crate) fn via(&self) -> Option<Via> {
+        self.details.as_ref().and_then(|d| d.via)
     }
 
     /// Who approved an extension.
