@@ -575,7 +575,7 @@ impl Event {
             out.push(Piece::Words(r.zh().to_string()));
         }
         if let Some(v) = self.via() {
-            out.push(Piece::Words(format!("（{}）", v.zh())));
+            out.push(Piece::Words(format!("渠道 {}", v.zh())));
         }
         if let Some(d) = self.doc() {
             out.push(Piece::Words(d.to_string()));
