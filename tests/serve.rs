@@ -775,3 +775,48 @@ fn the_servers_own_commits_hide_neither_a_pull_nor_the_next_write() {
     let r = dept.get("/cases?meeting=HZ-M-2026-2");
     assert!(!r.body.contains("是否为"), "no hint drawn from meetings it has no case in");
 }
+
+#[test]
+fn an_enterprise_follows_its_case_with_its_code_and_rates_the_answer() {
+    let (_dir, repo) = repository();
+    let codes = qinqing(&repo, &["receipt", "code", "HZ-2026-0133"]);
+    assert_eq!(codes.code, 0, "{}", codes.stderr);
+    let code = codes.stdout.split_whitespace().nth(1).expect("a code").to_string();
+    let server = serve(&repo);
+    let head = git(&repo, &["rev-parse", "HEAD"]);
+    let mut firm = Client::new(&server);
+    let page = firm.get(&format!("/r/{code}"));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("HZ-2026-0133") && page.body.contains("评价这次答复"), "{}", page.body);
+    for p in personal_data(&repo) {
+        assert!(!page.body.contains(p.as_str()), "the enterprise's page shows {p}");
+    }
+    // A link opened by a chat app rates nothing; another site's form is refused.
+    assert_ne!(firm.get(&format!("/r/{code}/rate?rating=satisfied")).status, 200);
+    let origin = server.base.clone();
+    let rate = format!("/r/{code}/rate");
+    let r = firm.post_raw(&rate, &[("rating", "satisfied")], Some("http://evil.example"));
+    assert_eq!(r.status, 403);
+    // 不满意 asks why.
+    let r = firm.post_raw(&rate, &[("rating", "unsatisfied")], Some(&origin));
+    assert!(r.status == 422 && r.body.contains("data-field=\"comment\""), "{}", r.status);
+    assert_eq!(git(&repo, &["rev-parse", "HEAD"]), head, "nothing recorded yet");
+    let r = firm.post_raw(&rate, &[("rating", "unsatisfied"), ("comment", "消防验收仍要排队")], Some(&origin));
+    assert_eq!(r.status, 303, "{}", r.body);
+    let log = git(&repo, &["log", "-1", "--format=%(trailers:key=Qinqing-Role,valueonly,separator=)|%(trailers:key=Qinqing-Event,valueonly,separator=)"]);
+    assert_eq!(log, "enterprise|evaluated");
+    assert!(git(&repo, &["show", "HEAD"]).contains("via: web"), "the channel it came by");
+    assert_eq!(qinqing(&repo, &["audit", &format!("{head}..HEAD")]).code, 0);
+    // Unsatisfied: the case is handled again; the same answer is not rated twice.
+    assert!(firm.get(&format!("/r/{code}")).body.contains("重办中"));
+    let r = firm.post_raw(&rate, &[("rating", "satisfied")], Some(&origin));
+    assert_eq!(r.status, 422, "rated once");
+    // A wrong code and a revoked one look the same; guessing is slowed down.
+    let wrong = firm.get("/r/ABCD-EFGH-JKLM");
+    assert_eq!(wrong.status, 404);
+    assert_eq!(qinqing(&repo, &["receipt", "rotate"]).code, 0);
+    let revoked = firm.get(&format!("/r/{code}"));
+    assert_eq!((revoked.status, revoked.body.clone()), (404, wrong.body));
+    let statuses: Vec<u16> = (0..12).map(|i| firm.get(&format!("/r/ABCD-EFGH-{i:04}")).status).collect();
+    assert!(statuses.contains(&429), "{statuses:?}");
+}

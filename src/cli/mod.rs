@@ -137,8 +137,7 @@ enum Command {
     Serve(serve::Args),
     /// 网页服务的账号：user add|list|disable|reset
     User(user::Args),
-    /// 企业的回执码：receipt code 编号、receipt rotate（开发中，随企业查询页发布）
-    #[command(hide = true)]
+    /// 企业的回执码：receipt code 编号（企业凭它在网页上查看进度、评价答复）、receipt rotate（全部作废）
     Receipt(receipt::Args),
     /// 检查一段提交（如 origin/main..HEAD）有没有越权的改动，供 CI 使用
     #[command(after_help = "示例：\n  qinqing audit origin/main..HEAD")]

@@ -72,10 +72,8 @@ fn raw_code(secret: &[u8], case_id: &str) -> String {
     (0..LENGTH).map(|i| ALPHABET[((bits >> (5 * (LENGTH - 1 - i))) & 31) as usize] as char).collect()
 }
 
-// The enterprise's page `/r/{code}` (issue 24, in progress) is the caller of `normalise` and `find`; tested here.
 /// A code as typed (any case, spaces or dashes anywhere), or `None` when it cannot be one: a wrong
 /// character or length says nothing about which codes exist.
-#[allow(dead_code)]
 pub(crate) fn normalise(typed: &str) -> Option<String> {
     let raw: String =
         typed.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect();
@@ -83,14 +81,12 @@ pub(crate) fn normalise(typed: &str) -> Option<String> {
 }
 
 /// The position of the case a typed code is for among the ids given, if any.
-#[allow(dead_code)]
 pub(crate) fn find<'a>(secret: &[u8], typed: &str, ids: impl IntoIterator<Item = &'a str>) -> Option<usize> {
     let wanted = normalise(typed)?;
     ids.into_iter().position(|id| constant_eq(raw_code(secret, id).as_bytes(), wanted.as_bytes()))
 }
 
 /// Equal without telling, by how long it took, how much of it matched.
-#[allow(dead_code)]
 fn constant_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

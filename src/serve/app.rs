@@ -29,6 +29,8 @@ pub(crate) struct App {
     pub(crate) state_dir: PathBuf,
     /// Who is logged in, by session token.
     pub(crate) logins: Mutex<HashMap<String, Login>>,
+    /// Receipt-code lookups that missed, per address.
+    pub(crate) lookups: Mutex<super::enterprise::Lookups>,
     /// Failed logins per address and name, for the rate limit.
     pub(crate) failures: Mutex<HashMap<(IpAddr, String), Vec<Instant>>>,
     /// The date pages look at, when pinned.
@@ -79,6 +81,7 @@ impl App {
             state_dir,
             logins: Mutex::new(HashMap::new()),
             failures: Mutex::new(HashMap::new()),
+            lookups: Mutex::new(super::enterprise::Lookups::default()),
             as_of: options.as_of,
             behind_proxy: options.behind_proxy,
             hashing: tokio::sync::Semaphore::new(2),

@@ -14,6 +14,7 @@
 mod app;
 mod auth;
 mod commits;
+mod enterprise;
 mod forms;
 mod guard;
 mod pages;
@@ -91,6 +92,8 @@ fn router(app: Arc<App>) -> Router {
         .route("/documents", get(pages::documents))
         .route("/documents/{kind}", post(write::document))
         .route("/documents/files/{kind}/{name}", get(pages::document_file))
+        .route("/r/{code}", get(enterprise::page))
+        .route("/r/{code}/rate", post(enterprise::rate))
         .route("/style.css", get(pages::style))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(guard::same_origin))

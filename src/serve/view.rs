@@ -21,6 +21,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("form.html", include_str!("templates/form.html")),
     ("meeting.html", include_str!("templates/meeting.html")),
     ("documents.html", include_str!("templates/documents.html")),
+    ("enterprise.html", include_str!("templates/enterprise.html")),
 ];
 
 /// The style sheet (served from `/style.css`: the policy allows no inline style).

@@ -1,0 +1,275 @@
+//! The enterprise's page, `/r/{code}`: no account — the receipt code opens
+//! its own case (`command::receipts`), shown as the published ledger shows it
+//! (contacts and phones masked, no staff named), with the steps, the open
+//! deadlines and the replies; once a reply waits for its rating, the rating
+//! form. A rating is the `evaluated` entry, `via: web`, recorded through the
+//! command stage and committed as the enterprise's (`Qinqing-Role:
+//! enterprise`). Lookups are limited per address; a wrong code and a revoked
+//! one are the same "not found".
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use serde_json::{json, Value};
+
+use super::view::{self, days_left, render};
+use super::App;
+use crate::check::ClockStatus;
+use crate::command::record::{self, Cases, Record};
+use crate::command::{receipts, Failure, Refusal, Session};
+use crate::edit::FieldValue;
+use crate::git::Signature;
+use crate::model::event::Step;
+use crate::model::{Case, EventType, Named, Rating};
+
+/// Lookups from one address over this window…
+const WINDOW: Duration = Duration::from_secs(10 * 60);
+/// …of which this many may miss before the address waits.
+const MISSES: usize = 10;
+
+/// Misses per address, for the limit.
+#[derive(Default)]
+pub(crate) struct Lookups {
+    misses: HashMap<IpAddr, Vec<Instant>>,
+}
+
+/// Whether the address may look up a code now.
+fn may_look(app: &App, ip: IpAddr) -> bool {
+    let now = Instant::now();
+    let mut l = app.lookups.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    l.misses.retain(|_, t| {
+        t.retain(|x| now.duration_since(*x) < WINDOW);
+        !t.is_empty()
+    });
+    l.misses.get(&ip).is_none_or(|t| t.len() < MISSES)
+}
+
+fn missed(app: &App, ip: IpAddr) {
+    let mut l = app.lookups.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    l.misses.entry(ip).or_default().push(Instant::now());
+}
+
+/// The case a code opens, if any.
+fn opened<'s>(app: &App, session: &'s Session, code: &str) -> Option<(usize, &'s Case)> {
+    let secret = receipts::secret(&app.state_dir).ok()?;
+    let ledger = session.ledger();
+    let i = receipts::find(&secret, code, ledger.cases.iter().map(|c| c.id.value.as_str()))?;
+    Some((i, &ledger.cases[i]))
+}
+
+fn not_found() -> Response {
+    view::page(
+        StatusCode::NOT_FOUND,
+        "找不到",
+        "回执码不对，或者已经失效。请核对回执上的回执码；仍然不行的，请联系营商办。",
+    )
+}
+
+fn too_many() -> Response {
+    view::page(StatusCode::TOO_MANY_REQUESTS, "请稍后再试", "查询次数过多，请 10 分钟后再试。")
+}
+
+/// Whether the case's latest answer waits for the enterprise's rating.
+fn awaits_rating(case: &Case, today: chrono::NaiveDate) -> bool {
+    let events = case.events_as_of(today);
+    let answered = events.iter().rposition(|e| e.kind.spec().step == Step::Answer);
+    answered.is_some_and(|a| !events[a..].iter().any(|e| e.kind == EventType::Evaluated))
+        && case.status_as_of(today) != crate::model::Status::Closed
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct Shown {
+    #[serde(default)]
+    rated: String,
+}
+
+pub(crate) async fn page(
+    State(app): State<Arc<App>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    Query(shown): Query<Shown>,
+) -> Response {
+    let ip = super::auth::client(&app, peer, &headers);
+    if !may_look(&app, ip) {
+        return too_many();
+    }
+    app.blocking(move |app| {
+        let session = app.read();
+        let Some((index, _)) = opened(app, &session, &code) else {
+            missed(app, ip);
+            return not_found();
+        };
+        let banner = (!shown.rated.is_empty()).then(|| "感谢您的评价，已记录。".to_string());
+        case_page(app, &session, index, &code, banner, HashMap::new(), StatusCode::OK)
+    })
+    .await
+}
+
+/// The enterprise's case as published: steps, open deadlines, replies, and the rating form when one is due.
+fn case_page(
+    app: &App,
+    session: &Session,
+    index: usize,
+    code: &str,
+    banner: Option<String>,
+    errors: HashMap<&'static str, String>,
+    status: StatusCode,
+) -> Response {
+    let today = app.today(session);
+    let ledger = session.ledger();
+    let found = &ledger.cases[index];
+    let Ok(Some(mut case)) = session.full_case(found) else { return not_found() };
+    crate::check::published_case(&mut case, &app.redactor(session));
+    // Staff are not named to the enterprise: who approved an extension stays with the office.
+    for e in &mut case.timeline {
+        if let Some(d) = &mut e.details {
+            d.approved_by = None;
+        }
+    }
+    let snapshot = ledger.one_case_as_of(index, today);
+    let deadlines: Vec<Value> = snapshot
+        .clocks_of(index)
+        .iter()
+        .filter(|c| matches!(c.status, ClockStatus::Pending | ClockStatus::DueSoon | ClockStatus::Overdue))
+        .map(|c| json!({ "what": c.rule.title, "who": c.responsible.unwrap_or("—"), "due": c.due.to_string(), "left": days_left(c.due, today) }))
+        .collect();
+    let steps: Vec<Value> = case
+        .events_as_of(today)
+        .iter()
+        .map(|e| json!({ "date": e.date.to_string(), "kind": e.kind.zh(), "reading": e.reading_text() }))
+        .collect();
+    let ratings: Vec<Value> = Rating::ALL.iter().map(|(_, en, zh)| json!({ "value": en, "label": zh })).collect();
+    render(
+        status,
+        "enterprise.html",
+        json!({
+            "title": "办理进度",
+            "banner": banner,
+            "code": code,
+            "case": {
+                "id": case.id.value, "title": case.title,
+                "enterprise": case.enterprise.as_ref().map(|e| e.name.as_str()).unwrap_or("—"),
+                "received": case.received.as_ref().map(|r| r.value.to_string()),
+                "status": case.status_as_of(today).zh(),
+                "lead": case.lead_as_of(today),
+            },
+            "steps": steps, "deadlines": deadlines,
+            "rate": awaits_rating(found, today), "ratings": ratings,
+            "errors": errors,
+        }),
+    )
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct Rated {
+    #[serde(default)]
+    rating: String,
+    #[serde(default)]
+    comment: String,
+}
+
+/// What a rating's work gives: a page (refused), or the rating written, its commit awaited.
+enum Posted {
+    Page(Response),
+    Committing(super::commits::Pending, String),
+}
+
+/// A rating posted from the enterprise's page (never by a GET: a link a chat app opens rates nothing).
+pub(crate) async fn rate(
+    State(app): State<Arc<App>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    Form(posted): Form<Rated>,
+) -> Response {
+    let ip = super::auth::client(&app, peer, &headers);
+    if !may_look(&app, ip) {
+        return too_many();
+    }
+    let turn = app.writing.acquire().await;
+    let answer = app
+        .blocking_for(move |app| -> Posted {
+            let mut session = app.write();
+            let today = app.today(&session);
+            let Some((index, case)) = opened(app, &session, &code) else {
+                missed(app, ip);
+                return Posted::Page(not_found());
+            };
+            let id = case.id.value.clone();
+            let refuse = |session: &Session, field: &'static str, why: String| {
+                let errors = HashMap::from([(field, why)]);
+                Posted::Page(case_page(app, session, index, &code, None, errors, StatusCode::UNPROCESSABLE_ENTITY))
+            };
+            if !awaits_rating(case, today) {
+                return refuse(&session, "rating", "这次答复已经评价过了；有新的答复后可以再评价。".to_string());
+            }
+            let Some(rating) = Rating::parse(posted.rating.trim()) else {
+                return refuse(&session, "rating", "请选择 满意、基本满意 或 不满意".to_string());
+            };
+            let comment = posted.comment.trim().to_string();
+            if comment.chars().count() > super::forms::FIELD_LIMIT {
+                return refuse(&session, "comment", format!("意见过长（不超过 {} 字）", super::forms::FIELD_LIMIT));
+            }
+            if rating == Rating::Unsatisfied && comment.is_empty() {
+                return refuse(&session, "comment", "请写明不满意的原因，以便重新办理".to_string());
+            }
+            if let Err(r) = app.committer.as_committed(&session, &[case.file.as_str()]) {
+                return refuse(&session, "rating", crate::serve::pages::failure_text(&Failure::from(r)));
+            }
+            let enterprise = case.enterprise.as_ref().map(|e| e.name.clone()).unwrap_or_else(|| "企业".into());
+            let mut values = vec![
+                ("rating", FieldValue::Named(rating.key(), rating.zh())),
+                ("via", FieldValue::Named("web", "网页")),
+            ];
+            if !comment.is_empty() {
+                values.push(("comment", FieldValue::Text(comment)));
+            }
+            let request = Record {
+                kind: EventType::Evaluated,
+                cases: Cases::Ids(vec![id.clone()]),
+                date: None,
+                values,
+                dry_run: false,
+                commit: false,
+                signed: None,
+            };
+            match record::record(&mut session, request) {
+                Ok(recorded) => {
+                    let signed = Signature {
+                        name: enterprise,
+                        email: String::new(),
+                        trailers: vec![
+                            ("Qinqing-Actor", format!("企业/{id}")),
+                            ("Qinqing-Role", "enterprise".to_string()),
+                            ("Qinqing-Event", "evaluated".to_string()),
+                        ],
+                    };
+                    Posted::Committing(
+                        app.committer.queue(recorded.written.edits, recorded.subject, signed),
+                        code.clone(),
+                    )
+                }
+                Err(Failure::Refused(Refusal::Request { message, .. })) => refuse(&session, "rating", message),
+                Err(f) => refuse(&session, "rating", crate::serve::pages::failure_text(&f)),
+            }
+        })
+        .await;
+    drop(turn);
+    match answer {
+        None => (StatusCode::INTERNAL_SERVER_ERROR, "内部错误").into_response(),
+        Some(Posted::Page(page)) => page,
+        Some(Posted::Committing(pending, code)) => match pending.await {
+            Ok(Ok(_)) => Redirect::to(&format!("/r/{code}?rated=1")).into_response(),
+            _ => {
+                view::page(StatusCode::INTERNAL_SERVER_ERROR, "未能提交", "评价已记下，但提交没有完成；请联系营商办。")
+            }
+        },
+    }
+}
