@@ -270,6 +270,13 @@ async fn the_office_and_a_department_work_a_meeting_in_the_browser() {
     login(&c, &base, "张某").await;
     assert!(text(&c).await.contains("办理情况"));
     shot(&c, "leader-start").await;
+    // An enterprise with its receipt code: its case, and the rating form once the answer waits for it.
+    let codes = qinqing(&repo, &["receipt", "code", "HZ-2026-0172"]);
+    let code = codes.stdout.split_whitespace().nth(1).expect("a code").to_string();
+    c.goto(&format!("{base}/r/{code}")).await.expect("the enterprise's page");
+    let page = text(&c).await;
+    assert!(page.contains("HZ-2026-0172") && page.contains("评价这次答复"), "{page}");
+    shot(&c, "enterprise").await;
     c.close().await.expect("browser closed");
 
     // One commit per accepted form, by the account, committed by the server, with its trailers.
