@@ -423,3 +423,27 @@ fn accounts_are_made_from_standard_input_and_kept_out_of_git() {
     assert!(qinqing(&repo, &["user", "list"]).stdout.contains("待设密码"));
     assert_eq!(qinqing(&repo, &["user", "add", "赵某", "--role", "office", "--password", "x"]).code, 2);
 }
+
+/// With `serve.url` in qinqing.yaml, the links people are given are whole addresses; a url that is
+/// not one is an error at its place.
+#[test]
+fn the_servers_address_makes_whole_links() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = crate::common::demo_copy(tmp.path());
+    let settings = repo.join("qinqing.yaml");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    std::fs::write(
+        &settings,
+        format!("{text}\nserve:\n  url: https://qinqing.example.gov.cn/\n  contact: 营商办 0572-1234567\n"),
+    )
+    .unwrap();
+    let run = qinqing(&repo, &["user", "add", "李某", "--role", "office"]);
+    assert!(run.stdout.contains("\n  https://qinqing.example.gov.cn/welcome/"), "{}", run.stdout);
+    let run = qinqing(&repo, &["receipt", "code", "HZ-2026-0131"]);
+    let code = run.stdout.split_whitespace().nth(1).unwrap().to_string();
+    assert!(run.stdout.contains(&format!("https://qinqing.example.gov.cn/r/{code}")), "{}", run.stdout);
+    std::fs::write(&settings, format!("{text}\nserve:\n  url: qinqing.example.gov.cn\n")).unwrap();
+    let (report, code) = crate::common::check_json(&repo, "2026-11-20", &[]);
+    assert_eq!(code, 2, "{report}");
+    assert!(report.to_string().contains("serve.url「qinqing.example.gov.cn」不是网址"), "{report}");
+}

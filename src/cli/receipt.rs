@@ -32,8 +32,19 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let session = super::session(repo, Open::slim())?;
     let state = accounts::state_dir(session.root_dir(), args.state.as_deref());
     let done = match args.command {
-        ReceiptCommand::Code { ids } => receipts::codes(&session, &state, &ids)
-            .map(|codes| codes.iter().map(|(id, code)| format!("{id}  {code}\n")).collect::<String>()),
+        ReceiptCommand::Code { ids } => {
+            // With serve.url, the page's whole address too (what the enterprise opens).
+            let url = session.ledger().settings.serve_url.clone();
+            receipts::codes(&session, &state, &ids).map(|codes| {
+                codes
+                    .iter()
+                    .map(|(id, code)| match &url {
+                        Some(u) => format!("{id}  {code}  {u}/r/{code}\n"),
+                        None => format!("{id}  {code}\n"),
+                    })
+                    .collect::<String>()
+            })
+        }
         ReceiptCommand::Rotate => receipts::rotate(&state)
             .map(|_| "已更换回执码的密钥：已发出的回执码全部失效，请重新生成回执发给企业。\n".to_string()),
     };

@@ -63,12 +63,16 @@ enum UserCommand {
     },
 }
 
-/// What to do with a one-time link: send it to the person (it is the only way in).
-fn link_words(name: &str, token: &str) -> String {
-    format!(
-        "\n把下面的链接发给{name}本人，在浏览器中打开后自己设密码（72 小时内有效，只能用一次；把「服务地址」换成 qinqing serve 的地址，如 http://192.168.1.10:8080）：\n  服务地址{}",
-        accounts::setup_path(token)
-    )
+/// What to do with a one-time link: send it to the person (it is the only way in). With `serve.url` in
+/// qinqing.yaml the link is whole; else the server's address is to be put in front.
+fn link_words(name: &str, token: &str, url: Option<&str>) -> String {
+    let path = accounts::setup_path(token);
+    match url {
+        Some(url) => format!("\n把下面的链接发给{name}本人，在浏览器中打开后自己设密码（72 小时内有效，只能用一次）：\n  {url}{path}"),
+        None => format!(
+            "\n把下面的链接发给{name}本人，在浏览器中打开后自己设密码（72 小时内有效，只能用一次；把「服务地址」换成 qinqing serve 的地址，如 http://192.168.1.10:8080，或在 qinqing.yaml 写 serve: {{ url: … }}）：\n  服务地址{path}"
+        ),
+    }
 }
 
 /// The password on standard input: its first line, as typed.
@@ -85,6 +89,7 @@ fn password() -> Result<String> {
 pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     let session = super::session(repo, Open::slim())?;
     let state = accounts::state_dir(session.root_dir(), args.state.as_deref());
+    let url = session.ledger().settings.serve_url.clone();
     let done = match args.command {
         UserCommand::Add { name, role, dept, email, admin, password_stdin } => {
             let password = if password_stdin { Some(password()?) } else { None };
@@ -93,7 +98,7 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
                 let a = added.account;
                 let role = a.role().map_or("?", Role::zh);
                 let dept = a.department.map(|d| format!("，{d}")).unwrap_or_default();
-                let link = added.link.map(|t| link_words(&a.name, &t)).unwrap_or_default();
+                let link = added.link.map(|t| link_words(&a.name, &t, url.as_deref())).unwrap_or_default();
                 format!("已新建账号 {}（{role}{dept}）{link}", a.name)
             })
         }
@@ -120,7 +125,7 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         UserCommand::Reset { name, password_stdin } => {
             let pw = if password_stdin { Some(password()?) } else { None };
             accounts::reset(&state, &name, pw.as_deref()).map(|link| match link {
-                Some(t) => format!("{name} 的旧密码已作废{}", link_words(&name, &t)),
+                Some(t) => format!("{name} 的旧密码已作废{}", link_words(&name, &t, url.as_deref())),
                 None => format!("已重设 {name} 的密码"),
             })
         }

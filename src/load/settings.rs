@@ -46,6 +46,18 @@ pub(crate) const SETTINGS_FIELDS: &[Field] = &[
         Ty::Map(NOTIFY_FIELDS),
         "提醒（qinqing notify）：各部门与本办的企业微信、钉钉、飞书、webhook、邮件渠道",
     ),
+    field("serve", false, Ty::Map(SERVE_FIELDS), "网页服务（qinqing serve）：对外的网址、回执上的联系方式"),
+];
+
+/// `serve:`.
+const SERVE_FIELDS: &[Field] = &[
+    field(
+        "url",
+        false,
+        Ty::Text,
+        "网页服务对外的网址（经 HTTPS 代理时写代理的地址），如 https://qinqing.example.gov.cn：回执码和一次性链接据此写成完整的地址",
+    ),
+    field("contact", false, Ty::Text, "回执上印的营商办联系方式，如 营商办 0572-1234567"),
 ];
 
 /// `printing:` in English or Chinese: one list for the reader and the schema.
@@ -387,6 +399,19 @@ pub(crate) fn read_settings(root: &Node, sink: &mut Sink) -> Settings {
     }
     if let Some(n) = m.get("notify").and_then(|n| MapReader::open(n, "notify", NOTIFY_FIELDS, sink)) {
         s.notify = read_notify(&n, sink);
+    }
+    if let Some(v) = m.get("serve").and_then(|n| MapReader::open(n, "serve", SERVE_FIELDS, sink)) {
+        if let Some(url) = v.spanned_text("url", sink) {
+            let trimmed = url.value.trim().trim_end_matches('/').to_string();
+            let scheme = trimmed.strip_prefix("https://").or_else(|| trimmed.strip_prefix("http://"));
+            if scheme.is_some_and(|rest| !rest.is_empty() && !rest.contains(char::is_whitespace)) {
+                s.serve_url = Some(trimmed);
+            } else {
+                sink.error("invalid-value", url.pos, format!("serve.url「{}」不是网址", url.value))
+                    .hint("写作 https://qinqing.example.gov.cn（以 http:// 或 https:// 开头）");
+            }
+        }
+        s.serve_contact = v.text("contact", sink);
     }
     if let Some(levels) = m.get("levels") {
         match &levels.value {

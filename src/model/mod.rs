@@ -368,6 +368,10 @@ pub(crate) struct Settings {
     pub(crate) import_values: Vec<crate::model::sheet::ValueMap>,
     /// Where reminders go (`notify:`).
     pub(crate) notify: notify::NotifySettings,
+    /// The web server's address as people reach it (`serve.url`): links in receipts and one-time links.
+    pub(crate) serve_url: Option<String>,
+    /// The office's contact line printed on receipts (`serve.contact`).
+    pub(crate) serve_contact: Option<String>,
 }
 
 /// `ids:` in qinqing.yaml: how new cases and meetings are numbered.
@@ -469,6 +473,8 @@ impl Default for Settings {
             import_columns: Vec::new(),
             import_values: Vec::new(),
             notify: notify::NotifySettings::default(),
+            serve_url: None,
+            serve_contact: None,
         }
     }
 }
