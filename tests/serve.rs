@@ -811,6 +811,40 @@ fn an_enterprise_follows_its_case_with_its_code_and_rates_the_answer() {
     assert!(firm.get(&format!("/r/{code}")).body.contains("重办中"));
     let r = firm.post_raw(&rate, &[("rating", "satisfied")], Some(&origin));
     assert_eq!(r.status, 422, "rated once");
+    // The office asks before its next reply (预回访); the enterprise answers on its page, once.
+    let asked = qinqing(
+        &repo,
+        &[
+            "pre-visit",
+            "HZ-2026-0133",
+            "--by",
+            "营商办",
+            "--question",
+            "拟于12月底前完成验收，是否认可？",
+            "--date",
+            AS_OF,
+        ],
+    );
+    assert_eq!(asked.code, 0, "{}", asked.stderr);
+    git(&repo, &["-c", "user.name=营商办", "-c", "user.email=o@x", "commit", "-qam", "预回访"]);
+    let before = git(&repo, &["rev-parse", "HEAD"]);
+    let seen = (0..60).any(|_| {
+        let page = firm.get(&format!("/r/{code}")).body;
+        let found = page.contains("是否认可") && page.contains("id=\"answer\"");
+        if !found {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        found
+    });
+    assert!(seen, "the question is on the enterprise's page");
+    let answer = format!("/r/{code}/answer");
+    assert_eq!(firm.post_raw(&answer, &[("text", "  ")], Some(&origin)).status, 422, "an empty answer");
+    let r = firm.post_raw(&answer, &[("text", "认可，请按期完成")], Some(&origin));
+    let at = r.body.find("data-field=\"answer\"").unwrap_or(0);
+    assert_eq!(r.status, 303, "{}", &r.body[at..(at + 300).min(r.body.len())]);
+    assert!(git(&repo, &["show", "HEAD"]).contains("认可，请按期完成"));
+    assert_eq!(qinqing(&repo, &["audit", &format!("{before}..HEAD")]).code, 0);
+    assert_eq!(firm.post_raw(&answer, &[("text", "再说一次")], Some(&origin)).status, 422, "answered once");
     // A wrong code and a revoked one look the same; guessing is slowed down.
     let wrong = firm.get("/r/ABCD-EFGH-JKLM");
     assert_eq!(wrong.status, 404);

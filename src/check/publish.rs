@@ -61,7 +61,7 @@ fn published_event(e: &mut Event, r: &Redactor) {
         by.value = r.text(&by.value);
     }
     if let Some(d) = &mut e.details {
-        for t in [&mut d.approved_by, &mut d.reason, &mut d.decision].into_iter().flatten() {
+        for t in [&mut d.approved_by, &mut d.reason, &mut d.decision, &mut d.question].into_iter().flatten() {
             *t = r.text(t);
         }
         for p in &mut d.participants {

@@ -180,6 +180,7 @@ fn read_event(node: &Node, sink: &mut Sink) -> Option<Event> {
         decision: m.text("decision", sink),
         participants: m.texts("participants", sink).into_iter().map(|p| p.value).collect(),
         via: m.named("via", sink),
+        question: m.text("question", sink),
     };
     e.details = (details != EventDetails::default()).then(|| Box::new(details));
     e.text = ["text", "note", "reason", "comment"].iter().find_map(|k| m.text(k, sink));

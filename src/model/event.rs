@@ -459,13 +459,17 @@ impl EventType {
                         DATE,
                         EVENT,
                         field("by", false, Ty::Text, "预回访的人或部门"),
+                        field("question", false, Ty::Text, "问企业的问题：企业可凭回执码在网页上回答").long(),
                         field("text", false, Ty::Text, "企业的意见"),
                     ],
                     needs: Step::Assignment,
                     recording: Some(Recording {
                         command: "pre-visit",
                         about: "预回访：正式答复前先问企业的意见",
-                        examples: &["qinqing pre-visit HZ-2026-0131 --by 营商办 --text 企业认可接电时间表"],
+                        examples: &[
+                            "qinqing pre-visit HZ-2026-0131 --by 营商办 --text 企业认可接电时间表",
+                            "qinqing pre-visit HZ-2026-0131 --by 营商办 --question 拟于12月10日前完成接电，贵公司是否认可？",
+                        ],
                         targets: Targets::One,
                     }),
                     ..PLAIN
@@ -582,6 +586,9 @@ impl Event {
         }
         if !self.participants().is_empty() {
             out.push(Piece::Words(format!("参会 {}", self.participants().join("、"))));
+        }
+        if let Some(q) = self.question() {
+            out.push(Piece::Words(format!("问：{q}")));
         }
         if let Some(d) = self.decision() {
             out.push(Piece::FreeText(d));

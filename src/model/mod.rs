@@ -165,6 +165,8 @@ pub(crate) struct EventDetails {
     pub(crate) participants: Vec<String>,
     /// How an evaluation came (evaluated).
     pub(crate) via: Option<Via>,
+    /// What the office asked the enterprise before the formal reply (pre_visited), for it to answer.
+    pub(crate) question: Option<String>,
 }
 
 impl Event {
@@ -216,6 +218,11 @@ impl Event {
     }
 
     /// Who approved an extension.
+    pub(crate) fn question(&self) -> Option<&str> {
+        self.details.as_ref().and_then(|d| d.question.as_deref())
+    }
+
+    /// How an evaluation came.
     pub(crate) fn via(&self) -> Option<Via> {
         self.details.as_ref().and_then(|d| d.via)
     }

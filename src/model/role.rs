@@ -14,7 +14,7 @@ named_enum!(
     Department = "department" / "部门",
     /// 领导: everything but contacts, and instructions.
     Leader = "leader" / "领导",
-    /// 企业: no account; its own case, through its receipt code, and its rating.
+    /// 企业: no account; its own case, through its receipt code: its rating, its answer to a pre-visit.
     Enterprise = "enterprise" / "企业",
 });
 
@@ -59,8 +59,9 @@ impl Role {
         use EventType as E;
         match (self, standing) {
             (_, Standing::None) => false,
-            // The enterprise rates the answer to its own case; nobody else stands so to a case.
-            (Role::Enterprise, Standing::Own) => matches!(kind, E::Evaluated),
+            // The enterprise rates the answer to its own case and answers the office's pre-visit; nobody
+            // else stands so to a case.
+            (Role::Enterprise, Standing::Own) => matches!(kind, E::Evaluated | E::PreVisited),
             (Role::Enterprise, _) | (_, Standing::Own) => false,
             // The office records every step.
             (Role::Office, _) => true,
@@ -142,7 +143,7 @@ mod tests {
         let e = Role::Enterprise;
         let own: Vec<&str> =
             EventType::ALL.iter().filter(|(k, _, _)| e.may_record(Standing::Own, *k)).map(|(_, en, _)| *en).collect();
-        assert_eq!(own, ["evaluated"]);
+        assert_eq!(own, ["evaluated", "pre_visited"]);
         assert!(EventType::ALL.iter().all(|(k, _, _)| !e.may_record(Standing::Whole, *k)));
         assert!(EventType::ALL.iter().all(|(k, _, _)| !Role::Office.may_record(Standing::Own, *k)));
         assert!(!e.has_accounts());

@@ -75,6 +75,15 @@ fn too_many() -> Response {
     view::page(StatusCode::TOO_MANY_REQUESTS, "请稍后再试", "查询次数过多，请 10 分钟后再试。")
 }
 
+/// The office's pre-visit question waiting for the enterprise's answer: the latest pre-visit that asks
+/// one, with no pre-visit after it.
+fn open_question(case: &Case, today: chrono::NaiveDate) -> Option<String> {
+    let events = case.events_as_of(today);
+    let asked = events.iter().rposition(|e| e.kind == EventType::PreVisited && e.question().is_some())?;
+    let answered = events[asked + 1..].iter().any(|e| e.kind == EventType::PreVisited);
+    (!answered).then(|| events[asked].question().unwrap_or_default().to_string())
+}
+
 /// Whether the case's latest answer waits for the enterprise's rating.
 fn awaits_rating(case: &Case, today: chrono::NaiveDate) -> bool {
     let events = case.events_as_of(today);
@@ -87,6 +96,8 @@ fn awaits_rating(case: &Case, today: chrono::NaiveDate) -> bool {
 pub(crate) struct Shown {
     #[serde(default)]
     rated: String,
+    #[serde(default)]
+    answered: String,
 }
 
 pub(crate) async fn page(
@@ -106,7 +117,11 @@ pub(crate) async fn page(
             missed(app, ip);
             return not_found();
         };
-        let banner = (!shown.rated.is_empty()).then(|| "感谢您的评价，已记录。".to_string());
+        let banner = match (shown.rated.is_empty(), shown.answered.is_empty()) {
+            (false, _) => Some("感谢您的评价，已记录。".to_string()),
+            (_, false) => Some("您的意见已记录，营商办会据此督促办理。".to_string()),
+            _ => None,
+        };
         case_page(app, &session, index, &code, banner, HashMap::new(), StatusCode::OK)
     })
     .await
@@ -162,6 +177,8 @@ fn case_page(
             },
             "steps": steps, "deadlines": deadlines,
             "rate": awaits_rating(found, today), "ratings": ratings,
+            // Masked as the rest of the page is.
+            "question": open_question(&case, today),
             "errors": errors,
         }),
     )
@@ -197,6 +214,10 @@ pub(crate) async fn rate(
     let answer = app
         .blocking_for(move |app| -> Posted {
             let mut session = app.write();
+            // A command's write since the ledger was read: judged on the repository as it is now.
+            if session.stale() {
+                let _ = session.refresh();
+            }
             let today = app.today(&session);
             let Some((index, case)) = opened(app, &session, &code) else {
                 missed(app, ip);
@@ -207,7 +228,8 @@ pub(crate) async fn rate(
                 let errors = HashMap::from([(field, why)]);
                 Posted::Page(case_page(app, session, index, &code, None, errors, StatusCode::UNPROCESSABLE_ENTITY))
             };
-            if !awaits_rating(case, today) {
+            let full = session.full_case(case).ok().flatten();
+            if !full.as_ref().is_some_and(|c| awaits_rating(c, today)) {
                 return refuse(&session, "rating", "这次答复已经评价过了；有新的答复后可以再评价。".to_string());
             }
             let Some(rating) = Rating::parse(posted.rating.trim()) else {
@@ -242,15 +264,7 @@ pub(crate) async fn rate(
             };
             match record::record(&mut session, request) {
                 Ok(recorded) => {
-                    let signed = Signature {
-                        name: enterprise,
-                        email: String::new(),
-                        trailers: vec![
-                            ("Qinqing-Actor", format!("企业/{id}")),
-                            ("Qinqing-Role", "enterprise".to_string()),
-                            ("Qinqing-Event", "evaluated".to_string()),
-                        ],
-                    };
+                    let signed = enterprise_signature(enterprise, &id, EventType::Evaluated);
                     Posted::Committing(
                         app.committer.queue(recorded.written.edits, recorded.subject, signed),
                         code.clone(),
@@ -271,5 +285,104 @@ pub(crate) async fn rate(
                 view::page(StatusCode::INTERNAL_SERVER_ERROR, "未能提交", "评价已记下，但提交没有完成；请联系营商办。")
             }
         },
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct Answered {
+    #[serde(default)]
+    text: String,
+}
+
+/// The enterprise's answer to the office's pre-visit question: a pre-visit entry of its own.
+pub(crate) async fn answer(
+    State(app): State<Arc<App>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    Form(posted): Form<Answered>,
+) -> Response {
+    let ip = super::auth::client(&app, peer, &headers);
+    if !may_look(&app, ip) {
+        return too_many();
+    }
+    let turn = app.writing.acquire().await;
+    let answer = app
+        .blocking_for(move |app| -> Posted {
+            let mut session = app.write();
+            // A command's write since the ledger was read: judged on the repository as it is now.
+            if session.stale() {
+                let _ = session.refresh();
+            }
+            let today = app.today(&session);
+            let Some((index, case)) = opened(app, &session, &code) else {
+                missed(app, ip);
+                return Posted::Page(not_found());
+            };
+            let id = case.id.value.clone();
+            let refuse = |session: &Session, why: String| {
+                let errors = HashMap::from([("answer", why)]);
+                Posted::Page(case_page(app, session, index, &code, None, errors, StatusCode::UNPROCESSABLE_ENTITY))
+            };
+            // Judged on the case as its file is now (what the page showed), not only as the ledger read it.
+            let full = session.full_case(case).ok().flatten();
+            if full.as_ref().and_then(|c| open_question(c, today)).is_none() {
+                return refuse(&session, "没有待回答的问题（已经回答过了）".to_string());
+            }
+            let text = posted.text.trim().to_string();
+            if text.is_empty() {
+                return refuse(&session, "请写下您的意见".to_string());
+            }
+            if text.chars().count() > super::forms::FIELD_LIMIT {
+                return refuse(&session, format!("意见过长（不超过 {} 字）", super::forms::FIELD_LIMIT));
+            }
+            if let Err(r) = app.committer.as_committed(&session, &[case.file.as_str()]) {
+                return refuse(&session, crate::serve::pages::failure_text(&Failure::from(r)));
+            }
+            let enterprise = case.enterprise.as_ref().map(|e| e.name.clone()).unwrap_or_else(|| "企业".into());
+            let request = Record {
+                kind: EventType::PreVisited,
+                cases: Cases::Ids(vec![id.clone()]),
+                date: None,
+                values: vec![("by", FieldValue::Text("企业（网页）".into())), ("text", FieldValue::Text(text))],
+                dry_run: false,
+                commit: false,
+                signed: None,
+            };
+            match record::record(&mut session, request) {
+                Ok(recorded) => {
+                    let signed = enterprise_signature(enterprise, &id, EventType::PreVisited);
+                    Posted::Committing(
+                        app.committer.queue(recorded.written.edits, recorded.subject, signed),
+                        code.clone(),
+                    )
+                }
+                Err(f) => refuse(&session, crate::serve::pages::failure_text(&f)),
+            }
+        })
+        .await;
+    drop(turn);
+    match answer {
+        None => (StatusCode::INTERNAL_SERVER_ERROR, "内部错误").into_response(),
+        Some(Posted::Page(page)) => page,
+        Some(Posted::Committing(pending, code)) => match pending.await {
+            Ok(Ok(_)) => Redirect::to(&format!("/r/{code}?answered=1")).into_response(),
+            _ => {
+                view::page(StatusCode::INTERNAL_SERVER_ERROR, "未能提交", "意见已记下，但提交没有完成；请联系营商办。")
+            }
+        },
+    }
+}
+
+/// Whose a commit of the enterprise's is: its name as the author, its case in the actor.
+fn enterprise_signature(name: String, id: &str, kind: EventType) -> Signature {
+    Signature {
+        name,
+        email: String::new(),
+        trailers: vec![
+            ("Qinqing-Actor", format!("企业/{id}")),
+            ("Qinqing-Role", "enterprise".to_string()),
+            ("Qinqing-Event", kind.key().to_string()),
+        ],
     }
 }

@@ -94,6 +94,7 @@ fn router(app: Arc<App>) -> Router {
         .route("/documents/files/{kind}/{name}", get(pages::document_file))
         .route("/r/{code}", get(enterprise::page))
         .route("/r/{code}/rate", post(enterprise::rate))
+        .route("/r/{code}/answer", post(enterprise::answer))
         .route("/style.css", get(pages::style))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(guard::same_origin))

@@ -118,6 +118,10 @@ fn record_step(app: &App, viewer: Viewer, id: &str, step: &str, posted: &Posted)
     let viewer = &viewer;
     crate::timing::mark("form: in");
     let mut session = app.write();
+    // A command's write since the ledger was read: judged on the repository as it is now.
+    if session.stale() {
+        let _ = session.refresh();
+    }
     crate::timing::mark("form: session taken");
     let today = app.today(&session);
     let Some((_, case)) = case_for(viewer, &session, id) else { return view::not_found(Some(viewer)).into() };
@@ -298,6 +302,10 @@ pub(crate) async fn assign(
     let answer = app
         .blocking_for(move |app| -> Answer {
             let mut session = app.write();
+            // A command's write since the ledger was read: judged on the repository as it is now.
+            if session.stale() {
+                let _ = session.refresh();
+            }
             if session.ledger().meeting(&id).is_none() {
                 return view::not_found(Some(&viewer)).into();
             }
@@ -394,6 +402,10 @@ pub(crate) async fn document(
 
 fn issue(app: &App, viewer: &Viewer, kind: DocKind, posted: &Posted) -> Response {
     let mut session = app.write();
+    // A command's write since the ledger was read: judged on the repository as it is now.
+    if session.stale() {
+        let _ = session.refresh();
+    }
     if !token_ok(viewer, posted) {
         return refused_token(viewer);
     }
