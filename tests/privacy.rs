@@ -59,6 +59,10 @@ fn hostile_demo(dir: &Path) -> PathBuf {
     let text = std::fs::read_to_string(&overdue).unwrap();
     let text = text.replacen("contact: 周某", &format!("contact: {OTHER_CONTACT}"), 1);
     let text = text.replacen("title: ", &format!("title: {OTHER_CONTACT}（身份证330501198512240019）反映"), 1);
+    // A pre-visit's question to the enterprise names its contact and a phone too.
+    let text = format!(
+        "{text}  - date: 2026-11-10\n    event: pre_visited\n    by: 营商办\n    question: 请{OTHER_CONTACT}回电 13912345668 确认接电时间\n"
+    );
     std::fs::write(&overdue, text).unwrap();
     let check = qinqing(&repo, &["check", "--no-cache", "--as-of", "2026-11-20"]);
     assert!(!check.stderr.contains("error") && check.code != 2, "{}{}", check.stdout, check.stderr);
