@@ -854,3 +854,45 @@ fn an_enterprise_follows_its_case_with_its_code_and_rates_the_answer() {
     let statuses: Vec<u16> = (0..12).map(|i| firm.get(&format!("/r/ABCD-EFGH-{i:04}")).status).collect();
     assert!(statuses.contains(&429), "{statuses:?}");
 }
+
+#[test]
+fn each_code_opens_its_own_case_and_no_public_page_shows_personal_data() {
+    let (_dir, repo) = repository();
+    let all = cases(&repo);
+    let ids: Vec<&str> = all.iter().map(|c| c.0.as_str()).collect();
+    let mut args = vec!["receipt", "code"];
+    args.extend(ids.iter().copied());
+    let run = qinqing(&repo, &args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let codes: Vec<(String, String)> = run
+        .stdout
+        .lines()
+        .filter_map(|l| {
+            let mut w = l.split_whitespace();
+            Some((w.next()?.to_string(), w.next()?.to_string()))
+        })
+        .collect();
+    assert_eq!(codes.len(), all.len());
+    let personal: Vec<String> = personal_data(&repo);
+    let server = serve(&repo);
+    let mut anyone = Client::new(&server);
+    let mut pages = vec![anyone.get("/login").body, anyone.get("/welcome/0123456789abcdef").body];
+    for (id, code) in &codes {
+        let page = anyone.get(&format!("/r/{code}"));
+        assert_eq!(page.status, 200, "{id}");
+        // Its own case, and no other's title.
+        assert!(page.body.contains(id.as_str()), "{id}");
+        for (other, title, _, _) in &all {
+            if other != id && title.chars().count() >= 6 {
+                assert!(!page.body.contains(title.as_str()), "{id}'s page shows {other}'s title");
+            }
+        }
+        pages.push(page.body);
+    }
+    for body in &pages {
+        for p in &personal {
+            assert!(!body.contains(p.as_str()), "a public page shows {p}");
+        }
+        assert!(!body.contains("330501198512240019") && !body.contains("13800000171"));
+    }
+}
