@@ -253,7 +253,21 @@ fn every_role_sees_and_does_only_what_the_table_allows() {
             }
         }
         // Every step of every kind, on a case in scope and one out of it.
-        let steps = ["ack", "return", "reply", "note", "assign", "extend", "evaluate", "close", "answer", "transfer"];
+        let steps = [
+            "ack",
+            "return",
+            "request-extension",
+            "reply",
+            "note",
+            "assign",
+            "extend",
+            "evaluate",
+            "close",
+            "answer",
+            "transfer",
+            "pre-visit",
+            "joint",
+        ];
         for case in [lead, co, out.0.as_str()] {
             let page = c.get(&format!("/cases/{case}"));
             let version = if page.status == 200 && page.body.contains("name=\"version\"") {
@@ -265,7 +279,9 @@ fn every_role_sees_and_does_only_what_the_table_allows() {
                 let r = c.post(&format!("/cases/{case}/{step}"), &[("version", &version), ("preview", "1")]);
                 let allowed = match (*role, case) {
                     ("office", _) => true,
-                    ("department", c) if c == lead => matches!(step, "ack" | "return" | "reply" | "note"),
+                    ("department", c) if c == lead => {
+                        matches!(step, "ack" | "return" | "request-extension" | "reply" | "note")
+                    }
                     ("department", c) if c == co => step == "note",
                     ("leader", _) => step == "note",
                     _ => false,
@@ -286,8 +302,11 @@ fn every_role_sees_and_does_only_what_the_table_allows() {
         }
         let r = c.post(&format!("/meetings/{meeting}/assign"), &[("case", "HZ-2026-0161")]);
         assert_eq!(r.status == 403, *role != "office", "{role} assigns: {}", r.status);
-        let r = c.post("/documents/supervision", &[]);
-        assert_eq!(r.status == 403, *role != "office", "{role} issues: {}", r.status);
+        // Forms refused before anything is made (no case ticked, a period that is none): allowed or not.
+        for (kind, field) in [("supervision", ("due", "")), ("bulletin", ("period", "不是期间"))] {
+            let r = c.post(&format!("/documents/{kind}"), &[field]);
+            assert_eq!(r.status == 403, *role != "office", "{role} makes a {kind}: {}", r.status);
+        }
     }
     // Each party's note in its own words; the list's filters as `list` takes them.
     let mut leader = Client::new(&server);
@@ -797,6 +816,15 @@ fn an_enterprise_follows_its_case_with_its_code_and_rates_the_answer() {
     let rate = format!("/r/{code}/rate");
     let r = firm.post_raw(&rate, &[("rating", "satisfied")], Some("http://evil.example"));
     assert_eq!(r.status, 403);
+    let r = firm.post_raw(&format!("/r/{code}/answer"), &[("text", "x")], Some("http://evil.example"));
+    assert_eq!(r.status, 403);
+    // A control character pasted into the comment: refused at its field, as a command refuses it.
+    let r = firm.post_raw(&rate, &[("rating", "unsatisfied"), ("comment", "响铃\u{7}")], Some(&origin));
+    assert!(r.status == 422 && r.body.contains("data-field=\"comment\""), "{}", r.status);
+    // A 30,000-character comment: refused at its field.
+    let long = "a".repeat(30_000);
+    let r = firm.post_raw(&rate, &[("rating", "unsatisfied"), ("comment", &long)], Some(&origin));
+    assert!(r.status == 422 && r.body.contains("data-field=\"comment\""), "{}", r.status);
     // 不满意 asks why.
     let r = firm.post_raw(&rate, &[("rating", "unsatisfied")], Some(&origin));
     assert!(r.status == 422 && r.body.contains("data-field=\"comment\""), "{}", r.status);

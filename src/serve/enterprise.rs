@@ -184,29 +184,27 @@ fn case_page(
     )
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
-pub(crate) struct Rated {
-    #[serde(default)]
-    rating: String,
-    #[serde(default)]
-    comment: String,
-}
-
-/// What a rating's work gives: a page (refused), or the rating written, its commit awaited.
+/// What a step's work gives: a page (refused), or the step written, its commit awaited.
 enum Posted {
     Page(Response),
     Committing(super::commits::Pending, String),
 }
 
-/// A rating posted from the enterprise's page (never by a GET: a link a chat app opens rates nothing).
-pub(crate) async fn rate(
-    State(app): State<Arc<App>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    Path(code): Path<String>,
-    Form(posted): Form<Rated>,
+/// The values of a step the enterprise posts, judged on its case as the file has it now (what its page
+/// showed), or why not at a field of its form.
+type Judged = Result<Vec<(&'static str, FieldValue)>, (&'static str, String)>;
+
+/// A step the enterprise posts from its page (never by a GET: a link a chat app opens records nothing):
+/// the code's case, judged by `judge`, recorded through the command stage and committed as the
+/// enterprise's; then its page again with `done` saying so.
+async fn post_step(
+    app: Arc<App>,
+    ip: IpAddr,
+    code: String,
+    kind: EventType,
+    done: &'static str,
+    judge: impl FnOnce(&Case, chrono::NaiveDate) -> Judged + Send + 'static,
 ) -> Response {
-    let ip = super::auth::client(&app, peer, &headers);
     if !may_look(&app, ip) {
         return too_many();
     }
@@ -223,38 +221,23 @@ pub(crate) async fn rate(
                 missed(app, ip);
                 return Posted::Page(not_found());
             };
-            let id = case.id.value.clone();
             let refuse = |session: &Session, field: &'static str, why: String| {
                 let errors = HashMap::from([(field, why)]);
                 Posted::Page(case_page(app, session, index, &code, None, errors, StatusCode::UNPROCESSABLE_ENTITY))
             };
-            let full = session.full_case(case).ok().flatten();
-            if !full.as_ref().is_some_and(|c| awaits_rating(c, today)) {
-                return refuse(&session, "rating", "这次答复已经评价过了；有新的答复后可以再评价。".to_string());
-            }
-            let Some(rating) = Rating::parse(posted.rating.trim()) else {
-                return refuse(&session, "rating", "请选择 满意、基本满意 或 不满意".to_string());
+            let Some(full) = session.full_case(case).ok().flatten() else { return Posted::Page(not_found()) };
+            let values = match judge(&full, today) {
+                Ok(v) => v,
+                Err((field, why)) => return refuse(&session, field, why),
             };
-            let comment = posted.comment.trim().to_string();
-            if comment.chars().count() > super::forms::FIELD_LIMIT {
-                return refuse(&session, "comment", format!("意见过长（不超过 {} 字）", super::forms::FIELD_LIMIT));
-            }
-            if rating == Rating::Unsatisfied && comment.is_empty() {
-                return refuse(&session, "comment", "请写明不满意的原因，以便重新办理".to_string());
-            }
+            let first = values.first().map_or("text", |(k, _)| *k);
             if let Err(r) = app.committer.as_committed(&session, &[case.file.as_str()]) {
-                return refuse(&session, "rating", crate::serve::pages::failure_text(&Failure::from(r)));
+                return refuse(&session, first, crate::serve::pages::failure_text(&Failure::from(r)));
             }
+            let id = case.id.value.clone();
             let enterprise = case.enterprise.as_ref().map(|e| e.name.clone()).unwrap_or_else(|| "企业".into());
-            let mut values = vec![
-                ("rating", FieldValue::Named(rating.key(), rating.zh())),
-                ("via", FieldValue::Named("web", "网页")),
-            ];
-            if !comment.is_empty() {
-                values.push(("comment", FieldValue::Text(comment)));
-            }
             let request = Record {
-                kind: EventType::Evaluated,
+                kind,
                 cases: Cases::Ids(vec![id.clone()]),
                 date: None,
                 values,
@@ -264,14 +247,14 @@ pub(crate) async fn rate(
             };
             match record::record(&mut session, request) {
                 Ok(recorded) => {
-                    let signed = enterprise_signature(enterprise, &id, EventType::Evaluated);
-                    Posted::Committing(
-                        app.committer.queue(recorded.written.edits, recorded.subject, signed),
-                        code.clone(),
-                    )
+                    let signed = enterprise_signature(enterprise, &id, kind);
+                    let pending = app.committer.queue(recorded.written.edits, recorded.subject, signed);
+                    Posted::Committing(pending, code.clone())
                 }
-                Err(Failure::Refused(Refusal::Request { message, .. })) => refuse(&session, "rating", message),
-                Err(f) => refuse(&session, "rating", crate::serve::pages::failure_text(&f)),
+                Err(Failure::Refused(Refusal::Request { field, message })) => {
+                    refuse(&session, field.unwrap_or(first), message)
+                }
+                Err(f) => refuse(&session, first, crate::serve::pages::failure_text(&f)),
             }
         })
         .await;
@@ -280,12 +263,57 @@ pub(crate) async fn rate(
         None => (StatusCode::INTERNAL_SERVER_ERROR, "内部错误").into_response(),
         Some(Posted::Page(page)) => page,
         Some(Posted::Committing(pending, code)) => match pending.await {
-            Ok(Ok(_)) => Redirect::to(&format!("/r/{code}?rated=1")).into_response(),
-            _ => {
-                view::page(StatusCode::INTERNAL_SERVER_ERROR, "未能提交", "评价已记下，但提交没有完成；请联系营商办。")
-            }
+            Ok(Ok(_)) => Redirect::to(&format!("/r/{code}?{done}=1")).into_response(),
+            _ => view::page(StatusCode::INTERNAL_SERVER_ERROR, "未能提交", "已记下，但提交没有完成；请联系营商办。"),
         },
     }
+}
+
+/// A text the enterprise typed: trimmed, and not beyond what any form field takes.
+fn typed(field: &'static str, text: &str) -> Result<String, (&'static str, String)> {
+    let text = text.trim().to_string();
+    if text.chars().count() > super::forms::FIELD_LIMIT {
+        return Err((field, format!("内容过长（不超过 {} 字）", super::forms::FIELD_LIMIT)));
+    }
+    Ok(text)
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct Rated {
+    #[serde(default)]
+    rating: String,
+    #[serde(default)]
+    comment: String,
+}
+
+/// A rating of the latest answer: 不满意 asks why.
+pub(crate) async fn rate(
+    State(app): State<Arc<App>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    Form(posted): Form<Rated>,
+) -> Response {
+    let ip = super::auth::client(&app, peer, &headers);
+    post_step(app, ip, code, EventType::Evaluated, "rated", move |case, today| {
+        if !awaits_rating(case, today) {
+            return Err(("rating", "这次答复已经评价过了；有新的答复后可以再评价。".to_string()));
+        }
+        let Some(rating) = Rating::parse(posted.rating.trim()) else {
+            return Err(("rating", "请选择 满意、基本满意 或 不满意".to_string()));
+        };
+        let comment = typed("comment", &posted.comment)?;
+        if rating == Rating::Unsatisfied && comment.is_empty() {
+            return Err(("comment", "请写明不满意的原因，以便重新办理".to_string()));
+        }
+        let mut values =
+            vec![("rating", FieldValue::Named(rating.key(), rating.zh())), ("via", FieldValue::Named("web", "网页"))];
+        if !comment.is_empty() {
+            values.push(("comment", FieldValue::Text(comment)));
+        }
+        Ok(values)
+    })
+    .await
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -303,75 +331,17 @@ pub(crate) async fn answer(
     Form(posted): Form<Answered>,
 ) -> Response {
     let ip = super::auth::client(&app, peer, &headers);
-    if !may_look(&app, ip) {
-        return too_many();
-    }
-    let turn = app.writing.acquire().await;
-    let answer = app
-        .blocking_for(move |app| -> Posted {
-            let mut session = app.write();
-            // A command's write since the ledger was read: judged on the repository as it is now.
-            if session.stale() {
-                let _ = session.refresh();
-            }
-            let today = app.today(&session);
-            let Some((index, case)) = opened(app, &session, &code) else {
-                missed(app, ip);
-                return Posted::Page(not_found());
-            };
-            let id = case.id.value.clone();
-            let refuse = |session: &Session, why: String| {
-                let errors = HashMap::from([("answer", why)]);
-                Posted::Page(case_page(app, session, index, &code, None, errors, StatusCode::UNPROCESSABLE_ENTITY))
-            };
-            // Judged on the case as its file is now (what the page showed), not only as the ledger read it.
-            let full = session.full_case(case).ok().flatten();
-            if full.as_ref().and_then(|c| open_question(c, today)).is_none() {
-                return refuse(&session, "没有待回答的问题（已经回答过了）".to_string());
-            }
-            let text = posted.text.trim().to_string();
-            if text.is_empty() {
-                return refuse(&session, "请写下您的意见".to_string());
-            }
-            if text.chars().count() > super::forms::FIELD_LIMIT {
-                return refuse(&session, format!("意见过长（不超过 {} 字）", super::forms::FIELD_LIMIT));
-            }
-            if let Err(r) = app.committer.as_committed(&session, &[case.file.as_str()]) {
-                return refuse(&session, crate::serve::pages::failure_text(&Failure::from(r)));
-            }
-            let enterprise = case.enterprise.as_ref().map(|e| e.name.clone()).unwrap_or_else(|| "企业".into());
-            let request = Record {
-                kind: EventType::PreVisited,
-                cases: Cases::Ids(vec![id.clone()]),
-                date: None,
-                values: vec![("by", FieldValue::Text("企业（网页）".into())), ("text", FieldValue::Text(text))],
-                dry_run: false,
-                commit: false,
-                signed: None,
-            };
-            match record::record(&mut session, request) {
-                Ok(recorded) => {
-                    let signed = enterprise_signature(enterprise, &id, EventType::PreVisited);
-                    Posted::Committing(
-                        app.committer.queue(recorded.written.edits, recorded.subject, signed),
-                        code.clone(),
-                    )
-                }
-                Err(f) => refuse(&session, crate::serve::pages::failure_text(&f)),
-            }
-        })
-        .await;
-    drop(turn);
-    match answer {
-        None => (StatusCode::INTERNAL_SERVER_ERROR, "内部错误").into_response(),
-        Some(Posted::Page(page)) => page,
-        Some(Posted::Committing(pending, code)) => match pending.await {
-            Ok(Ok(_)) => Redirect::to(&format!("/r/{code}?answered=1")).into_response(),
-            _ => {
-                view::page(StatusCode::INTERNAL_SERVER_ERROR, "未能提交", "意见已记下，但提交没有完成；请联系营商办。")
-            }
-        },
-    }
+    post_step(app, ip, code, EventType::PreVisited, "answered", move |case, today| {
+        if open_question(case, today).is_none() {
+            return Err(("answer", "没有待回答的问题（已经回答过了）".to_string()));
+        }
+        let text = typed("answer", &posted.text)?;
+        if text.is_empty() {
+            return Err(("answer", "请写下您的意见".to_string()));
+        }
+        Ok(vec![("by", FieldValue::Text("企业（网页）".into())), ("text", FieldValue::Text(text))])
+    })
+    .await
 }
 
 /// Whose a commit of the enterprise's is: its name as the author, its case in the actor.
