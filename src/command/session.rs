@@ -163,8 +163,14 @@ impl Session {
     /// contacts), made canonical as the ledger's cases are; `None` when the
     /// file can no longer be read as a case.
     pub(crate) fn full_case(&self, case: &Case) -> Result<Option<Case>> {
+        Ok(self.full_case_and_bytes(case)?.0)
+    }
+
+    /// [`Session::full_case`], with the file's bytes it was read from (a page that also needs them —
+    /// for the version a form carries — reads the file once).
+    pub(crate) fn full_case_and_bytes(&self, case: &Case) -> Result<(Option<Case>, Vec<u8>)> {
         let bytes = self.scope.read(&self.root.join(&case.file))?;
-        Ok(crate::check::reread(self.ledger(), &case.file, &bytes))
+        Ok((crate::check::reread(self.ledger(), &case.file, &bytes), bytes))
     }
 
     /// The errors the edits would bring, as a full check of the repository

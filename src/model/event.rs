@@ -174,6 +174,11 @@ impl EventSpec {
 }
 
 impl EventType {
+    /// The kind a recording command (`ack`, `request-extension`) records, if any.
+    pub(crate) fn by_command(command: &str) -> Option<EventType> {
+        EventType::ALL.iter().map(|(k, _, _)| *k).find(|k| k.spec().recording.is_some_and(|r| r.command == command))
+    }
+
     /// The declaration of this kind.
     pub(crate) const fn spec(self) -> &'static EventSpec {
         match self {

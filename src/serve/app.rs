@@ -54,6 +54,8 @@ pub(crate) struct App {
     /// Bumped whenever the ledger is read again: what was derived from it (the redactor) is then stale.
     epoch: AtomicU64,
     redactor: Mutex<Option<(u64, Arc<Redactor>)>>,
+    /// Every case's receipt code, made once per reading of the ledger and secret.
+    codes: Mutex<Option<(u64, Arc<crate::command::receipts::CodeIndex>)>>,
     /// The repository's root folder.
     root: std::path::PathBuf,
     /// Commits in the writes' order, off the session's lock; it also knows where HEAD was last seen
@@ -91,6 +93,7 @@ impl App {
             overviews: Mutex::new(HashMap::new()),
             epoch: AtomicU64::new(0),
             redactor: Mutex::new(None),
+            codes: Mutex::new(None),
             committer: super::commits::Committer::start(root.clone(), head)?,
             root,
         })
@@ -122,6 +125,21 @@ impl App {
                 let r = Arc::new(session.ledger().redactor());
                 *slot = Some((epoch, r.clone()));
                 r
+            }
+        }
+    }
+
+    /// Every case's receipt code under this secret, made once per reading of the ledger (and again after a rotation).
+    pub(crate) fn code_index(&self, session: &Session, secret: &[u8]) -> Arc<crate::command::receipts::CodeIndex> {
+        let epoch = self.epoch.load(Ordering::SeqCst);
+        let mut slot = self.codes.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match &*slot {
+            Some((e, index)) if *e == epoch && index.is_for(secret) => index.clone(),
+            _ => {
+                let ids = session.ledger().cases.iter().map(|c| c.id.value.as_str());
+                let index = Arc::new(crate::command::receipts::CodeIndex::new(secret, ids));
+                *slot = Some((epoch, index.clone()));
+                index
             }
         }
     }

@@ -57,7 +57,11 @@ pub(crate) struct Viewer {
 impl Viewer {
     /// How the viewer stands to a case (for a department, `None` means it does not exist).
     pub(crate) fn standing(&self, case: &Case) -> Standing {
-        self.role.standing(self.department.as_deref(), case)
+        match self.role {
+            // An enterprise stands to a case through its code, never through a login (which refuses it).
+            Role::Enterprise => Standing::None,
+            role => role.standing(self.department.as_deref(), case),
+        }
     }
 
     /// Whether the viewer sees contacts and phones (a leader does not).

@@ -57,10 +57,11 @@ fn missed(app: &App, ip: IpAddr) {
 
 /// The case a code opens, if any.
 fn opened<'s>(app: &App, session: &'s Session, code: &str) -> Option<(usize, &'s Case)> {
+    // Read each time: `qinqing receipt rotate` at a terminal revokes every code at once.
     let secret = receipts::secret(&app.state_dir).ok()?;
-    let ledger = session.ledger();
-    let i = receipts::find(&secret, code, ledger.cases.iter().map(|c| c.id.value.as_str()))?;
-    Some((i, &ledger.cases[i]))
+    let index = app.code_index(session, &secret);
+    let i = session.ledger().position(index.find(code)?)?;
+    Some((i, &session.ledger().cases[i]))
 }
 
 fn not_found() -> Response {

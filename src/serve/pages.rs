@@ -296,18 +296,21 @@ pub(crate) async fn cases(State(app): State<Arc<App>>, viewer: Viewer, Query(q):
             level: given(&q.level),
             meeting: given(&q.meeting),
         };
-        // A department's list is its own cases: the clocks of no other are looked at, and a meeting of none
-        // of them is as unknown as one that does not exist (no hint drawn from the others).
-        let foreign_meeting = viewer.role == Role::Department
-            && filter.meeting.as_deref().is_some_and(|m| {
-                !visible(&viewer, &session, today)
-                    .iter()
-                    .any(|&i| ledger.cases[i].meeting.as_ref().is_some_and(|x| x.value == m))
-            });
-        let selected = if foreign_meeting {
-            Err(Refusal::field("meeting", format!("找不到恳谈会「{}」", filter.meeting.as_deref().unwrap_or_default())))
-        } else {
-            select(&viewer, &session, &filter, today)
+        // A department's list is its own cases (found once): the clocks of no other are looked at, and a
+        // meeting of none of them is as unknown as one that does not exist (no hint drawn from the others).
+        let ours = (!matches!(viewer.role, Role::Office | Role::Leader)).then(|| visible(&viewer, &session, today));
+        // The meetings the viewer may pick: a department's are those of its own cases.
+        let theirs: std::collections::HashSet<&str> = match &ours {
+            Some(ours) => {
+                ours.iter().filter_map(|&i| ledger.cases[i].meeting.as_ref().map(|m| m.value.as_str())).collect()
+            }
+            None => ledger.meetings.iter().map(|m| m.id.value.as_str()).collect(),
+        };
+        let selected = match filter.meeting.as_deref() {
+            Some(m) if ours.is_some() && !theirs.contains(m) => {
+                Err(Refusal::field("meeting", format!("找不到恳谈会「{m}」")))
+            }
+            _ => select(&session, ours.as_deref(), &filter, today),
         };
         let (rows, error) = match selected {
             Ok(indexes) => (indexes, None),
@@ -326,14 +329,6 @@ pub(crate) async fn cases(State(app): State<Arc<App>>, viewer: Viewer, Query(q):
         let departments: Vec<&str> = match viewer.role {
             Role::Department => Vec::new(),
             _ => ledger.departments.iter().flatten().map(|d| d.name.as_str()).collect(),
-        };
-        // A department's choice of meetings: those of its own cases.
-        let theirs: std::collections::HashSet<&str> = match viewer.role {
-            Role::Department => visible(&viewer, &session, today)
-                .into_iter()
-                .filter_map(|i| ledger.cases[i].meeting.as_ref().map(|m| m.value.as_str()))
-                .collect(),
-            _ => ledger.meetings.iter().map(|m| m.id.value.as_str()).collect(),
         };
         let meetings: Vec<Value> = ledger
             .meetings
@@ -363,10 +358,11 @@ pub(crate) async fn cases(State(app): State<Arc<App>>, viewer: Viewer, Query(q):
     }
 }
 
-/// The cases a filter selects among those the viewer sees: (index, overdue, next due date).
+/// The cases a filter selects among those the viewer sees — `ours` for a department, every case
+/// else: (index, overdue, next due date).
 fn select(
-    viewer: &Viewer,
     session: &Session,
+    ours: Option<&[usize]>,
     filter: &Filter,
     today: NaiveDate,
 ) -> Result<Vec<(usize, bool, Option<NaiveDate>)>, Refusal> {
@@ -375,19 +371,17 @@ fn select(
         let st = s.state(i);
         (i, st.overdue, st.next_due)
     };
-    match viewer.role {
-        Role::Department => {
-            // The clocks of its own cases only; the same filters `list` applies, then only those cases.
-            let ours = visible(viewer, session, today);
-            let s = ledger.some_as_of(&ours, today);
-            let ours: std::collections::HashSet<usize> = ours.into_iter().collect();
+    match ours {
+        // The clocks of its own cases only; the same filters `list` applies, then only those cases.
+        Some(ours) => {
+            let s = ledger.some_as_of(ours, today);
+            let ours: std::collections::HashSet<usize> = ours.iter().copied().collect();
             Ok(filter.select(&s)?.into_iter().filter(|i| ours.contains(i)).map(|i| one(&s, i)).collect())
         }
-        Role::Office | Role::Leader => {
+        None => {
             let s = ledger.as_of(today);
             Ok(filter.select(&s)?.into_iter().map(|i| one(&s, i)).collect())
         }
-        Role::Enterprise => Ok(Vec::new()),
     }
 }
 
@@ -414,10 +408,7 @@ pub(crate) async fn case(
 ) -> Response {
     app.blocking(move |app| {
         let session = app.read();
-        let recorded = EventType::ALL
-            .iter()
-            .find(|(k, _, _)| k.spec().recording.is_some_and(|r| r.command == done.done))
-            .map(|(k, _, _)| ("ok", format!("已记录「{}」并提交。", k.zh())));
+        let recorded = EventType::by_command(&done.done).map(|k| ("ok", format!("已记录「{}」并提交。", k.zh())));
         case_page(app, &viewer, &session, &id, CaseView { banner: recorded, ..CaseView::default() })
     })
     .await
@@ -438,13 +429,13 @@ pub(crate) struct CaseView {
 pub(crate) fn case_page(app: &App, viewer: &Viewer, session: &Session, id: &str, v: CaseView) -> Response {
     let Some((index, found)) = case_for(viewer, session, id) else { return view::not_found(Some(viewer)) };
     let today = app.today(session);
-    let Ok(Some(mut case)) = session.full_case(found) else {
+    let Ok((Some(mut case), bytes)) = session.full_case_and_bytes(found) else {
         return view::page_for(viewer, StatusCode::CONFLICT, "无法读取", "案件文件已无法读取，请联系营商办。");
     };
     if !viewer.sees_contacts() {
         crate::check::published_case(&mut case, &app.redactor(session));
     }
-    let version = version_of(session, found);
+    let version = version(&bytes);
     let snapshot = session.ledger().one_case_as_of(index, today);
     let clocks: Vec<Value> = snapshot
         .clocks_of(index)
@@ -516,10 +507,13 @@ pub(crate) fn case_page(app: &App, viewer: &Viewer, session: &Session, id: &str,
 
 /// What a case's file is now, in short: a form carries it, and a post on a case changed since is refused.
 pub(crate) fn version_of(session: &Session, case: &Case) -> String {
+    version(&session.scope().read(&session.root_dir().join(&case.file)).unwrap_or_default())
+}
+
+/// A file's version, from its bytes.
+fn version(bytes: &[u8]) -> String {
     use sha2::Digest;
-    let bytes = session.scope().read(&session.root_dir().join(&case.file)).unwrap_or_default();
-    let hash = sha2::Sha256::digest(&bytes);
-    hash.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    sha2::Sha256::digest(bytes).iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
 /// `?assigned=ID,ID` after a meeting's cases were assigned: the page says so.

@@ -125,8 +125,7 @@ fn record_step(app: &App, viewer: Viewer, id: &str, step: &str, posted: &Posted)
     crate::timing::mark("form: session taken");
     let today = app.today(&session);
     let Some((_, case)) = case_for(viewer, &session, id) else { return view::not_found(Some(viewer)).into() };
-    let kind =
-        EventType::ALL.iter().map(|(k, _, _)| *k).find(|k| k.spec().recording.is_some_and(|r| r.command == step));
+    let kind = EventType::by_command(step);
     let Some(kind) = kind else { return view::not_found(Some(viewer)).into() };
     if !token_ok(viewer, posted) {
         return refused_token(viewer).into();
