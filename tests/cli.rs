@@ -442,6 +442,14 @@ fn the_servers_address_makes_whole_links() {
     let run = qinqing(&repo, &["receipt", "code", "HZ-2026-0131"]);
     let code = run.stdout.split_whitespace().nth(1).unwrap().to_string();
     assert!(run.stdout.contains(&format!("https://qinqing.example.gov.cn/r/{code}")), "{}", run.stdout);
+    // A case that does not exist has no code: said with the nearest id, nothing printed for it.
+    let run = qinqing(&repo, &["receipt", "code", "HZ-2026-0131", "HZ-2026-9999"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stderr.contains("找不到案件「HZ-2026-9999」") && run.stdout.is_empty(), "{}", run.stderr);
+    // An empty address is no address either.
+    std::fs::write(&settings, format!("{text}\nserve:\n  url: \"\"\n")).unwrap();
+    let (report, code) = crate::common::check_json(&repo, "2026-11-20", &[]);
+    assert_eq!(code, 2, "{report}");
     std::fs::write(&settings, format!("{text}\nserve:\n  url: qinqing.example.gov.cn\n")).unwrap();
     let (report, code) = crate::common::check_json(&repo, "2026-11-20", &[]);
     assert_eq!(code, 2, "{report}");
