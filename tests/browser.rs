@@ -105,6 +105,12 @@ async fn text(c: &Client) -> String {
     }
 }
 
+/// Ticks a case's box on the current page.
+async fn tick(c: &Client, case: &str) {
+    let css = format!("input[name=case][value='{case}']");
+    c.find(Locator::Css(&css)).await.expect("the case's box").click().await.expect("ticked");
+}
+
 /// Submits the form of a step on the current case page.
 async fn submit(c: &Client, step: &str) {
     click_and_load(c, Locator::Css(&format!("#step-{step} button[type=submit]:not([name=preview])"))).await;
@@ -190,12 +196,7 @@ async fn the_office_and_a_department_work_a_meeting_in_the_browser() {
     shot(&c, "office-start").await;
     c.goto(&format!("{base}/meetings/{meeting}")).await.expect("meeting page");
     for case in &cases {
-        c.find(Locator::Css(&format!("input[name=case][value='{case}']")))
-            .await
-            .expect("a checkbox")
-            .click()
-            .await
-            .expect("ticked");
+        tick(&c, case).await;
     }
     let lead = c.find(Locator::Id("assign-lead")).await.expect("lead");
     lead.select_by_value("市交通运输局").await.expect("lead chosen");
@@ -205,21 +206,11 @@ async fn the_office_and_a_department_work_a_meeting_in_the_browser() {
 
     // …and issues a supervision notice for an overdue case from the documents page.
     c.goto(&format!("{base}/documents")).await.expect("documents");
-    c.find(Locator::Css("input[name=case][value='HZ-2026-0132']"))
-        .await
-        .expect("overdue case")
-        .click()
-        .await
-        .expect("ticked");
+    tick(&c, "HZ-2026-0132").await;
     click_and_load(&c, Locator::Css("#supervision button[name=draft]")).await;
     let page = text(&c).await;
     assert!(page.contains("已生成督办通知草稿") && page.contains("草稿.pdf"), "{page}");
-    c.find(Locator::Css("input[name=case][value='HZ-2026-0132']"))
-        .await
-        .expect("overdue case")
-        .click()
-        .await
-        .expect("ticked");
+    tick(&c, "HZ-2026-0132").await;
     click_and_load(&c, Locator::Css("#supervision button[type=submit]:not([name=draft])")).await;
     let page = text(&c).await;
     assert!(page.contains("已发督办通知") && page.contains("HZ-2026-0132"), "{page}");
