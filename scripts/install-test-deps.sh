@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What the document and dashboard tests need besides Rust: Chromium (headless) and its WebDriver (chromedriver, for the web server's browser test), CJK fonts (Noto CJK, and the Fandol
-# family, the only free 仿宋), an emoji font, poppler-utils (pdftotext, pdfinfo), Python's icalendar and aiosmtpd (an SMTP server for the notify test).
+# family, the only free 仿宋), an emoji font, poppler-utils (pdftotext, pdfinfo, pdftoppm), zbar-tools (zbarimg, a QR decoder), Python's icalendar and aiosmtpd (an SMTP server for the notify test).
 # Fandol ships inside texlive-lang-chinese; only its font files are extracted,
 # TeX itself is not installed. Safe to run again.
 set -euo pipefail
@@ -18,6 +18,8 @@ command -v fc-list >/dev/null || need+=(fontconfig)
 command -v chromium >/dev/null || command -v chromium-browser >/dev/null || need+=(chromium)
 # The web server's browser test drives Chromium through its WebDriver.
 command -v chromedriver >/dev/null || need+=(chromium-driver)
+# The receipt test reads the QR code off the printed page with an independent decoder (zbar).
+command -v zbarimg >/dev/null || need+=(zbar-tools)
 sudo=""
 [ "$(id -u)" = 0 ] || sudo="sudo"
 if [ ${#need[@]} -gt 0 ]; then

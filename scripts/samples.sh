@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates docs/samples/: every page of the demo's four kinds of document
-# (an assignment letter, a meeting's list, a supervision notice, the year's bulletin) as small
+# (an assignment letter, a meeting's list, a supervision notice, the year's bulletin) and a receipt as small
 # PNGs, so a reader of the docs sees what qinqing prints, and the problem-list
 # template filled in (问题清单示例.xlsx), and the web server's pages (docs/samples/serve/, from the browser test).
 #
@@ -35,6 +35,14 @@ for kind in assignment list supervision bulletin; do
   # 50 dpi: a page is about 410 × 585 pixels, readable as a page, small in git.
   pdftoppm -r 50 -png "$pdf" "docs/samples/$kind"
 done
+# An enterprise's receipt, its code derived from a fixed secret so the picture changes only with the layout;
+# 80 dpi so the QR code's modules stay sharp enough to scan from the screen.
+mkdir -p "$work/state" docs/samples/serve
+printf 'qinqing-samples-fixed-receipt-secret-0001' >"$work/state/receipt-secret"
+chmod 700 "$work/state"
+chmod 600 "$work/state/receipt-secret"
+"$bin" --repo "$work" render receipt --case HZ-2026-0133 --as-of 2026-10-15 --state "$work/state" --format pdf --out "$work/out/receipt" >/dev/null
+pdftoppm -r 80 -png -singlefile "$(ls "$work/out/receipt"/*.pdf | head -n 1)" docs/samples/serve/receipt
 # The web server's pages, as the browser test sees them (each role's start page, a refused form, a case).
 QINQING_SCREENSHOTS="$PWD/docs/samples/serve" cargo test --quiet --test main browser::the_office_and_a_department_work_a_meeting_in_the_browser >/dev/null
 ls -l docs/samples docs/samples/serve

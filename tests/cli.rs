@@ -419,7 +419,7 @@ fn accounts_are_made_from_standard_input_and_kept_out_of_git() {
     // No password on the command line: without one, a one-time link for the person to set it.
     let run = qinqing(&repo, &["user", "add", "李某", "--role", "office"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("服务地址/welcome/"), "{}", run.stdout);
+    assert!(run.stdout.contains("https://qinqing.huzhou.example/welcome/"), "{}", run.stdout);
     assert!(qinqing(&repo, &["user", "list"]).stdout.contains("待设密码"));
     assert_eq!(qinqing(&repo, &["user", "add", "赵某", "--role", "office", "--password", "x"]).code, 2);
 }
@@ -431,7 +431,24 @@ fn the_servers_address_makes_whole_links() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = crate::common::demo_copy(tmp.path());
     let settings = repo.join("qinqing.yaml");
-    let text = std::fs::read_to_string(&settings).unwrap();
+    // The demo's settings without their `serve:` block.
+    let demo = std::fs::read_to_string(&settings).unwrap();
+    let mut in_serve = false;
+    let text: String = demo
+        .lines()
+        .filter(|l| {
+            in_serve = l.starts_with("serve:") || (in_serve && l.starts_with(' '));
+            !in_serve
+        })
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(!text.contains("qinqing.huzhou.example"));
+    // Without the address: the path to put after it, and no receipt (its QR code needs the address).
+    std::fs::write(&settings, &text).unwrap();
+    let run = qinqing(&repo, &["user", "add", "钱某", "--role", "office"]);
+    assert!(run.stdout.contains("服务地址/welcome/"), "{}", run.stdout);
+    let run = qinqing(&repo, &["render", "receipt", "--case", "HZ-2026-0131", "--format", "md"]);
+    assert!(run.code != 0 && run.stderr.contains("serve: { url"), "{}", run.stderr);
     std::fs::write(
         &settings,
         format!("{text}\nserve:\n  url: https://qinqing.example.gov.cn/\n  contact: 营商办 0572-1234567\n"),

@@ -521,7 +521,8 @@ fn a_one_time_link_lets_the_liaison_set_a_password_once() {
     let (_dir, repo) = repository();
     let run = qinqing(&repo, &["user", "add", "赵某", "--role", "department", "--dept", "市商务局"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let path = run.stdout.split("服务地址").last().map(str::trim).expect("a link").to_string();
+    let at = run.stdout.find("/welcome/").expect("a link");
+    let path = run.stdout[at..].trim().to_string();
     assert!(path.starts_with("/welcome/") && path.len() > 40, "{}", run.stdout);
     let server = serve(&repo);
     let mut c = Client::new(&server);
@@ -923,4 +924,77 @@ fn each_code_opens_its_own_case_and_no_public_page_shows_personal_data() {
         }
         assert!(!body.contains("330501198512240019") && !body.contains("13800000171"));
     }
+}
+
+/// The files of one extension under a folder, sorted.
+fn files_in(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == ext)).collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_receipts_qr_code_opens_the_page_that_shows_the_same_code() {
+    use crate::common::tool;
+    let (dir, repo) = repository();
+    let out = dir.path().join("receipts");
+    let made = qinqing(
+        &repo,
+        &["render", "receipt", "--meeting", "HZ-M-2026-23", "--as-of", AS_OF, "--out", out.to_str().expect("utf-8")],
+    );
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let pdfs = files_in(&out, "pdf");
+    assert_eq!(pdfs.len(), 5, "one receipt per problem of the meeting");
+    let pdf = pdfs.iter().find(|p| p.to_string_lossy().contains("HZ-2026-0133")).expect("HZ-2026-0133's receipt");
+    // The QR code, read off the printed page by an independent decoder (zbar), is the page's address.
+    let png = dir.path().join("receipt");
+    tool(
+        "pdftoppm",
+        &["-r", "150", "-png", "-f", "1", "-l", "1", pdf.to_str().expect("utf-8"), png.to_str().expect("utf-8")],
+    );
+    let page_png = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("receipt-")))
+        .expect("the page's picture");
+    let decoded =
+        String::from_utf8(tool("zbarimg", &["-q", "--raw", page_png.to_str().expect("utf-8")])).expect("text");
+    let address = decoded.trim();
+    let code = address.strip_prefix("https://qinqing.huzhou.example/r/").expect("the served address of qinqing.yaml");
+    // The office's command gives the same code for the case.
+    let listed = qinqing(&repo, &["receipt", "code", "HZ-2026-0133"]);
+    assert!(listed.stdout.contains(&format!("HZ-2026-0133  {code}  {address}")), "{}", listed.stdout);
+    // The code and its address are printed as text, in every format.
+    let text = String::from_utf8(tool("pdftotext", &[pdf.to_str().expect("utf-8"), "-"])).expect("text");
+    assert!(text.contains(code) && text.contains(address), "{text}");
+    assert!(!text.contains("草稿"), "a receipt is handed out as it is");
+    let stem = pdf.with_extension("");
+    for ext in ["md", "html"] {
+        let body = std::fs::read_to_string(stem.with_extension(ext)).expect("the receipt");
+        assert!(body.contains(code) && body.contains(address), "{ext}: {body}");
+    }
+    let docx = stem.with_extension("docx");
+    let xml =
+        String::from_utf8(tool("unzip", &["-p", docx.to_str().expect("utf-8"), "word/document.xml"])).expect("xml");
+    assert!(xml.contains(code) && xml.contains(address));
+    assert!(
+        tool("unzip", &["-l", docx.to_str().expect("utf-8")]).windows(4).any(|w| w == b".png"),
+        "the QR code in Word"
+    );
+    // Made from the published ledger: no contact or phone of any enterprise.
+    for p in personal_data(&repo) {
+        assert!(!text.contains(p.as_str()), "the receipt shows {p}");
+    }
+    // The address opens the case's page, which shows the same code.
+    let server = serve(&repo);
+    let page = Client::new(&server).get(&format!("/r/{code}"));
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("HZ-2026-0133") && page.body.contains(&format!("回执码 {code}")), "{}", page.body);
+    // A receipt is never numbered nor issued.
+    let issued = qinqing(&repo, &["render", "receipt", "--case", "HZ-2026-0133", "--issue"]);
+    assert!(issued.code != 0 && issued.stderr.contains("--issue"), "{}", issued.stderr);
 }

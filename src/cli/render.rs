@@ -12,13 +12,13 @@ use crate::render::Format;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// 文书种类：assignment（交办函）、list（责任清单）、supervision（督办通知）、bulletin（通报）
+    /// 文书种类：assignment（交办函）、list（责任清单）、supervision（督办通知）、bulletin（通报）、receipt（受理回执，给企业）
     #[arg(value_parser = super::parse_doc_kind)]
     kind: DocKind,
-    /// 交办函、责任清单：某期恳谈会的问题；通报：某期恳谈会的通报
+    /// 交办函、责任清单、回执：某期恳谈会的问题；通报：某期恳谈会的通报
     #[arg(long, value_name = "ID")]
     meeting: Option<String>,
-    /// 交办函：这些案件；督办通知：对这些案件督办（不论是否超期，如不满意重办并督办），逗号分隔或多次给出
+    /// 交办函、回执：这些案件；督办通知：对这些案件督办（不论是否超期，如不满意重办并督办），逗号分隔或多次给出
     #[arg(long, value_name = "ID", value_delimiter = ',', num_args = 1..)]
     case: Vec<String>,
     /// 督办通知：限定的办结期限（默认按督办时限规则，5个工作日）
@@ -51,6 +51,12 @@ pub(crate) struct Args {
     /// 输出目录（默认 output/<种类>/）
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// 交办函、责任清单：加一列回执码（本办留存的底稿，不发给部门）
+    #[arg(long)]
+    codes: bool,
+    /// 回执码密钥所在的状态文件夹（默认：案件库中的 .qinqing-private/，与 qinqing serve 的 --state 相同）
+    #[arg(long, value_name = "DIR")]
+    state: Option<PathBuf>,
 }
 
 pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
@@ -74,6 +80,8 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         reissue: args.reissue,
         signed: None,
         out: args.out,
+        codes: args.codes,
+        state: args.state,
     };
     let bar = super::ProgressBar::default();
     let Rendered { as_of, root, generated, kinds_made, covered, recovered } =
@@ -114,7 +122,13 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     eprintln!(
         "已生成 {}，{count} 个文件（{}）。",
         made.join("、"),
-        if args.issue { "正式发文，已登记文号" } else { "草稿" }
+        if args.issue {
+            "正式发文，已登记文号"
+        } else if kind.numbered() {
+            "草稿"
+        } else {
+            "不编文号"
+        }
     );
     if !recorded.is_empty() {
         eprintln!("已在 {} 件案件中记入{}：{}", recorded.len(), kind.zh(), recorded.join("、"));

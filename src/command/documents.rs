@@ -31,6 +31,10 @@ pub(crate) struct Render {
     pub(crate) issue: bool,
     pub(crate) reissue: bool,
     pub(crate) out: Option<PathBuf>,
+    /// Each case's receipt code in an assignment or a list (the office's own copy).
+    pub(crate) codes: bool,
+    /// The state folder the receipt codes' secret is in (default: the repository's).
+    pub(crate) state: Option<PathBuf>,
     /// When issuing, commit the register and the cases it recorded in, by this account (a web account).
     pub(crate) signed: Option<crate::git::Signature>,
 }
@@ -86,7 +90,25 @@ pub(crate) fn render(start: &Path, r: Render, progress: &(dyn Fn(Progress) + Syn
         dept: r.dept.as_deref().map(|d| repository.department_name(d)),
         period_label: None,
         reissue: r.reissue,
+        codes: std::collections::BTreeMap::new(),
+        address: repository.settings.serve_url.clone(),
     };
+    // Receipt codes: on every receipt; on an assignment or a list only in the office's own copy.
+    if r.kind.spec().carries_codes || r.codes {
+        if r.codes && r.issue {
+            return Err(
+                Refusal::field("codes", "带回执码的是本办留存的底稿，不正式发文：去掉 --codes 再 --issue").into()
+            );
+        }
+        let secret = super::receipts::secret(&super::accounts::state_dir(&root, r.state.as_deref()))?;
+        sel.codes = repository
+            .cases
+            .iter()
+            .map(|c| (c.id.value.clone(), super::receipts::code(&secret, &c.id.value)))
+            .collect();
+    } else if r.state.is_some() {
+        return Err(Refusal::field("state", format!("{}不带回执码，不读状态文件夹", r.kind.zh())).into());
+    }
     if let (DocKind::Bulletin, Some(id)) = (r.kind, &r.meeting) {
         // A meeting's bulletin: from the day it was held to the date looked at.
         let m = super::create::find_meeting(&session, id)?;
@@ -204,9 +226,17 @@ fn takes_what_is_given(r: &Render) -> Result<(), Refusal> {
         (Selector::Period, "to", r.to.is_some()),
         (Selector::Dept, "dept", r.dept.is_some()),
         (Selector::Due, "due", r.due.is_some()),
+        (Selector::Codes, "codes", r.codes),
     ];
     let takes = r.kind.spec().takes;
+    if r.issue && !r.kind.numbered() {
+        return Err(Refusal::field("issue", format!("{}不编文号、不登记，直接生成即可，不用 --issue", r.kind.zh())));
+    }
     match given.iter().find(|(s, _, g)| *g && !takes.contains(s)) {
+        Some((Selector::Codes, flag, _)) => Err(Refusal::field(
+            flag,
+            format!("{}不带回执码（--codes 只用于交办函、责任清单的本办底稿；回执本身就印有回执码）", r.kind.zh()),
+        )),
         Some((_, flag, _)) => {
             let ok: Vec<String> = takes.iter().map(|t| format!("--{}", t.field())).collect();
             let ok = if ok.is_empty() { "无".to_string() } else { ok.join("、") };

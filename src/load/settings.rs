@@ -297,7 +297,7 @@ pub(crate) fn read_settings(root: &Node, sink: &mut Sink) -> Settings {
     if let Some(num) =
         m.get("numbering").and_then(|n| MapReader::open(n, "numbering", &DocKind::NUMBERING_FIELDS, sink))
     {
-        for kind in DocKind::ALL_KINDS.map(DocKind::key) {
+        for kind in DocKind::ALL_KINDS.into_iter().filter(|k| k.numbered()).map(DocKind::key) {
             if let Some(pattern) = num.spanned_text(kind, sink) {
                 if !pattern.value.contains("{seq}") {
                     sink.error("invalid-value", pattern.pos, format!("发文字号「{}」缺少 {{seq}}", pattern.value))

@@ -17,6 +17,9 @@ named_enum!(
     /// 问题清单 / 责任清单: a meeting's problems with their units and deadlines,
     /// one document to every responsible unit under one number.
     List = "list" / "责任清单",
+    /// 受理回执, one per case, to the enterprise: what was received, the
+    /// deadlines it can expect, its receipt code and the code's QR code.
+    Receipt = "receipt" / "受理回执",
 });
 
 /// What a command line or a form may narrow a document to; a kind takes only
@@ -33,6 +36,8 @@ pub(crate) enum Selector {
     Dept,
     /// `--due`: the deadline a notice sets.
     Due,
+    /// `--codes`: each case's receipt code, in the office's own copy.
+    Codes,
 }
 
 impl Selector {
@@ -44,6 +49,7 @@ impl Selector {
             Selector::Period => "period",
             Selector::Dept => "dept",
             Selector::Due => "due",
+            Selector::Codes => "codes",
         }
     }
 }
@@ -74,8 +80,12 @@ pub(crate) struct DocSpec {
     pub(crate) layout: Layout,
     /// Its template's file name, built in and overridable in `templates/`.
     pub(crate) template: &'static str,
-    /// Its entry in `numbering:` of qinqing.yaml.
-    pub(crate) numbering: Field,
+    /// Its entry in `numbering:` of qinqing.yaml; `None` for a kind that is
+    /// never numbered nor registered (a receipt is handed to the enterprise).
+    pub(crate) numbering: Option<Field>,
+    /// Whether every document of the kind carries its cases' receipt codes
+    /// (others carry them only when asked, `Selector::Codes`).
+    pub(crate) carries_codes: bool,
     /// Whether it may show enterprises' contacts and phones: only a document
     /// that goes to the department that must call the enterprise back. Any
     /// other is made from the published ledger (`Ledger::published`).
@@ -86,8 +96,8 @@ pub(crate) struct DocSpec {
 
 impl DocKind {
     /// Every kind, in the order they are listed to users.
-    pub(crate) const ALL_KINDS: [DocKind; 4] =
-        [DocKind::Assignment, DocKind::List, DocKind::Supervision, DocKind::Bulletin];
+    pub(crate) const ALL_KINDS: [DocKind; 5] =
+        [DocKind::Assignment, DocKind::List, DocKind::Supervision, DocKind::Bulletin, DocKind::Receipt];
 
     /// The declaration of this kind.
     pub(crate) const fn spec(self) -> &'static DocSpec {
@@ -96,9 +106,10 @@ impl DocKind {
                 const S: DocSpec = DocSpec {
                     layout: Layout::Letter,
                     template: "assignment.md.tera",
-                    numbering: field("assignment", false, Ty::Text, "交办函字号，如 湖营商交〔{year}〕{seq}号"),
+                    numbering: Some(field("assignment", false, Ty::Text, "交办函字号，如 湖营商交〔{year}〕{seq}号")),
                     shows_contacts: true,
-                    takes: &[Selector::Meeting, Selector::Case, Selector::Period, Selector::Dept],
+                    carries_codes: false,
+                    takes: &[Selector::Meeting, Selector::Case, Selector::Period, Selector::Dept, Selector::Codes],
                 };
                 &S
             }
@@ -106,8 +117,9 @@ impl DocKind {
                 const S: DocSpec = DocSpec {
                     layout: Layout::Standard,
                     template: "supervision.md.tera",
-                    numbering: field("supervision", false, Ty::Text, "督办通知字号"),
+                    numbering: Some(field("supervision", false, Ty::Text, "督办通知字号")),
                     shows_contacts: false,
+                    carries_codes: false,
                     takes: &[Selector::Case, Selector::Dept, Selector::Due],
                 };
                 &S
@@ -116,8 +128,9 @@ impl DocKind {
                 const S: DocSpec = DocSpec {
                     layout: Layout::Standard,
                     template: "bulletin.md.tera",
-                    numbering: field("bulletin", false, Ty::Text, "通报字号"),
+                    numbering: Some(field("bulletin", false, Ty::Text, "通报字号")),
                     shows_contacts: false,
+                    carries_codes: false,
                     takes: &[Selector::Period, Selector::Meeting],
                 };
                 &S
@@ -126,15 +139,28 @@ impl DocKind {
                 const S: DocSpec = DocSpec {
                     layout: Layout::Standard,
                     template: "list.md.tera",
-                    numbering: field(
+                    numbering: Some(field(
                         "list",
                         false,
                         Ty::Text,
                         "责任清单字号，如 湖营商清〔{year}〕{seq}号；不写时用交办函的",
-                    ),
+                    )),
                     // It goes to every unit at once: no unit sees another's enterprise contacts.
                     shows_contacts: false,
-                    takes: &[Selector::Meeting],
+                    carries_codes: false,
+                    takes: &[Selector::Meeting, Selector::Codes],
+                };
+                &S
+            }
+            DocKind::Receipt => {
+                const S: DocSpec = DocSpec {
+                    layout: Layout::Letter,
+                    template: "receipt.md.tera",
+                    numbering: None,
+                    // It goes to the enterprise, and may be passed on: made from the published ledger.
+                    shows_contacts: false,
+                    carries_codes: true,
+                    takes: &[Selector::Meeting, Selector::Case],
                 };
                 &S
             }
@@ -143,9 +169,22 @@ impl DocKind {
 
     /// The `numbering:` table of qinqing.yaml, one entry per kind.
     pub(crate) const NUMBERING_FIELDS: [Field; 4] = [
-        DocKind::Assignment.spec().numbering,
-        DocKind::List.spec().numbering,
-        DocKind::Supervision.spec().numbering,
-        DocKind::Bulletin.spec().numbering,
+        numbering_of(DocKind::Assignment),
+        numbering_of(DocKind::List),
+        numbering_of(DocKind::Supervision),
+        numbering_of(DocKind::Bulletin),
     ];
+
+    /// Whether documents of this kind take numbers from the register.
+    pub(crate) const fn numbered(self) -> bool {
+        self.spec().numbering.is_some()
+    }
+}
+
+/// A numbered kind's `numbering:` entry (a kind without one does not compile into the table).
+const fn numbering_of(kind: DocKind) -> Field {
+    match kind.spec().numbering {
+        Some(f) => f,
+        None => panic!("a kind in the numbering table must be numbered"),
+    }
 }

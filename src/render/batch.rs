@@ -74,6 +74,10 @@ pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) ->
     if planned.is_empty() {
         return Ok(None);
     }
+    // A kind without numbers (a receipt) is never a draft and never issued.
+    if job.issue && !kind.numbered() {
+        bail!("{}不编文号、不登记，不用 --issue", kind.zh());
+    }
     let templates = Templates::load(job.scope)?;
     let pattern = Pattern(
         repository
@@ -89,12 +93,12 @@ pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) ->
         let s = &repository.settings;
         docs.push(Document {
             layout: kind.spec().layout.key(),
-            draft: !job.issue,
+            draft: !job.issue && kind.numbered(),
             mark: match kind.spec().layout {
                 Layout::Letter => s.mark_name().to_string(),
                 Layout::Standard => s.mark(),
             },
-            number: pattern.draft(p.date.year()),
+            number: if kind.numbered() { pattern.draft(p.date.year()) } else { String::new() },
             title_lines: crate::render::title::lines(&r.title),
             title: r.title,
             recipients: if r.recipients.is_empty() { p.recipient.clone() } else { r.recipients },
@@ -186,9 +190,11 @@ pub(crate) fn generate(snapshot: &Snapshot, job: &Job, fonts: Option<&Fonts>) ->
         .into_iter()
         .zip(&planned)
         .map(|(d, p)| {
+            let distinct = p.distinct.as_deref().unwrap_or_default();
             let stem = if d.draft {
-                let distinct = p.distinct.as_deref().unwrap_or_default();
                 file_stem(&[&p.date.to_string(), kind.zh(), distinct, &p.recipient, "草稿"])
+            } else if !kind.numbered() {
+                file_stem(&[&p.date.to_string(), kind.zh(), distinct, &p.recipient])
             } else {
                 file_stem(&[&d.number, &p.recipient])
             };

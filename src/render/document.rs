@@ -1,7 +1,7 @@
 //! A document: the frame's fields and a body of blocks parsed from Markdown.
 //! Every text node is data; no output format ever interprets it as markup.
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
 /// An official document, ready for any output format.
@@ -87,6 +87,24 @@ pub(crate) enum Block {
     },
     /// A horizontal rule.
     Rule,
+    /// A line set large (a receipt's code) and smaller lines under it, from a
+    /// fenced block ```` ```display ```` in a template, centred; with
+    /// ```` ```display chart:名称 ```` the chart stands to their left (a QR
+    /// code beside the code it encodes). User text cannot open one: every
+    /// backtick it holds is escaped.
+    Display {
+        /// The large line.
+        v: String,
+        /// The lines under it.
+        under: Vec<String>,
+        /// The picture beside, if any (empty when none).
+        svg: String,
+        /// Its width in millimetres.
+        width_mm: u32,
+        /// The same picture rasterised, for Word.
+        #[serde(skip)]
+        png: Vec<u8>,
+    },
     /// A chart the template placed with `![标题](chart:名称)`.
     Chart {
         /// Its name in the template.
@@ -95,6 +113,8 @@ pub(crate) enum Block {
         title: String,
         /// The picture; empty when the template names a chart that does not exist.
         svg: String,
+        /// Its width on the page in millimetres; 0 for the type area's width.
+        width_mm: u32,
         /// The same picture rasterised, for Word.
         #[serde(skip)]
         png: Vec<u8>,
@@ -108,6 +128,8 @@ pub(crate) struct Chart {
     pub(crate) svg: String,
     /// The PNG.
     pub(crate) png: Vec<u8>,
+    /// Its width on the page in millimetres; 0 for the type area's width.
+    pub(crate) width_mm: u32,
 }
 
 /// Charts by name.
@@ -173,6 +195,8 @@ pub(crate) fn parse_markdown_with(md: &str, charts: &Charts) -> Vec<Block> {
     let mut row: Vec<Vec<Inline>> = Vec::new();
     let mut counters = [0usize; 4];
     let mut chart: Option<String> = None;
+    // An open display block: the chart beside it, and its text so far.
+    let mut display: Option<(Option<String>, String)> = None;
     let push_inline = |inlines: &mut Vec<Vec<Inline>>, node: Inline| {
         if inlines.is_empty() {
             inlines.push(Vec::new());
@@ -217,7 +241,7 @@ pub(crate) fn parse_markdown_with(md: &str, charts: &Charts) -> Vec<Block> {
                 if let Some(name) = chart.take() {
                     let title = plain(&inlines.pop().unwrap_or_default());
                     let c = charts.get(&name).cloned().unwrap_or_default();
-                    blocks.push(Block::Chart { name, title, svg: c.svg, png: c.png });
+                    blocks.push(Block::Chart { name, title, svg: c.svg, png: c.png, width_mm: c.width_mm });
                 }
             }
             Event::End(TagEnd::Heading(level)) => {
@@ -258,6 +282,31 @@ pub(crate) fn parse_markdown_with(md: &str, charts: &Charts) -> Vec<Block> {
                     blocks.push(Block::Table { head, rows, widths });
                 }
             }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if info.split_whitespace().next() == Some("display") =>
+            {
+                let beside = info.split_whitespace().find_map(|w| w.strip_prefix("chart:")).map(str::to_string);
+                display = Some((beside, String::new()))
+            }
+            Event::Text(t) if display.is_some() => {
+                if let Some((_, text)) = display.as_mut() {
+                    text.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((beside, text)) = display.take() {
+                    let mut lines = text.lines().map(|l| unescape(l.trim())).filter(|l| !l.is_empty());
+                    let v = lines.next().unwrap_or_default();
+                    let picture = beside.and_then(|name| charts.get(&name)).cloned().unwrap_or_default();
+                    blocks.push(Block::Display {
+                        v,
+                        under: lines.collect(),
+                        svg: picture.svg,
+                        width_mm: picture.width_mm,
+                        png: picture.png,
+                    });
+                }
+            }
             Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) => {
                 push_inline(&mut inlines, Inline::Text { v: t.to_string() })
             }
@@ -270,6 +319,24 @@ pub(crate) fn parse_markdown_with(md: &str, charts: &Charts) -> Vec<Block> {
         }
     }
     blocks
+}
+
+/// A display block's text as a paragraph's would read: a template's values
+/// arrive escaped for Markdown ([`escape_markdown`]), and a fenced block keeps
+/// backslashes, so each escape is read back to its character here.
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match chars.peek() {
+            Some(&next) if c == '\\' && next.is_ascii_punctuation() => {
+                out.push(next);
+                chars.next();
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// 一、 （一） 1. (1) for heading levels 1 to 4 (0-based here).

@@ -5,7 +5,7 @@ use anyhow::Result;
 use docx_rs::{
     AlignmentType, BorderType, Docx, FieldCharType, Footer, InstrPAGE, InstrText, LineSpacing, LineSpacingType,
     PageMargin, Paragraph, ParagraphBorder, ParagraphBorderPosition, ParagraphBorders, Pic, Run, RunFonts,
-    SpecialIndentType, Table, TableCell, TableRow,
+    SpecialIndentType, Table, TableCell, TableRow, VAlignType,
 };
 
 use crate::render::document::{Block, Document, Inline};
@@ -72,13 +72,14 @@ fn page_footer(align: AlignmentType) -> Footer {
     Footer::new().add_paragraph(p)
 }
 
-/// A chart's picture, the width of the type area. Ids are numbered per
-/// document (docx-rs counts them per process), so the bytes are reproducible.
-fn chart_run(png: &[u8], n: usize) -> Run {
+/// A chart's picture, the width of the type area unless it has its own. Ids
+/// are numbered per document (docx-rs counts them per process), so the bytes
+/// are reproducible.
+fn chart_run(png: &[u8], n: usize, width_mm: u32) -> Run {
     // Width and height from the PNG header (IHDR), in pixels.
     let px = |at: usize| png.get(at..at + 4).map_or(1, |b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]).max(1));
     let (w, h) = (px(16), px(20));
-    let width_emu = 156 * 36_000;
+    let width_emu = if width_mm > 0 { width_mm.min(156) } else { 156 } * 36_000;
     let height_emu = (u64::from(width_emu) * u64::from(h) / u64::from(w)) as u32;
     let pic = Pic::new_with_dimensions(png.to_vec(), w, h).id(format!("rIdChart{n}")).size(width_emu, height_emu);
     Run::new().add_image(pic)
@@ -153,9 +154,28 @@ pub(crate) fn render(doc: &Document, date_iso: &str) -> Result<Vec<u8>> {
                 d.add_table(Table::new(trs))
             }
             Block::Rule => d.add_paragraph(Paragraph::new().set_borders(rule("000000", 4, BorderType::Single))),
-            Block::Chart { title, png, .. } => {
+            Block::Display { v, under, png, width_mm, .. } => {
+                let mut text = TableCell::new()
+                    .vertical_align(VAlignType::Center)
+                    .add_paragraph(Paragraph::new().add_run(run(v, Role::Hei, 48).character_spacing(40)));
+                for line in under {
+                    text = text.add_paragraph(Paragraph::new().add_run(run(line, Role::FangSong, 24)));
+                }
+                if png.is_empty() {
+                    d.add_table(Table::new(vec![TableRow::new(vec![text])]).clear_all_border())
+                } else {
+                    charts += 1;
+                    let picture = TableCell::new()
+                        .vertical_align(VAlignType::Center)
+                        .add_paragraph(Paragraph::new().add_run(chart_run(png, charts, *width_mm)));
+                    d.add_table(Table::new(vec![TableRow::new(vec![picture, text])]).clear_all_border())
+                }
+            }
+            Block::Chart { title, png, width_mm, .. } => {
                 charts += 1;
-                let d = d.add_paragraph(Paragraph::new().align(AlignmentType::Center).add_run(chart_run(png, charts)));
+                let d = d.add_paragraph(
+                    Paragraph::new().align(AlignmentType::Center).add_run(chart_run(png, charts, *width_mm)),
+                );
                 d.add_paragraph(exact(Paragraph::new(), PITCH).align(AlignmentType::Center).add_run(run(
                     title,
                     Role::Kai,

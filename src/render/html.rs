@@ -37,7 +37,10 @@ p{margin:0;text-indent:2em;text-align:justify}.to{text-indent:0}\
 .h1{font-family:'黑体','SimHei','FandolHei',sans-serif}.h2{font-family:'楷体_GB2312','KaiTi','FandolKai',serif}\
 table{border-collapse:collapse;width:100%;font-size:12pt;line-height:1.5;margin:.5em 0}td,th{border:1px solid #000;padding:2pt 4pt;text-align:left;vertical-align:top}\
 .sign{text-align:right;text-indent:0;padding-right:2em}.imprint{margin-top:3em;border-top:2px solid #000;border-bottom:2px solid #000;font-size:14pt}\
-.imprint p{text-indent:0;padding:0 1em}.draft{position:absolute;right:2em;top:1em;color:#e60012;font-family:sans-serif;letter-spacing:.5em}";
+.imprint p{text-indent:0;padding:0 1em}.display{display:flex;align-items:center;justify-content:center;gap:6mm;margin:.5em 0}.display p{text-indent:0}\
+.display .big{font-size:24pt;line-height:1.6;letter-spacing:.1em;font-family:'黑体','SimHei','FandolHei',sans-serif}\
+.display .under{font-size:12pt;line-height:1.5;word-break:break-all}.display .beside svg{width:100%;height:auto;display:block}\
+figure.chart[style] svg{width:100%;height:auto}.draft{position:absolute;right:2em;top:1em;color:#e60012;font-family:sans-serif;letter-spacing:.5em}";
 
 /// Renders a document as a standalone HTML page.
 pub(crate) fn render(doc: &Document) -> String {
@@ -88,13 +91,27 @@ pub(crate) fn render(doc: &Document) -> String {
             }
             Block::Rule => h.push_str("<hr>\n"),
             // The SVG is drawn by qinqing from figures (numbers and fixed labels); no user text is in it.
-            Block::Chart { title, svg, .. } => {
+            Block::Chart { title, svg, width_mm, .. } => {
+                let width =
+                    if *width_mm > 0 { format!(" style=\"width:{width_mm}mm;margin:0 auto\"") } else { String::new() };
                 let _ = writeln!(
                     h,
-                    "<figure class=\"chart\">{}<figcaption>{}</figcaption></figure>",
+                    "<figure class=\"chart\"{width}>{}<figcaption>{}</figcaption></figure>",
                     svg.trim(),
                     escape(title)
                 );
+            }
+            // The picture beside is drawn by qinqing (a QR code); no user text is in it.
+            Block::Display { v, under, svg, width_mm, .. } => {
+                h.push_str("<div class=\"display\">");
+                if !svg.is_empty() {
+                    let _ = write!(h, "<div class=\"beside\" style=\"width:{width_mm}mm\">{}</div>", svg.trim());
+                }
+                let _ = write!(h, "<div><p class=\"big\">{}</p>", escape(v));
+                for line in under {
+                    let _ = write!(h, "<p class=\"under\">{}</p>", escape(line));
+                }
+                h.push_str("</div></div>\n");
             }
         }
     }

@@ -4,6 +4,8 @@
 //! it is the list units prepare from (with the proposed units); after it, the
 //! responsibility list the office assigns by.
 
+use std::collections::BTreeMap;
+
 use anyhow::{bail, Result};
 use serde_json::{json, Value};
 
@@ -27,7 +29,7 @@ pub(crate) struct Rows {
 }
 
 /// Every problem of a meeting as of the snapshot's date.
-pub(crate) fn rows(snapshot: &Snapshot, id: &str) -> Rows {
+pub(crate) fn rows(snapshot: &Snapshot, id: &str, codes: &BTreeMap<String, String>) -> Rows {
     let (repo, as_of) = (snapshot.ledger, snapshot.as_of);
     let mut units: Vec<String> = Vec::new();
     let mut rows: Vec<Value> = Vec::new();
@@ -80,7 +82,7 @@ pub(crate) fn rows(snapshot: &Snapshot, id: &str) -> Rows {
         }
         let standing = events.iter().rev().filter(|e| e.kind.spec().step == Step::Answer).find_map(|e| e.result);
         rows.push(json!({
-            "n": rows.len() + 1, "id": case.id.value, "title": case.title, "enterprise": enterprise(case),
+            "n": rows.len() + 1, "id": case.id.value, "code": codes.get(&case.id.value), "title": case.title, "enterprise": enterprise(case),
             // A problem settled at the meeting has no unit: it needs none.
             "lead": lead.map(|l| if proposed { format!("（拟）{l}") } else { l }).unwrap_or_else(|| {
                 if status == Status::Answered { "—".into() } else { "待定".into() }
@@ -109,7 +111,7 @@ pub(crate) fn plan(snapshot: &Snapshot, sel: &Selection) -> Result<Planned> {
     let Some(id) = &sel.meeting else { bail!("责任清单需要指定恳谈会：--meeting 会议编号") };
     let Some(meeting) = repo.meeting(id) else { bail!("找不到会议「{id}」") };
     let held = meeting.date.is_some_and(|d| d <= as_of);
-    let Rows { rows, units, outcomes, .. } = rows(snapshot, id);
+    let Rows { rows, units, outcomes, .. } = rows(snapshot, id, &sel.codes);
     if rows.is_empty() {
         bail!("会议「{id}」截至 {as_of} 没有问题，不生成责任清单");
     }
@@ -118,6 +120,7 @@ pub(crate) fn plan(snapshot: &Snapshot, sel: &Selection) -> Result<Planned> {
         json!({
             "meeting": meeting_value(repo, meeting),
             "held": held, "rows": rows, "units": units.join("、"), "outcomes": outcomes,
+            "codes": !sel.codes.is_empty(),
         }),
     );
     Ok(Planned {

@@ -64,6 +64,12 @@ fn write_block(m: &mut String, block: &Block) {
             }
         }
         Block::Rule => m.push_str("---\n"),
+        Block::Display { v, under, .. } => {
+            let _ = writeln!(m, "**{}**", text(v, Place::Inline));
+            for line in under {
+                let _ = writeln!(m, "\n{}", text(line, Place::LineStart));
+            }
+        }
         // A chart cannot be drawn in Markdown; say where to see it.
         Block::Chart { title, .. } => {
             let _ = writeln!(m, "*［图：{}，见 PDF、Word 或 HTML 版］*", text(title, Place::Inline));

@@ -10,6 +10,7 @@ pub(crate) mod list;
 pub(crate) mod md;
 pub(crate) mod pdf;
 pub(crate) mod plan;
+pub(crate) mod receipt;
 pub(crate) mod register;
 pub(crate) mod template;
 pub(crate) mod title;

@@ -35,6 +35,11 @@ pub(crate) struct Selection {
     pub(crate) period_label: Option<String>,
     /// Supervise again clocks a notice already covers (`--reissue`).
     pub(crate) reissue: bool,
+    /// Receipt codes by case id: every case's for a receipt, and for an
+    /// assignment or a list when the office asks for its own copy (`--codes`).
+    pub(crate) codes: BTreeMap<String, String>,
+    /// The server's public address (`serve.url`), which a receipt's QR code points into.
+    pub(crate) address: Option<String>,
 }
 
 /// One document to write: who it goes to and its template context.
@@ -93,7 +98,17 @@ pub(crate) fn plan(snapshot: &Snapshot, kind: DocKind, sel: &Selection) -> Resul
         DocKind::Supervision => supervision(snapshot, sel),
         DocKind::Bulletin => vec![bulletin(snapshot, sel)?],
         DocKind::List => vec![crate::render::list::plan(snapshot, sel)?],
+        DocKind::Receipt => crate::render::receipt::plan(snapshot, sel)?,
     };
+    // The office's own copy with the receipt codes is named apart from the copy that is sent.
+    if !sel.codes.is_empty() && !kind.spec().carries_codes {
+        for p in &mut out {
+            p.distinct = Some(match p.distinct.take() {
+                Some(d) => format!("{d}-含回执码"),
+                None => "含回执码".to_string(),
+            });
+        }
+    }
     // Only the kinds that take `--dept` get here with one (`DocSpec::takes`).
     if let Some(dept) = &sel.dept {
         let before = out.len();
@@ -155,6 +170,7 @@ fn assignment(snapshot: &Snapshot, sel: &Selection) -> Result<Vec<Planned>> {
             "description": case.description.trim(), "co": if co.is_empty() { "—".to_string() } else { co.join("、") },
             "due": due.map(|d| d.to_string()), "due_cn": due.map(date_cn).unwrap_or_else(|| "—".into()),
             "note": assigned.text, "assigned": assigned.date.to_string(),
+            "code": sel.codes.get(&case.id.value),
             // The department calls the enterprise back: this letter alone shows whom to call.
             "contact": case.enterprise.as_ref().and_then(|e| e.contact.clone()),
             "phone": case.enterprise.as_ref().and_then(|e| e.phone.clone()),
@@ -181,7 +197,7 @@ fn assignment(snapshot: &Snapshot, sel: &Selection) -> Result<Vec<Planned>> {
             let context = merge(
                 common(repo, date),
                 json!({ "department": lead, "cases": cases, "meeting": meeting_value, "cc": cc.join("、"),
-                        "described": described, "ahead": ahead }),
+                        "described": described, "ahead": ahead, "codes": !sel.codes.is_empty() }),
             );
             let about = format!("{date} 交办");
             Planned {
@@ -358,7 +374,7 @@ fn bulletin(snapshot: &Snapshot, sel: &Selection) -> Result<Planned> {
     // A meeting's bulletin is about its problems alone.
     let meeting = match &sel.meeting {
         Some(id) => match repo.meeting(id) {
-            Some(m) => Some((m, crate::render::list::rows(snapshot, id))),
+            Some(m) => Some((m, crate::render::list::rows(snapshot, id, &BTreeMap::new()))),
             None => bail!("找不到会议「{id}」"),
         },
         None => None,
@@ -454,7 +470,7 @@ fn bulletin(snapshot: &Snapshot, sel: &Selection) -> Result<Planned> {
                 "meeting_outcomes": meeting.as_ref().map(|(_, r)| r.outcomes.clone()) }),
     );
     let mut charts = Charts::new();
-    charts.insert("trend".to_string(), Chart { svg, png });
+    charts.insert("trend".to_string(), Chart { svg, png, width_mm: 0 });
     Ok(Planned {
         recipient: "各有关单位".to_string(),
         date: as_of,

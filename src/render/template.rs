@@ -14,6 +14,7 @@ pub(crate) fn builtin(kind: DocKind) -> &'static str {
         DocKind::Supervision => include_str!("templates/supervision.md.tera"),
         DocKind::Bulletin => include_str!("templates/bulletin.md.tera"),
         DocKind::List => include_str!("templates/list.md.tera"),
+        DocKind::Receipt => include_str!("templates/receipt.md.tera"),
     }
 }
 

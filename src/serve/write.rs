@@ -460,6 +460,8 @@ fn issue(app: &App, viewer: &Viewer, kind: DocKind, posted: &Posted) -> Response
         issue: !draft,
         reissue: value("reissue").is_some(),
         out: None,
+        codes: false,
+        state: None,
         signed: (!draft).then(|| {
             let event = match kind {
                 DocKind::Supervision => EventType::Supervised,
