@@ -15,7 +15,7 @@ use crate::check::validate::{self, CaseIds};
 use crate::check::Ledger;
 use crate::diag::{Diagnostic, IdIndex, Severity};
 use crate::load::{self, Content};
-use crate::model::{Case, Meeting};
+use crate::model::{Case, Meeting, Submission};
 
 /// The errors that would stop a write of these files (path relative to the
 /// root, and the bytes to be written), as a full check of the edited tree
@@ -27,15 +27,18 @@ pub(crate) fn verdict(ledger: &Ledger, known: &[Diagnostic], files: &[(&str, &[u
     let mut out = Vec::new();
     let mut cases = Vec::new();
     let mut new_meetings = Vec::new();
+    let mut submissions = Vec::new();
     for (rel, bytes) in files {
         let parsed = load::parse_edited(rel, bytes);
         out.extend(parsed.diagnostics);
         match parsed.content {
             Content::Case(c) => cases.push(*c),
             Content::Meeting(m) => new_meetings.push(*m),
+            Content::Submission(s) => submissions.push(*s),
             Content::None => {}
         }
     }
+    out.extend(submission_problems(ledger, &edited, &cases, &new_meetings, &submissions));
     // The meetings of the edited tree, in file order as a load has them.
     let mut meetings: Vec<&Meeting> =
         ledger.meetings.iter().filter(|m| !edited.contains(m.file.as_str())).chain(&new_meetings).collect();
@@ -61,6 +64,50 @@ pub(crate) fn verdict(ledger: &Ledger, known: &[Diagnostic], files: &[(&str, &[u
         d.severity == Severity::Error && (edited.contains(d.file.as_str()) || shared.contains(&d.file.as_str()))
     });
     out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    out
+}
+
+/// The edited tree's submissions and the cases naming them: each edited
+/// submission's id new to the tree, and every reference between them whole.
+fn submission_problems(
+    ledger: &Ledger,
+    edited: &HashSet<&str>,
+    cases: &[Case],
+    new_meetings: &[Meeting],
+    submissions: &[Submission],
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let kept = |s: &&Submission| !edited.contains(s.file.as_str());
+    for s in submissions {
+        let twice = ledger.submissions.iter().filter(kept).chain(submissions).filter(|o| o.id.value == s.id.value);
+        if let Some(other) = twice.map(|o| &o.file).find(|f| *f != &s.file) {
+            out.push(Diagnostic::error(
+                "duplicate-id",
+                &s.file,
+                s.id.pos,
+                format!("提交编号「{}」重复：{other} 与 {}", s.id.value, s.file),
+            ));
+        }
+    }
+    let meeting =
+        |id: &str| new_meetings.iter().any(|m| m.id.value == id) || ledger.meeting(id).is_some_and(|m| !edited.contains(m.file.as_str()));
+    let case_submission = |id: &str| -> Option<Option<&str>> {
+        match cases.iter().find(|c| c.id.value == id) {
+            Some(c) => Some(c.submission.as_ref().map(|s| s.value.as_str())),
+            None => ledger
+                .case(id)
+                .filter(|c| !edited.contains(c.file.as_str()))
+                .map(|c| c.submission.as_ref().map(|s| s.value.as_str())),
+        }
+    };
+    let submission = |id: &str| -> Option<&Submission> {
+        submissions.iter().find(|s| s.id.value == id).or_else(|| ledger.submissions.iter().filter(kept).find(|s| s.id.value == id))
+    };
+    let look = super::submissions::Lookup { meeting: &meeting, case_submission: &case_submission, submission: &submission };
+    for s in submissions {
+        out.extend(super::submissions::submission_problems(s, &look));
+    }
+    out.extend(cases.iter().filter_map(|c| super::submissions::case_problems(c, &look)));
     out
 }
 

@@ -11,7 +11,7 @@ use crate::calendar::Calendar;
 use crate::check::clock::{evaluate_case, Clock, ClockStatus, Context};
 use crate::load::Repository;
 use crate::model::rule::Rule;
-use crate::model::{Case, Department, Meeting, Settings};
+use crate::model::{Case, Department, Meeting, Settings, Submission};
 
 /// The checked repository: department names canonicalised, level labels
 /// turned into keys, every timeline in date order, cases and meetings indexed.
@@ -27,6 +27,9 @@ pub(crate) struct Ledger {
     pub(crate) meetings: Vec<Meeting>,
     /// Every readable case, sorted by file.
     pub(crate) cases: Vec<Case>,
+    /// Every readable online submission, sorted by file (none in the published copy: a submission is
+    /// not a case, published nowhere and counted nowhere).
+    pub(crate) submissions: Vec<Submission>,
     /// The deadline rules in force.
     pub(crate) rules: Vec<Rule>,
     /// The working-day calendar.
@@ -44,7 +47,9 @@ pub(crate) struct Ledger {
 impl Ledger {
     /// The checked repository, indexed (its reading problems already taken out).
     pub(super) fn new(repo: Repository) -> Ledger {
-        let Repository { root, settings, departments, meetings, cases, rules, calendar, files, left_behind, .. } = repo;
+        let Repository {
+            root, settings, departments, meetings, cases, submissions, rules, calendar, files, left_behind, ..
+        } = repo;
         let mut by_id: Vec<u32> = (0..cases.len() as u32).collect();
         by_id.par_sort_by(|&a, &b| cases[a as usize].id.value.cmp(&cases[b as usize].id.value));
         Ledger {
@@ -53,6 +58,7 @@ impl Ledger {
             departments,
             meetings,
             cases,
+            submissions,
             rules,
             calendar,
             files,
@@ -70,6 +76,7 @@ impl Ledger {
             departments: self.departments.clone(),
             meetings,
             cases,
+            submissions: if public { Vec::new() } else { self.submissions.clone() },
             rules: self.rules.clone(),
             calendar: self.calendar.clone(),
             files: self.files,
@@ -86,7 +93,15 @@ impl Ledger {
     /// a file that is not a case), and the caller reads the repository again.
     pub(crate) fn take_in(&mut self, files: &[(&str, &[u8])], slim: bool) -> bool {
         let mut replaced = Vec::with_capacity(files.len());
+        let mut submissions = Vec::new();
         for (rel, bytes) in files {
+            if rel.starts_with(&format!("{}/", crate::load::submission::FOLDER)) {
+                let crate::load::Content::Submission(s) = crate::load::parse_edited(rel, bytes).content else {
+                    return false;
+                };
+                submissions.push(*s);
+                continue;
+            }
             let Some(mut case) = super::reread(self, rel, bytes) else { return false };
             let Some(i) = self.position(&case.id.value).filter(|&i| self.cases[i].file == *rel) else { return false };
             // A duplicated id: the index holds several files for it, and a full read sorts them out.
@@ -101,7 +116,19 @@ impl Ledger {
         for (i, case) in replaced {
             self.cases[i] = case;
         }
+        // A submission's file replaced, or a new one placed in file order.
+        for s in submissions {
+            match self.submissions.binary_search_by(|x| x.file.cmp(&s.file)) {
+                Ok(i) => self.submissions[i] = s,
+                Err(i) => self.submissions.insert(i, s),
+            }
+        }
         true
+    }
+
+    /// The submission with an id.
+    pub(crate) fn submission(&self, id: &str) -> Option<&Submission> {
+        self.submissions.iter().find(|s| s.id.value == id)
     }
 
     /// The case with an id (the first, if the id is duplicated).

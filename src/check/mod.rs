@@ -7,6 +7,7 @@ pub(crate) mod due;
 mod incremental;
 pub(crate) mod ledger;
 mod publish;
+mod submissions;
 mod validate;
 
 use chrono::NaiveDate;

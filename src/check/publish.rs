@@ -26,6 +26,7 @@ impl Ledger {
         let r = Redactor::new(names);
         self.cases.par_iter_mut().for_each(|c| published_case(c, &r));
         self.meetings.iter_mut().for_each(|m| published_meeting(m, &r));
+        self.submissions.clear();
         self.public = true;
         self
     }

@@ -80,6 +80,31 @@ pub(super) fn validate(repo: &mut Repository) -> Vec<Diagnostic> {
     out.extend(found.into_iter().flatten());
     let canonical: Vec<Vec<Diagnostic>> = repo.cases.par_iter_mut().map(|case| canonicalise(&context, case)).collect();
     out.extend(canonical.into_iter().flatten());
+    out.extend(submission_problems(repo));
+    out
+}
+
+/// The online submissions and the cases they became, each naming the other.
+fn submission_problems(repo: &Repository) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    duplicate_ids(repo.submissions.iter().map(|s| (&s.id, s.file.as_str())), "提交编号", &mut out);
+    let meetings: HashSet<&str> = repo.meetings.iter().map(|m| m.id.value.as_str()).collect();
+    let cases: HashMap<&str, Option<&str>> =
+        repo.cases.iter().map(|c| (c.id.value.as_str(), c.submission.as_ref().map(|s| s.value.as_str()))).collect();
+    let submissions: HashMap<&str, &crate::model::Submission> =
+        repo.submissions.iter().map(|s| (s.id.value.as_str(), s)).collect();
+    let meeting = |id: &str| meetings.contains(id);
+    let case_submission = |id: &str| cases.get(id).copied();
+    let submission = |id: &str| submissions.get(id).copied();
+    let look = super::submissions::Lookup {
+        meeting: &meeting,
+        case_submission: &case_submission,
+        submission: &submission,
+    };
+    for s in &repo.submissions {
+        out.extend(super::submissions::submission_problems(s, &look));
+    }
+    out.extend(repo.cases.iter().filter_map(|c| super::submissions::case_problems(c, &look)));
     out
 }
 

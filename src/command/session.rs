@@ -203,7 +203,9 @@ impl Session {
             // that made or renamed a file has the repository read again.
             let files: Vec<(&str, &[u8])> = edits.iter().map(|e| (e.rel.as_str(), e.after.as_bytes())).collect();
             let slim = self.open.detail == Detail::Slim;
-            if edits.iter().any(|e| e.new) || !self.checked.ledger.take_in(&files, slim) {
+            // A new submission is placed in the ledger's list; any other new file has the repository read again.
+            let submitted = |e: &Edit| e.rel.starts_with(&format!("{}/", crate::load::submission::FOLDER));
+            if edits.iter().any(|e| e.new && !submitted(e)) || !self.checked.ledger.take_in(&files, slim) {
                 self.refresh()?;
             }
         }

@@ -212,14 +212,18 @@ fn replay(scope: &Scope, journal: &Journal) -> Result<usize> {
 }
 
 /// A file the journal may write: what qinqing writes in several files at once —
-/// a case or meeting file under `cases/`, the register, the department registry —
+/// a case or meeting file under `cases/`, a submission, the register, the department registry —
 /// named by a plain relative path, reached through no symbolic link. Never the
 /// settings, the rules or anything else a journal from elsewhere would like to change.
 fn inside(root: &Path, rel: &str) -> Result<()> {
     let path = Path::new(rel);
     let plain = path.components().all(|c| matches!(c, std::path::Component::Normal(_)));
     // The register is `issued.yaml` (`render::register::FILE`, a later stage).
-    let ours = rel.starts_with("cases/") || rel == "issued.yaml" || rel == "departments.yaml";
+    // Accepting an online submission writes its file under `submissions/` with the new case.
+    let ours = rel.starts_with("cases/")
+        || rel.starts_with("submissions/")
+        || rel == "issued.yaml"
+        || rel == "departments.yaml";
     if rel.is_empty() || !plain || !ours || path.extension().is_none_or(|e| e != "yaml") {
         bail!("{DIR}/{FILE} 要写的「{rel}」不是案件库内的 YAML 文件，未补写任何文件；请核对后删除它");
     }

@@ -26,6 +26,7 @@ pub(crate) const CASE_FIELDS: &[Field] = &[
         Ty::Map(SOURCE_FIELDS),
         "从表格导入的案件：来自哪个文件的哪一行（qinqing import 写，重新导入时据此不重复建案）",
     ),
+    field("submission", false, Ty::Text, "网上提交受理而来的案件：提交编号（qinqing submission accept 写）"),
     field(
         "proposed",
         false,
@@ -110,6 +111,7 @@ pub(crate) fn read_case(file: &str, root: &Node, sink: &mut Sink) -> Option<Case
             };
             Some(Source { file: s.text("file", sink)?, key: s.text("key", sink)?, row })
         }),
+        submission: m.spanned_text("submission", sink),
         proposed: m.get("proposed").and_then(|n| {
             let p = MapReader::open(n, "proposed", PROPOSED_FIELDS, sink)?;
             Some(crate::model::Proposed { lead: p.spanned_text("lead", sink)?, co: p.texts("co", sink) })
@@ -119,7 +121,7 @@ pub(crate) fn read_case(file: &str, root: &Node, sink: &mut Sink) -> Option<Case
     })
 }
 
-fn read_enterprise(node: &Node, sink: &mut Sink) -> Option<Enterprise> {
+pub(crate) fn read_enterprise(node: &Node, sink: &mut Sink) -> Option<Enterprise> {
     let m = MapReader::open(node, "enterprise", ENTERPRISE_FIELDS, sink)?;
     let credit_code = m.spanned_text("credit_code", sink);
     if let Some(code) = &credit_code {

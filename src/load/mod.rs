@@ -9,6 +9,7 @@ pub(crate) mod reader;
 pub(crate) mod rule_file;
 pub(crate) mod settings;
 pub(crate) mod sheet;
+pub(crate) mod submission;
 mod walk;
 pub(crate) mod yaml;
 
@@ -22,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::Calendar;
 use crate::diag::{Diagnostic, Pos, Sink};
 use crate::model::rule::{Rule, BUILTIN_RULES};
-use crate::model::{Case, Channel, Department, Meeting, Settings, Spanned};
+use crate::model::{Case, Channel, Department, Meeting, Settings, Spanned, Submission};
 
 /// The file that marks a case repository.
 pub(crate) const SETTINGS_FILE: &str = "qinqing.yaml";
@@ -40,6 +41,8 @@ pub(crate) struct Repository {
     pub(crate) meetings: Vec<Meeting>,
     /// Every readable case, sorted by file, with meeting defaults applied.
     pub(crate) cases: Vec<Case>,
+    /// Every readable online submission (`submissions/`), sorted by file.
+    pub(crate) submissions: Vec<Submission>,
     /// The deadline rules in force.
     pub(crate) rules: Vec<Rule>,
     /// The working-day calendar.
@@ -91,6 +94,8 @@ pub(crate) enum Content {
     Case(Box<Case>),
     /// A meeting file.
     Meeting(Box<Meeting>),
+    /// An online submission (under `submissions/`).
+    Submission(Box<Submission>),
     /// Nothing usable.
     None,
 }
@@ -142,9 +147,10 @@ pub(crate) fn load(root: &Path, opts: LoadOptions) -> Result<Repository> {
         match file.content {
             Content::Case(c) => cases.push(*c),
             Content::Meeting(m) => meetings.push(*m),
-            Content::None => {}
+            Content::Submission(_) | Content::None => {}
         }
     }
+    let submissions = parse_submissions(root, &mut diagnostics, &mut left_behind);
     // Reports list cases by file; sorting once here keeps every later stage in order.
     cases.par_sort_unstable_by(|a, b| a.file.cmp(&b.file));
     meetings.sort_by(|a, b| a.file.cmp(&b.file));
@@ -155,12 +161,36 @@ pub(crate) fn load(root: &Path, opts: LoadOptions) -> Result<Repository> {
         departments,
         meetings,
         cases,
+        submissions,
         rules,
         calendar,
         files,
         diagnostics,
         left_behind,
     })
+}
+
+/// Reads every submission file under `submissions/` (a queue kept short: not cached).
+fn parse_submissions(root: &Path, out: &mut Vec<Diagnostic>, left_behind: &mut Vec<PathBuf>) -> Vec<Submission> {
+    let walked = walk::yaml_files(root, &root.join(submission::FOLDER), true);
+    out.extend(walked.problems);
+    left_behind.extend(walked.left_behind);
+    let mut submissions: Vec<Submission> = walked
+        .files
+        .par_iter()
+        .map(|(path, _)| parse_file(&relative(root, path), path, None))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .filter_map(|parsed| {
+            out.extend(parsed.diagnostics);
+            match parsed.content {
+                Content::Submission(s) => Some(*s),
+                _ => None,
+            }
+        })
+        .collect();
+    submissions.sort_by(|a, b| a.file.cmp(&b.file));
+    submissions
 }
 
 /// Reads one YAML file at the repository root with a reader; problems become diagnostics.
@@ -472,7 +502,10 @@ fn parse_bytes(rel: &str, path: &Path, read: Result<Vec<u8>, ReadError>) -> Pars
             None => Content::None,
             Some(node) => {
                 let is_meeting = path.file_stem().is_some_and(|n| n.eq_ignore_ascii_case("meeting"));
-                if is_meeting {
+                if rel.starts_with(&format!("{}/", submission::FOLDER)) {
+                    submission::read_submission(rel, &node, &mut sink)
+                        .map_or(Content::None, |s| Content::Submission(Box::new(s)))
+                } else if is_meeting {
                     settings::read_meeting(rel, &node, &mut sink)
                         .map_or(Content::None, |m| Content::Meeting(Box::new(m)))
                 } else {

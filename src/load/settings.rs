@@ -58,6 +58,10 @@ const SERVE_FIELDS: &[Field] = &[
         "网页服务对外的网址（经 HTTPS 代理时写代理的地址），如 https://qinqing.example.gov.cn：回执码和一次性链接据此写成完整的地址",
     ),
     field("contact", false, Ty::Text, "回执上印的营商办联系方式，如 营商办 0572-1234567"),
+    field("submissions", false, Ty::Bool, "开放网上提交问题（/submit），默认 false"),
+    field("submissions_per_address", false, Ty::Int, "同一网络地址一天最多提交几件，默认 5"),
+    field("submissions_per_day", false, Ty::Int, "一天最多收几件网上提交（所有地址合计），默认 100"),
+    field("submissions_queue", false, Ty::Int, "待受理的提交最多几件，满了暂停接收，默认 200"),
 ];
 
 /// `printing:` in English or Chinese: one list for the reader and the schema.
@@ -101,6 +105,7 @@ const IMPORT_FIELDS: &[Field] = &[
 const ID_FIELDS: &[Field] = &[
     field("case", false, Ty::Text, "案件编号格式，如 HZ-{year}-{seq:04}"),
     field("meeting", false, Ty::Text, "恳谈会编号格式，如 HZ-M-{year}-{seq}"),
+    field("submission", false, Ty::Text, "网上提交的编号格式，默认 WS-{year}-{seq:04}"),
 ];
 
 const REPORT_FIELDS: &[Field] = &[
@@ -308,7 +313,9 @@ pub(crate) fn read_settings(root: &Node, sink: &mut Sink) -> Settings {
         }
     }
     if let Some(ids) = m.get("ids").and_then(|n| MapReader::open(n, "ids", ID_FIELDS, sink)) {
-        for (key, slot) in [("case", &mut s.ids.case), ("meeting", &mut s.ids.meeting)] {
+        for (key, slot) in
+            [("case", &mut s.ids.case), ("meeting", &mut s.ids.meeting), ("submission", &mut s.ids.submission)]
+        {
             if let Some(p) = ids.spanned_text(key, sink) {
                 if crate::model::ids::Pattern::parse(&p.value).is_none() {
                     sink.error(
@@ -412,6 +419,24 @@ pub(crate) fn read_settings(root: &Node, sink: &mut Sink) -> Settings {
             }
         }
         s.serve_contact = v.text("contact", sink);
+        if let Some(open) = v.bool("submissions", sink) {
+            s.submissions.open = open;
+        }
+        let limits = [
+            ("submissions_per_address", &mut s.submissions.per_address, "5"),
+            ("submissions_per_day", &mut s.submissions.per_day, "100"),
+            ("submissions_queue", &mut s.submissions.queue, "200"),
+        ];
+        for (name, slot, example) in limits {
+            let Some(t) = v.spanned_text(name, sink) else { continue };
+            match t.value.trim().parse::<u32>() {
+                Ok(n) if (1..=100_000).contains(&n) => *slot = n,
+                _ => {
+                    sink.error("invalid-value", t.pos, format!("serve.{name} 应为 1 至 100000 的整数，实为「{}」", t.value))
+                        .hint(format!("例如：{name}: {example}"));
+                }
+            }
+        }
     }
     if let Some(levels) = m.get("levels") {
         match &levels.value {

@@ -9,6 +9,7 @@ pub(crate) mod notify;
 pub(crate) mod role;
 pub(crate) mod rule;
 pub(crate) mod sheet;
+pub(crate) mod submission;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 pub(crate) use document::DocKind;
 pub(crate) use enums::{named_enum, Channel, Handling, Named, RateKind, Rating, ReplyResult, Status, Via};
 pub(crate) use event::{EventType, Piece, StatusEffect};
+pub(crate) use submission::Submission;
 
 use crate::diag::Pos;
 
@@ -73,6 +75,8 @@ pub(crate) struct Case {
     pub(crate) description: String,
     /// The sheet row it was imported from.
     pub(crate) source: Option<Source>,
+    /// The online submission it was accepted from.
+    pub(crate) submission: Option<Spanned<String>>,
     /// The units a list before the meeting named, not yet assigned (拟牵头单位).
     #[serde(default)]
     pub(crate) proposed: Option<Proposed>,
@@ -379,6 +383,8 @@ pub(crate) struct Settings {
     pub(crate) serve_url: Option<String>,
     /// The office's contact line printed on receipts (`serve.contact`).
     pub(crate) serve_contact: Option<String>,
+    /// Online submissions (`serve.submissions` and its limits).
+    pub(crate) submissions: SubmissionSettings,
 }
 
 /// `ids:` in qinqing.yaml: how new cases and meetings are numbered.
@@ -388,11 +394,36 @@ pub(crate) struct IdPatterns {
     pub(crate) case: String,
     /// Meetings, e.g. `HZ-M-{year}-{seq}`.
     pub(crate) meeting: String,
+    /// Online submissions, e.g. `WS-{year}-{seq:04}`.
+    pub(crate) submission: String,
 }
 
 impl Default for IdPatterns {
     fn default() -> Self {
-        IdPatterns { case: "{year}-{seq:04}".into(), meeting: "M-{year}-{seq}".into() }
+        IdPatterns {
+            case: "{year}-{seq:04}".into(),
+            meeting: "M-{year}-{seq}".into(),
+            submission: "WS-{year}-{seq:04}".into(),
+        }
+    }
+}
+
+/// The public submission form (`serve: { submissions: true }`) and its limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct SubmissionSettings {
+    /// Whether `/submit` is served.
+    pub(crate) open: bool,
+    /// Submissions one address may send in a day.
+    pub(crate) per_address: u32,
+    /// Submissions taken in a day, from everyone.
+    pub(crate) per_day: u32,
+    /// Submissions that may wait for the office at once: a full queue takes no more.
+    pub(crate) queue: u32,
+}
+
+impl Default for SubmissionSettings {
+    fn default() -> Self {
+        SubmissionSettings { open: false, per_address: 5, per_day: 100, queue: 200 }
     }
 }
 
@@ -482,6 +513,7 @@ impl Default for Settings {
             notify: notify::NotifySettings::default(),
             serve_url: None,
             serve_contact: None,
+            submissions: SubmissionSettings::default(),
         }
     }
 }
