@@ -170,6 +170,7 @@ pub(crate) fn case(repo: Option<&Path>, a: CaseArgs) -> Result<u8> {
         handling: a.handling,
         tags: a.tags,
         description,
+        submission: None,
         dry_run: a.dry_run,
     };
     finish(create::case(&mut session, request), "案件")

@@ -22,6 +22,7 @@ mod report;
 mod schema;
 mod serve;
 mod show;
+mod submission;
 mod user;
 
 pub use args::parse;
@@ -139,6 +140,12 @@ enum Command {
     User(user::Args),
     /// 企业的回执码：receipt code 编号（企业凭它在网页上查看进度、评价答复）、receipt rotate（全部作废）
     Receipt(receipt::Args),
+    /// 网上提交：submission list|show|accept|decline（qinqing.yaml 的 serve.submissions 打开 /submit 后，企业在网上提交的问题）
+    #[command(
+        subcommand,
+        after_help = "示例：\n  qinqing submission list\n  qinqing submission accept WS-2026-0001 --title 园区道路夜间无路灯\n  qinqing submission decline WS-2026-0002 --reason 属于司法诉讼事项，请通过司法途径解决"
+    )]
+    Submission(submission::SubmissionCommand),
     /// 检查一段提交（如 origin/main..HEAD）有没有越权的改动，供 CI 使用
     #[command(after_help = "示例：\n  qinqing audit origin/main..HEAD")]
     Audit(audit::Args),
@@ -285,6 +292,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Serve(a) => serve::run(repo, a),
         Command::User(a) => user::run(repo, a),
         Command::Receipt(a) => receipt::run(repo, a),
+        Command::Submission(c) => submission::run(repo, c),
         Command::Audit(a) => audit::run(repo, a),
         Command::BenchGen(a) => bench::run(a),
         Command::BenchRender(a) => bench::run_render(a),

@@ -63,6 +63,26 @@ pub(crate) fn audit(session: &Session, range: &str) -> Outcome<Audited> {
             say("", format!("企业的提交涉及 {} 个文件（只能是它自己的一件案件）", c.files.len()));
             continue;
         }
+        // Anyone's commit is one new submission, undecided: nothing else.
+        if role == Role::Public {
+            let new_submission = |(status, file): &(char, String)| {
+                *status == 'A'
+                    && file.starts_with(&format!("{}/", crate::load::submission::FOLDER))
+                    && file.ends_with(".yaml")
+                    && git.text_at(&c.id, file).is_some_and(|text| undecided_submission(file, &text))
+            };
+            match c.files.as_slice() {
+                [one] if new_submission(one) => {}
+                _ => say(
+                    "",
+                    format!(
+                        "公众的提交只能新建一件待受理的网上提交，这个提交涉及：{}",
+                        c.files.iter().map(|(s, f)| format!("{f}（{s}）")).collect::<Vec<_>>().join("、")
+                    ),
+                ),
+            }
+            continue;
+        }
         for (status, file) in &c.files {
             let case_file = file.starts_with("cases/") && file.ends_with(".yaml") && !file.ends_with("/meeting.yaml");
             if role == Role::Office {
@@ -87,6 +107,14 @@ pub(crate) fn audit(session: &Session, range: &str) -> Outcome<Audited> {
         }
     }
     Ok(Audited { commits: commits.len(), judged, violations })
+}
+
+/// Whether a file reads as a submission the office has not decided on.
+fn undecided_submission(file: &str, text: &str) -> bool {
+    let mut sink = Sink::new(file);
+    let Ok(Some(node)) = crate::load::yaml::parse(file, text) else { return false };
+    crate::load::submission::read_submission(file, &node, &mut sink).is_some_and(|s| s.waiting())
+        && sink.diagnostics.is_empty()
 }
 
 /// One case file's change by a role.

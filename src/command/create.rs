@@ -44,6 +44,8 @@ pub(crate) struct CaseRequest {
     pub(crate) handling: Option<Handling>,
     pub(crate) tags: Vec<String>,
     pub(crate) description: Option<String>,
+    /// The online submission it is accepted from.
+    pub(crate) submission: Option<String>,
     pub(crate) dry_run: bool,
 }
 
@@ -121,6 +123,13 @@ pub(crate) fn case(session: &mut Session, r: CaseRequest) -> Outcome<Created> {
 }
 
 fn case_once(session: &mut Session, r: CaseRequest) -> Outcome<Created> {
+    let dry_run = r.dry_run;
+    let (id, edit) = case_edit(session, r)?;
+    finish(session, id, edit, dry_run)
+}
+
+/// A new case's id and file, not yet checked against the ledger nor written.
+pub(crate) fn case_edit(session: &Session, r: CaseRequest) -> Outcome<(String, Edit)> {
     if r.title.trim().is_empty() {
         return Err(Refusal::field("title", "问题标题不能为空").into());
     }
@@ -183,12 +192,13 @@ fn case_once(session: &mut Session, r: CaseRequest) -> Outcome<Created> {
         tags: r.tags,
         description: r.description,
         source: None,
+        submission: r.submission,
         proposed: None,
         later: Vec::new(),
         assigned: None,
     };
     let edit = edit::new_file(session.scope(), &format!("{folder}/{id}.yaml"), case_text(&c))?;
-    finish(session, id, edit, r.dry_run)
+    Ok((id, edit))
 }
 
 /// The meeting with this id, or what it is not found as.

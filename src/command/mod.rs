@@ -25,6 +25,7 @@ pub(crate) mod record;
 pub(crate) mod review;
 pub(crate) mod session;
 pub(crate) mod show;
+pub(crate) mod submissions;
 
 use anyhow::Error;
 
@@ -96,6 +97,8 @@ pub(crate) enum Thing {
     Case,
     /// A meeting.
     Meeting,
+    /// An online submission.
+    Submission,
 }
 
 impl std::fmt::Display for NotFound {
@@ -103,6 +106,7 @@ impl std::fmt::Display for NotFound {
         let what = match self.thing {
             Thing::Case => "案件",
             Thing::Meeting => "恳谈会",
+            Thing::Submission => "网上提交",
         };
         write!(f, "找不到{what}「{}」", self.id)?;
         match &self.nearest {

@@ -21,6 +21,8 @@ pub(crate) struct NewCase {
     pub(crate) description: Option<String>,
     /// The sheet row it is imported from.
     pub(crate) source: Option<crate::model::Source>,
+    /// The online submission it was accepted from.
+    pub(crate) submission: Option<String>,
     /// An assignment the sheet already records.
     pub(crate) assigned: Option<NewAssignment>,
     /// The units a list before the meeting names, not yet assigned: (lead, co).
@@ -116,6 +118,7 @@ pub(crate) fn case_text(c: &NewCase) -> String {
         l.text("  ", "key", Some(&s.key));
         l.raw("  row", s.row.map(|r| r.to_string()));
     }
+    l.text("", "submission", c.submission.as_deref());
     if let Some((lead, co)) = &c.proposed {
         l.0.push_str("proposed:\n");
         l.text("  ", "lead", Some(lead));
@@ -138,6 +141,52 @@ pub(crate) fn case_text(c: &NewCase) -> String {
     }
     for e in &c.later {
         l.0.push_str(&super::append::entry_text(e));
+    }
+    l.0
+}
+
+/// A new online submission.
+#[derive(Debug, Clone)]
+pub(crate) struct NewSubmission {
+    pub(crate) id: String,
+    pub(crate) submitted: NaiveDate,
+    pub(crate) enterprise: Enterprise,
+    pub(crate) category: Option<String>,
+    pub(crate) meeting: Option<String>,
+    pub(crate) text: String,
+}
+
+/// The text of a new submission file.
+pub(crate) fn submission_text(s: &NewSubmission) -> String {
+    let mut l = Lines(String::new());
+    l.text("", "id", Some(&s.id));
+    l.raw("submitted", Some(s.submitted.to_string()));
+    l.0.push_str("enterprise:\n");
+    l.text("  ", "name", Some(&s.enterprise.name));
+    l.text("  ", "credit_code", s.enterprise.credit_code.as_deref());
+    l.text("  ", "contact", s.enterprise.contact.as_deref());
+    l.text("  ", "phone", s.enterprise.phone.as_deref());
+    l.text("", "category", s.category.as_deref());
+    l.text("", "meeting", s.meeting.as_deref());
+    l.long("text", Some(&s.text));
+    l.0
+}
+
+/// The office's decision on a submission, as the lines appended to its file:
+/// `accepted: { date, case }` or `declined: { date, reason }`.
+pub(crate) fn decision_text(date: NaiveDate, accepted_as: Result<&str, &str>) -> String {
+    let mut l = Lines(String::new());
+    match accepted_as {
+        Ok(case) => {
+            l.0.push_str("accepted:\n");
+            l.raw("  date", Some(date.to_string()));
+            l.text("  ", "case", Some(case));
+        }
+        Err(reason) => {
+            l.0.push_str("declined:\n");
+            l.raw("  date", Some(date.to_string()));
+            l.text("  ", "reason", Some(reason));
+        }
     }
     l.0
 }

@@ -82,6 +82,25 @@ pub(crate) fn set_fields(scope: &Scope, rel: &str, fields: &[update::SetField]) 
     Ok(Edit { rel: rel.to_string(), before, after, new: false })
 }
 
+/// Plans lines added at the end of a file (a submission's decision): the file's
+/// own line ends kept, a last line without one given one, nothing else changed.
+pub(crate) fn append_lines(scope: &Scope, rel: &str, lines: &str) -> Result<Edit> {
+    let root = scope.root();
+    let before = scope.read(&root.join(rel)).with_context(|| format!("无法读取 {rel}"))?;
+    let text = std::str::from_utf8(&before).with_context(|| format!("{rel} 不是 UTF-8 文本"))?;
+    let crlf = text.contains("\r\n");
+    let mut after = text.to_string();
+    let end = if crlf { "\r\n" } else { "\n" };
+    if !after.is_empty() && !after.ends_with('\n') {
+        after.push_str(end);
+    }
+    for line in lines.lines() {
+        after.push_str(line);
+        after.push_str(end);
+    }
+    Ok(Edit { rel: rel.to_string(), before, after, new: false })
+}
+
 /// Plans a new file; one that exists already is refused.
 pub(crate) fn new_file(scope: &Scope, rel: &str, text: String) -> Result<Edit> {
     let root = scope.root();

@@ -19,6 +19,7 @@ pub(crate) use enums::{named_enum, Channel, Handling, Named, RateKind, Rating, R
 pub(crate) use event::{EventType, Piece, StatusEffect};
 pub(crate) use submission::Submission;
 
+
 use crate::diag::Pos;
 
 /// A value and where it was written.

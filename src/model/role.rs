@@ -16,6 +16,8 @@ named_enum!(
     Leader = "leader" / "领导",
     /// 企业: no account; its own case, through its receipt code: its rating, its answer to a pre-visit.
     Enterprise = "enterprise" / "企业",
+    /// 公众: no account, no case; only where the office opens the submission form, a new submission.
+    Public = "public" / "公众",
 });
 
 /// How an account stands to one case.
@@ -40,6 +42,8 @@ impl Role {
             Role::Office | Role::Leader => Standing::Whole,
             // What opened it is the code, not a name: whoever holds the code stands to its case as its own.
             Role::Enterprise => Standing::Own,
+            // Anyone sends a submission; no case is anyone's.
+            Role::Public => Standing::None,
             Role::Department => {
                 let Some(dept) = department else { return Standing::None };
                 let named = |n: &crate::model::Spanned<String>| n.value == dept;
@@ -62,7 +66,7 @@ impl Role {
             // The enterprise rates the answer to its own case and answers the office's pre-visit; nobody
             // else stands so to a case.
             (Role::Enterprise, Standing::Own) => matches!(kind, E::Evaluated | E::PreVisited),
-            (Role::Enterprise, _) | (_, Standing::Own) => false,
+            (Role::Enterprise | Role::Public, _) | (_, Standing::Own) => false,
             // The office records every step.
             (Role::Office, _) => true,
             // A leader's word is an instruction, written as a note.
@@ -89,7 +93,7 @@ impl Role {
 
     /// Whether accounts of the role exist (an enterprise has none: its receipt code opens its case).
     pub(crate) const fn has_accounts(self) -> bool {
-        !matches!(self, Role::Enterprise)
+        !matches!(self, Role::Enterprise | Role::Public)
     }
 
     /// Whether the role manages accounts (the office's administrators only; said per account).

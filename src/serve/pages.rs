@@ -61,12 +61,12 @@ pub(crate) async fn home(State(app): State<Arc<App>>, viewer: Viewer) -> Respons
             Role::Office => office_home(app, &viewer, &session, today),
             Role::Leader => leader_home(app, &viewer, &session, today),
             // No login has this role (the login refuses it): nothing of the office's side is there for it.
-            Role::Enterprise => view::not_found(Some(&viewer)),
+            Role::Enterprise | Role::Public => view::not_found(Some(&viewer)),
         }
     };
     match role {
         // A department looks at its own cases; the office and leaders at every case's clocks.
-        Role::Department | Role::Enterprise => app.blocking(page).await,
+        Role::Department | Role::Enterprise | Role::Public => app.blocking(page).await,
         Role::Office | Role::Leader => app.whole(page).await,
     }
 }

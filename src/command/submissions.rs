@@ -1,0 +1,262 @@
+//! Online submissions: a question sent through the public form waits in
+//! `submissions/` (a file of its own, checked like a case, counted nowhere)
+//! until the office accepts it — a case with channel `online`, received the
+//! day it was sent, naming the submission — or declines it with a reason the
+//! sender reads through its receipt code. Every front end submits, accepts
+//! and declines through here.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::create::{case_edit, CaseRequest};
+use super::{NotFound, Outcome, Refusal, Session, Thing, Written};
+use crate::diag::closest;
+use crate::edit::create::{decision_text, submission_text, NewSubmission};
+use crate::edit::{self, Edit};
+use crate::load::submission::FOLDER;
+use crate::model::{Channel, Enterprise, Submission, SubmissionSettings};
+
+/// The longest a field of the form may be, in characters: the problem, and every other field.
+pub(crate) const TEXT_LIMIT: usize = 5000;
+const SHORT_LIMIT: usize = 100;
+
+/// What the sender filled in.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Form {
+    pub(crate) enterprise: String,
+    pub(crate) credit_code: String,
+    pub(crate) contact: String,
+    pub(crate) phone: String,
+    pub(crate) category: String,
+    pub(crate) text: String,
+    pub(crate) meeting: String,
+}
+
+/// A write done: what was written, and the commit message it goes with.
+pub(crate) struct Done {
+    /// The submission's id (submit, decline) or the new case's (accept).
+    pub(crate) id: String,
+    /// The files.
+    pub(crate) written: Written,
+    /// The commit's subject.
+    pub(crate) subject: String,
+}
+
+/// Takes a submission into the queue, as of `today`: every field checked at its
+/// name, the day's and the queue's limits kept; nothing half-written.
+pub(crate) fn submit(session: &mut Session, form: &Form, today: NaiveDate, limits: &SubmissionSettings) -> Outcome<Done> {
+    super::planned_afresh(session, |s| submit_once(s, form, today, limits))
+}
+
+fn submit_once(session: &mut Session, form: &Form, today: NaiveDate, limits: &SubmissionSettings) -> Outcome<Done> {
+    let ledger = session.ledger();
+    let waiting = ledger.submissions.iter().filter(|s| s.waiting()).count();
+    if waiting >= limits.queue as usize {
+        return Err(Refusal::field("limit", "待受理的提交已满，暂不接收新的提交；请稍后再试，或直接联系营商办。").into());
+    }
+    let sent_today = ledger.submissions.iter().filter(|s| s.submitted.as_ref().is_some_and(|d| d.value == today)).count();
+    if sent_today >= limits.per_day as usize {
+        return Err(Refusal::field("limit", "今天收到的网上提交已达上限；请明天再提交，或直接联系营商办。").into());
+    }
+    let fields = checked(session, form, today)?;
+    let pattern = super::create::pattern(&ledger.settings.ids.submission)?;
+    let id = pattern.next(today.year(), ledger.submissions.iter().map(|s| s.id.value.as_str()));
+    let new = NewSubmission { id: id.clone(), submitted: today, ..fields };
+    let rel = format!("{FOLDER}/{}/{id}.yaml", today.year());
+    let edits = vec![edit::new_file(session.scope(), &rel, submission_text(&new))?];
+    write_checked(session, &edits)?;
+    Ok(Done { subject: format!("网上提交：{id}（{}）", new.enterprise.name), id, written: applied(edits) })
+}
+
+/// The form's fields, each judged at its name: required ones present, lengths
+/// kept, no control characters, no markup, the credit code's check character right.
+fn checked(session: &Session, form: &Form, today: NaiveDate) -> Result<NewSubmission, Refusal> {
+    let field = |name: &'static str, words: &str, value: &str, required: bool, limit: usize| {
+        let value = value.trim();
+        if value.is_empty() {
+            return if required { Err(Refusal::field(name, format!("请填写{words}"))) } else { Ok(None) };
+        }
+        if value.chars().count() > limit {
+            return Err(Refusal::field(name, format!("{words}太长：不超过 {limit} 字")));
+        }
+        super::plain_text(name, words, value)?;
+        if let Some(tag) = markup(value) {
+            return Err(Refusal::field(name, format!("{words}里不能有网页代码（{tag}）；请只写文字")));
+        }
+        Ok(Some(value.to_string()))
+    };
+    let name = field("enterprise", "企业名称", &form.enterprise, true, SHORT_LIMIT)?.unwrap_or_default();
+    let code = field("credit_code", "统一社会信用代码", &form.credit_code, true, 18 * 2)?.unwrap_or_default();
+    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+    if let Err(why) = crate::load::case::check_credit_code(&code) {
+        return Err(Refusal::field("credit_code", format!("统一社会信用代码「{code}」无效：{why}；请核对营业执照")));
+    }
+    let contact = field("contact", "联系人", &form.contact, true, 30)?;
+    let phone = field("phone", "联系电话", &form.phone, true, 30)?.unwrap_or_default();
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    if !phone.chars().all(|c| c.is_ascii_digit() || " -+()（）转".contains(c)) || !(7..=20).contains(&digits) {
+        return Err(Refusal::field("phone", "联系电话应为手机号或带区号的固定电话，如 13800000000、0572-2000000"));
+    }
+    let category = field("category", "问题类别", &form.category, false, 30)?;
+    let text = field("text", "问题", &form.text, true, TEXT_LIMIT)?.unwrap_or_default();
+    let meeting = match field("meeting", "恳谈会", &form.meeting, false, SHORT_LIMIT)? {
+        None => None,
+        Some(id) => {
+            let Some(m) = session.ledger().meeting(&id) else {
+                return Err(Refusal::field("meeting", format!("没有编号为「{id}」的恳谈会")));
+            };
+            if m.date.is_some_and(|d| d < today) {
+                return Err(Refusal::field("meeting", format!("「{}」已于 {} 召开；请不选恳谈会直接提交", m.title, m.date.map(|d| d.to_string()).unwrap_or_default())));
+            }
+            Some(m.id.value.clone())
+        }
+    };
+    Ok(NewSubmission {
+        id: String::new(),
+        submitted: today,
+        enterprise: Enterprise { name, credit_code: Some(code), contact, phone: Some(phone) },
+        category,
+        meeting,
+        text,
+    })
+}
+
+/// A tag-like piece of markup in a text (`<script`, `</a`, `<!--`), if any: such
+/// text is refused at its field, though every page would show it as text anyway.
+fn markup(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    chars.windows(2).position(|w| w[0] == '<' && (w[1].is_ascii_alphabetic() || "/!?".contains(w[1]))).map(|at| {
+        let tag: String = chars[at..].iter().take_while(|c| !c.is_whitespace() && **c != '>').take(12).collect();
+        format!("{tag}…")
+    })
+}
+
+/// The office accepts a waiting submission: a new case (channel online,
+/// received the day it was sent, the submission's text as its description)
+/// and the submission's `accepted` lines, written together or not at all.
+pub(crate) fn accept(
+    session: &mut Session,
+    id: &str,
+    title: Option<&str>,
+    date: NaiveDate,
+    dry_run: bool,
+) -> Outcome<Done> {
+    super::planned_afresh(session, |s| accept_once(s, id, title, date, dry_run))
+}
+
+fn accept_once(session: &mut Session, id: &str, title: Option<&str>, date: NaiveDate, dry_run: bool) -> Outcome<Done> {
+    let s = waiting(session, id, date)?.clone();
+    let received = s.submitted.as_ref().map(|d| d.value).unwrap_or(date);
+    let title = match title.map(str::trim) {
+        Some(t) if !t.is_empty() => t.to_string(),
+        Some(_) => return Err(Refusal::field("title", "请写问题标题").into()),
+        None => derived_title(&s.text),
+    };
+    let request = CaseRequest {
+        title,
+        enterprise: s.enterprise.clone(),
+        received: Some(received),
+        channel: Some(Channel::Online),
+        meeting: s.meeting.as_ref().map(|m| m.value.clone()),
+        category: s.category.clone(),
+        description: Some(s.text.clone()),
+        submission: Some(s.id.value.clone()),
+        ..CaseRequest::default()
+    };
+    let (case_id, case) = case_edit(session, request)?;
+    let decision = edit::append_lines(session.scope(), &s.file, &decision_text(date, Ok(&case_id)))?;
+    let edits = vec![case, decision];
+    if !dry_run {
+        write_checked(session, &edits)?;
+    } else {
+        judged(session, &edits)?;
+    }
+    let written = Written { edits, applied: !dry_run, commit: None };
+    Ok(Done { subject: format!("受理网上提交：{}，建案 {case_id}", s.id.value), id: case_id, written })
+}
+
+/// The office declines a waiting submission, with the reason its sender will read.
+pub(crate) fn decline(session: &mut Session, id: &str, reason: &str, date: NaiveDate) -> Outcome<Done> {
+    super::planned_afresh(session, |s| decline_once(s, id, reason, date))
+}
+
+fn decline_once(session: &mut Session, id: &str, reason: &str, date: NaiveDate) -> Outcome<Done> {
+    let s = waiting(session, id, date)?.clone();
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(Refusal::field("reason", "请写明不予受理的理由（企业凭回执码可以看到）").into());
+    }
+    super::plain_text("reason", "理由", reason)?;
+    let edits = vec![edit::append_lines(session.scope(), &s.file, &decision_text(date, Err(reason)))?];
+    write_checked(session, &edits)?;
+    Ok(Done { subject: format!("不予受理网上提交：{}", s.id.value), id: s.id.value.clone(), written: applied(edits) })
+}
+
+/// The submission with an id, still waiting, decided no earlier than it was sent.
+fn waiting<'s>(session: &'s Session, id: &str, date: NaiveDate) -> Outcome<&'s Submission> {
+    let ledger = session.ledger();
+    let Some(s) = ledger.submission(id) else {
+        let nearest = closest(id, ledger.submissions.iter().map(|s| s.id.value.as_str())).map(str::to_string);
+        return Err(Refusal::NotFound(NotFound { thing: Thing::Submission, id: id.to_string(), nearest }).into());
+    };
+    if !s.waiting() {
+        return Err(Refusal::request(format!("{id} {}，不再受理或拒绝", s.standing())).into());
+    }
+    if let Some(sent) = s.submitted.as_ref().filter(|d| d.value > date) {
+        return Err(Refusal::field("date", format!("决定日期不能早于提交日期 {}", sent.value)).into());
+    }
+    Ok(s)
+}
+
+/// A case's title from a submission's text: its first sentence, at most 30 characters.
+pub(crate) fn derived_title(text: &str) -> String {
+    let first: String = text.trim().chars().take_while(|c| !"。！？；\n!?;".contains(*c)).collect();
+    let first = first.trim();
+    if first.chars().count() <= 30 {
+        first.to_string()
+    } else {
+        format!("{}…", first.chars().take(29).collect::<String>())
+    }
+}
+
+/// Edits judged against the ledger (the new files with the rest of the tree).
+fn judged(session: &Session, edits: &[Edit]) -> Outcome<()> {
+    let problems = session.verdict(edits);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        let files = edits.iter().map(|e| e.rel.clone()).collect();
+        Err(Refusal::Invalid { files, diagnostics: problems, at: Vec::new() }.into())
+    }
+}
+
+/// Edits judged, then written all or nothing.
+fn write_checked(session: &mut Session, edits: &[Edit]) -> Outcome<()> {
+    judged(session, edits)?;
+    session.write(edits)?;
+    Ok(())
+}
+
+fn applied(edits: Vec<Edit>) -> Written {
+    Written { edits, applied: true, commit: None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_title_is_the_first_sentence_kept_short() {
+        assert_eq!(derived_title("园区道路夜间无路灯。已多次反映。"), "园区道路夜间无路灯");
+        let long = "我公司位于开发区的新建厂房因为周边市政道路尚未完工导致大型货车无法进出影响投产";
+        assert_eq!(derived_title(long).chars().count(), 30);
+        assert!(derived_title(long).ends_with('…'));
+    }
+
+    #[test]
+    fn markup_is_found_and_comparisons_are_not() {
+        assert!(markup("请看<script>alert(1)</script>").is_some_and(|t| t.starts_with("<script")));
+        assert!(markup("a</b").is_some());
+        assert!(markup("<!-- x -->").is_some());
+        assert_eq!(markup("用电负荷 <5 千瓦，成本<10%"), None);
+    }
+}
