@@ -194,7 +194,7 @@ fn list_filters_and_show() {
 
 #[test]
 fn committed_schemas_are_current() {
-    for kind in ["case", "meeting", "departments", "rules", "calendar", "settings"] {
+    for kind in ["case", "meeting", "submission", "departments", "rules", "calendar", "settings"] {
         let run = qinqing(&root(), &["schema", kind]);
         assert_eq!(run.code, 0);
         let committed = std::fs::read_to_string(root().join("schema").join(format!("{kind}.json"))).unwrap();

@@ -23,4 +23,5 @@ mod render;
 mod report;
 mod serve;
 mod site;
+mod submit;
 mod walkthrough;

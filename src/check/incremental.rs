@@ -89,8 +89,10 @@ fn submission_problems(
             ));
         }
     }
-    let meeting =
-        |id: &str| new_meetings.iter().any(|m| m.id.value == id) || ledger.meeting(id).is_some_and(|m| !edited.contains(m.file.as_str()));
+    let meeting = |id: &str| {
+        new_meetings.iter().any(|m| m.id.value == id)
+            || ledger.meeting(id).is_some_and(|m| !edited.contains(m.file.as_str()))
+    };
     let case_submission = |id: &str| -> Option<Option<&str>> {
         match cases.iter().find(|c| c.id.value == id) {
             Some(c) => Some(c.submission.as_ref().map(|s| s.value.as_str())),
@@ -101,9 +103,13 @@ fn submission_problems(
         }
     };
     let submission = |id: &str| -> Option<&Submission> {
-        submissions.iter().find(|s| s.id.value == id).or_else(|| ledger.submissions.iter().filter(kept).find(|s| s.id.value == id))
+        submissions
+            .iter()
+            .find(|s| s.id.value == id)
+            .or_else(|| ledger.submissions.iter().filter(kept).find(|s| s.id.value == id))
     };
-    let look = super::submissions::Lookup { meeting: &meeting, case_submission: &case_submission, submission: &submission };
+    let look =
+        super::submissions::Lookup { meeting: &meeting, case_submission: &case_submission, submission: &submission };
     for s in submissions {
         out.extend(super::submissions::submission_problems(s, &look));
     }

@@ -48,7 +48,17 @@ impl Ledger {
     /// The checked repository, indexed (its reading problems already taken out).
     pub(super) fn new(repo: Repository) -> Ledger {
         let Repository {
-            root, settings, departments, meetings, cases, submissions, rules, calendar, files, left_behind, ..
+            root,
+            settings,
+            departments,
+            meetings,
+            cases,
+            submissions,
+            rules,
+            calendar,
+            files,
+            left_behind,
+            ..
         } = repo;
         let mut by_id: Vec<u32> = (0..cases.len() as u32).collect();
         by_id.par_sort_by(|&a, &b| cases[a as usize].id.value.cmp(&cases[b as usize].id.value));

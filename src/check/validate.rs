@@ -96,11 +96,8 @@ fn submission_problems(repo: &Repository) -> Vec<Diagnostic> {
     let meeting = |id: &str| meetings.contains(id);
     let case_submission = |id: &str| cases.get(id).copied();
     let submission = |id: &str| submissions.get(id).copied();
-    let look = super::submissions::Lookup {
-        meeting: &meeting,
-        case_submission: &case_submission,
-        submission: &submission,
-    };
+    let look =
+        super::submissions::Lookup { meeting: &meeting, case_submission: &case_submission, submission: &submission };
     for s in &repo.submissions {
         out.extend(super::submissions::submission_problems(s, &look));
     }

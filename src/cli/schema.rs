@@ -9,7 +9,7 @@ use crate::output::schema::{schema, KINDS};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// 文件种类：case、meeting、departments、rules、calendar、settings
+    /// 文件种类：case、meeting、submission、departments、rules、calendar、settings
     kind: Option<String>,
     /// 输出全部种类（与 --out 同用，每种一个 <种类>.json）
     #[arg(long, requires = "out")]

@@ -67,7 +67,11 @@ pub(crate) fn run(repo: Option<&Path>, command: SubmissionCommand) -> Result<u8>
                     Some(Outcome::Accepted(case)) => format!("已受理 {}", case.value),
                     _ => s.standing().to_string(),
                 };
-                out.push_str(&format!("{}  {date}  {state}  {name}  {}\n", s.id.value, submissions::derived_title(&s.text)));
+                out.push_str(&format!(
+                    "{}  {date}  {state}  {name}  {}\n",
+                    s.id.value,
+                    submissions::derived_title(&s.text)
+                ));
             }
             crate::output::emit(&out)?;
             Ok(0)

@@ -80,6 +80,12 @@ pub(crate) fn normalise(typed: &str) -> Option<String> {
     (raw.len() == LENGTH && raw.bytes().all(|b| ALPHABET.contains(&b))).then_some(raw)
 }
 
+/// A typed code written as printed (`ABCD-EFGH-JKLM`), or `None` when it cannot be one.
+pub(crate) fn formatted(typed: &str) -> Option<String> {
+    let raw = normalise(typed)?;
+    Some(format!("{}-{}-{}", &raw[..4], &raw[4..8], &raw[8..]))
+}
+
 /// Every case's code, to look typed codes up in one step: made once for a set of ids and a secret
 /// (100,000 HMACs are a tenth of a second; a lookup should not pay them).
 pub(crate) struct CodeIndex {

@@ -43,7 +43,12 @@ pub(crate) struct Done {
 
 /// Takes a submission into the queue, as of `today`: every field checked at its
 /// name, the day's and the queue's limits kept; nothing half-written.
-pub(crate) fn submit(session: &mut Session, form: &Form, today: NaiveDate, limits: &SubmissionSettings) -> Outcome<Done> {
+pub(crate) fn submit(
+    session: &mut Session,
+    form: &Form,
+    today: NaiveDate,
+    limits: &SubmissionSettings,
+) -> Outcome<Done> {
     super::planned_afresh(session, |s| submit_once(s, form, today, limits))
 }
 
@@ -51,9 +56,12 @@ fn submit_once(session: &mut Session, form: &Form, today: NaiveDate, limits: &Su
     let ledger = session.ledger();
     let waiting = ledger.submissions.iter().filter(|s| s.waiting()).count();
     if waiting >= limits.queue as usize {
-        return Err(Refusal::field("limit", "待受理的提交已满，暂不接收新的提交；请稍后再试，或直接联系营商办。").into());
+        return Err(
+            Refusal::field("limit", "待受理的提交已满，暂不接收新的提交；请稍后再试，或直接联系营商办。").into()
+        );
     }
-    let sent_today = ledger.submissions.iter().filter(|s| s.submitted.as_ref().is_some_and(|d| d.value == today)).count();
+    let sent_today =
+        ledger.submissions.iter().filter(|s| s.submitted.as_ref().is_some_and(|d| d.value == today)).count();
     if sent_today >= limits.per_day as usize {
         return Err(Refusal::field("limit", "今天收到的网上提交已达上限；请明天再提交，或直接联系营商办。").into());
     }
@@ -105,7 +113,14 @@ fn checked(session: &Session, form: &Form, today: NaiveDate) -> Result<NewSubmis
                 return Err(Refusal::field("meeting", format!("没有编号为「{id}」的恳谈会")));
             };
             if m.date.is_some_and(|d| d < today) {
-                return Err(Refusal::field("meeting", format!("「{}」已于 {} 召开；请不选恳谈会直接提交", m.title, m.date.map(|d| d.to_string()).unwrap_or_default())));
+                return Err(Refusal::field(
+                    "meeting",
+                    format!(
+                        "「{}」已于 {} 召开；请不选恳谈会直接提交",
+                        m.title,
+                        m.date.map(|d| d.to_string()).unwrap_or_default()
+                    ),
+                ));
             }
             Some(m.id.value.clone())
         }
@@ -188,7 +203,9 @@ fn decline_once(session: &mut Session, id: &str, reason: &str, date: NaiveDate) 
     super::plain_text("reason", "理由", reason)?;
     let edits = vec![edit::append_lines(session.scope(), &s.file, &decision_text(date, Err(reason)))?];
     write_checked(session, &edits)?;
-    Ok(Done { subject: format!("不予受理网上提交：{}", s.id.value), id: s.id.value.clone(), written: applied(edits) })
+    Ok(Done {
+        subject: format!("不予受理网上提交：{}", s.id.value), id: s.id.value.clone(), written: applied(edits)
+    })
 }
 
 /// The submission with an id, still waiting, decided no earlier than it was sent.

@@ -432,8 +432,12 @@ pub(crate) fn read_settings(root: &Node, sink: &mut Sink) -> Settings {
             match t.value.trim().parse::<u32>() {
                 Ok(n) if (1..=100_000).contains(&n) => *slot = n,
                 _ => {
-                    sink.error("invalid-value", t.pos, format!("serve.{name} 应为 1 至 100000 的整数，实为「{}」", t.value))
-                        .hint(format!("例如：{name}: {example}"));
+                    sink.error(
+                        "invalid-value",
+                        t.pos,
+                        format!("serve.{name} 应为 1 至 100000 的整数，实为「{}」", t.value),
+                    )
+                    .hint(format!("例如：{name}: {example}"));
                 }
             }
         }

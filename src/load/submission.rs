@@ -19,8 +19,18 @@ pub(crate) const SUBMISSION_FIELDS: &[Field] = &[
     field("category", false, Ty::Text, "问题类别，企业填写"),
     field("meeting", false, Ty::Text, "企业选择的恳谈会编号"),
     field("text", true, Ty::Text, "企业反映的问题"),
-    field("accepted", false, Ty::Map(ACCEPTED_FIELDS), "已受理：受理日期和由此建立的案件（qinqing submission accept 写）"),
-    field("declined", false, Ty::Map(DECLINED_FIELDS), "未予受理：日期和理由，企业凭回执码可见（qinqing submission decline 写）"),
+    field(
+        "accepted",
+        false,
+        Ty::Map(ACCEPTED_FIELDS),
+        "已受理：受理日期和由此建立的案件（qinqing submission accept 写）",
+    ),
+    field(
+        "declined",
+        false,
+        Ty::Map(DECLINED_FIELDS),
+        "未予受理：日期和理由，企业凭回执码可见（qinqing submission decline 写）",
+    ),
 ];
 
 /// The keys of `accepted`.

@@ -19,7 +19,6 @@ pub(crate) use enums::{named_enum, Channel, Handling, Named, RateKind, Rating, R
 pub(crate) use event::{EventType, Piece, StatusEffect};
 pub(crate) use submission::Submission;
 
-
 use crate::diag::Pos;
 
 /// A value and where it was written.
@@ -615,6 +614,7 @@ mod tests {
             related: Vec::new(),
             description: String::new(),
             source: None,
+            submission: None,
             proposed: None,
             timeline: vec![
                 ev(EventType::Note),

@@ -7,6 +7,7 @@ use serde_json::{json, Map, Value};
 use crate::load::calendar_file::CALENDAR_FIELDS;
 use crate::load::case::CASE_FIELDS;
 use crate::load::settings::{DEPARTMENT_FIELDS, MEETING_FIELDS, SETTINGS_FIELDS};
+use crate::load::submission::SUBMISSION_FIELDS;
 use crate::model::field::{Field, Ty};
 use crate::model::rule::{trigger_names, RULE_FILE_FIELDS, TRIGGER_FIELDS};
 use crate::model::{EventType, Named};
@@ -15,6 +16,7 @@ use crate::model::{EventType, Named};
 pub(crate) const KINDS: &[(&str, &str)] = &[
     ("case", "案件文件 cases/**/<编号>.yaml"),
     ("meeting", "会议文件 cases/**/meeting.yaml"),
+    ("submission", "网上提交 submissions/<年>/<编号>.yaml"),
     ("departments", "部门名录 departments.yaml"),
     ("rules", "时限规则 rules/*.yaml"),
     ("calendar", "节假日日历 rules/calendars/*.yaml"),
@@ -26,6 +28,7 @@ pub(crate) fn schema(kind: &str) -> Option<Value> {
     let (title, body) = match kind {
         "case" => ("qinqing 案件文件", case_schema()),
         "meeting" => ("qinqing 会议文件", object(MEETING_FIELDS)),
+        "submission" => ("qinqing 网上提交", object(SUBMISSION_FIELDS)),
         "departments" => ("qinqing 部门名录", json!({ "type": "array", "items": object(DEPARTMENT_FIELDS) })),
         "rules" => ("qinqing 时限规则", rules_schema()),
         "calendar" => ("qinqing 节假日日历", calendar_schema()),

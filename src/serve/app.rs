@@ -31,6 +31,8 @@ pub(crate) struct App {
     pub(crate) logins: Mutex<HashMap<String, Login>>,
     /// Receipt-code lookups that missed, per address.
     pub(crate) lookups: Mutex<super::enterprise::Lookups>,
+    /// Online submissions per address, for the day's limit.
+    pub(crate) senders: Mutex<super::submissions::Senders>,
     /// Failed logins per address and name, for the rate limit.
     pub(crate) failures: Mutex<HashMap<(IpAddr, String), Vec<Instant>>>,
     /// The date pages look at, when pinned.
@@ -84,6 +86,7 @@ impl App {
             logins: Mutex::new(HashMap::new()),
             failures: Mutex::new(HashMap::new()),
             lookups: Mutex::new(super::enterprise::Lookups::default()),
+            senders: Mutex::new(super::submissions::Senders::default()),
             as_of: options.as_of,
             behind_proxy: options.behind_proxy,
             hashing: tokio::sync::Semaphore::new(2),
@@ -129,14 +132,17 @@ impl App {
         }
     }
 
-    /// Every case's receipt code under this secret, made once per reading of the ledger (and again after a rotation).
+    /// Every case's and submission's receipt code under this secret, made once per reading of the ledger
+    /// (and again after a rotation).
     pub(crate) fn code_index(&self, session: &Session, secret: &[u8]) -> Arc<crate::command::receipts::CodeIndex> {
         let epoch = self.epoch.load(Ordering::SeqCst);
         let mut slot = self.codes.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         match &*slot {
             Some((e, index)) if *e == epoch && index.is_for(secret) => index.clone(),
             _ => {
-                let ids = session.ledger().cases.iter().map(|c| c.id.value.as_str());
+                let ledger = session.ledger();
+                let ids = ledger.cases.iter().map(|c| c.id.value.as_str());
+                let ids = ids.chain(ledger.submissions.iter().map(|s| s.id.value.as_str()));
                 let index = Arc::new(crate::command::receipts::CodeIndex::new(secret, ids));
                 *slot = Some((epoch, index.clone()));
                 index

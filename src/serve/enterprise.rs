@@ -55,13 +55,36 @@ fn missed(app: &App, ip: IpAddr) {
     l.misses.entry(ip).or_default().push(Instant::now());
 }
 
-/// The case a code opens, if any.
-fn opened<'s>(app: &App, session: &'s Session, code: &str) -> Option<(usize, &'s Case)> {
+/// What a code opens: a case (its own, or the one its submission became), or a submission the office
+/// has not made a case.
+enum Opened<'s> {
+    Case(usize, &'s Case),
+    Submission(&'s crate::model::Submission),
+}
+
+fn open<'s>(app: &App, session: &'s Session, code: &str) -> Option<Opened<'s>> {
     // Read each time: `qinqing receipt rotate` at a terminal revokes every code at once.
     let secret = receipts::secret(&app.state_dir).ok()?;
     let index = app.code_index(session, &secret);
-    let i = session.ledger().position(index.find(code)?)?;
-    Some((i, &session.ledger().cases[i]))
+    let ledger = session.ledger();
+    let id = index.find(code)?;
+    let case_id = match ledger.submission(id) {
+        Some(s) => match s.decision.as_ref().map(|d| &d.outcome) {
+            Some(crate::model::submission::Outcome::Accepted(case)) => case.value.as_str(),
+            _ => return Some(Opened::Submission(s)),
+        },
+        None => id,
+    };
+    let i = ledger.position(case_id)?;
+    Some(Opened::Case(i, &ledger.cases[i]))
+}
+
+/// The case a code opens, if any.
+fn opened<'s>(app: &App, session: &'s Session, code: &str) -> Option<(usize, &'s Case)> {
+    match open(app, session, code)? {
+        Opened::Case(i, case) => Some((i, case)),
+        Opened::Submission(_) => None,
+    }
 }
 
 fn not_found() -> Response {
@@ -99,6 +122,8 @@ pub(crate) struct Shown {
     rated: String,
     #[serde(default)]
     answered: String,
+    #[serde(default)]
+    submitted: String,
 }
 
 pub(crate) async fn page(
@@ -114,9 +139,17 @@ pub(crate) async fn page(
     }
     app.blocking(move |app| {
         let session = app.read();
-        let Some((index, _)) = opened(app, &session, &code) else {
-            missed(app, ip);
-            return not_found();
+        // Shown as the code's own, whatever way it was typed.
+        let code = receipts::formatted(&code).unwrap_or(code);
+        let index = match open(app, &session, &code) {
+            Some(Opened::Case(index, _)) => index,
+            Some(Opened::Submission(s)) => {
+                return super::submissions::public_page(app, &session, s, &code, !shown.submitted.is_empty())
+            }
+            None => {
+                missed(app, ip);
+                return not_found();
+            }
         };
         let banner = match (shown.rated.is_empty(), shown.answered.is_empty()) {
             (false, _) => Some("感谢您的评价，已记录。".to_string()),

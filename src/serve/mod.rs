@@ -18,6 +18,7 @@ mod enterprise;
 mod forms;
 mod guard;
 mod pages;
+mod submissions;
 mod view;
 mod write;
 
@@ -79,6 +80,11 @@ pub(crate) fn run(options: Options, ready: impl FnOnce(SocketAddr)) -> Result<()
 }
 
 fn router(app: Arc<App>) -> Router {
+    // The public form reads a larger body, so that a text far too long is refused at its field.
+    let submit = Router::new()
+        .route("/submit", get(submissions::form).post(submissions::submit))
+        .layer(axum::extract::DefaultBodyLimit::max(submissions::BODY_LIMIT))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(submissions::BODY_LIMIT));
     Router::new()
         .route("/", get(pages::home))
         .route("/login", get(auth::login_page).post(auth::login))
@@ -95,13 +101,17 @@ fn router(app: Arc<App>) -> Router {
         .route("/r/{code}", get(enterprise::page))
         .route("/r/{code}/rate", post(enterprise::rate))
         .route("/r/{code}/answer", post(enterprise::answer))
+        .route("/submissions", get(submissions::list))
+        .route("/submissions/{id}", get(submissions::show))
+        .route("/submissions/{id}/{what}", post(submissions::decide))
         .route("/style.css", get(pages::style))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
+        .merge(submit)
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn(guard::same_origin))
         .layer(guard::always("content-security-policy", guard::CSP))
         .layer(guard::always("x-content-type-options", "nosniff"))
         .layer(guard::always("referrer-policy", "same-origin"))
         .layer(guard::always("x-frame-options", "DENY"))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
         .with_state(app)
 }

@@ -220,7 +220,10 @@ fn office_day(app: &App, viewer: &Viewer, session: &Session, today: NaiveDate) -
             to_assign.rows.push(clock_row(app, viewer, session, case, c, today));
         }
     }
-    Value::Array([due_today, overdue, notices, extensions, to_assign].into_iter().map(Group::json).collect())
+    // Questions sent online, waiting for the office to accept or decline them.
+    let mut submitted = Group::new("new-submissions", "网上提交待受理", "没有待受理的网上提交");
+    submitted.rows = ledger.submissions.iter().filter(|s| s.waiting()).map(super::submissions::row).collect();
+    Value::Array([due_today, overdue, notices, extensions, to_assign, submitted].into_iter().map(Group::json).collect())
 }
 
 fn leader_home(app: &App, viewer: &Viewer, session: &Session, today: NaiveDate) -> Response {

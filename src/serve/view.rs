@@ -22,6 +22,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("meeting.html", include_str!("templates/meeting.html")),
     ("documents.html", include_str!("templates/documents.html")),
     ("enterprise.html", include_str!("templates/enterprise.html")),
+    ("submit.html", include_str!("templates/submit.html")),
+    ("submitted.html", include_str!("templates/submitted.html")),
+    ("submissions.html", include_str!("templates/submissions.html")),
+    ("submission.html", include_str!("templates/submission.html")),
 ];
 
 /// The style sheet (served from `/style.css`: the policy allows no inline style).

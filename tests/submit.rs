@@ -1,0 +1,241 @@
+//! Online submissions (`/submit`) over HTTP: off unless the office turns them
+//! on; each field refused at its name; an address's, a day's and the queue's
+//! limits; the office accepting one as a case and declining another; the
+//! sender following either through its receipt code.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::common::qinqing;
+use crate::serve::{repository, serve, Client, AS_OF};
+
+fn git(repo: &Path, args: &[&str]) -> String {
+    let out = Command::new("git").arg("-C").arg(repo).args(args).output().expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// The `serve:` block of the demo's settings replaced by this one, committed.
+pub fn set_serve(repo: &Path, lines: &str) {
+    let settings = repo.join("qinqing.yaml");
+    let text = std::fs::read_to_string(&settings).expect("settings");
+    let mut in_serve = false;
+    let mut out = String::new();
+    for l in text.lines() {
+        in_serve = l.starts_with("serve:") || (in_serve && l.starts_with(' '));
+        if !in_serve {
+            out.push_str(l);
+            out.push('\n');
+        }
+    }
+    out.push_str(&format!("serve:\n  url: https://qinqing.huzhou.example\n{lines}"));
+    std::fs::write(&settings, out).expect("settings written");
+    git(repo, &["-c", "user.name=营商办", "-c", "user.email=o@x", "commit", "-qam", "网上提交设置"]);
+}
+
+/// A credit code with its right check character (GB 32100-2015), from its first 17 characters.
+pub fn credit_code(first: &str) -> String {
+    const C: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+    const W: [usize; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+    let sum: usize = first.chars().zip(W).map(|(c, w)| C.find(c).expect("a code character") * w).sum();
+    format!("{first}{}", C.as_bytes()[(31 - sum % 31) % 31] as char)
+}
+
+/// A submission's fields, with one of them changed.
+pub fn fields<'a>(changed: &[(&'a str, &'a str)], code: &'a str) -> Vec<(&'a str, &'a str)> {
+    let mut all = vec![
+        ("enterprise", "湖州某某新材料有限公司"),
+        ("credit_code", code),
+        ("contact", "吴某"),
+        ("phone", "13900001111"),
+        ("category", "用地"),
+        ("text", "园区道路夜间无路灯，货车进出不安全。请协调安装路灯。"),
+    ];
+    for (k, v) in changed {
+        match all.iter_mut().find(|(n, _)| n == k) {
+            Some(slot) => slot.1 = v,
+            None => all.push((k, v)),
+        }
+    }
+    all
+}
+
+fn queued(repo: &Path) -> Vec<String> {
+    let dir = repo.join("submissions/2026");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().to_string()).collect())
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[test]
+fn submissions_are_refused_at_their_fields_and_stop_at_each_limit() {
+    let (_dir, repo) = repository();
+    let code = credit_code("91330500MA2B3C4D5");
+    // Off unless the office turns it on.
+    {
+        let server = serve(&repo);
+        let mut anyone = Client::new(&server);
+        assert_eq!(anyone.get("/submit").status, 404);
+        let origin = server.base.clone();
+        assert_eq!(anyone.post_raw("/submit", &fields(&[], &code), Some(&origin)).status, 404);
+    }
+    set_serve(&repo, "  submissions: true\n");
+    let start = git(&repo, &["rev-parse", "HEAD"]);
+    let server = serve(&repo);
+    let origin = server.base.clone();
+    let mut anyone = Client::new(&server);
+    let form = anyone.get("/submit");
+    assert_eq!(form.status, 200);
+    for name in ["enterprise", "credit_code", "contact", "phone", "category", "text"] {
+        assert!(form.body.contains(&format!("name=\"{name}\"")), "the form has {name}");
+    }
+    // Each bad value refused at its field, nothing written, and none of them spends the address's day.
+    let long = "问".repeat(1_000_000 / 3);
+    let bad: [(&str, &str, &str); 6] = [
+        ("text", "请看<script>alert(1)</script>", "text"),
+        ("text", &long, "text"),
+        ("credit_code", "91330500MA2B3C4D5X", "credit_code"),
+        ("phone", "", "phone"),
+        ("enterprise", "   ", "enterprise"),
+        ("meeting", "HZ-M-2026-23", "meeting"),
+    ];
+    for (field, value, at) in bad {
+        let r = anyone.post_raw("/submit", &fields(&[(field, value)], &code), Some(&origin));
+        assert_eq!(r.status, 422, "{field}: {}", r.status);
+        assert!(r.body.contains(&format!("data-field=\"{at}\"")), "{field} refused at {at}");
+    }
+    assert!(queued(&repo).is_empty(), "nothing written");
+    // Another site's form is refused.
+    assert_eq!(anyone.post_raw("/submit", &fields(&[], &code), Some("http://evil.example")).status, 403);
+    // 1,000 posts from one address, eight at a time: five are taken, the rest wait for tomorrow.
+    let base = server.base.clone();
+    let statuses: Vec<u16> = std::thread::scope(|s| {
+        let runs: Vec<_> = (0..8)
+            .map(|t| {
+                let (base, code) = (base.clone(), code.clone());
+                s.spawn(move || {
+                    let agent: ureq::Agent =
+                        ureq::Agent::config_builder().max_redirects(0).http_status_as_error(false).build().into();
+                    (0..125)
+                        .map(|i| {
+                            let text = format!("第{t}-{i}件：园区道路夜间无路灯。");
+                            let f = fields(&[("text", &text)], &code);
+                            let r = agent.post(format!("{base}/submit")).header("Origin", &base).send_form(f);
+                            r.map(|r| r.status().as_u16()).unwrap_or(0)
+                        })
+                        .collect::<Vec<u16>>()
+                })
+            })
+            .collect();
+        runs.into_iter().flat_map(|r| r.join().expect("a thread")).collect()
+    });
+    assert_eq!(statuses.iter().filter(|s| **s == 303).count(), 5, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 995);
+    // Five whole files, five commits of anyone's, nothing half-written, and the repository still checks.
+    let files = queued(&repo);
+    assert_eq!(files, (1..=5).map(|n| format!("WS-2026-{n:04}.yaml")).collect::<Vec<_>>());
+    let left: Vec<String> = walk(&repo).into_iter().filter(|p| p.contains(".qinqing-tmp")).collect();
+    assert!(left.is_empty(), "{left:?}");
+    let roles = git(&repo, &["log", &format!("{start}..HEAD"), "--format=%(trailers:key=Qinqing-Role,valueonly)"]);
+    assert_eq!(roles.lines().filter(|l| *l == "public").count(), 5, "{roles}");
+    assert_eq!(git(&repo, &["status", "--porcelain"]), "", "every submission committed");
+    let check = qinqing(&repo, &["check", "--as-of", AS_OF]);
+    assert_eq!(check.code, 1, "no error in the files (the demo's overdue clocks only): {}", check.stdout);
+    let audit = qinqing(&repo, &["audit", &format!("{start}..HEAD")]);
+    assert_eq!(audit.code, 0, "{}{}", audit.stdout, audit.stderr);
+    drop(server);
+    // The queue's limit: seven may wait; the eighth is told the queue is full.
+    set_serve(&repo, "  submissions: true\n  submissions_per_address: 100\n  submissions_queue: 7\n");
+    let server = serve(&repo);
+    let mut anyone = Client::new(&server);
+    let origin = server.base.clone();
+    for _ in 0..2 {
+        assert_eq!(anyone.post_raw("/submit", &fields(&[], &code), Some(&origin)).status, 303);
+    }
+    let full = anyone.post_raw("/submit", &fields(&[], &code), Some(&origin));
+    assert!(full.status == 503 && full.body.contains("已满"), "{}", full.status);
+    drop(server);
+    // The day's limit, over every address.
+    set_serve(&repo, "  submissions: true\n  submissions_per_address: 100\n  submissions_per_day: 8\n");
+    let server = serve(&repo);
+    let mut anyone = Client::new(&server);
+    let origin = server.base.clone();
+    assert_eq!(anyone.post_raw("/submit", &fields(&[], &code), Some(&origin)).status, 303);
+    let day = anyone.post_raw("/submit", &fields(&[], &code), Some(&origin));
+    assert!(day.status == 503 && day.body.contains("今天"), "{}", day.status);
+    assert_eq!(queued(&repo).len(), 8);
+}
+
+fn walk(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.file_name().is_some_and(|n| n == ".git") {
+            continue;
+        }
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p.to_string_lossy().to_string());
+        }
+    }
+    out
+}
+
+#[test]
+fn the_office_accepts_one_as_a_case_and_declines_another_and_each_sender_sees_which() {
+    let (_dir, repo) = repository();
+    set_serve(&repo, "  submissions: true\n");
+    let start = git(&repo, &["rev-parse", "HEAD"]);
+    let code = credit_code("91330500MA2B3C4D5");
+    let server = serve(&repo);
+    let origin = server.base.clone();
+    let mut firm = Client::new(&server);
+    let sent = firm.post_raw("/submit", &fields(&[("phone", "0572-2123456")], &code), Some(&origin));
+    let first = sent.location.expect("sent to its code's page");
+    let page = firm.get(&first);
+    assert!(page.body.contains("已收到") && page.body.contains("待受理"), "{}", page.body);
+    for secret in ["0572-2123456", "吴某", &code] {
+        assert!(!page.body.contains(secret), "the public page shows {secret}");
+    }
+    let other = fields(&[("text", "想了解人才公寓申请条件。"), ("enterprise", "湖州某某贸易有限公司")], &code);
+    let second = firm.post_raw("/submit", &other, Some(&origin)).location.expect("a code");
+    // The office sees the queue on its day and on its own page, contacts included.
+    let mut office = Client::new(&server);
+    office.login("李某");
+    assert!(office.get("/").body.contains("WS-2026-0001"));
+    let s = office.get("/submissions/WS-2026-0001");
+    assert!(s.body.contains("0572-2123456") && s.body.contains("吴某"), "the office sees whom to call: {}", s.body);
+    // A department sees no submission at all.
+    let mut dept = Client::new(&server);
+    dept.login("王某");
+    assert_eq!(dept.get("/submissions").status, 404);
+    assert_eq!(dept.get("/submissions/WS-2026-0001").status, 404);
+    // Declined without a reason: refused at the field; with one, the sender reads it.
+    let r = office.post("/submissions/WS-2026-0002/decline", &[("reason", " ")]);
+    assert!(r.status == 422 && r.body.contains("data-field=\"reason\""), "{}", r.status);
+    let r = office.post("/submissions/WS-2026-0002/decline", &[("reason", "属于政策咨询，已电话答复。")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let declined = firm.get(second.split('?').next().unwrap_or_default());
+    assert!(declined.body.contains("未予受理") && declined.body.contains("属于政策咨询，已电话答复。"));
+    // Accepted: a case, online, received the day it was sent, naming the submission; its code opens the case.
+    let r = office.post("/submissions/WS-2026-0001/accept", &[("title", "园区道路夜间无路灯")]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let case_page = r.location.expect("to the new case");
+    let id = case_page.trim_start_matches("/cases/").to_string();
+    let list = qinqing(&repo, &["show", &id, "--format", "json", "--as-of", AS_OF]);
+    let shown: serde_json::Value = serde_json::from_str(&list.stdout).expect("show json");
+    assert_eq!(shown["channel"], "online", "{shown}");
+    assert_eq!(shown["received"], AS_OF);
+    let file = std::fs::read_to_string(repo.join(shown["file"].as_str().expect("file"))).expect("case");
+    assert!(file.contains("submission: WS-2026-0001"), "{file}");
+    let followed = firm.get(first.split('?').next().unwrap_or_default());
+    assert!(followed.body.contains(&id) && followed.body.contains("园区道路夜间无路灯"), "{}", followed.body);
+    // A decided submission is not decided again.
+    let again = office.post("/submissions/WS-2026-0001/decline", &[("reason", "重复")]);
+    assert_eq!(again.status, 422);
+    assert_eq!(qinqing(&repo, &["audit", &format!("{start}..HEAD")]).code, 0);
+    assert_eq!(git(&repo, &["status", "--porcelain"]), "");
+}
