@@ -375,3 +375,145 @@ fn redirects_are_failures_secrets_are_never_printed_and_recipients_go_out_togeth
     assert!(slow.len() >= 6, "{} requests", slow.len());
     assert_ne!(slow[0].body, slow[1].body, "the second request is a retry of the first: sent one at a time");
 }
+
+/// Adds an email to a case file's enterprise (after its phone line), as an office would.
+fn with_email(repo: &Path, rel: &str, email: &str) {
+    let path = repo.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let at = text.find("  phone:").expect("a phone line");
+    let end = at + text[at..].find('\n').unwrap() + 1;
+    std::fs::write(&path, format!("{}  email: {email}\n{}", &text[..end], &text[end..])).unwrap();
+}
+
+#[test]
+fn an_enterprise_is_told_where_to_read_its_reply_once_and_never_what_it_says() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = demo_copy(&tmp.path().join("repo"));
+    let maildir = tmp.path().join("mail");
+    let smtp = smtp_server(&maildir);
+    let (port, received) = http_receiver();
+    let settings = without_notify(&std::fs::read_to_string(repo.join("qinqing.yaml")).unwrap());
+    std::fs::write(
+        repo.join("qinqing.yaml"),
+        format!(
+            "{settings}notify:\n  enterprises:\n    sms: {{ url_env: QQ_SMS }}\n    email: true\n  smtp: {{ host: 127.0.0.1, port: {}, security: none, from: qinqing@example.gov.cn }}\n",
+            smtp.port
+        ),
+    )
+    .unwrap();
+    with_email(&repo, "cases/2026/其他渠道/HZ-2026-0171.yaml", "qin@example.com");
+    let reply = "货车通行证改为当日办结，已于11月20日起执行。";
+    let r = common::qinqing(
+        &repo,
+        &["reply", "HZ-2026-0171", "--result", "resolved", "--text", reply, "--date", "2026-11-20"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let codes = common::qinqing(&repo, &["receipt", "code", "HZ-2026-0171"]);
+    let address = codes.stdout.split_whitespace().nth(2).expect("the page's address").to_string();
+    assert!(address.starts_with("https://qinqing.huzhou.example/r/"), "{address}");
+    let env = [("QQ_SMS", format!("http://127.0.0.1:{port}/sms"))];
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_qinqing"));
+    cmd.arg("--repo").arg(&repo).args(["notify", "--send", "--enterprises", "--as-of", "2026-11-20"]);
+    cmd.env("NO_COLOR", "1").env("QINQING_NOTIFY_PAUSE_MS", "20").env("QINQING_NOTIFY_TIMEOUT_MS", "2000");
+    let run = |cmd: &mut Command| {
+        for (k, v) in &env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        String::from_utf8_lossy(&out.stderr).to_string()
+    };
+    let said = run(&mut cmd);
+    assert!(said.contains("告知企业：送达"), "{said}");
+    // The SMS gateway got the case's mobile number and the address, and not a word of the reply.
+    let sms: Vec<Received> = received.lock().unwrap().iter().filter(|r| r.path == "/sms").cloned().collect();
+    let ours: Vec<&Received> = sms.iter().filter(|r| r.body.contains("HZ-2026-0171")).collect();
+    assert_eq!(ours.len(), 1, "{sms:?}");
+    let body: serde_json::Value = serde_json::from_str(&ours[0].body).unwrap();
+    assert_eq!(body["phone"], "13800000171");
+    assert_eq!(body["address"], address.as_str());
+    assert!(body["text"].as_str().unwrap().contains(&address));
+    for r in &sms {
+        assert!(
+            !r.body.contains("通行证改为当日办结") && !r.body.contains("当日办结"),
+            "a reply's text sent: {}",
+            r.body
+        );
+    }
+    // The mail went to the enterprise's address, with the address and not the reply.
+    let mail = mails(&maildir);
+    let to_firm: Vec<&String> = mail.iter().filter(|m| m.contains("qin@example.com")).collect();
+    assert_eq!(to_firm.len(), 1, "{mail:?}");
+    let decoded = decode_mail(to_firm[0]);
+    assert!(decoded.contains(&address) && !decoded.contains("当日办结"), "{decoded}");
+    // Told once: a second run sends nothing more.
+    let before = received.lock().unwrap().len();
+    let again = run(&mut cmd);
+    assert!(again.contains("告知企业：送达 0"), "{again}");
+    assert_eq!(received.lock().unwrap().len(), before);
+    assert_eq!(mails(&maildir).len(), mail.len());
+    // Without the flag, no enterprise is told; the record's folder option needs the flag.
+    let r = common::qinqing(&repo, &["notify", "--dry-run", "--state-dir", "x", "--as-of", "2026-11-20"]);
+    assert_ne!(r.code, 0, "--state-dir alone is refused");
+}
+
+/// A mail's body as text (quoted-printable or base64 parts decoded by Python's email package).
+fn decode_mail(raw: &str) -> String {
+    let script = "import sys,email\nm=email.message_from_string(sys.stdin.read())\nfor p in m.walk():\n  if not p.is_multipart(): print(p.get_payload(decode=True).decode('utf-8'))";
+    let mut child = Command::new("/usr/bin/python3")
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(raw.as_bytes()).unwrap();
+    String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
+}
+
+#[test]
+fn a_reply_given_on_the_web_tells_its_enterprise_at_once() {
+    use crate::serve::{repository, serve_with, version_in, Client};
+    let (_dir, repo) = repository();
+    let (port, received) = http_receiver();
+    let settings = without_notify(&std::fs::read_to_string(repo.join("qinqing.yaml")).unwrap());
+    std::fs::write(
+        repo.join("qinqing.yaml"),
+        format!("{settings}notify:\n  enterprises:\n    sms: {{ url_env: QQ_SMS }}\n"),
+    )
+    .unwrap();
+    let git = |args: &[&str]| Command::new("git").arg("-C").arg(&repo).args(args).output().unwrap();
+    git(&["-c", "user.name=营商办", "-c", "user.email=o@x", "commit", "-qam", "告知企业"]);
+    let url = format!("http://127.0.0.1:{port}/sms");
+    let server = serve_with(&repo, &[("QQ_SMS", &url), ("QINQING_NOTIFY_PAUSE_MS", "20")]);
+    let mut dept = Client::new(&server);
+    dept.login("王某");
+    let version = version_in(&dept.get("/cases/HZ-2026-0171").body);
+    let text = "货车通行证改为当日办结。";
+    let r = dept.post("/cases/HZ-2026-0171/reply", &[("version", &version), ("result", "已解决"), ("text", text)]);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let told = (0..100).find_map(|_| {
+        let got = received.lock().unwrap().iter().find(|r| r.path == "/sms").cloned();
+        if got.is_none() {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        got
+    });
+    let told = told.expect("the enterprise was told within ten seconds");
+    let body: serde_json::Value = serde_json::from_str(&told.body).unwrap();
+    assert_eq!(body["case"], "HZ-2026-0171");
+    assert_eq!(body["phone"], "13800000171");
+    assert!(body["address"].as_str().unwrap().contains("/r/"));
+    assert!(!told.body.contains("当日办结"), "the reply's text was sent: {}", told.body);
+    // Recorded: `qinqing notify --enterprises` later does not tell it again.
+    std::thread::sleep(Duration::from_millis(300));
+    let before = received.lock().unwrap().len();
+    let out = Command::new(env!("CARGO_BIN_EXE_qinqing"))
+        .arg("--repo")
+        .arg(&repo)
+        .args(["notify", "--send", "--enterprises", "--as-of", "2026-11-20"])
+        .env("QQ_SMS", &url)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    let again: Vec<Received> = received.lock().unwrap()[before..].to_vec();
+    assert!(!again.iter().any(|r| r.body.contains("HZ-2026-0171")), "told twice: {said}");
+}

@@ -65,11 +65,17 @@ impl Drop for Server {
 
 /// Starts `qinqing serve` on a free loopback port, as of the demo's date.
 pub fn serve(repo: &Path) -> Server {
+    serve_with(repo, &[])
+}
+
+/// Starts `qinqing serve` with these environment variables (a receiver's address).
+pub fn serve_with(repo: &Path, env: &[(&str, &str)]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_qinqing"))
         .arg("--repo")
         .arg(repo)
         .args(["serve", "--listen", "127.0.0.1:0", "--as-of", AS_OF])
         .env("GIT_CONFIG_NOSYSTEM", "1")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()

@@ -50,6 +50,7 @@ pub(crate) fn published_case(c: &mut Case, r: &Redactor) {
         e.name = r.text(&e.name);
         e.contact = e.contact.as_deref().map(mask::name);
         e.phone = e.phone.as_deref().map(mask::phone);
+        e.email = None;
     }
     for e in &mut c.timeline {
         published_event(e, r);

@@ -74,6 +74,9 @@ pub(crate) struct CaseArgs {
     /// 联系电话（公开时隐去）
     #[arg(long, requires = "enterprise")]
     phone: Option<String>,
+    /// 企业的电子邮箱（不公开；有了答复时通知企业，见 notify.enterprises）
+    #[arg(long, requires = "enterprise")]
+    email: Option<String>,
     /// 收到日期（在恳谈会下可不写，取会议日期）
     #[arg(long, value_name = "DATE", value_parser = super::parse_date)]
     received: Option<NaiveDate>,
@@ -161,6 +164,7 @@ pub(crate) fn case(repo: Option<&Path>, a: CaseArgs) -> Result<u8> {
             credit_code: a.credit_code,
             contact: a.contact,
             phone: a.phone,
+            email: a.email,
         }),
         received: if meeting.is_some() { a.received } else { Some(received) },
         channel: a.channel,

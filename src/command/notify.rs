@@ -221,3 +221,215 @@ pub(crate) fn notify(session: Session, request: Notify, notices: &mut dyn Notice
     }
     Ok(Notified { as_of, sent: sending, delivered, failed, unchanged, unconfigured })
 }
+
+/// What telling enterprises did.
+#[derive(Debug, Default)]
+pub(crate) struct Told {
+    /// Messages delivered.
+    pub(crate) delivered: usize,
+    /// Messages that failed (tried again at the next run).
+    pub(crate) failed: usize,
+    /// Replies whose enterprise has no address on any configured channel.
+    pub(crate) unreachable: Vec<String>,
+}
+
+/// The record of the enterprises told, in the cache folder (`qinqing notify --enterprises` and the web
+/// server share it, so no reply is told twice).
+pub(crate) fn enterprises_record(root: &Path) -> PathBuf {
+    crate::load::cache::dir(root).join("notify-enterprises.json")
+}
+
+/// Tells each enterprise whose case has a reply it was not told of (recorded up to `as_of`, within the
+/// record's month; of one case when `only`): a message with its receipt code's page address — never the
+/// reply's text — by SMS gateway to its mobile number and by mail to its email, as `notify.enterprises`
+/// says. Reads the full ledger (the addresses), sends nothing when previewing.
+pub(crate) fn tell_enterprises(
+    ledger: &crate::check::Ledger,
+    scope: &Scope,
+    state_dir: &Path,
+    as_of: NaiveDate,
+    only: Option<&str>,
+    send: bool,
+    notices: &mut dyn Notices,
+) -> Outcome<Told> {
+    let cases: Vec<&crate::model::Case> =
+        ledger.cases.iter().filter(|c| only.is_none_or(|id| c.id.value == id)).collect();
+    tell(&ledger.settings, &ledger.root, &cases, scope, state_dir, as_of, send, notices)
+}
+
+/// Whether the repository says how to tell enterprises (`notify.enterprises`).
+pub(crate) fn tells_enterprises(settings: &crate::model::Settings) -> bool {
+    settings.notify.enterprises.sms.is_some() || settings.notify.enterprises.email
+}
+
+/// One process reads and writes the record at a time (the server tells from several threads).
+static RECORD: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// [`tell_enterprises`] for these cases.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn tell(
+    settings: &crate::model::Settings,
+    root: &Path,
+    cases: &[&crate::model::Case],
+    scope: &Scope,
+    state_dir: &Path,
+    as_of: NaiveDate,
+    send: bool,
+    notices: &mut dyn Notices,
+) -> Outcome<Told> {
+    let _one = RECORD.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let channels = &settings.notify.enterprises;
+    let mut told = Told::default();
+    if channels.sms.is_none() && !channels.email {
+        return Err(super::Refusal::field(
+            "enterprises",
+            "qinqing.yaml 没有配置 notify.enterprises（sms 或 email），不知道怎样告知企业",
+        )
+        .into());
+    }
+    let Some(url) = settings.serve_url.as_deref() else {
+        return Err(super::Refusal::request(
+            "给企业的消息要带查看进度的网址：请在 qinqing.yaml 写 serve: { url: … }（notify.enterprises 已配置）",
+        )
+        .into());
+    };
+    let secret = super::receipts::secret(state_dir)?;
+    let path = enterprises_record(root);
+    let mut state = read_state(scope, &path, notices);
+    state.version = 1;
+    state.sent.retain(|e| (as_of - e.date).num_days() < KEEP_DAYS);
+    let office = settings.organization_short.as_str();
+    let mut jobs: Vec<(String, Channel, String, String, String, serde_json::Value)> = Vec::new();
+    for case in cases {
+        let replies = case.events_as_of(as_of).iter().filter(|e| e.kind == crate::model::EventType::Replied);
+        for (n, reply) in replies.enumerate() {
+            if (as_of - reply.date).num_days() >= KEEP_DAYS {
+                continue;
+            }
+            let key = format!("reply:{}:{}:{}", case.id.value, n + 1, reply.date);
+            let code = super::receipts::code(&secret, &case.id.value);
+            let address = format!("{url}/r/{code}");
+            let contact =
+                settings.serve_contact.as_deref().map(|c| format!("如有疑问请联系：{c}。")).unwrap_or_default();
+            let text = format!(
+                "【{office}】您反映的问题（{}）已有答复，请打开 {address} 查看并评价。{contact}",
+                case.id.value
+            );
+            let subject = format!("【{office}】您反映的问题已有答复（{}）", case.id.value);
+            let enterprise = case.enterprise.as_ref();
+            let mobile = enterprise.and_then(|e| e.phone.as_deref()).and_then(mobile_number);
+            let email = enterprise.and_then(|e| e.email.clone()).filter(|_| channels.email);
+            let mut reachable = false;
+            let ways = [
+                channels.sms.as_ref().zip(mobile).map(|(env, phone)| {
+                    let extra = serde_json::json!({ "phone": phone, "case": case.id.value, "address": address });
+                    (Channel::Webhook { url_env: env.clone() }, extra)
+                }),
+                email.map(|to| (Channel::Email { to: vec![to] }, serde_json::Value::Null)),
+            ];
+            for (channel, extra) in ways.into_iter().flatten() {
+                reachable = true;
+                let done = state.sent.iter().any(|e| {
+                    e.recipient == case.id.value && e.channel == enterprise_channel(&channel) && e.items.contains(&key)
+                });
+                if done {
+                    continue;
+                }
+                if !send {
+                    notices.output(&format!("→ {}（{}）\n{text}\n", case.id.value, enterprise_channel(&channel)));
+                    continue;
+                }
+                jobs.push((case.id.value.clone(), channel, key.clone(), subject.clone(), text.clone(), extra));
+            }
+            if !reachable {
+                told.unreachable.push(case.id.value.clone());
+            }
+        }
+    }
+    if !send || jobs.is_empty() {
+        return Ok(told);
+    }
+    let patience = Patience::from_env();
+    let smtp = settings.notify.smtp.as_ref();
+    for batch in jobs.chunks(PARALLEL_SENDS) {
+        let outcomes: Vec<_> = std::thread::scope(|s| {
+            let handles: Vec<_> = batch
+                .iter()
+                .map(|(_, channel, _, subject, text, extra)| {
+                    s.spawn(move || crate::output::notify::send(channel, smtp, subject, text, extra, patience))
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join()).collect()
+        });
+        for ((case, channel, key, ..), outcome) in batch.iter().zip(outcomes) {
+            let outcome = outcome
+                .unwrap_or(crate::output::notify::Outcome { attempts: 0, error: Some("发送中出错".into()) });
+            match outcome.error {
+                None => {
+                    told.delivered += 1;
+                    notices.note(&format!("已告知企业：{case}（{}）", enterprise_channel(channel)));
+                    state.sent.push(SentEntry {
+                        date: as_of,
+                        recipient: case.clone(),
+                        channel: enterprise_channel(channel).to_string(),
+                        items: vec![key.clone()],
+                    });
+                }
+                Some(e) => {
+                    told.failed += 1;
+                    notices.note(&format!(
+                        "未能告知企业：{case}（{}），试了{}次：{e}",
+                        enterprise_channel(channel),
+                        outcome.attempts
+                    ));
+                }
+            }
+        }
+    }
+    scope.replace(&path, (serde_json::to_string_pretty(&state).map_err(anyhow::Error::from)? + "\n").as_bytes())?;
+    Ok(told)
+}
+
+/// How an enterprise's channel is named in the record and in messages.
+fn enterprise_channel(c: &Channel) -> &'static str {
+    match c {
+        Channel::Email { .. } => "邮件",
+        _ => "短信",
+    }
+}
+
+/// The first mainland mobile number in a phone field (11 digits from 1[3-9]), if any: a landline gets no SMS.
+pub(crate) fn mobile_number(phone: &str) -> Option<String> {
+    let digits: Vec<char> = phone.chars().collect();
+    let mut run = String::new();
+    for c in digits.iter().chain(std::iter::once(&' ')) {
+        if c.is_ascii_digit() {
+            run.push(*c);
+            continue;
+        }
+        if matches!(c, '-' | ' ') && !run.is_empty() && run.len() < 11 && run.starts_with('1') {
+            continue;
+        }
+        let tail = run.strip_prefix("86").filter(|r| r.len() == 11).unwrap_or(&run);
+        if tail.len() == 11 && tail.starts_with('1') && tail.as_bytes()[1] >= b'3' {
+            return Some(tail.to_string());
+        }
+        run.clear();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mobile_number;
+
+    #[test]
+    fn a_mobile_number_is_found_and_a_landline_is_not_one() {
+        assert_eq!(mobile_number("13800000131").as_deref(), Some("13800000131"));
+        assert_eq!(mobile_number("138-0000-0131").as_deref(), Some("13800000131"));
+        assert_eq!(mobile_number("+86 13800000131").as_deref(), Some("13800000131"));
+        assert_eq!(mobile_number("0572-2123456 / 13900001111").as_deref(), Some("13900001111"));
+        assert_eq!(mobile_number("0572-2123456"), None);
+        assert_eq!(mobile_number("12345678901"), None);
+    }
+}

@@ -29,6 +29,8 @@ pub(crate) struct Form {
     pub(crate) category: String,
     pub(crate) text: String,
     pub(crate) meeting: String,
+    /// Optional: where to tell the sender a reply came.
+    pub(crate) email: String,
 }
 
 /// A write done: what was written, and the commit message it goes with.
@@ -104,6 +106,10 @@ fn checked(session: &Session, form: &Form, today: NaiveDate) -> Result<NewSubmis
     if !phone.chars().all(|c| c.is_ascii_digit() || " -+()（）转".contains(c)) || !(7..=20).contains(&digits) {
         return Err(Refusal::field("phone", "联系电话应为手机号或带区号的固定电话，如 13800000000、0572-2000000"));
     }
+    let email = field("email", "电子邮箱", &form.email, false, SHORT_LIMIT)?;
+    if let Some(e) = email.as_deref().filter(|e| !looks_like_email(e)) {
+        return Err(Refusal::field("email", format!("电子邮箱「{e}」的格式不对，应如 name@example.com；可以不填")));
+    }
     let category = field("category", "问题类别", &form.category, false, 30)?;
     let text = field("text", "问题", &form.text, true, TEXT_LIMIT)?.unwrap_or_default();
     let meeting = match field("meeting", "恳谈会", &form.meeting, false, SHORT_LIMIT)? {
@@ -128,11 +134,23 @@ fn checked(session: &Session, form: &Form, today: NaiveDate) -> Result<NewSubmis
     Ok(NewSubmission {
         id: String::new(),
         submitted: today,
-        enterprise: Enterprise { name, credit_code: Some(code), contact, phone: Some(phone) },
+        enterprise: Enterprise { name, credit_code: Some(code), contact, phone: Some(phone), email },
         category,
         meeting,
         text,
     })
+}
+
+/// One `@` between a local part and a dotted domain, nothing that is not an address character.
+pub(crate) fn looks_like_email(e: &str) -> bool {
+    let Some((local, domain)) = e.split_once('@') else { return false };
+    let ok = |c: char| c.is_ascii_alphanumeric() || "._%+-".contains(c);
+    !local.is_empty()
+        && local.chars().all(ok)
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && domain.chars().all(|c| c.is_ascii_alphanumeric() || ".-".contains(c))
 }
 
 /// A tag-like piece of markup in a text (`<script`, `</a`, `<!--`), if any: such

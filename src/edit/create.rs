@@ -103,6 +103,7 @@ pub(crate) fn case_text(c: &NewCase) -> String {
         l.text("  ", "credit_code", e.credit_code.as_deref());
         l.text("  ", "contact", e.contact.as_deref());
         l.text("  ", "phone", e.phone.as_deref());
+        l.text("  ", "email", e.email.as_deref());
     }
     l.raw("received", c.received.map(|d| d.to_string()));
     l.raw("channel", c.channel.map(str::to_string));
@@ -166,6 +167,7 @@ pub(crate) fn submission_text(s: &NewSubmission) -> String {
     l.text("  ", "credit_code", s.enterprise.credit_code.as_deref());
     l.text("  ", "contact", s.enterprise.contact.as_deref());
     l.text("  ", "phone", s.enterprise.phone.as_deref());
+    l.text("  ", "email", s.enterprise.email.as_deref());
     l.text("", "category", s.category.as_deref());
     l.text("", "meeting", s.meeting.as_deref());
     l.long("text", Some(&s.text));
@@ -220,6 +222,7 @@ mod tests {
                 credit_code: None,
                 contact: Some("王某".into()),
                 phone: Some("13800000000".into()),
+                email: None,
             }),
             received: "2026-06-03".parse().ok(),
             channel: Some("hotline"),

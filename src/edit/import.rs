@@ -321,6 +321,7 @@ fn plan_row(
                 credit_code,
                 contact: value(Column::Contact),
                 phone: value(Column::Phone),
+                email: None,
             }),
             received: if defaults.in_meeting && !defaults.received_given {
                 value(Column::Received).and(received)

@@ -47,6 +47,7 @@ pub(crate) const ENTERPRISE_FIELDS: &[Field] = &[
     field("credit_code", false, Ty::Text, "统一社会信用代码（18位，按 GB 32100-2015 校验）"),
     field("contact", false, Ty::Text, "联系人（个人信息，公开时脱敏）"),
     field("phone", false, Ty::Text, "联系电话（个人信息，公开时脱敏）"),
+    field("email", false, Ty::Text, "电子邮箱（个人信息，不公开）：有了答复时通知企业（notify.enterprises.email）"),
 ];
 
 /// The keys of the `source` mapping.
@@ -135,6 +136,7 @@ pub(crate) fn read_enterprise(node: &Node, sink: &mut Sink) -> Option<Enterprise
         credit_code: credit_code.map(|c| c.value),
         contact: m.text("contact", sink),
         phone: m.text("phone", sink),
+        email: m.text("email", sink),
     })
 }
 

@@ -7,8 +7,8 @@ use crate::load::reader::MapReader;
 use crate::load::yaml::{Node, Value};
 use crate::model::field::{field, Field, Ty};
 use crate::model::notify::{
-    Channel as NotifyChannel, NotifySettings, Smtp, CHANNEL_FIELDS, EMAIL_FIELDS, NOTIFY_FIELDS, SIGNED_FIELDS,
-    SMTP_FIELDS, URL_FIELDS,
+    Channel as NotifyChannel, NotifySettings, Smtp, CHANNEL_FIELDS, EMAIL_FIELDS, ENTERPRISE_CHANNEL_FIELDS,
+    NOTIFY_FIELDS, SIGNED_FIELDS, SMTP_FIELDS, URL_FIELDS,
 };
 use crate::model::{Department, DocKind, Meeting, Named, Settings, Spanned};
 
@@ -207,6 +207,14 @@ fn read_notify(n: &MapReader, sink: &mut Sink) -> NotifySettings {
                 sink.error("wrong-type", node.pos, "notify.departments 应为映射：部门名称 → 渠道");
             }
         }
+    }
+    if let Some(e) =
+        n.get("enterprises").and_then(|e| MapReader::open(e, "enterprises", ENTERPRISE_CHANNEL_FIELDS, sink))
+    {
+        if let Some(c) = e.get("sms").and_then(|c| MapReader::open(c, "sms", URL_FIELDS, sink)) {
+            out.enterprises.sms = c.text("url_env", sink);
+        }
+        out.enterprises.email = e.bool("email", sink).unwrap_or(false);
     }
     if let Some(s) = n.get("smtp").and_then(|s| MapReader::open(s, "smtp", SMTP_FIELDS, sink)) {
         let security = s.text("security", sink).unwrap_or_else(|| "starttls".to_string());

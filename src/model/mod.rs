@@ -117,6 +117,9 @@ pub(crate) struct Enterprise {
     pub(crate) contact: Option<String>,
     /// Phone (personal data).
     pub(crate) phone: Option<String>,
+    /// Email, for telling it a reply came (personal data).
+    #[serde(default)]
+    pub(crate) email: Option<String>,
 }
 
 /// One timeline entry. Which fields may be set depends on `kind`.

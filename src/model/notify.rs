@@ -56,6 +56,20 @@ pub(crate) struct NotifySettings {
     /// Each department's channels, by name where it was written (made the full name by `check`).
     pub(crate) departments: Vec<(crate::model::Spanned<String>, Vec<Channel>)>,
     pub(crate) smtp: Option<Smtp>,
+    /// How enterprises are told a reply came (`enterprises:`).
+    #[serde(default)]
+    pub(crate) enterprises: EnterpriseChannels,
+}
+
+/// How an enterprise is told its case has a reply: a message with its receipt code's address, never the
+/// reply itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct EnterpriseChannels {
+    /// An SMS gateway's webhook (the environment variable holding its address): it is posted
+    /// `{ "phone", "text", "case", "address" }` for each enterprise with a mobile number.
+    pub(crate) sms: Option<String>,
+    /// Mail through `smtp` to each enterprise that has an `email`.
+    pub(crate) email: bool,
 }
 
 /// The keys of a set of channels (`default`, `office`, each department).
@@ -100,10 +114,27 @@ pub(crate) const SMTP_FIELDS: &[Field] = &[
     field("password_env", false, Ty::Text, "存放登录密码的环境变量名"),
 ];
 
+/// The keys of `notify.enterprises`.
+pub(crate) const ENTERPRISE_CHANNEL_FIELDS: &[Field] = &[
+    field(
+        "sms",
+        false,
+        Ty::Map(URL_FIELDS),
+        "短信网关的 webhook：url_env 为存放地址的环境变量名；向其 POST {phone, text, case, address}",
+    ),
+    field("email", false, Ty::Bool, "true 时给写了 email 的企业发邮件（经 smtp）"),
+];
+
 /// The keys of `notify:`.
 pub(crate) const NOTIFY_FIELDS: &[Field] = &[
     field("default", false, Ty::Map(CHANNEL_FIELDS), "没有单独配置的部门用的渠道"),
     field("office", false, Ty::Map(CHANNEL_FIELDS), "本办自己的渠道：本办负责的时限和全部超期的汇总"),
     field("departments", false, Ty::Dict, "各部门的渠道：部门全称或简称 → 同 default 的写法"),
     field("smtp", false, Ty::Map(SMTP_FIELDS), "发邮件用的 SMTP 服务器"),
+    field(
+        "enterprises",
+        false,
+        Ty::Map(ENTERPRISE_CHANNEL_FIELDS),
+        "企业：有了答复时告诉企业（短信、邮件），只发查看进度的网址，不发答复内容",
+    ),
 ];

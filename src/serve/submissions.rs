@@ -79,6 +79,8 @@ pub(crate) struct Posted {
     text: String,
     #[serde(default)]
     meeting: String,
+    #[serde(default)]
+    email: String,
 }
 
 impl Posted {
@@ -91,6 +93,7 @@ impl Posted {
             category: self.category.clone(),
             text: self.text.clone(),
             meeting: self.meeting.clone(),
+            email: self.email.clone(),
         }
     }
 
@@ -100,7 +103,7 @@ impl Posted {
         json!({
             "enterprise": short(&self.enterprise), "credit_code": short(&self.credit_code),
             "contact": short(&self.contact), "phone": short(&self.phone), "category": short(&self.category),
-            "text": short(&self.text), "meeting": short(&self.meeting),
+            "text": short(&self.text), "meeting": short(&self.meeting), "email": short(&self.email),
         })
     }
 }
@@ -132,6 +135,7 @@ fn form_page(
                 { "name": "credit_code", "label": "统一社会信用代码 *", "auto": "off" },
                 { "name": "contact", "label": "联系人 *", "auto": "name" },
                 { "name": "phone", "label": "联系电话 *", "auto": "tel" },
+                { "name": "email", "label": "电子邮箱（可不填；有了答复时通知您）", "auto": "email" },
                 { "name": "category", "label": "问题类别（如 用地、融资、审批）", "auto": "off" },
             ],
         }),

@@ -206,7 +206,14 @@ fn record_step(app: &App, viewer: Viewer, id: &str, step: &str, posted: &Posted)
         Ok(recorded) => {
             let pending = app.committer.queue(recorded.written.edits, recorded.subject, viewer.signature(kind.key()));
             let to = format!("/cases/{id}?done={step}");
-            let then = Box::new(move |_: &App| Redirect::to(&to).into_response());
+            let case = id.to_string();
+            let then = Box::new(move |app: &App| {
+                // A reply committed: its enterprise is told where to read it (never what it says).
+                if kind == EventType::Replied {
+                    tell_enterprise(app, &case);
+                }
+                Redirect::to(&to).into_response()
+            });
             Answer::Committing { pending, viewer: viewer.clone(), then }
         }
         Err(f) => {
@@ -221,6 +228,27 @@ fn record_step(app: &App, viewer: Viewer, id: &str, step: &str, posted: &Posted)
             case_page(app, viewer, &session, id, v).into()
         }
     }
+}
+
+/// Tells a case's enterprise, off the request, that its case has a reply (when `notify.enterprises` says
+/// how): the send may take seconds, the department's page does not wait for it.
+fn tell_enterprise(app: &App, id: &str) {
+    let session = app.read();
+    let ledger = session.ledger();
+    if !crate::command::notify::tells_enterprises(&ledger.settings) {
+        return;
+    }
+    let Some(case) = ledger.case(id).cloned() else { return };
+    let (settings, root, scope) = (ledger.settings.clone(), ledger.root.clone(), session.scope().clone());
+    let (state_dir, today) = (app.state_dir.clone(), app.today(&session));
+    drop(session);
+    std::thread::spawn(move || {
+        let mut log = crate::command::ToStderr;
+        let told = crate::command::notify::tell(&settings, &root, &[&case], &scope, &state_dir, today, true, &mut log);
+        if let Err(f) = told {
+            eprintln!("qinqing serve：未能告知企业 {}：{}", case.id.value, failure_text(&f));
+        }
+    });
 }
 
 fn case_index(session: &crate::command::Session, id: &str) -> usize {
