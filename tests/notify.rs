@@ -166,8 +166,13 @@ fn without_notify(settings: &str) -> String {
 }
 
 fn notify(repo: &Path, env: &[(&str, String)]) -> common::Run {
+    notify_with(repo, &[], env)
+}
+
+/// `qinqing notify --send` as of the demo's date, with more flags.
+fn notify_with(repo: &Path, flags: &[&str], env: &[(&str, String)]) -> common::Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_qinqing"));
-    cmd.arg("--repo").arg(repo).args(["notify", "--send", "--as-of", "2026-11-20"]);
+    cmd.arg("--repo").arg(repo).args(["notify", "--send", "--as-of", "2026-11-20"]).args(flags);
     cmd.env("NO_COLOR", "1").env("QINQING_NOTIFY_PAUSE_MS", "20").env("QINQING_NOTIFY_TIMEOUT_MS", "500");
     for (k, v) in env {
         cmd.env(k, v);
@@ -412,17 +417,7 @@ fn an_enterprise_is_told_where_to_read_its_reply_once_and_never_what_it_says() {
     let address = codes.stdout.split_whitespace().nth(2).expect("the page's address").to_string();
     assert!(address.starts_with("https://qinqing.huzhou.example/r/"), "{address}");
     let env = [("QQ_SMS", format!("http://127.0.0.1:{port}/sms"))];
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_qinqing"));
-    cmd.arg("--repo").arg(&repo).args(["notify", "--send", "--enterprises", "--as-of", "2026-11-20"]);
-    cmd.env("NO_COLOR", "1").env("QINQING_NOTIFY_PAUSE_MS", "20").env("QINQING_NOTIFY_TIMEOUT_MS", "2000");
-    let run = |cmd: &mut Command| {
-        for (k, v) in &env {
-            cmd.env(k, v);
-        }
-        let out = cmd.output().unwrap();
-        String::from_utf8_lossy(&out.stderr).to_string()
-    };
-    let said = run(&mut cmd);
+    let said = notify_with(&repo, &["--enterprises"], &env).stderr;
     assert!(said.contains("告知企业：送达"), "{said}");
     // The SMS gateway got the case's mobile number and the address, and not a word of the reply.
     let sms: Vec<Received> = received.lock().unwrap().iter().filter(|r| r.path == "/sms").cloned().collect();
@@ -447,7 +442,7 @@ fn an_enterprise_is_told_where_to_read_its_reply_once_and_never_what_it_says() {
     assert!(decoded.contains(&address) && !decoded.contains("当日办结"), "{decoded}");
     // Told once: a second run sends nothing more.
     let before = received.lock().unwrap().len();
-    let again = run(&mut cmd);
+    let again = notify_with(&repo, &["--enterprises"], &env).stderr;
     assert!(again.contains("告知企业：送达 0"), "{again}");
     assert_eq!(received.lock().unwrap().len(), before);
     assert_eq!(mails(&maildir).len(), mail.len());
