@@ -5,6 +5,9 @@
 //! sends one back (first without a reason: the form comes back with the error
 //! at its field), replies to one; the git history then holds one commit per
 //! accepted form, by the account with its trailers, and `qinqing audit` passes.
+//! An enterprise sends a question online, the office accepts and assigns it,
+//! a department replies, the enterprise rates it 不满意 (the redo clock runs),
+//! the department replies again, the enterprise rates it 满意.
 //! With `QINQING_SCREENSHOTS=DIR` the pages are kept as PNG (scripts/samples.sh).
 
 use std::path::{Path, PathBuf};
@@ -292,4 +295,141 @@ async fn the_office_and_a_department_work_a_meeting_in_the_browser() {
     assert!(status.stdout.is_empty(), "the work tree and index are clean: {}", String::from_utf8_lossy(&status.stdout));
     let audit = qinqing(&repo, &["audit", "before-browser..HEAD"]);
     assert_eq!(audit.code, 0, "{}{}", audit.stdout, audit.stderr);
+}
+
+/// The events of the commits since a tag, with each commit's role.
+fn roles_and_events(repo: &Path, since: &str) -> Vec<(String, String)> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args([
+            "log",
+            "--reverse",
+            "--format=%(trailers:key=Qinqing-Role,valueonly,separator=)%x1f%(trailers:key=Qinqing-Event,valueonly,separator=)%x1e",
+            &format!("{since}..HEAD"),
+        ])
+        .output()
+        .expect("git log");
+    String::from_utf8_lossy(&out.stdout)
+        .split('\u{1e}')
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(|r| {
+            let (role, event) = r.split_once('\u{1f}').unwrap_or((r, ""));
+            (role.trim().to_string(), event.trim().to_string())
+        })
+        .collect()
+}
+
+/// Whether `qinqing check` has a running clock of this rule for the case.
+fn running_clock(repo: &Path, case: &str, rule: &str) -> bool {
+    let run = qinqing(repo, &["check", "--all", "--format", "json", "--as-of", crate::serve::AS_OF]);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("check json");
+    report["clocks"]
+        .as_array()
+        .expect("clocks")
+        .iter()
+        .any(|c| c["case"] == case && c["rule"] == rule && c["stopped"].is_null())
+}
+
+/// The enterprise rates the latest answer on its page.
+async fn rate(c: &Client, base: &str, code: &str, rating: &str, comment: &str) -> String {
+    c.goto(&format!("{base}/r/{code}")).await.expect("the enterprise's page");
+    let css = format!("input[name=rating][value={rating}]");
+    c.find(Locator::Css(&css)).await.expect("the rating").click().await.expect("chosen");
+    if !comment.is_empty() {
+        c.find(Locator::Id("comment")).await.expect("comment").send_keys(comment).await.expect("typed");
+    }
+    click_and_load(c, Locator::Css("#rate button[type=submit]")).await;
+    text(c).await
+}
+
+/// A department's liaison replies to a case.
+async fn reply(c: &Client, base: &str, case: &str, words: &str) {
+    login(c, base, "王某").await;
+    c.goto(&format!("{base}/cases/{case}")).await.expect("case");
+    c.find(Locator::Id("reply-result")).await.expect("result").select_by_value("resolved").await.expect("chosen");
+    fill(c, "reply", "text", words).await;
+    submit(c, "reply").await;
+    assert!(text(c).await.contains("已记录「答复」"));
+    logout(c).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_enterprise_submits_online_rates_an_answer_unsatisfied_and_the_next_satisfied() {
+    let (_dir, repo) = repository();
+    crate::submit::set_serve(&repo, "  submissions: true\n");
+    let tag = Command::new("git").arg("-C").arg(&repo).args(["tag", "before-enterprise"]).output().expect("git");
+    assert!(tag.status.success());
+    let server = serve(&repo);
+    let base = server.base.clone();
+    let (_driver, c) = browser().await;
+
+    // The enterprise sends its question from its phone and gets its code at once.
+    c.goto(&format!("{base}/submit")).await.expect("the form");
+    let code = crate::submit::credit_code("91330500MA2B3C4D5");
+    for (field, value) in [
+        ("enterprise", "湖州某某新材料有限公司"),
+        ("credit_code", code.as_str()),
+        ("contact", "吴某"),
+        ("phone", "13900001111"),
+        ("category", "基础设施"),
+        ("text", "园区道路夜间无路灯，货车进出不安全。请协调安装路灯。"),
+    ] {
+        c.find(Locator::Id(&format!("f-{field}"))).await.expect("the field").send_keys(value).await.expect("typed");
+    }
+    shot(&c, "submit").await;
+    click_and_load(&c, Locator::Css("#submit button[type=submit]")).await;
+    let page = text(&c).await;
+    assert!(page.contains("已收到") && page.contains("待受理"), "{page}");
+    let receipt = c.find(Locator::Css("[data-code]")).await.expect("the code").text().await.expect("text");
+    assert_eq!(receipt.len(), 14, "{receipt}");
+    shot(&c, "submitted").await;
+
+    // The office accepts it as a case and assigns it.
+    login(&c, &base, "李某").await;
+    assert!(text(&c).await.contains("WS-2026-0001"), "the office's day lists the new submission");
+    c.goto(&format!("{base}/submissions/WS-2026-0001")).await.expect("the submission");
+    click_and_load(&c, Locator::Css("#accept button[type=submit]")).await;
+    let url = c.current_url().await.expect("url");
+    let case = url.path().trim_start_matches("/cases/").to_string();
+    assert!(case.starts_with("HZ-2026-"), "{url}");
+    fill(&c, "assign", "lead", "市交通运输局").await;
+    submit(&c, "assign").await;
+    assert!(text(&c).await.contains("已记录「交办」"));
+    logout(&c).await;
+
+    // A department replies; the enterprise opens its code, finds the answer wanting, and says why.
+    reply(&c, &base, &case, "已安排现场查看，路灯纳入明年计划。").await;
+    let page = rate(&c, &base, &receipt, "unsatisfied", "路灯要等到明年，夜间货车仍不安全").await;
+    assert!(page.contains("感谢您的评价") && page.contains("重办中"), "{page}");
+    shot(&c, "enterprise-rated").await;
+    assert!(running_clock(&repo, &case, "redo"), "the redo clock runs in check");
+
+    // The department replies again; this time the enterprise is satisfied.
+    reply(&c, &base, &case, "已协调供电部门，12月10日前安装临时照明。").await;
+    assert!(!running_clock(&repo, &case, "redo"), "the second reply stops the redo clock");
+    let page = rate(&c, &base, &receipt, "satisfied", "").await;
+    assert!(page.contains("感谢您的评价"), "{page}");
+    c.close().await.expect("browser closed");
+
+    // Each step is a commit of its own, with whose it is; the audit passes.
+    let log = roles_and_events(&repo, "before-enterprise");
+    let expected = [
+        ("public", "submitted"),
+        ("office", "submission-accepted"),
+        ("office", "assigned"),
+        ("department", "replied"),
+        ("enterprise", "evaluated"),
+        ("department", "replied"),
+        ("enterprise", "evaluated"),
+    ];
+    let got: Vec<(&str, &str)> = log.iter().map(|(r, e)| (r.as_str(), e.as_str())).collect();
+    assert_eq!(got, expected);
+    let audit = qinqing(&repo, &["audit", "before-enterprise..HEAD"]);
+    assert_eq!(audit.code, 0, "{}{}", audit.stdout, audit.stderr);
+    let shown = qinqing(&repo, &["show", &case, "--format", "json", "--as-of", crate::serve::AS_OF]);
+    let shown: serde_json::Value = serde_json::from_str(&shown.stdout).expect("show json");
+    assert_eq!(shown["channel"], "online");
+    assert_eq!(shown["status"], "evaluated", "rated 满意: {shown}");
 }
