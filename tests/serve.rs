@@ -1004,3 +1004,48 @@ fn a_receipts_qr_code_opens_the_page_that_shows_the_same_code() {
     let issued = qinqing(&repo, &["render", "receipt", "--case", "HZ-2026-0133", "--issue"]);
     assert!(issued.code != 0 && issued.stderr.contains("--issue"), "{}", issued.stderr);
 }
+
+#[test]
+fn ten_thousand_guessed_codes_find_no_case_and_are_slowed_down() {
+    let (_dir, repo) = repository();
+    let server = serve(&repo);
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+    // Codes of the real alphabet and length, from a fixed seed (a run is repeatable).
+    let mut seed: u64 = 0x2026_1206;
+    let mut guess = || {
+        let code: String = (0..12)
+            .map(|_| {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                ALPHABET[(seed >> 59) as usize % ALPHABET.len()] as char
+            })
+            .collect();
+        format!("{}-{}-{}", &code[..4], &code[4..8], &code[8..])
+    };
+    let guesses: Vec<String> = (0..10_000).map(|_| guess()).collect();
+    let base = server.base.clone();
+    let statuses: Vec<u16> = std::thread::scope(|s| {
+        let runs: Vec<_> = guesses
+            .chunks(2_500)
+            .map(|chunk| {
+                let base = base.clone();
+                s.spawn(move || {
+                    let agent: ureq::Agent =
+                        ureq::Agent::config_builder().max_redirects(0).http_status_as_error(false).build().into();
+                    chunk
+                        .iter()
+                        .map(|c| agent.get(format!("{base}/r/{c}")).call().map(|r| r.status().as_u16()).unwrap_or(0))
+                        .collect::<Vec<u16>>()
+                })
+            })
+            .collect();
+        runs.into_iter().flat_map(|r| r.join().expect("a thread")).collect()
+    });
+    assert!(!statuses.contains(&200), "a guessed code opened a case");
+    // Ten misses in ten minutes, then every lookup from the address waits.
+    assert_eq!(statuses.iter().filter(|s| **s == 404).count(), 10, "{:?}", &statuses[..20]);
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 9_990);
+    // The real code waits too, from that address: the limit is the address's, not the code's.
+    let code =
+        qinqing(&repo, &["receipt", "code", "HZ-2026-0131"]).stdout.split_whitespace().nth(1).map(str::to_string);
+    assert_eq!(Client::new(&server).get(&format!("/r/{}", code.expect("a code"))).status, 429);
+}

@@ -39,7 +39,8 @@ pub(crate) struct Lookups {
     misses: HashMap<IpAddr, Vec<Instant>>,
 }
 
-/// Whether the address may look up a code now.
+/// Whether the address may look up a code now. The lookup is counted as a miss at once, under the
+/// lock (lookups at the same moment cannot all slip under the limit), and given back by [`found`].
 fn may_look(app: &App, ip: IpAddr) -> bool {
     let now = Instant::now();
     let mut l = app.lookups.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -47,12 +48,20 @@ fn may_look(app: &App, ip: IpAddr) -> bool {
         t.retain(|x| now.duration_since(*x) < WINDOW);
         !t.is_empty()
     });
-    l.misses.get(&ip).is_none_or(|t| t.len() < MISSES)
+    let misses = l.misses.entry(ip).or_default();
+    if misses.len() >= MISSES {
+        return false;
+    }
+    misses.push(now);
+    true
 }
 
-fn missed(app: &App, ip: IpAddr) {
+/// The code looked up opened something: its lookup is not a miss.
+fn found(app: &App, ip: IpAddr) {
     let mut l = app.lookups.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    l.misses.entry(ip).or_default().push(Instant::now());
+    if let Some(t) = l.misses.get_mut(&ip) {
+        t.pop();
+    }
 }
 
 /// What a code opens: a case (its own, or the one its submission became), or a submission the office
@@ -144,13 +153,12 @@ pub(crate) async fn page(
         let index = match open(app, &session, &code) {
             Some(Opened::Case(index, _)) => index,
             Some(Opened::Submission(s)) => {
-                return super::submissions::public_page(app, &session, s, &code, !shown.submitted.is_empty())
+                found(app, ip);
+                return super::submissions::public_page(app, &session, s, &code, !shown.submitted.is_empty());
             }
-            None => {
-                missed(app, ip);
-                return not_found();
-            }
+            None => return not_found(),
         };
+        found(app, ip);
         let banner = match (shown.rated.is_empty(), shown.answered.is_empty()) {
             (false, _) => Some("感谢您的评价，已记录。".to_string()),
             (_, false) => Some("您的意见已记录，营商办会据此督促办理。".to_string()),
@@ -251,10 +259,8 @@ async fn post_step(
                 let _ = session.refresh();
             }
             let today = app.today(&session);
-            let Some((index, case)) = opened(app, &session, &code) else {
-                missed(app, ip);
-                return Posted::Page(not_found());
-            };
+            let Some((index, case)) = opened(app, &session, &code) else { return Posted::Page(not_found()) };
+            found(app, ip);
             let refuse = |session: &Session, field: &'static str, why: String| {
                 let errors = HashMap::from([(field, why)]);
                 Posted::Page(case_page(app, session, index, &code, None, errors, StatusCode::UNPROCESSABLE_ENTITY))
