@@ -168,21 +168,27 @@ fn meeting_with_problems(repo: &Path) -> (String, Vec<String>) {
     (id, cases)
 }
 
-fn git_log(repo: &Path) -> Vec<(String, String, String, String)> {
+/// The commits of a range, oldest first, each the fields of a `git log` format (separated by `%x1f`).
+fn log_fields(repo: &Path, range: &str, format: &str) -> Vec<Vec<String>> {
     let out = Command::new("git")
         .arg("-C")
         .arg(repo)
-        .args(["log", "--reverse", "--format=%an%x1f%cn%x1f%(trailers:key=Qinqing-Actor,valueonly,separator=)%x1f%(trailers:key=Qinqing-Event,valueonly,separator=)%x1e", "before-browser..HEAD"])
+        .args(["log", "--reverse", &format!("--format={format}%x1e"), range])
         .output()
         .expect("git log");
     String::from_utf8_lossy(&out.stdout)
         .split('\u{1e}')
         .map(str::trim)
         .filter(|r| !r.is_empty())
-        .map(|r| {
-            let f: Vec<&str> = r.split('\u{1f}').collect();
-            (f[0].to_string(), f[1].to_string(), f[2].trim().to_string(), f[3].trim().to_string())
-        })
+        .map(|r| r.split('\u{1f}').map(|f| f.trim().to_string()).collect())
+        .collect()
+}
+
+fn git_log(repo: &Path) -> Vec<(String, String, String, String)> {
+    let format = "%an%x1f%cn%x1f%(trailers:key=Qinqing-Actor,valueonly,separator=)%x1f%(trailers:key=Qinqing-Event,valueonly,separator=)";
+    log_fields(repo, "before-browser..HEAD", format)
+        .into_iter()
+        .map(|f| (f[0].clone(), f[1].clone(), f[2].clone(), f[3].clone()))
         .collect()
 }
 
@@ -299,26 +305,9 @@ async fn the_office_and_a_department_work_a_meeting_in_the_browser() {
 
 /// The events of the commits since a tag, with each commit's role.
 fn roles_and_events(repo: &Path, since: &str) -> Vec<(String, String)> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(repo)
-        .args([
-            "log",
-            "--reverse",
-            "--format=%(trailers:key=Qinqing-Role,valueonly,separator=)%x1f%(trailers:key=Qinqing-Event,valueonly,separator=)%x1e",
-            &format!("{since}..HEAD"),
-        ])
-        .output()
-        .expect("git log");
-    String::from_utf8_lossy(&out.stdout)
-        .split('\u{1e}')
-        .map(str::trim)
-        .filter(|r| !r.is_empty())
-        .map(|r| {
-            let (role, event) = r.split_once('\u{1f}').unwrap_or((r, ""));
-            (role.trim().to_string(), event.trim().to_string())
-        })
-        .collect()
+    let format =
+        "%(trailers:key=Qinqing-Role,valueonly,separator=)%x1f%(trailers:key=Qinqing-Event,valueonly,separator=)";
+    log_fields(repo, &format!("{since}..HEAD"), format).into_iter().map(|f| (f[0].clone(), f[1].clone())).collect()
 }
 
 /// Whether `qinqing check` has a running clock of this rule for the case.
