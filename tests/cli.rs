@@ -456,6 +456,10 @@ fn the_servers_address_makes_whole_links() {
     .unwrap();
     let run = qinqing(&repo, &["user", "add", "李某", "--role", "office"]);
     assert!(run.stdout.contains("\n  https://qinqing.example.gov.cn/welcome/"), "{}", run.stdout);
+    // No secret yet: no code is made up quietly (it would open nothing); rotate makes the first.
+    let run = qinqing(&repo, &["receipt", "code", "HZ-2026-0131"]);
+    assert!(run.code != 0 && run.stderr.contains("receipt rotate") && run.stdout.is_empty(), "{}", run.stderr);
+    assert!(qinqing(&repo, &["receipt", "rotate"]).stdout.contains("已生成"));
     let run = qinqing(&repo, &["receipt", "code", "HZ-2026-0131"]);
     let code = run.stdout.split_whitespace().nth(1).unwrap().to_string();
     assert!(run.stdout.contains(&format!("https://qinqing.example.gov.cn/r/{code}")), "{}", run.stdout);

@@ -407,6 +407,7 @@ fn an_enterprise_is_told_where_to_read_its_reply_once_and_never_what_it_says() {
     )
     .unwrap();
     with_email(&repo, "cases/2026/其他渠道/HZ-2026-0171.yaml", "qin@example.com");
+    assert_eq!(common::qinqing(&repo, &["receipt", "rotate"]).code, 0);
     let reply = "货车通行证改为当日办结，已于11月20日起执行。";
     let r = common::qinqing(
         &repo,
@@ -433,7 +434,12 @@ fn an_enterprise_is_told_where_to_read_its_reply_once_and_never_what_it_says() {
             "a reply's text sent: {}",
             r.body
         );
+        // Rated already (满意, closed), or 不满意 with its redo not yet answered: nothing to rate.
+        for rated in ["HZ-2026-0173", "HZ-2026-0135", "HZ-2026-0132"] {
+            assert!(!r.body.contains(rated), "{rated} asked to rate again: {}", r.body);
+        }
     }
+    assert!(sms.iter().any(|r| r.body.contains("HZ-2026-0133")), "the demo's reply waiting for its rating: {sms:?}");
     // The mail went to the enterprise's address, with the address and not the reply.
     let mail = mails(&maildir);
     let to_firm: Vec<&String> = mail.iter().filter(|m| m.contains("qin@example.com")).collect();

@@ -161,6 +161,7 @@ fn nothing_published_shows_a_contact_a_phone_or_an_id() {
     // The bulletin and the notices, in every format, through `render`.
     // The meeting's list goes to every unit at once, and a notice on demand as any notice.
     // The receipts go to enterprises, who may pass them on.
+    assert_eq!(qinqing(&repo, &["receipt", "rotate"]).code, 0);
     let kinds: [(&str, &str, &[&str]); 6] = [
         ("bulletin", "bulletin", &["--period", "2026"]),
         ("supervision", "supervision", &[]),

@@ -47,6 +47,8 @@ pub fn repository() -> (tempfile::TempDir, PathBuf) {
         drop(child.stdin.take());
         assert!(child.wait().expect("user add ends").success());
     }
+    // The receipt codes' secret, as the office makes it before it hands out its first receipt.
+    assert_eq!(qinqing(&repo, &["receipt", "rotate"]).code, 0);
     (dir, repo)
 }
 
@@ -883,7 +885,11 @@ fn an_enterprise_follows_its_case_with_its_code_and_rates_the_answer() {
     // A wrong code and a revoked one look the same; guessing is slowed down.
     let wrong = firm.get("/r/ABCD-EFGH-JKLM");
     assert_eq!(wrong.status, 404);
-    assert_eq!(qinqing(&repo, &["receipt", "rotate"]).code, 0);
+    // Rotating asks first: a script must say --yes.
+    let unsure = qinqing(&repo, &["receipt", "rotate"]);
+    assert!(unsure.code != 0 && unsure.stderr.contains("--yes"), "{}", unsure.stderr);
+    assert_eq!(firm.get(&format!("/r/{code}")).status, 200, "nothing rotated");
+    assert_eq!(qinqing(&repo, &["receipt", "rotate", "--yes"]).code, 0);
     let revoked = firm.get(&format!("/r/{code}"));
     assert_eq!((revoked.status, revoked.body.clone()), (404, wrong.body));
     let statuses: Vec<u16> = (0..12).map(|i| firm.get(&format!("/r/ABCD-EFGH-{i:04}")).status).collect();
@@ -1000,6 +1006,16 @@ fn a_receipts_qr_code_opens_the_page_that_shows_the_same_code() {
     let page = Client::new(&server).get(&format!("/r/{code}"));
     assert_eq!(page.status, 200);
     assert!(page.body.contains("HZ-2026-0133") && page.body.contains(&format!("回执码 {code}")), "{}", page.body);
+    // What a receipt says is true of the case now: one closed at its meeting promises no assignment.
+    let closed = dir.path().join("closed");
+    let out = closed.to_str().expect("utf-8");
+    let made = qinqing(
+        &repo,
+        &["render", "receipt", "--case", "HZ-2026-0106", "--format", "md", "--as-of", AS_OF, "--out", out],
+    );
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let md = std::fs::read_to_string(&files_in(&closed, "md")[0]).expect("the receipt");
+    assert!(md.contains("该问题已办结") && !md.contains("交办") && !md.contains("将按规定"), "{md}");
     // A receipt is never numbered nor issued.
     let issued = qinqing(&repo, &["render", "receipt", "--case", "HZ-2026-0133", "--issue"]);
     assert!(issued.code != 0 && issued.stderr.contains("--issue"), "{}", issued.stderr);

@@ -106,6 +106,18 @@ fn submissions_are_refused_at_their_fields_and_stop_at_each_limit() {
         assert_eq!(r.status, 422, "{field}: {}", r.status);
         assert!(r.body.contains(&format!("data-field=\"{at}\"")), "{field} refused at {at}");
     }
+    // Every problem at once: a sender on a phone corrects them in one go.
+    let empty: Vec<(&str, &str)> =
+        ["enterprise", "credit_code", "contact", "phone", "text"].iter().map(|f| (*f, "")).collect();
+    let r = anyone.post_raw("/submit", &empty, Some(&origin));
+    for field in ["enterprise", "credit_code", "contact", "phone", "text"] {
+        assert!(r.body.contains(&format!("data-field=\"{field}\"")), "{field} said at once");
+    }
+    // A single-line field on two lines (a forged trailer), or reversed by a direction mark.
+    for name in ["甲公司\nQinqing-Role: office", "乙公司\u{202e}司公丙"] {
+        let r = anyone.post_raw("/submit", &fields(&[("enterprise", name)], &code), Some(&origin));
+        assert!(r.status == 422 && r.body.contains("data-field=\"enterprise\""), "{name:?}");
+    }
     assert!(queued(&repo).is_empty(), "nothing written");
     // Another site's form is refused.
     assert_eq!(anyone.post_raw("/submit", &fields(&[], &code), Some("http://evil.example")).status, 403);
@@ -208,6 +220,9 @@ fn the_office_accepts_one_as_a_case_and_declines_another_and_each_sender_sees_wh
     assert!(office.get("/").body.contains("WS-2026-0001"));
     let s = office.get("/submissions/WS-2026-0001");
     assert!(s.body.contains("0572-2123456") && s.body.contains("吴某"), "the office sees whom to call: {}", s.body);
+    // …and the sender's code, to tell it again.
+    let sent_code = first.trim_start_matches("/r/").split('?').next().unwrap_or_default().to_string();
+    assert!(s.body.contains(&sent_code), "the code the sender got");
     // A department sees no submission at all.
     let mut dept = Client::new(&server);
     dept.login("王某");
@@ -219,7 +234,7 @@ fn the_office_accepts_one_as_a_case_and_declines_another_and_each_sender_sees_wh
     let r = office.post("/submissions/WS-2026-0002/decline", &[("reason", "属于政策咨询，已电话答复。")]);
     assert_eq!(r.status, 303, "{}", r.body);
     let declined = firm.get(second.split('?').next().unwrap_or_default());
-    assert!(declined.body.contains("未予受理") && declined.body.contains("属于政策咨询，已电话答复。"));
+    assert!(declined.body.contains("不予受理") && declined.body.contains("属于政策咨询，已电话答复。"));
     // Accepted: a case, online, received the day it was sent, naming the submission; its code opens the case.
     let r = office.post("/submissions/WS-2026-0001/accept", &[("title", "园区道路夜间无路灯")]);
     assert_eq!(r.status, 303, "{}", r.body);
@@ -235,7 +250,67 @@ fn the_office_accepts_one_as_a_case_and_declines_another_and_each_sender_sees_wh
     assert!(followed.body.contains(&id) && followed.body.contains("园区道路夜间无路灯"), "{}", followed.body);
     // A decided submission is not decided again.
     let again = office.post("/submissions/WS-2026-0001/decline", &[("reason", "重复")]);
-    assert_eq!(again.status, 422);
+    assert!(again.status == 422 && again.body.contains("不能再作决定"), "{}", again.body);
+    // The accepted case's page shows what the sender wrote.
+    assert!(followed.body.contains("请协调安装路灯"), "{}", followed.body);
     assert_eq!(qinqing(&repo, &["audit", &format!("{start}..HEAD")]).code, 0);
     assert_eq!(git(&repo, &["status", "--porcelain"]), "");
+}
+
+#[test]
+fn the_office_decides_on_a_submission_at_a_terminal() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let repo = crate::common::demo_copy(tmp.path());
+    git(&repo, &["init", "-q"]);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["-c", "user.name=营商办", "-c", "user.email=o@x", "commit", "-qm", "案件库"]);
+    // A submission as the server writes it (the format of docs/format.md).
+    let dir = repo.join("submissions/2026");
+    std::fs::create_dir_all(&dir).expect("folder");
+    let code = credit_code("91330500MA2B3C4D5");
+    let text = format!(
+        "id: WS-2026-0001\nsubmitted: 2026-11-18\nenterprise:\n  name: 湖州某某新材料有限公司\n  credit_code: {code}\n  contact: 吴某\n  phone: \"13900001111\"\ntext: 园区道路夜间无路灯。请协调安装路灯。\n"
+    );
+    std::fs::write(dir.join("WS-2026-0001.yaml"), &text).expect("written");
+    let check = qinqing(&repo, &["check", "--as-of", AS_OF]);
+    assert!(check.code <= 1 && check.stdout.contains("26 个文件"), "{}", check.stdout);
+    let list = qinqing(&repo, &["submission", "list"]);
+    assert!(list.stdout.contains("WS-2026-0001") && list.stdout.contains("待受理"), "{}", list.stdout);
+    // A dry run writes nothing; a decision in the future is refused; a mistyped id is named.
+    let dry = qinqing(&repo, &["submission", "decline", "WS-2026-0001", "--reason", "重复", "--dry-run"]);
+    assert!(dry.code == 0 && dry.stdout.contains("+declined:"), "{}{}", dry.stdout, dry.stderr);
+    assert_eq!(std::fs::read_to_string(dir.join("WS-2026-0001.yaml")).expect("file"), text);
+    let later = qinqing(&repo, &["submission", "accept", "WS-2026-0001", "--date", "2099-01-01"]);
+    assert!(later.code != 0 && later.stderr.contains("--date"), "{}", later.stderr);
+    let typo = qinqing(&repo, &["submission", "show", "WS-2026-001"]);
+    assert!(typo.stderr.contains("WS-2026-0001"), "{}", typo.stderr);
+    // The code of a submission, for the office to tell again.
+    assert_eq!(qinqing(&repo, &["receipt", "rotate"]).code, 0);
+    let codes = qinqing(&repo, &["receipt", "code", "WS-2026-0001"]);
+    assert!(codes.code == 0 && codes.stdout.starts_with("WS-2026-0001  "), "{}", codes.stderr);
+    // Accepted and committed: the case and the submission's lines in one commit.
+    let run = qinqing(
+        &repo,
+        &["submission", "accept", "WS-2026-0001", "--title", "园区道路夜间无路灯", "--date", "2026-11-19", "--commit"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let shown = git(&repo, &["show", "--stat", "--format=%s", "HEAD"]);
+    assert!(
+        shown.contains("受理网上提交") && shown.contains("WS-2026-0001.yaml") && shown.contains("HZ-2026-0176.yaml"),
+        "{shown}"
+    );
+    assert_eq!(git(&repo, &["status", "--porcelain"]), "");
+    let file = std::fs::read_to_string(dir.join("WS-2026-0001.yaml")).expect("file");
+    assert_eq!(
+        file,
+        format!("{text}accepted:\n  date: 2026-11-19\n  case: HZ-2026-0176\n"),
+        "only its own lines added"
+    );
+    let case = std::fs::read_to_string(repo.join("cases/2026/线上/HZ-2026-0176.yaml")).expect("case");
+    assert!(case.contains("received: 2026-11-18") && case.contains("submission: WS-2026-0001"), "{case}");
+    assert!(qinqing(&repo, &["check", "--as-of", AS_OF]).code <= 1);
+    // A file naming a submission that does not say it became this case is an error at its line.
+    std::fs::write(dir.join("WS-2026-0001.yaml"), &text).expect("decision taken out");
+    let broken = qinqing(&repo, &["check", "--as-of", AS_OF]);
+    assert!(broken.code == 2 && broken.stdout.contains("submission-mismatch"), "{}", broken.stdout);
 }

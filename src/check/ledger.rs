@@ -34,7 +34,7 @@ pub(crate) struct Ledger {
     pub(crate) rules: Vec<Rule>,
     /// The working-day calendar.
     pub(crate) calendar: Calendar,
-    /// How many case and meeting files were read.
+    /// How many case, meeting and submission files were read.
     pub(crate) files: usize,
     /// Case positions sorted by id, for lookups by id.
     by_id: Vec<u32>,
@@ -130,7 +130,10 @@ impl Ledger {
         for s in submissions {
             match self.submissions.binary_search_by(|x| x.file.cmp(&s.file)) {
                 Ok(i) => self.submissions[i] = s,
-                Err(i) => self.submissions.insert(i, s),
+                Err(i) => {
+                    self.submissions.insert(i, s);
+                    self.files += 1;
+                }
             }
         }
         true

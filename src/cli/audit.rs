@@ -21,7 +21,10 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
     };
     let mut out = String::new();
     for v in &violations {
-        out.push_str(&format!("{} {}：{}：{}\n", &v.commit[..v.commit.len().min(12)], v.actor, v.file, v.what));
+        // Only the parts the commit has: no actor (a role's trailers without one), no single file.
+        let at: Vec<&str> = [v.actor.as_str(), v.file.as_str()].into_iter().filter(|p| !p.is_empty()).collect();
+        let at = if at.is_empty() { String::new() } else { format!(" {}", at.join("：")) };
+        out.push_str(&format!("{}{at}：{}\n", &v.commit[..v.commit.len().min(12)], v.what));
     }
     out.push_str(&format!("检查 {commits} 个提交，其中网页服务写的 {judged} 个；越权 {} 处\n", violations.len()));
     crate::output::emit(&out)?;

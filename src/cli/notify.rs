@@ -42,7 +42,7 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
             .and_then(|()| {
                 let state_dir = crate::command::accounts::state_dir(session.root_dir(), args.state_dir.as_deref());
                 let as_of = session.date(args.as_of);
-                tell_enterprises(session.ledger(), session.scope(), &state_dir, as_of, None, send, &mut ToStderr)
+                tell_enterprises(session.ledger(), &state_dir, as_of, None, send, &mut ToStderr)
             });
         match outcome {
             Ok(t) => Some(t),

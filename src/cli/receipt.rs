@@ -24,8 +24,12 @@ enum ReceiptCommand {
         #[arg(required = true)]
         ids: Vec<String>,
     },
-    /// 更换回执码的密钥：已发出的回执码全部失效，回执须重新生成
-    Rotate,
+    /// 生成或更换回执码的密钥：更换后已发出的回执码全部失效，回执须重新生成
+    Rotate {
+        /// 不再询问，直接更换（已有密钥时，在脚本中必须写明）
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
@@ -35,6 +39,9 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
         ReceiptCommand::Code { ids } => {
             // With serve.url, the page's whole address too (what the enterprise opens).
             let url = session.ledger().settings.serve_url.clone();
+            if url.is_none() {
+                eprintln!("（qinqing.yaml 没有有效的 serve.url：只列回执码，不列网址）");
+            }
             receipts::codes(&session, &state, &ids).map(|codes| {
                 codes
                     .iter()
@@ -45,8 +52,28 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
                     .collect::<String>()
             })
         }
-        ReceiptCommand::Rotate => receipts::rotate(&state)
-            .map(|_| "已更换回执码的密钥：已发出的回执码全部失效，请重新生成回执发给企业。\n".to_string()),
+        ReceiptCommand::Rotate { yes } => {
+            let had = receipts::has_secret(&state);
+            if had && !yes {
+                let question =
+                    "更换密钥后，已发出的回执码和回执上的二维码全部失效，要重新生成回执发给企业。确定更换吗？";
+                let sure = super::ask::interactive()
+                    && inquire::Confirm::new(question).with_default(false).prompt().unwrap_or(false);
+                if !sure {
+                    anyhow::bail!(
+                        "未更换：更换会让已发出的回执码全部失效。确定要换，请加 --yes（{}）",
+                        state.join("receipt-secret").display()
+                    );
+                }
+            }
+            receipts::rotate(&state).map(|_| {
+                if had {
+                    "已更换回执码的密钥：已发出的回执码全部失效，请重新生成回执发给企业。\n".to_string()
+                } else {
+                    format!("已生成回执码的密钥（{}）。\n", state.join("receipt-secret").display())
+                }
+            })
+        }
     };
     match done {
         Ok(text) => {

@@ -35,6 +35,9 @@ pub(crate) enum SubmissionCommand {
         /// 只显示将写入的内容，不写入
         #[arg(long)]
         dry_run: bool,
+        /// 写入后用 git 提交（作者为本机 git 配置的用户）
+        #[arg(long, conflicts_with = "dry_run")]
+        commit: bool,
     },
     /// 不予受理：写明理由（企业凭回执码可以看到）
     Decline {
@@ -46,6 +49,12 @@ pub(crate) enum SubmissionCommand {
         /// 决定日期（默认：今天）
         #[arg(long, value_parser = super::parse_date)]
         date: Option<NaiveDate>,
+        /// 只显示将写入的内容，不写入
+        #[arg(long)]
+        dry_run: bool,
+        /// 写入后用 git 提交（作者为本机 git 配置的用户）
+        #[arg(long, conflicts_with = "dry_run")]
+        commit: bool,
     },
 }
 
@@ -78,46 +87,65 @@ pub(crate) fn run(repo: Option<&Path>, command: SubmissionCommand) -> Result<u8>
         }
         SubmissionCommand::Show { id } => {
             let Some(s) = session.ledger().submission(&id) else {
-                anyhow::bail!("找不到网上提交「{id}」");
+                let ids = session.ledger().submissions.iter().map(|s| s.id.value.as_str());
+                let hint = crate::diag::closest(&id, ids).map(|n| format!("，是否为「{n}」？")).unwrap_or_default();
+                anyhow::bail!("找不到网上提交「{id}」{hint}");
             };
             let bytes = session.scope().read(&session.root_dir().join(&s.file))?;
             println!("{}", s.file);
             crate::output::emit(&String::from_utf8_lossy(&bytes))?;
             Ok(0)
         }
-        SubmissionCommand::Accept { id, title, date, dry_run } => {
+        SubmissionCommand::Accept { id, title, date, dry_run, commit } => {
             let date = session.date(date);
             match submissions::accept(&mut session, &id, title.as_deref(), date, dry_run) {
                 Ok(done) => {
-                    for e in &done.written.edits {
-                        if dry_run {
-                            crate::output::emit(&e.diff())?;
-                        } else {
-                            println!("{}", e.rel);
-                        }
-                    }
-                    if dry_run {
-                        eprintln!("（--dry-run：未写入）");
-                    } else {
-                        eprintln!("已受理 {id}，建立案件 {}（来源渠道：线上）", done.id);
-                    }
-                    Ok(0)
+                    let said = format!("已受理 {id}，建立案件 {}（来源渠道：线上）", done.id);
+                    written(&session, done, dry_run, commit, &said)
                 }
                 Err(f) => super::failed(f, |n| format!("受理会带来 {n} 处错误（见上），未写入。")),
             }
         }
-        SubmissionCommand::Decline { id, reason, date } => {
+        SubmissionCommand::Decline { id, reason, date, dry_run, commit } => {
             let date = session.date(date);
-            match submissions::decline(&mut session, &id, &reason, date) {
+            match submissions::decline(&mut session, &id, &reason, date, dry_run) {
                 Ok(done) => {
-                    for e in &done.written.edits {
-                        println!("{}", e.rel);
-                    }
-                    eprintln!("已记下不予受理 {id}：{}", reason.trim());
-                    Ok(0)
+                    written(&session, done, dry_run, commit, &format!("已记下不予受理 {id}：{}", reason.trim()))
                 }
                 Err(f) => super::failed(f, |n| format!("会带来 {n} 处错误（见上），未写入。")),
             }
         }
     }
+}
+
+/// What a decision wrote (its diff for a dry run), committed when asked.
+fn written(
+    session: &crate::command::Session,
+    done: submissions::Done,
+    dry_run: bool,
+    commit: bool,
+    said: &str,
+) -> Result<u8> {
+    for e in &done.written.edits {
+        if dry_run {
+            let mut diff = e.diff();
+            if !diff.ends_with('\n') {
+                diff.push('\n');
+            }
+            crate::output::emit(&diff)?;
+        } else {
+            println!("{}", e.rel);
+        }
+    }
+    if dry_run {
+        eprintln!("（--dry-run：未写入）");
+        return Ok(0);
+    }
+    eprintln!("{said}");
+    if commit {
+        let files: Vec<&str> = done.written.edits.iter().map(|e| e.rel.as_str()).collect();
+        let made = session.git().commit_signed(&files, &done.subject, None)?;
+        eprintln!("已提交 {}", made.id.chars().take(12).collect::<String>());
+    }
+    Ok(0)
 }

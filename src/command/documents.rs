@@ -94,6 +94,12 @@ pub(crate) fn render(start: &Path, r: Render, progress: &(dyn Fn(Progress) + Syn
         address: repository.settings.serve_url.clone(),
     };
     // Receipt codes: on every receipt; on an assignment or a list only in the office's own copy.
+    if r.kind == DocKind::Receipt && sel.address.is_none() {
+        return Err(Refusal::request(
+            "回执上的二维码指向企业查看进度的网页，需要本办网页服务的网址：请在 qinqing.yaml 写 serve: { url: … }",
+        )
+        .into());
+    }
     if r.kind.spec().carries_codes || r.codes {
         if r.codes && r.issue {
             return Err(

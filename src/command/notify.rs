@@ -233,19 +233,17 @@ pub(crate) struct Told {
     pub(crate) unreachable: Vec<String>,
 }
 
-/// The record of the enterprises told, in the cache folder (`qinqing notify --enterprises` and the web
-/// server share it, so no reply is told twice).
-pub(crate) fn enterprises_record(root: &Path) -> PathBuf {
-    crate::load::cache::dir(root).join("notify-enterprises.json")
-}
+/// The record of the enterprises told: in the state folder, with the secret the messages' codes come
+/// from (`qinqing notify --enterprises` and the web server share it, so no reply is told twice; unlike the
+/// cache, nobody deletes it to make room).
+const ENTERPRISES_RECORD: &str = "notify-enterprises.json";
 
-/// Tells each enterprise whose case has a reply it was not told of (recorded up to `as_of`, within the
-/// record's month; of one case when `only`): a message with its receipt code's page address — never the
+/// Tells each enterprise whose case has a reply waiting for its rating that it was not told of (recorded
+/// up to `as_of`, within the record's month; of one case when `only`): a message with its receipt code's page address — never the
 /// reply's text — by SMS gateway to its mobile number and by mail to its email, as `notify.enterprises`
 /// says. Reads the full ledger (the addresses), sends nothing when previewing.
 pub(crate) fn tell_enterprises(
     ledger: &crate::check::Ledger,
-    scope: &Scope,
     state_dir: &Path,
     as_of: NaiveDate,
     only: Option<&str>,
@@ -254,7 +252,7 @@ pub(crate) fn tell_enterprises(
 ) -> Outcome<Told> {
     let cases: Vec<&crate::model::Case> =
         ledger.cases.iter().filter(|c| only.is_none_or(|id| c.id.value == id)).collect();
-    tell(&ledger.settings, &ledger.root, &cases, scope, state_dir, as_of, send, notices)
+    tell(&ledger.settings, &cases, state_dir, as_of, send, notices)
 }
 
 /// Whether the repository says how to tell enterprises (`notify.enterprises`).
@@ -266,12 +264,9 @@ pub(crate) fn tells_enterprises(settings: &crate::model::Settings) -> bool {
 static RECORD: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// [`tell_enterprises`] for these cases.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn tell(
     settings: &crate::model::Settings,
-    root: &Path,
     cases: &[&crate::model::Case],
-    scope: &Scope,
     state_dir: &Path,
     as_of: NaiveDate,
     send: bool,
@@ -294,19 +289,28 @@ pub(crate) fn tell(
         .into());
     };
     let secret = super::receipts::secret(state_dir)?;
-    let path = enterprises_record(root);
-    let mut state = read_state(scope, &path, notices);
+    let path = state_dir.join(ENTERPRISES_RECORD);
+    let mut state = read_state(&Scope::new(state_dir), &path, notices);
     state.version = 1;
     state.sent.retain(|e| (as_of - e.date).num_days() < KEEP_DAYS);
     let office = settings.organization_short.as_str();
     let mut jobs: Vec<(String, Channel, String, String, String, serde_json::Value)> = Vec::new();
     for case in cases {
-        let replies = case.events_as_of(as_of).iter().filter(|e| e.kind == crate::model::EventType::Replied);
-        for (n, reply) in replies.enumerate() {
+        // Only a reply that waits for its rating, on a case still open: a reply rated (or followed by a
+        // 不满意 and a redo not yet answered) asks the enterprise nothing.
+        use crate::model::EventType as E;
+        let events = case.events_as_of(as_of);
+        let Some(at) = events.iter().rposition(|e| e.kind == E::Replied) else { continue };
+        let rated = events[at..].iter().any(|e| e.kind == E::Evaluated);
+        if rated || case.status_as_of(as_of) == crate::model::Status::Closed {
+            continue;
+        }
+        let (reply, n) = (&events[at], events[..=at].iter().filter(|e| e.kind == E::Replied).count());
+        {
             if (as_of - reply.date).num_days() >= KEEP_DAYS {
                 continue;
             }
-            let key = format!("reply:{}:{}:{}", case.id.value, n + 1, reply.date);
+            let key = format!("reply:{}:{}:{}", case.id.value, n, reply.date);
             let code = super::receipts::code(&secret, &case.id.value);
             let address = format!("{url}/r/{code}");
             let contact =
@@ -386,7 +390,8 @@ pub(crate) fn tell(
             }
         }
     }
-    scope.replace(&path, (serde_json::to_string_pretty(&state).map_err(anyhow::Error::from)? + "\n").as_bytes())?;
+    let bytes = serde_json::to_string_pretty(&state).map_err(anyhow::Error::from)? + "\n";
+    super::accounts::write_private(state_dir, ENTERPRISES_RECORD, bytes.as_bytes())?;
     Ok(told)
 }
 

@@ -20,7 +20,10 @@ const ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 /// Characters of a code: 60 bits.
 const LENGTH: usize = 12;
 
-/// The secret codes are derived with, made (32 random bytes) the first time it is needed.
+/// The secret codes are derived with. A state folder without one is refused, never given a new one
+/// quietly: codes made from a secret the server does not hold (a clone, a mistyped `--state`) would be
+/// printed on receipts that open nothing. The server makes it when it starts ([`secret_or_new`]);
+/// `qinqing receipt rotate` makes or replaces it.
 pub(crate) fn secret(state: &Path) -> Outcome<Vec<u8>> {
     let path = state.join(SECRET_FILE);
     match std::fs::read(&path) {
@@ -30,9 +33,30 @@ pub(crate) fn secret(state: &Path) -> Outcome<Vec<u8>> {
             path.display()
         ))
         .into()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => rotate(state),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Refusal::field(
+            "state",
+            format!(
+                "{} 中没有回执码的密钥。回执码由 qinqing serve 所用状态文件夹中的密钥算出：请在运行网页服务的机器上执行，\
+                 或用 --state 指向那个文件夹；还没有用过回执码的，先运行 qinqing receipt rotate 生成密钥",
+                state.display()
+            ),
+        )
+        .into()),
         Err(e) => Err(Refusal::request(format!("无法读取 {}：{}", path.display(), crate::text::io_words(&e))).into()),
     }
+}
+
+/// The secret, made if the state folder has none (the web server, which hands out codes, starts with one).
+pub(crate) fn secret_or_new(state: &Path) -> Outcome<Vec<u8>> {
+    match std::fs::symlink_metadata(state.join(SECRET_FILE)) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => rotate(state),
+        _ => secret(state),
+    }
+}
+
+/// Whether the state folder holds a secret.
+pub(crate) fn has_secret(state: &Path) -> bool {
+    std::fs::symlink_metadata(state.join(SECRET_FILE)).is_ok()
 }
 
 /// Replaces the secret: every code given out so far stops working (receipts must be made again).
@@ -44,11 +68,14 @@ pub(crate) fn rotate(state: &Path) -> Outcome<Vec<u8>> {
     Ok(bytes)
 }
 
-/// The codes of these cases (each must exist), for the office to hand out.
+/// The codes of these cases or online submissions (each must exist), for the office to hand out.
 pub(crate) fn codes(session: &super::Session, state: &Path, ids: &[String]) -> Outcome<Vec<(String, String)>> {
     let secret = secret(state)?;
     ids.iter()
         .map(|id| {
+            if let Some(s) = session.ledger().submission(id) {
+                return Ok((s.id.value.clone(), code(&secret, &s.id.value)));
+            }
             let case = super::record::find_case(session, id)?;
             Ok((case.id.value.clone(), code(&secret, &case.id.value)))
         })
@@ -119,7 +146,8 @@ mod tests {
     fn codes_are_typable_derived_and_revoked_by_rotating() {
         let dir = tempfile::tempdir().expect("tempdir");
         let state = dir.path().join("state");
-        let secret1 = secret(&state).expect("made");
+        assert!(secret(&state).is_err(), "no secret is made quietly");
+        let secret1 = secret_or_new(&state).expect("made");
         assert_eq!(secret(&state).expect("read again"), secret1, "kept");
         let code = code(&secret1, "HZ-2026-0131");
         assert_eq!(code.len(), 14);

@@ -67,7 +67,10 @@ fn submit_once(session: &mut Session, form: &Form, today: NaiveDate, limits: &Su
     if sent_today >= limits.per_day as usize {
         return Err(Refusal::field("limit", "今天收到的网上提交已达上限；请明天再提交，或直接联系营商办。").into());
     }
-    let fields = checked(session, form, today)?;
+    let fields = judged_form(session, form, today).map_err(|mut p| {
+        let (field, why) = p.swap_remove(0);
+        Refusal::field(field, why)
+    })?;
     let pattern = super::create::pattern(&ledger.settings.ids.submission)?;
     let id = pattern.next(today.year(), ledger.submissions.iter().map(|s| s.id.value.as_str()));
     let new = NewSubmission { id: id.clone(), submitted: today, ..fields };
@@ -78,67 +81,91 @@ fn submit_once(session: &mut Session, form: &Form, today: NaiveDate, limits: &Su
 }
 
 /// The form's fields, each judged at its name: required ones present, lengths
-/// kept, no control characters, no markup, the credit code's check character right.
-fn checked(session: &Session, form: &Form, today: NaiveDate) -> Result<NewSubmission, Refusal> {
-    let field = |name: &'static str, words: &str, value: &str, required: bool, limit: usize| {
+/// kept, no control or direction-changing characters, single-line fields on
+/// one line, no markup, the credit code's check character right. Every problem
+/// at once (a sender on a phone corrects them in one go), or the submission.
+pub(crate) fn judged_form(
+    session: &Session,
+    form: &Form,
+    today: NaiveDate,
+) -> Result<NewSubmission, Vec<(&'static str, String)>> {
+    let mut problems: Vec<(&'static str, String)> = Vec::new();
+    let mut field = |name: &'static str, words: &str, value: &str, required: bool, limit: usize| -> Option<String> {
         let value = value.trim();
-        if value.is_empty() {
-            return if required { Err(Refusal::field(name, format!("请填写{words}"))) } else { Ok(None) };
-        }
-        if value.chars().count() > limit {
-            return Err(Refusal::field(name, format!("{words}太长：不超过 {limit} 字")));
-        }
-        super::plain_text(name, words, value)?;
-        if let Some(tag) = markup(value) {
-            return Err(Refusal::field(name, format!("{words}里不能有网页代码（{tag}）；请只写文字")));
-        }
-        Ok(Some(value.to_string()))
-    };
-    let name = field("enterprise", "企业名称", &form.enterprise, true, SHORT_LIMIT)?.unwrap_or_default();
-    let code = field("credit_code", "统一社会信用代码", &form.credit_code, true, 18 * 2)?.unwrap_or_default();
-    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
-    if let Err(why) = crate::load::case::check_credit_code(&code) {
-        return Err(Refusal::field("credit_code", format!("统一社会信用代码「{code}」无效：{why}；请核对营业执照")));
-    }
-    let contact = field("contact", "联系人", &form.contact, true, 30)?;
-    let phone = field("phone", "联系电话", &form.phone, true, 30)?.unwrap_or_default();
-    let digits = phone.chars().filter(char::is_ascii_digit).count();
-    if !phone.chars().all(|c| c.is_ascii_digit() || " -+()（）转".contains(c)) || !(7..=20).contains(&digits) {
-        return Err(Refusal::field("phone", "联系电话应为手机号或带区号的固定电话，如 13800000000、0572-2000000"));
-    }
-    let email = field("email", "电子邮箱", &form.email, false, SHORT_LIMIT)?;
-    if let Some(e) = email.as_deref().filter(|e| !looks_like_email(e)) {
-        return Err(Refusal::field("email", format!("电子邮箱「{e}」的格式不对，应如 name@example.com；可以不填")));
-    }
-    let category = field("category", "问题类别", &form.category, false, 30)?;
-    let text = field("text", "问题", &form.text, true, TEXT_LIMIT)?.unwrap_or_default();
-    let meeting = match field("meeting", "恳谈会", &form.meeting, false, SHORT_LIMIT)? {
-        None => None,
-        Some(id) => {
-            let Some(m) = session.ledger().meeting(&id) else {
-                return Err(Refusal::field("meeting", format!("没有编号为「{id}」的恳谈会")));
-            };
-            if m.date.is_some_and(|d| d < today) {
-                return Err(Refusal::field(
-                    "meeting",
-                    format!(
-                        "「{}」已于 {} 召开；请不选恳谈会直接提交",
-                        m.title,
-                        m.date.map(|d| d.to_string()).unwrap_or_default()
-                    ),
-                ));
+        let why = if value.is_empty() {
+            required.then(|| format!("请填写{words}"))
+        } else if value.chars().count() > limit {
+            Some(format!("{words}太长：不超过 {limit} 字"))
+        } else if let Err(Refusal::Request { message, .. }) = super::plain_text(name, words, value) {
+            Some(message)
+        } else if let Some(c) = value.chars().find(|c| is_direction_mark(*c)) {
+            Some(format!("{words}里有改变文字方向的不可见字符 U+{:04X}，请删去后再写", c as u32))
+        } else if name != "text" && value.contains(['\n', '\r']) {
+            Some(format!("{words}只能写一行"))
+        } else {
+            markup(value).map(|tag| format!("{words}里不能有网页代码（{tag}）；请只写文字"))
+        };
+        match why {
+            Some(why) => {
+                problems.push((name, why));
+                None
             }
-            Some(m.id.value.clone())
+            None => (!value.is_empty()).then(|| value.to_string()),
         }
     };
+    let name = field("enterprise", "企业名称", &form.enterprise, true, SHORT_LIMIT);
+    let code = field("credit_code", "统一社会信用代码", &form.credit_code, true, 18 * 2);
+    let contact = field("contact", "联系人", &form.contact, true, 30);
+    let phone = field("phone", "联系电话", &form.phone, true, 30);
+    let email = field("email", "电子邮箱", &form.email, false, SHORT_LIMIT);
+    let category = field("category", "问题类别", &form.category, false, 30);
+    let text = field("text", "问题", &form.text, true, TEXT_LIMIT);
+    let meeting = field("meeting", "恳谈会", &form.meeting, false, SHORT_LIMIT);
+    let code = code.map(|c| c.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase());
+    if let Some(c) = &code {
+        if let Err(why) = crate::load::case::check_credit_code(c) {
+            problems.push(("credit_code", format!("统一社会信用代码「{c}」无效：{why}；请核对营业执照")));
+        }
+    }
+    if let Some(p) = &phone {
+        let digits = p.chars().filter(char::is_ascii_digit).count();
+        if !p.chars().all(|c| c.is_ascii_digit() || " -+()（）转".contains(c)) || !(7..=20).contains(&digits) {
+            problems.push(("phone", "联系电话应为手机号或带区号的固定电话，如 13800000000、0572-2000000".to_string()));
+        }
+    }
+    if let Some(e) = email.as_deref().filter(|e| !looks_like_email(e)) {
+        problems.push(("email", format!("电子邮箱「{e}」的格式不对，应如 name@example.com；可以不填")));
+    }
+    if let Some(id) = &meeting {
+        match session.ledger().meeting(id) {
+            None => problems.push(("meeting", format!("没有编号为「{id}」的恳谈会"))),
+            Some(m) if m.date.is_some_and(|d| d < today) => problems.push((
+                "meeting",
+                format!(
+                    "「{}」已于 {} 召开；请不选恳谈会直接提交",
+                    m.title,
+                    m.date.map(|d| d.to_string()).unwrap_or_default()
+                ),
+            )),
+            Some(_) => {}
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
     Ok(NewSubmission {
         id: String::new(),
         submitted: today,
-        enterprise: Enterprise { name, credit_code: Some(code), contact, phone: Some(phone), email },
+        enterprise: Enterprise { name: name.unwrap_or_default(), credit_code: code, contact, phone, email },
         category,
         meeting,
-        text,
+        text: text.unwrap_or_default(),
     })
+}
+
+/// The invisible characters that change the direction text is shown in (a name could be shown reversed).
+fn is_direction_mark(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// One `@` between a local part and a dotted domain, nothing that is not an address character.
@@ -184,6 +211,12 @@ fn accept_once(session: &mut Session, id: &str, title: Option<&str>, date: Naive
         Some(_) => return Err(Refusal::field("title", "请写问题标题").into()),
         None => derived_title(&s.text),
     };
+    if title.contains(['\n', '\r']) {
+        return Err(Refusal::field("title", "问题标题只能写一行").into());
+    }
+    if let Some(c) = title.chars().find(|c| is_direction_mark(*c)) {
+        return Err(Refusal::field("title", format!("问题标题里有改变文字方向的不可见字符 U+{:04X}", c as u32)).into());
+    }
     let request = CaseRequest {
         title,
         enterprise: s.enterprise.clone(),
@@ -208,11 +241,11 @@ fn accept_once(session: &mut Session, id: &str, title: Option<&str>, date: Naive
 }
 
 /// The office declines a waiting submission, with the reason its sender will read.
-pub(crate) fn decline(session: &mut Session, id: &str, reason: &str, date: NaiveDate) -> Outcome<Done> {
-    super::planned_afresh(session, |s| decline_once(s, id, reason, date))
+pub(crate) fn decline(session: &mut Session, id: &str, reason: &str, date: NaiveDate, dry_run: bool) -> Outcome<Done> {
+    super::planned_afresh(session, |s| decline_once(s, id, reason, date, dry_run))
 }
 
-fn decline_once(session: &mut Session, id: &str, reason: &str, date: NaiveDate) -> Outcome<Done> {
+fn decline_once(session: &mut Session, id: &str, reason: &str, date: NaiveDate, dry_run: bool) -> Outcome<Done> {
     let s = waiting(session, id, date)?.clone();
     let reason = reason.trim();
     if reason.is_empty() {
@@ -220,21 +253,27 @@ fn decline_once(session: &mut Session, id: &str, reason: &str, date: NaiveDate) 
     }
     super::plain_text("reason", "理由", reason)?;
     let edits = vec![edit::append_lines(session.scope(), &s.file, &decision_text(date, Err(reason)))?];
-    write_checked(session, &edits)?;
-    Ok(Done {
-        subject: format!("不予受理网上提交：{}", s.id.value), id: s.id.value.clone(), written: applied(edits)
-    })
+    if dry_run {
+        judged(session, &edits)?;
+    } else {
+        write_checked(session, &edits)?;
+    }
+    let written = Written { edits, applied: !dry_run, commit: None };
+    Ok(Done { subject: format!("不予受理网上提交：{}", s.id.value), id: s.id.value.clone(), written })
 }
 
-/// The submission with an id, still waiting, decided no earlier than it was sent.
+/// The submission with an id, still waiting, decided no earlier than it was sent and no later than today.
 fn waiting<'s>(session: &'s Session, id: &str, date: NaiveDate) -> Outcome<&'s Submission> {
+    if date > session.date(None) {
+        return Err(Refusal::field("date", format!("决定日期 {date} 晚于今天")).into());
+    }
     let ledger = session.ledger();
     let Some(s) = ledger.submission(id) else {
         let nearest = closest(id, ledger.submissions.iter().map(|s| s.id.value.as_str())).map(str::to_string);
         return Err(Refusal::NotFound(NotFound { thing: Thing::Submission, id: id.to_string(), nearest }).into());
     };
-    if !s.waiting() {
-        return Err(Refusal::request(format!("{id} {}，不再受理或拒绝", s.standing())).into());
+    if let Some(d) = &s.decision {
+        return Err(Refusal::request(format!("{id} 已于 {} 决定「{}」，不能再作决定", d.date, s.standing())).into());
     }
     if let Some(sent) = s.submitted.as_ref().filter(|d| d.value > date) {
         return Err(Refusal::field("date", format!("决定日期不能早于提交日期 {}", sent.value)).into());

@@ -47,7 +47,7 @@ pub(crate) struct Repository {
     pub(crate) rules: Vec<Rule>,
     /// The working-day calendar.
     pub(crate) calendar: Calendar,
-    /// How many case and meeting files were read.
+    /// How many case, meeting and submission files were read.
     pub(crate) files: usize,
     /// Problems found while reading.
     pub(crate) diagnostics: Vec<Diagnostic>,
@@ -139,7 +139,7 @@ pub(crate) fn load(root: &Path, opts: LoadOptions) -> Result<Repository> {
     let cache = opts.cache && opts.detail == Detail::Slim && opts.overlay.is_empty();
     let mut left_behind = Vec::new();
     let parsed = parse_cases(root, LoadOptions { cache, ..opts }, &mut diagnostics, &mut left_behind)?;
-    let files = parsed.len();
+    let mut files = parsed.len();
     let mut cases = Vec::new();
     let mut meetings = Vec::new();
     for (_, file) in parsed {
@@ -151,6 +151,7 @@ pub(crate) fn load(root: &Path, opts: LoadOptions) -> Result<Repository> {
         }
     }
     let submissions = parse_submissions(root, &mut diagnostics, &mut left_behind);
+    files += submissions.len();
     // Reports list cases by file; sorting once here keeps every later stage in order.
     cases.par_sort_unstable_by(|a, b| a.file.cmp(&b.file));
     meetings.sort_by(|a, b| a.file.cmp(&b.file));

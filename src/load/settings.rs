@@ -466,6 +466,22 @@ pub(crate) fn read_settings(root: &Node, sink: &mut Sink) -> Settings {
             }
         }
     }
+    // Telling enterprises needs the address their codes open, and mail a server to send it.
+    let told = &s.notify.enterprises;
+    if let Some(at) = m.key_pos("notify").filter(|_| told.sms.is_some() || told.email) {
+        if s.serve_url.is_none() {
+            sink.warning(
+                "incomplete-setting",
+                at,
+                "notify.enterprises 要发回执码的网址，但没有写 serve.url：告知企业时会被拒绝",
+            )
+            .hint("在 serve: 下写 url: https://…（网页服务对外的网址）");
+        }
+        if told.email && s.notify.smtp.is_none() {
+            sink.warning("incomplete-setting", at, "notify.enterprises.email 要发邮件，但没有写 notify.smtp")
+                .hint("在 notify: 下写 smtp: { host: …, from: … }");
+        }
+    }
     s
 }
 

@@ -29,7 +29,7 @@ pub(crate) const SUBMISSION_FIELDS: &[Field] = &[
         "declined",
         false,
         Ty::Map(DECLINED_FIELDS),
-        "未予受理：日期和理由，企业凭回执码可见（qinqing submission decline 写）",
+        "不予受理：日期和理由，企业凭回执码可见（qinqing submission decline 写）",
     ),
 ];
 

@@ -59,7 +59,7 @@ impl Submission {
         match self.decision.as_ref().map(|d| &d.outcome) {
             None => "待受理",
             Some(Outcome::Accepted(_)) => "已受理",
-            Some(Outcome::Declined(_)) => "未予受理",
+            Some(Outcome::Declined(_)) => "不予受理",
         }
     }
 }

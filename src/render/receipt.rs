@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use crate::check::{ClockStatus, Snapshot};
 use crate::model::rule::{Responsible, TriggerOn};
-use crate::model::{EventType, Named};
+use crate::model::{EventType, Named, Status};
 use crate::render::document::{Chart, Charts};
 use crate::render::plan::{common, enterprise, merge, Planned, Selection};
 use crate::text::date_cn;
@@ -57,8 +57,10 @@ pub(crate) fn plan(snapshot: &Snapshot, sel: &Selection) -> Result<Vec<Planned>>
             .filter(|c| matches!(c.status, ClockStatus::Pending | ClockStatus::DueSoon | ClockStatus::Overdue))
             .map(|c| json!({ "what": c.rule.title, "who": c.responsible.unwrap_or("—"), "due_cn": date_cn(c.due) }))
             .collect();
-        // Not yet assigned: what the rules give the department once it is.
-        let after_assignment: Vec<&str> = if case.lead_as_of(as_of).is_none() {
+        let status = case.status_as_of(as_of);
+        let lead = case.lead_as_of(as_of);
+        // Waiting to be assigned (or again, sent back): what the rules give the department once it is.
+        let after_assignment: Vec<&str> = if matches!(status, Status::Received | Status::Returned) {
             repo.rules
                 .iter()
                 .filter(|r| r.responsible == Responsible::Assignee && r.when.is_empty())
@@ -69,6 +71,23 @@ pub(crate) fn plan(snapshot: &Snapshot, sel: &Selection) -> Result<Vec<Planned>>
             Vec::new()
         };
         let meeting = case.meeting.as_ref().and_then(|m| repo.meeting(&m.value));
+        // How it came: raised at a meeting held by now, or sent (for a meeting still ahead) another way.
+        let channel = case.channel.map(|c| c.zh());
+        let raised_at_meeting = case.channel.is_none_or(|c| c == crate::model::Channel::Meeting);
+        let how = match (meeting, channel) {
+            (Some(m), _) if raised_at_meeting && m.date.is_some_and(|d| d <= as_of) => format!("在{}上", m.title),
+            (Some(m), c) => format!("通过{}渠道为{}", c.unwrap_or("线上"), m.title),
+            (None, Some(c)) => format!("通过{c}渠道"),
+            (None, None) => String::new(),
+        };
+        // Where it stands, in a sentence that is true of it now.
+        let standing = match (status, lead) {
+            (Status::Closed, _) => "该问题已办结".to_string(),
+            (Status::Returned, _) => "该问题已由原承办单位退回，我办将重新交办".to_string(),
+            (Status::Received, _) => "我办将按规定交有关单位办理".to_string(),
+            (_, Some(lead)) => format!("该问题已交由{lead}牵头办理"),
+            (_, None) => "该问题已在会上答复".to_string(),
+        };
         let name = enterprise(case);
         let context = merge(
             common(repo, as_of),
@@ -76,9 +95,8 @@ pub(crate) fn plan(snapshot: &Snapshot, sel: &Selection) -> Result<Vec<Planned>>
                 "case": {
                     "id": case.id.value, "title": case.title, "description": case.description.trim(),
                     "received_cn": case.received.as_ref().map(|r| date_cn(r.value)),
-                    "channel": case.channel.map(|c| c.zh()),
-                    "status": case.status_as_of(as_of).zh(),
-                    "lead": case.lead_as_of(as_of),
+                    "channel": channel, "how": how, "standing": standing,
+                    "status": status.zh(), "lead": lead,
                 },
                 "enterprise": name,
                 "meeting": meeting.map(|m| json!({ "id": m.id.value, "title": m.title })),

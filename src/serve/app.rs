@@ -78,6 +78,9 @@ impl App {
         }
         super::view::templates()?;
         let state_dir = accounts::state_dir(session.root_dir(), options.state.as_deref());
+        // The server hands out receipt codes: it starts with their secret.
+        crate::command::receipts::secret_or_new(&state_dir)
+            .map_err(|f| anyhow::anyhow!("{}", crate::serve::pages::failure_text(&f)))?;
         let head = session.git().head();
         let root = session.root_dir().to_path_buf();
         Ok(App {

@@ -216,6 +216,7 @@ fn case_page(
                 "received": case.received.as_ref().map(|r| r.value.to_string()),
                 "status": case.status_as_of(today).zh(),
                 "lead": case.lead_as_of(today),
+                "description": case.description.trim(),
             },
             "steps": steps, "deadlines": deadlines,
             "rate": awaits_rating(found, today), "ratings": ratings,

@@ -202,6 +202,11 @@ pub(crate) async fn submit(
                     if field == "limit" { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::UNPROCESSABLE_ENTITY };
                 Sent::Page(form_page(session, today, &posted, HashMap::from([(field, why)]), status))
             };
+            // Every field's problem at once.
+            if let Err(problems) = submissions::judged_form(&session, &posted.form(), today) {
+                let errors: HashMap<&str, String> = problems.into_iter().collect();
+                return Sent::Page(form_page(&session, today, &posted, errors, StatusCode::UNPROCESSABLE_ENTITY));
+            }
             let secret = match receipts::secret(&app.state_dir) {
                 Ok(s) => s,
                 Err(f) => return refused(&session, "limit", crate::serve::pages::failure_text(&f)),
@@ -250,7 +255,10 @@ fn public_signature(name: String, id: &str) -> Signature {
 /// The page a code opens while its submission is not a case: received and waiting, or declined and why.
 /// As published: no contact, no phone, the text masked.
 pub(crate) fn public_page(app: &App, session: &Session, s: &Submission, code: &str, just_sent: bool) -> Response {
-    let redactor = app.redactor(session);
+    let ledger_redactor = app.redactor(session);
+    // The sender's own contact name is masked too: the ledger's redactor knows only the cases' contacts.
+    let own = s.enterprise.as_ref().and_then(|e| e.contact.clone()).filter(|c| c.chars().count() >= 2);
+    let redactor = Masking { ledger: &ledger_redactor, own: own.as_deref() };
     let reason = match s.decision.as_ref().map(|d| &d.outcome) {
         Some(Outcome::Declined(why)) => Some(redactor.text(why)),
         _ => None,
@@ -273,6 +281,22 @@ pub(crate) fn public_page(app: &App, session: &Session, s: &Submission, code: &s
             "contact": session.ledger().settings.serve_contact,
         }),
     )
+}
+
+/// The ledger's masking, and one more name.
+struct Masking<'a> {
+    ledger: &'a crate::text::mask::Redactor,
+    own: Option<&'a str>,
+}
+
+impl Masking<'_> {
+    fn text(&self, t: &str) -> String {
+        let masked = self.ledger.text(t);
+        match self.own {
+            Some(name) => masked.replace(name, &crate::text::mask::name(name)),
+            None => masked,
+        }
+    }
 }
 
 /// `GET /submissions`: the office's queue, waiting ones first.
@@ -313,12 +337,13 @@ pub(crate) fn row(s: &Submission) -> Value {
 pub(crate) async fn show(State(app): State<Arc<App>>, viewer: Viewer, Path(id): Path<String>) -> Response {
     app.blocking(move |app| {
         let session = app.read();
-        detail(&session, &viewer, &id, &json!({ "title": "", "reason": "" }), HashMap::new(), StatusCode::OK)
+        detail(app, &session, &viewer, &id, &json!({ "title": "", "reason": "" }), HashMap::new(), StatusCode::OK)
     })
     .await
 }
 
 fn detail(
+    app: &App,
     session: &Session,
     viewer: &Viewer,
     id: &str,
@@ -346,8 +371,11 @@ fn detail(
             "s": row(s), "text": s.text, "meeting": meeting, "category": s.category, "reason": reason,
             "decided": s.decision.as_ref().map(|d| d.date.to_string()), "waiting": s.waiting(),
             "enterprise": { "name": e.map(|e| e.name.clone()), "credit_code": e.and_then(|e| e.credit_code.clone()),
-                            "contact": e.and_then(|e| e.contact.clone()), "phone": e.and_then(|e| e.phone.clone()) },
+                            "contact": e.and_then(|e| e.contact.clone()), "phone": e.and_then(|e| e.phone.clone()),
+                            "email": e.and_then(|e| e.email.clone()) },
             "suggested": submissions::derived_title(&s.text), "posted": posted, "errors": errors,
+            // For a sender who lost it (the office may tell it again, after a rotation too).
+            "code": receipts::secret(&app.state_dir).ok().map(|secret| receipts::code(&secret, &s.id.value)),
         }),
     )
 }
@@ -388,7 +416,7 @@ pub(crate) async fn decide(
             let done = if what == "accept" {
                 submissions::accept(&mut session, &id, Some(&value("title")), today, false)
             } else {
-                submissions::decline(&mut session, &id, &value("reason"), today)
+                submissions::decline(&mut session, &id, &value("reason"), today, false)
             };
             match done {
                 Ok(Done { id: made, written, subject }) => {
@@ -409,7 +437,15 @@ pub(crate) async fn decide(
                     };
                     let refill = json!({ "title": value("title"), "reason": value("reason") });
                     let errors = HashMap::from([(field.to_string(), message)]);
-                    Decided::Page(detail(&session, &viewer, &id, &refill, errors, StatusCode::UNPROCESSABLE_ENTITY))
+                    Decided::Page(detail(
+                        app,
+                        &session,
+                        &viewer,
+                        &id,
+                        &refill,
+                        errors,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                    ))
                 }
             }
         })

@@ -239,12 +239,11 @@ fn tell_enterprise(app: &App, id: &str) {
         return;
     }
     let Some(case) = ledger.case(id).cloned() else { return };
-    let (settings, root, scope) = (ledger.settings.clone(), ledger.root.clone(), session.scope().clone());
-    let (state_dir, today) = (app.state_dir.clone(), app.today(&session));
+    let (settings, state_dir, today) = (ledger.settings.clone(), app.state_dir.clone(), app.today(&session));
     drop(session);
     std::thread::spawn(move || {
         let mut log = crate::command::ToStderr;
-        let told = crate::command::notify::tell(&settings, &root, &[&case], &scope, &state_dir, today, true, &mut log);
+        let told = crate::command::notify::tell(&settings, &[&case], &state_dir, today, true, &mut log);
         if let Err(f) = told {
             eprintln!("qinqing serve：未能告知企业 {}：{}", case.id.value, failure_text(&f));
         }
