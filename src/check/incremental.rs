@@ -112,7 +112,14 @@ fn submission_problems(
         super::submissions::Lookup { meeting: &meeting, case_submission: &case_submission, submission: &submission };
     for s in submissions {
         out.extend(super::submissions::submission_problems(s, &look));
+        if case_submission(&s.id.value).is_some() {
+            out.push(super::submissions::same_as_a_case(s));
+        }
     }
+    // A new case whose id a submission has.
+    out.extend(
+        cases.iter().filter(|c| submission(&c.id.value).is_some()).map(super::submissions::case_same_as_a_submission),
+    );
     out.extend(cases.iter().filter_map(|c| super::submissions::case_problems(c, &look)));
     out
 }

@@ -45,6 +45,17 @@ pub(super) fn submission_problems(s: &Submission, look: &Lookup) -> Vec<Diagnost
     out
 }
 
+/// A submission whose id is a case's: one receipt code would open both.
+pub(super) fn same_as_a_case(s: &Submission) -> Diagnostic {
+    Diagnostic::error("duplicate-id", &s.file, s.id.pos, format!("提交编号「{}」与一件案件的编号相同", s.id.value))
+        .with_hint("网上提交的编号要与案件的区分开（qinqing.yaml 的 ids.submission）")
+}
+
+/// A case whose id is a submission's (reported at both files, as a write of either is refused).
+pub(super) fn case_same_as_a_submission(c: &Case) -> Diagnostic {
+    Diagnostic::error("duplicate-id", &c.file, c.id.pos, format!("案件编号「{}」与一件网上提交的编号相同", c.id.value))
+}
+
 /// What is wrong with a case's `submission`: it names one accepted as this case.
 pub(super) fn case_problems(case: &Case, look: &Lookup) -> Option<Diagnostic> {
     let named = case.submission.as_ref()?;

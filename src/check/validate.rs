@@ -100,8 +100,13 @@ fn submission_problems(repo: &Repository) -> Vec<Diagnostic> {
         super::submissions::Lookup { meeting: &meeting, case_submission: &case_submission, submission: &submission };
     for s in &repo.submissions {
         out.extend(super::submissions::submission_problems(s, &look));
+        if cases.contains_key(s.id.value.as_str()) {
+            out.push(super::submissions::same_as_a_case(s));
+        }
     }
     out.extend(repo.cases.iter().filter_map(|c| super::submissions::case_problems(c, &look)));
+    let same = repo.cases.iter().filter(|c| submissions.contains_key(c.id.value.as_str()));
+    out.extend(same.map(super::submissions::case_same_as_a_submission));
     out
 }
 

@@ -98,34 +98,34 @@ pub(crate) fn run(repo: Option<&Path>, command: SubmissionCommand) -> Result<u8>
         }
         SubmissionCommand::Accept { id, title, date, dry_run, commit } => {
             let date = session.date(date);
-            match submissions::accept(&mut session, &id, title.as_deref(), date, dry_run) {
+            match submissions::accept(&mut session, &id, title.as_deref(), date, writing(dry_run, commit)) {
                 Ok(done) => {
                     let said = format!("已受理 {id}，建立案件 {}（来源渠道：线上）", done.id);
-                    written(&session, done, dry_run, commit, &said)
+                    written(done, dry_run, &said)
                 }
                 Err(f) => super::failed(f, |n| format!("受理会带来 {n} 处错误（见上），未写入。")),
             }
         }
         SubmissionCommand::Decline { id, reason, date, dry_run, commit } => {
             let date = session.date(date);
-            match submissions::decline(&mut session, &id, &reason, date, dry_run) {
-                Ok(done) => {
-                    written(&session, done, dry_run, commit, &format!("已记下不予受理 {id}：{}", reason.trim()))
-                }
+            match submissions::decline(&mut session, &id, &reason, date, writing(dry_run, commit)) {
+                Ok(done) => written(done, dry_run, &format!("已记下不予受理 {id}：{}", reason.trim())),
                 Err(f) => super::failed(f, |n| format!("会带来 {n} 处错误（见上），未写入。")),
             }
         }
     }
 }
 
-/// What a decision wrote (its diff for a dry run), committed when asked.
-fn written(
-    session: &crate::command::Session,
-    done: submissions::Done,
-    dry_run: bool,
-    commit: bool,
-    said: &str,
-) -> Result<u8> {
+fn writing(dry_run: bool, commit: bool) -> submissions::Writing {
+    match (dry_run, commit) {
+        (true, _) => submissions::Writing::DryRun,
+        (false, true) => submissions::Writing::WriteAndCommit,
+        (false, false) => submissions::Writing::Write,
+    }
+}
+
+/// What a decision wrote (its diff for a dry run), and its commit.
+fn written(done: submissions::Done, dry_run: bool, said: &str) -> Result<u8> {
     for e in &done.written.edits {
         if dry_run {
             let mut diff = e.diff();
@@ -142,9 +142,7 @@ fn written(
         return Ok(0);
     }
     eprintln!("{said}");
-    if commit {
-        let files: Vec<&str> = done.written.edits.iter().map(|e| e.rel.as_str()).collect();
-        let made = session.git().commit_signed(&files, &done.subject, None)?;
+    if let Some(made) = &done.written.commit {
         eprintln!("已提交 {}", made.id.chars().take(12).collect::<String>());
     }
     Ok(0)

@@ -144,6 +144,9 @@ pub(crate) fn case_edit(session: &Session, r: CaseRequest) -> Outcome<(String, E
         ] {
             super::plain_text(field, words, text.unwrap_or(""))?;
         }
+        if let Some(email) = e.email.as_deref().filter(|m| !crate::load::case::looks_like_email(m.trim())) {
+            return Err(Refusal::field("email", format!("电子邮箱「{email}」的格式不对，应如 name@example.com")).into());
+        }
     }
     let meeting = match &r.meeting {
         Some(id) => Some(find_meeting(session, id)?),

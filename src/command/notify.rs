@@ -260,9 +260,6 @@ pub(crate) fn tells_enterprises(settings: &crate::model::Settings) -> bool {
     settings.notify.enterprises.sms.is_some() || settings.notify.enterprises.email
 }
 
-/// One process reads and writes the record at a time (the server tells from several threads).
-static RECORD: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
 /// [`tell_enterprises`] for these cases.
 pub(crate) fn tell(
     settings: &crate::model::Settings,
@@ -272,7 +269,6 @@ pub(crate) fn tell(
     send: bool,
     notices: &mut dyn Notices,
 ) -> Outcome<Told> {
-    let _one = RECORD.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let channels = &settings.notify.enterprises;
     let mut told = Told::default();
     if channels.sms.is_none() && !channels.email {
@@ -289,8 +285,13 @@ pub(crate) fn tell(
         .into());
     };
     let secret = super::receipts::secret(state_dir)?;
+    // One teller at a time, in any process (the server's reply threads, a scheduled `notify`): the record
+    // is read, the messages sent and the record written under the lock, so no reply is told twice.
+    let private = Scope::new(state_dir);
+    let lock = private.lock_file(&state_dir.join("notify-enterprises.lock"))?;
+    lock.lock().map_err(anyhow::Error::from)?;
     let path = state_dir.join(ENTERPRISES_RECORD);
-    let mut state = read_state(&Scope::new(state_dir), &path, notices);
+    let mut state = read_state(&private, &path, notices);
     state.version = 1;
     state.sent.retain(|e| (as_of - e.date).num_days() < KEEP_DAYS);
     let office = settings.organization_short.as_str();

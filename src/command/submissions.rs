@@ -133,7 +133,7 @@ pub(crate) fn judged_form(
             problems.push(("phone", "联系电话应为手机号或带区号的固定电话，如 13800000000、0572-2000000".to_string()));
         }
     }
-    if let Some(e) = email.as_deref().filter(|e| !looks_like_email(e)) {
+    if let Some(e) = email.as_deref().filter(|e| !crate::load::case::looks_like_email(e)) {
         problems.push(("email", format!("电子邮箱「{e}」的格式不对，应如 name@example.com；可以不填")));
     }
     if let Some(id) = &meeting {
@@ -168,18 +168,6 @@ fn is_direction_mark(c: char) -> bool {
     matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-/// One `@` between a local part and a dotted domain, nothing that is not an address character.
-pub(crate) fn looks_like_email(e: &str) -> bool {
-    let Some((local, domain)) = e.split_once('@') else { return false };
-    let ok = |c: char| c.is_ascii_alphanumeric() || "._%+-".contains(c);
-    !local.is_empty()
-        && local.chars().all(ok)
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && domain.chars().all(|c| c.is_ascii_alphanumeric() || ".-".contains(c))
-}
-
 /// A tag-like piece of markup in a text (`<script`, `</a`, `<!--`), if any: such
 /// text is refused at its field, though every page would show it as text anyway.
 fn markup(text: &str) -> Option<String> {
@@ -193,14 +181,32 @@ fn markup(text: &str) -> Option<String> {
 /// The office accepts a waiting submission: a new case (channel online,
 /// received the day it was sent, the submission's text as its description)
 /// and the submission's `accepted` lines, written together or not at all.
+/// How a decision is written: shown only, written, or written and committed (the command line's `--commit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Writing {
+    DryRun,
+    Write,
+    WriteAndCommit,
+}
+
 pub(crate) fn accept(
     session: &mut Session,
     id: &str,
     title: Option<&str>,
     date: NaiveDate,
-    dry_run: bool,
+    how: Writing,
 ) -> Outcome<Done> {
-    super::planned_afresh(session, |s| accept_once(s, id, title, date, dry_run))
+    let done = super::planned_afresh(session, |s| accept_once(s, id, title, date, how == Writing::DryRun))?;
+    committed(session, done, how)
+}
+
+/// The decision's files committed, when asked.
+fn committed(session: &Session, mut done: Done, how: Writing) -> Outcome<Done> {
+    if how == Writing::WriteAndCommit {
+        let files: Vec<&str> = done.written.edits.iter().map(|e| e.rel.as_str()).collect();
+        done.written.commit = Some(session.git().commit_signed(&files, &done.subject, None)?);
+    }
+    Ok(done)
 }
 
 fn accept_once(session: &mut Session, id: &str, title: Option<&str>, date: NaiveDate, dry_run: bool) -> Outcome<Done> {
@@ -241,8 +247,9 @@ fn accept_once(session: &mut Session, id: &str, title: Option<&str>, date: Naive
 }
 
 /// The office declines a waiting submission, with the reason its sender will read.
-pub(crate) fn decline(session: &mut Session, id: &str, reason: &str, date: NaiveDate, dry_run: bool) -> Outcome<Done> {
-    super::planned_afresh(session, |s| decline_once(s, id, reason, date, dry_run))
+pub(crate) fn decline(session: &mut Session, id: &str, reason: &str, date: NaiveDate, how: Writing) -> Outcome<Done> {
+    let done = super::planned_afresh(session, |s| decline_once(s, id, reason, date, how == Writing::DryRun))?;
+    committed(session, done, how)
 }
 
 fn decline_once(session: &mut Session, id: &str, reason: &str, date: NaiveDate, dry_run: bool) -> Outcome<Done> {
@@ -317,6 +324,43 @@ fn applied(edits: Vec<Edit>) -> Written {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The verdict a write is judged by and a full check of the edited tree find the same problems in a
+    /// submission and the case it became.
+    #[test]
+    fn a_submission_and_its_case_are_judged_alike_by_the_verdict_and_a_full_check() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let ledger = crate::check::fixture(".");
+        let submission = "id: WS-2026-0001\nsubmitted: 2026-11-18\nenterprise:\n  name: 湖州某某公司\ntext: 园区无路灯。\naccepted:\n  date: 2026-11-19\n  case: HZ-2026-0900\n";
+        let named = "id: HZ-2026-0900\ntitle: 园区无路灯\nreceived: 2026-11-18\nsubmission: WS-2026-0001\n";
+        let silent = "id: HZ-2026-0900\ntitle: 园区无路灯\nreceived: 2026-11-18\n";
+        let twin = "id: WS-2026-0001\ntitle: 同号\nreceived: 2026-11-18\n";
+        for (case_rel, case, errors) in [
+            ("cases/2026/HZ-2026-0900.yaml", named, 0),
+            ("cases/2026/HZ-2026-0900.yaml", silent, 1),
+            ("cases/2026/WS-2026-0001.yaml", twin, 3),
+        ] {
+            let edits = [
+                Edit {
+                    rel: "submissions/2026/WS-2026-0001.yaml".into(),
+                    before: Vec::new(),
+                    after: submission.into(),
+                    new: true,
+                },
+                Edit { rel: case_rel.into(), before: Vec::new(), after: case.into(), new: true },
+            ];
+            let files: Vec<(&str, &[u8])> = edits.iter().map(|e| (e.rel.as_str(), e.after.as_bytes())).collect();
+            let codes = |ds: Vec<crate::diag::Diagnostic>| {
+                let mut c: Vec<(String, String)> = ds.into_iter().map(|d| (d.file, d.code)).collect();
+                c.sort();
+                c
+            };
+            let fast = codes(crate::check::verdict(&ledger, &[], &files));
+            let slow = codes(crate::edit::check_edits(root, &edits).expect("checked"));
+            assert_eq!(fast, slow, "{case}");
+            assert_eq!(fast.len(), errors, "{case}: {fast:?}");
+        }
+    }
 
     #[test]
     fn a_title_is_the_first_sentence_kept_short() {

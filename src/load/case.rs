@@ -131,12 +131,16 @@ pub(crate) fn read_enterprise(node: &Node, sink: &mut Sink) -> Option<Enterprise
                 .hint("请核对营业执照上的18位代码（GB 32100-2015）");
         }
     }
+    let email = m.spanned_text("email", sink);
+    if let Some(e) = email.as_ref().filter(|e| !looks_like_email(e.value.trim())) {
+        sink.error("invalid-value", e.pos, format!("电子邮箱「{}」的格式不对", e.value)).hint("写作 name@example.com");
+    }
     Some(Enterprise {
         name: m.text("name", sink).unwrap_or_default(),
         credit_code: credit_code.map(|c| c.value),
         contact: m.text("contact", sink),
         phone: m.text("phone", sink),
-        email: m.text("email", sink),
+        email: email.map(|e| e.value),
     })
 }
 
@@ -189,6 +193,18 @@ fn read_event(node: &Node, sink: &mut Sink) -> Option<Event> {
     e.details = (details != EventDetails::default()).then(|| Box::new(details));
     e.text = ["text", "note", "reason", "comment"].iter().find_map(|k| m.text(k, sink));
     Some(e)
+}
+
+/// One `@` between a local part and a dotted domain, nothing that is not an address character.
+pub(crate) fn looks_like_email(e: &str) -> bool {
+    let Some((local, domain)) = e.split_once('@') else { return false };
+    let ok = |c: char| c.is_ascii_alphanumeric() || "._%+-".contains(c);
+    !local.is_empty()
+        && local.chars().all(ok)
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && domain.chars().all(|c| c.is_ascii_alphanumeric() || ".-".contains(c))
 }
 
 const CREDIT_CHARS: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";

@@ -137,6 +137,8 @@ pub(crate) fn load(root: &Path, opts: LoadOptions) -> Result<Repository> {
     let rules = load_rules(root, &settings, &mut diagnostics)?;
 
     let cache = opts.cache && opts.detail == Detail::Slim && opts.overlay.is_empty();
+    let submitted: Vec<(String, Vec<u8>)> =
+        opts.overlay.iter().filter(|(rel, _)| rel.starts_with(&format!("{}/", submission::FOLDER))).cloned().collect();
     let mut left_behind = Vec::new();
     let parsed = parse_cases(root, LoadOptions { cache, ..opts }, &mut diagnostics, &mut left_behind)?;
     let mut files = parsed.len();
@@ -150,7 +152,7 @@ pub(crate) fn load(root: &Path, opts: LoadOptions) -> Result<Repository> {
             Content::Submission(_) | Content::None => {}
         }
     }
-    let submissions = parse_submissions(root, &mut diagnostics, &mut left_behind);
+    let submissions = parse_submissions(root, &submitted, &mut diagnostics, &mut left_behind);
     files += submissions.len();
     // Reports list cases by file; sorting once here keeps every later stage in order.
     cases.par_sort_unstable_by(|a, b| a.file.cmp(&b.file));
@@ -171,15 +173,27 @@ pub(crate) fn load(root: &Path, opts: LoadOptions) -> Result<Repository> {
     })
 }
 
-/// Reads every submission file under `submissions/` (a queue kept short: not cached).
-fn parse_submissions(root: &Path, out: &mut Vec<Diagnostic>, left_behind: &mut Vec<PathBuf>) -> Vec<Submission> {
+/// Reads every submission file under `submissions/` (a queue kept short: not cached), those in the
+/// overlay (edits checked before they are written) from their bytes.
+fn parse_submissions(
+    root: &Path,
+    overlay: &[(String, Vec<u8>)],
+    out: &mut Vec<Diagnostic>,
+    left_behind: &mut Vec<PathBuf>,
+) -> Vec<Submission> {
     let walked = walk::yaml_files(root, &root.join(submission::FOLDER), true);
     out.extend(walked.problems);
     left_behind.extend(walked.left_behind);
-    let mut submissions: Vec<Submission> = walked
+    let on_disk: Vec<String> = walked
         .files
-        .par_iter()
-        .map(|(path, _)| parse_file(&relative(root, path), path, None))
+        .iter()
+        .map(|(path, _)| relative(root, path))
+        .filter(|rel| !overlay.iter().any(|(o, _)| o == rel))
+        .collect();
+    let from_disk = on_disk.par_iter().map(|rel| parse_file(rel, &root.join(rel), None));
+    let edited = overlay.par_iter().map(|(rel, bytes)| parse_edited(rel, bytes));
+    let mut submissions: Vec<Submission> = from_disk
+        .chain(edited)
         .collect::<Vec<_>>()
         .into_iter()
         .filter_map(|parsed| {
@@ -324,7 +338,7 @@ fn parse_cases(
     let mut stamps: Vec<(String, Option<cache::Stamp>)> =
         paths.iter().zip(stamps).map(|(path, stamp)| (relative(root, path), stamp)).collect();
     // New files checked before they are written are read from the overlay.
-    for (rel, _) in &opts.overlay {
+    for (rel, _) in opts.overlay.iter().filter(|(rel, _)| !rel.starts_with(&format!("{}/", submission::FOLDER))) {
         if !stamps.iter().any(|(r, _)| r == rel) {
             paths.push(root.join(rel));
             stamps.push((rel.clone(), None));
@@ -405,6 +419,7 @@ pub(crate) fn slim(case: &mut Case) {
     if let Some(e) = case.enterprise.as_mut() {
         e.contact = None;
         e.phone = None;
+        e.email = None;
         e.credit_code = None;
     }
     for e in case.timeline.iter_mut() {

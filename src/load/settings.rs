@@ -340,6 +340,12 @@ pub(crate) fn read_settings(root: &Node, sink: &mut Sink) -> Settings {
                 }
             }
         }
+        // A submission's id is never a case's: one receipt code would open both.
+        if s.ids.submission == s.ids.case || s.ids.submission == s.ids.meeting {
+            let at = ids.key_pos("submission").or(ids.key_pos("case")).unwrap_or(ids.pos);
+            sink.error("invalid-value", at, format!("网上提交的编号格式「{}」与案件或恳谈会的相同", s.ids.submission))
+                .hint("网上提交的编号要与案件的区分开，例如 WS-{year}-{seq:04}");
+        }
     }
     if let Some(report) = m.get("report").and_then(|n| MapReader::open(n, "report", REPORT_FIELDS, sink)) {
         read_report(&report, &mut s, sink);
@@ -429,6 +435,14 @@ pub(crate) fn read_settings(root: &Node, sink: &mut Sink) -> Settings {
         s.serve_contact = v.text("contact", sink);
         if let Some(open) = v.bool("submissions", sink) {
             s.submissions.open = open;
+        }
+        // A limit written for a form that is not open limits nothing: said, not ignored.
+        if !s.submissions.open {
+            let limits = ["submissions_per_address", "submissions_per_day", "submissions_queue"];
+            if let Some(at) = limits.iter().find_map(|k| v.key_pos(k)) {
+                sink.warning("unused-setting", at, "网上提交没有开放（submissions 不是 true），这里的件数限制不起作用")
+                    .hint("开放网上提交请写 submissions: true");
+            }
         }
         let limits = [
             ("submissions_per_address", &mut s.submissions.per_address, "5"),

@@ -38,13 +38,17 @@ pub(crate) fn plan(snapshot: &Snapshot, sel: &Selection) -> Result<Vec<Planned>>
     }
     let mut out = Vec::new();
     for (index, case) in repo.cases.iter().enumerate() {
-        let chosen = sel.cases.contains(&case.id.value)
-            || sel.meeting.as_ref().is_some_and(|m| case.meeting.as_ref().is_some_and(|x| &x.value == m));
-        if !chosen {
+        let named = sel.cases.contains(&case.id.value);
+        let of_meeting = sel.meeting.as_ref().is_some_and(|m| case.meeting.as_ref().is_some_and(|x| &x.value == m));
+        if !named && !of_meeting {
             continue;
         }
+        // A case named that is not received yet is refused; a meeting's not yet received have no receipt yet.
         if !crate::check::exists(case, as_of) {
-            bail!("案件 {} 截至 {as_of} 尚未收到，不能出具回执", case.id.value);
+            if named {
+                bail!("案件 {} 截至 {as_of} 尚未收到，不能出具回执", case.id.value);
+            }
+            continue;
         }
         let Some(code) = sel.codes.get(&case.id.value) else {
             bail!("内部错误：案件 {} 没有回执码", case.id.value);
@@ -76,7 +80,8 @@ pub(crate) fn plan(snapshot: &Snapshot, sel: &Selection) -> Result<Vec<Planned>>
         let raised_at_meeting = case.channel.is_none_or(|c| c == crate::model::Channel::Meeting);
         let how = match (meeting, channel) {
             (Some(m), _) if raised_at_meeting && m.date.is_some_and(|d| d <= as_of) => format!("在{}上", m.title),
-            (Some(m), c) => format!("通过{}渠道为{}", c.unwrap_or("线上"), m.title),
+            (Some(m), Some(c)) => format!("通过{c}渠道为{}", m.title),
+            (Some(m), None) => format!("为{}", m.title),
             (None, Some(c)) => format!("通过{c}渠道"),
             (None, None) => String::new(),
         };

@@ -38,9 +38,22 @@ pub(crate) struct Senders {
 
 const DAY: Duration = Duration::from_secs(24 * 60 * 60);
 
+/// Whose sending an address is: an IPv6 address by its /64 (one household or office network picks any
+/// address within it), an IPv4 address as it is.
+fn sender(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+        }
+        v4 => v4,
+    }
+}
+
 impl Senders {
     /// Takes a place for the address if it has not used its day's: `false` when it has.
     fn take(&mut self, ip: IpAddr, limit: u32) -> bool {
+        let ip = sender(ip);
         let now = Instant::now();
         self.sent.retain(|_, t| {
             t.retain(|x| now.duration_since(*x) < DAY);
@@ -56,7 +69,7 @@ impl Senders {
 
     /// Gives back the place of a submission that was refused (nothing was written for it).
     fn give_back(&mut self, ip: IpAddr) {
-        if let Some(t) = self.sent.get_mut(&ip) {
+        if let Some(t) = self.sent.get_mut(&sender(ip)) {
             t.pop();
         }
     }
@@ -202,8 +215,9 @@ pub(crate) async fn submit(
                     if field == "limit" { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::UNPROCESSABLE_ENTITY };
                 Sent::Page(form_page(session, today, &posted, HashMap::from([(field, why)]), status))
             };
+            let form = posted.form();
             // Every field's problem at once.
-            if let Err(problems) = submissions::judged_form(&session, &posted.form(), today) {
+            if let Err(problems) = submissions::judged_form(&session, &form, today) {
                 let errors: HashMap<&str, String> = problems.into_iter().collect();
                 return Sent::Page(form_page(&session, today, &posted, errors, StatusCode::UNPROCESSABLE_ENTITY));
             }
@@ -211,10 +225,9 @@ pub(crate) async fn submit(
                 Ok(s) => s,
                 Err(f) => return refused(&session, "limit", crate::serve::pages::failure_text(&f)),
             };
-            match submissions::submit(&mut session, &posted.form(), today, &limits) {
+            match submissions::submit(&mut session, &form, today, &limits) {
                 Ok(Done { id, written, subject }) => {
-                    let name = posted.enterprise.trim().to_string();
-                    let pending = app.committer.queue(written.edits, subject, public_signature(name, &id));
+                    let pending = app.committer.queue(written.edits, subject, public_signature(&id));
                     Sent::Committing(pending, receipts::code(&secret, &id))
                 }
                 Err(Failure::Refused(Refusal::Request { field, message })) => {
@@ -239,10 +252,11 @@ pub(crate) async fn submit(
     }
 }
 
-/// Whose a submission's commit is: the name the sender typed, anyone's role.
-fn public_signature(name: String, id: &str) -> Signature {
+/// Whose a submission's commit is: anyone's (the name the sender typed is in the subject; as an author's
+/// name git could refuse it).
+fn public_signature(id: &str) -> Signature {
     Signature {
-        name: if name.is_empty() { "网上提交".to_string() } else { name },
+        name: "网上提交".to_string(),
         email: String::new(),
         trailers: vec![
             ("Qinqing-Actor", format!("公众/{id}")),
@@ -413,10 +427,20 @@ pub(crate) async fn decide(
             }
             let today = app.today(&session);
             let value = |k: &str| posted.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap_or_default();
+            let field = if what == "accept" { "title" } else { "reason" };
+            // A submission file someone is editing at a terminal: its lines would go into this account's commit.
+            if let Some(s) = session.ledger().submission(&id) {
+                if let Err(r) = app.committer.as_committed(&session, &[s.file.as_str()]) {
+                    let errors =
+                        HashMap::from([(field.to_string(), crate::serve::pages::failure_text(&Failure::from(r)))]);
+                    let refill = json!({ "title": value("title"), "reason": value("reason") });
+                    return Decided::Page(detail(app, &session, &viewer, &id, &refill, errors, StatusCode::CONFLICT));
+                }
+            }
             let done = if what == "accept" {
-                submissions::accept(&mut session, &id, Some(&value("title")), today, false)
+                submissions::accept(&mut session, &id, Some(&value("title")), today, submissions::Writing::Write)
             } else {
-                submissions::decline(&mut session, &id, &value("reason"), today, false)
+                submissions::decline(&mut session, &id, &value("reason"), today, submissions::Writing::Write)
             };
             match done {
                 Ok(Done { id: made, written, subject }) => {

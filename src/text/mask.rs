@@ -73,7 +73,8 @@ impl Redactor {
 
     /// The text with every personal datum masked.
     pub fn text(&self, text: &str) -> String {
-        let text = phones_in(text);
+        let text = emails_in(text);
+        let text = phones_in(&text);
         let text = names_after_labels(&text);
         match &self.names {
             Some(ac) if ac.is_match(&text) => {
@@ -90,6 +91,35 @@ impl Redactor {
             _ => text,
         }
     }
+}
+
+/// name.surname@example.com → n***@example.com: an email's local part is the person's; the domain
+/// (an office's, a mail provider's) stays.
+pub(crate) fn emails_in(text: &str) -> String {
+    if !text.contains('@') {
+        return text.to_string();
+    }
+    let local = |c: char| c.is_ascii_alphanumeric() || "._%+-".contains(c);
+    let domain = |c: char| c.is_ascii_alphanumeric() || ".-".contains(c);
+    let chars: Vec<char> = text.chars().collect();
+    // Characters are copied as they come; at an address's `@` its local part, the tail copied last, is
+    // cut back (each character is looked at a bounded number of times: no text makes this slow).
+    let mut out: Vec<char> = Vec::with_capacity(chars.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '@' {
+            let start = out.iter().rev().take_while(|c| local(**c)).count();
+            let host: String = chars[i + 1..].iter().take_while(|c| domain(**c)).take(255).collect();
+            let host = host.trim_end_matches('.');
+            if start > 0 && host.contains('.') && !host.starts_with('.') {
+                let first = out[out.len() - start];
+                out.truncate(out.len() - start);
+                out.push(first);
+                out.extend("***".chars());
+            }
+        }
+        out.push(c);
+    }
+    out.into_iter().collect()
 }
 
 /// 联系人：王小明 → 联系人：王**: up to four Chinese characters after a label.
@@ -498,6 +528,14 @@ fn looks_like_date(digits: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_email_keeps_its_domain_and_the_first_letter_of_its_person() {
+        assert_eq!(emails_in("请回复 qin.mou@example.com 谢谢"), "请回复 q***@example.com 谢谢");
+        assert_eq!(emails_in("邮箱:a@b.cn"), "邮箱:a***@b.cn");
+        assert_eq!(emails_in("@某某 回复"), "@某某 回复", "not an address");
+        assert_eq!(emails_in("x@localhost"), "x@localhost", "no dotted domain");
+    }
+
     use super::*;
     use proptest::prelude::*;
 
