@@ -68,21 +68,23 @@ pub(crate) fn run(repo: Option<&Path>, command: SubmissionCommand) -> Result<u8>
                 eprintln!("{}", if all { "没有网上提交。" } else { "没有待受理的网上提交。" });
                 return Ok(0);
             }
-            let mut out = String::from("编号            提交日期    状态      企业                  问题\n");
-            for s in shown {
-                let date = s.submitted.as_ref().map(|d| d.value.to_string()).unwrap_or_default();
-                let name = s.enterprise.as_ref().map(|e| e.name.as_str()).unwrap_or("—");
-                let state = match s.decision.as_ref().map(|d| &d.outcome) {
-                    Some(Outcome::Accepted(case)) => format!("已受理 {}", case.value),
-                    _ => s.standing().to_string(),
-                };
-                out.push_str(&format!(
-                    "{}  {date}  {state}  {name}  {}\n",
-                    s.id.value,
-                    submissions::derived_title(&s.text)
-                ));
-            }
-            crate::output::emit(&out)?;
+            let rows: Vec<Vec<String>> = shown
+                .iter()
+                .map(|s| {
+                    let state = match s.decision.as_ref().map(|d| &d.outcome) {
+                        Some(Outcome::Accepted(case)) => format!("已受理 {}", case.value),
+                        _ => s.standing().to_string(),
+                    };
+                    vec![
+                        s.id.value.clone(),
+                        s.submitted.as_ref().map(|d| d.value.to_string()).unwrap_or_default(),
+                        state,
+                        s.enterprise.as_ref().map(|e| e.name.clone()).unwrap_or_else(|| "—".into()),
+                        submissions::derived_title(&s.text),
+                    ]
+                })
+                .collect();
+            crate::output::emit(&crate::output::table::render(&["编号", "提交日期", "状态", "企业", "问题"], &rows))?;
             Ok(0)
         }
         SubmissionCommand::Show { id } => {
