@@ -288,8 +288,10 @@ fn waiting<'s>(session: &'s Session, id: &str, date: NaiveDate) -> Outcome<&'s S
     Ok(s)
 }
 
-/// A case's title from a submission's text: its first sentence, at most 30 characters.
+/// A case's title from a submission's text: its first sentence, at most 30 characters, with any phone
+/// or ID number in it masked (a title is shown wherever the case is).
 pub(crate) fn derived_title(text: &str) -> String {
+    let text = crate::text::mask::phones_in(text);
     let first: String = text.trim().chars().take_while(|c| !"。！？；\n!?;".contains(*c)).collect();
     let first = first.trim();
     if first.chars().count() <= 30 {
@@ -368,6 +370,7 @@ mod tests {
         let long = "我公司位于开发区的新建厂房因为周边市政道路尚未完工导致大型货车无法进出影响投产";
         assert_eq!(derived_title(long).chars().count(), 30);
         assert!(derived_title(long).ends_with('…'));
+        assert_eq!(derived_title("请联系手机13712345678。"), "请联系手机137****5678");
     }
 
     #[test]
