@@ -22,8 +22,7 @@ impl Ledger {
     /// The published copy made in place, for a command that needs nothing
     /// else (`build`): 100,000 cases are not held twice.
     pub(crate) fn into_published(mut self) -> Ledger {
-        let names = self.cases.iter().filter_map(|c| c.enterprise.as_ref()?.contact.as_deref());
-        let r = Redactor::new(names);
+        let r = self.redactor();
         self.cases.par_iter_mut().for_each(|c| published_case(c, &r));
         self.meetings.iter_mut().for_each(|m| published_meeting(m, &r));
         self.submissions.clear();
@@ -34,9 +33,13 @@ impl Ledger {
 
 impl Ledger {
     /// What masks this ledger's personal data in a text: phones, ID numbers and every contact name
-    /// it holds (a server keeps one per ledger and masks one case at a time with [`published_case`]).
+    /// it holds, cases' and submissions' (a server keeps one per ledger and masks one case at a time with
+    /// [`published_case`]).
     pub(crate) fn redactor(&self) -> Redactor {
-        Redactor::new(self.cases.iter().filter_map(|c| c.enterprise.as_ref()?.contact.as_deref()))
+        // A submission's sender is a contact too (its own page, and a case accepted from it, are masked with it).
+        let enterprises = self.cases.iter().filter_map(|c| c.enterprise.as_ref());
+        let senders = self.submissions.iter().filter_map(|s| s.enterprise.as_ref());
+        Redactor::new(enterprises.chain(senders).filter_map(|e| e.contact.as_deref()))
     }
 }
 

@@ -4,7 +4,7 @@
 use anyhow::Result;
 
 use crate::command::correct::{self, DepartmentChange, NewDepartment, Tagging};
-use crate::command::{Open, Written};
+use crate::command::Open;
 
 /// `qinqing tag ID TAG…` and `untag`.
 #[derive(Debug, clap::Args)]
@@ -74,7 +74,7 @@ pub(crate) fn tag(repo: Option<&std::path::Path>, a: TagArgs, remove: bool) -> R
     let request = Tagging { id: a.id.clone(), tags: a.tags.clone(), remove, dry_run: a.dry_run, commit: a.commit };
     let done = if remove { "已去掉" } else { "已加上" };
     match correct::tag(&mut session, request) {
-        Ok(w) => shown(&w, &format!("{} {done}标签 {}", a.id, a.tags.join("、"))),
+        Ok(w) => super::shown(&w, &format!("{} {done}标签 {}", a.id, a.tags.join("、"))),
         Err(f) => super::failed(f, |n| format!("改动会带来 {n} 处错误（见上），未写入。")),
     }
 }
@@ -99,23 +99,9 @@ pub(crate) fn dept(repo: Option<&std::path::Path>, c: DeptCommand) -> Result<u8>
         Ok((w, done)) => {
             let note =
                 if done.contains("更名") { "（旧名保留为别名，已有案件照常识别）" } else { "" };
-            shown(&w, &format!("已完成：{done}{note}"))
+            super::shown(&w, &format!("已完成：{done}{note}"))
         }
         Err(f) => super::failed(f, |n| format!("部门名录会有 {n} 处错误（见上），未写入。")),
     }
 }
 
-fn shown(w: &Written, done: &str) -> Result<u8> {
-    for e in &w.edits {
-        crate::output::emit(&e.diff())?;
-    }
-    if w.applied {
-        eprintln!("{done}");
-    } else {
-        eprintln!("（--dry-run：未写入）");
-    }
-    if let Some(c) = &w.commit {
-        eprintln!("已提交：{}", c.subject);
-    }
-    Ok(0)
-}

@@ -327,6 +327,22 @@ fn revision(repo: Option<&Path>, rev: &str, detail: load::Detail) -> Result<Sess
     Session::at_revision(&start, rev, detail)
 }
 
+/// What a write changed (its diff), and that it was done, or only planned (`--dry-run`), and its commit.
+fn shown(w: &crate::command::Written, done: &str) -> Result<u8> {
+    for e in &w.edits {
+        crate::output::emit(&e.diff())?;
+    }
+    if w.applied {
+        eprintln!("{done}");
+    } else {
+        eprintln!("（--dry-run：未写入）");
+    }
+    if let Some(c) = &w.commit {
+        eprintln!("已提交：{}", c.subject);
+    }
+    Ok(0)
+}
+
 /// Prints why a command did not complete and gives its exit code (2): the
 /// diagnostics a refused write would have brought, with `invalid` saying so
 /// for `n` of them; anything else as the one-line error `main` prints.

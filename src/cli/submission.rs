@@ -29,15 +29,8 @@ pub(crate) enum SubmissionCommand {
         /// 案件标题（默认取问题的第一句）
         #[arg(long)]
         title: Option<String>,
-        /// 受理日期（默认：今天）
-        #[arg(long, value_parser = super::parse_date)]
-        date: Option<NaiveDate>,
-        /// 只显示将写入的内容，不写入
-        #[arg(long)]
-        dry_run: bool,
-        /// 写入后用 git 提交（作者为本机 git 配置的用户）
-        #[arg(long, conflicts_with = "dry_run")]
-        commit: bool,
+        #[command(flatten)]
+        how: Decided,
     },
     /// 不予受理：写明理由（企业凭回执码可以看到）
     Decline {
@@ -46,16 +39,29 @@ pub(crate) enum SubmissionCommand {
         /// 理由
         #[arg(long)]
         reason: String,
-        /// 决定日期（默认：今天）
-        #[arg(long, value_parser = super::parse_date)]
-        date: Option<NaiveDate>,
-        /// 只显示将写入的内容，不写入
-        #[arg(long)]
-        dry_run: bool,
-        /// 写入后用 git 提交（作者为本机 git 配置的用户）
-        #[arg(long, conflicts_with = "dry_run")]
-        commit: bool,
+        #[command(flatten)]
+        how: Decided,
     },
+}
+
+/// When and how a decision is written.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Decided {
+    /// 决定日期（默认：今天；不能晚于今天）
+    #[arg(long, value_parser = super::parse_date)]
+    date: Option<NaiveDate>,
+    /// 只显示将写入的内容，不写入
+    #[arg(long)]
+    dry_run: bool,
+    /// 写入后用 git 提交（作者为本机 git 配置的用户）
+    #[arg(long, conflicts_with = "dry_run")]
+    commit: bool,
+}
+
+impl Decided {
+    fn writing(&self) -> submissions::Writing {
+        submissions::Writing { dry_run: self.dry_run, commit: self.commit }
+    }
 }
 
 pub(crate) fn run(repo: Option<&Path>, command: SubmissionCommand) -> Result<u8> {
@@ -98,54 +104,19 @@ pub(crate) fn run(repo: Option<&Path>, command: SubmissionCommand) -> Result<u8>
             crate::output::emit(&String::from_utf8_lossy(&bytes))?;
             Ok(0)
         }
-        SubmissionCommand::Accept { id, title, date, dry_run, commit } => {
-            let date = session.date(date);
-            match submissions::accept(&mut session, &id, title.as_deref(), date, writing(dry_run, commit)) {
-                Ok(done) => {
-                    let said = format!("已受理 {id}，建立案件 {}（来源渠道：线上）", done.id);
-                    written(done, dry_run, &said)
-                }
+        SubmissionCommand::Accept { id, title, how } => {
+            let date = session.date(how.date);
+            match submissions::accept(&mut session, &id, title.as_deref(), date, how.writing()) {
+                Ok(done) => super::shown(&done.written, &format!("已受理 {id}，建立案件 {}（来源渠道：线上）", done.id)),
                 Err(f) => super::failed(f, |n| format!("受理会带来 {n} 处错误（见上），未写入。")),
             }
         }
-        SubmissionCommand::Decline { id, reason, date, dry_run, commit } => {
-            let date = session.date(date);
-            match submissions::decline(&mut session, &id, &reason, date, writing(dry_run, commit)) {
-                Ok(done) => written(done, dry_run, &format!("已记下不予受理 {id}：{}", reason.trim())),
+        SubmissionCommand::Decline { id, reason, how } => {
+            let date = session.date(how.date);
+            match submissions::decline(&mut session, &id, &reason, date, how.writing()) {
+                Ok(done) => super::shown(&done.written, &format!("已记下不予受理 {id}：{}", reason.trim())),
                 Err(f) => super::failed(f, |n| format!("会带来 {n} 处错误（见上），未写入。")),
             }
         }
     }
-}
-
-fn writing(dry_run: bool, commit: bool) -> submissions::Writing {
-    match (dry_run, commit) {
-        (true, _) => submissions::Writing::DryRun,
-        (false, true) => submissions::Writing::WriteAndCommit,
-        (false, false) => submissions::Writing::Write,
-    }
-}
-
-/// What a decision wrote (its diff for a dry run), and its commit.
-fn written(done: submissions::Done, dry_run: bool, said: &str) -> Result<u8> {
-    for e in &done.written.edits {
-        if dry_run {
-            let mut diff = e.diff();
-            if !diff.ends_with('\n') {
-                diff.push('\n');
-            }
-            crate::output::emit(&diff)?;
-        } else {
-            println!("{}", e.rel);
-        }
-    }
-    if dry_run {
-        eprintln!("（--dry-run：未写入）");
-        return Ok(0);
-    }
-    eprintln!("{said}");
-    if let Some(made) = &done.written.commit {
-        eprintln!("已提交 {}", made.id.chars().take(12).collect::<String>());
-    }
-    Ok(0)
 }

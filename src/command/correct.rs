@@ -71,34 +71,16 @@ fn tag_once(session: &mut Session, t: Tagging) -> Outcome<Written> {
         return Err(Refusal::request(format!("{} 的 tags 写法特殊，未能只改这一项；请直接编辑文件", case.file)).into());
     }
     let edits = vec![Edit { rel: case.file.clone(), before, after: text, new: false }];
-    let problems = session.verdict(&edits);
-    if !problems.is_empty() {
-        return Err(Refusal::Invalid { files: vec![case.file.clone()], diagnostics: problems, at: Vec::new() }.into());
-    }
+    super::judge(session, &edits)?;
     let words = t.tags.iter().map(|x| x.trim()).collect::<Vec<_>>().join("、");
     let subject = format!("{} {}标签 {words}", t.id, if t.remove { "去掉" } else { "加上" });
-    finish(session, edits, t.dry_run, t.commit, &subject)
+    super::write_planned(session, edits, t.dry_run, t.commit, &subject)
 }
 
 fn reread_case(file: &str, text: &str) -> Option<crate::model::Case> {
     let node = crate::load::yaml::parse(file, text).ok()??;
     let mut sink = Sink::new(file);
     crate::load::case::read_case(file, &node, &mut sink)
-}
-
-/// Writes (or only plans) and commits when asked.
-fn finish(session: &mut Session, edits: Vec<Edit>, dry_run: bool, commit: bool, subject: &str) -> Outcome<Written> {
-    if dry_run {
-        return Ok(Written { edits, applied: false, commit: None });
-    }
-    session.write(&edits)?;
-    let commit = if commit {
-        let files: Vec<&str> = edits.iter().map(|e| e.rel.as_str()).collect();
-        Some(session.git().commit(&files, subject)?)
-    } else {
-        None
-    };
-    Ok(Written { edits, applied: true, commit })
 }
 
 /// The registry's file.
@@ -221,7 +203,7 @@ fn department_once(session: &mut Session, change: DepartmentChange) -> Outcome<(
         .into());
     }
     let edits = vec![Edit { rel: REGISTRY.to_string(), before, after, new: false }];
-    Ok((finish(session, edits, dry_run, commit, &subject)?, subject))
+    Ok((super::write_planned(session, edits, dry_run, commit, &subject)?, subject))
 }
 
 /// A refusal at a flag (`short`, `alias`), or of the request (the names given in order).

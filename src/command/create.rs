@@ -134,6 +134,9 @@ pub(crate) fn case_edit(session: &Session, r: CaseRequest) -> Outcome<(String, E
         return Err(Refusal::field("title", "问题标题不能为空").into());
     }
     super::plain_text("title", "问题标题", &r.title)?;
+    if r.title.contains(['\n', '\r']) {
+        return Err(Refusal::field("title", "问题标题只能写一行").into());
+    }
     super::plain_text("description", "问题描述", r.description.as_deref().unwrap_or(""))?;
     super::plain_text("category", "问题类别", r.category.as_deref().unwrap_or(""))?;
     if let Some(e) = &r.enterprise {
@@ -231,14 +234,7 @@ fn folder_name(s: &str) -> String {
 /// Checks the new file against the ledger, then writes it (unless a dry run).
 fn finish(session: &mut Session, id: String, edit: Edit, dry_run: bool) -> Outcome<Created> {
     let edits = vec![edit];
-    let problems = session.verdict(&edits);
-    if !problems.is_empty() {
-        return Err(
-            Refusal::Invalid { files: vec![edits[0].rel.clone()], diagnostics: problems, at: Vec::new() }.into()
-        );
-    }
-    if !dry_run {
-        session.write(&edits)?;
-    }
-    Ok(Created { id, written: Written { edits, applied: !dry_run, commit: None }, note: None })
+    super::judge(session, &edits)?;
+    let written = super::write_planned(session, edits, dry_run, false, "")?;
+    Ok(Created { id, written, note: None })
 }

@@ -351,8 +351,55 @@ pub(crate) fn plain_text(field: &'static str, words: &str, text: &str) -> Result
             field,
             format!("{words}的第{}个字符是控制字符 U+{:04X}，看不见也读不出；请删去后再写", at + 1, c as u32),
         )),
-        None => Ok(()),
+        // An invisible mark that turns the text around: a name would be shown reversed.
+        None => match chars.iter().position(|c| is_direction_mark(*c)) {
+            Some(at) => Err(Refusal::field(
+                field,
+                format!(
+                    "{words}的第{}个字符是改变文字方向的不可见字符 U+{:04X}；请删去后再写",
+                    at + 1,
+                    chars[at] as u32
+                ),
+            )),
+            None => Ok(()),
+        },
     }
+}
+
+/// The invisible characters that change the direction text is shown in.
+fn is_direction_mark(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Refused when the edits would bring errors into the repository (each at its file, line and column).
+pub(crate) fn judge(session: &Session, edits: &[Edit]) -> Result<(), Refusal> {
+    let problems = session.verdict(edits);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let files = edits.iter().map(|e| e.rel.clone()).collect();
+    Err(Refusal::Invalid { files, diagnostics: problems, at: Vec::new() })
+}
+
+/// Judged edits written (unless a dry run), and committed when asked.
+pub(crate) fn write_planned(
+    session: &mut Session,
+    edits: Vec<Edit>,
+    dry_run: bool,
+    commit: bool,
+    subject: &str,
+) -> Outcome<Written> {
+    if dry_run {
+        return Ok(Written { edits, applied: false, commit: None });
+    }
+    session.write(&edits)?;
+    let commit = if commit {
+        let files: Vec<&str> = edits.iter().map(|e| e.rel.as_str()).collect();
+        Some(session.git().commit(&files, subject)?)
+    } else {
+        None
+    };
+    Ok(Written { edits, applied: true, commit })
 }
 
 /// Refuses to go on with a repository that has errors: a document, sheet or

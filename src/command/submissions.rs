@@ -11,7 +11,7 @@ use super::create::{case_edit, CaseRequest};
 use super::{NotFound, Outcome, Refusal, Session, Thing, Written};
 use crate::diag::closest;
 use crate::edit::create::{decision_text, submission_text, NewSubmission};
-use crate::edit::{self, Edit};
+use crate::edit;
 use crate::load::submission::FOLDER;
 use crate::model::{Channel, Enterprise, Submission, SubmissionSettings};
 
@@ -19,8 +19,9 @@ use crate::model::{Channel, Enterprise, Submission, SubmissionSettings};
 pub(crate) const TEXT_LIMIT: usize = 5000;
 const SHORT_LIMIT: usize = 100;
 
-/// What the sender filled in.
-#[derive(Debug, Clone, Default)]
+/// What the sender filled in, by the form's field names (a field not posted is empty).
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
 pub(crate) struct Form {
     pub(crate) enterprise: String,
     pub(crate) credit_code: String,
@@ -43,18 +44,14 @@ pub(crate) struct Done {
     pub(crate) subject: String,
 }
 
-/// Takes a submission into the queue, as of `today`: every field checked at its
-/// name, the day's and the queue's limits kept; nothing half-written.
-pub(crate) fn submit(
-    session: &mut Session,
-    form: &Form,
-    today: NaiveDate,
-    limits: &SubmissionSettings,
-) -> Outcome<Done> {
-    super::planned_afresh(session, |s| submit_once(s, form, today, limits))
+/// Takes a submission judged by [`judged_form`] into the queue: the day's and the queue's limits kept
+/// (refused at the pseudo-field `limit`), nothing half-written.
+pub(crate) fn submit(session: &mut Session, judged: &NewSubmission, limits: &SubmissionSettings) -> Outcome<Done> {
+    super::planned_afresh(session, |s| submit_once(s, judged, limits))
 }
 
-fn submit_once(session: &mut Session, form: &Form, today: NaiveDate, limits: &SubmissionSettings) -> Outcome<Done> {
+fn submit_once(session: &mut Session, judged: &NewSubmission, limits: &SubmissionSettings) -> Outcome<Done> {
+    let today = judged.submitted;
     let ledger = session.ledger();
     let waiting = ledger.submissions.iter().filter(|s| s.waiting()).count();
     if waiting >= limits.queue as usize {
@@ -67,23 +64,22 @@ fn submit_once(session: &mut Session, form: &Form, today: NaiveDate, limits: &Su
     if sent_today >= limits.per_day as usize {
         return Err(Refusal::field("limit", "今天收到的网上提交已达上限；请明天再提交，或直接联系营商办。").into());
     }
-    let fields = judged_form(session, form, today).map_err(|mut p| {
-        let (field, why) = p.swap_remove(0);
-        Refusal::field(field, why)
-    })?;
     let pattern = super::create::pattern(&ledger.settings.ids.submission)?;
     let id = pattern.next(today.year(), ledger.submissions.iter().map(|s| s.id.value.as_str()));
-    let new = NewSubmission { id: id.clone(), submitted: today, ..fields };
+    let new = NewSubmission { id: id.clone(), ..judged.clone() };
     let rel = format!("{FOLDER}/{}/{id}.yaml", today.year());
     let edits = vec![edit::new_file(session.scope(), &rel, submission_text(&new))?];
-    write_checked(session, &edits)?;
-    Ok(Done { subject: format!("网上提交：{id}（{}）", new.enterprise.name), id, written: applied(edits) })
+    super::judge(session, &edits)?;
+    let subject = format!("网上提交：{id}（{}）", new.enterprise.name);
+    let written = super::write_planned(session, edits, false, false, &subject)?;
+    Ok(Done { id, written, subject })
 }
 
-/// The form's fields, each judged at its name: required ones present, lengths
-/// kept, no control or direction-changing characters, single-line fields on
-/// one line, no markup, the credit code's check character right. Every problem
-/// at once (a sender on a phone corrects them in one go), or the submission.
+/// The form's fields, each judged at its name as of `today`: required ones
+/// present, lengths kept, no control or direction-changing characters
+/// ([`super::plain_text`]), single-line fields on one line, no markup, the
+/// credit code's check character right. Every problem at once (a sender on a
+/// phone corrects them in one go), or the submission to [`submit`].
 pub(crate) fn judged_form(
     session: &Session,
     form: &Form,
@@ -98,8 +94,6 @@ pub(crate) fn judged_form(
             Some(format!("{words}太长：不超过 {limit} 字"))
         } else if let Err(Refusal::Request { message, .. }) = super::plain_text(name, words, value) {
             Some(message)
-        } else if let Some(c) = value.chars().find(|c| is_direction_mark(*c)) {
-            Some(format!("{words}里有改变文字方向的不可见字符 U+{:04X}，请删去后再写", c as u32))
         } else if name != "text" && value.contains(['\n', '\r']) {
             Some(format!("{words}只能写一行"))
         } else {
@@ -163,11 +157,6 @@ pub(crate) fn judged_form(
     })
 }
 
-/// The invisible characters that change the direction text is shown in (a name could be shown reversed).
-fn is_direction_mark(c: char) -> bool {
-    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-}
-
 /// A tag-like piece of markup in a text (`<script`, `</a`, `<!--`), if any: such
 /// text is refused at its field, though every page would show it as text anyway.
 fn markup(text: &str) -> Option<String> {
@@ -178,17 +167,16 @@ fn markup(text: &str) -> Option<String> {
     })
 }
 
+/// How a decision is written: planned only, and committed when written.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Writing {
+    pub(crate) dry_run: bool,
+    pub(crate) commit: bool,
+}
+
 /// The office accepts a waiting submission: a new case (channel online,
 /// received the day it was sent, the submission's text as its description)
 /// and the submission's `accepted` lines, written together or not at all.
-/// How a decision is written: shown only, written, or written and committed (the command line's `--commit`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Writing {
-    DryRun,
-    Write,
-    WriteAndCommit,
-}
-
 pub(crate) fn accept(
     session: &mut Session,
     id: &str,
@@ -196,20 +184,10 @@ pub(crate) fn accept(
     date: NaiveDate,
     how: Writing,
 ) -> Outcome<Done> {
-    let done = super::planned_afresh(session, |s| accept_once(s, id, title, date, how == Writing::DryRun))?;
-    committed(session, done, how)
+    super::planned_afresh(session, |s| accept_once(s, id, title, date, how))
 }
 
-/// The decision's files committed, when asked.
-fn committed(session: &Session, mut done: Done, how: Writing) -> Outcome<Done> {
-    if how == Writing::WriteAndCommit {
-        let files: Vec<&str> = done.written.edits.iter().map(|e| e.rel.as_str()).collect();
-        done.written.commit = Some(session.git().commit_signed(&files, &done.subject, None)?);
-    }
-    Ok(done)
-}
-
-fn accept_once(session: &mut Session, id: &str, title: Option<&str>, date: NaiveDate, dry_run: bool) -> Outcome<Done> {
+fn accept_once(session: &mut Session, id: &str, title: Option<&str>, date: NaiveDate, how: Writing) -> Outcome<Done> {
     let s = waiting(session, id, date)?.clone();
     let received = s.submitted.as_ref().map(|d| d.value).unwrap_or(date);
     let title = match title.map(str::trim) {
@@ -217,12 +195,6 @@ fn accept_once(session: &mut Session, id: &str, title: Option<&str>, date: Naive
         Some(_) => return Err(Refusal::field("title", "请写问题标题").into()),
         None => derived_title(&s.text),
     };
-    if title.contains(['\n', '\r']) {
-        return Err(Refusal::field("title", "问题标题只能写一行").into());
-    }
-    if let Some(c) = title.chars().find(|c| is_direction_mark(*c)) {
-        return Err(Refusal::field("title", format!("问题标题里有改变文字方向的不可见字符 U+{:04X}", c as u32)).into());
-    }
     let request = CaseRequest {
         title,
         enterprise: s.enterprise.clone(),
@@ -237,22 +209,18 @@ fn accept_once(session: &mut Session, id: &str, title: Option<&str>, date: Naive
     let (case_id, case) = case_edit(session, request)?;
     let decision = edit::append_lines(session.scope(), &s.file, &decision_text(date, Ok(&case_id)))?;
     let edits = vec![case, decision];
-    if !dry_run {
-        write_checked(session, &edits)?;
-    } else {
-        judged(session, &edits)?;
-    }
-    let written = Written { edits, applied: !dry_run, commit: None };
-    Ok(Done { subject: format!("受理网上提交：{}，建案 {case_id}", s.id.value), id: case_id, written })
+    super::judge(session, &edits)?;
+    let subject = format!("受理网上提交：{}，建案 {case_id}", s.id.value);
+    let written = super::write_planned(session, edits, how.dry_run, how.commit, &subject)?;
+    Ok(Done { id: case_id, written, subject })
 }
 
 /// The office declines a waiting submission, with the reason its sender will read.
 pub(crate) fn decline(session: &mut Session, id: &str, reason: &str, date: NaiveDate, how: Writing) -> Outcome<Done> {
-    let done = super::planned_afresh(session, |s| decline_once(s, id, reason, date, how == Writing::DryRun))?;
-    committed(session, done, how)
+    super::planned_afresh(session, |s| decline_once(s, id, reason, date, how))
 }
 
-fn decline_once(session: &mut Session, id: &str, reason: &str, date: NaiveDate, dry_run: bool) -> Outcome<Done> {
+fn decline_once(session: &mut Session, id: &str, reason: &str, date: NaiveDate, how: Writing) -> Outcome<Done> {
     let s = waiting(session, id, date)?.clone();
     let reason = reason.trim();
     if reason.is_empty() {
@@ -260,13 +228,10 @@ fn decline_once(session: &mut Session, id: &str, reason: &str, date: NaiveDate, 
     }
     super::plain_text("reason", "理由", reason)?;
     let edits = vec![edit::append_lines(session.scope(), &s.file, &decision_text(date, Err(reason)))?];
-    if dry_run {
-        judged(session, &edits)?;
-    } else {
-        write_checked(session, &edits)?;
-    }
-    let written = Written { edits, applied: !dry_run, commit: None };
-    Ok(Done { subject: format!("不予受理网上提交：{}", s.id.value), id: s.id.value.clone(), written })
+    super::judge(session, &edits)?;
+    let subject = format!("不予受理网上提交：{}", s.id.value);
+    let written = super::write_planned(session, edits, how.dry_run, how.commit, &subject)?;
+    Ok(Done { id: s.id.value.clone(), written, subject })
 }
 
 /// The submission with an id, still waiting, decided no earlier than it was sent and no later than today.
@@ -301,31 +266,10 @@ pub(crate) fn derived_title(text: &str) -> String {
     }
 }
 
-/// Edits judged against the ledger (the new files with the rest of the tree).
-fn judged(session: &Session, edits: &[Edit]) -> Outcome<()> {
-    let problems = session.verdict(edits);
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        let files = edits.iter().map(|e| e.rel.clone()).collect();
-        Err(Refusal::Invalid { files, diagnostics: problems, at: Vec::new() }.into())
-    }
-}
-
-/// Edits judged, then written all or nothing.
-fn write_checked(session: &mut Session, edits: &[Edit]) -> Outcome<()> {
-    judged(session, edits)?;
-    session.write(edits)?;
-    Ok(())
-}
-
-fn applied(edits: Vec<Edit>) -> Written {
-    Written { edits, applied: true, commit: None }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::edit::Edit;
 
     /// The verdict a write is judged by and a full check of the edited tree find the same problems in a
     /// submission and the case it became.

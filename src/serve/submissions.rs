@@ -75,57 +75,24 @@ impl Senders {
     }
 }
 
-/// The form's fields, named as the contract names them.
-#[derive(Debug, Default, Clone, serde::Deserialize)]
-pub(crate) struct Posted {
-    #[serde(default)]
-    enterprise: String,
-    #[serde(default)]
-    credit_code: String,
-    #[serde(default)]
-    contact: String,
-    #[serde(default)]
-    phone: String,
-    #[serde(default)]
-    category: String,
-    #[serde(default)]
-    text: String,
-    #[serde(default)]
-    meeting: String,
-    #[serde(default)]
-    email: String,
-}
-
-impl Posted {
-    fn form(&self) -> submissions::Form {
-        submissions::Form {
-            enterprise: self.enterprise.clone(),
-            credit_code: self.credit_code.clone(),
-            contact: self.contact.clone(),
-            phone: self.phone.clone(),
-            category: self.category.clone(),
-            text: self.text.clone(),
-            meeting: self.meeting.clone(),
-            email: self.email.clone(),
+/// The values to fill the form again with: none that is far too long to show again.
+fn refill(posted: &submissions::Form) -> Value {
+    let mut values = serde_json::to_value(posted).unwrap_or_default();
+    if let Value::Object(fields) = &mut values {
+        for v in fields.values_mut() {
+            if v.as_str().is_some_and(|s| s.chars().count() > submissions::TEXT_LIMIT) {
+                *v = json!("");
+            }
         }
     }
-
-    /// The values to fill the form again with: none that is far too long to show.
-    fn refill(&self) -> Value {
-        let short = |s: &str| if s.chars().count() > submissions::TEXT_LIMIT { String::new() } else { s.to_string() };
-        json!({
-            "enterprise": short(&self.enterprise), "credit_code": short(&self.credit_code),
-            "contact": short(&self.contact), "phone": short(&self.phone), "category": short(&self.category),
-            "text": short(&self.text), "meeting": short(&self.meeting), "email": short(&self.email),
-        })
-    }
+    values
 }
 
 /// The form, with what went wrong at each field.
 fn form_page(
     session: &Session,
     today: chrono::NaiveDate,
-    posted: &Posted,
+    posted: &submissions::Form,
     errors: HashMap<&str, String>,
     status: StatusCode,
 ) -> Response {
@@ -141,7 +108,7 @@ fn form_page(
         status,
         "submit.html",
         json!({
-            "title": "网上反映问题", "meetings": meetings, "posted": posted.refill(), "errors": errors,
+            "title": "网上反映问题", "meetings": meetings, "posted": refill(posted), "errors": errors,
             "contact": ledger.settings.serve_contact, "limit": submissions::TEXT_LIMIT,
             "fields": [
                 { "name": "enterprise", "label": "企业名称 *", "auto": "organization" },
@@ -166,7 +133,7 @@ pub(crate) async fn form(State(app): State<Arc<App>>) -> Response {
         if !session.ledger().settings.submissions.open {
             return closed();
         }
-        form_page(&session, app.today(&session), &Posted::default(), HashMap::new(), StatusCode::OK)
+        form_page(&session, app.today(&session), &submissions::Form::default(), HashMap::new(), StatusCode::OK)
     })
     .await
 }
@@ -183,7 +150,7 @@ pub(crate) async fn submit(
     State(app): State<Arc<App>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Form(posted): Form<Posted>,
+    Form(posted): Form<submissions::Form>,
 ) -> Response {
     let ip = super::auth::client(&app, peer, &headers);
     let (open, limits) = {
@@ -215,17 +182,19 @@ pub(crate) async fn submit(
                     if field == "limit" { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::UNPROCESSABLE_ENTITY };
                 Sent::Page(form_page(session, today, &posted, HashMap::from([(field, why)]), status))
             };
-            let form = posted.form();
             // Every field's problem at once.
-            if let Err(problems) = submissions::judged_form(&session, &form, today) {
-                let errors: HashMap<&str, String> = problems.into_iter().collect();
-                return Sent::Page(form_page(&session, today, &posted, errors, StatusCode::UNPROCESSABLE_ENTITY));
-            }
+            let judged = match submissions::judged_form(&session, &posted, today) {
+                Ok(j) => j,
+                Err(problems) => {
+                    let errors: HashMap<&str, String> = problems.into_iter().collect();
+                    return Sent::Page(form_page(&session, today, &posted, errors, StatusCode::UNPROCESSABLE_ENTITY));
+                }
+            };
             let secret = match receipts::secret(&app.state_dir) {
                 Ok(s) => s,
                 Err(f) => return refused(&session, "limit", crate::serve::pages::failure_text(&f)),
             };
-            match submissions::submit(&mut session, &form, today, &limits) {
+            match submissions::submit(&mut session, &judged, &limits) {
                 Ok(Done { id, written, subject }) => {
                     let pending = app.committer.queue(written.edits, subject, public_signature(&id));
                     Sent::Committing(pending, receipts::code(&secret, &id))
@@ -269,10 +238,7 @@ fn public_signature(id: &str) -> Signature {
 /// The page a code opens while its submission is not a case: received and waiting, or declined and why.
 /// As published: no contact, no phone, the text masked.
 pub(crate) fn public_page(app: &App, session: &Session, s: &Submission, code: &str, just_sent: bool) -> Response {
-    let ledger_redactor = app.redactor(session);
-    // The sender's own contact name is masked too: the ledger's redactor knows only the cases' contacts.
-    let own = s.enterprise.as_ref().and_then(|e| e.contact.clone()).filter(|c| c.chars().count() >= 2);
-    let redactor = Masking { ledger: &ledger_redactor, own: own.as_deref() };
+    let redactor = app.redactor(session);
     let reason = match s.decision.as_ref().map(|d| &d.outcome) {
         Some(Outcome::Declined(why)) => Some(redactor.text(why)),
         _ => None,
@@ -297,22 +263,6 @@ pub(crate) fn public_page(app: &App, session: &Session, s: &Submission, code: &s
     )
 }
 
-/// The ledger's masking, and one more name.
-struct Masking<'a> {
-    ledger: &'a crate::text::mask::Redactor,
-    own: Option<&'a str>,
-}
-
-impl Masking<'_> {
-    fn text(&self, t: &str) -> String {
-        let masked = self.ledger.text(t);
-        match self.own {
-            Some(name) => masked.replace(name, &crate::text::mask::name(name)),
-            None => masked,
-        }
-    }
-}
-
 /// `GET /submissions`: the office's queue, waiting ones first.
 pub(crate) async fn list(State(app): State<Arc<App>>, viewer: Viewer) -> Response {
     app.blocking(move |app| {
@@ -321,7 +271,8 @@ pub(crate) async fn list(State(app): State<Arc<App>>, viewer: Viewer) -> Respons
         }
         let session = app.read();
         let mut rows: Vec<&Submission> = session.ledger().submissions.iter().collect();
-        rows.sort_by_key(|s| (!s.waiting(), std::cmp::Reverse(s.file.clone())));
+        // Waiting first, the newest first.
+        rows.sort_by(|a, b| b.waiting().cmp(&a.waiting()).then_with(|| b.file.cmp(&a.file)));
         let rows: Vec<Value> = rows.iter().map(|s| row(s)).collect();
         let open = session.ledger().settings.submissions.open;
         render(
@@ -438,9 +389,9 @@ pub(crate) async fn decide(
                 }
             }
             let done = if what == "accept" {
-                submissions::accept(&mut session, &id, Some(&value("title")), today, submissions::Writing::Write)
+                submissions::accept(&mut session, &id, Some(&value("title")), today, submissions::Writing::default())
             } else {
-                submissions::decline(&mut session, &id, &value("reason"), today, submissions::Writing::Write)
+                submissions::decline(&mut session, &id, &value("reason"), today, submissions::Writing::default())
             };
             match done {
                 Ok(Done { id: made, written, subject }) => {
