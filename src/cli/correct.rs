@@ -104,4 +104,3 @@ pub(crate) fn dept(repo: Option<&std::path::Path>, c: DeptCommand) -> Result<u8>
         Err(f) => super::failed(f, |n| format!("部门名录会有 {n} 处错误（见上），未写入。")),
     }
 }
-

@@ -42,7 +42,11 @@ pub(crate) fn run(repo: Option<&Path>, args: Args) -> Result<u8> {
             .and_then(|()| {
                 let state_dir = crate::command::accounts::state_dir(session.root_dir(), args.state_dir.as_deref());
                 let as_of = session.date(args.as_of);
-                tell_enterprises(session.ledger(), &state_dir, as_of, None, send, &mut ToStderr)
+                {
+                    let ledger = session.ledger();
+                    let cases: Vec<&crate::model::Case> = ledger.cases.iter().collect();
+                    tell_enterprises(&ledger.settings, &cases, &state_dir, as_of, send, &mut ToStderr)
+                }
             });
         match outcome {
             Ok(t) => Some(t),

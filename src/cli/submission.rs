@@ -107,7 +107,9 @@ pub(crate) fn run(repo: Option<&Path>, command: SubmissionCommand) -> Result<u8>
         SubmissionCommand::Accept { id, title, how } => {
             let date = session.date(how.date);
             match submissions::accept(&mut session, &id, title.as_deref(), date, how.writing()) {
-                Ok(done) => super::shown(&done.written, &format!("已受理 {id}，建立案件 {}（来源渠道：线上）", done.id)),
+                Ok(done) => {
+                    super::shown(&done.written, &format!("已受理 {id}，建立案件 {}（来源渠道：线上）", done.id))
+                }
                 Err(f) => super::failed(f, |n| format!("受理会带来 {n} 处错误（见上），未写入。")),
             }
         }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 use super::{require_no_errors, Notices, Outcome, Session};
 use crate::fsx::Scope;
@@ -91,15 +92,41 @@ fn read_state(scope: &Scope, path: &Path, notices: &mut dyn Notices) -> Sent {
 /// At most this many reminders go out at the same time.
 const PARALLEL_SENDS: usize = 8;
 
-/// One digest to send on one channel.
-struct Job<'a> {
-    recipient: String,
-    channel: &'a Channel,
-    key: String,
-    items: Vec<crate::report::digest::Item>,
+/// One message on one channel.
+struct Message {
+    channel: Channel,
     subject: String,
     text: String,
+    /// What a JSON webhook is posted besides the text.
     extra: serde_json::Value,
+}
+
+/// One digest to send on one channel.
+struct Job {
+    recipient: String,
+    key: String,
+    items: Vec<crate::report::digest::Item>,
+    message: Message,
+}
+
+/// Sends messages, every recipient at once (a bounded number at a time): one slow receiver does not hold
+/// the others back. Each message's outcome, in order.
+fn send_all(messages: &[&Message], smtp: Option<&crate::model::notify::Smtp>) -> Vec<crate::output::notify::Outcome> {
+    let patience = Patience::from_env();
+    let mut outcomes = Vec::with_capacity(messages.len());
+    for batch in messages.chunks(PARALLEL_SENDS) {
+        let sent: Vec<_> = std::thread::scope(|s| {
+            let handles: Vec<_> = batch
+                .iter()
+                .map(|m| s.spawn(move || send(&m.channel, smtp, &m.subject, &m.text, &m.extra, patience)))
+                .collect();
+            handles.into_iter().map(|h| h.join()).collect()
+        });
+        outcomes.extend(sent.into_iter().map(|o| {
+            o.unwrap_or(crate::output::notify::Outcome { attempts: 0, error: Some("发送中出错".into()) })
+        }));
+    }
+    outcomes
 }
 
 /// Sends (or previews) the day's digests; the repository must have no errors.
@@ -117,7 +144,6 @@ pub(crate) fn notify(session: Session, request: Notify, notices: &mut dyn Notice
     let mut state = read_state(&scope, &state_path, notices);
     state.version = 1;
     state.sent.retain(|e| (as_of - e.date).num_days() < KEEP_DAYS);
-    let patience = Patience::from_env();
     let office = settings.organization_short.as_str();
     let (mut delivered, mut failed, mut unchanged, mut unconfigured) = (0, 0, 0, Vec::new());
     let mut jobs: Vec<Job> = Vec::new();
@@ -163,39 +189,23 @@ pub(crate) fn notify(session: Session, request: Notify, notices: &mut dyn Notice
             let extra = serde_json::json!({ "recipient": digest.recipient, "as_of": as_of, "items": part.items });
             jobs.push(Job {
                 recipient: digest.recipient.clone(),
-                channel,
                 key,
                 items: part.items,
-                subject,
-                text,
-                extra,
+                message: Message { channel: channel.clone(), subject, text, extra },
             });
         }
     }
-    // Every recipient at once (a bounded number at a time): one slow receiver does not hold the others back.
-    let smtp = settings.notify.smtp.as_ref();
-    let mut outcomes = Vec::with_capacity(jobs.len());
-    for batch in jobs.chunks(PARALLEL_SENDS) {
-        let sent: Vec<_> = std::thread::scope(|s| {
-            let handles: Vec<_> = batch
-                .iter()
-                .map(|j| s.spawn(move || send(j.channel, smtp, &j.subject, &j.text, &j.extra, patience)))
-                .collect();
-            handles.into_iter().map(|h| h.join()).collect()
-        });
-        outcomes.extend(sent);
-    }
+    let messages: Vec<&Message> = jobs.iter().map(|j| &j.message).collect();
+    let outcomes = send_all(&messages, settings.notify.smtp.as_ref());
     for (job, outcome) in jobs.into_iter().zip(outcomes) {
         let tag = |i: &crate::report::digest::Item| format!("{}@{:?}", i.key, i.stage);
-        let outcome =
-            outcome.unwrap_or(crate::output::notify::Outcome { attempts: 0, error: Some("发送中出错".into()) });
         match outcome.error {
             None => {
                 delivered += 1;
                 notices.note(&format!(
                     "已发送：{}（{}）{}项",
                     job.recipient,
-                    channel_name(job.channel),
+                    channel_name(&job.message.channel),
                     job.items.len()
                 ));
                 let mut items: Vec<String> = job.items.iter().map(tag).collect();
@@ -207,7 +217,7 @@ pub(crate) fn notify(session: Session, request: Notify, notices: &mut dyn Notice
                 notices.note(&format!(
                     "发送失败：{}（{}），试了{}次：{e}",
                     job.recipient,
-                    channel_name(job.channel),
+                    channel_name(&job.message.channel),
                     outcome.attempts
                 ));
             }
@@ -239,29 +249,10 @@ pub(crate) struct Told {
 const ENTERPRISES_RECORD: &str = "notify-enterprises.json";
 
 /// Tells each enterprise whose case has a reply waiting for its rating that it was not told of (recorded
-/// up to `as_of`, within the record's month; of one case when `only`): a message with its receipt code's page address — never the
+/// up to `as_of`, within the record's month): a message with its receipt code's page address — never the
 /// reply's text — by SMS gateway to its mobile number and by mail to its email, as `notify.enterprises`
-/// says. Reads the full ledger (the addresses), sends nothing when previewing.
+/// says. Reads the full cases (the addresses), sends nothing when previewing.
 pub(crate) fn tell_enterprises(
-    ledger: &crate::check::Ledger,
-    state_dir: &Path,
-    as_of: NaiveDate,
-    only: Option<&str>,
-    send: bool,
-    notices: &mut dyn Notices,
-) -> Outcome<Told> {
-    let cases: Vec<&crate::model::Case> =
-        ledger.cases.iter().filter(|c| only.is_none_or(|id| c.id.value == id)).collect();
-    tell(&ledger.settings, &cases, state_dir, as_of, send, notices)
-}
-
-/// Whether the repository says how to tell enterprises (`notify.enterprises`).
-pub(crate) fn tells_enterprises(settings: &crate::model::Settings) -> bool {
-    settings.notify.enterprises.sms.is_some() || settings.notify.enterprises.email
-}
-
-/// [`tell_enterprises`] for these cases.
-pub(crate) fn tell(
     settings: &crate::model::Settings,
     cases: &[&crate::model::Case],
     state_dir: &Path,
@@ -269,9 +260,7 @@ pub(crate) fn tell(
     send: bool,
     notices: &mut dyn Notices,
 ) -> Outcome<Told> {
-    let channels = &settings.notify.enterprises;
-    let mut told = Told::default();
-    if channels.sms.is_none() && !channels.email {
+    if !tells_enterprises(settings) {
         return Err(super::Refusal::field(
             "enterprises",
             "qinqing.yaml 没有配置 notify.enterprises（sms 或 email），不知道怎样告知企业",
@@ -294,106 +283,78 @@ pub(crate) fn tell(
     let mut state = read_state(&private, &path, notices);
     state.version = 1;
     state.sent.retain(|e| (as_of - e.date).num_days() < KEEP_DAYS);
-    let office = settings.organization_short.as_str();
-    let mut jobs: Vec<(String, Channel, String, String, String, serde_json::Value)> = Vec::new();
+    let (channels, office) = (&settings.notify.enterprises, settings.organization_short.as_str());
+    let contact = settings.serve_contact.as_deref().map(|c| format!("如有疑问请联系：{c}。")).unwrap_or_default();
+    let mut told = Told::default();
+    let mut jobs: Vec<(String, String, Message)> = Vec::new();
     for case in cases {
-        // Only a reply that waits for its rating, on a case still open: a reply rated (or followed by a
-        // 不满意 and a redo not yet answered) asks the enterprise nothing.
-        use crate::model::EventType as E;
-        let events = case.events_as_of(as_of);
-        let Some(at) = events.iter().rposition(|e| e.kind == E::Replied) else { continue };
-        let rated = events[at..].iter().any(|e| e.kind == E::Evaluated);
-        if rated || case.status_as_of(as_of) == crate::model::Status::Closed {
+        // Only a reply that waits for its rating: one rated (or followed by a 不满意 and a redo not yet
+        // answered), an answer at the meeting, a closed case ask the enterprise nothing.
+        let Some((at, reply)) = case.answer_awaiting_rating(as_of) else { continue };
+        if reply.kind != crate::model::EventType::Replied || (as_of - reply.date).num_days() >= KEEP_DAYS {
             continue;
         }
-        let (reply, n) = (&events[at], events[..=at].iter().filter(|e| e.kind == E::Replied).count());
-        {
-            if (as_of - reply.date).num_days() >= KEEP_DAYS {
+        let events = case.events_as_of(as_of);
+        let n = events[..=at].iter().filter(|e| e.kind == reply.kind).count();
+        let (id, key) = (&case.id.value, format!("reply:{}:{n}:{}", case.id.value, reply.date));
+        let address = format!("{url}/r/{}", super::receipts::code(&secret, id));
+        let text = format!("【{office}】您反映的问题（{id}）已有答复，请打开 {address} 查看并评价。{contact}");
+        let subject = format!("【{office}】您反映的问题已有答复（{id}）");
+        let enterprise = case.enterprise.as_ref();
+        let mobile = enterprise.and_then(|e| e.phone.as_deref()).and_then(mobile_number);
+        let email = enterprise.and_then(|e| e.email.clone()).filter(|_| channels.email);
+        let sms = channels.sms.clone().zip(mobile).map(|(url_env, phone)| {
+            (Channel::Webhook { url_env }, json!({ "phone": phone, "case": id, "address": address }))
+        });
+        let ways = [sms, email.map(|to| (Channel::Email { to: vec![to] }, serde_json::Value::Null))];
+        let ways: Vec<_> = ways.into_iter().flatten().collect();
+        if ways.is_empty() {
+            told.unreachable.push(id.clone());
+        }
+        for (channel, extra) in ways {
+            let said = |e: &SentEntry| {
+                e.recipient == *id && e.channel == enterprise_channel(&channel) && e.items.contains(&key)
+            };
+            if state.sent.iter().any(said) {
                 continue;
             }
-            let key = format!("reply:{}:{}:{}", case.id.value, n, reply.date);
-            let code = super::receipts::code(&secret, &case.id.value);
-            let address = format!("{url}/r/{code}");
-            let contact =
-                settings.serve_contact.as_deref().map(|c| format!("如有疑问请联系：{c}。")).unwrap_or_default();
-            let text = format!(
-                "【{office}】您反映的问题（{}）已有答复，请打开 {address} 查看并评价。{contact}",
-                case.id.value
-            );
-            let subject = format!("【{office}】您反映的问题已有答复（{}）", case.id.value);
-            let enterprise = case.enterprise.as_ref();
-            let mobile = enterprise.and_then(|e| e.phone.as_deref()).and_then(mobile_number);
-            let email = enterprise.and_then(|e| e.email.clone()).filter(|_| channels.email);
-            let mut reachable = false;
-            let ways = [
-                channels.sms.as_ref().zip(mobile).map(|(env, phone)| {
-                    let extra = serde_json::json!({ "phone": phone, "case": case.id.value, "address": address });
-                    (Channel::Webhook { url_env: env.clone() }, extra)
-                }),
-                email.map(|to| (Channel::Email { to: vec![to] }, serde_json::Value::Null)),
-            ];
-            for (channel, extra) in ways.into_iter().flatten() {
-                reachable = true;
-                let done = state.sent.iter().any(|e| {
-                    e.recipient == case.id.value && e.channel == enterprise_channel(&channel) && e.items.contains(&key)
-                });
-                if done {
-                    continue;
-                }
-                if !send {
-                    notices.output(&format!("→ {}（{}）\n{text}\n", case.id.value, enterprise_channel(&channel)));
-                    continue;
-                }
-                jobs.push((case.id.value.clone(), channel, key.clone(), subject.clone(), text.clone(), extra));
+            if !send {
+                notices.output(&format!("→ {id}（{}）\n{text}\n", enterprise_channel(&channel)));
+                continue;
             }
-            if !reachable {
-                told.unreachable.push(case.id.value.clone());
-            }
+            let message = Message { channel, subject: subject.clone(), text: text.clone(), extra };
+            jobs.push((id.clone(), key.clone(), message));
         }
     }
     if !send || jobs.is_empty() {
         return Ok(told);
     }
-    let patience = Patience::from_env();
-    let smtp = settings.notify.smtp.as_ref();
-    for batch in jobs.chunks(PARALLEL_SENDS) {
-        let outcomes: Vec<_> = std::thread::scope(|s| {
-            let handles: Vec<_> = batch
-                .iter()
-                .map(|(_, channel, _, subject, text, extra)| {
-                    s.spawn(move || crate::output::notify::send(channel, smtp, subject, text, extra, patience))
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join()).collect()
-        });
-        for ((case, channel, key, ..), outcome) in batch.iter().zip(outcomes) {
-            let outcome = outcome
-                .unwrap_or(crate::output::notify::Outcome { attempts: 0, error: Some("发送中出错".into()) });
-            match outcome.error {
-                None => {
-                    told.delivered += 1;
-                    notices.note(&format!("已告知企业：{case}（{}）", enterprise_channel(channel)));
-                    state.sent.push(SentEntry {
-                        date: as_of,
-                        recipient: case.clone(),
-                        channel: enterprise_channel(channel).to_string(),
-                        items: vec![key.clone()],
-                    });
-                }
-                Some(e) => {
-                    told.failed += 1;
-                    notices.note(&format!(
-                        "未能告知企业：{case}（{}），试了{}次：{e}",
-                        enterprise_channel(channel),
-                        outcome.attempts
-                    ));
-                }
+    let messages: Vec<&Message> = jobs.iter().map(|(_, _, m)| m).collect();
+    let outcomes = send_all(&messages, settings.notify.smtp.as_ref());
+    for ((id, key, m), outcome) in jobs.iter().zip(outcomes) {
+        let channel = enterprise_channel(&m.channel);
+        match outcome.error {
+            None => {
+                told.delivered += 1;
+                notices.note(&format!("已告知企业：{id}（{channel}）"));
+                let entry =
+                    SentEntry { date: as_of, recipient: id.clone(), channel: channel.into(), items: vec![key.clone()] };
+                state.sent.push(entry);
+            }
+            Some(e) => {
+                told.failed += 1;
+                notices.note(&format!("未能告知企业：{id}（{channel}），试了{}次：{e}", outcome.attempts));
             }
         }
     }
     let bytes = serde_json::to_string_pretty(&state).map_err(anyhow::Error::from)? + "\n";
     super::accounts::write_private(state_dir, ENTERPRISES_RECORD, bytes.as_bytes())?;
     Ok(told)
+}
+
+/// Whether the repository says how to tell enterprises (`notify.enterprises`).
+pub(crate) fn tells_enterprises(settings: &crate::model::Settings) -> bool {
+    settings.notify.enterprises.sms.is_some() || settings.notify.enterprises.email
 }
 
 /// How an enterprise's channel is named in the record and in messages.

@@ -10,8 +10,8 @@ use chrono::{Datelike, NaiveDate};
 use super::create::{case_edit, CaseRequest};
 use super::{NotFound, Outcome, Refusal, Session, Thing, Written};
 use crate::diag::closest;
-use crate::edit::create::{decision_text, submission_text, NewSubmission};
 use crate::edit;
+use crate::edit::create::{decision_text, submission_text, NewSubmission};
 use crate::load::submission::FOLDER;
 use crate::model::{Channel, Enterprise, Submission, SubmissionSettings};
 

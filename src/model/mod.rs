@@ -315,6 +315,15 @@ impl Case {
     pub(crate) fn events_as_of(&self, as_of: NaiveDate) -> &[Event] {
         &self.timeline[..self.timeline.partition_point(|e| e.date <= as_of)]
     }
+
+    /// The latest answer (a reply, or one at the meeting) as of a date while it waits for the enterprise's
+    /// rating: none rated since, and the case not closed. With its place in [`Case::events_as_of`].
+    pub(crate) fn answer_awaiting_rating(&self, as_of: NaiveDate) -> Option<(usize, &Event)> {
+        let events = self.events_as_of(as_of);
+        let at = events.iter().rposition(|e| e.kind.spec().step == event::Step::Answer)?;
+        let rated = events[at..].iter().any(|e| e.kind == EventType::Evaluated);
+        (!rated && self.status_as_of(as_of) != Status::Closed).then(|| (at, &events[at]))
+    }
 }
 
 impl Meeting {

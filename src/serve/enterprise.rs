@@ -25,7 +25,6 @@ use crate::command::record::{self, Cases, Record};
 use crate::command::{receipts, Failure, Refusal, Session};
 use crate::edit::FieldValue;
 use crate::git::Signature;
-use crate::model::event::Step;
 use crate::model::{Case, EventType, Named, Rating};
 
 /// Lookups from one address over this window…
@@ -119,10 +118,7 @@ fn open_question(case: &Case, today: chrono::NaiveDate) -> Option<String> {
 
 /// Whether the case's latest answer waits for the enterprise's rating.
 fn awaits_rating(case: &Case, today: chrono::NaiveDate) -> bool {
-    let events = case.events_as_of(today);
-    let answered = events.iter().rposition(|e| e.kind.spec().step == Step::Answer);
-    answered.is_some_and(|a| !events[a..].iter().any(|e| e.kind == EventType::Evaluated))
-        && case.status_as_of(today) != crate::model::Status::Closed
+    case.answer_awaiting_rating(today).is_some()
 }
 
 #[derive(Debug, Default, serde::Deserialize)]

@@ -243,7 +243,7 @@ fn tell_enterprise(app: &App, id: &str) {
     drop(session);
     std::thread::spawn(move || {
         let mut log = crate::command::ToStderr;
-        let told = crate::command::notify::tell(&settings, &[&case], &state_dir, today, true, &mut log);
+        let told = crate::command::notify::tell_enterprises(&settings, &[&case], &state_dir, today, true, &mut log);
         if let Err(f) = told {
             eprintln!("qinqing serve：未能告知企业 {}：{}", case.id.value, failure_text(&f));
         }
