@@ -1016,6 +1016,22 @@ fn a_receipts_qr_code_opens_the_page_that_shows_the_same_code() {
     assert_eq!(made.code, 0, "{}", made.stderr);
     let md = std::fs::read_to_string(&files_in(&closed, "md")[0]).expect("the receipt");
     assert!(md.contains("该问题已办结") && !md.contains("交办") && !md.contains("将按规定"), "{md}");
+    // One sent back is not said to be handled by the unit that returned it; what assignment will start is listed.
+    let back = qinqing(
+        &repo,
+        &["return", "HZ-2026-0174", "--by", "市人力资源和社会保障局", "--reason", "不属本单位职责", "--date", AS_OF],
+    );
+    assert_eq!(back.code, 0, "{}", back.stderr);
+    let returned = dir.path().join("returned");
+    let out = returned.to_str().expect("utf-8");
+    let made = qinqing(
+        &repo,
+        &["render", "receipt", "--case", "HZ-2026-0174", "--format", "md", "--as-of", AS_OF, "--out", out],
+    );
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let md = std::fs::read_to_string(&files_in(&returned, "md")[0]).expect("the receipt");
+    assert!(md.contains("退回") && md.contains("重新交办") && md.contains("自交办之日起算"), "{md}");
+    assert!(!md.contains("牵头办理"), "{md}");
     // A receipt is never numbered nor issued.
     let issued = qinqing(&repo, &["render", "receipt", "--case", "HZ-2026-0133", "--issue"]);
     assert!(issued.code != 0 && issued.stderr.contains("--issue"), "{}", issued.stderr);

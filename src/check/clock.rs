@@ -32,6 +32,11 @@ pub(crate) enum ClockStatus {
 }
 
 impl ClockStatus {
+    /// Whether the clock still runs: not stopped, superseded or handed on.
+    pub(crate) fn is_running(self) -> bool {
+        matches!(self, ClockStatus::Pending | ClockStatus::DueSoon | ClockStatus::Overdue)
+    }
+
     /// Stable key.
     pub(crate) fn key(self) -> &'static str {
         match self {

@@ -302,7 +302,7 @@ impl<'l> Snapshot<'l> {
         let mut next_due = None;
         let mut overdue = false;
         for c in self.clocks_of(index) {
-            if matches!(c.status, ClockStatus::Pending | ClockStatus::DueSoon | ClockStatus::Overdue) {
+            if c.status.is_running() {
                 next_due = Some(next_due.map_or(c.due, |d: NaiveDate| d.min(c.due)));
             }
             overdue |= c.status == ClockStatus::Overdue;

@@ -107,9 +107,15 @@ pub(crate) fn render(start: &Path, r: Render, progress: &(dyn Fn(Progress) + Syn
             );
         }
         let secret = super::receipts::secret(&super::accounts::state_dir(&root, r.state.as_deref()))?;
+        // The codes of the cases the documents can name: those named, a meeting's, else every case's.
+        let of_meeting = |c: &crate::model::Case| {
+            sel.meeting.as_ref().is_some_and(|m| c.meeting.as_ref().is_some_and(|x| &x.value == m))
+        };
+        let everyone = sel.cases.is_empty() && sel.meeting.is_none();
         sel.codes = repository
             .cases
             .iter()
+            .filter(|c| everyone || sel.cases.contains(&c.id.value) || of_meeting(c))
             .map(|c| (c.id.value.clone(), super::receipts::code(&secret, &c.id.value)))
             .collect();
     } else if r.state.is_some() {

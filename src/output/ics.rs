@@ -18,7 +18,7 @@ pub(crate) fn open_clocks<'s, 'l>(snapshot: &'s Snapshot<'l>, dept: Option<&'s s
     snapshot
         .clocks
         .iter()
-        .filter(|c| matches!(c.status, ClockStatus::Pending | ClockStatus::DueSoon | ClockStatus::Overdue))
+        .filter(|c| c.status.is_running())
         .filter(|c| dept.is_none_or(|d| c.responsible == Some(d)))
         .collect()
 }

@@ -7,7 +7,7 @@
 use anyhow::{bail, Result};
 use serde_json::{json, Value};
 
-use crate::check::{ClockStatus, Snapshot};
+use crate::check::Snapshot;
 use crate::model::rule::{Responsible, TriggerOn};
 use crate::model::{EventType, Named, Status};
 use crate::render::document::{Chart, Charts};
@@ -58,7 +58,7 @@ pub(crate) fn plan(snapshot: &Snapshot, sel: &Selection) -> Result<Vec<Planned>>
         // The deadlines still running, each with who must meet it.
         let deadlines: Vec<Value> = clocks
             .iter()
-            .filter(|c| matches!(c.status, ClockStatus::Pending | ClockStatus::DueSoon | ClockStatus::Overdue))
+            .filter(|c| c.status.is_running())
             .map(|c| json!({ "what": c.rule.title, "who": c.responsible.unwrap_or("—"), "due_cn": date_cn(c.due) }))
             .collect();
         let status = case.status_as_of(as_of);

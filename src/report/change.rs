@@ -89,10 +89,6 @@ impl Change {
     }
 }
 
-fn open(s: ClockStatus) -> bool {
-    matches!(s, ClockStatus::Pending | ClockStatus::DueSoon | ClockStatus::Overdue)
-}
-
 fn clock_ref(c: &crate::check::Clock) -> ClockRef {
     ClockRef {
         case: c.case.id.value.clone(),
@@ -165,8 +161,8 @@ pub(crate) fn compare(base: (&Checked, &Snapshot), head: (&Checked, &Snapshot)) 
     let after: rustc_hash::FxHashMap<_, &crate::check::Clock> = head_snap.clocks.iter().map(|c| (key(c), c)).collect();
     for c in &head_snap.clocks {
         match before.get(&key(c)) {
-            None if open(c.status) => change.clocks_started.push(clock_ref(c)),
-            Some(b) if open(b.status) && matches!(c.status, ClockStatus::Met | ClockStatus::Late) => {
+            None if c.status.is_running() => change.clocks_started.push(clock_ref(c)),
+            Some(b) if b.status.is_running() && matches!(c.status, ClockStatus::Met | ClockStatus::Late) => {
                 change.clocks_stopped.push(clock_ref(c))
             }
             _ => {}

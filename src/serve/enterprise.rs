@@ -20,7 +20,6 @@ use serde_json::{json, Value};
 
 use super::view::{self, days_left, render};
 use super::App;
-use crate::check::ClockStatus;
 use crate::command::record::{self, Cases, Record};
 use crate::command::{receipts, Failure, Refusal, Session};
 use crate::edit::FieldValue;
@@ -190,7 +189,7 @@ fn case_page(
     let deadlines: Vec<Value> = snapshot
         .clocks_of(index)
         .iter()
-        .filter(|c| matches!(c.status, ClockStatus::Pending | ClockStatus::DueSoon | ClockStatus::Overdue))
+        .filter(|c| c.status.is_running())
         .map(|c| json!({ "what": c.rule.title, "who": c.responsible.unwrap_or("—"), "due": c.due.to_string(), "left": days_left(c.due, today) }))
         .collect();
     let steps: Vec<Value> = case

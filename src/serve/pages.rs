@@ -112,10 +112,6 @@ fn clock_row(
     r
 }
 
-fn running(status: ClockStatus) -> bool {
-    matches!(status, ClockStatus::Overdue | ClockStatus::DueSoon | ClockStatus::Pending)
-}
-
 fn department_home(app: &App, viewer: &Viewer, session: &Session, today: NaiveDate) -> Response {
     let ledger = session.ledger();
     let own = viewer.department.as_deref();
@@ -130,7 +126,7 @@ fn department_home(app: &App, viewer: &Viewer, session: &Session, today: NaiveDa
     for i in ours {
         let case = &ledger.cases[i];
         let mine: Vec<&crate::check::Clock> =
-            snapshot.clocks_of(i).iter().filter(|c| running(c.status) && c.responsible == own).collect();
+            snapshot.clocks_of(i).iter().filter(|c| c.status.is_running() && c.responsible == own).collect();
         let first = mine.iter().min_by_key(|c| c.due).copied();
         let r = || clock_row(app, viewer, session, case, first, today);
         let status = case.status_as_of(today);
@@ -198,7 +194,7 @@ fn office_day(app: &App, viewer: &Viewer, session: &Session, today: NaiveDate) -
         }
         let clocks = snapshot.clocks_of(i);
         let worst = clocks.iter().filter(|c| c.status == ClockStatus::Overdue).min_by_key(|c| c.due);
-        if let Some(c) = clocks.iter().find(|c| running(c.status) && c.due == today) {
+        if let Some(c) = clocks.iter().find(|c| c.status.is_running() && c.due == today) {
             due_today.rows.push(clock_row(app, viewer, session, case, Some(c), today));
         }
         if let Some(c) = worst {
@@ -212,11 +208,11 @@ fn office_day(app: &App, viewer: &Viewer, session: &Session, today: NaiveDate) -
         let events = case.events_as_of(today);
         let asked = events.iter().rposition(|e| e.kind == EventType::ExtensionRequested);
         if asked.is_some_and(|a| !events[a..].iter().any(|e| e.kind == EventType::Extended)) {
-            let c = clocks.iter().filter(|c| running(c.status)).min_by_key(|c| c.due);
+            let c = clocks.iter().filter(|c| c.status.is_running()).min_by_key(|c| c.due);
             extensions.rows.push(clock_row(app, viewer, session, case, c, today));
         }
         if matches!(snapshot.state(i).status, Status::Received | Status::Returned) {
-            let c = clocks.iter().filter(|c| running(c.status)).min_by_key(|c| c.due);
+            let c = clocks.iter().filter(|c| c.status.is_running()).min_by_key(|c| c.due);
             to_assign.rows.push(clock_row(app, viewer, session, case, c, today));
         }
     }
@@ -448,7 +444,7 @@ pub(crate) fn case_page(app: &App, viewer: &Viewer, session: &Session, id: &str,
             json!({
                 "rule": c.rule.title, "responsible": c.responsible.unwrap_or("—"), "due": c.due.to_string(),
                 "status": c.status.zh(), "key": c.status.key(),
-                "left": if running(c.status) { days_left(c.due, today) } else { String::new() },
+                "left": if c.status.is_running() { days_left(c.due, today) } else { String::new() },
             })
         })
         .collect();
