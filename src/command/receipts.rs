@@ -26,21 +26,23 @@ const LENGTH: usize = 12;
 /// `qinqing receipt rotate` makes or replaces it.
 pub(crate) fn secret(state: &Path) -> Outcome<Vec<u8>> {
     let path = state.join(SECRET_FILE);
-    match std::fs::read(&path) {
-        Ok(bytes) if bytes.len() >= 32 => Ok(bytes),
+    // A secret is 32 bytes; a file of any other size is read no further than shows it is not one.
+    let read = std::fs::File::open(&path).and_then(|f| {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::Read::take(f, 4096), &mut bytes).map(|_| bytes)
+    });
+    match read {
+        Ok(bytes) if (32..4096).contains(&bytes.len()) => Ok(bytes),
         Ok(_) => Err(Refusal::request(format!(
             "{} 已损坏；用 qinqing receipt rotate 换一个（已发出的回执码随之失效）",
             path.display()
         ))
         .into()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Refusal::field(
-            "state",
-            format!(
-                "{} 中没有回执码的密钥。回执码由 qinqing serve 所用状态文件夹中的密钥算出：请在运行网页服务的机器上执行，\
-                 或用 --state 指向那个文件夹；还没有用过回执码的，先运行 qinqing receipt rotate 生成密钥",
-                state.display()
-            ),
-        )
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Refusal::request(format!(
+            "{} 中没有回执码的密钥。回执码由 qinqing serve 所用状态文件夹中的密钥算出：请在运行网页服务的机器上执行，\
+             或指向那个文件夹（--state，notify 用 --state-dir）；还没有用过回执码的，先运行 qinqing receipt rotate 生成密钥",
+            state.display()
+        ))
         .into()),
         Err(e) => Err(Refusal::request(format!("无法读取 {}：{}", path.display(), crate::text::io_words(&e))).into()),
     }
@@ -84,8 +86,7 @@ pub(crate) fn codes(session: &super::Session, state: &Path, ids: &[String]) -> O
 
 /// A case's code, as printed: `ABCD-EFGH-JKLM`.
 pub(crate) fn code(secret: &[u8], case_id: &str) -> String {
-    let raw = raw_code(secret, case_id);
-    format!("{}-{}-{}", &raw[..4], &raw[4..8], &raw[8..])
+    dashed(&raw_code(secret, case_id))
 }
 
 fn raw_code(secret: &[u8], case_id: &str) -> String {
@@ -109,8 +110,15 @@ pub(crate) fn normalise(typed: &str) -> Option<String> {
 
 /// A typed code written as printed (`ABCD-EFGH-JKLM`), or `None` when it cannot be one.
 pub(crate) fn formatted(typed: &str) -> Option<String> {
-    let raw = normalise(typed)?;
-    Some(format!("{}-{}-{}", &raw[..4], &raw[4..8], &raw[8..]))
+    normalise(typed).map(|raw| dashed(&raw))
+}
+
+/// Twelve code characters in three groups of four.
+fn dashed(raw: &str) -> String {
+    match (raw.get(..4), raw.get(4..8), raw.get(8..)) {
+        (Some(a), Some(b), Some(c)) if raw.len() == LENGTH => format!("{a}-{b}-{c}"),
+        _ => raw.to_string(),
+    }
 }
 
 /// Every case's code, to look typed codes up in one step: made once for a set of ids and a secret
@@ -147,6 +155,11 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let state = dir.path().join("state");
         assert!(secret(&state).is_err(), "no secret is made quietly");
+        // A file far larger than a secret is not one, and is not read whole.
+        std::fs::create_dir_all(&state).expect("state");
+        std::fs::write(state.join(SECRET_FILE), vec![7u8; 1 << 20]).expect("big file");
+        assert!(secret(&state).is_err() && secret_or_new(&state).is_err(), "a damaged secret is not replaced quietly");
+        std::fs::remove_file(state.join(SECRET_FILE)).expect("removed");
         let secret1 = secret_or_new(&state).expect("made");
         assert_eq!(secret(&state).expect("read again"), secret1, "kept");
         let code = code(&secret1, "HZ-2026-0131");
