@@ -316,3 +316,60 @@ fn the_office_decides_on_a_submission_at_a_terminal() {
     let broken = qinqing(&repo, &["check", "--as-of", AS_OF]);
     assert!(broken.code == 2 && broken.stdout.contains("submission-mismatch"), "{}", broken.stdout);
 }
+
+#[test]
+fn a_hostile_submission_file_is_an_error_at_its_line() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let repo = crate::common::demo_copy(tmp.path());
+    let dir = repo.join("submissions/2026");
+    std::fs::create_dir_all(&dir).expect("folder");
+    let files: [(&str, String); 5] = [
+        // A value left out, and values present but empty.
+        ("WS-2026-0001", "id: WS-2026-0001\nsubmitted: 2026-11-18\nenterprise:\n  name: \"\"\ntext:\n".into()),
+        // The wrong type.
+        ("WS-2026-0002", "id: WS-2026-0002\nsubmitted: 2026-11-18\nenterprise: 某公司\ntext: 问题\n".into()),
+        // Values that are not what they say, and two decisions.
+        (
+            "WS-2026-0003",
+            "id: WS-2026-0003\nsubmitted: 2026-11-18\nenterprise:\n  name: 某公司\n  email: 不是邮箱\n  credit_code: \"123\"\nmeeting: HZ-M-2099-1\ntext: 问题\naccepted: { date: 2026-11-19, case: HZ-2026-0999 }\ndeclined: { date: 2026-11-19, reason: 重复 }\n".into(),
+        ),
+        // Far too large.
+        ("WS-2026-0004", format!("id: WS-2026-0004\ntext: {}\n", "x".repeat(5_000_000))),
+        // Its id a case's.
+        ("HZ-2026-0131", "id: HZ-2026-0131\nsubmitted: 2026-11-18\nenterprise:\n  name: 某公司\ntext: 问题\n".into()),
+    ];
+    for (id, text) in &files {
+        std::fs::write(dir.join(format!("{id}.yaml")), text).expect("written");
+    }
+    // A link out of the repository.
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("/etc/passwd", dir.join("WS-2026-0005.yaml")).expect("link");
+    let (report, code) = crate::common::check_json(&repo, AS_OF, &[]);
+    assert_eq!(code, 2, "{report}");
+    let found: Vec<(String, u64, String)> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["file"].as_str().is_some_and(|f| f.starts_with("submissions/")))
+        .map(|d| {
+            let file = d["file"].as_str().unwrap_or_default().trim_start_matches("submissions/2026/").to_string();
+            (file, d["line"].as_u64().unwrap_or(0), d["code"].as_str().unwrap_or_default().to_string())
+        })
+        .collect();
+    for expected in [
+        ("WS-2026-0001.yaml", 4, "empty-value"),
+        ("WS-2026-0001.yaml", 5, "missing-field"),
+        ("WS-2026-0002.yaml", 3, "wrong-type"),
+        ("WS-2026-0003.yaml", 5, "invalid-value"),
+        ("WS-2026-0003.yaml", 6, "invalid-credit-code"),
+        ("WS-2026-0003.yaml", 7, "unknown-meeting"),
+        ("WS-2026-0003.yaml", 9, "unknown-case"),
+        ("WS-2026-0003.yaml", 10, "conflicting-decision"),
+        ("WS-2026-0004.yaml", 1, "file-too-large"),
+        ("HZ-2026-0131.yaml", 1, "duplicate-id"),
+        ("WS-2026-0005.yaml", 1, "link-outside-repository"),
+    ] {
+        let e = (expected.0.to_string(), expected.1, expected.2.to_string());
+        assert!(found.contains(&e), "{expected:?} in {found:?}");
+    }
+}

@@ -18,7 +18,7 @@ use crate::load::ParsedFile;
 // Bumped whenever a cached type changes shape (3: events gained reason, from, decision, participants;
 // meetings organiser and session; 5: dates outside 1949–2100 are errors; 6: a key with no value is an
 // error: older results are stale; 8: each chunk carries a CRC-32; 9: cases have a source; 10: a source has its row; 11: a case knows its meeting's date; 12: a proposed lead).
-const FORMAT: &str = concat!("qinqing-parse-cache/17-submission/", env!("CARGO_PKG_VERSION"));
+const FORMAT: &str = concat!("qinqing-parse-cache/18-empty-text/", env!("CARGO_PKG_VERSION"));
 const CHUNK: usize = 2048;
 
 /// What identifies a file's contents without reading it.

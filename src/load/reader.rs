@@ -134,6 +134,11 @@ fn names(fields: &[Field]) -> String {
 /// A scalar as text; numbers and booleans are taken as written.
 pub(crate) fn text(node: &Node, sink: &mut Sink) -> Option<String> {
     match &node.value {
+        // `title: ""`: written, but empty — someone meant to write something.
+        Value::Str(s) if s.trim().is_empty() => {
+            sink.error("empty-value", node.pos, "这里的值是空的").hint("请填写，或删掉这一项");
+            None
+        }
         Value::Str(s) => Some(s.to_string()),
         // `event: ~`, an empty list item: never read as absent.
         Value::Null => {
