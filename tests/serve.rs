@@ -1032,6 +1032,20 @@ fn a_receipts_qr_code_opens_the_page_that_shows_the_same_code() {
     let md = std::fs::read_to_string(&files_in(&returned, "md")[0]).expect("the receipt");
     assert!(md.contains("退回") && md.contains("重新交办") && md.contains("自交办之日起算"), "{md}");
     assert!(!md.contains("牵头办理"), "{md}");
+    // `--state` names the folder whose secret the codes come from.
+    let state = dir.path().join("other-state");
+    let state_arg = state.to_str().expect("utf-8");
+    assert_eq!(qinqing(&repo, &["receipt", "rotate", "--state", state_arg]).code, 0);
+    let other = qinqing(&repo, &["receipt", "code", "HZ-2026-0133", "--state", state_arg]);
+    let other_code = other.stdout.split_whitespace().nth(1).expect("a code").to_string();
+    assert_ne!(other_code, code);
+    let elsewhere = dir.path().join("elsewhere");
+    let out = elsewhere.to_str().expect("utf-8");
+    let made =
+        qinqing(&repo, &["render", "receipt", "--case", "HZ-2026-0133", "--format", "md", "--state", state_arg, "--out", out]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let md = std::fs::read_to_string(&files_in(&elsewhere, "md")[0]).expect("the receipt");
+    assert!(md.contains(&other_code) && !md.contains(code), "{md}");
     // A receipt is never numbered nor issued.
     let issued = qinqing(&repo, &["render", "receipt", "--case", "HZ-2026-0133", "--issue"]);
     assert!(issued.code != 0 && issued.stderr.contains("--issue"), "{}", issued.stderr);

@@ -373,3 +373,61 @@ fn a_hostile_submission_file_is_an_error_at_its_line() {
         assert!(found.contains(&e), "{expected:?} in {found:?}");
     }
 }
+
+/// Every option of the enterprise's side reaches what it writes, or is refused at its flag.
+#[test]
+fn each_option_of_the_enterprise_side_reaches_what_it_makes() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let repo = crate::common::demo_copy(&tmp.path().join("repo"));
+    assert_eq!(qinqing(&repo, &["receipt", "rotate"]).code, 0);
+    let code_of = |args: &[&str]| {
+        let mut all = vec!["receipt", "code", "HZ-2026-0131"];
+        all.extend_from_slice(args);
+        qinqing(&repo, &all).stdout.split_whitespace().nth(1).expect("a code").to_string()
+    };
+    let code = code_of(&[]);
+    // --codes: the office's own list and letter carry each case's code, in a file named apart.
+    for (kind, select) in [("list", ["--meeting", "HZ-M-2026-23"]), ("assignment", ["--case", "HZ-2026-0131"])] {
+        let out = tmp.path().join(kind);
+        let run = qinqing(
+            &repo,
+            &["render", kind, select[0], select[1], "--codes", "--format", "md", "--as-of", AS_OF, "--out", out.to_str().expect("utf-8")],
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let file = std::fs::read_dir(&out).expect("out").flatten().next().expect("a file").path();
+        assert!(file.to_string_lossy().contains("含回执码"), "{}", file.display());
+        let md = std::fs::read_to_string(&file).expect("md");
+        assert!(md.contains("回执码") && md.contains(&code), "{kind}: {md}");
+    }
+    // …never issued, and refused by a kind that carries none.
+    let issued = qinqing(&repo, &["render", "list", "--meeting", "HZ-M-2026-23", "--codes", "--issue"]);
+    assert!(issued.code == 2 && issued.stderr.contains("--codes"), "{}", issued.stderr);
+    let bulletin = qinqing(&repo, &["render", "bulletin", "--period", "2026-11", "--codes"]);
+    assert!(bulletin.code == 2 && bulletin.stderr.contains("--codes"), "{}", bulletin.stderr);
+    // --email: checked, and written into the new case's file.
+    let bad = qinqing(&repo, &["new", "--title", "园区无路灯", "--enterprise", "某公司", "--email", "不是邮箱", "--received", AS_OF]);
+    assert!(bad.code == 2 && bad.stderr.contains("--email"), "{}", bad.stderr);
+    let good = qinqing(&repo, &["new", "--title", "园区无路灯", "--enterprise", "某公司", "--email", "qin@example.com", "--received", AS_OF]);
+    assert_eq!(good.code, 0, "{}", good.stderr);
+    let file = good.stdout.lines().next().expect("the new file").trim().to_string();
+    assert!(std::fs::read_to_string(repo.join(&file)).expect("case").contains("  email: qin@example.com"));
+    // A title on two lines or turned around by a direction mark is refused at its flag.
+    for title in ["第一行\n第二行", "乙公司\u{202e}司公丙"] {
+        let run = qinqing(&repo, &["new", "--title", title, "--received", AS_OF]);
+        assert!(run.code == 2 && run.stderr.contains("--title"), "{title:?}: {}", run.stderr);
+    }
+    // --state-dir: the enterprises are told with the codes of that folder's secret.
+    let other = tmp.path().join("state");
+    let other_arg = other.to_str().expect("utf-8");
+    assert_eq!(qinqing(&repo, &["receipt", "rotate", "--state", other_arg]).code, 0);
+    let other_code = code_of(&["--state", other_arg]);
+    let settings = std::fs::read_to_string(repo.join("qinqing.yaml")).expect("settings");
+    let at = settings.find("\nnotify:").expect("a notify section") + 1;
+    let told = format!("{}notify:\n  enterprises:\n    sms: {{ url_env: QQ_SMS }}\n", &settings[..at]);
+    std::fs::write(repo.join("qinqing.yaml"), told).expect("settings written");
+    let reply = qinqing(&repo, &["reply", "HZ-2026-0131", "--result", "resolved", "--text", "已送电", "--date", AS_OF]);
+    assert_eq!(reply.code, 0, "{}", reply.stderr);
+    let preview = qinqing(&repo, &["notify", "--dry-run", "--enterprises", "--state-dir", other_arg, "--as-of", AS_OF]);
+    let said = format!("{}{}", preview.stdout, preview.stderr);
+    assert!(said.contains(&format!("/r/{other_code}")) && !said.contains(&code), "{said}");
+}
