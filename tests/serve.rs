@@ -1041,8 +1041,10 @@ fn a_receipts_qr_code_opens_the_page_that_shows_the_same_code() {
     assert_ne!(other_code, code);
     let elsewhere = dir.path().join("elsewhere");
     let out = elsewhere.to_str().expect("utf-8");
-    let made =
-        qinqing(&repo, &["render", "receipt", "--case", "HZ-2026-0133", "--format", "md", "--state", state_arg, "--out", out]);
+    let made = qinqing(
+        &repo,
+        &["render", "receipt", "--case", "HZ-2026-0133", "--format", "md", "--state", state_arg, "--out", out],
+    );
     assert_eq!(made.code, 0, "{}", made.stderr);
     let md = std::fs::read_to_string(&files_in(&elsewhere, "md")[0]).expect("the receipt");
     assert!(md.contains(&other_code) && !md.contains(code), "{md}");

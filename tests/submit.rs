@@ -225,11 +225,33 @@ fn the_office_accepts_one_as_a_case_and_declines_another_and_each_sender_sees_wh
     // …and the sender's code, to tell it again.
     let sent_code = first.trim_start_matches("/r/").split('?').next().unwrap_or_default().to_string();
     assert!(s.body.contains(&sent_code), "the code the sender got");
-    // A department sees no submission at all.
-    let mut dept = Client::new(&server);
-    dept.login("王某");
-    assert_eq!(dept.get("/submissions").status, 404);
-    assert_eq!(dept.get("/submissions/WS-2026-0001").status, 404);
+    // A department or a leader sees no submission at all, not a word of it; without a login, the login page.
+    for name in ["王某", "张某"] {
+        let mut other = Client::new(&server);
+        other.login(name);
+        for path in ["/submissions", "/submissions/WS-2026-0001"] {
+            let r = other.get(path);
+            assert_eq!(r.status, 404, "{name} {path}");
+            assert!(!r.body.contains("湖州某某新材料") && !r.body.contains("路灯"), "{name} {path}: {}", r.body);
+        }
+        let r = other.post("/submissions/WS-2026-0001/accept", &[("title", "越权受理")]);
+        assert_eq!(r.status, 404, "{name} cannot accept");
+    }
+    let mut nobody = Client::new(&server);
+    let r = nobody.get("/submissions/WS-2026-0001");
+    assert!(r.status == 303 && !r.body.contains("路灯"), "{}", r.status);
+    let r = nobody.post_raw("/submissions/WS-2026-0001/accept", &[("title", "无登录")], Some(&origin));
+    assert_ne!(r.status / 100, 2);
+    // The office's form, posted from another site or without its login's token, writes nothing.
+    let r = office.post_raw(
+        "/submissions/WS-2026-0001/accept",
+        &[("token", &office.token.clone()), ("title", "x")],
+        Some("http://evil.example"),
+    );
+    assert_eq!(r.status, 403);
+    let r = office.post_raw("/submissions/WS-2026-0001/accept", &[("title", "x")], Some(&origin));
+    assert_eq!(r.status, 403, "no token");
+    assert_eq!(git(&repo, &["status", "--porcelain"]), "", "nothing written");
     // Declined without a reason: refused at the field; with one, the sender reads it.
     let r = office.post("/submissions/WS-2026-0002/decline", &[("reason", " ")]);
     assert!(r.status == 422 && r.body.contains("data-field=\"reason\""), "{}", r.status);
@@ -237,6 +259,8 @@ fn the_office_accepts_one_as_a_case_and_declines_another_and_each_sender_sees_wh
     assert_eq!(r.status, 303, "{}", r.body);
     let declined = firm.get(second.split('?').next().unwrap_or_default());
     assert!(declined.body.contains("不予受理") && declined.body.contains("属于政策咨询，已电话答复。"));
+    // One sender's code shows its own submission, not a word of another's.
+    assert!(declined.body.contains("人才公寓") && !declined.body.contains("路灯"), "{}", declined.body);
     // Accepted: a case, online, received the day it was sent, naming the submission; its code opens the case.
     let r = office.post("/submissions/WS-2026-0001/accept", &[("title", "园区道路夜间无路灯")]);
     assert_eq!(r.status, 303, "{}", r.body);
@@ -391,7 +415,19 @@ fn each_option_of_the_enterprise_side_reaches_what_it_makes() {
         let out = tmp.path().join(kind);
         let run = qinqing(
             &repo,
-            &["render", kind, select[0], select[1], "--codes", "--format", "md", "--as-of", AS_OF, "--out", out.to_str().expect("utf-8")],
+            &[
+                "render",
+                kind,
+                select[0],
+                select[1],
+                "--codes",
+                "--format",
+                "md",
+                "--as-of",
+                AS_OF,
+                "--out",
+                out.to_str().expect("utf-8"),
+            ],
         );
         assert_eq!(run.code, 0, "{}", run.stderr);
         let file = std::fs::read_dir(&out).expect("out").flatten().next().expect("a file").path();
@@ -405,9 +441,15 @@ fn each_option_of_the_enterprise_side_reaches_what_it_makes() {
     let bulletin = qinqing(&repo, &["render", "bulletin", "--period", "2026-11", "--codes"]);
     assert!(bulletin.code == 2 && bulletin.stderr.contains("--codes"), "{}", bulletin.stderr);
     // --email: checked, and written into the new case's file.
-    let bad = qinqing(&repo, &["new", "--title", "园区无路灯", "--enterprise", "某公司", "--email", "不是邮箱", "--received", AS_OF]);
+    let bad = qinqing(
+        &repo,
+        &["new", "--title", "园区无路灯", "--enterprise", "某公司", "--email", "不是邮箱", "--received", AS_OF],
+    );
     assert!(bad.code == 2 && bad.stderr.contains("--email"), "{}", bad.stderr);
-    let good = qinqing(&repo, &["new", "--title", "园区无路灯", "--enterprise", "某公司", "--email", "qin@example.com", "--received", AS_OF]);
+    let good = qinqing(
+        &repo,
+        &["new", "--title", "园区无路灯", "--enterprise", "某公司", "--email", "qin@example.com", "--received", AS_OF],
+    );
     assert_eq!(good.code, 0, "{}", good.stderr);
     let file = good.stdout.lines().next().expect("the new file").trim().to_string();
     assert!(std::fs::read_to_string(repo.join(&file)).expect("case").contains("  email: qin@example.com"));
