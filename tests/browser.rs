@@ -378,7 +378,12 @@ async fn an_enterprise_submits_online_rates_an_answer_unsatisfied_and_the_next_s
     // The office accepts it as a case and assigns it.
     login(&c, &base, "李某").await;
     assert!(text(&c).await.contains("WS-2026-0001"), "the office's day lists the new submission");
+    c.goto(&format!("{base}/submissions")).await.expect("the queue");
+    assert!(text(&c).await.contains("待受理"));
+    shot(&c, "office-submissions").await;
     c.goto(&format!("{base}/submissions/WS-2026-0001")).await.expect("the submission");
+    assert!(text(&c).await.contains(&receipt), "the office sees the sender's code");
+    shot(&c, "office-submission").await;
     click_and_load(&c, Locator::Css("#accept button[type=submit]")).await;
     let url = c.current_url().await.expect("url");
     let case = url.path().trim_start_matches("/cases/").to_string();
