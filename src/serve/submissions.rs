@@ -122,16 +122,12 @@ fn form_page(
     )
 }
 
-fn closed() -> Response {
-    view::page(StatusCode::NOT_FOUND, "找不到", "找不到这个页面：地址有误，或者您无权查看。")
-}
-
 /// `GET /submit`.
 pub(crate) async fn form(State(app): State<Arc<App>>) -> Response {
     app.blocking(|app| {
         let session = app.read();
         if !session.ledger().settings.submissions.open {
-            return closed();
+            return view::not_found(None);
         }
         form_page(&session, app.today(&session), &submissions::Form::default(), HashMap::new(), StatusCode::OK)
     })
@@ -159,7 +155,7 @@ pub(crate) async fn submit(
         (s.open, s)
     };
     if !open {
-        return closed();
+        return view::not_found(None);
     }
     if !app.senders.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take(ip, limits.per_address) {
         return view::page(
